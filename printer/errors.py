@@ -48,8 +48,9 @@ class TransportUnavailable(PrinterError):
 class PrinterNotReady(PrinterError):
     """The printer reported a state in which it cannot print. `.status` holds the reading."""
 
-    def __init__(self, status, *, detail: str = ""):
-        super().__init__(status.message_zh, status.message_en, detail=detail or status.detail, word=status.word)
+    def __init__(self, status, *, detail: str = "", message_zh: str = "", message_en: str = ""):
+        super().__init__(message_zh or status.message_zh, message_en or status.message_en,
+                         detail=detail or status.detail, word=status.word)
         self.status = status
 
 
@@ -74,6 +75,6 @@ class PrinterFault(PrinterNotReady):
 _BY_WORD = {"paper_out": PaperOut, "cover_open": CoverOpen, "offline": PrinterOffline, "error": PrinterFault}
 
 
-def error_for(status, *, detail: str = "") -> PrinterNotReady:
+def error_for(status, *, detail: str = "", message_zh: str = "", message_en: str = "") -> PrinterNotReady:
     """The typed error for a status that does not allow printing."""
-    return _BY_WORD.get(status.word, PrinterFault)(status, detail=detail)
+    return _BY_WORD.get(status.word, PrinterFault)(status, detail=detail, message_zh=message_zh, message_en=message_en)

@@ -25,14 +25,30 @@ def _line_height(px: int) -> int:
 
 
 def _wrap_px(text: str, font, width: int) -> list[str]:
-    lines, line = [], ""
+    # Most lines fit: one measurement. Otherwise add up cached per-character advances (measuring
+    # every prefix is quadratic and was most of the render time).
+    if font.getlength(text) <= width:
+        return [text]
+    advance = _advances(font)
+    lines, line, used = [], "", 0.0
     for ch in text:
-        if line and font.getlength(line + ch) > width:
+        w = advance.get(ch)
+        if w is None:
+            w = advance[ch] = font.getlength(ch)
+        if line and used + w > width:
             lines.append(line)
-            line = ""
+            line, used = "", 0.0
         line += ch
+        used += w
     lines.append(line)
     return lines
+
+
+_ADVANCES: dict[int, dict[str, float]] = {}
+
+
+def _advances(font) -> dict[str, float]:
+    return _ADVANCES.setdefault(id(font), {})  # fonts are cached for the process, so id() is stable
 
 
 def qr_image(payload: str, module_dots: int, ec: str = "M") -> Image.Image:
@@ -72,7 +88,11 @@ class _Canvas:
         for op in self.ops:
             if op[0] == "text":
                 _, xy, line, font, bold, size = op
-                d.text(xy, line, font=font, fill=255, stroke_width=size if bold else 0, stroke_fill=255)
+                if bold and size == 1:  # a 1-dot stroke clogs 24-dot glyphs; double-strike instead
+                    d.text((xy[0] + 1, xy[1]), line, font=font, fill=255)
+                    d.text(xy, line, font=font, fill=255)
+                else:
+                    d.text(xy, line, font=font, fill=255, stroke_width=size // 2 + 1 if bold else 0, stroke_fill=255)
             elif op[0] == "rule":
                 d.line((MARGIN, op[1], self.width - MARGIN, op[1]), fill=255, width=2)
             elif op[0] == "image":
