@@ -1,0 +1,148 @@
+"""``queue-server``: serve, check-config, dump-config, create-user, create-device, demo.
+
+Every subcommand takes ``--config FILE`` and ``--db PATH``. A bad configuration prints the file,
+the key and the problem and exits 1 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from dataclasses import asdict
+
+from .configfile import load_settings
+from .core.settings import SettingsError, consulting_windows_required
+from .errors import HallError
+from .i18n import translate
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", required=True, help="hall TOML file, e.g. config/hall.example.toml")
+    p.add_argument("--db", help="database file (default: <hall.data_dir>/hall.db)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="queue-server", description="社保经办大厅排队叫号服务 / hall queue server")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="run the HTTP server (waitress)")
+    _common(p)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p = sub.add_parser("check-config", help="validate the config and the §4.2 consulting-window check")
+    _common(p)
+    p = sub.add_parser("dump-config", help="print the effective configuration (defaults + file + env)")
+    _common(p)
+    p = sub.add_parser("create-user", help="create or reset a staff account")
+    _common(p)
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["window", "guide", "admin"])
+    p.add_argument("--password-stdin", action="store_true", required=True,
+                   help="read the password from standard input (never from the command line)")
+    p.add_argument("--display-name", default="")
+    p = sub.add_parser("create-device", help="register a kiosk/display/evaluator; prints its token once")
+    _common(p)
+    p.add_argument("device_id")
+    p.add_argument("--kind", required=True, choices=["kiosk", "display", "evaluator"])
+    p = sub.add_parser("demo", help="the demo hall: server + kiosk + display with a virtual printer")
+    _common(p)
+    p.add_argument("--kiosk-config", default="config/kiosk.example.toml")
+    p.add_argument("--no-kiosk", action="store_true")
+    p.add_argument("--no-display", action="store_true")
+    return ap
+
+
+def section_4_2(settings) -> tuple[bool, str]:
+    h = settings.hall
+    have = sum(1 for w in settings.windows if w.kind == "consulting")
+    need = consulting_windows_required(h.city_tier, h.insured_population)
+    ok = have >= need
+    tier = {"large": "城区常住人口100万以上", "small": "城区常住人口100万及以下", "county": "县级经办服务大厅"}[h.city_tier]
+    text = (f"§4.2 咨询服务窗口：{tier}，参保人 {h.insured_population:,} 人，最低需要 {need} 个，已设置 {have} 个 — "
+            f"{'符合' if ok else '不足'}\n"
+            f"§4.2 consulting windows: need {need}, have {have} — {'OK' if ok else 'NOT ENOUGH'}")
+    return ok, text
+
+
+def serve(app, host: str, port: int, threads: int) -> None:
+    """Waitress with enough threads for every SSE client; SIGTERM/SIGINT stop it cleanly."""
+    from waitress.server import create_server
+
+    server = create_server(app, host=host, port=port, threads=threads, channel_timeout=120,
+                           ident="hallqueue")
+    hall = app.extensions["hall"]
+
+    def stop(signum, frame):
+        hall.bus.close()  # ends the SSE streams so their threads return
+        server.close()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    logging.getLogger("hallqueue").info("serving on http://%s:%s with %s threads", host, server.effective_port, threads)
+    print(f"hallqueue serving on http://{host}:{server.effective_port}", flush=True)
+    try:
+        server.run()
+    except (OSError, ValueError):
+        pass  # the loop ends with a closed socket map after close()
+    finally:
+        server.task_dispatcher.shutdown(timeout=5)
+        hall.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return _run(args, settings)
+    except HallError as exc:
+        print(f"{translate(exc.message, **exc.params)} / {translate(exc.message, 'en', **exc.params)}",
+              file=sys.stderr)
+        return 1
+
+
+def _run(args, settings) -> int:
+    from .hall import Hall
+
+    if args.command == "check-config":
+        ok, text = section_4_2(settings)
+        print(f"配置有效 / configuration valid: {args.config}")
+        print(text)
+        return 0 if ok else 3
+    if args.command == "dump-config":
+        import json
+
+        print(json.dumps(asdict(settings), ensure_ascii=False, indent=2))
+        return 0
+    if args.command == "create-user":
+        password = sys.stdin.readline().rstrip("\n")
+        hall = Hall.open(settings, args.db)
+        hall.accounts.create_user(args.username, args.role, password, args.display_name)
+        print(f"已创建账号 / user created: {args.username} ({args.role})")
+        return 0
+    if args.command == "create-device":
+        hall = Hall.open(settings, args.db)
+        token = hall.accounts.create_device(args.device_id, args.kind)
+        print(token)
+        print(f"已登记设备 {args.device_id}（{args.kind}）。令牌只显示这一次。/ token shown once.", file=sys.stderr)
+        return 0
+    if args.command == "serve":
+        from .web import create_app
+
+        app = create_app(settings, db_path=args.db)
+        serve(app, args.host or settings.server.host, args.port or settings.server.port, settings.server.threads)
+        return 0
+    if args.command == "demo":
+        from .demo import run_demo
+
+        return run_demo(settings, args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

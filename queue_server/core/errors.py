@@ -1,0 +1,23 @@
+"""Domain errors. Each carries a stable ``code`` and a message key for the i18n catalogs."""
+
+
+class DomainError(Exception):
+    """Base of every rule the domain refuses. ``status`` is the HTTP status it maps to."""
+
+    code = "domain_error"
+    status = 400
+
+    def __init__(self, message: str, **params):
+        super().__init__(message)
+        self.message = message  # msgid in the catalogs; params fill its {placeholders}
+        self.params = params
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    status = 409
+
+
+class InvalidIdNumber(DomainError):
+    code = "invalid_id_number"
+    status = 422

@@ -1,0 +1,296 @@
+"""Settings declared as data: every key has a type, a default (or is required) and a help line.
+
+``build(Settings, data, source)`` turns a parsed TOML dict into these dataclasses and checks
+every type and every cross-reference once, raising SettingsError that names the file, the key
+and what is wrong. Reading files and the environment is the caller's job (queue_server.configfile).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+
+
+
+class SettingsError(Exception):
+    def __init__(self, source: str, key: str, problem: str):
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source, self.key, self.problem = source, key, problem
+
+
+def setting(default=MISSING, help: str = "", choices: tuple | None = None, default_factory=MISSING):
+    meta = {"help": help, "choices": choices}
+    if default_factory is not MISSING:
+        return field(default_factory=default_factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+_TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+_LANGS = ("zh_CN", "en", "ug")
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueRules:
+    max_consecutive_priority: int = setting(
+        3, help="At most this many priority (绿色通道) calls in a row at one window while others wait"
+    )
+    reinstate_behind: int = setting(
+        3, help="A reinstated no-show re-enters behind this many waiting tickets (过号顺延)"
+    )
+    service_preference: str = setting(
+        "ordered",
+        help="ordered: a window serves its first service first; oldest: oldest across its services",
+        choices=("ordered", "oldest"),
+    )
+    appointment_early_min: int = setting(0, help="An appointment may be called this early (minutes)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HallSettings:
+    name: str = setting(help="Hall name shown on tickets, the display and the kiosk")
+    address: str = setting("", help="Street address, printed on statements")
+    hotline: str = setting("12333", help="Supervision / consultation hotline printed on tickets")
+    public_url: str = setting(
+        "http://127.0.0.1:8080", help="Base URL citizens' phones reach; used in ticket QR codes"
+    )
+    city_tier: str = setting(
+        "large",
+        help="large: urban population > 1 million; small: ≤ 1 million; county: county hall (§4.2)",
+        choices=("large", "small", "county"),
+    )
+    insured_population: int = setting(0, help="Insured people the hall serves, for the §4.2 check")
+    languages: list[str] = setting(
+        default_factory=lambda: ["zh_CN"], help="UI languages in order; zh_CN must be first"
+    )
+    opening_hours: list[str] = setting(
+        default_factory=lambda: ["08:30-12:00", "13:30-17:30"], help="Opening periods, HH:MM-HH:MM"
+    )
+    issue_outside_hours: bool = setting(
+        False, help="Issue tickets outside opening hours too (demo halls, 24 h self-service areas)"
+    )
+    data_dir: str = setting("var/hall", help="Folder for the database, voice cache and logs")
+    notice: str = setting("", help="Scrolling notice on the hall display at start")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerSettings:
+    host: str = setting("127.0.0.1", help="Address the HTTP server listens on")
+    port: int = setting(8080, help="TCP port of the HTTP server")
+    threads: int = setting(
+        64, help="WSGI worker threads; every connected display/console holds one (SSE)"
+    )
+    sse_heartbeat_s: float = setting(15.0, help="Seconds between SSE keep-alive comments")
+    secret_key: str = setting("", help="Session signing key; empty = generated and kept in data_dir")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceSpec:
+    code: str = setting(help="Stable identifier, e.g. pension")
+    prefix: str = setting(help="Ticket prefix letter, unique in the hall, e.g. B")
+    name: dict[str, str] = setting(help="Name per UI language; zh_CN required")
+    daily_cap: int = setting(0, help="Most tickets a day; 0 = no cap")
+    hours: list[str] = setting(default_factory=list, help="Issuing hours; empty = hall hours")
+    default_service_min: float = setting(8.0, help="Mean service minutes before history exists")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BusinessItem:
+    code: str = setting(help="Stable identifier of the business item (业务事项)")
+    service: str = setting(help="Service (queue) code that handles it")
+    name: dict[str, str] = setting(help="Name per UI language; zh_CN required")
+    materials: list[str] = setting(default_factory=list, help="Required materials (§8.1.2)")
+    time_limit: str = setting("即办", help="办理时限 as shown to citizens")
+    legal_basis: str = setting("", help="Law or regulation the item rests on, if any")
+    windows: list[int] = setting(default_factory=list, help="Windows that handle it")
+    room: str = setting("", help="门牌号 / room")
+    notes: str = setting("", help="Extra guidance for citizens")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WindowSpec:
+    number: int = setting(help="Window number shown and spoken")
+    name: str = setting("", help="Window name, e.g. 养老保险窗口")
+    zone: str = setting("", help="Hall zone, e.g. A区")
+    room: str = setting("", help="Room (门牌号)")
+    services: list[str] = setting(help="Service codes served, in order of preference")
+    kind: str = setting(
+        "business", help="consulting / business / priority", choices=("consulting", "business", "priority")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    hall: HallSettings = setting(help="The hall")
+    server: ServerSettings = setting(default_factory=ServerSettings, help="HTTP server")
+    rules: QueueRules = setting(default_factory=QueueRules, help="Queue policy")
+    services: list[ServiceSpec] = setting(help="Queues (业务类别)")
+    items: list[BusinessItem] = setting(default_factory=list, help="Business guide (§8.1.2)")
+    windows: list[WindowSpec] = setting(help="Windows")
+
+    def service(self, code: str) -> ServiceSpec | None:
+        return next((s for s in self.services if s.code == code), None)
+
+    def window(self, number: int) -> WindowSpec | None:
+        return next((w for w in self.windows if w.number == number), None)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+def _type_name(tp) -> str:
+    return getattr(tp, "__name__", str(tp))
+
+
+def _convert(tp, value, source: str, key: str):
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(args[0], value, source, key)
+    if is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise SettingsError(source, key, "must be a table")
+        return build(tp, value, source, key)
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            raise SettingsError(source, key, "must be a list")
+        return [_convert(inner, v, source, f"{key}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise SettingsError(source, key, "must be a table")
+        _, inner = typing.get_args(tp)
+        return {str(k): _convert(inner, v, source, f"{key}.{k}") for k, v in value.items()}
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp is bool and not isinstance(value, bool):
+        raise SettingsError(source, key, "must be true or false")
+    if tp is int and isinstance(value, bool):
+        raise SettingsError(source, key, "must be a whole number")
+    if not isinstance(value, tp):
+        raise SettingsError(source, key, f"must be {_type_name(tp)}, not {type(value).__name__}")
+    if isinstance(value, str) and len(value) > 2000:
+        raise SettingsError(source, key, "is too long")
+    return value
+
+
+def build(cls, data: dict, source: str = "<settings>", prefix: str = ""):
+    """Build dataclass ``cls`` from ``data``; unknown keys, missing keys and bad types are errors."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    for k in data:
+        if k not in known:
+            raise SettingsError(source, f"{prefix}.{k}".lstrip("."), "unknown key")
+    kwargs = {}
+    for name, f in known.items():
+        key = f"{prefix}.{name}".lstrip(".")
+        if name not in data:
+            if f.default is MISSING and f.default_factory is MISSING:
+                raise SettingsError(source, key, "is required")
+            continue
+        value = _convert(hints[name], data[name], source, key)
+        choices = f.metadata.get("choices")
+        if choices and value not in choices:
+            raise SettingsError(source, key, f"must be one of {', '.join(choices)}")
+        kwargs[name] = value
+    obj = cls(**kwargs)
+    if cls is Settings:
+        validate(obj, source)
+    return obj
+
+
+def validate(s: Settings, source: str) -> None:
+    """Cross-checks that types alone cannot express."""
+    def err(key, problem):
+        raise SettingsError(source, key, problem)
+
+    if not s.hall.name.strip():
+        err("hall.name", "must not be empty")
+    if not s.hall.languages or s.hall.languages[0] != "zh_CN":
+        err("hall.languages", "must start with zh_CN")
+    for lang in s.hall.languages:
+        if lang not in _LANGS:
+            err("hall.languages", f"unsupported language {lang!r} (supported: {', '.join(_LANGS)})")
+    for i, period in enumerate(s.hall.opening_hours):
+        if not _TIME_RANGE.match(period) or period[:5] >= period[6:]:
+            err(f"hall.opening_hours[{i}]", f"bad time range {period!r}, expected HH:MM-HH:MM")
+    if s.hall.insured_population < 0:
+        err("hall.insured_population", "must not be negative")
+    if not 1 <= s.server.port <= 65535:
+        err("server.port", "must be 1–65535")
+    if s.server.threads < 4:
+        err("server.threads", "must be at least 4")
+    if s.rules.service_preference not in ("ordered", "oldest"):
+        err("rules.service_preference", "must be ordered or oldest")
+    if not s.services:
+        err("services", "at least one service is required")
+    codes, prefixes = set(), set()
+    for i, svc in enumerate(s.services):
+        key = f"services[{i}]"
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", svc.code):
+            err(f"{key}.code", "must be lower-case letters, digits or _")
+        if svc.code in codes:
+            err(f"{key}.code", f"duplicate service code {svc.code!r}")
+        if not re.fullmatch(r"[A-Z]", svc.prefix):
+            err(f"{key}.prefix", "must be one capital letter")
+        if svc.prefix in prefixes:
+            err(f"{key}.prefix", f"duplicate prefix {svc.prefix!r}")
+        if not svc.name.get("zh_CN", "").strip():
+            err(f"{key}.name.zh_CN", "is required")
+        if svc.daily_cap < 0 or svc.daily_cap > 999:
+            err(f"{key}.daily_cap", "must be 0–999 (three-digit numbers)")
+        for j, period in enumerate(svc.hours):
+            if not _TIME_RANGE.match(period) or period[:5] >= period[6:]:
+                err(f"{key}.hours[{j}]", f"bad time range {period!r}, expected HH:MM-HH:MM")
+        codes.add(svc.code)
+        prefixes.add(svc.prefix)
+    numbers = set()
+    for i, win in enumerate(s.windows):
+        key = f"windows[{i}]"
+        if not 1 <= win.number <= 999:
+            err(f"{key}.number", "must be 1–999")
+        if win.number in numbers:
+            err(f"{key}.number", f"duplicate window number {win.number}")
+        if not win.services:
+            err(f"{key}.services", "a window must serve at least one service")
+        for code in win.services:
+            if code not in codes:
+                err(f"{key}.services", f"unknown service {code!r}")
+        numbers.add(win.number)
+    if not s.windows:
+        err("windows", "at least one window is required")
+    item_codes = set()
+    for i, item in enumerate(s.items):
+        key = f"items[{i}]"
+        if item.code in item_codes:
+            err(f"{key}.code", f"duplicate item code {item.code!r}")
+        item_codes.add(item.code)
+        if item.service not in codes:
+            err(f"{key}.service", f"unknown service {item.service!r}")
+        if not item.name.get("zh_CN", "").strip():
+            err(f"{key}.name.zh_CN", "is required")
+        for n in item.windows:
+            if n not in numbers:
+                err(f"{key}.windows", f"unknown window {n}")
+
+
+def consulting_windows_required(city_tier: str, insured_population: int) -> int:
+    """Minimum consulting windows by standard §4.2."""
+    if city_tier == "county":
+        return 1
+    per = 200_000 if city_tier == "large" else 150_000
+    return max(1, -(-insured_population // per))  # ceiling division
+
+
+def describe(cls) -> list[tuple[str, str, object, str]]:
+    """(key, type, default, help) for every setting, for docs and --dump-config."""
+    rows = []
+    hints = typing.get_type_hints(cls)
+    for f in fields(cls):
+        default = f.default if f.default is not MISSING else (
+            f.default_factory() if f.default_factory is not MISSING else None
+        )
+        rows.append((f.name, _type_name(hints[f.name]), default, f.metadata.get("help", "")))
+    return rows

@@ -1,0 +1,79 @@
+"""Ticket states and the transitions between them (DESIGN §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .errors import InvalidTransition
+
+
+class Status(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class Action(StrEnum):
+    CALL = "call"
+    RECALL = "recall"
+    START = "start"
+    FINISH = "finish"
+    NO_SHOW = "no_show"
+    TRANSFER = "transfer"
+    REINSTATE = "reinstate"
+    CANCEL = "cancel"
+
+
+# Finishing straight from "called" is allowed: short consultations often skip "start"
+# (the service time is then counted from the call).
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.WAITING, Action.CALL): Status.CALLED,
+    (Status.CALLED, Action.RECALL): Status.CALLED,
+    (Status.CALLED, Action.START): Status.SERVING,
+    (Status.CALLED, Action.FINISH): Status.DONE,
+    (Status.SERVING, Action.FINISH): Status.DONE,
+    (Status.CALLED, Action.NO_SHOW): Status.NO_SHOW,
+    (Status.CALLED, Action.TRANSFER): Status.WAITING,
+    (Status.SERVING, Action.TRANSFER): Status.WAITING,
+    (Status.NO_SHOW, Action.REINSTATE): Status.WAITING,
+    (Status.WAITING, Action.CANCEL): Status.CANCELLED,
+    (Status.CALLED, Action.CANCEL): Status.CANCELLED,
+}
+
+ACTIVE = (Status.CALLED, Status.SERVING)
+
+PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")  # 老 残 孕 病 其他 (§8.1.5)
+
+
+def next_status(current: Status | str, action: Action | str) -> Status:
+    """The state after ``action``, or InvalidTransition naming both."""
+    key = (Status(current), Action(action))
+    try:
+        return TRANSITIONS[key]
+    except KeyError:
+        raise InvalidTransition(
+            "Ticket in state {status} cannot be {action}.", status=key[0].value, action=key[1].value
+        ) from None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What the policy and estimates need to know about a ticket."""
+
+    id: str
+    number: str
+    service: str
+    status: Status
+    issued_at: datetime  # when the citizen took it; kept across transfers (一票到底)
+    queue_at: datetime  # ordering key in the current queue (reinstate/transfer move it)
+    priority_reason: str | None = None
+    appointment_at: datetime | None = None
+
+    @property
+    def is_priority(self) -> bool:
+        return bool(self.priority_reason)

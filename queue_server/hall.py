@@ -1,0 +1,54 @@
+"""One hall's running parts, wired once and handed to the web layer and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from .core.numbering import HALL_TZ
+from .core.settings import Settings
+from .eventbus import EventBus
+from .services.accounts import Accounts
+from .services.devices import Devices
+from .services.queue import QueueService
+from .store import Store
+from .store import events as event_log
+
+
+def system_clock() -> datetime:
+    return datetime.now(HALL_TZ)
+
+
+def default_db_path(settings: Settings) -> Path:
+    return Path(settings.hall.data_dir) / "hall.db"
+
+
+@dataclass
+class Hall:
+    settings: Settings
+    store: Store
+    bus: EventBus
+    clock: Callable[[], datetime]
+    queue: QueueService
+    accounts: Accounts
+    devices: Devices
+
+    @classmethod
+    def open(cls, settings: Settings, db_path: str | Path | None = None,
+             clock: Callable[[], datetime] | None = None) -> "Hall":
+        clock = clock or system_clock
+        store = Store(db_path or default_db_path(settings))
+        bus = EventBus()
+        bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
+        return cls(
+            settings=settings, store=store, bus=bus, clock=clock,
+            queue=QueueService(settings, store, bus, clock),
+            accounts=Accounts(store, clock),
+            devices=Devices(store, bus, clock),
+        )
+
+    def close(self) -> None:
+        self.bus.close()
+        self.store.close()

@@ -1,0 +1,1 @@
+"""Use cases: each one transaction that also appends its events (DESIGN §2)."""

@@ -1,0 +1,436 @@
+"""Issuing, calling and finishing tickets; window states; the display snapshot."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, time
+from typing import Callable
+
+from ..core.numbering import HALL_TZ, format_number, hall_day
+from ..core.policy import WindowView, choose_next, reinstate_position
+from ..core.settings import ServiceSpec, Settings
+from ..core.tickets import ACTIVE, PRIORITY_REASONS, Action, Status, next_status
+from ..core.waits import estimate_wait_seconds, mean_service_seconds
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..eventbus import EventBus
+from ..store import Store
+from ..store import events as event_log
+from ..store import tickets as repo
+
+CHANNELS = ("kiosk", "guide", "window", "appointment", "mobile")
+WINDOW_STATES = ("open", "paused", "closed")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(HALL_TZ).isoformat(timespec="microseconds")
+
+
+def in_periods(periods: list[str], now: datetime) -> bool:
+    local = now.astimezone(HALL_TZ).time()
+    for p in periods:
+        start, end = time.fromisoformat(p[:5]), time.fromisoformat(p[6:])
+        if start <= local < end:
+            return True
+    return False
+
+
+class QueueService:
+    def __init__(self, settings: Settings, store: Store, bus: EventBus, clock: Callable[[], datetime]):
+        self.settings = settings
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _service(self, code) -> ServiceSpec:
+        svc = self.settings.service(code) if isinstance(code, str) else None
+        if svc is None:
+            raise ValidationFailed("Unknown service {service}.", field="service", service=str(code)[:40])
+        return svc
+
+    def _window_spec(self, number):
+        spec = self.settings.window(number) if isinstance(number, int) else None
+        if spec is None:
+            raise NotFound("There is no window {number}.", number=str(number)[:12])
+        return spec
+
+    def _publish(self, db, type_: str, now: datetime, data: dict) -> int:
+        return event_log.append(db, type_, iso(now), data)
+
+    def _window_public(self, number: int | None) -> dict | None:
+        spec = self.settings.window(number) if number else None
+        if spec is None:
+            return None
+        return {"number": spec.number, "name": spec.name, "zone": spec.zone, "room": spec.room}
+
+    @staticmethod
+    def public_ticket(row: dict) -> dict:
+        """What displays may show: no ids (ids are the status-page secret), no personal data."""
+        return {
+            "number": row["number"],
+            "service": row["service"],
+            "status": row["status"],
+            "window": row["window"],
+            "priority": bool(row["priority_reason"]),
+            "issued_at": row["issued_at"],
+            "called_at": row["called_at"],
+        }
+
+    def _event_data(self, db, row: dict, day: str, **extra) -> dict:
+        data = {
+            "ticket": self.public_ticket(row),
+            "window": self._window_public(row["window"]),
+            "waiting": repo.waiting_counts(db, day),
+        }
+        data.update(extra)
+        return data
+
+    def open_windows_for(self, db, service: str) -> int:
+        states = repo.all_windows(db)
+        return sum(
+            1 for w in self.settings.windows
+            if service in w.services and states.get(w.number, {}).get("state") == "open"
+        )
+
+    def _mean_s(self, db, svc: ServiceSpec) -> float:
+        return mean_service_seconds(repo.recent_service_seconds(db, svc.code), svc.default_service_min * 60)
+
+    def service_open(self, svc: ServiceSpec, now: datetime, db=None) -> bool:
+        if not self.settings.hall.issue_outside_hours and not in_periods(svc.hours or self.settings.hall.opening_hours, now):
+            return False
+        if svc.daily_cap:
+            db = db or self.store.db
+            if repo.issued_today(db, svc.code, hall_day(now).isoformat()) >= svc.daily_cap:
+                return False
+        return True
+
+    def ticket_view(self, db, row: dict) -> dict:
+        """The ticket as its holder sees it: position, estimate, window when called."""
+        ahead = None
+        estimate = None
+        if row["status"] == Status.WAITING:
+            waiting = repo.waiting(db, row["day"], [row["service"]])
+            key = (row["queue_at"], row["number"])
+            if row["priority_reason"]:
+                ahead = sum(1 for t in waiting if t["priority_reason"] and (t["queue_at"], t["number"]) < key)
+            else:
+                ahead = sum(
+                    1 for t in waiting
+                    if t["priority_reason"] or (t["queue_at"], t["number"]) < key
+                )
+            svc = self.settings.service(row["service"])
+            estimate = estimate_wait_seconds(ahead, self._mean_s(db, svc), self.open_windows_for(db, svc.code))
+        return {
+            "id": row["id"],
+            "number": row["number"],
+            "service": row["service"],
+            "status": row["status"],
+            "ahead": ahead,
+            "estimated_wait_s": estimate,
+            "issued_at": row["issued_at"],
+            "called_at": row["called_at"],
+            "window": self._window_public(row["window"]),
+            "priority_reason": row["priority_reason"],
+            "channel": row["channel"],
+            "status_url": f"{self.settings.hall.public_url.rstrip('/')}/t/{row['id']}",
+        }
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def services(self) -> list[dict]:
+        now = self.clock()
+        db = self.store.db
+        day = hall_day(now).isoformat()
+        counts = repo.waiting_counts(db, day)
+        out = []
+        for svc in self.settings.services:
+            n = counts.get(svc.code, 0)
+            windows_open = self.open_windows_for(db, svc.code)
+            out.append({
+                "code": svc.code,
+                "prefix": svc.prefix,
+                "name": svc.name,
+                "waiting": n,
+                "open_windows": windows_open,
+                "estimated_wait_s": estimate_wait_seconds(n, self._mean_s(db, svc), windows_open),
+                "open": self.service_open(svc, now, db),
+                "daily_cap": svc.daily_cap,
+            })
+        return out
+
+    def get_ticket(self, ticket_id: str) -> dict:
+        db = self.store.db
+        row = repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+        if row is None:
+            raise NotFound("No such ticket.")
+        return self.ticket_view(db, row)
+
+    def windows(self) -> list[dict]:
+        db = self.store.db
+        states = repo.all_windows(db)
+        out = []
+        for spec in self.settings.windows:
+            st = states.get(spec.number) or repo.window(db, spec.number)
+            current = repo.get(db, st["current_ticket"]) if st["current_ticket"] else None
+            out.append({
+                "number": spec.number, "name": spec.name, "zone": spec.zone, "room": spec.room,
+                "services": list(spec.services), "kind": spec.kind, "state": st["state"],
+                "current": self.public_ticket(current) if current else None,
+            })
+        return out
+
+    def window_queue(self, number: int) -> list[dict]:
+        """Waiting tickets a window could call, in the order the policy would take them (staff)."""
+        spec = self._window_spec(number)
+        db = self.store.db
+        now = self.clock()
+        rows = repo.waiting(db, hall_day(now).isoformat(), list(spec.services))
+        rows.sort(key=lambda r: (not r["priority_reason"], r["queue_at"], r["number"]))
+        return [
+            {"id": r["id"], "number": r["number"], "service": r["service"],
+             "priority_reason": r["priority_reason"], "issued_at": r["issued_at"],
+             "queue_at": r["queue_at"], "channel": r["channel"]}
+            for r in rows
+        ]
+
+    def window_current(self, number: int) -> dict | None:
+        self._window_spec(number)
+        db = self.store.db
+        st = repo.window(db, number)
+        row = repo.get(db, st["current_ticket"]) if st["current_ticket"] else None
+        return self.ticket_view(db, row) if row else None
+
+    def display_state(self) -> dict:
+        now = self.clock()
+        db = self.store.db
+        db.conn.execute("BEGIN")  # one consistent read: the snapshot and its last event id agree
+        try:
+            day = hall_day(now).isoformat()
+            last = event_log.last_id(db)
+            windows = self.windows()
+            recent = [self.public_ticket(r) | {"window_info": self._window_public(r["window"])}
+                      for r in repo.recent_calls(db, day, 8)]
+            services = self.services()
+            notice = self.notice(db)
+        finally:
+            db.conn.execute("COMMIT")
+        return {
+            "hall": self.settings.hall.name,
+            "now": iso(now),
+            "last_event_id": last,
+            "windows": windows,
+            "recent_calls": recent,
+            "services": [{k: s[k] for k in ("code", "prefix", "name", "waiting", "open")} for s in services],
+            "notice": notice,
+        }
+
+    def notice(self, db=None) -> str:
+        db = db or self.store.db
+        row = db.execute("SELECT value FROM hall_state WHERE key = 'notice'").fetchone()
+        return row[0] if row else self.settings.hall.notice
+
+    def set_notice(self, text: str) -> int:
+        now = self.clock()
+        with self.store.write() as db:
+            db["hall_state"].upsert({"key": "notice", "value": text, "updated_at": iso(now)}, pk="key")
+            event_id = self._publish(db, "notice.changed", now, {"notice": text})
+        self.bus.published(event_id)
+        return event_id
+
+    # --- issuing ---------------------------------------------------------------------------
+
+    def issue(self, service, request_id, channel="kiosk", priority_reason=None,
+              appointment_code=None, appointment_at: datetime | None = None) -> tuple[dict, bool]:
+        """Issue a ticket, or return the one this ``request_id`` already got (created=False)."""
+        svc = self._service(service)
+        if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id):
+            raise ValidationFailed(
+                "request_id must be 8–64 letters, digits or - _ . :", field="request_id")
+        if channel not in CHANNELS:
+            raise ValidationFailed("Unknown channel {channel}.", field="channel", channel=str(channel)[:20])
+        if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
+            raise ValidationFailed("Unknown priority reason {reason}.", field="priority_reason",
+                                   reason=str(priority_reason)[:20])
+        if appointment_code is not None and (not isinstance(appointment_code, str) or len(appointment_code) > 32):
+            raise ValidationFailed("Appointment code is not valid.", field="appointment_code")
+        now = self.clock()
+        day = hall_day(now).isoformat()
+        with self.store.write() as db:
+            existing = repo.by_request_id(db, request_id)
+            if existing is not None:
+                if existing["original_service"] != svc.code:
+                    raise Conflict("This request_id was already used for another service.")
+                return self.ticket_view(db, existing), False
+            if not self.service_open(svc, now, db):
+                raise Conflict("{service} is not issuing tickets now.", service=svc.name["zh_CN"])
+            seq = repo.next_seq(db, svc.code, day)
+            if seq > 999:
+                raise Conflict("{service} has issued all numbers for today.", service=svc.name["zh_CN"])
+            row = {
+                "id": secrets.token_urlsafe(12),
+                "number": format_number(svc.prefix, seq),
+                "service": svc.code,
+                "original_service": svc.code,
+                "day": day,
+                "seq": seq,
+                "status": Status.WAITING.value,
+                "channel": channel,
+                "priority_reason": priority_reason,
+                "appointment_code": appointment_code,
+                "appointment_at": iso(appointment_at) if appointment_at else None,
+                "request_id": request_id,
+                "issued_at": iso(now),
+                "queue_at": iso(now),
+                "called_at": None, "started_at": None, "finished_at": None,
+                "window": None, "staff": None, "recalls": 0, "transfers": 0,
+            }
+            repo.insert(db, row)
+            event_id = self._publish(db, "ticket.issued", now, self._event_data(db, row, day))
+            view = self.ticket_view(db, row)
+        self.bus.published(event_id)
+        return view, True
+
+    # --- windows ---------------------------------------------------------------------------
+
+    def set_window_state(self, number: int, state: str, staff: str | None = None) -> dict:
+        spec = self._window_spec(number)
+        if state not in WINDOW_STATES:
+            raise ValidationFailed("Unknown window state {state}.", field="state", state=str(state)[:20])
+        now = self.clock()
+        with self.store.write() as db:
+            win = repo.window(db, spec.number)
+            if state == "closed" and win["current_ticket"]:
+                cur = repo.get(db, win["current_ticket"])
+                if cur and cur["status"] in ACTIVE:
+                    raise Conflict("Finish, transfer or mark the current ticket before closing the window.")
+            win.update(state=state, updated_at=iso(now), staff=staff if state != "closed" else None)
+            if state == "closed":
+                win["current_ticket"] = None
+            repo.save_window(db, win)
+            event_id = self._publish(db, "window.changed", now, {
+                "window": self._window_public(spec.number) | {"state": state},
+                "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
+            })
+        self.bus.published(event_id)
+        return next(w for w in self.windows() if w["number"] == spec.number)
+
+    def call_next(self, number: int, staff: str | None = None, ticket_id: str | None = None) -> dict | None:
+        """Call the policy's choice (or a named waiting ticket); finishes the window's current one."""
+        spec = self._window_spec(number)
+        now = self.clock()
+        day = hall_day(now).isoformat()
+        published = []
+        with self.store.write() as db:
+            win = repo.window(db, spec.number)
+            if win["state"] != "open":
+                raise Conflict("Window {number} is not open.", number=spec.number)
+            if win["current_ticket"]:
+                cur = repo.get(db, win["current_ticket"])
+                if cur and cur["status"] in ACTIVE:
+                    # "Next" at a window means the current citizen is done (usual hall practice).
+                    self._finish_row(db, cur, now)
+                    published.append(self._publish(db, "ticket.finished", now, self._event_data(db, cur, day)))
+            rows = repo.waiting(db, day, list(spec.services))
+            if ticket_id is not None:
+                chosen = next((r for r in rows if r["id"] == ticket_id), None)
+                if chosen is None:
+                    raise Conflict("That ticket is not waiting for this window.")
+            else:
+                view = WindowView(spec.number, spec.services, spec.kind, win["priority_streak"] or 0)
+                pick = choose_next([repo.to_domain(r) for r in rows], view, now, self.settings.rules)
+                chosen = next((r for r in rows if pick and r["id"] == pick.id), None)
+            if chosen is None:
+                win.update(current_ticket=None, updated_at=iso(now))
+                repo.save_window(db, win)
+            else:
+                chosen.update(status=next_status(chosen["status"], Action.CALL).value,
+                              called_at=iso(now), window=spec.number, staff=staff)
+                repo.update(db, chosen["id"], {k: chosen[k] for k in ("status", "called_at", "window", "staff")})
+                streak = (win["priority_streak"] or 0) + 1 if chosen["priority_reason"] else 0
+                win.update(current_ticket=chosen["id"], priority_streak=streak, updated_at=iso(now), staff=staff)
+                repo.save_window(db, win)
+                published.append(self._publish(db, "ticket.called", now, self._event_data(db, chosen, day)))
+            result = self.ticket_view(db, chosen) if chosen else None
+        for event_id in published:
+            self.bus.published(event_id)
+        return result
+
+    def _finish_row(self, db, row: dict, now: datetime) -> None:
+        row.update(status=next_status(row["status"], Action.FINISH).value, finished_at=iso(now),
+                   started_at=row["started_at"] or row["called_at"])
+        repo.update(db, row["id"], {k: row[k] for k in ("status", "finished_at", "started_at")})
+
+    def _current(self, db, spec) -> tuple[dict, dict]:
+        win = repo.window(db, spec.number)
+        row = repo.get(db, win["current_ticket"]) if win["current_ticket"] else None
+        if row is None or row["status"] not in ACTIVE:
+            raise Conflict("Window {number} has no current ticket.", number=spec.number)
+        return win, row
+
+    def act(self, number: int, action: str, staff: str | None = None, service: str | None = None) -> dict:
+        """recall / start / no_show / finish / transfer on the window's current ticket."""
+        spec = self._window_spec(number)
+        action = Action(action)
+        now = self.clock()
+        day = hall_day(now).isoformat()
+        extra = {}
+        with self.store.write() as db:
+            win, row = self._current(db, spec)
+            if action == Action.TRANSFER:
+                target = self._service(service)
+                if target.code == row["service"]:
+                    raise ValidationFailed("The ticket is already in {service}.", field="service",
+                                           service=target.name["zh_CN"])
+                extra = {"from_service": row["service"], "to_service": target.code}
+            new_status = next_status(row["status"], action).value
+            changes: dict = {"status": new_status}
+            if action == Action.RECALL:
+                changes["recalls"] = (row["recalls"] or 0) + 1
+                changes["called_at"] = iso(now)
+            elif action == Action.START:
+                changes["started_at"] = iso(now)
+            elif action == Action.FINISH:
+                changes["finished_at"] = iso(now)
+                changes["started_at"] = row["started_at"] or row["called_at"]
+            elif action == Action.TRANSFER:
+                # 一票到底: same number, original take time, so it is not sent to the back.
+                changes.update(service=service, queue_at=row["issued_at"], window=None,
+                               transfers=(row["transfers"] or 0) + 1)
+            repo.update(db, row["id"], changes)
+            row.update(changes)
+            if action != Action.RECALL and action != Action.START:
+                win.update(current_ticket=None)
+            win["updated_at"] = iso(now)
+            repo.save_window(db, win)
+            type_ = {Action.RECALL: "ticket.recalled", Action.START: "ticket.started",
+                     Action.NO_SHOW: "ticket.no_show", Action.FINISH: "ticket.finished",
+                     Action.TRANSFER: "ticket.transferred"}[action]
+            data = self._event_data(db, row, day, **extra)
+            if action in (Action.NO_SHOW, Action.FINISH, Action.TRANSFER):
+                data["window"] = self._window_public(spec.number)
+            event_id = self._publish(db, type_, now, data)
+            view = self.ticket_view(db, row)
+        self.bus.published(event_id)
+        return view
+
+    def reinstate(self, ticket_id: str) -> dict:
+        now = self.clock()
+        day = hall_day(now).isoformat()
+        with self.store.write() as db:
+            row = repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+            if row is None:
+                raise NotFound("No such ticket.")
+            if row["day"] != day:
+                raise Conflict("Only today's tickets can be reinstated.")
+            status = next_status(row["status"], Action.REINSTATE).value
+            same = [repo.to_domain(r) for r in repo.waiting(db, day, [row["service"]])]
+            queue_at = reinstate_position(same, now, self.settings.rules)
+            repo.update(db, row["id"], {"status": status, "queue_at": iso(queue_at), "window": None})
+            row.update(status=status, queue_at=iso(queue_at), window=None)
+            event_id = self._publish(db, "ticket.reinstated", now, self._event_data(db, row, day))
+            view = self.ticket_view(db, row)
+        self.bus.published(event_id)
+        return view

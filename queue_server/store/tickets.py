@@ -1,0 +1,113 @@
+"""Tickets, counters and window state. Functions take the ``db`` of an open transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from ..core.tickets import Status, Ticket
+
+
+def next_seq(db: sqlite_utils.Database, service: str, day: str) -> int:
+    """The next number of the day, from a counter row — never max()+1 (DESIGN §3)."""
+    db.execute(
+        "INSERT INTO counters (service, day, seq) VALUES (?, ?, 1)"
+        " ON CONFLICT (service, day) DO UPDATE SET seq = seq + 1",
+        [service, day],
+    )
+    return db.execute("SELECT seq FROM counters WHERE service = ? AND day = ?", [service, day]).fetchone()[0]
+
+
+def issued_today(db: sqlite_utils.Database, service: str, day: str) -> int:
+    row = db.execute("SELECT seq FROM counters WHERE service = ? AND day = ?", [service, day]).fetchone()
+    return row[0] if row else 0
+
+
+def get(db: sqlite_utils.Database, ticket_id: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
+    return rows[0] if rows else None
+
+
+def by_request_id(db: sqlite_utils.Database, request_id: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM tickets WHERE request_id = ?", [request_id]))
+    return rows[0] if rows else None
+
+
+def insert(db: sqlite_utils.Database, row: dict) -> None:
+    db["tickets"].insert(row)
+
+
+def update(db: sqlite_utils.Database, ticket_id: str, changes: dict) -> None:
+    db["tickets"].update(ticket_id, changes)
+
+
+def waiting(db: sqlite_utils.Database, day: str, services: list[str] | None = None) -> list[dict]:
+    sql = "SELECT * FROM tickets WHERE day = ? AND status = 'waiting'"
+    params: list = [day]
+    if services is not None:
+        sql += f" AND service IN ({','.join('?' * len(services))})"
+        params += services
+    return list(db.query(sql + " ORDER BY queue_at, number", params))
+
+
+def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[str, int]:
+    return {
+        r["service"]: r["n"]
+        for r in db.query(
+            "SELECT service, count(*) AS n FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service",
+            [day],
+        )
+    }
+
+
+def recent_service_seconds(db: sqlite_utils.Database, service: str, limit: int = 20) -> list[float]:
+    """Durations (start or call → finish) of the last finished tickets of a service."""
+    rows = db.execute(
+        "SELECT (julianday(finished_at) - julianday(coalesce(started_at, called_at))) * 86400"
+        " FROM tickets WHERE service = ? AND status = 'done' AND finished_at IS NOT NULL"
+        " ORDER BY finished_at DESC LIMIT ?",
+        [service, limit],
+    ).fetchall()
+    return [r[0] for r in rows if r[0] is not None]
+
+
+def recent_calls(db: sqlite_utils.Database, day: str, limit: int = 8) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT * FROM tickets WHERE day = ? AND called_at IS NOT NULL"
+            " ORDER BY called_at DESC LIMIT ?",
+            [day, limit],
+        )
+    )
+
+
+def to_domain(row: dict) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        number=row["number"],
+        service=row["service"],
+        status=Status(row["status"]),
+        issued_at=datetime.fromisoformat(row["issued_at"]),
+        queue_at=datetime.fromisoformat(row["queue_at"]),
+        priority_reason=row["priority_reason"],
+        appointment_at=datetime.fromisoformat(row["appointment_at"]) if row["appointment_at"] else None,
+    )
+
+
+# --- windows ---------------------------------------------------------------------------------
+
+def window(db: sqlite_utils.Database, number: int) -> dict:
+    rows = list(db.query("SELECT * FROM windows WHERE number = ?", [number]))
+    if rows:
+        return rows[0]
+    return {"number": number, "state": "closed", "current_ticket": None, "staff": None,
+            "priority_streak": 0, "updated_at": None}
+
+
+def all_windows(db: sqlite_utils.Database) -> dict[int, dict]:
+    return {r["number"]: r for r in db.query("SELECT * FROM windows")}
+
+
+def save_window(db: sqlite_utils.Database, row: dict) -> None:
+    db["windows"].upsert(row, pk="number")

@@ -1,0 +1,58 @@
+"""The Flask app: ``create_app(settings, db_path=None, clock=None)``.
+
+Blueprints live one per module, each named ``bp``; BLUEPRINTS lists them in order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from ..configfile import load_settings
+from ..core.settings import Settings
+from ..hall import Hall
+from .context import require_json_for_changes
+
+BLUEPRINTS = ["auth", "api", "events", "openapi"]
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _secret_key(settings: Settings) -> str:
+    if settings.server.secret_key:
+        return settings.server.secret_key
+    path = Path(settings.hall.data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_config: dict | None = None) -> Flask:
+    if not isinstance(settings, Settings):
+        settings = load_settings(settings)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_NAME="hallqueue_session",
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    if test_config:
+        app.config.update(test_config)
+    hall = Hall.open(settings, db_path, clock)
+    app.extensions["hall"] = hall
+    from . import errors
+
+    errors.register(app)
+    app.before_request(require_json_for_changes)
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        app.register_blueprint(module.bp)
+    return app

@@ -1,0 +1,59 @@
+"""One place that turns every error into JSON for API clients (and HTML for pages)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template_string, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import HallError, ValidationFailed
+from ..i18n import translate
+from .context import language
+
+log = logging.getLogger(__name__)
+
+_HTTP_MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Please log in first.",
+    403: "You are not allowed to do this.",
+    404: "Not found.",
+    405: "This method is not allowed here.",
+    413: "The request is too large.",
+    415: "Send the request as application/json.",
+    500: "Internal error; the hall IT staff have been notified in the log.",
+}
+
+_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{{ status }}</title>
+<body style="font-family:sans-serif;padding:2em"><h1>{{ status }}</h1><p>{{ message }}</p>
+<p><a href="/">返回 / Back</a></p></body></html>"""
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def respond(status: int, code: str, message: str, field: str | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": message}}
+        if field:
+            body["error"]["field"] = field
+        return jsonify(body), status
+    return render_template_string(_PAGE, status=status, message=message), status
+
+
+def register(app) -> None:
+    @app.errorhandler(HallError)
+    def hall_error(exc: HallError):
+        field = exc.field if isinstance(exc, ValidationFailed) else None
+        return respond(exc.status, exc.code, translate(exc.message, language(), **exc.params), field)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        msg = _HTTP_MESSAGES.get(exc.code, exc.name)
+        return respond(exc.code, exc.name.lower().replace(" ", "_"), translate(msg, language()))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return respond(500, "internal_error", translate(_HTTP_MESSAGES[500], language()))

@@ -1,0 +1,145 @@
+"""The OpenAPI 3.1 document at /api/v1/openapi.json, kept as data beside the routes.
+
+tests/server/test_openapi.py fails when a route under /api/v1 is missing here or vice versa.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+
+def _obj(props: dict, required=()) -> dict:
+    return {"type": "object", "properties": props, "required": list(required)}
+
+
+S, I, B, N = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}
+NULLABLE_I = {"type": ["integer", "null"]}
+REF = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
+
+SCHEMAS = {
+    "Error": _obj({"error": _obj({"code": S, "message": S, "field": S}, ["code", "message"])}, ["error"]),
+    "WindowRef": _obj({"number": I, "name": S, "zone": S, "room": S}),
+    "Ticket": _obj({
+        "id": S, "number": S, "service": S,
+        "status": {"enum": ["waiting", "called", "serving", "done", "no_show", "cancelled"]},
+        "ahead": NULLABLE_I, "estimated_wait_s": NULLABLE_I, "issued_at": {"type": "string", "format": "date-time"},
+        "called_at": {"type": ["string", "null"]}, "window": {"oneOf": [REF("WindowRef"), {"type": "null"}]},
+        "priority_reason": {"type": ["string", "null"]}, "channel": S, "status_url": S,
+    }, ["id", "number", "service", "status", "ahead", "estimated_wait_s", "issued_at", "status_url"]),
+    "PublicTicket": _obj({"number": S, "service": S, "status": S, "window": NULLABLE_I, "priority": B,
+                          "issued_at": S, "called_at": {"type": ["string", "null"]}}),
+    "Service": _obj({"code": S, "prefix": S, "name": {"type": "object"}, "waiting": I, "open_windows": I,
+                     "estimated_wait_s": NULLABLE_I, "open": B, "daily_cap": I}),
+    "Window": _obj({"number": I, "name": S, "zone": S, "room": S, "services": {"type": "array", "items": S},
+                    "kind": S, "state": {"enum": ["open", "paused", "closed"]},
+                    "current": {"oneOf": [REF("PublicTicket"), {"type": "null"}]}}),
+    "Event": _obj({"id": I, "type": S, "at": S, "data": {"type": "object"}}, ["id", "type", "at", "data"]),
+}
+
+
+def _json(schema) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary: str, ok: dict | None = None, body=None, auth: str = "public", status="200", errors=(400,)):
+    op = {"summary": summary, "x-auth": auth, "responses": {status: {"description": "OK", **(ok or {})}}}
+    for code in errors:
+        op["responses"][str(code)] = {"description": "Error", **_json(REF("Error"))}
+    if auth != "public":
+        op["security"] = [{"session": []}, {"device": []}]
+        for code in (401, 403):
+            op["responses"][str(code)] = {"description": "Not allowed", **_json(REF("Error"))}
+    if body is not None:
+        op["requestBody"] = {"required": True, **_json(body)}
+    return op
+
+
+EMPTY = _obj({})
+P_NUMBER = {"name": "number", "in": "path", "required": True, "schema": I}
+P_TICKET = {"name": "ticket_id", "in": "path", "required": True, "schema": S}
+P_DEVICE = {"name": "device_id", "in": "path", "required": True, "schema": S}
+
+PATHS: dict = {
+    "/api/v1/hall": {"get": _op("Hall name, languages, opening hours, notice", _json(_obj(
+        {"name": S, "address": S, "hotline": S, "languages": {"type": "array"}, "opening_hours": {"type": "array"},
+         "notice": S, "public_url": S})))},
+    "/api/v1/services": {"get": _op("Services with waiting counts and estimated wait",
+                                    _json(_obj({"services": {"type": "array", "items": REF("Service")}})))},
+    "/api/v1/items": {"get": {**_op("Business guide items (§8.1.2)", _json(_obj({"items": {"type": "array"}}))),
+                              "parameters": [{"name": "service", "in": "query", "schema": S},
+                                             {"name": "q", "in": "query", "schema": S}]}},
+    "/api/v1/tickets": {"post": _op(
+        "Issue a ticket (idempotent on request_id: a retry returns the same ticket with 200)",
+        _json(REF("Ticket")), _obj({"service": S, "request_id": S, "channel": S, "priority_reason": S,
+                                    "appointment_code": S}, ["service", "request_id"]),
+        auth="kiosk device, guide, window", status="201", errors=(400, 409, 415, 422))},
+    "/api/v1/tickets/{ticket_id}": {"get": {**_op("Ticket status and position", _json(REF("Ticket")),
+                                                  errors=(404,)), "parameters": [P_TICKET]}},
+    "/api/v1/tickets/{ticket_id}/reinstate": {"post": {**_op(
+        "Put a no-show back into the queue behind the next K tickets", _json(REF("Ticket")), EMPTY,
+        auth="guide", errors=(404, 409, 415)), "parameters": [P_TICKET]}},
+    "/api/v1/windows": {"get": _op("Windows and their current tickets",
+                                   _json(_obj({"windows": {"type": "array", "items": REF("Window")}})))},
+    "/api/v1/windows/{number}/queue": {"get": {**_op(
+        "The window's current ticket and the tickets it may call, in policy order",
+        _json(_obj({"current": {"oneOf": [REF("Ticket"), {"type": "null"}]}, "waiting": {"type": "array"}})),
+        auth="window, guide", errors=(404,)), "parameters": [P_NUMBER]}},
+    "/api/v1/windows/{number}/call-next": {"post": {**_op(
+        "Call the next ticket (or body.ticket_id); 204 when nobody waits", _json(REF("Ticket")),
+        _obj({"ticket_id": S}), auth="window", errors=(404, 409, 415)), "parameters": [P_NUMBER]}},
+    "/api/v1/windows/{number}/transfer": {"post": {**_op(
+        "Transfer the current ticket to another service (keeps its issue time)", _json(REF("Ticket")),
+        _obj({"service": S}, ["service"]), auth="window", errors=(404, 409, 415, 422)), "parameters": [P_NUMBER]}},
+    "/api/v1/devices": {"get": _op("Device health", _json(_obj({"devices": {"type": "array"}})), auth="guide")},
+    "/api/v1/devices/{device_id}/heartbeat": {"post": {**_op(
+        "Device heartbeat with printer status", _json(_obj({"ok": B, "at": S})),
+        _obj({"status": _obj({"printer": S, "detail": S})}), auth="the device itself", errors=(400, 415, 422)),
+        "parameters": [P_DEVICE]}},
+    "/api/v1/events": {"get": {**_op("Server-Sent Events; id is the event sequence; Last-Event-ID resumes",
+                                     {"content": {"text/event-stream": {"schema": REF("Event")}}}),
+                               "parameters": [{"name": "Last-Event-ID", "in": "header", "schema": S},
+                                              {"name": "last_event_id", "in": "query", "schema": I},
+                                              {"name": "types", "in": "query", "schema": S}]}},
+    "/api/v1/display/state": {"get": _op("Display snapshot with last_event_id to follow from", _json(_obj(
+        {"hall": S, "now": S, "last_event_id": I, "windows": {"type": "array"}, "recent_calls": {"type": "array"},
+         "services": {"type": "array"}, "notice": S})))},
+    "/api/v1/auth/login": {"post": _op("Staff login; sets an HttpOnly SameSite=Strict session cookie",
+                                       _json(_obj({"username": S, "role": S, "display_name": S})),
+                                       _obj({"username": S, "password": S}, ["username", "password"]),
+                                       errors=(400, 401, 415))},
+    "/api/v1/auth/logout": {"post": _op("End the staff session", _json(_obj({"ok": B})), EMPTY, errors=(415,))},
+    "/api/v1/auth/me": {"get": _op("Who is calling", _json(_obj({"type": S, "role": S, "username": S})),
+                                   errors=(401,))},
+    "/api/v1/openapi.json": {"get": _op("This document", _json({"type": "object"}), errors=())},
+}
+
+for _state in ("open", "pause", "close"):
+    PATHS[f"/api/v1/windows/{{number}}/{_state}"] = {"post": {**_op(
+        f"Window state: {_state}", _json(REF("Window")), EMPTY, auth="window", errors=(404, 409, 415)),
+        "parameters": [P_NUMBER]}}
+for _action in ("recall", "start", "no-show", "finish"):
+    PATHS[f"/api/v1/windows/{{number}}/{_action}"] = {"post": {**_op(
+        f"{_action} the window's current ticket", _json(REF("Ticket")), EMPTY, auth="window",
+        errors=(404, 409, 415)), "parameters": [P_NUMBER]}}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Hall queue & kiosk API", "version": "1"},
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "hallqueue_session"},
+                "device": {"type": "http", "scheme": "bearer"},
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
