@@ -14,7 +14,7 @@ from . import fonts
 from .blocks import CELL_DOTS, LINE_DOTS, QR, Block, Cut, Feed, Rule, Table, Text, qr_ec_level, qr_module_dots
 
 BAND_ROWS = 240            # rows per GS v 0: small enough for modest printer buffers
-MARGIN = 4                 # dots kept clear at each side so glyphs never touch the edge
+MARGIN = 0                 # the 576/384 printable dots already sit inside the paper margins
 _THRESHOLD = [0] * 128 + [255] * 128
 _QR_EC = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
           "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}

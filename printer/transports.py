@@ -48,11 +48,13 @@ class NetworkTransport(Transport):
         return f"tcp {self.host}:{self.port}"
 
     def open(self) -> None:
+        # We connect ourselves and hand the socket to python-escpos: its Network.open() leaves a
+        # refused socket unclosed (a ResourceWarning on every offline check).
         try:
-            self._p.open()
-        except Exception as exc:  # escpos wraps OSError in DeviceNotFoundError
+            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except OSError as exc:
             raise LinkDown(f"cannot connect to {self.host}:{self.port}: {exc}") from None
-        self._sock = self._p.device
+        self._p.device = self._sock = sock
 
     def write(self, data: bytes) -> None:
         try:

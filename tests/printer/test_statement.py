@@ -1,0 +1,58 @@
+"""Statements (制式清单): header on the first part, parts with page footers, columns that fit."""
+
+import pytest
+
+from printer import render_statement
+from printer.blocks import cells
+from tests.printer.conftest import FONT, long_statement
+from tests.support import escpos_decode as d
+
+
+def test_long_native_statement_continues_over_two_parts(statement):
+    elements = d.decode(render_statement(statement, 576, "native"))
+    texts = d.texts(elements)
+    assert len(d.cuts(elements)) == 2
+    assert texts.count("职工养老保险个人缴费明细") == 1 and "职工养老保险个人缴费明细（续）" in texts
+    assert "第 1 页 / 共 2 页（续下页）" in texts and "第 2 页 / 共 2 页" in texts
+    # Header (masked identity) only at the top of the first part.
+    assert texts.index("姓名：张*") < texts.index("证件号码：110105********1234") < texts.index("第 1 页 / 共 2 页（续下页）")
+    assert texts.count("姓名：张*") == 1
+    # Every row is there, once, in order, and the totals come after the last one.
+    periods = [t.split()[0] for t in texts if t[:4].isdigit() and t[4] == "-"]
+    assert periods == [f"{2023 + k // 12}-{k % 12 + 1:02d}" for k in range(30)]
+    assert texts.index("合计月数：30") > texts.index(next(t for t in texts if t.startswith("2025-06")))
+    assert texts.index("个人缴费合计：15,600.00") > texts.index("第 1 页 / 共 2 页（续下页）")
+
+
+@pytest.mark.parametrize("width", [384, 576])
+def test_statement_table_fits_the_width_and_keeps_amounts_right_aligned(statement, width):
+    lines = d.lines(d.decode(render_statement(statement, width, "native")))
+    for line in lines:
+        assert cells(line.text) * 12 * line.width <= width, line.text
+    rows = [line.text for line in lines if line.text.startswith("2023-01")]
+    assert rows and "520.00" in rows[0]
+    # On 58 mm the company name wraps inside its column rather than pushing past the edge.
+    if width == 384:
+        assert any("北京某某" in t and not t.endswith("有限公司") for t in d.texts(lines))
+
+
+def test_short_statement_is_one_part_without_continuation():
+    elements = d.decode(render_statement(long_statement(rows=5, rows_per_part=20), 576, "native"))
+    assert len(d.cuts(elements)) == 1
+    assert "第 1 页 / 共 1 页" in d.texts(elements)
+
+
+def test_raster_statement_is_one_picture_per_part(statement):
+    elements = d.decode(render_statement(statement, 576, "raster"))
+    first, second = d.rasters(elements)
+    assert len(d.cuts(elements)) == 2
+    assert d.best_match(first.image, "职工养老保险个人缴费明细", 48, FONT, stroke=2) >= 0.9
+    assert d.best_match(second.image, "职工养老保险个人缴费明细", 48, FONT, stroke=2) < 0.9
+    assert d.best_match(first.image, "第 1 页 / 共 2 页（续下页）", 24, FONT) >= 0.9
+    assert d.best_match(second.image, "第 2 页 / 共 2 页", 24, FONT) >= 0.9
+
+
+def test_very_long_statement_has_no_length_limit():
+    elements = d.decode(render_statement(long_statement(rows=400, rows_per_part=40), 384, "native"))
+    assert len(d.cuts(elements)) == 10
+    assert "第 10 页 / 共 10 页" in d.texts(elements)
