@@ -65,8 +65,13 @@ def section_4_2(settings) -> tuple[bool, str]:
     return ok, text
 
 
+class _Stop(Exception):
+    """Raised by the signal handler to leave waitress's loop in the main thread."""
+
+
 def serve(app, host: str, port: int, threads: int) -> None:
-    """Waitress with enough threads for every SSE client; SIGTERM/SIGINT stop it cleanly."""
+    """Waitress with enough threads for every SSE client; SIGTERM/SIGINT stop it cleanly:
+    SSE streams end (clients reconnect with Last-Event-ID), running requests finish, then exit."""
     from waitress.server import create_server
 
     server = create_server(app, host=host, port=port, threads=threads, channel_timeout=120,
@@ -74,19 +79,21 @@ def serve(app, host: str, port: int, threads: int) -> None:
     hall = app.extensions["hall"]
 
     def stop(signum, frame):
-        hall.bus.close()  # ends the SSE streams so their threads return
-        server.close()
+        raise _Stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    logging.getLogger("hallqueue").info("serving on http://%s:%s with %s threads", host, server.effective_port, threads)
+    log = logging.getLogger("hallqueue")
+    log.info("serving on http://%s:%s with %s threads", host, server.effective_port, threads)
     print(f"hallqueue serving on http://{host}:{server.effective_port}", flush=True)
     try:
         server.run()
-    except (OSError, ValueError):
-        pass  # the loop ends with a closed socket map after close()
+    except _Stop:
+        log.info("stopping")
     finally:
+        hall.bus.close()
         server.task_dispatcher.shutdown(timeout=5)
+        server.close()
         hall.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,25 @@ def system_clock() -> datetime:
     return datetime.now(HALL_TZ)
 
 
+def file_clock(path: str) -> Callable[[], datetime]:
+    """Test/training clock: the ISO datetime in ``path``, re-read on every call.
+
+    Set ``HALLQUEUE_CLOCK_FILE`` for browser tests that move time (overdue ledger items) without
+    sleeping, or for staff training on a copy of the hall. Never set in production.
+    """
+    def now() -> datetime:
+        try:
+            return datetime.fromisoformat(Path(path).read_text().strip()).astimezone(HALL_TZ)
+        except (OSError, ValueError):
+            return system_clock()
+    return now
+
+
+def clock_from_env() -> Callable[[], datetime]:
+    path = os.environ.get("HALLQUEUE_CLOCK_FILE")
+    return file_clock(path) if path else system_clock
+
+
 def default_db_path(settings: Settings) -> Path:
     return Path(settings.hall.data_dir) / "hall.db"
 
@@ -38,7 +58,7 @@ class Hall:
     @classmethod
     def open(cls, settings: Settings, db_path: str | Path | None = None,
              clock: Callable[[], datetime] | None = None) -> "Hall":
-        clock = clock or system_clock
+        clock = clock or clock_from_env()
         store = Store(db_path or default_db_path(settings))
         bus = EventBus()
         bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
