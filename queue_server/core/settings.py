@@ -72,6 +72,10 @@ class HallSettings:
     )
     data_dir: str = setting("var/hall", help="Folder for the database, voice cache and logs")
     notice: str = setting("", help="Scrolling notice on the hall display at start")
+    faq_file: str = setting(
+        "config/faq.toml",
+        help="Policy Q&A file (TOML); a relative path resolves against the repository root; empty = none",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,6 +125,24 @@ class WindowSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class VoiceSettings:
+    languages: list[str] = setting(
+        default_factory=lambda: ["zh_CN"],
+        help="Languages each call is spoken in, in order (zh_CN, ug, en)",
+    )
+    engine: str = setting(
+        "espeak", help="espeak: espeak-ng offline synthesis; segments: the hall's recorded clips",
+        choices=("espeak", "segments"),
+    )
+    segment_dir: str = setting(
+        "", help="Folder of recorded WAV clips, one sub-folder per language (engine = segments)"
+    )
+    repeat: int = setting(2, help="How many times the display plays each call (1–5)")
+    chime: bool = setting(True, help="Play a chime before each call")
+    espeak_speed: int = setting(150, help="espeak-ng words per minute (80–400)")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     hall: HallSettings = setting(help="The hall")
     server: ServerSettings = setting(default_factory=ServerSettings, help="HTTP server")
@@ -128,6 +150,7 @@ class Settings:
     services: list[ServiceSpec] = setting(help="Queues (业务类别)")
     items: list[BusinessItem] = setting(default_factory=list, help="Business guide (§8.1.2)")
     windows: list[WindowSpec] = setting(help="Windows")
+    voice: VoiceSettings = setting(default_factory=VoiceSettings, help="Voice calling on the hall display (§8)")
 
     def service(self, code: str) -> ServiceSpec | None:
         return next((s for s in self.services if s.code == code), None)
@@ -224,6 +247,17 @@ def validate(s: Settings, source: str) -> None:
         err("server.threads", "must be at least 4")
     if s.rules.service_preference not in ("ordered", "oldest"):
         err("rules.service_preference", "must be ordered or oldest")
+    if not s.voice.languages:
+        err("voice.languages", "at least one language is required")
+    for lang in s.voice.languages:
+        if lang not in _LANGS:
+            err("voice.languages", f"unsupported language {lang!r} (supported: {', '.join(_LANGS)})")
+    if s.voice.engine == "segments" and not s.voice.segment_dir.strip():
+        err("voice.segment_dir", "is required when engine = segments")
+    if not 1 <= s.voice.repeat <= 5:
+        err("voice.repeat", "must be 1–5")
+    if not 80 <= s.voice.espeak_speed <= 400:
+        err("voice.espeak_speed", "must be 80–400")
     if not s.services:
         err("services", "at least one service is required")
     codes, prefixes = set(), set()
