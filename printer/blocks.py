@@ -56,18 +56,38 @@ def cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def wrap_cells(text: str, width: int) -> list[str]:
-    """Break text into lines of at most `width` cells, Chinese-style (between any characters)."""
-    lines, line, used = [], "", 0
+# Characters that may not start a line in Chinese typesetting (避头点): closing punctuation.
+NO_LINE_START = set("，。、：；！？）】」』》〉…—,.:;!?)]}%")
+
+
+def wrap(text: str, width: float, measure) -> list[str]:
+    """Break text into lines no wider than `width` (as measured per character), Chinese-style:
+    between any two characters, except that closing punctuation never starts a line (the
+    character before it moves down with it)."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
     for ch in text:
-        w = cells(ch)
-        if used + w > width and line:
-            lines.append(line)
-            line, used = "", 0
-        line += ch
+        w = measure(ch)
+        if line and used + w > width:
+            carry: list[str] = []
+            if ch in NO_LINE_START and len(line) > 1:
+                carry = [line.pop()]
+            lines.append("".join(line))
+            line, used = carry, sum(measure(c) for c in carry)
+        line.append(ch)
         used += w
-    lines.append(line)
+    lines.append("".join(line))
     return lines
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    return wrap(text, width, cells)
+
+
+def fits(text: str, size: int, width_dots: int) -> bool:
+    """Whether text at this size fits on one line of the paper (native metrics)."""
+    return cells(text) * CELL_DOTS * size <= width_dots
 
 
 def qr_module_dots(width_dots: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .blocks import CELL_DOTS, QR, Block, Cut, Feed, Rule, Table, Text, cells
+from .blocks import CELL_DOTS, QR, Block, Cut, Feed, Rule, Table, Text, cells, fits
 from .layouts import StatementLayout, TicketLayout
 
 _NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
@@ -15,7 +15,8 @@ def ticket_blocks(t: TicketLayout, width_dots: int) -> list[Block]:
     wait = (f"预计等候约 {t.estimated_wait_min} 分钟" if t.estimated_wait_min is not None
             else "预计等候时间：暂无法估计")
     blocks: list[Block] = [
-        Text(t.hall_name, size=2 if wide else 1, bold=True, align="center"),
+        # Double size only when the name fits on one line: a lone wrapped character looks broken.
+        Text(t.hall_name, size=2 if wide and fits(t.hall_name, 2, width_dots) else 1, bold=True, align="center"),
         Rule(),
         Text(t.service_name, size=2, align="center"),
         Text(t.number, size=4 if wide else 3, bold=True, align="center"),
@@ -68,7 +69,7 @@ def statement_blocks(s: StatementLayout, width_dots: int) -> list[Block]:
         last = n == len(chunks)
         if n == 1:
             blocks += [
-                Text(s.title, size=2, bold=True, align="center"),
+                Text(s.title, size=2 if fits(s.title, 2, width_dots) else 1, bold=True, align="center"),
                 Text(f"姓名：{s.name_masked}"),
                 Text(f"证件号码：{s.id_masked}"),
                 Rule(),

@@ -113,7 +113,7 @@ def render(data: bytes, width_dots: int, font: str | None = None) -> Image.Image
             if text:
                 font_spec = font_spec or fonts.resolve(font)
                 f = fonts.load(*font_spec, 24 * h)
-                glyphs = Image.new("L", (max(1, int(f.getlength(text)) + 2), 24 * h), 0)
+                glyphs = Image.new("L", (max(1, int(f.getlength(text)) + 2), 24 * h + _LINE_SPACING), 0)
                 ImageDraw.Draw(glyphs).text((0, 0), text, font=f, fill=255, stroke_width=1 if bold else 0,
                                             stroke_fill=255)
                 if w != h:  # GS ! scales width and height independently

@@ -11,7 +11,8 @@ from PIL import Image, ImageDraw
 
 from . import escpos_commands as cmd
 from . import fonts
-from .blocks import CELL_DOTS, LINE_DOTS, QR, Block, Cut, Feed, Rule, Table, Text, qr_ec_level, qr_module_dots
+from .blocks import (CELL_DOTS, LINE_DOTS, QR, Block, Cut, Feed, Rule, Table, Text, qr_ec_level, qr_module_dots,
+                     wrap)
 
 BAND_ROWS = 240            # rows per GS v 0: small enough for modest printer buffers
 MARGIN = 0                 # the 576/384 printable dots already sit inside the paper margins
@@ -30,18 +31,13 @@ def _wrap_px(text: str, font, width: int) -> list[str]:
     if font.getlength(text) <= width:
         return [text]
     advance = _advances(font)
-    lines, line, used = [], "", 0.0
-    for ch in text:
+
+    def measure(ch: str) -> float:
         w = advance.get(ch)
         if w is None:
             w = advance[ch] = font.getlength(ch)
-        if line and used + w > width:
-            lines.append(line)
-            line, used = "", 0.0
-        line += ch
-        used += w
-    lines.append(line)
-    return lines
+        return w
+    return wrap(text, width, measure)
 
 
 _ADVANCES: dict[int, dict[str, float]] = {}

@@ -87,11 +87,11 @@ def test_paper_near_end_still_prints_and_is_reported(fake):
     assert "A001" in d.texts(d.decode(fake.job_bytes())) or d.rasters(d.decode(fake.job_bytes()))
 
 
-def test_status_is_read_before_and_after_the_job(fake):
+def test_status_is_read_before_and_after_the_job(fake, ticket):
     printer = open_printer(fake.tcp_url, mode="native", timeout=1)
-    assert printer.print_ticket(sample_ticket()).word == "ok"
+    assert printer.print_ticket(ticket).word == "ok"
     data = bytes(fake.received)
-    job = printer.render_ticket(sample_ticket())
+    job = printer.render_ticket(ticket)
     assert data.startswith(QUERIES) and data.endswith(QUERIES)
     assert data[len(QUERIES):-len(QUERIES)] == job
 
@@ -123,25 +123,28 @@ def test_printer_going_silent_mid_job_gives_an_error_not_a_hang(fake, mode):
     assert "可能未打印完整" in error.message_zh and "incomplete" in error.message_en
 
 
-def test_printer_that_stops_reading_a_big_job_gives_an_error_not_a_hang(fake):
-    # A statement of thousands of rows is megabytes of raster: more than the socket buffers
-    # hold, so the write itself must time out.
-    from tests.printer.conftest import long_statement
-    printer = open_printer(fake.tcp_url, width_mm=80, mode="raster", timeout=0.5)
+def test_printer_that_stops_reading_a_big_job_times_out_while_writing(fake):
+    # 8 MB of raster is more than the socket buffers hold, so the write itself must time out.
+    from PIL import Image
+
+    from printer.raster import image_bytes
+    job = b"\x1b@" + image_bytes(Image.new("1", (576, 8_000_000 // 72), 0))
+    printer = open_printer(fake.tcp_url, timeout=0.5)
     fake.silent_after = 20_000
     result = {}
 
     def run():
         try:
-            printer.print_statement(long_statement(rows=3000, rows_per_part=200))
+            printer.print_bytes(job)
         except PrinterError as exc:
             result["error"] = exc
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    worker.join(60)
-    assert not worker.is_alive()
+    worker.join(30)
+    assert not worker.is_alive(), "print_bytes hung on a printer that stopped reading"
     assert isinstance(result.get("error"), PrinterFault)
+    assert "sending" in result["error"].detail
 
 
 def test_status_after_paper_runs_out_during_the_job_raises_paper_out():

@@ -93,6 +93,9 @@ class FakePrinter:
     def serve_tcp(self, port: int = 0) -> int:
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # A printer's input buffer is small; so is ours, so a printer that stops reading makes
+        # the sender's writes block (accepted sockets inherit this).
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
         server.bind(("127.0.0.1", port))
         server.listen(8)
         server.settimeout(0.1)
