@@ -15,9 +15,9 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import schema
+from . import faq, schema
 
-MIGRATION_SETS = [schema.migrations]
+MIGRATION_SETS = [schema.migrations, faq.migrations]
 
 
 class Store:

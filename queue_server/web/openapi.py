@@ -112,6 +112,11 @@ PATHS: dict = {
     "/api/v1/auth/logout": {"post": _op("End the staff session", _json(_obj({"ok": B})), EMPTY, errors=(415,))},
     "/api/v1/auth/me": {"get": _op("Who is calling", _json(_obj({"type": S, "role": S, "username": S})),
                                    errors=(401,))},
+    "/api/v1/faq": {"get": {**_op(
+        "Policy Q&A (§6.1): q = Chinese text (trigram; 1–2 characters by substring) or pinyin initials (ylbx)",
+        _json(_obj({"topics": {"type": "array"}, "entries": {"type": "array", "items": _obj(
+            {"id": S, "topic": S, "question": S, "answer": S, "basis": S})}})), errors=(400, 422)),
+        "parameters": [{"name": "q", "in": "query", "schema": S}, {"name": "topic", "in": "query", "schema": S}]}},
     "/api/v1/openapi.json": {"get": _op("This document", _json({"type": "object"}), errors=())},
 }
 
