@@ -12,7 +12,9 @@ import pytest
 
 from queue_server.configfile import load_settings
 from queue_server.core.numbering import HALL_TZ
+from queue_server.store.accounts import save_user
 from queue_server.web import create_app
+from werkzeug.security import generate_password_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "config" / "hall.example.toml"
@@ -58,12 +60,21 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "hall.db"
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    # scrypt is slow on purpose; hash the shared test password once per run.
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
 @pytest.fixture
-def app(settings, db_path, clock):
+def app(settings, db_path, clock, password_hash):
     app = create_app(settings, db_path=db_path, clock=clock, test_config={"TESTING": True})
     hall = app.extensions["hall"]
-    for username, role in (("win1", "window"), ("guide1", "guide"), ("admin1", "admin")):
-        hall.accounts.create_user(username, role, PASSWORD, display_name=username)
+    with hall.store.write() as db:
+        for username, role in (("win1", "window"), ("guide1", "guide"), ("admin1", "admin")):
+            save_user(db, {"username": username, "role": role, "display_name": username,
+                           "password_hash": password_hash, "failed_logins": 0, "locked_until": None,
+                           "created_at": clock().isoformat()})
     yield app
     hall.close()
 
