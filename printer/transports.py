@@ -54,6 +54,8 @@ class NetworkTransport(Transport):
             sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
         except OSError as exc:
             raise LinkDown(f"cannot connect to {self.host}:{self.port}: {exc}") from None
+        # Status queries are 3 bytes answered by 1: without NODELAY, Nagle + delayed ACK add ~40 ms each.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._p.device = self._sock = sock
 
     def write(self, data: bytes) -> None:

@@ -1,0 +1,74 @@
+"""Printer benchmark: render time, bytes per ticket, and send time to a fake TCP printer.
+
+    .venv/bin/python tests/bench/bench_printer.py
+
+Goal: rendering an 80 mm raster ticket takes ≤ 30 ms (median, font already loaded). Prints
+figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from printer import TicketLayout, open_printer, render_statement, render_ticket  # noqa: E402
+from tests.printer.conftest import long_statement  # noqa: E402
+from tests.support.fake_printer import FakePrinter  # noqa: E402
+
+TICKET = TicketLayout(
+    hall_name="海淀区社会保险经办服务大厅", number="B012", service_name="养老保险", people_ahead=7,
+    estimated_wait_min=18, zone="B区", window_hint="3-5号窗口", issued_at=datetime(2026, 3, 2, 9, 41, 5),
+    qr_payload="https://hall.example.cn/t/8f3a9c2e71d04b6f",
+    tips=["请备好：身份证、社保卡。", "过号后请到导引台重新排队！"],
+)
+RUNS = 50
+
+
+def timed(fn, runs=RUNS) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples), max(samples)
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    render_ticket(TICKET, 576, "raster")
+    print(f"first raster render (loads the font): {(time.perf_counter() - t0) * 1000:.1f} ms")
+    print(f"\n{'ticket':<18}{'median ms':>10}{'max ms':>9}{'bytes':>9}{'9600 baud s':>13}")
+    for mode in ("raster", "native"):
+        for mm, dots in ((58, 384), (80, 576)):
+            median, worst = timed(lambda: render_ticket(TICKET, dots, mode))
+            size = len(render_ticket(TICKET, dots, mode))
+            print(f"{mode + f' {mm} mm':<18}{median:>10.1f}{worst:>9.1f}{size:>9}{size * 10 / 9600:>13.1f}")
+    goal, _ = timed(lambda: render_ticket(TICKET, 576, "raster"))
+    print(f"\ngoal: 80 mm raster render ≤ 30 ms — measured median {goal:.1f} ms: {'met' if goal <= 30 else 'NOT met'}")
+
+    statement = long_statement(rows=120, rows_per_part=40)
+    for mode in ("raster", "native"):
+        median, _ = timed(lambda: render_statement(statement, 576, mode), runs=5)
+        size = len(render_statement(statement, 576, mode))
+        print(f"statement 120 rows, 3 parts, {mode} 80 mm: {median:.1f} ms, {size} bytes")
+
+    print("\nsend to the fake TCP printer on loopback (status before + job + status after):")
+    with FakePrinter() as fake:
+        fake.serve_tcp()
+        for mode in ("raster", "native"):
+            printer = open_printer(fake.tcp_url, width_mm=80, mode=mode, timeout=2)
+            job = printer.render_ticket(TICKET)
+            send, worst = timed(lambda: printer.print_bytes(job), runs=20)
+            whole, _ = timed(lambda: printer.print_ticket(TICKET), runs=20)
+            print(f"  {mode} 80 mm: send {send:.1f} ms (max {worst:.1f}), render+send {whole:.1f} ms")
+            stat, _ = timed(printer.status, runs=20)
+        print(f"  status() alone: {stat:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
