@@ -68,10 +68,11 @@ class LiveServer:
         return s
 
     def start(self, timeout: float = 15.0) -> "LiveServer":
-        self.proc = subprocess.Popen(
-            [str(BIN), "serve", "--config", str(self.config), "--db", str(self.db), "--port", str(self.port)],
-            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, env=self.env,
-        )
+        with self.log.open("ab") as log:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(
+                [str(BIN), "serve", "--config", str(self.config), "--db", str(self.db), "--port", str(self.port)],
+                stdout=log, stderr=subprocess.STDOUT, env=self.env,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
