@@ -35,13 +35,20 @@ def ticket_blocks(t: TicketLayout, width_dots: int) -> list[Block]:
     return blocks
 
 
-def fit_columns(rows: list[list[str]], available: int, gap: int = 1, minimum: int = 4) -> list[int]:
-    """Natural column widths (cells), shrunk widest-first until the table fits `available` cells."""
-    widths = [max(cells(r[i]) for r in rows) for i in range(len(rows[0]))]
+def fit_columns(rows: list[list[str]], available: int, gap: int = 1, short: int = 10) -> list[int]:
+    """Column widths in cells: natural widths (header included), shrunk widest-first until the
+    table fits `available`. Short values (dates, amounts: ≤ `short` cells) are never broken, so
+    such a column only shrinks to its longest value, wrapping just its header; long free text
+    (a company name) may shrink to 4 cells and wrap."""
+    header, values = rows[0], rows[1:] or [[""] * len(rows[0])]
+    widths = [max(cells(r[i]) for r in rows) for i in range(len(header))]
+    longest = [max(cells(r[i]) for r in values) for i in range(len(header))]
+    floor = [v if v <= short else 4 for v in longest]
     while sum(widths) + gap * (len(widths) - 1) > available:
-        widest = max(range(len(widths)), key=widths.__getitem__)
-        if widths[widest] <= minimum:
-            break  # cannot shrink further; renderers still wrap inside each column
+        shrinkable = [i for i in range(len(widths)) if widths[i] > max(floor[i], 2)]
+        if not shrinkable:
+            break  # cannot fit without breaking amounts; the renderers still wrap in each column
+        widest = max(shrinkable, key=widths.__getitem__)
         widths[widest] -= 1
     return widths
 

@@ -156,3 +156,24 @@ def test_virtual_printer_pictures_for_people_to_look_at(output_dir, ticket):
     assert len(d.rasters(d.decode((output_dir / "statement-80mm-2-parts.bin").read_bytes()))) == 2
     assert statement.height > _load(output_dir / "ticket-80mm.png").height
     print("virtual printer pictures:", *sorted(str(p) for p in output_dir.glob("*.png")), sep="\n  ", file=sys.stderr)
+
+
+def test_serial_printer_going_silent_mid_job_gives_an_error_not_a_hang(fake_pty, ticket):
+    import threading
+
+    from printer import PrinterFault
+    printer = open_printer(fake_pty.serial_url, width_mm=80, mode="raster", timeout=0.5)
+    fake_pty.silent_after = len(QUERIES) + 500
+    result = {}
+
+    def run():
+        try:
+            printer.print_ticket(ticket)
+        except PrinterFault as exc:
+            result["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "print_ticket hung on a silent serial printer"
+    assert result["error"].word == "error"
