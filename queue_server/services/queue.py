@@ -112,15 +112,7 @@ class QueueService:
         ahead = None
         estimate = None
         if row["status"] == Status.WAITING:
-            waiting = repo.waiting(db, row["day"], [row["service"]])
-            key = (row["queue_at"], row["number"])
-            if row["priority_reason"]:
-                ahead = sum(1 for t in waiting if t["priority_reason"] and (t["queue_at"], t["number"]) < key)
-            else:
-                ahead = sum(
-                    1 for t in waiting
-                    if t["priority_reason"] or (t["queue_at"], t["number"]) < key
-                )
+            ahead = repo.ahead_of(db, row)
             svc = self.settings.service(row["service"])
             estimate = estimate_wait_seconds(ahead, self._mean_s(db, svc), self.open_windows_for(db, svc.code))
         return {

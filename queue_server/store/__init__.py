@@ -29,6 +29,9 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Writers of this process queue on a lock instead of SQLite's sleeping busy handler,
+        # which backs off in steps of up to 100 ms under contention.
+        self._write_lock = threading.Lock()
         db = self.db
         db.enable_wal()
         for migrations in MIGRATION_SETS:
@@ -53,15 +56,16 @@ class Store:
     def write(self) -> Iterator[sqlite_utils.Database]:
         """One write transaction, taken up front so two writers queue instead of deadlocking."""
         db = self.db
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        else:
-            db.conn.execute("COMMIT")
+        with self._write_lock:
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            else:
+                db.conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:

@@ -98,3 +98,9 @@ def m001_queue(db):
 def m002_hall_state(db):
     # Small mutable hall-wide values, e.g. the display's notice line.
     db["hall_state"].create({"key": str, "value": str, "updated_at": str}, pk="key")
+
+
+@migrations()
+def m003_waiting_index(db):
+    # Waiting counts and positions are read on every issue and call: index the day's queue.
+    db["tickets"].create_index(["day", "status", "service", "queue_at"])

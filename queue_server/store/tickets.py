@@ -51,6 +51,28 @@ def waiting(db: sqlite_utils.Database, day: str, services: list[str] | None = No
     return list(db.query(sql + " ORDER BY queue_at, number", params))
 
 
+def ahead_of(db: sqlite_utils.Database, row: dict) -> int:
+    """Waiting tickets of the same service that will be called before ``row``.
+
+    Priority tickets go first, so a priority ticket counts only priority tickets before it,
+    and any other ticket counts every waiting priority ticket too.
+    """
+    sql = (
+        "SELECT count(*) FROM tickets WHERE day = ? AND status = 'waiting' AND service = ? AND id != ?"
+        " AND (queue_at < ? OR (queue_at = ? AND number < ?))"
+    )
+    params = [row["day"], row["service"], row["id"], row["queue_at"], row["queue_at"], row["number"]]
+    if row["priority_reason"]:
+        return db.execute(sql + " AND priority_reason IS NOT NULL", params).fetchone()[0]
+    before = db.execute(sql + " AND priority_reason IS NULL", params).fetchone()[0]
+    priority = db.execute(
+        "SELECT count(*) FROM tickets WHERE day = ? AND status = 'waiting' AND service = ?"
+        " AND priority_reason IS NOT NULL",
+        [row["day"], row["service"]],
+    ).fetchone()[0]
+    return before + priority
+
+
 def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[str, int]:
     return {
         r["service"]: r["n"]
