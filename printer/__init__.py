@@ -10,6 +10,9 @@ Public API::
     p.print_ticket(TicketLayout(...))        -> PrinterStatus after the job (ok | paper_near_end)
     p.print_statement(StatementLayout(...))  -> same
     p.render_ticket(layout) / p.render_statement(layout) -> bytes (no I/O)
+    p.print_bytes(job) -> PrinterStatus      # send pre-rendered bytes (e.g. a reprint)
+
+Calls block for up to a few timeouts: call them off the UI thread.
 
     render_ticket(layout, width_dots=576, mode="raster", font=None) -> bytes     # pure
     render_statement(layout, width_dots=576, mode="raster", font=None) -> bytes  # pure

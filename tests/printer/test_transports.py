@@ -6,7 +6,7 @@ import sys
 import pytest
 from PIL import Image
 
-from printer import (PaperOut, PrinterOffline, TransportUnavailable, open_printer, render_statement,
+from printer import (PaperOut, PrinterOffline, TransportUnavailable, open_printer,
                      render_ticket)
 from tests.printer.conftest import long_statement
 from tests.support import escpos_decode as d
