@@ -325,12 +325,13 @@ class QueueService:
                     # "Next" at a window means the current citizen is done (usual hall practice).
                     self._finish_row(db, cur, now)
                     published.append(self._publish(db, "ticket.finished", now, self._event_data(db, cur, day)))
-            rows = repo.waiting(db, day, list(spec.services))
             if ticket_id is not None:
-                chosen = next((r for r in rows if r["id"] == ticket_id), None)
-                if chosen is None:
+                chosen = repo.get(db, ticket_id)
+                if chosen is None or chosen["status"] != "waiting" or chosen["day"] != day \
+                        or chosen["service"] not in spec.services:
                     raise Conflict("That ticket is not waiting for this window.")
             else:
+                rows = repo.call_candidates(db, day, list(spec.services))
                 view = WindowView(spec.number, spec.services, spec.kind, win["priority_streak"] or 0)
                 pick = choose_next([repo.to_domain(r) for r in rows], view, now, self.settings.rules)
                 chosen = next((r for r in rows if pick and r["id"] == pick.id), None)
