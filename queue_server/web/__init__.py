@@ -16,7 +16,7 @@ from ..core.settings import Settings
 from ..hall import Hall
 from .context import require_json_for_changes
 
-BLUEPRINTS = ["auth", "api", "events", "openapi", "faq"]
+BLUEPRINTS = ["auth", "api", "events", "openapi", "display", "faq", "ledger", "calendar", "evaluations", "notice", "staff"]
 MAX_BODY_BYTES = 64 * 1024
 
 

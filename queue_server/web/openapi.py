@@ -118,6 +118,10 @@ PATHS: dict = {
             {"id": S, "topic": S, "question": S, "answer": S, "basis": S})}})), errors=(400, 422)),
         "parameters": [{"name": "q", "in": "query", "schema": S}, {"name": "topic", "in": "query", "schema": S}]}},
     "/api/v1/openapi.json": {"get": _op("This document", _json({"type": "object"}), errors=())},
+    "/api/v1/announcements/{event_id}.wav": {"get": {**_op(
+        "The voice call (WAV) for a ticket.called / ticket.recalled event, rendered on the call and cached",
+        {"content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}}, errors=(404, 503)),
+        "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": I}]}},
 }
 
 for _state in ("open", "pause", "close"):

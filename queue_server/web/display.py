@@ -1,0 +1,119 @@
+"""The hall display (叫号屏), window screens (窗口屏), the ticket status page and announcements.
+
+Pages are plain HTML + one script each, every byte served from here (no internet on a TV).
+Page text comes from the catalog ``static/display/i18n.json`` (zh_CN first, en); the same
+catalog is handed to the page's script. The voice Announcer starts with the blueprint.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+
+from ..errors import NotFound, Unavailable
+from ..voice import Announcer, NotAnnounced, VoiceError
+from .context import hall
+from .display_font import FAMILY, FontBuilder
+
+STATIC = Path(__file__).parent / "static" / "display"
+PAGE_LANGUAGES = ("zh_CN", "en")
+
+bp = Blueprint("display", __name__, static_folder="static/display", static_url_path="/display/static",
+               template_folder="templates")
+
+
+@functools.cache
+def catalog() -> dict:
+    return json.loads((STATIC / "i18n.json").read_text(encoding="utf-8"))
+
+
+def page_language() -> str:
+    """?lang= first, then Accept-Language; the pages speak zh_CN (default) or en."""
+    lang = request.args.get("lang")
+    if lang in PAGE_LANGUAGES:
+        return lang
+    header = (request.headers.get("Accept-Language") or "").lower()
+    first = header.split(",")[0].strip()
+    return "en" if first.startswith("en") else "zh_CN"
+
+
+def _config_text(settings) -> str:
+    parts = [settings.hall.name, settings.hall.notice]
+    parts += [n for s in settings.services for n in s.name.values()]
+    parts += [f"{w.name}{w.zone}{w.room}" for w in settings.windows]
+    parts += [v for lang in catalog().values() for v in lang.values()]
+    return "".join(parts) + "：，。、；！？（）《》“”‘’…—·●○"
+
+
+@bp.record_once
+def _start(state) -> None:
+    app = state.app
+    the_hall = app.extensions["hall"]
+    announcer = Announcer(the_hall.settings, the_hall.store, the_hall.bus)
+    announcer.follow()
+    app.extensions["voice"] = announcer
+    data_dir = Path(the_hall.settings.hall.data_dir)
+    app.extensions["display_font"] = FontBuilder(data_dir / "fonts", _config_text(the_hall.settings))
+
+
+def _page(template: str, **context):
+    current_app.extensions["display_font"].warm()
+    lang = page_language()
+    s = hall().settings
+    services = {svc.code: {"prefix": svc.prefix, "name": svc.name.get(lang) or svc.name["zh_CN"]}
+                for svc in s.services}
+    return render_template(
+        template, t=catalog()[lang], lang=lang, hall_name=s.hall.name, font_family=FAMILY,
+        services=services, voice={"repeat": s.voice.repeat, "chime": s.voice.chime}, **context)
+
+
+@bp.get("/display")
+def board():
+    zone = (request.args.get("zone") or "")[:40]
+    return _page("display/board.html", zone=zone)
+
+
+@bp.get("/display/window/<int:number>")
+def window_screen(number: int):
+    spec = hall().settings.window(number)
+    if spec is None:
+        raise NotFound("There is no window {number}.", number=str(number))
+    return _page("display/window.html", window={"number": spec.number, "name": spec.name,
+                                                  "zone": spec.zone, "room": spec.room})
+
+
+@bp.get("/t/<ticket_id>")
+def ticket_status(ticket_id: str):
+    try:
+        ticket = hall().queue.get_ticket(ticket_id)
+    except NotFound:
+        return _page("display/status.html", ticket=None, ticket_id=""), 404
+    # Only what the holder needs; the id is already in the URL, nothing personal is passed.
+    public = {k: ticket[k] for k in ("number", "service", "status", "ahead", "estimated_wait_s",
+                                     "issued_at", "called_at", "window")}
+    return _page("display/status.html", ticket=public, ticket_id=ticket_id)
+
+
+@bp.get("/display/fonts/hallsans.ttf")
+def font():
+    path = current_app.extensions["display_font"].build()
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="font/ttf", max_age=7 * 24 * 3600, conditional=True)
+
+
+@bp.get("/api/v1/announcements/<int:event_id>.wav")
+def announcement(event_id: int):
+    announcer: Announcer = current_app.extensions["voice"]
+    try:
+        path = announcer.wav_path(event_id)
+    except NotAnnounced:
+        raise NotFound("No announcement for event {event_id}.", event_id=str(event_id)) from None
+    except VoiceError as exc:
+        current_app.logger.error("announcement %s: %s", event_id, exc)
+        raise Unavailable("The announcement could not be rendered; see the server log.") from None
+    # The sound of an event never changes, so the display may keep it.
+    return send_file(path, mimetype="audio/wav", max_age=24 * 3600, conditional=True)

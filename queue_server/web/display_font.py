@@ -1,0 +1,78 @@
+"""The display's Chinese font, served by the queue server so no TV depends on installed fonts.
+
+Face 0 (WenQuanYi Micro Hei) of the Debian wqy-microhei collection is subset with fontTools to
+GB2312 + ASCII + every character of the hall's configuration and the display catalog, and
+cached as a TTF in ``<data_dir>/fonts/`` (a name with a hash of the character set, so a changed
+configuration builds a new file). Building takes a few seconds, once; it starts in the
+background when a page is first opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from pathlib import Path
+
+log = logging.getLogger("hallqueue.display")
+
+SOURCE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FAMILY = "HallSans"
+
+
+def gb2312_chars() -> set[int]:
+    chars = set(range(0x20, 0x7F))
+    for b1 in list(range(0xA1, 0xAA)) + list(range(0xB0, 0xF8)):
+        for b2 in range(0xA1, 0xFF):
+            try:
+                chars.add(ord(bytes([b1, b2]).decode("gb2312")))
+            except UnicodeDecodeError:
+                pass
+    return chars
+
+
+class FontBuilder:
+    def __init__(self, cache_dir: Path, extra_text: str, source: Path = SOURCE):
+        self.source = source
+        self.chars = sorted(gb2312_chars() | {ord(c) for c in extra_text if ord(c) >= 0x20})
+        digest = hashlib.sha256(repr(self.chars).encode()).hexdigest()[:16]
+        self.path = Path(cache_dir) / f"hallsans-{digest}.ttf"
+        self._lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Build in the background if the cached file is missing."""
+        if not self.path.exists() and not self._lock.locked():
+            threading.Thread(target=self._safe_build, name="font-subset", daemon=True).start()
+
+    def _safe_build(self) -> None:
+        try:
+            self.build()
+        except Exception:
+            log.exception("building the display font failed")
+
+    def build(self) -> Path | None:
+        """The cached TTF, built if needed; None when the source font is not installed."""
+        with self._lock:
+            if self.path.exists():
+                return self.path
+            if not self.source.exists():
+                log.warning("%s is missing (apt-get install fonts-wqy-microhei)", self.source)
+                return None
+            from fontTools import subset
+            from fontTools.ttLib import TTCollection
+
+            collection = TTCollection(str(self.source))
+            font = collection.fonts[0]
+            options = subset.Options()
+            options.layout_features = ["*"]
+            options.hinting = False  # TVs scale text large; hints only add bytes
+            options.name_IDs = ["*"]
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=self.chars)
+            subsetter.subset(font)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".part")
+            font.save(str(tmp))
+            tmp.replace(self.path)
+            log.info("display font ready: %s (%d characters)", self.path, len(self.chars))
+            return self.path

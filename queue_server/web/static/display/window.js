@@ -1,0 +1,38 @@
+// The small screen above one window: its current number and whether it is serving or paused.
+"use strict";
+
+const T = PAGE.t;
+const N = PAGE.window.number;
+
+function paint(w) {
+  const state = document.getElementById("ws-state");
+  const ticket = document.getElementById("ws-ticket");
+  document.body.dataset.state = w.state;
+  if (w.state === "paused") { state.textContent = T.paused; ticket.textContent = "—"; return; }
+  if (w.state === "closed") { state.textContent = T.closed; ticket.textContent = "—"; return; }
+  if (!w.current) { state.textContent = T.idle; ticket.textContent = "—"; return; }
+  state.textContent = w.current.status === "called" ? T.called : T.serving;
+  ticket.textContent = w.current.number;
+}
+
+let current = null;
+
+followHall({
+  onSnapshot(s) {
+    current = s.windows.find((w) => w.number === N) || null;
+    if (current) paint(current);
+  },
+  onEvent(ev) {
+    const d = ev.data;
+    if (!current || !d.window || d.window.number !== N) return;
+    if (ev.type === "window.changed") {
+      current.state = d.window.state;
+      if (current.state === "closed") current.current = null;
+    } else if (ev.type === "ticket.called" || ev.type === "ticket.recalled" || ev.type === "ticket.started") {
+      current.current = d.ticket;
+    } else if (current.current && current.current.number === d.ticket.number) {
+      current.current = null;  // finished, no-show or transferred away
+    }
+    paint(current);
+  },
+});
