@@ -21,3 +21,14 @@ class InvalidTransition(DomainError):
 class InvalidIdNumber(DomainError):
     code = "invalid_id_number"
     status = 422
+
+
+class InvalidField(DomainError):
+    """A submitted field breaks a domain rule; ``field`` names it for the form (→ 422)."""
+
+    code = "validation_failed"
+    status = 422
+
+    def __init__(self, message: str, field: str, **params):
+        super().__init__(message, **({"field": field} | params))
+        self.field = field

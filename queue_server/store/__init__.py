@@ -15,9 +15,10 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import faq, schema
+from . import audit, calendar, evaluations, faq, ledger, schema
 
-MIGRATION_SETS = [schema.migrations, faq.migrations]
+MIGRATION_SETS = [schema.migrations, faq.migrations, ledger.migrations, evaluations.migrations,
+                  calendar.migrations, audit.migrations]
 
 
 class Store:

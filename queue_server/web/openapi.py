@@ -134,6 +134,113 @@ for _action in ("recall", "start", "no-show", "finish"):
         errors=(404, 409, 415)), "parameters": [P_NUMBER]}}
 
 
+# --- consultation ledger, calendar, evaluations, notice, phrases (issue #6) --------------------
+D = {"type": "string", "format": "date"}
+DT = {"type": "string", "format": "date-time"}
+NS = {"type": ["string", "null"]}
+SCHEMAS["LedgerRecord"] = _obj({
+    "id": I, "name": S, "id_number_masked": S, "phone_masked": S, "email": NS, "address": NS,
+    "received_at": DT, "form": {"enum": ["window", "phone", "letter", "online", "media"]}, "summary": S,
+    "reply_class": {"enum": ["immediate", "agreed", "escalated", "letter"]}, "agreed_reply_date": NS,
+    "due_date": D, "due_provisional": B, "receptionist": S, "remarks": NS,
+    "status": {"enum": ["open", "answered"]}, "due_today": B, "overdue": B,
+    "reply_method": {"enum": ["phone", "letter", "email", "window", "sms", None]}, "reply_content": NS,
+    "replied_at": NS, "replied_by": NS, "answered_late": B, "created_by": S, "created_at": DT,
+    "id_number": {"type": "string", "description": "full; only GET /ledger/{id} for an admin (audited)"},
+    "phone": {"type": "string", "description": "full; only GET /ledger/{id} for an admin (audited)"},
+}, ["id", "name", "id_number_masked", "phone_masked", "due_date", "due_provisional", "status"])
+P_RECORD = {"name": "record_id", "in": "path", "required": True, "schema": I}
+Q_FROM = {"name": "from", "in": "query", "schema": D}
+Q_TO = {"name": "to", "in": "query", "schema": D}
+Q_LEDGER_STATUS = {"name": "status", "in": "query",
+                   "schema": {"enum": ["open", "due_today", "overdue", "answered", "all"]}}
+_FILE = {"type": "string", "format": "binary"}
+_OVERRIDE = _obj({"day": D, "kind": {"enum": ["holiday", "workday"]}, "note": NS, "created_by": NS,
+                  "created_at": S, "official": {"enum": ["workday", "holiday", "unpublished"]}})
+PATHS.update({
+    "/api/v1/ledger": {
+        "post": _op("Record a consultation (annex B); due_date by §8.2 working days; 422 names the field, "
+                    "nothing saved on error", _json(REF("LedgerRecord")), _obj({
+                        "name": S, "id_number": S, "phone": S, "email": S, "address": S, "received_at": DT,
+                        "form": {"enum": ["window", "phone", "letter", "online", "media"]}, "summary": S,
+                        "reply_class": {"enum": ["immediate", "agreed", "escalated", "letter"]},
+                        "agreed_reply_date": D, "receptionist": S, "remarks": S},
+                        ["name", "id_number", "phone", "form", "summary", "reply_class"]),
+                    auth="window, guide, admin", status="201", errors=(400, 415, 422)),
+        "get": {**_op("Ledger records (ID number and phone masked), by status relative to today",
+                      _json(_obj({"status": S, "today": D, "records": {"type": "array", "items": REF("LedgerRecord")}})),
+                      auth="window, guide, admin", errors=(422,)),
+                "parameters": [Q_LEDGER_STATUS, Q_FROM, Q_TO]},
+    },
+    "/api/v1/ledger/{record_id}": {
+        "get": {**_op("One record; an admin gets the full id_number and phone, and the access is audited",
+                      _json(REF("LedgerRecord")), auth="window, guide, admin", errors=(404,)),
+                "parameters": [P_RECORD]},
+        "patch": {**_op("Record the reply (closes the record: status answered) and/or update remarks",
+                        _json(REF("LedgerRecord")), _obj({
+                            "reply_method": {"enum": ["phone", "letter", "email", "window", "sms"]},
+                            "reply_content": S, "replied_at": DT, "replied_by": S, "remarks": S}),
+                        auth="window, guide, admin", errors=(400, 404, 409, 415, 422)),
+                  "parameters": [P_RECORD]},
+    },
+    "/api/v1/ledger/audit": {"get": {**_op(
+        "Audit log of access to full personal data and of exports (who, what, when)",
+        _json(_obj({"entries": {"type": "array"}})), auth="admin", errors=(422,)),
+        "parameters": [{"name": "limit", "in": "query", "schema": I}]}},
+    "/api/v1/calendar/due-date": {"get": {**_op(
+        "Deadline preview: the working day n days after `from` (start day not counted)",
+        _json(_obj({"from": D, "class": S, "working_days": I, "due_date": D, "provisional": B})),
+        auth="window, guide, admin", errors=(422,)),
+        "parameters": [Q_FROM, {"name": "class", "in": "query",
+                                "schema": {"enum": ["immediate", "agreed", "escalated", "letter"]}}]}},
+    "/api/v1/calendar/overrides": {
+        "get": _op("Calendar overrides and the years with a published official schedule",
+                   _json(_obj({"overrides": {"type": "array", "items": _OVERRIDE},
+                               "published_years": {"type": "array", "items": I}})), auth="admin"),
+        "post": _op("Add or replace an override (extra holiday or make-up working day)", _json(_OVERRIDE),
+                    _obj({"date": D, "kind": {"enum": ["holiday", "workday"]}, "note": S}, ["date", "kind"]),
+                    auth="admin", status="201", errors=(400, 415, 422)),
+    },
+    "/api/v1/calendar/overrides/{day}": {"delete": {**_op(
+        "Remove an override (send Content-Type: application/json)", None, auth="admin", status="204",
+        errors=(404, 415, 422)), "parameters": [{"name": "day", "in": "path", "required": True, "schema": D}]}},
+    "/api/v1/evaluations": {"post": _op(
+        "Rate a ticket finished today (1–5; 1–2 need reasons; 'other' needs a comment); 409 on a second rating",
+        _json(_obj({"id": I, "ticket_number": S, "level": I, "window": NULLABLE_I, "reasons": {"type": "array"}})),
+        _obj({"ticket_id": S, "level": {"type": "integer", "minimum": 1, "maximum": 5},
+              "reasons": {"type": "array", "items": {
+                  "enum": ["attitude", "time_limit", "language", "image", "discipline", "other"]}},
+              "comment": {"type": "string", "maxLength": 500}}, ["ticket_id", "level"]),
+        auth="evaluator device, window", status="201", errors=(400, 404, 409, 415, 422))},
+    "/api/v1/evaluations/summary": {"get": {**_op(
+        "Ratings per level, 差评 list with reasons, per window and per staff",
+        _json(_obj({"from": D, "to": D, "total": I, "counts": {"type": "object"}, "bad": I,
+                    "bad_rate": {"type": ["number", "null"]}, "mean_level": {"type": ["number", "null"]},
+                    "levels": {"type": "object"}, "bad_list": {"type": "array"},
+                    "by_window": {"type": "array"}, "by_staff": {"type": "array"}})),
+        auth="guide, admin", errors=(422,)), "parameters": [Q_FROM, Q_TO]}},
+    "/api/v1/windows/{number}/pending-evaluation": {"get": {**_op(
+        "The latest ticket finished at the window in the last 10 minutes without a rating; 204 if none",
+        _json(_obj({"ticket_id": S, "number": S, "service": S, "finished_at": DT})),
+        auth="evaluator device, window", errors=(404,)), "parameters": [P_NUMBER]}},
+    "/api/v1/notice": {"post": _op(
+        "Set the display notice (≤ 200 characters); refused with 422 (field text) when it contains "
+        "forbidden service language of annex A.2; emits notice.changed",
+        _json(_obj({"notice": S, "event_id": I})), _obj({"text": S}, ["text"]),
+        auth="guide, admin", errors=(400, 415, 422))},
+    "/api/v1/phrases": {"get": _op(
+        "Annex A.1 phrases by situation, annex A.2 forbidden classes, and the §7.1 window prompts",
+        _json(_obj({"polite": {"type": "array"}, "forbidden": {"type": "array"},
+                    "prompts": _obj({"on_call": {"type": "array"}, "on_finish": {"type": "array"},
+                                     "satisfaction": {"type": "array"}})})))},
+})
+for _fmt, _mime in (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
+    PATHS[f"/api/v1/ledger/export.{_fmt}"] = {"get": {**_op(
+        f"Ledger export ({_fmt}) in the annex B column layout, ID number and phone masked; audited",
+        {"content": {_mime: {"schema": _FILE}}}, auth="guide, admin", errors=(422,)),
+        "parameters": [Q_LEDGER_STATUS, Q_FROM, Q_TO]}}
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",

@@ -1,0 +1,106 @@
+"""Consultation ledger API (annex B, §8.2): record, list by deadline, answer, export, audit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from ..calendar_cn import HallCalendar
+from ..core.errors import InvalidField
+from ..core.ledger import parse_date
+from ..errors import ValidationFailed
+from ..services.ledger import LedgerService, as_validation
+from .auth import principal, require, staff_name
+from .context import hall, json_body
+
+bp = Blueprint("ledger", __name__, url_prefix="/api/v1")
+
+
+def calendar() -> HallCalendar:
+    ext = current_app.extensions
+    if "hall_calendar" not in ext:
+        ext["hall_calendar"] = HallCalendar(hall().store, hall().clock)
+    return ext["hall_calendar"]
+
+
+def ledger() -> LedgerService:
+    ext = current_app.extensions
+    if "ledger" not in ext:
+        ext["ledger"] = LedgerService(hall().store, calendar(), hall().clock)
+    return ext["ledger"]
+
+
+def query_date(name: str) -> date | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return parse_date(value, name)
+    except InvalidField as exc:
+        raise as_validation(exc) from None
+
+
+def display_name() -> str | None:
+    who = principal() or {}
+    return who.get("display_name") or who.get("name") or staff_name()
+
+
+def _role() -> str | None:
+    who = principal() or {}
+    return who.get("role") or who.get("kind")
+
+
+@bp.post("/ledger")
+@require("window", "guide")
+def create():
+    return jsonify(ledger().create(json_body(), display_name(), staff_name())), 201
+
+
+@bp.get("/ledger")
+@require("window", "guide")
+def list_records():
+    status = request.args.get("status", "open")
+    records = ledger().list(status, query_date("from"), query_date("to"))
+    return jsonify({"status": status, "today": ledger().today().isoformat(), "records": records})
+
+
+@bp.get("/ledger/<int:record_id>")
+@require("window", "guide")
+def get_record(record_id):
+    who = principal()
+    if who["type"] == "user" and who["role"] == "admin":
+        return jsonify(ledger().get_full(record_id, staff_name(), "admin"))
+    return jsonify(ledger().get(record_id))
+
+
+@bp.patch("/ledger/<int:record_id>")
+@require("window", "guide")
+def answer(record_id):
+    return jsonify(ledger().answer(record_id, json_body(), display_name(), staff_name()))
+
+
+@bp.get("/ledger/export.<any(csv, xlsx):fmt>")
+@require("guide")
+def export(fmt):
+    status = request.args.get("status", "all")
+    rows = ledger().export_rows(status, query_date("from"), query_date("to"), staff_name(), _role(), fmt)
+    stamp = ledger().today().strftime("%Y%m%d")
+    if fmt == "csv":
+        body, mime = LedgerService.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, mime = LedgerService.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mime, headers={
+        "Content-Disposition": f"attachment; filename=ledger-{stamp}.{fmt}",
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.get("/ledger/audit")
+@require()
+def audit_log():
+    try:
+        limit = min(max(int(request.args.get("limit", 200)), 1), 1000)
+    except ValueError:
+        raise ValidationFailed("{field} must be a whole number.", field="limit") from None
+    return jsonify({"entries": ledger().audit_log(limit)})
