@@ -80,9 +80,19 @@ def answer(record_id):
     return jsonify(ledger().answer(record_id, json_body(), display_name(), staff_name()))
 
 
-@bp.get("/ledger/export.<any(csv, xlsx):fmt>")
+@bp.get("/ledger/export.csv")
 @require("guide")
-def export(fmt):
+def export_csv():
+    return _export("csv")
+
+
+@bp.get("/ledger/export.xlsx")
+@require("guide")
+def export_xlsx():
+    return _export("xlsx")
+
+
+def _export(fmt: str) -> Response:
     status = request.args.get("status", "all")
     rows = ledger().export_rows(status, query_date("from"), query_date("to"), staff_name(), _role(), fmt)
     stamp = ledger().today().strftime("%Y%m%d")
