@@ -1,0 +1,101 @@
+"""The Kivy app: a ScreenManager over the thin screens, driven by the Controller. Network and
+printing run on worker threads; their results come back through Clock.schedule_once."""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
+from kivy.clock import Clock
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from . import fonts
+from .config import KioskConfig
+from .controller import Controller, ThreadRunner
+from .flow import Screen
+
+log = logging.getLogger(__name__)
+
+
+def screen_classes() -> dict:
+    from .screens.confirm import ConfirmScreen
+    from .screens.faq import FaqScreen
+    from .screens.faq_entry import FaqEntryScreen
+    from .screens.guide import GuideScreen
+    from .screens.guide_item import GuideItemScreen
+    from .screens.home import HomeScreen
+    from .screens.issuing import IssuingScreen
+    from .screens.out_of_service import OutOfServiceScreen
+    from .screens.services import ServicesScreen
+    from .screens.staff import StaffScreen
+    from .screens.staff_pin import StaffPinScreen
+    from .screens.ticket import TicketScreen
+    return {
+        Screen.HOME: HomeScreen, Screen.SERVICES: ServicesScreen, Screen.CONFIRM: ConfirmScreen,
+        Screen.ISSUING: IssuingScreen, Screen.TICKET: TicketScreen, Screen.GUIDE: GuideScreen,
+        Screen.GUIDE_ITEM: GuideItemScreen, Screen.FAQ: FaqScreen, Screen.FAQ_ENTRY: FaqEntryScreen,
+        Screen.STAFF_PIN: StaffPinScreen, Screen.STAFF: StaffScreen, Screen.OUT_OF_SERVICE: OutOfServiceScreen,
+    }
+
+
+class _BackHome(ExceptionHandler):
+    """No traceback ever reaches the screen: log it and start again from home."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def handle_exception(self, exception):
+        log.exception("kiosk error; back to home", exc_info=exception)
+        try:
+            self.app.controller.flow.home()
+            Clock.schedule_once(lambda dt: self.app.render(), 0)
+        except Exception:
+            log.exception("could not return home")
+        return ExceptionManager.PASS
+
+
+class KioskApp(App):
+    title = "Hall kiosk"
+
+    def __init__(self, config: KioskConfig, controller: Controller | None = None, **kw):
+        super().__init__(**kw)
+        self.kiosk_config = config
+        self.controller = controller
+        self.first_frame_cb = None
+
+    def build(self):
+        fonts.register()
+        if self.controller is None:
+            runner = ThreadRunner(lambda fn: Clock.schedule_once(lambda dt: fn(), 0))
+            self.controller = Controller(self.kiosk_config, runner=runner)
+        c = self.controller
+        self.sm = ScreenManager(transition=NoTransition())
+        self.screens = {}
+        for key, cls in screen_classes().items():
+            scr = cls(c, name=key.value)
+            self.screens[key] = scr
+            self.sm.add_widget(scr)
+        c.listeners.append(self.render)
+        ExceptionManager.add_handler(_BackHome(self))
+        self.render()
+        cfg = self.kiosk_config
+        Clock.schedule_interval(lambda dt: c.tick(), 1.0)
+        Clock.schedule_interval(lambda dt: c.refresh(), cfg.refresh_s)
+        Clock.schedule_interval(lambda dt: c.send_heartbeat(), cfg.heartbeat_s)
+        Clock.schedule_once(lambda dt: c.start(), 0)
+        return self.sm
+
+    def render(self):
+        flow = self.controller.flow
+        scr = self.screens[flow.screen]
+        if self.sm.current != scr.name:
+            self.sm.current = scr.name
+        scr.render()
+
+    def on_stop(self):
+        runner = self.controller.runner if self.controller else None
+        if isinstance(runner, ThreadRunner):
+            runner.shutdown()
+        if self.controller:
+            self.controller.voice.stop()

@@ -1,0 +1,244 @@
+"""Drives the Flow: runs HTTP calls and print jobs off the UI thread and feeds their results
+back. No Kivy here: the app passes a ``runner`` that hands results to the UI thread
+(``Clock.schedule_once``); tests pass ``SyncRunner`` and assert on the flow, the server and the
+printer directly.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from printer import PrinterError, open_printer
+
+from . import staffpin
+from .client import Failure, HallClient
+from .config import KioskConfig
+from .flow import Flow, Screen
+from .i18n import translate
+from .ticketprint import ticket_layout
+from .voice import Voice
+
+log = logging.getLogger(__name__)
+
+
+class SyncRunner:
+    """Runs the job at once and calls back on the same thread (tests, benchmarks)."""
+
+    def submit(self, job: Callable, done: Callable) -> None:
+        done(job())
+
+
+class ThreadRunner:
+    """Jobs on a small pool; ``deliver`` puts the callback on the UI thread."""
+
+    def __init__(self, deliver: Callable[[Callable], None], workers: int = 3):
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-io")
+        self.deliver = deliver
+
+    def submit(self, job: Callable, done: Callable) -> None:
+        def run():
+            try:
+                result = job()
+            except Exception:  # never let a worker die silently; the UI gets a typed failure
+                log.exception("background job failed")
+                result = Failure("server", "internal")
+            self.deliver(lambda: done(result))
+        self.pool.submit(run)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Controller:
+    def __init__(self, config: KioskConfig, *, runner=None, client: HallClient | None = None,
+                 printer=None, voice: Voice | None = None, clock: Callable[[], float] = time.monotonic):
+        self.config = config
+        self.runner = runner or SyncRunner()
+        self.client = client or HallClient(config.server_url, config.device_token(),
+                                           timeout=config.http_timeout_s, retries=config.http_retries)
+        self.printer = printer if printer is not None else open_printer(
+            config.printer_url, width_mm=config.printer_width_mm, mode=config.printer_mode)
+        self.voice = voice or Voice(enabled=config.voice)
+        self.clock = clock
+        self.flow = Flow(languages=tuple(config.languages), idle_timeout_s=config.idle_timeout_s,
+                         ticket_screen_s=config.ticket_screen_s)
+        self.hall: dict = {}
+        self.windows: list[dict] = []
+        self.printer_word = "ok"
+        self.printer_detail = ""
+        self.listeners: list[Callable[[], None]] = []
+        self._print_lock = threading.Lock()
+        self._last_screen = None
+        self.flow.touch(self.clock())
+
+    # ---- plumbing ---------------------------------------------------------------------------
+    def changed(self) -> None:
+        if self.flow.elder and self.flow.screen != self._last_screen:
+            self.voice.say(self.t(self.flow.prompt()), self.flow.language)
+        self._last_screen = self.flow.screen
+        for fn in list(self.listeners):
+            fn()
+
+    def t(self, msgid: str, **params) -> str:
+        return translate(msgid, self.flow.language, **params)
+
+    def t_zh(self, msgid: str, **params) -> str:
+        return translate(msgid, "zh_CN", **params)
+
+    def now(self) -> float:
+        return self.clock()
+
+    def act(self, name: str, *args) -> None:
+        """A touch: records activity, runs the flow method, refreshes what the screen needs."""
+        now = self.now()
+        self.flow.touch(now)
+        method = getattr(self.flow, name)
+        if "now" in inspect.signature(method).parameters:
+            method(*args, now=now)
+        else:
+            method(*args)
+        after = {"take_ticket": self.refresh, "open_guide": self.load_items, "open_faq": self.search_faq,
+                 "faq_key": self.search_faq, "faq_backspace": self.search_faq, "choose_topic": self.search_faq}
+        if name in after:
+            after[name]()
+        self.changed()
+
+    # ---- periodic ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self.refresh()
+        self.send_heartbeat()
+
+    def tick(self) -> None:
+        if self.flow.tick(self.now()):
+            self.changed()
+
+    def refresh(self) -> None:
+        """Services (waiting, estimated wait, open), windows and the hall; also the health probe
+        that takes the kiosk out of and back into service."""
+        def job():
+            return self.client.services(), (self.client.hall() if not self.hall else None), self.client._call("GET", "/api/v1/windows")
+
+        def done(results):
+            services, hall, windows = results
+            if not services.ok:
+                if services.kind != "rejected":
+                    self.flow.server_down(self.now())
+                    self.changed()
+                return
+            self.flow.services = services.data["services"]
+            if hall is not None and hall.ok:
+                self.hall = hall.data
+            if windows.ok:
+                self.windows = windows.data["windows"]
+            self.flow.server_up(self.now())
+            self.changed()
+        self.runner.submit(job, done)
+
+    def send_heartbeat(self) -> None:
+        def job():
+            try:
+                st = self.printer.status()
+                word, detail = st.word, st.message_en
+            except PrinterError as exc:
+                word, detail = exc.word, exc.message_en
+            except Exception as exc:  # a broken transport must not stop the heartbeat
+                word, detail = "error", str(exc)[:200]
+            self.printer_word, self.printer_detail = word, detail
+            return self.client.heartbeat(self.config.device_id, word, detail)
+
+        self.runner.submit(job, lambda result: None)
+
+    def _report_printer(self, word: str, detail: str) -> None:
+        """A print failure is reported at once, not at the next heartbeat."""
+        self.printer_word, self.printer_detail = word, detail
+        self.runner.submit(lambda: self.client.heartbeat(self.config.device_id, word, detail), lambda r: None)
+
+    # ---- loads ------------------------------------------------------------------------------
+    def load_items(self) -> None:
+        def done(result):
+            if result.ok:
+                self.flow.items = result.data["items"]
+                self.changed()
+            elif result.kind != "rejected":
+                self.flow.server_down(self.now())
+                self.changed()
+        if not self.flow.services:
+            self.refresh()
+        self.runner.submit(self.client.items, done)
+
+    def search_faq(self) -> None:
+        q, topic = self.flow.faq_query, self.flow.faq_topic
+
+        def done(result):
+            if (q, topic) != (self.flow.faq_query, self.flow.faq_topic):
+                return  # typed on meanwhile; a newer search is on its way
+            if result.ok:
+                self.flow.faq_results(result.data["topics"], result.data["entries"])
+                self.changed()
+            elif result.kind != "rejected":
+                self.flow.server_down(self.now())
+                self.changed()
+        self.runner.submit(lambda: self.client.faq(q, topic), done)
+
+    # ---- the ticket -------------------------------------------------------------------------
+    def confirm(self) -> None:
+        now = self.now()
+        self.flow.touch(now)
+        request_id = self.flow.confirm(now)
+        if request_id is None:
+            return
+        self.changed()
+        service, reason = self.flow.service, self.flow.priority_reason
+        self.runner.submit(lambda: self.client.issue_ticket(service, request_id, reason), self._issued)
+
+    def _issued(self, result) -> None:
+        if not result.ok:
+            self.flow.issue_failed(result.kind, result.message, self.now())
+            self.changed()
+            return
+        self.flow.issued(result.data, self.now())
+        self.changed()
+        layout = ticket_layout(self.hall, result.data, self.flow.service_info(result.data["service"]) or {},
+                               self.windows)
+        self.runner.submit(lambda: self._print(layout), self._printed)
+
+    def _print(self, layout):
+        with self._print_lock:
+            try:
+                st = self.printer.print_ticket(layout)
+                return ("ok", st.word, "")
+            except PrinterError as exc:
+                return ("failed", exc.word, exc.message_en)
+            except Exception as exc:
+                log.exception("printing failed")
+                return ("failed", "error", str(exc)[:200])
+
+    def _printed(self, outcome) -> None:
+        result, word, detail = outcome
+        if result == "ok":
+            self.printer_word = word
+            self.flow.print_done(word, self.now())
+            if word != "ok":
+                self._report_printer(word, "")
+        else:
+            self.flow.print_failed(word, self.now())
+            self._report_printer(word, detail)
+        self.changed()
+
+    # ---- staff ------------------------------------------------------------------------------
+    def submit_pin(self) -> None:
+        pin = self.flow.pin
+        ok = bool(self.config.staff_pin_hash) and staffpin.check_pin(pin, self.config.staff_pin_hash)
+        self.flow.touch(self.now())
+        self.flow.pin_checked(ok, self.now())
+        self.changed()
+
+    def estimated_wait_text(self, seconds) -> str:
+        if seconds is None:
+            return self.t("No estimate yet")
+        return self.t("About {minutes} min", minutes=max(1, round(seconds / 60)))

@@ -1,0 +1,340 @@
+"""The kiosk's screens and transitions as plain Python: no Kivy, no network, no clock of its own.
+
+The controller (kiosk/controller.py) calls these methods with user actions and with the results
+of HTTP calls and print jobs; screens only display ``Flow``'s state. Times are passed in (``now``
+in seconds, monotonic) so idle timeouts are testable without waiting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import Enum
+
+PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
+FAQ_QUERY_MAX = 12
+PIN_MAX = 8
+CORNER_TAPS = 3          # taps on the hidden corner within CORNER_WINDOW_S open the PIN pad
+CORNER_WINDOW_S = 2.0
+
+
+class Screen(str, Enum):
+    HOME = "home"
+    SERVICES = "services"          # take a ticket: choose a service
+    CONFIRM = "confirm"
+    ISSUING = "issuing"            # waiting for the server, then the printer
+    TICKET = "ticket"              # printed, or shown on screen when printing failed
+    GUIDE = "guide"                # business guide: services → items
+    GUIDE_ITEM = "guide_item"
+    FAQ = "faq"
+    FAQ_ENTRY = "faq_entry"
+    STAFF_PIN = "staff_pin"
+    STAFF = "staff"                # guide staff: priority ticket with a reason
+    OUT_OF_SERVICE = "out_of_service"
+
+
+@dataclass
+class Flow:
+    languages: tuple = ("zh_CN", "en", "ug")
+    idle_timeout_s: float = 60.0
+    ticket_screen_s: float = 12.0
+    screen: Screen = Screen.HOME
+    language: str = "zh_CN"
+    elder: bool = False
+    # what the server last told us
+    services: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    faq_topics: list = field(default_factory=list)
+    faq_entries: list = field(default_factory=list)
+    # the citizen's current path (cleared on home / idle)
+    service: str | None = None
+    priority_reason: str | None = None
+    staff: bool = False
+    request_id: str | None = None
+    ticket: dict | None = None
+    printed: bool | None = None
+    printer_problem: str | None = None      # status word of the failed job
+    notice: str | None = None               # msgid of a message shown on the current screen
+    notice_params: dict = field(default_factory=dict)
+    guide_service: str | None = None
+    guide_item: str | None = None
+    faq_query: str = ""
+    faq_topic: str = ""
+    faq_entry: str | None = None
+    pin: str = ""
+    page: int = 0
+    last_touch: float = 0.0
+    shown_at: float = 0.0
+    corner_taps: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.languages = tuple(self.languages)
+        self.language = self.languages[0]
+
+    # ---- general --------------------------------------------------------------------------
+    def _go(self, screen: Screen, now: float | None = None) -> None:
+        self.screen = screen
+        self.notice, self.notice_params = None, {}
+        self.page = 0
+        if now is not None:
+            self.shown_at = now
+
+    def touch(self, now: float) -> None:
+        self.last_touch = now
+
+    def home(self, now: float | None = None) -> None:
+        """Back to the start, forgetting everything the citizen chose or typed."""
+        self.service = self.priority_reason = self.request_id = None
+        self.ticket = self.printed = None
+        self.guide_service = self.guide_item = self.faq_entry = None
+        self.faq_query = self.faq_topic = self.pin = ""
+        self.staff = False
+        self.corner_taps = []
+        self._go(Screen.HOME, now)
+
+    def tick(self, now: float) -> bool:
+        """Called every second or so; True when it changed the screen."""
+        if self.screen in (Screen.HOME, Screen.OUT_OF_SERVICE, Screen.ISSUING):
+            return False  # ISSUING ends by itself; leaving it could hide an issued ticket
+        if self.screen is Screen.TICKET and now - self.shown_at >= self.ticket_screen_s and self.printed:
+            self.home(now)
+            return True
+        if now - self.last_touch >= self.idle_timeout_s:
+            self.home(now)
+            return True
+        return False
+
+    def set_language(self, lang: str) -> None:
+        if lang in self.languages:
+            self.language = lang
+
+    def toggle_elder(self) -> None:
+        self.elder = not self.elder
+        self.page = 0
+
+    @property
+    def page_size(self) -> int:
+        """Fewer choices per screen in elder mode (适老化)."""
+        return 3 if self.elder else 6
+
+    def paged(self, rows: list) -> list:
+        start = self.page * self.page_size
+        return rows[start:start + self.page_size]
+
+    @property
+    def has_next_page(self) -> bool:
+        return (self.page + 1) * self.page_size < len(self._current_rows())
+
+    def next_page(self) -> None:
+        self.page = self.page + 1 if self.has_next_page else 0
+
+    def _current_rows(self) -> list:
+        if self.screen in (Screen.SERVICES, Screen.GUIDE, Screen.STAFF) and not self.guide_service:
+            return self.services
+        if self.screen is Screen.GUIDE:
+            return self.guide_items()
+        if self.screen is Screen.FAQ:
+            return self.faq_entries
+        return []
+
+    def back(self, now: float | None = None) -> None:
+        if self.screen is Screen.CONFIRM:
+            self.request_id = None
+            self._go(Screen.STAFF if self.staff else Screen.SERVICES, now)
+        elif self.screen is Screen.GUIDE_ITEM:
+            self.guide_item = None
+            self._go(Screen.GUIDE, now)
+        elif self.screen is Screen.GUIDE and self.guide_service:
+            self.guide_service = None
+            self._go(Screen.GUIDE, now)
+        elif self.screen is Screen.FAQ_ENTRY:
+            self.faq_entry = None
+            self._go(Screen.FAQ, now)
+        elif self.screen is not Screen.ISSUING:
+            self.home(now)
+
+    # ---- server health ----------------------------------------------------------------------
+    def server_down(self, now: float | None = None) -> None:
+        if self.screen in (Screen.ISSUING, Screen.TICKET):
+            return  # the ticket screen stays up; the issuing step reports its own failure
+        self.home(now)
+        self._go(Screen.OUT_OF_SERVICE, now)
+
+    def server_up(self, now: float | None = None) -> None:
+        if self.screen is Screen.OUT_OF_SERVICE:
+            self.home(now)
+
+    # ---- take a ticket ----------------------------------------------------------------------
+    def take_ticket(self, now: float | None = None) -> None:
+        self.staff = False
+        self.priority_reason = None
+        self._go(Screen.SERVICES, now)
+
+    def service_info(self, code: str | None) -> dict | None:
+        return next((s for s in self.services if s["code"] == code), None)
+
+    def choose_service(self, code: str, now: float | None = None) -> bool:
+        svc = self.service_info(code)
+        if svc is None:
+            return False
+        if not svc.get("open", True):
+            self.notice, self.notice_params = "This service is not issuing tickets now.", {}
+            return False
+        if self.staff and not self.priority_reason:
+            self.notice = "Choose the reason for priority first."
+            return False
+        if code != self.service:
+            self.request_id = None   # a new choice is a new ticket
+        self.service = code
+        self._go(Screen.CONFIRM, now)
+        return True
+
+    def confirm(self, now: float | None = None) -> str | None:
+        """Start issuing; the request_id is made once and reused until a ticket comes back, so a
+        retry after a lost answer returns the same ticket instead of a second one."""
+        if self.screen is not Screen.CONFIRM or not self.service:
+            return None
+        if self.request_id is None:
+            self.request_id = uuid.uuid4().hex
+        self._go(Screen.ISSUING, now)
+        return self.request_id
+
+    def issued(self, ticket: dict, now: float | None = None) -> None:
+        self.ticket = ticket
+        self.printed = None  # printing starts now; screen stays ISSUING
+
+    def issue_failed(self, kind: str, message: str = "", now: float | None = None) -> None:
+        if kind == "rejected":
+            self.request_id = None
+            self._go(Screen.CONFIRM, now)
+            self.notice, self.notice_params = "The hall could not issue this ticket: {reason}", {"reason": message}
+        else:
+            # Keep request_id: the server may have issued it; "try again" must get the same one.
+            self._go(Screen.CONFIRM, now)
+            self.notice = "The queue server cannot be reached. Please try again or see the guide desk."
+
+    def print_done(self, word: str = "ok", now: float | None = None) -> None:
+        self.printed, self.printer_problem = True, None
+        self.request_id = None
+        self._go(Screen.TICKET, now)
+        if word == "paper_near_end":
+            self.printer_problem = None
+
+    def print_failed(self, word: str, now: float | None = None) -> None:
+        """The ticket exists on the server: show it large with its QR code instead of losing it."""
+        self.printed, self.printer_problem = False, word
+        self.request_id = None
+        self._go(Screen.TICKET, now)
+
+    # ---- business guide (§8.1.2) ------------------------------------------------------------
+    def open_guide(self, now: float | None = None) -> None:
+        self.guide_service = self.guide_item = None
+        self._go(Screen.GUIDE, now)
+
+    def choose_guide_service(self, code: str, now: float | None = None) -> None:
+        self.guide_service = code
+        self._go(Screen.GUIDE, now)
+
+    def guide_items(self) -> list:
+        return [i for i in self.items if i["service"] == self.guide_service]
+
+    def open_item(self, code: str, now: float | None = None) -> None:
+        if any(i["code"] == code for i in self.items):
+            self.guide_item = code
+            self._go(Screen.GUIDE_ITEM, now)
+
+    def item_info(self) -> dict | None:
+        return next((i for i in self.items if i["code"] == self.guide_item), None)
+
+    def ticket_for_item(self, now: float | None = None) -> bool:
+        item = self.item_info()
+        if item is None:
+            return False
+        self.staff, self.priority_reason = False, None
+        self._go(Screen.SERVICES, now)
+        return self.choose_service(item["service"], now)
+
+    # ---- policy Q&A (§6.1) ------------------------------------------------------------------
+    def open_faq(self, now: float | None = None) -> None:
+        self.faq_query, self.faq_topic, self.faq_entry = "", "", None
+        self._go(Screen.FAQ, now)
+
+    def faq_key(self, letter: str) -> bool:
+        """On-screen A–Z keyboard: pinyin initials (ylbx → 养老保险). True when the query changed."""
+        letter = letter.lower()
+        if len(letter) != 1 or not ("a" <= letter <= "z") or len(self.faq_query) >= FAQ_QUERY_MAX:
+            return False
+        self.faq_query += letter
+        self.page = 0
+        return True
+
+    def faq_backspace(self) -> bool:
+        if not self.faq_query:
+            return False
+        self.faq_query = self.faq_query[:-1]
+        self.page = 0
+        return True
+
+    def choose_topic(self, code: str) -> None:
+        self.faq_topic = "" if code == self.faq_topic else code
+        self.page = 0
+
+    def faq_results(self, topics: list, entries: list) -> None:
+        self.faq_topics, self.faq_entries = topics, entries
+
+    def open_entry(self, entry_id: str, now: float | None = None) -> None:
+        if any(e["id"] == entry_id for e in self.faq_entries):
+            self.faq_entry = entry_id
+            self._go(Screen.FAQ_ENTRY, now)
+
+    def entry_info(self) -> dict | None:
+        return next((e for e in self.faq_entries if e["id"] == self.faq_entry), None)
+
+    # ---- staff mode (guide PIN, priority tickets) -------------------------------------------
+    def corner_tap(self, now: float) -> bool:
+        """The hidden corner: CORNER_TAPS taps within CORNER_WINDOW_S open the PIN pad."""
+        self.corner_taps = [t for t in self.corner_taps if now - t < CORNER_WINDOW_S] + [now]
+        if len(self.corner_taps) >= CORNER_TAPS and self.screen is Screen.HOME:
+            self.corner_taps = []
+            self.pin = ""
+            self._go(Screen.STAFF_PIN, now)
+            return True
+        return False
+
+    def pin_key(self, digit: str) -> None:
+        if digit.isdigit() and len(digit) == 1 and len(self.pin) < PIN_MAX:
+            self.pin += digit
+
+    def pin_clear(self) -> None:
+        self.pin = ""
+
+    def pin_checked(self, ok: bool, now: float | None = None) -> None:
+        self.pin = ""
+        if ok:
+            self.staff, self.priority_reason = True, None
+            self._go(Screen.STAFF, now)
+        else:
+            self.notice = "Wrong PIN."
+
+    def choose_reason(self, reason: str) -> None:
+        if self.staff and reason in PRIORITY_REASONS:
+            self.priority_reason = reason
+            self.notice = None
+
+    # ---- what the screen says aloud in elder mode -------------------------------------------
+    def prompt(self) -> str:
+        return {
+            Screen.HOME: "Welcome. Touch Take a ticket, Business guide or Policy Q&A.",
+            Screen.SERVICES: "Choose the business you want to handle.",
+            Screen.CONFIRM: "Touch Confirm to take the ticket.",
+            Screen.ISSUING: "Printing your ticket, please wait.",
+            Screen.TICKET: ("Please take your ticket and wait for your number to be called."
+                            if self.printed else "The ticket could not be printed. Please note your number and see the guide desk."),
+            Screen.GUIDE: "Choose a business to see what to bring.",
+            Screen.GUIDE_ITEM: "Here is what to bring and where to go.",
+            Screen.FAQ: "Choose a topic, or type the first letters of the pinyin.",
+            Screen.FAQ_ENTRY: "Here is the answer.",
+            Screen.STAFF_PIN: "Staff only.",
+            Screen.STAFF: "Staff only.",
+            Screen.OUT_OF_SERVICE: "This kiosk is temporarily out of service. Please see the guide desk.",
+        }[self.screen]

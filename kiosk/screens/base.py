@@ -1,0 +1,113 @@
+"""Shared look of every screen: header with title (and the hidden staff corner), body, footer
+with home/back, language and 长辈模式 buttons. Screens override ``fill``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import ListProperty, NumericProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+
+from ..i18n import for_label
+from ..theme import theme_for
+
+Builder.load_file(str(Path(__file__).with_name("base.kv")))
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English", "ug": "ئۇيغۇرچە"}
+
+
+def style(widget, lang: str, px: int) -> None:
+    widget.font_size = px
+    if lang == "ug":
+        widget.font_name = "KioskArab"
+        widget.font_script_name = "Arab"
+        widget.font_direction = "rtl"
+        widget.halign = "right" if getattr(widget, "halign", "left") == "left" else widget.halign
+    else:
+        widget.font_name = "Roboto"
+        widget.font_script_name = "Zyyy"
+        widget.font_direction = "ltr"
+
+
+class KioskScreen(Screen):
+    bg = ListProperty([1, 1, 1, 1])
+    fg = ListProperty([0, 0, 0, 1])
+    header_h = NumericProperty(110)
+    footer_h = NumericProperty(120)
+    title_msgid = "Self-service kiosk"
+
+    def __init__(self, controller, **kw):
+        super().__init__(**kw)
+        self.c = controller
+
+    # ---- helpers ----------------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.c.flow.language
+
+    @property
+    def theme(self):
+        return theme_for(self.c.flow.elder)
+
+    def text(self, msgid: str, **params) -> str:
+        return self.c.t(msgid, **params)
+
+    def label(self, text: str, size: str = "text", color=None, halign="left", lang=None, height=None):
+        lang = lang or self.lang
+        lbl = Label(text=for_label(text, lang), color=color or self.theme.text, halign=halign, valign="middle",
+                    size_hint_y=None)
+        style(lbl, lang, getattr(self.theme, f"{size}_px"))
+        lbl.line_height = 1.3
+        lbl.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
+        lbl.bind(texture_size=lambda w, v: setattr(w, "height", max(height or 0, v[1] + 10)))
+        lbl.text_size = (1000, None)
+        return lbl
+
+    def button(self, text: str, on_press, *, name: str = "", lang=None, height=None, color=None, enabled=True):
+        lang = lang or self.lang
+        btn = Button(text=for_label(text, lang), size_hint_y=None, height=height or self.theme.target_px,
+                     background_normal="", background_color=color or self.theme.button,
+                     color=self.theme.button_text, halign="center", valign="middle", disabled=not enabled)
+        style(btn, lang, self.theme.button_px)
+        btn.bind(size=lambda w, v: setattr(w, "text_size", (v[0] - 30, None)))
+        btn.kiosk_name = name or text
+        if enabled:
+            btn.bind(on_release=lambda *_: on_press())
+        return btn
+
+    # ---- render -----------------------------------------------------------------------------
+    def render(self) -> None:
+        t = self.theme
+        self.bg, self.fg = list(t.background), list(t.text)
+        self.header_h = t.title_px * 2
+        self.footer_h = t.target_px
+        title = self.ids.title
+        title.text = for_label(self.text(self.title_msgid), self.lang)
+        style(title, self.lang, t.title_px)
+        title.halign = "center"
+        self.ids.body.clear_widgets()
+        self.ids.footer.clear_widgets()
+        self.fill(self.ids.body)
+        self.footer(self.ids.footer)
+
+    def fill(self, body: BoxLayout) -> None:
+        raise NotImplementedError
+
+    def footer(self, bar: BoxLayout) -> None:
+        """Home/back on the left; every screen but home. Override for other footers."""
+        bar.add_widget(self.button(self.text("Back"), lambda: self.c.act("back"), name="back"))
+        bar.add_widget(self.button(self.text("Home"), lambda: self.c.act("home"), name="home"))
+
+    def corner_tapped(self) -> None:
+        self.c.flow.touch(self.c.now())
+        if self.c.flow.corner_tap(self.c.now()):
+            self.c.changed()
+
+
+def load_kv(module_file: str) -> None:
+    """Each screen's .kv sits beside its .py and is loaded once, at import."""
+    Builder.load_file(str(Path(module_file).with_suffix(".kv")))

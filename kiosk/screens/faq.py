@@ -1,0 +1,37 @@
+from kivy.uix.gridlayout import GridLayout
+
+from .base import KioskScreen, load_kv
+
+load_kv(__file__)
+
+KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class FaqScreen(KioskScreen):
+    title_msgid = "Policy Q&A"
+
+    def fill(self, body):
+        c, f, t = self.c, self.c.flow, self.theme
+        topics = GridLayout(cols=3, spacing=10, size_hint_y=None)
+        topics.bind(minimum_height=topics.setter("height"))
+        for topic in f.faq_topics:
+            name = topic["name"].get(self.lang) or topic["name"]["zh_CN"]
+            topics.add_widget(self.button(name, lambda code=topic["code"]: c.act("choose_topic", code),
+                                          name=f"topic_{topic['code']}", height=t.target_px * 0.8,
+                                          color=t.button if topic["code"] == f.faq_topic or not f.faq_topic else t.muted))
+        body.add_widget(topics)
+        typed = f.faq_query.upper() or self.text("Type pinyin initials, e.g. YLBX")
+        body.add_widget(self.label(typed, "title", halign="center", lang="zh_CN" if f.faq_query else None))
+        for entry in f.paged(f.faq_entries)[: 3 if f.elder else 5]:
+            body.add_widget(self.button(entry["question"], lambda i=entry["id"]: c.act("open_entry", i),
+                                        name=f"entry_{entry['id']}", lang="zh_CN", height=t.target_px * 0.9))
+        if not f.faq_entries:
+            body.add_widget(self.label(self.text("No questions found."), halign="center"))
+        keys = GridLayout(cols=7 if not f.elder else 6, spacing=8, size_hint_y=None)
+        keys.bind(minimum_height=keys.setter("height"))
+        for k in KEYS:
+            keys.add_widget(self.button(k, lambda k=k: c.act("faq_key", k), name=f"key_{k}", lang="zh_CN",
+                                        height=max(80, t.target_px * 0.75)))
+        keys.add_widget(self.button("⌫", lambda: c.act("faq_backspace"), name="key_back", lang="zh_CN",
+                                    height=max(80, t.target_px * 0.75)))
+        body.add_widget(keys)

@@ -1,0 +1,25 @@
+from .base import KioskScreen, load_kv
+
+load_kv(__file__)
+
+
+class ServicesScreen(KioskScreen):
+    title_msgid = "Take a ticket"
+
+    def fill(self, body):
+        c, f = self.c, self.c.flow
+        body.add_widget(self.label(self.text("Choose the business you want to handle."), "text"))
+        if f.notice:
+            body.add_widget(self.label(self.text(f.notice, **f.notice_params), "text", color=self.theme.warning))
+        for svc in f.paged(f.services):
+            name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
+            if svc.get("open", True):
+                line = self.text("{name}\n{waiting} waiting · {wait}", name=name, waiting=svc["waiting"],
+                                 wait=c.estimated_wait_text(svc.get("estimated_wait_s")))
+            else:
+                line = self.text("{name}\nNot issuing tickets now", name=name)
+            body.add_widget(self.button(line, lambda code=svc["code"]: c.act("choose_service", code),
+                                        name=f"service_{svc['code']}", height=self.theme.target_px * 1.4,
+                                        color=None if svc.get("open", True) else self.theme.muted))
+        if f.has_next_page:
+            body.add_widget(self.button(self.text("More"), lambda: c.act("next_page"), name="more"))
