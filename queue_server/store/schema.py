@@ -104,3 +104,9 @@ def m002_hall_state(db):
 def m003_waiting_index(db):
     # Waiting counts and positions are read on every issue and call: index the day's queue.
     db["tickets"].create_index(["day", "status", "service", "queue_at"])
+
+
+@migrations()
+def m004_service_time_index(db):
+    # The wait estimate reads the last finished tickets of a service on every issue.
+    db["tickets"].create_index(["service", "status", "finished_at"])

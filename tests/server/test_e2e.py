@@ -143,3 +143,14 @@ def test_sse_survives_server_restart_with_last_event_id(server):
                   headers=headers, timeout=5).raise_for_status()
     events = read_events(server.url, last, 1)
     assert events[0]["id"] == last + 1 and events[0]["data"]["ticket"]["service"] == "consult"
+
+
+def test_sigterm_stops_cleanly_with_open_streams(tmp_path):
+    srv = start_server(tmp_path / "term")
+    streams = [requests.get(f"{srv.url}/api/v1/events", stream=True, timeout=5) for _ in range(3)]
+    srv.proc.terminate()
+    assert srv.proc.wait(timeout=10) == 0
+    log = srv.log.read_text()
+    assert "stopping" in log and "Traceback" not in log
+    for s in streams:
+        s.close()
