@@ -1,0 +1,43 @@
+"""Kiosk fixtures: one real queue server per module (loopback), a device token, a virtual
+printer directory, and a controller with a hand-moved clock and a synchronous runner."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.config import KioskConfig
+from kiosk.controller import Controller, SyncRunner
+from kiosk.voice import Voice
+from printer import open_printer
+from tests.support.live_server import start_server
+
+
+class Tick:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    srv = start_server(tmp_path_factory.mktemp("kiosk-server"))
+    srv.token = srv.create_device("kiosk-1", "kiosk")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def make_controller(live, tmp_path):
+    def make(server_url=None, printer=None, **cfg):
+        config = KioskConfig(server_url=server_url or live.url, token=live.token, device_id="kiosk-1",
+                             printer_url=f"virtual://{tmp_path}/printer", http_timeout_s=2.0, http_retries=1,
+                             **cfg)
+        tick = Tick()
+        pr = printer or open_printer(config.printer_url)
+        c = Controller(config, runner=SyncRunner(), printer=pr, voice=Voice(enabled=False), clock=tick)
+        c.client.retry_pause_s = 0.01
+        c.tick_clock = tick
+        return c
+    return make

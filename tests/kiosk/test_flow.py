@@ -1,0 +1,214 @@
+"""The kiosk's paths without a window: the pure Flow, and the Controller against a real queue
+server on loopback and the virtual / fake TCP printer."""
+
+from __future__ import annotations
+
+import requests
+
+from kiosk.flow import Flow, Screen
+from kiosk.staffpin import check_pin, hash_pin
+from tests.support.fake_printer import FakePrinter  # noqa: F401  (imported to fail loudly if it moves)
+
+
+def _take(c, code="pension"):
+    c.start()
+    c.act("take_ticket")
+    assert c.flow.screen is Screen.SERVICES
+    c.act("choose_service", code)
+    assert c.flow.screen is Screen.CONFIRM
+    c.confirm()
+
+
+def test_take_a_ticket_prints_it_and_shows_where_to_wait(make_controller, live):
+    c = make_controller()
+    _take(c)
+    f = c.flow
+    assert f.screen is Screen.TICKET and f.printed is True
+    assert f.ticket["number"].startswith("B") and f.ticket["ahead"] is not None
+    jobs = list((c.printer.transport.directory).glob("*.bin"))
+    assert len(jobs) == 1 and f.ticket["number"].encode() not in b"" and jobs[0].stat().st_size > 1000
+    status = requests.get(f"{live.url}/api/v1/tickets/{f.ticket['id']}").json()
+    assert status["number"] == f.ticket["number"] and status["status"] == "waiting"
+    # The ticket screen returns home by itself after ticket_screen_s.
+    c.tick_clock.now += c.config.ticket_screen_s + 1
+    c.tick()
+    assert f.screen is Screen.HOME and f.ticket is None
+
+
+def test_waiting_counts_come_from_the_server(make_controller):
+    c = make_controller()
+    c.start()
+    before = c.flow.service_info("card")["waiting"]
+    _take(c, "card")
+    c.refresh()
+    assert c.flow.service_info("card")["waiting"] == before + 1
+
+
+def test_paper_out_keeps_the_ticket_on_screen_and_reports_at_once(make_controller, live):
+    c = make_controller()
+    c.printer.transport.state = "paper_out"
+    _take(c, "medical")
+    f = c.flow
+    assert f.screen is Screen.TICKET and f.printed is False and f.printer_problem == "paper_out"
+    assert f.ticket["number"].startswith("C")
+    # Not returned home automatically: the citizen must be able to note the number.
+    c.tick_clock.now += c.config.ticket_screen_s + 1
+    c.tick()
+    assert f.screen is Screen.TICKET
+    live.create_user("guide9", "guide")
+    s = live.login("guide9")
+    dev = next(d for d in s.get(f"{live.url}/api/v1/devices").json()["devices"] if d["id"] == "kiosk-1")
+    assert dev["status"]["printer"] == "paper_out" and dev["alert"] is True
+    # Idle still returns home eventually, clearing everything.
+    c.tick_clock.now += c.config.idle_timeout_s
+    c.tick()
+    assert f.screen is Screen.HOME and f.ticket is None
+
+
+def test_retry_after_lost_answer_returns_the_same_ticket(make_controller, live):
+    c = make_controller()
+    c.start()
+    c.act("take_ticket")
+    c.act("choose_service", "consult")
+    rid = c.flow.confirm(c.now())
+    first = c.client.issue_ticket("consult", rid)   # the server issues; pretend the answer was lost
+    c.flow.issue_failed("offline", now=c.now())
+    assert c.flow.screen is Screen.CONFIRM and c.flow.request_id == rid
+    c.confirm()                                      # "try again"
+    assert c.flow.ticket["id"] == first.data["id"]
+
+
+def test_server_down_shows_out_of_service_and_recovers_by_itself(make_controller, live):
+    c = make_controller()
+    c.start()
+    c.act("open_faq")
+    c.act("faq_key", "y")
+    live.stop()
+    try:
+        c.refresh()
+        assert c.flow.screen is Screen.OUT_OF_SERVICE and c.flow.faq_query == ""
+        c.refresh()
+        assert c.flow.screen is Screen.OUT_OF_SERVICE
+    finally:
+        live.start()
+    c.refresh()
+    assert c.flow.screen is Screen.HOME
+
+
+def test_server_down_during_confirm_keeps_the_request_for_a_retry(make_controller, live):
+    c = make_controller()
+    c.start()
+    c.act("take_ticket")
+    c.act("choose_service", "pension")
+    live.stop()
+    try:
+        c.confirm()
+        assert c.flow.screen is Screen.CONFIRM and c.flow.request_id
+        assert "cannot be reached" in c.flow.notice
+    finally:
+        live.start()
+    c.confirm()
+    assert c.flow.screen is Screen.TICKET
+
+
+def test_idle_timeout_in_the_middle_of_a_step_goes_home_and_clears_input(make_controller):
+    c = make_controller()
+    c.start()
+    c.act("open_faq")
+    for k in "ylbx":
+        c.act("faq_key", k)
+    assert c.flow.faq_query == "ylbx" and c.flow.faq_entries
+    c.tick_clock.now += c.config.idle_timeout_s - 1
+    c.tick()
+    assert c.flow.screen is Screen.FAQ
+    c.tick_clock.now += 2
+    c.tick()
+    assert c.flow.screen is Screen.HOME and c.flow.faq_query == ""
+
+
+def test_language_switch_mid_flow_keeps_the_step(make_controller):
+    c = make_controller()
+    c.start()
+    c.act("take_ticket")
+    c.act("choose_service", "card")
+    c.act("set_language", "ug")
+    assert c.flow.screen is Screen.CONFIRM and c.flow.service == "card" and c.flow.language == "ug"
+    assert c.t("Confirm") != "Confirm" and c.t("Confirm") != c.t_zh("Confirm")
+    c.confirm()
+    assert c.flow.screen is Screen.TICKET
+
+
+def test_pinyin_search_and_topic_browse(make_controller):
+    c = make_controller()
+    c.start()
+    c.act("open_faq")
+    assert len(c.flow.faq_entries) >= 30 and c.flow.faq_topics
+    c.act("choose_topic", "injury")
+    assert {e["topic"] for e in c.flow.faq_entries} == {"injury"}
+    c.act("choose_topic", "injury")
+    for k in "SBK":
+        c.act("faq_key", k)
+    assert c.flow.faq_entries and all(e["topic"] == "card" for e in c.flow.faq_entries)
+    c.act("open_entry", c.flow.faq_entries[0]["id"])
+    assert c.flow.screen is Screen.FAQ_ENTRY and c.flow.entry_info()["answer"]
+
+
+def test_business_guide_jumps_to_the_right_service(make_controller):
+    c = make_controller()
+    c.start()
+    c.act("open_guide")
+    c.act("choose_guide_service", "unemployment")
+    items = c.flow.guide_items()
+    assert items and all(i["service"] == "unemployment" for i in items)
+    c.act("open_item", items[0]["code"])
+    assert c.flow.item_info()["materials"]
+    c.act("ticket_for_item")
+    assert c.flow.screen is Screen.CONFIRM and c.flow.service == "unemployment"
+
+
+def test_staff_pin_unlocks_priority_ticket_with_reason(make_controller, live):
+    pin_hash = hash_pin("2468")
+    c = make_controller(staff_pin_hash=pin_hash)
+    c.start()
+    for _ in range(3):
+        c.flow.corner_tap(c.now())
+    assert c.flow.screen is Screen.STAFF_PIN
+    for d in "1111":
+        c.act("pin_key", d)
+    c.submit_pin()
+    assert c.flow.screen is Screen.STAFF_PIN and c.flow.notice == "Wrong PIN." and c.flow.pin == ""
+    for d in "2468":
+        c.act("pin_key", d)
+    c.submit_pin()
+    assert c.flow.screen is Screen.STAFF
+    c.act("choose_service", "pension")
+    assert c.flow.screen is Screen.STAFF  # reason first
+    c.act("choose_reason", "elderly")
+    c.act("choose_service", "pension")
+    c.confirm()
+    assert c.flow.screen is Screen.TICKET
+    t = requests.get(f"{live.url}/api/v1/tickets/{c.flow.ticket['id']}").json()
+    assert t["priority_reason"] == "elderly"
+
+
+def test_closed_service_cannot_be_chosen():
+    f = Flow()
+    f.services = [{"code": "card", "open": False, "name": {"zh_CN": "社保卡"}, "waiting": 0}]
+    f.take_ticket()
+    assert f.choose_service("card") is False and f.screen is Screen.SERVICES and f.notice
+
+
+def test_elder_mode_shows_fewer_choices():
+    f = Flow()
+    f.services = [{"code": str(i), "open": True} for i in range(5)]
+    f.take_ticket()
+    assert len(f.paged(f.services)) == 5
+    f.toggle_elder()
+    assert len(f.paged(f.services)) == 3 and f.has_next_page
+    f.next_page()
+    assert [s["code"] for s in f.paged(f.services)] == ["3", "4"]
+
+
+def test_pin_hash_round_trip():
+    h = hash_pin("2468")
+    assert check_pin("2468", h) and not check_pin("2469", h) and not check_pin("", h) and not check_pin("1", "junk")
