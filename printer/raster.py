@@ -6,6 +6,8 @@ Works on any ESC/POS printer (no Chinese font ROM needed). The canvas is drawn w
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import qrcode
 from PIL import Image, ImageDraw
 
@@ -49,13 +51,33 @@ def _advances(font) -> dict[str, float]:
 
 def qr_image(payload: str, module_dots: int, ec: str = "M") -> Image.Image:
     """The QR symbol with its 4-module quiet zone, ink = 255."""
-    code = qrcode.QRCode(error_correction=_QR_EC[ec], box_size=1, border=4)
+    # A fixed mask: every mask pattern scans; choosing the "best" one evaluates all eight and was
+    # a third of the ticket's render time.
+    code = qrcode.QRCode(error_correction=_QR_EC[ec], box_size=1, border=4, mask_pattern=2)
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)
     matrix = code.get_matrix()
     n = len(matrix)
     small = Image.frombytes("L", (n, n), bytes(255 if v else 0 for row in matrix for v in row))
     return small.resize((n * module_dots, n * module_dots), Image.NEAREST)
+
+
+_PAD = 4  # room around a line image for the bold stroke
+
+
+@lru_cache(maxsize=256)  # ≤ ~10 MB even if every entry were a full-width line
+def _line_image(line: str, font, bold: bool, size: int) -> Image.Image:
+    """One line of text as an ink mask. Cached: most of a ticket (hall name, hints, footers) is
+    the same on every ticket, and drawing glyphs is the bulk of the render time."""
+    height = _line_height(font.size) + 2 * _PAD
+    img = Image.new("L", (int(font.getlength(line)) + 2 * _PAD + 2 * size + 2, height), 0)
+    d = ImageDraw.Draw(img)
+    if bold and size == 1:  # a 1-dot stroke clogs 24-dot glyphs; double-strike instead
+        d.text((_PAD + 1, _PAD), line, font=font, fill=255)
+        d.text((_PAD, _PAD), line, font=font, fill=255)
+    else:
+        d.text((_PAD, _PAD), line, font=font, fill=255, stroke_width=size // 2 + 1 if bold else 0, stroke_fill=255)
+    return img
 
 
 class _Canvas:
@@ -83,12 +105,10 @@ class _Canvas:
         d = ImageDraw.Draw(img)
         for op in self.ops:
             if op[0] == "text":
-                _, xy, line, font, bold, size = op
-                if bold and size == 1:  # a 1-dot stroke clogs 24-dot glyphs; double-strike instead
-                    d.text((xy[0] + 1, xy[1]), line, font=font, fill=255)
-                    d.text(xy, line, font=font, fill=255)
-                else:
-                    d.text(xy, line, font=font, fill=255, stroke_width=size // 2 + 1 if bold else 0, stroke_fill=255)
+                _, (x, y), line, font, bold, size = op
+                if line:
+                    glyphs = _line_image(line, font, bold, size)
+                    img.paste(255, (x - _PAD, y - _PAD), glyphs)  # ink only: neighbours stay intact
             elif op[0] == "rule":
                 d.line((MARGIN, op[1], self.width - MARGIN, op[1]), fill=255, width=2)
             elif op[0] == "image":
