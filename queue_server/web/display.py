@@ -30,11 +30,13 @@ def catalog() -> dict:
     return json.loads((STATIC / "i18n.json").read_text(encoding="utf-8"))
 
 
-def page_language() -> str:
-    """?lang= first, then Accept-Language; the pages speak zh_CN (default) or en."""
+def page_language(browser_choice: bool) -> str:
+    """?lang= first; a phone's Accept-Language next; hall screens are Chinese unless told."""
     lang = request.args.get("lang")
     if lang in PAGE_LANGUAGES:
         return lang
+    if not browser_choice:
+        return "zh_CN"
     header = (request.headers.get("Accept-Language") or "").lower()
     first = header.split(",")[0].strip()
     return "en" if first.startswith("en") else "zh_CN"
@@ -59,12 +61,13 @@ def _start(state) -> None:
     app.extensions["display_font"] = FontBuilder(data_dir / "fonts", _config_text(the_hall.settings))
 
 
-def _page(template: str, **context):
+def _page(template: str, browser_choice: bool = False, **context):
     current_app.extensions["display_font"].warm()
-    lang = page_language()
+    lang = page_language(browser_choice)
     s = hall().settings
-    services = {svc.code: {"prefix": svc.prefix, "name": svc.name.get(lang) or svc.name["zh_CN"]}
-                for svc in s.services}
+    # A list, not a dict: tojson sorts keys, and the board keeps the configured order.
+    services = [{"code": svc.code, "prefix": svc.prefix, "name": svc.name.get(lang) or svc.name["zh_CN"]}
+                for svc in s.services]
     return render_template(
         template, t=catalog()[lang], lang=lang, hall_name=s.hall.name, font_family=FAMILY,
         services=services, voice={"repeat": s.voice.repeat, "chime": s.voice.chime}, **context)
@@ -90,11 +93,15 @@ def ticket_status(ticket_id: str):
     try:
         ticket = hall().queue.get_ticket(ticket_id)
     except NotFound:
-        return _page("display/status.html", ticket=None, ticket_id=""), 404
+        return _page("display/status.html", browser_choice=True, ticket=None, ticket_id="",
+                     service_name=""), 404
     # Only what the holder needs; the id is already in the URL, nothing personal is passed.
     public = {k: ticket[k] for k in ("number", "service", "status", "ahead", "estimated_wait_s",
                                      "issued_at", "called_at", "window")}
-    return _page("display/status.html", ticket=public, ticket_id=ticket_id)
+    svc = hall().settings.service(ticket["service"])
+    service_name = (svc.name.get(page_language(True)) or svc.name["zh_CN"]) if svc else ticket["service"]
+    return _page("display/status.html", browser_choice=True, ticket=public, ticket_id=ticket_id,
+                 service_name=service_name)
 
 
 @bp.get("/display/fonts/hallsans.ttf")

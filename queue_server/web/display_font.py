@@ -3,14 +3,17 @@
 Face 0 (WenQuanYi Micro Hei) of the Debian wqy-microhei collection is subset with fontTools to
 GB2312 + ASCII + every character of the hall's configuration and the display catalog, and
 cached as a TTF in ``<data_dir>/fonts/`` (a name with a hash of the character set, so a changed
-configuration builds a new file). Building takes a few seconds, once; it starts in the
-background when a page is first opened.
+configuration builds a new file). Building takes a few seconds of CPU, once, in a separate
+process (so the server's threads keep answering calls meanwhile); it starts in the background
+when a page is first opened.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -58,21 +61,36 @@ class FontBuilder:
             if not self.source.exists():
                 log.warning("%s is missing (apt-get install fonts-wqy-microhei)", self.source)
                 return None
-            from fontTools import subset
-            from fontTools.ttLib import TTCollection
-
-            collection = TTCollection(str(self.source))
-            font = collection.fonts[0]
-            options = subset.Options()
-            options.layout_features = ["*"]
-            options.hinting = False  # TVs scale text large; hints only add bytes
-            options.name_IDs = ["*"]
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=self.chars)
-            subsetter.subset(font)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".part")
-            font.save(str(tmp))
+            text = "".join(map(chr, self.chars))
+            proc = subprocess.run(
+                [sys.executable, "-m", "queue_server.web.display_font", str(self.source), str(tmp)],
+                input=text.encode("utf-8"), capture_output=True, timeout=120, check=False,
+            )
+            if proc.returncode != 0 or not tmp.exists():
+                log.error("font subsetting failed: %s", proc.stderr.decode(errors="replace")[-500:])
+                return None
             tmp.replace(self.path)
             log.info("display font ready: %s (%d characters)", self.path, len(self.chars))
             return self.path
+
+
+def subset_font(source: Path, out: Path, text: str) -> None:
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection
+
+    font = TTCollection(str(source)).fonts[0]
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.hinting = False  # TVs scale text large; hints only add bytes
+    options.name_IDs = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    font.save(str(out))
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.ERROR)
+    subset_font(Path(sys.argv[1]), Path(sys.argv[2]), sys.stdin.buffer.read().decode("utf-8"))

@@ -59,14 +59,15 @@ function renderWaiting() {
   const ul = document.getElementById("waiting");
   ul.replaceChildren();
   const codes = zoneServices();
-  for (const [code, svc] of Object.entries(PAGE.services)) {
+  for (const svc of PAGE.services) {
+    const code = svc.code;
     if (!codes.has(code)) continue;
     const li = el("li", "svc");
     li.dataset.service = code;
-    li.append(el("span", "svc-name", svc.prefix + " " + svc.name),
-              el("span", "svc-label", T.waiting),
-              el("span", "count", String(board.waiting[code] || 0)),
-              el("span", "svc-unit", T.people));
+    const row = el("div", "svc-count");
+    row.append(el("span", "svc-label", T.waiting), el("span", "count", String(board.waiting[code] || 0)),
+               el("span", "svc-unit", T.people));
+    li.append(el("div", "svc-name", svc.prefix + " " + svc.name), row);
     ul.append(li);
   }
 }
