@@ -11,10 +11,10 @@ CJK_CANDIDATES = [
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
 ]
 ARABIC_CANDIDATES = [
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",   # has '-', Naskh has not
     "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
 ]
-ARABIC_BOLD = "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Bold.ttf"
+ARABIC_BOLD = "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"
 
 
 class FontMissing(Exception):

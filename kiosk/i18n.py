@@ -55,4 +55,6 @@ def for_label(text: str, lang: str) -> str:
     run, so LTR runs (digits, Latin) are pre-reversed by taking the bidi display order backwards."""
     if lang not in RTL:
         return text
+    # The Arabic face lacks '/' and '·' (service names, separators): use the Arabic comma.
+    text = text.replace(" / ", "، ").replace("/", "،").replace(" · ", "، ").replace("·", "،")
     return "\n".join(get_display(line, base_dir="R")[::-1] for line in text.split("\n"))

@@ -32,6 +32,6 @@ class FaqScreen(KioskScreen):
         for k in KEYS:
             keys.add_widget(self.button(k, lambda k=k: c.act("faq_key", k), name=f"key_{k}", lang="zh_CN",
                                         height=max(80, t.target_px * 0.75)))
-        keys.add_widget(self.button("⌫", lambda: c.act("faq_backspace"), name="key_back", lang="zh_CN",
+        keys.add_widget(self.button("←", lambda: c.act("faq_backspace"), name="key_back", lang="zh_CN",
                                     height=max(80, t.target_px * 0.75)))
         body.add_widget(keys)

@@ -1,0 +1,183 @@
+"""Runs the real kiosk app headless (SDL offscreen, Mesa) in its own process — Kivy allows one
+Window per process — taps through every screen with UnitTestTouch, saves a PNG of each screen in
+zh_CN, en, ug and elder mode, and prints a JSON report for tests/kiosk/test_gui.py.
+
+    python tests/kiosk/gui_driver.py SERVER_URL TOKEN PRINTER_DIR OUT_DIR
+"""
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
+                  KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from kivy.config import Config  # noqa: E402
+
+Config.set("graphics", "width", "1080")
+Config.set("graphics", "height", "1920")
+Config.set("input", "mouse", "mouse,disable_multitouch")
+
+from kivy.base import EventLoop  # noqa: E402
+from kivy.tests.common import UnitTestTouch  # noqa: E402
+
+from kiosk.app import KioskApp  # noqa: E402
+from kiosk.config import KioskConfig  # noqa: E402
+from kiosk.flow import Screen  # noqa: E402
+from kiosk.staffpin import hash_pin  # noqa: E402
+
+url, token, printer_dir, out_dir = sys.argv[1:5]
+OUT = Path(out_dir)
+OUT.mkdir(parents=True, exist_ok=True)
+report = {"screens": [], "taps": [], "errors": []}
+cfg = KioskConfig(server_url=url, token=token, printer_url=f"virtual://{printer_dir}", voice=False,
+                  staff_pin_hash=hash_pin("2468"), fullscreen=False, refresh_s=60, heartbeat_s=60)
+app = KioskApp(cfg)
+
+
+def pump(cond=lambda: False, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        EventLoop.idle()
+        if cond():
+            EventLoop.idle()
+            return True
+    return False
+
+
+def current():
+    return app.sm.current_screen
+
+
+def find(name):
+    stack = [current()]
+    while stack:
+        w = stack.pop()
+        if getattr(w, "kiosk_name", None) == name:
+            return w
+        stack.extend(w.children)
+    raise LookupError(f"no widget {name!r} on {current().name}")
+
+
+def tap(name, until=None):
+    w = find(name)
+    x, y = w.to_window(*w.center)
+    t = UnitTestTouch(x, y)
+    t.touch_down()
+    t.touch_up()
+    report["taps"].append([current().name, name])
+    pump(until or (lambda: False), 5.0 if until else 0.3)
+
+
+def shot(tag):
+    pump(timeout=0.3)
+    path = OUT / f"kiosk-{tag}.png"
+    current().export_to_png(str(path))
+    report["screens"].append({"tag": tag, "screen": current().name, "png": str(path),
+                              "language": app.controller.flow.language, "elder": app.controller.flow.elder})
+
+
+def on(screen):
+    return lambda: app.controller.flow.screen is screen and current().name == screen.value
+
+
+def script():
+    c = app.controller
+    pump(lambda: bool(c.flow.services) and bool(c.hall), 10)
+    for lang in ("zh_CN", "en", "ug"):
+        tap(f"lang_{lang}")
+        pump(lambda: c.flow.language == lang)
+        shot(f"home-{lang}")
+        tap("take_ticket", on(Screen.SERVICES))
+        pump(lambda: bool(c.flow.services), 3)
+        shot(f"services-{lang}")
+        tap("service_pension", on(Screen.CONFIRM))
+        shot(f"confirm-{lang}")
+        tap("confirm", on(Screen.TICKET))
+        report.setdefault("tickets", []).append(c.flow.ticket["number"])
+        shot(f"ticket-{lang}")
+        tap("home", on(Screen.HOME))
+        tap("open_guide", on(Screen.GUIDE))
+        pump(lambda: bool(c.flow.items), 3)
+        shot(f"guide-{lang}")
+        tap("guide_pension")
+        tap(f"item_{c.flow.guide_items()[0]['code']}", on(Screen.GUIDE_ITEM))
+        shot(f"guide_item-{lang}")
+        tap("home", on(Screen.HOME))
+        tap("open_faq", on(Screen.FAQ))
+        pump(lambda: bool(c.flow.faq_entries), 3)
+        for k in "YLBX":
+            tap(f"key_{k}")
+        pump(lambda: c.flow.faq_query == "ylbx" and len(c.flow.faq_entries) < 30, 3)
+        report.setdefault("faq_ylbx", []).append([e["id"] for e in c.flow.faq_entries])
+        shot(f"faq-{lang}")
+        tap(f"entry_{c.flow.faq_entries[0]['id']}", on(Screen.FAQ_ENTRY))
+        shot(f"faq_entry-{lang}")
+        tap("home", on(Screen.HOME))
+    # elder mode in Chinese
+    tap("lang_zh_CN")
+    tap("elder", lambda: c.flow.elder)
+    shot("home-elder")
+    tap("take_ticket", on(Screen.SERVICES))
+    shot("services-elder")
+    tap("service_medical", on(Screen.CONFIRM))
+    shot("confirm-elder")
+    # paper out: the number stays on screen with its QR code
+    c.printer.transport.state = "paper_out"
+    tap("confirm", on(Screen.TICKET))
+    report["paper_out"] = {"printed": c.flow.printed, "problem": c.flow.printer_problem,
+                           "qr": any(getattr(w, "kiosk_name", "") == "qr" for w in current().walk())}
+    shot("ticket-paper_out-elder")
+    c.printer.transport.state = "ok"
+    tap("home", on(Screen.HOME))
+    tap("elder", lambda: not c.flow.elder)
+    # staff mode through the hidden corner
+    for _ in range(3):
+        w = current().ids.corner
+        x, y = w.to_window(*w.center)
+        t = UnitTestTouch(x, y)
+        t.touch_down()
+        t.touch_up()
+        pump(timeout=0.1)
+    pump(on(Screen.STAFF_PIN), 2)
+    for d in "2468":
+        tap(f"pin_{d}")
+    shot("staff_pin-zh_CN")
+    tap("pin_ok", on(Screen.STAFF))
+    tap("reason_pregnant")
+    shot("staff-zh_CN")
+    tap("service_medical", on(Screen.CONFIRM))
+    tap("confirm", on(Screen.TICKET))
+    report["staff_ticket"] = c.flow.ticket
+    tap("home", on(Screen.HOME))
+    # out of service
+    c.flow.server_down()
+    c.changed()
+    pump(on(Screen.OUT_OF_SERVICE), 2)
+    shot("out_of_service-zh_CN")
+    c.flow.set_language("ug")
+    c.changed()
+    shot("out_of_service-ug")
+    report["printer_jobs"] = len(list(Path(printer_dir).glob("*.bin")))
+
+
+def run_script(dt):
+    try:
+        script()
+    except Exception as exc:
+        import traceback
+        report["errors"].append(traceback.format_exc())
+    finally:
+        app.stop()
+
+
+from kivy.clock import Clock  # noqa: E402
+
+Clock.schedule_once(run_script, 0.5)
+app.run()
+print("REPORT " + json.dumps(report, ensure_ascii=False))
