@@ -233,6 +233,15 @@ PATHS.update({
         _json(_obj({"polite": {"type": "array"}, "forbidden": {"type": "array"},
                     "prompts": _obj({"on_call": {"type": "array"}, "on_finish": {"type": "array"},
                                      "satisfaction": {"type": "array"}})})))},
+    "/api/v1/guide/overview": {"get": _op(
+        "Guide desk (§8.1.5): per queue waiting, longest wait and open windows; today's no-shows with ids "
+        "(for reinstating)",
+        _json(_obj({"now": S, "queues": {"type": "array", "items": _obj({
+            "code": S, "prefix": S, "name": {"type": "object"}, "waiting": I, "open_windows": I,
+            "longest_wait_s": I, "open": B})},
+            "no_shows": {"type": "array", "items": _obj({"id": S, "number": S, "service": S,
+                                                         "window": NULLABLE_I, "called_at": S})}})),
+        auth="guide, admin", errors=())},
 })
 for _fmt, _mime in (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
     PATHS[f"/api/v1/ledger/export.{_fmt}"] = {"get": {**_op(

@@ -1,0 +1,259 @@
+"""The staff web consoles (DESIGN §1): login, window console, guide console, evaluator, admin.
+
+Pages are thin HTML shells; their JavaScript (static/staff/) talks to the JSON API with the
+session cookie and the CSRF header (see csrf.py). The one data route added here,
+GET /api/v1/guide/overview, gives the guide desk what the public API does not: the longest wait
+per queue and today's no-shows with their ids (needed to reinstate them, §8.1.5).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+from datetime import datetime
+
+from flask import (Blueprint, Response, jsonify, redirect, render_template, request, session, url_for)
+
+from ..core.numbering import hall_day
+from ..core.tickets import PRIORITY_REASONS
+from ..errors import Forbidden, NotFound, Unauthorized
+from ..i18n import translate
+from . import csrf
+from .auth import principal, require
+from .context import hall, language
+
+bp = Blueprint("staff", __name__, template_folder="templates", static_folder="static/staff",
+               static_url_path="/static/staff")
+
+HOME_BY_ROLE = {"window": "staff.window_picker", "guide": "staff.guide", "admin": "staff.admin"}
+
+# Texts the pages' JavaScript shows; keys are short names, values English msgids (zh_CN in the
+# catalog). Sent to the page once as JSON so scripts never hard-code user-facing text.
+JS_TEXT = {
+    "state_open": "Open", "state_paused": "Paused", "state_closed": "Closed",
+    "st_waiting": "Waiting", "st_called": "Called", "st_serving": "Serving", "st_done": "Done",
+    "st_no_show": "No-show", "st_cancelled": "Cancelled",
+    "pr_elderly": "Elderly", "pr_disabled": "Disabled", "pr_pregnant": "Pregnant",
+    "pr_ill": "Ill or frail", "pr_other": "Other priority",
+    "no_current": "No ticket at the window", "nobody_waiting": "Nobody is waiting.", "call_this": "Call",
+    "reinstate": "Reinstate", "reinstated": "Reinstated: {number}",
+    "called_ticket": "Called {number}", "nobody_to_call": "Nobody is waiting for this window.",
+    "step_called": "Greet the citizen (首问语)", "step_serving": "While serving (过程语)",
+    "step_finished": "Closing (结束语) and satisfaction prompt",
+    "rate_prompt": "Please invite the citizen to rate this service on the evaluator.",
+    "materials": "Materials", "time_limit": "Time limit", "legal_basis": "Legal basis", "room": "Room",
+    "no_guide": "No business guide for this service.",
+    "online": "Online", "offline": "Offline", "never_seen": "Never reported",
+    "device_alert": "Device alert: {device} — {problem}",
+    "printer_ok": "ok", "printer_paper_near_end": "Paper near end", "printer_paper_out": "Paper out",
+    "printer_cover_open": "Cover open", "printer_offline": "Printer offline", "printer_error": "Printer error",
+    "kind_kiosk": "Kiosk", "kind_display": "Display", "kind_evaluator": "Evaluator",
+    "saved": "Saved.", "notice_saved": "The notice is on the display.",
+    "ledger_saved": "Recorded; reply due {date}.", "provisional": "(provisional calendar)",
+    "reply": "Reply", "no_items": "No items.",
+    "connection_lost": "Connection to the server lost; retrying…",
+    "error": "Something went wrong.",
+    "ticket_issued": "Priority ticket issued", "scan_status": "Scan to follow the queue",
+    "eval_thanks": "Thank you for your rating!", "eval_already": "This service has already been rated.",
+    "eval_no_token": "This evaluator is not set up: open /evaluate/{window}?token=DEVICE-TOKEN once.",
+    "eval_token_bad": "The device token was refused; ask the hall IT staff to set up this evaluator again.",
+    "reasons_needed": "Please choose at least one reason.",
+}
+
+EVAL_LEVELS = [(5, "Very satisfied"), (4, "Satisfied"), (3, "Basically satisfied"),
+               (2, "Dissatisfied"), (1, "Very dissatisfied")]
+# §9.2 evaluation content: attitude, time limit, language, professional image, discipline.
+EVAL_REASONS = [("attitude", "Service attitude"), ("time_limit", "Service time limit"), ("language", "Service language"),
+                ("image", "Professional image"), ("discipline", "Service discipline"), ("other", "Other")]
+# Annex B 咨询形式 and the §8.2 reply classes (their working-day limits are the backend's).
+LEDGER_FORMS = [("window", "Window"), ("phone", "Phone"), ("letter", "Letter"), ("online", "Online (network)"),
+                ("media", "News media")]
+REPLY_CLASSES = [("immediate", "Answered on the spot"), ("agreed", "Agreed reply (≤3 working days)"),
+                 ("escalated", "Escalated (≤5 working days)"), ("letter", "Letter (≤10 working days)")]
+REPLY_METHODS = [("phone", "Phone"), ("window", "Window"), ("letter", "Letter"), ("email", "E-mail"), ("sms", "SMS")]
+
+
+def _(msgid: str, **params) -> str:
+    return translate(msgid, language(), **params)
+
+
+@bp.context_processor
+def _template_globals():
+    return {
+        "_": _, "csrf_token": csrf.token, "who": principal(), "lang": language(),
+        "hall_name": hall().settings.hall.name, "server_now": hall().clock().isoformat(),
+        "js_text": json.dumps({k: _(v) for k, v in JS_TEXT.items()}, ensure_ascii=False),
+    }
+
+
+@bp.before_app_request
+def _api_csrf():
+    csrf.check_api()
+
+
+def _login_url() -> str:
+    return url_for("staff.login", next=request.full_path.rstrip("?"))
+
+
+def page(*roles: str):
+    """Staff page: anonymous → redirect to the login page, wrong role → 403 (admin always allowed)."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            who = principal()
+            if who is None or who["type"] != "user":
+                return redirect(_login_url())
+            if who["role"] != "admin" and who["role"] not in roles:
+                raise Forbidden("You are not allowed to do this.")
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this server (no scheme, no //host), so the login cannot bounce elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target[:500]
+
+
+def _home(role: str) -> str:
+    return url_for(HOME_BY_ROLE.get(role, "staff.login"))
+
+
+# --- login / logout ------------------------------------------------------------------------
+
+@bp.get("/login")
+def login():
+    who = principal()
+    nxt = _safe_next(request.args.get("next"))
+    if who and who["type"] == "user" and nxt:
+        return redirect(nxt)
+    return render_template("staff/login.html", next=nxt or "", error=None, username="")
+
+
+@bp.post("/login")
+def login_post():
+    csrf.check_form()
+    nxt = _safe_next(request.form.get("next"))
+    username = (request.form.get("username") or "").strip()[:64]
+    try:
+        user = hall().accounts.authenticate(username, request.form.get("password") or "")
+    except Unauthorized as exc:  # wrong password and the lockout (accounts.py) both land here
+        return render_template("staff/login.html", next=nxt or "", username=username,
+                               error=_(exc.message, **exc.params)), 401
+    session.clear()
+    session["username"] = user["username"]
+    session["role"] = user["role"]
+    csrf.rotate()
+    return redirect(nxt or _home(user["role"]))
+
+
+@bp.post("/logout")
+def logout():
+    csrf.check_form()
+    session.clear()
+    return redirect(url_for("staff.login"))
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+def _window_spec(number: int):
+    spec = hall().settings.window(number)
+    if spec is None:
+        raise NotFound("There is no window {number}.", number=str(number))
+    return spec
+
+
+def _services():
+    return [{"code": s.code, "prefix": s.prefix, "name": s.name.get(language()) or s.name["zh_CN"]}
+            for s in hall().settings.services]
+
+
+def _ledger_context() -> dict:
+    return {"ledger_forms": LEDGER_FORMS, "reply_classes": REPLY_CLASSES, "reply_methods": REPLY_METHODS}
+
+
+@bp.get("/window")
+@page("window")
+def window_picker():
+    return render_template("staff/window_picker.html", windows=hall().settings.windows)
+
+
+@bp.get("/window/<int:number>")
+@page("window")
+def window(number: int):
+    spec = _window_spec(number)
+    return render_template("staff/window.html", window=spec, services=_services(),
+                           page_data={"window": number, "services": _services()}, **_ledger_context())
+
+
+@bp.get("/guide")
+@page("guide")
+def guide():
+    return render_template("staff/guide.html", services=_services(), reasons=PRIORITY_REASONS,
+                           page_data={"services": _services()}, **_ledger_context())
+
+
+@bp.get("/admin")
+@page()
+def admin():
+    return render_template("staff/admin.html", windows=hall().settings.windows, devices=hall().devices.list())
+
+
+@bp.get("/evaluate/<int:number>")
+def evaluate(number: int):
+    """The evaluator tablet. No staff login: the page holds nothing private; its API calls carry
+    the evaluator's device token (saved in localStorage from ?token= on first visit)."""
+    spec = _window_spec(number)
+    return render_template("staff/evaluate.html", window=spec, levels=EVAL_LEVELS, reasons=EVAL_REASONS,
+                           page_data={"window": number})
+
+
+@bp.get("/staff/qr.svg")
+@page("guide", "window")
+def qr_svg():
+    """QR code of a ticket status URL for the guide's big-number panel (this server's URL only)."""
+    import qrcode
+    import qrcode.image.svg
+
+    data = request.args.get("data", "")
+    base = hall().settings.hall.public_url.rstrip("/") + "/t/"
+    if not data.startswith(base) or len(data) > 300:
+        raise NotFound("Not found.")
+    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buf = io.BytesIO()
+    img.save(buf)
+    return Response(buf.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
+
+
+# --- the guide desk's data -----------------------------------------------------------------
+
+@bp.get("/api/v1/guide/overview")
+@require("guide")
+def guide_overview():
+    """Per queue: waiting, longest wait, open windows; today's no-shows (with ids, staff only)."""
+    the_hall = hall()
+    now = the_hall.clock()
+    day = hall_day(now).isoformat()
+    db = the_hall.store.db
+    oldest = {r["service"]: r["oldest"] for r in db.query(
+        "SELECT service, min(issued_at) AS oldest FROM tickets WHERE day = ? AND status = 'waiting'"
+        " GROUP BY service", [day])}
+    queues = []
+    for svc in the_hall.queue.services():
+        first = oldest.get(svc["code"])
+        longest = int((now - datetime.fromisoformat(first)).total_seconds()) if first else 0
+        queues.append({"code": svc["code"], "prefix": svc["prefix"], "name": svc["name"],
+                       "waiting": svc["waiting"], "open_windows": svc["open_windows"],
+                       "longest_wait_s": max(longest, 0), "open": svc["open"]})
+    no_shows = [
+        {"id": r["id"], "number": r["number"], "service": r["service"], "window": r["window"],
+         "called_at": r["called_at"]}
+        for r in db.query(
+            "SELECT id, number, service, window, called_at FROM tickets WHERE day = ? AND status = 'no_show'"
+            " ORDER BY called_at DESC LIMIT 50", [day])
+    ]
+    return jsonify({"now": now.isoformat(), "queues": queues, "no_shows": no_shows})
+
