@@ -64,6 +64,7 @@ def main(argv=None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, filename=cfg.log_file or None,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
     fullscreen = cfg.fullscreen and not args.windowed
     configure_kivy(fullscreen, (540, 960) if args.windowed else cfg.window_size)
     from printer import PrinterError

@@ -73,7 +73,8 @@ def load_config(path: str | Path | None, **overrides) -> KioskConfig:
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             raise ConfigError(f"{source}: kiosk.{key}: expected {want.__name__}, got {value!r}")
         values[key] = value
-    cfg = replace(defaults, **values, **{k: v for k, v in overrides.items() if v is not None})
+    values.update({k: v for k, v in overrides.items() if v is not None})  # flags win over the file
+    cfg = replace(defaults, **values)
     bad = [lang for lang in cfg.languages if lang not in LANGUAGES]
     if bad or not cfg.languages:
         raise ConfigError(f"{source}: kiosk.languages: choose from {', '.join(LANGUAGES)}")
