@@ -14,15 +14,20 @@ from .reading import (
 ESPEAK_VOICES = {"zh_CN": "cmn", "ug": "ug", "en": "en"}
 
 
+def _numeral(parts: list[Word], sep: str) -> Word:
+    """One spoken number (十一 is said as one word) made of several clips."""
+    return Word(sep.join(p.text for p in parts), tuple(c for p in parts for c in p.clips))
+
+
 def _zh(number: str, window: int) -> list[Word]:
     return [word("请"), *spelled(number, ZH_DIGITS), word("号"), word("到"),
-            *chinese_numeral_words(window), word("号窗口"), word("办理业务")]
+            _numeral(chinese_numeral_words(window), ""), word("号窗口"), word("办理业务")]
 
 
 def _ug(number: str, window: int) -> list[Word]:
     # "Customer number B012, please come to window 3 for your business."
     return [*spelled(number, UG_DIGITS), word("نومۇرلۇق"), word("خېرىدار،"),
-            *uyghur_numeral_words(window), word("نومۇرلۇق"), word("كۆزنەككە"), word("كېلىڭ")]
+            _numeral(uyghur_numeral_words(window), " "), word("نومۇرلۇق"), word("كۆزنەككە"), word("كېلىڭ")]
 
 
 def _en(number: str, window: int) -> list[Word]:

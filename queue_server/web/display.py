@@ -62,7 +62,8 @@ def _start(state) -> None:
 
 
 def _page(template: str, browser_choice: bool = False, **context):
-    current_app.extensions["display_font"].warm()
+    if not current_app.testing:  # unit tests render many pages; only the font route builds there
+        current_app.extensions["display_font"].warm()
     lang = page_language(browser_choice)
     s = hall().settings
     # A list, not a dict: tojson sorts keys, and the board keeps the configured order.
