@@ -18,6 +18,7 @@ from flask import (Blueprint, Response, jsonify, redirect, render_template, requ
 from ..core.numbering import hall_day
 from ..core.tickets import PRIORITY_REASONS
 from ..errors import Forbidden, NotFound, Unauthorized
+from ..services.devices import PRINTER_WORDS
 from ..i18n import translate
 from . import csrf
 from .auth import principal, require
@@ -199,7 +200,12 @@ def guide():
 @bp.get("/admin")
 @page()
 def admin():
-    return render_template("staff/admin.html", windows=hall().settings.windows, devices=hall().devices.list())
+    devices = [d | {"kind_text": _(JS_TEXT.get("kind_" + d["kind"], d["kind"])),
+                    "printer_text": _(JS_TEXT["printer_" + p]) if (p := d["status"].get("printer")) in PRINTER_WORDS
+                    else "",
+                    "seen": (d["last_seen"] or "—")[:16].replace("T", " ")}
+               for d in hall().devices.list()]
+    return render_template("staff/admin.html", windows=hall().settings.windows, devices=devices)
 
 
 @bp.get("/evaluate/<int:number>")

@@ -247,3 +247,45 @@ def test_ledger_errors_beside_fields_then_overdue_after_the_deadline(server, new
         expect(guide.locator('#ledger-tabs [data-count="overdue"]')).to_have_text("0")
     finally:
         server.set_clock("2026-11-24T09:00:00+08:00")
+
+
+def test_evaluator_returns_to_idle_when_nobody_rates(server, new_page):
+    evaluator = new_page()
+    evaluator.clock.install()
+    evaluator.goto(f"{server.url}/evaluate/3?token={server.evaluator_token}")
+    expect(evaluator.locator("#eval-idle")).to_be_visible()
+    a = issue(server, "consult", "req-idle-0001")
+    win = server.login("win1")
+    assert win.post(f"{server.url}/api/v1/windows/3/open", json={}, timeout=5).ok
+    assert win.post(f"{server.url}/api/v1/windows/3/call-next", json={"ticket_id": a["id"]}, timeout=5).ok
+    assert win.post(f"{server.url}/api/v1/windows/3/finish", json={}, timeout=5).ok
+    expect(evaluator.locator("#eval-scale")).to_be_visible()
+    expect(evaluator.locator("#eval-number")).to_have_text(a["number"])
+    evaluator.clock.fast_forward("01:31")
+    expect(evaluator.locator("#eval-idle")).to_be_visible()
+    evaluator.clock.fast_forward("00:20")  # the periodic check does not offer the same ticket again
+    expect(evaluator.locator("#eval-idle")).to_be_visible()
+    expect(evaluator.locator("#eval-scale")).to_be_hidden()
+
+
+def test_evaluator_without_token_says_how_to_set_it_up(server, new_page):
+    page = new_page()
+    page.goto(f"{server.url}/evaluate/5")
+    expect(page.locator("#eval-setup")).to_contain_text("/evaluate/5?token=")
+    page.goto(f"{server.url}/evaluate/5?token=not-a-real-token")
+    expect(page.locator("#eval-setup")).to_contain_text("设备令牌无效")
+
+
+def test_admin_landing_page_links_exports_and_devices(server, new_page, shots):
+    page = login_page(new_page(), server, "admin1", "/admin")
+    expect(page.locator('a[href="/api/v1/ledger/export.csv"]')).to_be_visible()
+    expect(page.locator('a[href="/api/v1/ledger/export.xlsx"]')).to_be_visible()
+    expect(page.locator("#devices")).to_contain_text("kiosk-1")
+    with page.expect_download() as download:
+        page.click('a[href="/api/v1/ledger/export.csv"]')
+    assert download.value.suggested_filename.endswith(".csv")
+    page.screenshot(path=str(shots / "admin.png"), full_page=True)
+    page.click("#logout")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.goto(f"{server.url}/admin")
+    expect(page).to_have_url(re.compile(r"/login\?next=/admin$"))
