@@ -38,7 +38,7 @@ function paint() {
   const waiting = ticket.status === "waiting";
   document.getElementById("st-ahead-row").hidden = !waiting;
   document.getElementById("st-wait-row").hidden = !waiting;
-  document.getElementById("st-ahead").textContent = waiting ? String(ticket.ahead) : "";
+  document.getElementById("st-ahead").textContent = waiting ? fmt(T.people_count, { n: ticket.ahead }) : "";
   document.getElementById("st-wait").textContent = waiting ? waitText(ticket.estimated_wait_s) : "";
   document.getElementById("st-issued").textContent = timeFmt.format(new Date(ticket.issued_at));
   document.getElementById("st-updated").textContent = fmt(T.updated_at, { time: timeFmt.format(new Date()) });
