@@ -12,12 +12,13 @@ class FaqScreen(KioskScreen):
 
     def fill(self, body):
         c, f, t = self.c, self.c.flow, self.theme
-        topics = GridLayout(cols=3, spacing=10, size_hint_y=None)
+        # Uyghur topic names are long: two columns so they fit on one line.
+        topics = GridLayout(cols=2 if self.lang == "ug" else 3, spacing=10, size_hint_y=None)
         topics.bind(minimum_height=topics.setter("height"))
         for topic in f.faq_topics:
             name = topic["name"].get(self.lang) or topic["name"]["zh_CN"]
             topics.add_widget(self.button(name, lambda code=topic["code"]: c.act("choose_topic", code),
-                                          name=f"topic_{topic['code']}", height=t.target_px * 0.8,
+                                          name=f"topic_{topic['code']}", height=t.target_px * (1.0 if self.lang == "ug" else 0.8),
                                           color=t.button if topic["code"] == f.faq_topic or not f.faq_topic else t.muted))
         body.add_widget(topics)
         typed = f.faq_query.upper() or self.text("Type pinyin initials, e.g. YLBX")
