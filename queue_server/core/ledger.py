@@ -24,7 +24,8 @@ REPLY_METHODS = {"phone": "电话", "letter": "信函", "email": "电子邮件",
 STATUSES = ("open", "answered")
 
 MAX_NAME, MAX_ADDRESS, MAX_EMAIL, MAX_SUMMARY, MAX_REMARKS, MAX_STAFF = 50, 200, 254, 2000, 500, 50
-CLOCK_SKEW = timedelta(minutes=5)  # a console's clock may run slightly ahead of the server's
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_BACKDATE = timedelta(days=366)  # letters are entered late, but not years late (typos)  # a console's clock may run slightly ahead of the server's
 
 _MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
@@ -113,6 +114,8 @@ def parse_new_record(data: dict, now: datetime, receptionist: str | None) -> dic
         raise InvalidField("E-mail address is not valid.", field="email")
     address = _text(data, "address", MAX_ADDRESS)
     received_at = parse_datetime(data.get("received_at"), "received_at", now, default=now)
+    if received_at < now - MAX_BACKDATE:
+        raise InvalidField("{field} is more than a year ago; please check the date.", field="received_at")
     form = _choice(data, "form", FORMS, "Form must be one of window, phone, letter, online, media.")
     summary = _text(data, "summary", MAX_SUMMARY, required=True,
                     missing="Please write the main points of the consultation.")

@@ -8,7 +8,7 @@ import io
 from datetime import date, datetime
 from typing import Callable
 
-from ..calendar_cn import HallCalendar
+from ..calendar_cn import CalendarView, HallCalendar
 from ..core.errors import InvalidField
 from ..core.idnumber import mask_id_number, mask_phone
 from ..core.ledger import FORMS, REPLY_LIMITS, REPLY_METHODS, check_agreed_date, parse_new_record, parse_remarks, parse_reply
@@ -51,11 +51,13 @@ class LedgerService:
 
     # --- views -------------------------------------------------------------------------------
 
-    def masked(self, row: dict, today: date | None = None) -> dict:
+    def masked(self, row: dict, today: date | None = None, view: CalendarView | None = None) -> dict:
         """The record as staff see it: ID number and phone masked, name in full."""
         today = today or self.today()
         due = date.fromisoformat(row["due_date"])
         is_open = row["status"] == "open"
+        # Working days left (0 = due today, negative = overdue): lets consoles flag "due soon".
+        left = (view or self.calendar.view()).working_days_left(today, due) if is_open else None
         return {
             "id": row["id"],
             "name": row["name"],
@@ -75,6 +77,7 @@ class LedgerService:
             "status": row["status"],
             "due_today": is_open and due == today,
             "overdue": is_open and due < today,
+            "working_days_left": left,
             "reply_method": row["reply_method"],
             "reply_content": row["reply_content"],
             "replied_at": row["replied_at"],
@@ -124,7 +127,8 @@ class LedgerService:
         today = self.today()
         rows = repo.select(self.store.db, status, today.isoformat(),
                            day_from.isoformat() if day_from else None, day_to.isoformat() if day_to else None)
-        return [self.masked(r, today) for r in rows]
+        view = self.calendar.view()
+        return [self.masked(r, today, view) for r in rows]
 
     def _row(self, db, record_id) -> dict:
         row = repo.get(db, record_id) if isinstance(record_id, int) else None

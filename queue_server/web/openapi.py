@@ -144,6 +144,7 @@ SCHEMAS["LedgerRecord"] = _obj({
     "reply_class": {"enum": ["immediate", "agreed", "escalated", "letter"]}, "agreed_reply_date": NS,
     "due_date": D, "due_provisional": B, "receptionist": S, "remarks": NS,
     "status": {"enum": ["open", "answered"]}, "due_today": B, "overdue": B,
+    "working_days_left": {"type": ["integer", "null"], "description": "0 due today, < 0 overdue, null answered"},
     "reply_method": {"enum": ["phone", "letter", "email", "window", "sms", None]}, "reply_content": NS,
     "replied_at": NS, "replied_by": NS, "answered_late": B, "created_by": S, "created_at": DT,
     "id_number": {"type": "string", "description": "full; only GET /ledger/{id} for an admin (audited)"},

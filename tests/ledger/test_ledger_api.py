@@ -280,3 +280,22 @@ def test_a_ledger_record_in_an_unpublished_year_is_provisional(window_client, cl
     clock.advance(days=365)  # 2027-11-24, a Wednesday
     body = create(window_client)
     assert (body["due_date"], body["due_provisional"]) == ("2027-11-29", True)
+
+
+def test_working_days_left_flags_due_soon_records(window_client, clock):
+    rid = create(window_client)["id"]  # due Fri 11-27
+    assert window_client.get(f"/api/v1/ledger/{rid}").get_json()["working_days_left"] == 3
+    clock.advance(days=3)
+    assert window_client.get("/api/v1/ledger?status=open").get_json()["records"][0]["working_days_left"] == 0
+    clock.advance(days=4)  # Tue 12-01
+    assert window_client.get(f"/api/v1/ledger/{rid}").get_json()["working_days_left"] == -2
+
+
+def test_a_reception_time_years_ago_is_refused(window_client):
+    r = window_client.post("/api/v1/ledger", json=record(received_at="2016-11-24T09:00:00+08:00"))
+    assert r.status_code == 422 and r.get_json()["error"]["field"] == "received_at"
+
+
+def test_a_letter_received_earlier_counts_from_its_reception_day(window_client):
+    body = create(window_client, form="letter", reply_class="letter", received_at="2026-11-20T16:00:00+08:00")
+    assert body["due_date"] == "2026-12-04"  # Fri 11-20 + 10 working days
