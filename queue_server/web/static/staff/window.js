@@ -93,7 +93,7 @@
       const lang = document.documentElement.lang === "zh-CN" ? "zh_CN" : document.documentElement.lang;
       for (const it of data.items) {
         const name = (it.name && (it.name[lang] || it.name.zh_CN)) || it.code;
-        box.append(el("details", {},
+        box.append(el("details", {open: data.items.length <= 2 ? true : null},
           el("summary", {}, name),
           el("dl", {class: "facts"},
             el("dt", {}, t("materials")), el("dd", {}, el("ul", {}, (it.materials || []).map(m => el("li", {}, m)))),
