@@ -23,7 +23,8 @@ REPLY_METHODS = {"phone": "电话", "letter": "信函", "email": "电子邮件",
 
 STATUSES = ("open", "answered")
 
-MAX_NAME, MAX_ADDRESS, MAX_EMAIL, MAX_SUMMARY, MAX_REMARKS, MAX_STAFF = 50, 200, 254, 2000, 500, 50
+MAX_NAME, MAX_ADDRESS, MAX_EMAIL = 50, 200, 254
+MAX_SUMMARY, MAX_REMARKS, MAX_STAFF = 2000, 500, 50
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_BACKDATE = timedelta(days=366)  # letters are entered late, but not years late (typos)  # a console's clock may run slightly ahead of the server's
 

@@ -60,7 +60,8 @@ SATISFACTION_PROMPT = "请问对我的帮助满意吗？"  # A.1 结束语; §7.
 
 def window_prompts(hall_name: str, staff_name: str) -> dict[str, list[str]]:
     """What the window console shows at each step of §7.1."""
-    intro = f"您好，{hall_name}咨询工作人员{staff_name}，请问有什么可以帮助您？" if staff_name else POLITE["first_question"][1][1]
+    intro = (f"您好，{hall_name}咨询工作人员{staff_name}，请问有什么可以帮助您？" if staff_name
+             else POLITE["first_question"][1][1])
     return {
         # §7.1: greet first, then introduce oneself, then ask what help is needed.
         "on_call": ["您好！欢迎！您请坐！", intro],

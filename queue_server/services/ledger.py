@@ -11,7 +11,8 @@ from typing import Callable
 from ..calendar_cn import CalendarView, HallCalendar
 from ..core.errors import InvalidField
 from ..core.idnumber import mask_id_number, mask_phone
-from ..core.ledger import FORMS, REPLY_LIMITS, REPLY_METHODS, check_agreed_date, parse_new_record, parse_remarks, parse_reply
+from ..core.ledger import (FORMS, REPLY_LIMITS, REPLY_METHODS, check_agreed_date, parse_new_record, parse_remarks,
+                           parse_reply)
 from ..core.numbering import HALL_TZ, hall_day
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..store import Store
@@ -22,8 +23,10 @@ from .queue import iso
 LIST_STATUSES = ("open", "due_today", "overdue", "answered", "all")
 
 # Annex B layout, in its order; the export's header row.
-EXPORT_COLUMNS = ["咨询人姓名", "证件号", "联系电话", "E-mail", "现通讯地址", "接待人", "接待时间", "预约答复日期",
-                  "咨询形式", "咨询内容要点", "答复方式", "答复内容要点", "答复时间", "答复人", "备注"]
+EXPORT_COLUMNS = [
+    "咨询人姓名", "证件号", "联系电话", "E-mail", "现通讯地址", "接待人", "接待时间", "预约答复日期",
+    "咨询形式", "咨询内容要点", "答复方式", "答复内容要点", "答复时间", "答复人", "备注",
+]
 
 
 def as_validation(exc: InvalidField) -> ValidationFailed:
@@ -154,7 +157,8 @@ class LedgerService:
             row = self._row(db, record_id)
             changes: dict = {}
             try:
-                if any(data.get(k) not in (None, "") for k in ("reply_method", "reply_content", "replied_at", "replied_by")):
+                reply_keys = ("reply_method", "reply_content", "replied_at", "replied_by")
+                if any(data.get(k) not in (None, "") for k in reply_keys):
                     if row["status"] != "open":
                         raise Conflict("This consultation has already been answered.")
                     reply = parse_reply(data, now, datetime.fromisoformat(row["received_at"]), replier)
