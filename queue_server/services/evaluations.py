@@ -13,6 +13,7 @@ from ..core.settings import Settings
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
+from ..store import accounts as accounts_repo
 from ..store import evaluations as repo
 from ..store import events as event_log
 from ..store import tickets as tickets_repo
@@ -84,7 +85,7 @@ class EvaluationService:
             raise ValidationFailed("The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS)
         db = self.store.db
         rows = repo.between(db, day_from.isoformat(), day_to.isoformat())
-        names = {r["username"]: r["display_name"] for r in db.query("SELECT username, display_name FROM users")}
+        names = accounts_repo.display_names(db)
 
         def tally(items: list[dict]) -> dict:
             counts = {str(level): 0 for level in sorted(LEVELS, reverse=True)}

@@ -16,6 +16,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import events as event_log
+from ..store import hall_state
 from ..store import tickets as repo
 
 CHANNELS = ("kiosk", "guide", "window", "appointment", "mobile")
@@ -153,6 +154,20 @@ class QueueService:
             })
         return out
 
+    def guide_overview(self) -> dict:
+        """Per queue: waiting, longest wait, open windows; today's no-shows with ids (staff only)."""
+        now = self.clock()
+        day = hall_day(now).isoformat()
+        db = self.store.db
+        oldest = repo.oldest_waiting_by_service(db, day)
+        queues = []
+        for svc in self.services():
+            first = oldest.get(svc["code"])
+            longest = int((now - datetime.fromisoformat(first)).total_seconds()) if first else 0
+            queues.append({k: svc[k] for k in ("code", "prefix", "name", "waiting", "open_windows", "open")}
+                          | {"longest_wait_s": max(longest, 0)})
+        return {"now": iso(now), "queues": queues, "no_shows": repo.no_shows(db, day)}
+
     def get_ticket(self, ticket_id: str) -> dict:
         db = self.store.db
         row = repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
@@ -197,9 +212,7 @@ class QueueService:
 
     def display_state(self) -> dict:
         now = self.clock()
-        db = self.store.db
-        db.conn.execute("BEGIN")  # one consistent read: the snapshot and its last event id agree
-        try:
+        with self.store.read() as db:  # the snapshot and its last event id must agree
             day = hall_day(now).isoformat()
             last = event_log.last_id(db)
             windows = self.windows()
@@ -207,8 +220,6 @@ class QueueService:
                       for r in repo.recent_calls(db, day, 8)]
             services = self.services()
             notice = self.notice(db)
-        finally:
-            db.conn.execute("COMMIT")
         return {
             "hall": self.settings.hall.name,
             "now": iso(now),
@@ -221,13 +232,13 @@ class QueueService:
 
     def notice(self, db=None) -> str:
         db = db or self.store.db
-        row = db.execute("SELECT value FROM hall_state WHERE key = 'notice'").fetchone()
-        return row[0] if row else self.settings.hall.notice
+        value = hall_state.get(db, "notice")
+        return self.settings.hall.notice if value is None else value
 
     def set_notice(self, text: str) -> int:
         now = self.clock()
         with self.store.write() as db:
-            db["hall_state"].upsert({"key": "notice", "value": text, "updated_at": iso(now)}, pk="key")
+            hall_state.put(db, "notice", text, iso(now))
             event_id = self._publish(db, "notice.changed", now, {"notice": text})
         self.bus.published(event_id)
         return event_id

@@ -68,6 +68,16 @@ class Store:
             else:
                 db.conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite_utils.Database]:
+        """One consistent snapshot across several reads (WAL readers never block writers)."""
+        db = self.db
+        db.conn.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.conn.execute("COMMIT")
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:

@@ -30,3 +30,7 @@ def save_device(db: sqlite_utils.Database, row: dict) -> None:
 
 def devices(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query("SELECT * FROM devices ORDER BY kind, id"))
+
+
+def display_names(db: sqlite_utils.Database) -> dict[str, str]:
+    return {r["username"]: r["display_name"] for r in db.query("SELECT username, display_name FROM users")}

@@ -116,6 +116,18 @@ def recent_service_seconds(db: sqlite_utils.Database, service: str, limit: int =
     return [r[0] for r in rows if r[0] is not None]
 
 
+def oldest_waiting_by_service(db: sqlite_utils.Database, day: str) -> dict[str, str]:
+    return {r["service"]: r["oldest"] for r in db.query(
+        "SELECT service, min(issued_at) AS oldest FROM tickets WHERE day = ? AND status = 'waiting'"
+        " GROUP BY service", [day])}
+
+
+def no_shows(db: sqlite_utils.Database, day: str, limit: int = 50) -> list[dict]:
+    return list(db.query(
+        "SELECT id, number, service, window, called_at FROM tickets WHERE day = ? AND status = 'no_show'"
+        " ORDER BY called_at DESC LIMIT ?", [day, limit]))
+
+
 def recent_calls(db: sqlite_utils.Database, day: str, limit: int = 8) -> list[dict]:
     return list(
         db.query(

@@ -11,11 +11,9 @@ from __future__ import annotations
 import functools
 import io
 import json
-from datetime import datetime
 
 from flask import (Blueprint, Response, jsonify, redirect, render_template, request, session, url_for)
 
-from ..core.numbering import hall_day
 from ..core.tickets import PRIORITY_REASONS
 from ..errors import Forbidden, NotFound, Unauthorized
 from ..services.devices import PRINTER_WORDS
@@ -239,27 +237,5 @@ def qr_svg():
 @bp.get("/api/v1/guide/overview")
 @require("guide")
 def guide_overview():
-    """Per queue: waiting, longest wait, open windows; today's no-shows (with ids, staff only)."""
-    the_hall = hall()
-    now = the_hall.clock()
-    day = hall_day(now).isoformat()
-    db = the_hall.store.db
-    oldest = {r["service"]: r["oldest"] for r in db.query(
-        "SELECT service, min(issued_at) AS oldest FROM tickets WHERE day = ? AND status = 'waiting'"
-        " GROUP BY service", [day])}
-    queues = []
-    for svc in the_hall.queue.services():
-        first = oldest.get(svc["code"])
-        longest = int((now - datetime.fromisoformat(first)).total_seconds()) if first else 0
-        queues.append({"code": svc["code"], "prefix": svc["prefix"], "name": svc["name"],
-                       "waiting": svc["waiting"], "open_windows": svc["open_windows"],
-                       "longest_wait_s": max(longest, 0), "open": svc["open"]})
-    no_shows = [
-        {"id": r["id"], "number": r["number"], "service": r["service"], "window": r["window"],
-         "called_at": r["called_at"]}
-        for r in db.query(
-            "SELECT id, number, service, window, called_at FROM tickets WHERE day = ? AND status = 'no_show'"
-            " ORDER BY called_at DESC LIMIT 50", [day])
-    ]
-    return jsonify({"now": now.isoformat(), "queues": queues, "no_shows": no_shows})
+    return jsonify(hall().queue.guide_overview())
 
