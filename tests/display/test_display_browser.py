@@ -138,7 +138,9 @@ def test_announcements_are_requested_in_order_and_none_is_skipped(board, api):
 def test_the_board_recovers_after_a_server_restart_and_shows_calls_made_meanwhile(board, api, srv):
     api.issue("pension")
     api.issue("pension")
-    srv.stop()
+    srv.proc.kill()  # no clean shutdown: the streams just die
+    srv.proc.wait()
+    srv.proc = None
     expect(board.locator("#conn")).to_be_visible(timeout=10_000)
     # While the server is down a call is made on the same database (as a second server would).
     settings = load_settings(srv.config, environ={})
