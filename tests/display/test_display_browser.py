@@ -7,7 +7,6 @@ Playwright's waits (1 s for the board), never with sleeps.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -158,7 +157,7 @@ def test_the_board_recovers_after_a_server_restart_and_shows_calls_made_meanwhil
     expect(board.locator("#recent .recent-number").nth(1)).to_have_text(away, timeout=1000)
 
 
-def test_a_zone_board_shows_only_its_windows(browser, srv, api):
+def test_a_zone_board_shows_only_its_windows(browser, srv, api, output_dir):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     try:
         page.goto(f"{srv.url}/display?zone=C区")
@@ -167,7 +166,7 @@ def test_a_zone_board_shows_only_its_windows(browser, srv, api):
         api.issue("card")
         number, _ = api.call(9)
         expect(page.locator("#hero-number")).to_have_text(number, timeout=1000)
-        page.screenshot(path=str(Path(api.srv.workdir) / "zone.png"))
+        page.screenshot(path=str(output_dir / "display_zone_C.png"))
     finally:
         page.close()
 
@@ -185,8 +184,12 @@ def test_the_window_screen_follows_its_window(browser, srv, api, output_dir):
         expect(page.locator("#ws-state")).to_have_text("正在办理", timeout=1000)
         api.post("/windows/3/pause")
         expect(page.locator("#ws-state")).to_have_text("暂停服务", timeout=1000)
+        expect(page.locator("#ws-ticket")).to_have_text(number)  # still serving that citizen
         page.screenshot(path=str(output_dir / "display_window_3_paused.png"))
         api.post("/windows/3/open")
+        api.post("/windows/3/finish")
+        expect(page.locator("#ws-state")).to_have_text("空闲", timeout=1000)
+        expect(page.locator("#ws-ticket")).to_be_hidden()
     finally:
         page.close()
 
@@ -212,7 +215,7 @@ def test_the_status_page_updates_when_the_ticket_is_called(browser, srv, api, ou
         expect(page.locator("#st-state")).to_contain_text("5号窗口", timeout=6000)
         page.screenshot(path=str(output_dir / "status_called_390x844.png"))
         page.goto(f"{srv.url}/t/{behind['id']}?lang=en")
-        expect(page.locator("#st-state")).to_contain_text("Please go to Window 5")
+        expect(page.locator("#st-state")).to_have_text("Please go to Window 5 (B区 room 102) now")
         page.screenshot(path=str(output_dir / "status_called_en_390x844.png"))
     finally:
         context.close()

@@ -10,7 +10,7 @@ function windowText(w) {
   if (!w) return "";
   let s = windowLabel(w.number);
   const where = [w.zone, w.room ? fmt(T.room, { room: w.room }) : ""].filter(Boolean).join(" ");
-  return where ? s + "（" + where + "）" : s;
+  return where ? s + fmt(T.where, { where: where }) : s;
 }
 
 function waitText(seconds) {

@@ -8,11 +8,13 @@ function paint(w) {
   const state = document.getElementById("ws-state");
   const ticket = document.getElementById("ws-ticket");
   document.body.dataset.state = w.state;
-  if (w.state === "paused") { state.textContent = T.paused; ticket.textContent = "—"; return; }
-  if (w.state === "closed") { state.textContent = T.closed; ticket.textContent = "—"; return; }
-  if (!w.current) { state.textContent = T.idle; ticket.textContent = "—"; return; }
-  state.textContent = w.current.status === "called" ? T.called : T.serving;
-  ticket.textContent = w.current.number;
+  const number = w.state !== "closed" && w.current ? w.current.number : "";
+  ticket.textContent = number;
+  ticket.hidden = !number;  // a paused window may still be serving someone
+  if (w.state === "paused") state.textContent = T.paused;
+  else if (w.state === "closed") state.textContent = T.closed;
+  else if (!w.current) state.textContent = T.idle;
+  else state.textContent = w.current.status === "called" ? T.called : T.serving;
 }
 
 let current = null;
