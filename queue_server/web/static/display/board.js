@@ -29,6 +29,8 @@ function zoneServices() {
 function renderWindows() {
   const ul = document.getElementById("windows");
   ul.replaceChildren();
+  // Cells keep one size however few windows a zone has (big halls: one display per zone).
+  ul.style.gridTemplateRows = `repeat(${Math.max(3, Math.ceil(board.windows.size / 4))}, minmax(0, 1fr))`;
   for (const w of board.windows.values()) {
     const li = el("li", "win state-" + w.state);
     li.dataset.window = w.number;
