@@ -6,6 +6,7 @@ Playwright's waits (1 s for the board), never with sleeps.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -20,6 +21,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
+# Counts clips that are actually playing, to prove the display never plays two at once.
+AUDIO_PROBE = """
+window.__playing = 0; window.__maxPlaying = 0; window.__played = [];
+const realPlay = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  const el = this;
+  if (!el.__probed) {
+    el.__probed = true;
+    el.addEventListener("playing", () => {
+      if (el.__on) return;
+      el.__on = true; window.__playing++; window.__played.push(el.src.split("/").pop());
+      window.__maxPlaying = Math.max(window.__maxPlaying, window.__playing);
+    });
+    const off = () => { if (el.__on) { el.__on = false; window.__playing--; } };
+    for (const t of ["ended", "pause", "error", "emptied"]) el.addEventListener(t, off);
+  }
+  return realPlay.call(this);
+};
+"""
 VOICE_ENV = {"HALLQUEUE_VOICE_REPEAT": "1", "HALLQUEUE_VOICE_CHIME": "false", "HALLQUEUE_VOICE_ESPEAK_SPEED": "400"}
 
 
@@ -32,6 +52,8 @@ class HallClient:
         self.kiosk.headers["Authorization"] = f"Bearer {srv.create_device('kiosk-1', 'kiosk')}"
         srv.create_user("win1", "window")
         self.window = srv.login("win1")
+        srv.create_user("guide1", "guide")
+        self.guide = srv.login("guide1")
 
     def issue(self, service: str) -> dict:
         r = self.kiosk.post(f"{self.srv.url}/api/v1/tickets", json={"service": service, "request_id": uuid.uuid4().hex},
@@ -82,6 +104,7 @@ def board(browser, srv, api):
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     announced: list[str] = []
     page.on("request", lambda r: "/api/v1/announcements/" in r.url and announced.append(r.url.rsplit("/", 1)[1]))
+    page.add_init_script(AUDIO_PROBE)
     page.goto(f"{srv.url}/display")
     expect(page.locator("#windows li")).to_have_count(11)
     page.announced = announced
@@ -102,6 +125,7 @@ def test_a_call_appears_within_a_second_with_recent_calls_and_waiting_counts(boa
     issued = [api.issue("pension")["number"] for _ in range(4)] + [api.issue("consult")["number"]]
     first, _ = api.call(4)
     expect(board.locator("#hero-number")).to_have_text(first, timeout=1000)
+    expect(board.locator("#hero")).to_have_class(re.compile(r"\bflash\b"), timeout=1000)
     expect(board.locator('#windows li[data-window="4"] .win-number')).to_have_text(first, timeout=1000)
     second, _ = api.call(3)  # window 3 prefers pension
     expect(board.locator("#hero-number")).to_have_text(second, timeout=1000)
@@ -129,6 +153,10 @@ def test_announcements_are_requested_in_order_and_none_is_skipped(board, api):
         board.wait_for_timeout(100)  # each clip plays to its end before the next is asked for
         deadline_polls -= 1
     assert distinct_in_order(board.announced) == expected
+    board.wait_for_function(f"window.__played.length >= {len(expected)} && window.__playing === 0",
+                            timeout=30_000)
+    assert board.evaluate("window.__played") == [f"{e}.wav" for e in expected]
+    assert board.evaluate("window.__maxPlaying") == 1  # one call at a time, never overlapping
     for event_id in expected:
         r = requests.get(f"{api.srv.url}/api/v1/announcements/{event_id}.wav", timeout=5)
         assert r.status_code == 200 and r.content[:4] == b"RIFF"
@@ -155,6 +183,13 @@ def test_the_board_recovers_after_a_server_restart_and_shows_calls_made_meanwhil
     after, _ = api.call(3)
     expect(board.locator("#hero-number")).to_have_text(after, timeout=1000)
     expect(board.locator("#recent .recent-number").nth(1)).to_have_text(away, timeout=1000)
+
+
+def test_the_notice_set_by_staff_runs_along_the_bottom(board, api):
+    text = "温馨提示：今天下午 16:30 起暂停办理社保卡业务，请谅解。"
+    r = api.guide.post(f"{api.srv.url}/api/v1/notice", json={"text": text}, timeout=5)
+    assert r.status_code == 200, r.text
+    expect(board.locator("#notice")).to_have_text(text, timeout=1000)
 
 
 def test_a_zone_board_shows_only_its_windows(browser, srv, api, output_dir):
