@@ -99,12 +99,16 @@ function renderAll() { renderWindows(); renderRecent(); renderWaiting(); renderN
 // --- the clock -------------------------------------------------------------------------------
 
 let stream = null;
+let shownDate = "";
 function tickClock() {
   const now = stream ? stream.serverNow() : new Date();
   const tag = T.lang_tag;
-  document.getElementById("date").textContent = new Intl.DateTimeFormat(tag, {
+  const date = new Intl.DateTimeFormat(tag, {
     timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "long",
   }).format(now);
+  if (shownDate && date !== shownDate && stream) stream.refresh();  // a new hall day: today's calls only
+  shownDate = date;
+  document.getElementById("date").textContent = date;
   document.getElementById("time").textContent = new Intl.DateTimeFormat(tag, {
     timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
   }).format(now);

@@ -66,6 +66,14 @@ function followHall(handlers) {
     };
   }
 
+  async function refresh() {
+    // Repaint from a fresh snapshot without touching the stream (e.g. a new hall day).
+    try {
+      const r = await fetch("/api/v1/display/state", { cache: "no-store" });
+      if (r.ok) handlers.onSnapshot(await r.json());
+    } catch (e) { /* the stream's own retry reports the outage */ }
+  }
+
   connect();
-  return { serverNow: () => new Date(Date.now() + serverOffsetMs) };
+  return { serverNow: () => new Date(Date.now() + serverOffsetMs), refresh };
 }
