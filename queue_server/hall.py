@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -54,6 +55,8 @@ class Hall:
     queue: QueueService
     accounts: Accounts
     devices: Devices
+    workers: list[threading.Thread] = field(default_factory=list)
+    """Background threads that use the store; joined before the store closes."""
 
     @classmethod
     def open(cls, settings: Settings, db_path: str | Path | None = None,
@@ -70,5 +73,7 @@ class Hall:
         )
 
     def close(self) -> None:
-        self.bus.close()
+        self.bus.close()  # wakes every follower of the event log so it can return
+        for worker in self.workers:
+            worker.join(timeout=10)
         self.store.close()

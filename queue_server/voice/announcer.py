@@ -118,6 +118,10 @@ class Announcer:
         self._thread = threading.Thread(target=self._run, name="voice-announcer", daemon=True)
         self._thread.start()
 
+    @property
+    def thread(self) -> threading.Thread | None:
+        return self._thread
+
     def _run(self) -> None:
         try:
             last = event_log.last_id(self.store.db)

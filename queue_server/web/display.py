@@ -56,6 +56,7 @@ def _start(state) -> None:
     the_hall = app.extensions["hall"]
     announcer = Announcer(the_hall.settings, the_hall.store, the_hall.bus)
     announcer.follow()
+    the_hall.workers.append(announcer.thread)  # joined before the store closes
     app.extensions["voice"] = announcer
     data_dir = Path(the_hall.settings.hall.data_dir)
     app.extensions["display_font"] = FontBuilder(data_dir / "fonts", _config_text(the_hall.settings))
