@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from .sql import first
+
 
 def get_user(db: sqlite_utils.Database, username: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
-    return rows[0] if rows else None
+    return first(db, "SELECT * FROM users WHERE username = ?", [username])
 
 
 def save_user(db: sqlite_utils.Database, row: dict) -> None:
@@ -15,8 +16,7 @@ def save_user(db: sqlite_utils.Database, row: dict) -> None:
 
 
 def device_by_token_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM devices WHERE token_hash = ?", [token_hash]))
-    return rows[0] if rows else None
+    return first(db, "SELECT * FROM devices WHERE token_hash = ?", [token_hash])
 
 
 def get_device(db: sqlite_utils.Database, device_id: str) -> dict | None:

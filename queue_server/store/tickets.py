@@ -7,16 +7,16 @@ from datetime import datetime
 import sqlite_utils
 
 from ..core.tickets import Status, Ticket
+from .sql import first, rows
 
 
 def next_seq(db: sqlite_utils.Database, service: str, day: str) -> int:
     """The next number of the day, from a counter row — never max()+1 (DESIGN §3)."""
-    db.execute(
+    return db.execute(
         "INSERT INTO counters (service, day, seq) VALUES (?, ?, 1)"
-        " ON CONFLICT (service, day) DO UPDATE SET seq = seq + 1",
+        " ON CONFLICT (service, day) DO UPDATE SET seq = seq + 1 RETURNING seq",
         [service, day],
-    )
-    return db.execute("SELECT seq FROM counters WHERE service = ? AND day = ?", [service, day]).fetchone()[0]
+    ).fetchone()[0]
 
 
 def issued_today(db: sqlite_utils.Database, service: str, day: str) -> int:
@@ -25,21 +25,23 @@ def issued_today(db: sqlite_utils.Database, service: str, day: str) -> int:
 
 
 def get(db: sqlite_utils.Database, ticket_id: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
-    return rows[0] if rows else None
+    return first(db, "SELECT * FROM tickets WHERE id = ?", [ticket_id])
 
 
 def by_request_id(db: sqlite_utils.Database, request_id: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM tickets WHERE request_id = ?", [request_id]))
-    return rows[0] if rows else None
+    return first(db, "SELECT * FROM tickets WHERE request_id = ?", [request_id])
 
 
 def insert(db: sqlite_utils.Database, row: dict) -> None:
-    db["tickets"].insert(row)
+    cols = list(row)
+    db.execute(f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+               [row[c] for c in cols])
 
 
 def update(db: sqlite_utils.Database, ticket_id: str, changes: dict) -> None:
-    db["tickets"].update(ticket_id, changes)
+    cols = list(changes)  # column names come from our code, never from requests
+    db.execute(f"UPDATE tickets SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
+               [changes[c] for c in cols] + [ticket_id])
 
 
 def waiting(db: sqlite_utils.Database, day: str, services: list[str] | None = None) -> list[dict]:
@@ -48,29 +50,30 @@ def waiting(db: sqlite_utils.Database, day: str, services: list[str] | None = No
     if services is not None:
         sql += f" AND service IN ({','.join('?' * len(services))})"
         params += services
-    return list(db.query(sql + " ORDER BY queue_at, number", params))
+    return rows(db, sql + " ORDER BY queue_at, number", params)
 
 
 def call_candidates(db: sqlite_utils.Database, day: str, services: list[str]) -> list[dict]:
     """The only waiting tickets the policy can pick: every priority or appointment ticket, and the
     oldest other ticket of each service — so calling stays cheap with hundreds waiting."""
     marks = ",".join("?" * len(services))
-    rows = {
+    found = {
         r["id"]: r
-        for r in db.query(
+        for r in rows(db,
             f"SELECT * FROM tickets WHERE day = ? AND status = 'waiting' AND service IN ({marks})"
             " AND (priority_reason IS NOT NULL OR appointment_at IS NOT NULL)",
             [day, *services],
         )
     }
     for service in services:
-        for r in db.query(
+        for r in rows(
+            db,
             "SELECT * FROM tickets WHERE day = ? AND status = 'waiting' AND service = ?"
             " AND priority_reason IS NULL ORDER BY queue_at, number LIMIT 1",
             [day, service],
         ):
-            rows[r["id"]] = r
-    return list(rows.values())
+            found[r["id"]] = r
+    return list(found.values())
 
 
 def ahead_of(db: sqlite_utils.Database, row: dict) -> int:
@@ -96,13 +99,9 @@ def ahead_of(db: sqlite_utils.Database, row: dict) -> int:
 
 
 def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[str, int]:
-    return {
-        r["service"]: r["n"]
-        for r in db.query(
-            "SELECT service, count(*) AS n FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service",
-            [day],
-        )
-    }
+    return dict(db.execute(
+        "SELECT service, count(*) FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service", [day]
+    ).fetchall())
 
 
 def recent_service_seconds(db: sqlite_utils.Database, service: str, limit: int = 20) -> list[float]:
@@ -117,25 +116,20 @@ def recent_service_seconds(db: sqlite_utils.Database, service: str, limit: int =
 
 
 def oldest_waiting_by_service(db: sqlite_utils.Database, day: str) -> dict[str, str]:
-    return {r["service"]: r["oldest"] for r in db.query(
-        "SELECT service, min(issued_at) AS oldest FROM tickets WHERE day = ? AND status = 'waiting'"
-        " GROUP BY service", [day])}
+    return dict(db.execute(
+        "SELECT service, min(issued_at) FROM tickets WHERE day = ? AND status = 'waiting'"
+        " GROUP BY service", [day]).fetchall())
 
 
 def no_shows(db: sqlite_utils.Database, day: str, limit: int = 50) -> list[dict]:
-    return list(db.query(
-        "SELECT id, number, service, window, called_at FROM tickets WHERE day = ? AND status = 'no_show'"
-        " ORDER BY called_at DESC LIMIT ?", [day, limit]))
+    return rows(db,
+                "SELECT id, number, service, window, called_at FROM tickets WHERE day = ? AND status = 'no_show'"
+                " ORDER BY called_at DESC LIMIT ?", [day, limit])
 
 
 def recent_calls(db: sqlite_utils.Database, day: str, limit: int = 8) -> list[dict]:
-    return list(
-        db.query(
-            "SELECT * FROM tickets WHERE day = ? AND called_at IS NOT NULL"
-            " ORDER BY called_at DESC LIMIT ?",
-            [day, limit],
-        )
-    )
+    return rows(db, "SELECT * FROM tickets WHERE day = ? AND called_at IS NOT NULL"
+                " ORDER BY called_at DESC LIMIT ?", [day, limit])
 
 
 def to_domain(row: dict) -> Ticket:
@@ -154,16 +148,18 @@ def to_domain(row: dict) -> Ticket:
 # --- windows ---------------------------------------------------------------------------------
 
 def window(db: sqlite_utils.Database, number: int) -> dict:
-    rows = list(db.query("SELECT * FROM windows WHERE number = ?", [number]))
-    if rows:
-        return rows[0]
+    found = first(db, "SELECT * FROM windows WHERE number = ?", [number])
+    if found:
+        return found
     return {"number": number, "state": "closed", "current_ticket": None, "staff": None,
             "priority_streak": 0, "updated_at": None}
 
 
 def all_windows(db: sqlite_utils.Database) -> dict[int, dict]:
-    return {r["number"]: r for r in db.query("SELECT * FROM windows")}
+    return {r["number"]: r for r in rows(db, "SELECT * FROM windows")}
 
 
 def save_window(db: sqlite_utils.Database, row: dict) -> None:
-    db["windows"].upsert(row, pk="number")
+    cols = ["number", "state", "current_ticket", "staff", "priority_streak", "updated_at"]
+    db.execute(f"INSERT OR REPLACE INTO windows ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+               [row.get(c) for c in cols])
