@@ -7,7 +7,9 @@ import requests
 
 from kiosk.flow import Flow, Screen
 from kiosk.staffpin import check_pin, hash_pin
-from tests.support.fake_printer import FakePrinter  # noqa: F401  (imported to fail loudly if it moves)
+from printer import open_printer
+from tests.support import escpos_decode as d
+from tests.support.fake_printer import FakePrinter
 
 
 def _take(c, code="pension"):
@@ -26,7 +28,9 @@ def test_take_a_ticket_prints_it_and_shows_where_to_wait(make_controller, live):
     assert f.screen is Screen.TICKET and f.printed is True
     assert f.ticket["number"].startswith("B") and f.ticket["ahead"] is not None
     jobs = list((c.printer.transport.directory).glob("*.bin"))
-    assert len(jobs) == 1 and f.ticket["number"].encode() not in b"" and jobs[0].stat().st_size > 1000
+    assert len(jobs) == 1
+    [raster] = d.rasters(d.decode(jobs[0].read_bytes()))
+    assert d.decode_qr(raster.image) == [f.ticket["status_url"]]
     status = requests.get(f"{live.url}/api/v1/tickets/{f.ticket['id']}").json()
     assert status["number"] == f.ticket["number"] and status["status"] == "waiting"
     # The ticket screen returns home by itself after ticket_screen_s.
@@ -212,3 +216,29 @@ def test_elder_mode_shows_fewer_choices():
 def test_pin_hash_round_trip():
     h = hash_pin("2468")
     assert check_pin("2468", h) and not check_pin("2469", h) and not check_pin("", h) and not check_pin("1", "junk")
+
+
+def test_ticket_prints_on_an_escpos_printer_over_tcp(make_controller):
+    with FakePrinter(state="ok") as fake:
+        fake.serve_tcp()
+        c = make_controller(printer=open_printer(fake.tcp_url, width_mm=58, timeout=2.0))
+        _take(c, "unemployment")
+        f = c.flow
+        assert f.screen is Screen.TICKET and f.printed is True
+        elements = d.decode(fake.job_bytes())
+        [raster] = d.rasters(elements)
+        assert raster.image.width == 384
+        assert d.decode_qr(raster.image) == [f.ticket["status_url"]]
+        assert isinstance(elements[-1], d.Cut)
+
+
+def test_cover_open_on_the_tcp_printer_prints_nothing_and_keeps_the_ticket(make_controller, live):
+    with FakePrinter(state="cover_open") as fake:
+        fake.serve_tcp()
+        c = make_controller(printer=open_printer(fake.tcp_url, timeout=2.0))
+        _take(c, "consult")
+        f = c.flow
+        assert f.screen is Screen.TICKET and f.printed is False and f.printer_problem == "cover_open"
+        assert fake.only_status_queries()  # nothing half-printed
+        status = requests.get(f"{live.url}/api/v1/tickets/{f.ticket['id']}").json()
+        assert status["status"] == "waiting"  # the ticket was committed before printing
