@@ -164,6 +164,20 @@ def script():
     c.changed()
     shot("out_of_service-ug")
     report["printer_jobs"] = len(list(Path(printer_dir).glob("*.bin")))
+    # a bug inside the event loop: logged, no traceback on screen, back to home with input cleared
+    c.flow.server_up()
+    c.changed()
+    pump(on(Screen.HOME), 3)
+    tap("open_faq", on(Screen.FAQ))
+    tap("key_Y")
+
+    def boom(dt):
+        raise RuntimeError("simulated kiosk bug")
+
+    from kivy.clock import Clock as _Clock
+    _Clock.schedule_once(boom, 0)
+    pump(on(Screen.HOME), 3)
+    report["after_crash"] = {"screen": c.flow.screen.value, "query": c.flow.faq_query}
 
 
 def run_script(dt):

@@ -59,3 +59,7 @@ def test_pinyin_keyboard_found_pension_questions(report):
 
 def test_staff_mode_issued_priority_ticket(report):
     assert report["staff_ticket"]["priority_reason"] == "pregnant"
+
+
+def test_a_crash_in_the_event_loop_returns_home_with_input_cleared(report):
+    assert report["after_crash"] == {"screen": "home", "query": ""}
