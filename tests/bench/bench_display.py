@@ -21,20 +21,18 @@ import uuid
 from pathlib import Path
 
 import requests
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from queue_server.configfile import load_settings  # noqa: E402
+from tests.support.browser import chromium  # noqa: E402
 from queue_server.core.settings import VoiceSettings  # noqa: E402
 from queue_server.eventbus import EventBus  # noqa: E402
 from queue_server.store import Store  # noqa: E402
 from queue_server.voice import Announcer  # noqa: E402
 from tests.support.live_server import EXAMPLE, start_server  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 WINDOWS = (3, 4, 5, 11)
 
 # Records when each number first appears as the current call (epoch ms, same clock as Python's).
@@ -73,8 +71,7 @@ def bench_dom(calls: int) -> None:
             kiosk.post(f"{srv.url}/api/v1/tickets", json={"service": "pension", "request_id": uuid.uuid4().hex}
                        ).raise_for_status()
         dom, wav = [], []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        with chromium() as browser:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{srv.url}/display")
             page.wait_for_function("document.querySelectorAll('#windows li').length > 0")

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.browser import chromium
 from tests.support.live_server import PASSWORD, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", ROOT / "tests" / "output")) / "consoles"
 START = "2026-11-24T09:00:00+08:00"  # a Tuesday morning
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +30,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -11,16 +11,15 @@ import uuid
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from queue_server.configfile import load_settings
 from queue_server.hall import Hall
+from tests.support.browser import chromium
 from tests.support.live_server import start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 # Counts clips that are actually playing, to prove the display never plays two at once.
 AUDIO_PROBE = """
 window.__playing = 0; window.__maxPlaying = 0; window.__played = [];
@@ -93,10 +92,8 @@ def api(srv):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
