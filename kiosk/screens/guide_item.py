@@ -25,7 +25,8 @@ class GuideItemScreen(KioskScreen):
         add(self.label(self.text("Time limit"), "text", color=self.theme.accent))
         add(self.label(item.get("time_limit", ""), "small", lang="zh_CN"))
         add(self.label(self.text("Windows and room"), "text", color=self.theme.accent))
-        where = "、".join(item.get("window_names") or []) + "  " + "、".join(f"{n}号" for n in item.get("windows", []))
+        names = dict.fromkeys(item.get("window_names") or [])  # 3 pension windows share one name
+        where = "、".join(names) + "  " + "、".join(f"{n}号" for n in item.get("windows", []))
         if item.get("room"):
             where += f"  {item['room']}"
         add(self.label(where.strip(), "small", lang="zh_CN"))
