@@ -32,7 +32,7 @@ def seed(settings, db_path: Path) -> dict[str, str]:
         for username, role, password, name in DEMO_USERS:
             if hall.accounts.user(username) is None:
                 hall.accounts.create_user(username, role, password, name)
-        for device_id, kind in (("kiosk-1", "kiosk"), ("display-1", "display"), ("evaluator-3", "evaluator")):
+        for device_id, kind in (("kiosk-1", "kiosk"), ("evaluator-3", "evaluator")):
             token = hall.accounts.create_device(device_id, kind)
             path = data / f"{device_id}.token"
             path.write_text(token)
@@ -79,8 +79,10 @@ def run_demo(settings, args) -> int:
         children.append(subprocess.Popen(kiosk_cmd))
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if has_display and chromium and not args.no_display:
+        # Chromium refuses to run as root with its sandbox on (demo machines are often root).
+        sandbox = ["--no-sandbox"] if os.geteuid() == 0 else []
         children.append(subprocess.Popen([
-            chromium, f"--app={url}/display", "--autoplay-policy=no-user-gesture-required",
+            chromium, *sandbox, f"--app={url}/display", "--autoplay-policy=no-user-gesture-required",
             f"--user-data-dir={data / 'chromium'}", "--no-first-run", "--disable-background-networking",
             "--window-size=1280,720",
         ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
@@ -90,7 +92,8 @@ def run_demo(settings, args) -> int:
 服务器 / server:        {url}
 叫号屏 / hall display:  {url}/display
 窗口控制台 / window:    {url}/window/3     导引台 / guide: {url}/guide
-评价器 / evaluator:     {url}/evaluate/3   管理 / admin: {url}/admin
+评价器 / evaluator:     {url}/evaluate/3?token={Path(tokens["evaluator-3"]).read_text()}
+管理 / admin:           {url}/admin
 账号 / accounts (用户名 / 密码):""")
     for username, role, password, name in DEMO_USERS:
         print(f"  {name:<6} {username:<9} {password}   ({role})")
