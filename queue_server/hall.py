@@ -12,8 +12,12 @@ from typing import Callable
 from .core.numbering import HALL_TZ
 from .core.settings import Settings
 from .eventbus import EventBus
+from .calendar_cn import HallCalendar
 from .services.accounts import Accounts
 from .services.devices import Devices
+from .services.evaluations import EvaluationService
+from .services.faq import FaqService, resolve_faq_path
+from .services.ledger import LedgerService
 from .services.queue import QueueService
 from .store import Store
 from .store import events as event_log
@@ -55,6 +59,10 @@ class Hall:
     queue: QueueService
     accounts: Accounts
     devices: Devices
+    calendar: HallCalendar
+    ledger: LedgerService
+    evaluations: EvaluationService
+    faq: FaqService
     workers: list[threading.Thread] = field(default_factory=list)
     """Background threads that use the store; joined before the store closes."""
 
@@ -65,11 +73,16 @@ class Hall:
         store = Store(db_path or default_db_path(settings))
         bus = EventBus()
         bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
+        calendar = HallCalendar(store, clock)
         return cls(
             settings=settings, store=store, bus=bus, clock=clock,
             queue=QueueService(settings, store, bus, clock),
             accounts=Accounts(store, clock),
             devices=Devices(store, bus, clock),
+            calendar=calendar,
+            ledger=LedgerService(store, calendar, clock),
+            evaluations=EvaluationService(settings, store, bus, clock),
+            faq=FaqService(store, resolve_faq_path(settings.hall.faq_file)),
         )
 
     def close(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
 from ..core.numbering import hall_day
 from ..services.evaluations import EvaluationService
@@ -14,11 +14,7 @@ bp = Blueprint("evaluations", __name__, url_prefix="/api/v1")
 
 
 def evaluations() -> EvaluationService:
-    ext = current_app.extensions
-    if "evaluations" not in ext:
-        h = hall()
-        ext["evaluations"] = EvaluationService(h.settings, h.store, h.bus, h.clock)
-    return ext["evaluations"]
+    return hall().evaluations
 
 
 @bp.post("/evaluations")

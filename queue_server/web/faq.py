@@ -5,21 +5,18 @@ The FAQ file is loaded into the store once, when the blueprint is registered (ap
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
-from ..services.faq import FaqService, resolve_faq_path
+from .context import hall
 
 bp = Blueprint("faq", __name__, url_prefix="/api/v1")
 
 
 @bp.record_once
 def _load(state):
-    hall = state.app.extensions["hall"]
-    service = FaqService(hall.store, resolve_faq_path(hall.settings.hall.faq_file))
-    service.load()
-    state.app.extensions["faq"] = service
+    state.app.extensions["hall"].faq.load()
 
 
 @bp.get("/faq")
 def faq():
-    return jsonify(current_app.extensions["faq"].search(request.args.get("q", ""), request.args.get("topic", "")))
+    return jsonify(hall().faq.search(request.args.get("q", ""), request.args.get("topic", "")))

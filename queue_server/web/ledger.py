@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from ..calendar_cn import HallCalendar
 from ..core.errors import InvalidField
@@ -18,17 +18,11 @@ bp = Blueprint("ledger", __name__, url_prefix="/api/v1")
 
 
 def calendar() -> HallCalendar:
-    ext = current_app.extensions
-    if "hall_calendar" not in ext:
-        ext["hall_calendar"] = HallCalendar(hall().store, hall().clock)
-    return ext["hall_calendar"]
+    return hall().calendar
 
 
 def ledger() -> LedgerService:
-    ext = current_app.extensions
-    if "ledger" not in ext:
-        ext["ledger"] = LedgerService(hall().store, calendar(), hall().clock)
-    return ext["ledger"]
+    return hall().ledger
 
 
 def query_date(name: str) -> date | None:
