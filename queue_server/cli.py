@@ -45,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("device_id")
     p.add_argument("--kind", required=True, choices=["kiosk", "display", "evaluator"])
+    p.add_argument("--window", type=int, help="for an evaluator: the window it stands at")
     p = sub.add_parser("demo", help="the demo hall: server + kiosk + display with a virtual printer")
     _common(p)
     p.add_argument("--kiosk-config", default="config/kiosk.example.toml")
@@ -134,7 +135,7 @@ def _run(args, settings) -> int:
         return 0
     if args.command == "create-device":
         hall = Hall.open(settings, args.db)
-        token = hall.accounts.create_device(args.device_id, args.kind)
+        token = hall.accounts.create_device(args.device_id, args.kind, window=args.window)
         print(token)
         print(f"已登记设备 {args.device_id}（{args.kind}）。令牌只显示这一次。/ token shown once.", file=sys.stderr)
         return 0

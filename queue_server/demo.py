@@ -32,8 +32,8 @@ def seed(settings, db_path: Path) -> dict[str, str]:
         for username, role, password, name in DEMO_USERS:
             if hall.accounts.user(username) is None:
                 hall.accounts.create_user(username, role, password, name)
-        for device_id, kind in (("kiosk-1", "kiosk"), ("evaluator-3", "evaluator")):
-            token = hall.accounts.create_device(device_id, kind)
+        for device_id, kind, window in (("kiosk-1", "kiosk", None), ("evaluator-3", "evaluator", 3)):
+            token = hall.accounts.create_device(device_id, kind, window=window)
             path = data / f"{device_id}.token"
             path.write_text(token)
             path.chmod(0o600)

@@ -71,17 +71,21 @@ class Accounts:
             raise error
         return {"username": user["username"], "role": user["role"], "display_name": user["display_name"]}
 
-    def create_device(self, device_id: str, kind: str, name: str = "") -> str:
-        """Register a device and return its token (shown once; only its hash is kept)."""
+    def create_device(self, device_id: str, kind: str, name: str = "", window: int | None = None) -> str:
+        """Register a device and return its token (shown once; only its hash is kept).
+
+        ``window`` ties an evaluator to its window (it then rates only that window's visits)."""
         if not _NAME.match(device_id or ""):
             raise ValidationFailed("Device id must be 2–32 letters, digits or . _ -", field="id")
         if kind not in DEVICE_KINDS:
             raise ValidationFailed("Device kind must be kiosk, display or evaluator.", field="kind")
+        if window is not None and (kind != "evaluator" or not isinstance(window, int) or window < 1):
+            raise ValidationFailed("Only an evaluator is tied to a window.", field="window")
         token = secrets.token_urlsafe(32)
         with self.store.write() as db:
             repo.save_device(db, {
                 "id": device_id, "kind": kind, "name": name or device_id, "token_hash": hash_token(token),
-                "last_seen": None, "status": None, "created_at": iso(self.clock()),
+                "last_seen": None, "status": None, "created_at": iso(self.clock()), "window": window,
             })
         return token
 

@@ -10,7 +10,7 @@ from ..core.errors import InvalidField
 from ..core.evaluation import BAD_LEVELS, LEVELS, parse_rating
 from ..core.numbering import hall_day
 from ..core.settings import Settings
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import accounts as accounts_repo
@@ -31,7 +31,8 @@ class EvaluationService:
         self.bus = bus
         self.clock = clock
 
-    def record(self, data: dict, source: str) -> dict:
+    def record(self, data: dict, source: str, only_window: int | None = None) -> dict:
+        """Record a rating; ``only_window`` is the window of an evaluator tied to one."""
         try:
             rating = parse_rating(data)
         except InvalidField as exc:
@@ -47,6 +48,8 @@ class EvaluationService:
                 raise NotFound("No such ticket.")
             if ticket["status"] != "done" or ticket["day"] != today:
                 raise Conflict("Only a ticket finished today can be rated.")
+            if only_window is not None and ticket["window"] != only_window:
+                raise Forbidden("This evaluator belongs to window {number}.", number=only_window)
             if repo.for_ticket(db, ticket_id) is not None:
                 raise Conflict("This visit has already been rated (one rating per visit).")
             row = {

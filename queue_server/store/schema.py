@@ -110,3 +110,9 @@ def m003_waiting_index(db):
 def m004_service_time_index(db):
     # The wait estimate reads the last finished tickets of a service on every issue.
     db["tickets"].create_index(["service", "status", "finished_at"])
+
+
+@migrations()
+def m005_device_window(db):
+    # An evaluator belongs to one window: it may rate only that window's visits.
+    db["devices"].add_column("window", int)

@@ -27,7 +27,8 @@ def principal() -> dict | None:
         device = hall().accounts.device_for_token(header[7:].strip())
         if device is None:
             raise Unauthorized("The device token is not valid.")
-        found = {"type": "device", "kind": device["kind"], "id": device["id"], "name": device["name"]}
+        found = {"type": "device", "kind": device["kind"], "id": device["id"], "name": device["name"],
+                 "window": device.get("window")}
     elif session.get("username"):
         user = hall().accounts.user(session["username"])
         if user and user["role"] == session.get("role"):

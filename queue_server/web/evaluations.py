@@ -6,7 +6,8 @@ from flask import Blueprint, Response, jsonify
 
 from ..core.numbering import hall_day
 from ..services.evaluations import EvaluationService
-from .auth import require, staff_name
+from ..errors import Forbidden
+from .auth import principal, require, staff_name
 from .context import hall, json_body
 from .ledger import query_date
 
@@ -17,15 +18,24 @@ def evaluations() -> EvaluationService:
     return hall().evaluations
 
 
+def evaluator_window() -> int | None:
+    """The window an evaluator device is tied to (None for staff and untied evaluators)."""
+    who = principal()
+    return who.get("window") if who and who["type"] == "device" else None
+
+
 @bp.post("/evaluations")
 @require("window", devices=("evaluator",))
 def record():
-    return jsonify(evaluations().record(json_body(), staff_name())), 201
+    return jsonify(evaluations().record(json_body(), staff_name(), only_window=evaluator_window())), 201
 
 
 @bp.get("/windows/<int:number>/pending-evaluation")
 @require("window", devices=("evaluator",))
 def pending(number):
+    tied = evaluator_window()
+    if tied is not None and tied != number:
+        raise Forbidden("This evaluator belongs to window {number}.", number=tied)
     ticket = evaluations().pending(number)
     if ticket is None:
         return Response(status=204)

@@ -149,3 +149,15 @@ def test_roles(client, window_client, guide_client, kiosk_headers, evaluator_hea
     assert client.get("/api/v1/windows/1/pending-evaluation", headers=kiosk_headers).status_code == 403
     assert count(hall) == 0
     assert rate(window_client, ticket_id=ticket["id"], level=3).status_code == 201
+
+
+def test_an_evaluator_tied_to_a_window_rates_only_that_window(client, hall):
+    tied = {"Authorization": f"Bearer {hall.accounts.create_device('eval-3', 'evaluator', window=3)}"}
+    other = serve(hall, window=1, request_id="req-0101")
+    mine = serve(hall, window=3, request_id="req-0103", service="pension")
+    assert client.get("/api/v1/windows/1/pending-evaluation", headers=tied).status_code == 403
+    assert client.get("/api/v1/windows/3/pending-evaluation", headers=tied).get_json()["ticket_id"] == mine["id"]
+    r = rate(client, tied, ticket_id=other["id"], level=5)
+    assert r.status_code == 403 and "3" in r.get_json()["error"]["message"]
+    assert count(hall) == 0
+    assert rate(client, tied, ticket_id=mine["id"], level=4).status_code == 201
