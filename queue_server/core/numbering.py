@@ -20,7 +20,3 @@ def hall_day(now: datetime, tz: ZoneInfo = HALL_TZ) -> date:
         raise ValueError("now must be timezone-aware")
     return now.astimezone(tz).date()
 
-
-def spoken_characters(number: str) -> list[str]:
-    """``B012`` → ``['B', '0', '1', '2']``: numbers are read one character at a time."""
-    return list(number)

@@ -317,14 +317,3 @@ def consulting_windows_required(city_tier: str, insured_population: int) -> int:
     per = 200_000 if city_tier == "large" else 150_000
     return max(1, -(-insured_population // per))  # ceiling division
 
-
-def describe(cls) -> list[tuple[str, str, object, str]]:
-    """(key, type, default, help) for every setting, for docs and --dump-config."""
-    rows = []
-    hints = typing.get_type_hints(cls)
-    for f in fields(cls):
-        default = f.default if f.default is not MISSING else (
-            f.default_factory() if f.default_factory is not MISSING else None
-        )
-        rows.append((f.name, _type_name(hints[f.name]), default, f.metadata.get("help", "")))
-    return rows

@@ -89,8 +89,8 @@ class QueueService:
         data.update(extra)
         return data
 
-    def open_windows_for(self, db, service: str) -> int:
-        states = repo.all_windows(db)
+    def open_windows_for(self, db, service: str, states: dict | None = None) -> int:
+        states = repo.all_windows(db) if states is None else states
         return sum(
             1 for w in self.settings.windows
             if service in w.services and states.get(w.number, {}).get("state") == "open"
@@ -138,10 +138,11 @@ class QueueService:
         db = self.store.db
         day = hall_day(now).isoformat()
         counts = repo.waiting_counts(db, day)
+        states = repo.all_windows(db)  # read once, not once per service
         out = []
         for svc in self.settings.services:
             n = counts.get(svc.code, 0)
-            windows_open = self.open_windows_for(db, svc.code)
+            windows_open = self.open_windows_for(db, svc.code, states)
             out.append({
                 "code": svc.code,
                 "prefix": svc.prefix,

@@ -41,7 +41,6 @@ def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_c
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="hallqueue_session",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
     if test_config:
