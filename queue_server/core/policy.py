@@ -1,10 +1,16 @@
-"""Which ticket a window calls next (DESIGN §3 "Queue policy")."""
+"""The order in which a window calls waiting tickets (DESIGN §3 "Queue policy").
+
+The order is stated once, in ``queue_order``. Everything else derives from it: ``choose_next``
+is its first entry, the window console lists it, and "people ahead" of a ticket is the ticket's
+position in its own service's order. The store only narrows what it reads to ``candidates`` of
+this order (see ``call_candidate_kinds``), and a property test checks that the two agree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .settings import QueueRules
 from .tickets import Status, Ticket
@@ -20,35 +26,101 @@ class WindowView:
     priority_streak: int = 0  # priority calls in a row so far
 
 
+def _age(t: Ticket) -> tuple:
+    return (t.queue_at, t.number)
+
+
+def queue_order(
+    waiting: Iterable[Ticket], window: WindowView, now: datetime, rules: QueueRules
+) -> list[Ticket]:
+    """Every waiting ticket the window serves, in the order it would call them from ``now``.
+
+    Priority tickets (绿色通道) first, at most ``max_consecutive_priority`` in a row while others
+    wait — a window of kind "priority" has no such bound; then appointments whose slot has come,
+    earliest slot first; then the rest, by the window's service preference ("ordered") or by
+    queue time ("oldest"). The order is what repeated calls would give if nobody new arrived.
+    """
+    return list(_ordered(waiting, window, now, rules))
+
+
+def _ordered(
+    waiting: Iterable[Ticket], window: WindowView, now: datetime, rules: QueueRules
+) -> Iterator[Ticket]:
+    served = list(window.services)
+    mine = sorted(
+        (t for t in waiting if t.status == Status.WAITING and t.service in served), key=_age
+    )
+    priority = [t for t in mine if t.is_priority]
+    due_by = now + timedelta(minutes=rules.appointment_early_min)
+    due = sorted(
+        (t for t in mine if not t.is_priority and t.appointment_at and t.appointment_at <= due_by),
+        key=lambda t: (t.appointment_at, *_age(t)),
+    )
+    due_ids = {t.id for t in due}
+    rest = [t for t in mine if not t.is_priority and t.id not in due_ids]
+    if rules.service_preference == "ordered":
+        rest.sort(key=lambda t: (served.index(t.service), *_age(t)))
+    others = due + rest  # the non-priority order
+
+    streak = window.priority_streak
+    unbounded = window.kind == "priority"
+    p = o = 0
+    while p < len(priority) or o < len(others):
+        take_priority = p < len(priority) and (
+            unbounded or streak < rules.max_consecutive_priority or o >= len(others)
+        )
+        if take_priority:
+            yield priority[p]
+            p += 1
+            streak += 1
+        else:
+            yield others[o]
+            o += 1
+            streak = 0
+
+
 def choose_next(
     waiting: Iterable[Ticket], window: WindowView, now: datetime, rules: QueueRules
 ) -> Ticket | None:
-    """Priority first (bounded streak), then a due appointment, then the oldest.
+    """The ticket the window calls now: the first of ``queue_order``."""
+    return next(_ordered(waiting, window, now, rules), None)
 
-    A window of kind "priority" always takes priority tickets first, without the streak limit.
+
+def service_window(service: str) -> WindowView:
+    """The window a ticket's "people ahead" is counted at: one that serves only its service."""
+    return WindowView(number=0, services=(service,))
+
+
+def people_ahead(
+    ticket: Ticket, waiting_same_service: Iterable[Ticket], now: datetime, rules: QueueRules
+) -> int:
+    """How many tickets of the same service will be called before ``ticket``."""
+    for position, t in enumerate(
+        _ordered(waiting_same_service, service_window(ticket.service), now, rules)
+    ):
+        if t.id == ticket.id:
+            return position
+    return 0
+
+
+def call_candidates(waiting: Iterable[Ticket], services: Sequence[str]) -> list[Ticket]:
+    """The only tickets ``choose_next`` can pick for a window serving ``services``.
+
+    The first of ``queue_order`` is a priority ticket, a due appointment, or the oldest
+    non-priority ticket of one service — so every priority and appointment ticket plus the oldest
+    other ticket of each service is enough. The store reads exactly this set in SQL, so calling
+    stays cheap with hundreds waiting; tests check both give the same choice.
     """
-    mine = [t for t in waiting if t.status == Status.WAITING and t.service in window.services]
-    if not mine:
-        return None
-    by_age = sorted(mine, key=lambda t: (t.queue_at, t.number))
-
-    priority = [t for t in by_age if t.is_priority]
-    others = [t for t in by_age if not t.is_priority]
-    streak_ok = window.kind == "priority" or window.priority_streak < rules.max_consecutive_priority
-    if priority and (streak_ok or not others):
-        return priority[0]
-
-    due_by = now + timedelta(minutes=rules.appointment_early_min)
-    due = [t for t in others if t.appointment_at is not None and t.appointment_at <= due_by]
-    if due:
-        return min(due, key=lambda t: (t.appointment_at, t.queue_at))
-
-    if rules.service_preference == "ordered":
-        for service in window.services:
-            for t in others:
-                if t.service == service:
-                    return t
-    return others[0]
+    chosen: dict[str, Ticket] = {}
+    oldest: dict[str, Ticket] = {}
+    for t in waiting:
+        if t.status != Status.WAITING or t.service not in services:
+            continue
+        if t.is_priority or t.appointment_at is not None:
+            chosen[t.id] = t
+        elif t.service not in oldest or _age(t) < _age(oldest[t.service]):
+            oldest[t.service] = t
+    return list(chosen.values()) + list(oldest.values())
 
 
 def reinstate_position(

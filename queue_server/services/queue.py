@@ -8,10 +8,10 @@ from datetime import datetime, time
 from typing import Callable
 
 from ..core.numbering import HALL_TZ, format_number, hall_day
-from ..core.policy import WindowView, choose_next, reinstate_position
+from ..core.policy import WindowView, choose_next, people_ahead, queue_order, reinstate_position
 from ..core.settings import ServiceSpec, Settings
 from ..core.tickets import ACTIVE, PRIORITY_REASONS, Action, Status, next_status
-from ..core.waits import estimate_wait_seconds, mean_service_seconds
+from ..core.waits import WaitEstimate, WindowLoad, estimate_wait, mean_service_seconds
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
@@ -89,12 +89,27 @@ class QueueService:
         data.update(extra)
         return data
 
-    def open_windows_for(self, db, service: str, states: dict | None = None) -> int:
-        states = repo.all_windows(db) if states is None else states
+    def open_windows_for(self, service: str, states: dict) -> int:
         return sum(
             1 for w in self.settings.windows
             if service in w.services and states.get(w.number, {}).get("state") == "open"
         )
+
+    def window_loads(self, db, day: str, states: dict | None = None) -> list[WindowLoad]:
+        """Every window as the wait estimate sees it: open, busy, and what it called lately."""
+        states = repo.all_windows(db) if states is None else states
+        recent = repo.recent_calls_by_window(db, day)
+        loads = []
+        for w in self.settings.windows:
+            st = states.get(w.number, {})
+            loads.append(WindowLoad(
+                services=tuple(w.services), kind=w.kind, is_open=st.get("state") == "open",
+                busy=bool(st.get("current_ticket")), recent_services=tuple(recent.get(w.number, ())),
+            ))
+        return loads
+
+    def _estimate(self, db, svc: ServiceSpec, ahead: int, loads: list[WindowLoad]) -> WaitEstimate:
+        return estimate_wait(ahead, self._mean_s(db, svc), svc.code, loads)
 
     def _mean_s(self, db, svc: ServiceSpec) -> float:
         return mean_service_seconds(repo.recent_service_seconds(db, svc.code), svc.default_service_min * 60)
@@ -111,18 +126,21 @@ class QueueService:
     def ticket_view(self, db, row: dict) -> dict:
         """The ticket as its holder sees it: position, estimate, window when called."""
         ahead = None
-        estimate = None
+        estimate = WaitEstimate(None)
         if row["status"] == Status.WAITING:
-            ahead = repo.ahead_of(db, row)
+            now = self.clock()
+            same = [repo.to_domain(r) for r in repo.waiting(db, row["day"], [row["service"]])]
+            ahead = people_ahead(repo.to_domain(row), same, now, self.settings.rules)
             svc = self.settings.service(row["service"])
-            estimate = estimate_wait_seconds(ahead, self._mean_s(db, svc), self.open_windows_for(db, svc.code))
+            estimate = self._estimate(db, svc, ahead, self.window_loads(db, row["day"]))
         return {
             "id": row["id"],
             "number": row["number"],
             "service": row["service"],
             "status": row["status"],
             "ahead": ahead,
-            "estimated_wait_s": estimate,
+            "estimated_wait_s": estimate.seconds,
+            "no_wait": estimate.no_wait,
             "issued_at": row["issued_at"],
             "called_at": row["called_at"],
             "window": self._window_public(row["window"]),
@@ -139,17 +157,19 @@ class QueueService:
         day = hall_day(now).isoformat()
         counts = repo.waiting_counts(db, day)
         states = repo.all_windows(db)  # read once, not once per service
+        loads = self.window_loads(db, day, states)
         out = []
         for svc in self.settings.services:
             n = counts.get(svc.code, 0)
-            windows_open = self.open_windows_for(db, svc.code, states)
+            estimate = self._estimate(db, svc, n, loads)  # for a ticket taken now
             out.append({
                 "code": svc.code,
                 "prefix": svc.prefix,
                 "name": svc.name,
                 "waiting": n,
-                "open_windows": windows_open,
-                "estimated_wait_s": estimate_wait_seconds(n, self._mean_s(db, svc), windows_open),
+                "open_windows": self.open_windows_for(svc.code, states),
+                "estimated_wait_s": estimate.seconds,
+                "no_wait": estimate.no_wait,
                 "open": self.service_open(svc, now, db),
                 "daily_cap": svc.daily_cap,
             })
@@ -195,8 +215,11 @@ class QueueService:
         spec = self._window_spec(number)
         db = self.store.db
         now = self.clock()
-        rows = repo.waiting(db, hall_day(now).isoformat(), list(spec.services))
-        rows.sort(key=lambda r: (not r["priority_reason"], r["queue_at"], r["number"]))
+        rows = {r["id"]: r for r in repo.waiting(db, hall_day(now).isoformat(), list(spec.services))}
+        streak = repo.window(db, spec.number)["priority_streak"] or 0
+        view = WindowView(spec.number, spec.services, spec.kind, streak)
+        order = queue_order([repo.to_domain(r) for r in rows.values()], view, now, self.settings.rules)
+        rows = [rows[t.id] for t in order]  # the order call-next would take them in
         return [
             {"id": r["id"], "number": r["number"], "service": r["service"],
              "priority_reason": r["priority_reason"], "issued_at": r["issued_at"],

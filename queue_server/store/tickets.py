@@ -54,48 +54,38 @@ def waiting(db: sqlite_utils.Database, day: str, services: list[str] | None = No
 
 
 def call_candidates(db: sqlite_utils.Database, day: str, services: list[str]) -> list[dict]:
-    """The only waiting tickets the policy can pick: every priority or appointment ticket, and the
-    oldest other ticket of each service — so calling stays cheap with hundreds waiting."""
+    """The rows of ``core.policy.call_candidates`` in SQL: every priority or appointment ticket,
+    and the oldest other ticket of each service — so calling stays cheap with hundreds waiting."""
     marks = ",".join("?" * len(services))
-    found = {
-        r["id"]: r
-        for r in rows(db,
-            f"SELECT * FROM tickets WHERE day = ? AND status = 'waiting' AND service IN ({marks})"
-            " AND (priority_reason IS NOT NULL OR appointment_at IS NOT NULL)",
-            [day, *services],
-        )
-    }
+    found = rows(
+        db,
+        f"SELECT * FROM tickets WHERE day = ? AND status = 'waiting' AND service IN ({marks})"
+        " AND (priority_reason IS NOT NULL OR appointment_at IS NOT NULL)",
+        [day, *services],
+    )
     for service in services:
-        for r in rows(
+        found += rows(
             db,
             "SELECT * FROM tickets WHERE day = ? AND status = 'waiting' AND service = ?"
-            " AND priority_reason IS NULL ORDER BY queue_at, number LIMIT 1",
+            " AND priority_reason IS NULL AND appointment_at IS NULL"
+            " ORDER BY queue_at, number LIMIT 1",
             [day, service],
-        ):
-            found[r["id"]] = r
-    return list(found.values())
+        )
+    return found
 
 
-def ahead_of(db: sqlite_utils.Database, row: dict) -> int:
-    """Waiting tickets of the same service that will be called before ``row``.
-
-    Priority tickets go first, so a priority ticket counts only priority tickets before it,
-    and any other ticket counts every waiting priority ticket too.
-    """
-    sql = (
-        "SELECT count(*) FROM tickets WHERE day = ? AND status = 'waiting' AND service = ? AND id != ?"
-        " AND (queue_at < ? OR (queue_at = ? AND number < ?))"
-    )
-    params = [row["day"], row["service"], row["id"], row["queue_at"], row["queue_at"], row["number"]]
-    if row["priority_reason"]:
-        return db.execute(sql + " AND priority_reason IS NOT NULL", params).fetchone()[0]
-    before = db.execute(sql + " AND priority_reason IS NULL", params).fetchone()[0]
-    priority = db.execute(
-        "SELECT count(*) FROM tickets WHERE day = ? AND status = 'waiting' AND service = ?"
-        " AND priority_reason IS NOT NULL",
-        [row["day"], row["service"]],
-    ).fetchone()[0]
-    return before + priority
+def recent_calls_by_window(db: sqlite_utils.Database, day: str, per_window: int = 20) -> dict[int, list[str]]:
+    """Services of each window's latest calls today, newest first (for the wait estimate)."""
+    out: dict[int, list[str]] = {}
+    for number, service in db.execute(
+        "SELECT window, service FROM tickets WHERE day = ? AND called_at IS NOT NULL"
+        " AND window IS NOT NULL ORDER BY called_at DESC LIMIT ?",
+        [day, per_window * 40],
+    ).fetchall():
+        calls = out.setdefault(number, [])
+        if len(calls) < per_window:
+            calls.append(service)
+    return out
 
 
 def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[str, int]:

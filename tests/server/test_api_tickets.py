@@ -169,3 +169,26 @@ def test_display_state_has_no_ticket_ids(client, kiosk_headers, window_client):
     window_client.post("/api/v1/windows/4/call-next", json={})
     body = client.get("/api/v1/display/state").get_data(as_text=True)
     assert "B001" in body and t["id"] not in body
+
+
+def test_window_3_lists_first_whom_next_calls(client, kiosk_headers, window_client):
+    """Demo window 3 serves pension, then consult: its list and "Next" agree on B001."""
+    issue(client, kiosk_headers, "consult")
+    b1 = issue(client, kiosk_headers, "pension")
+    issue(client, kiosk_headers, "pension", priority_reason="elderly", channel="guide")
+    assert window_client.post("/api/v1/windows/3/open", json={}).status_code == 200
+    listed = window_client.get("/api/v1/windows/3/queue").get_json()["waiting"]
+    called = window_client.post("/api/v1/windows/3/call-next", json={}).get_json()
+    assert called["id"] == listed[0]["id"]
+    assert [t["number"] for t in listed] == ["B002", "B001", "A001"]
+    listed = window_client.get("/api/v1/windows/3/queue").get_json()["waiting"]
+    assert listed[0]["id"] == b1["id"]
+
+
+def test_no_wait_when_nobody_is_ahead_and_a_window_is_free(client, kiosk_headers, window_client):
+    assert window_client.post("/api/v1/windows/4/open", json={}).status_code == 200
+    t = issue(client, kiosk_headers, "pension")
+    assert t["ahead"] == 0 and t["no_wait"] is True and t["estimated_wait_s"] == 0
+    window_client.post("/api/v1/windows/4/call-next", json={})
+    t2 = issue(client, kiosk_headers, "pension")
+    assert t2["no_wait"] is False and t2["estimated_wait_s"] > 0  # the one window is busy

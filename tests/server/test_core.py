@@ -14,7 +14,7 @@ from queue_server.core.numbering import HALL_TZ, format_number, hall_day
 from queue_server.core.policy import WindowView, choose_next, reinstate_position
 from queue_server.core.settings import QueueRules, consulting_windows_required
 from queue_server.core.tickets import Status, Ticket, next_status
-from queue_server.core.waits import estimate_wait_seconds, mean_service_seconds
+from queue_server.core.waits import WindowLoad, estimate_wait, mean_service_seconds
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=HALL_TZ)
 
@@ -108,11 +108,30 @@ def test_reinstate_with_fewer_waiting_goes_to_the_end():
     assert reinstate_position([ticket("B001")], now, QueueRules(reinstate_behind=3)) == now
 
 
-@pytest.mark.parametrize("ahead, mean_s, windows, expected", [
-    (4, 600, 2, 1200), (0, 600, 1, 0), (3, 300, 0, None), (1, 90.4, 1, 90),
-])
-def test_wait_estimate(ahead, mean_s, windows, expected):
-    assert estimate_wait_seconds(ahead, mean_s, windows) == expected
+def test_wait_estimate_divides_by_open_windows_with_a_free_one():
+    two = [WindowLoad(("pension",), is_open=True), WindowLoad(("pension",), is_open=True)]
+    assert estimate_wait(4, 600, "pension", two).seconds == 1200
+    assert estimate_wait(3, 300, "pension", [WindowLoad(("pension",))]).seconds is None
+
+
+def test_nobody_ahead_and_a_free_window_is_no_wait():
+    free = [WindowLoad(("pension",), is_open=True)]
+    assert estimate_wait(0, 600, "pension", free).no_wait
+    busy = [WindowLoad(("pension",), is_open=True, busy=True)]
+    est = estimate_wait(0, 600, "pension", busy)
+    assert not est.no_wait and est.seconds == 300  # half of the visit in progress
+
+
+def test_priority_window_and_secondary_services_weigh_less():
+    only = [WindowLoad(("consult",), is_open=True)]
+    plus_business = only + [
+        WindowLoad(("pension", "consult"), is_open=True, recent_services=("pension",) * 18),
+        WindowLoad(("pension", "consult"), kind="priority", is_open=True),
+    ]
+    alone = estimate_wait(6, 300, "consult", only).seconds
+    shared = estimate_wait(6, 300, "consult", plus_business).seconds
+    # The business window gives consult about 1/20 of its time: barely faster than one window.
+    assert alone == 1800 and 1650 < shared < 1800
 
 
 def test_mean_service_falls_back_to_default():
