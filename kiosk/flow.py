@@ -13,6 +13,7 @@ from enum import Enum
 
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
 FAQ_QUERY_MAX = 12
+FAQ_PAGE_SIZE = 5        # questions per page: the Q&A screen also shows topics and a keyboard
 PIN_MAX = 8
 CORNER_TAPS = 3          # taps on the hidden corner within CORNER_WINDOW_S open the PIN pad
 CORNER_WINDOW_S = 2.0
@@ -114,7 +115,9 @@ class Flow:
 
     @property
     def page_size(self) -> int:
-        """Fewer choices per screen in elder mode (适老化)."""
+        """Fewer choices per screen in elder mode (适老化); the Q&A screen also holds a keyboard."""
+        if self.screen is Screen.FAQ:
+            return 3 if self.elder else FAQ_PAGE_SIZE
         return 3 if self.elder else 6
 
     def paged(self, rows: list) -> list:
@@ -122,11 +125,24 @@ class Flow:
         return rows[start:start + self.page_size]
 
     @property
+    def page_count(self) -> int:
+        """Pages of the current list (at least one, so "page 1/1" reads right when it is empty)."""
+        return max(1, -(-len(self._current_rows()) // self.page_size))
+
+    @property
     def has_next_page(self) -> bool:
         return (self.page + 1) * self.page_size < len(self._current_rows())
 
+    @property
+    def has_prev_page(self) -> bool:
+        return self.page > 0
+
     def next_page(self) -> None:
+        """"More" wraps to the first page, so a screen without "previous" never gets stuck."""
         self.page = self.page + 1 if self.has_next_page else 0
+
+    def prev_page(self) -> None:
+        self.page = max(0, min(self.page, self.page_count) - 1)
 
     def _current_rows(self) -> list:
         if self.screen in (Screen.SERVICES, Screen.GUIDE, Screen.STAFF) and not self.guide_service:
@@ -281,6 +297,8 @@ class Flow:
 
     def faq_results(self, topics: list, entries: list) -> None:
         self.faq_topics, self.faq_entries = topics, entries
+        if self.screen is Screen.FAQ:  # a shorter answer must not leave us past the last page
+            self.page = min(self.page, self.page_count - 1)
 
     def open_entry(self, entry_id: str, now: float | None = None) -> None:
         if any(e["id"] == entry_id for e in self.faq_entries):

@@ -1,3 +1,4 @@
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from .base import KioskScreen, load_kv
@@ -23,11 +24,13 @@ class FaqScreen(KioskScreen):
         body.add_widget(topics)
         typed = f.faq_query.upper() or self.text("Type pinyin initials, e.g. YLBX")
         body.add_widget(self.label(typed, "title", halign="center", lang="zh_CN" if f.faq_query else None))
-        for entry in f.paged(f.faq_entries)[: 3 if f.elder else 5]:
+        for entry in f.paged(f.faq_entries):
             body.add_widget(self.button(entry["question"], lambda i=entry["id"]: c.act("open_entry", i),
                                         name=f"entry_{entry['id']}", lang="zh_CN", height=t.target_px * 0.9))
         if not f.faq_entries:
             body.add_widget(self.label(self.text("No questions found."), halign="center"))
+        if f.page_count > 1:
+            body.add_widget(self.pager())
         keys = GridLayout(cols=7 if not f.elder else 6, spacing=8, size_hint_y=None)
         keys.bind(minimum_height=keys.setter("height"))
         for k in KEYS:
@@ -36,3 +39,18 @@ class FaqScreen(KioskScreen):
         keys.add_widget(self.button("←", lambda: c.act("faq_backspace"), name="key_back", lang="zh_CN",
                                     height=max(80, t.target_px * 0.75)))
         body.add_widget(keys)
+
+    def pager(self) -> BoxLayout:
+        """Previous · page x/y · next: every answer is reachable (the Flow decides the pages)."""
+        c, f, t = self.c, self.c.flow, self.theme
+        height = max(80, t.target_px * 0.75)
+        row = BoxLayout(orientation="horizontal", spacing=10, size_hint_y=None, height=height)
+        row.add_widget(self.button(self.text("Previous page"), lambda: c.act("prev_page"), name="page_prev",
+                                   height=height, enabled=f.has_prev_page))
+        where = self.label(self.text("Page {page} of {pages}", page=f.page + 1, pages=f.page_count),
+                           halign="center", height=height)
+        where.kiosk_name = "page_where"
+        row.add_widget(where)
+        row.add_widget(self.button(self.text("Next page"), lambda: c.act("next_page"), name="page_next",
+                                   height=height, enabled=f.has_next_page))
+        return row
