@@ -67,6 +67,8 @@ class Controller:
         self.clock = clock
         self.flow = Flow(languages=tuple(config.languages), idle_timeout_s=config.idle_timeout_s,
                          ticket_screen_s=config.ticket_screen_s)
+        # The server answers in the citizen's language (its refusals reach the screen).
+        self.client.language = lambda: self.flow.language
         self.hall: dict = {}
         self.windows: list[dict] = []
         self.printer_word = "ok"
@@ -241,4 +243,6 @@ class Controller:
     def estimated_wait_text(self, seconds) -> str:
         if seconds is None:
             return self.t("No estimate yet")
+        if seconds == 0:  # the server says 0 only when nobody is ahead and a window is free
+            return self.t("No wait")
         return self.t("About {minutes} min", minutes=max(1, round(seconds / 60)))

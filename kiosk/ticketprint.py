@@ -14,9 +14,12 @@ from .i18n import translate
 
 
 def window_hint(windows: list[dict], service: str) -> tuple[str, str]:
-    """("B区", "3-5号窗口") for the open windows serving a service (all of them if none is open)."""
+    """("B区", "3-5号窗口"): where the holder should sit — the open windows whose first service
+    is this one (a business window that also takes consultations is not where a consulting
+    ticket waits). Falls back to every window serving it when none has it first."""
     serving = [w for w in windows if service in w.get("services", []) and w.get("kind") != "priority"]
-    open_ = [w for w in serving if w.get("state") == "open"] or serving
+    primary = [w for w in serving if w.get("services", [])[:1] == [service]] or serving
+    open_ = [w for w in primary if w.get("state") == "open"] or primary
     if not open_:
         return "", ""
     numbers = sorted(w["number"] for w in open_)
@@ -35,7 +38,7 @@ def ticket_layout(hall: dict, ticket: dict, service: dict, windows: list[dict]) 
         number=ticket["number"],
         service_name=(service or {}).get("name", {}).get("zh_CN", ticket["service"]),
         people_ahead=int(ticket.get("ahead") or 0),
-        estimated_wait_min=None if wait is None else max(1, round(wait / 60)),
+        estimated_wait_min=None if wait is None else (0 if wait == 0 else max(1, round(wait / 60))),
         zone=zone,
         window_hint=hint,
         issued_at=datetime.fromisoformat(ticket["issued_at"]),

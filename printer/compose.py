@@ -12,8 +12,12 @@ _NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
 
 def ticket_blocks(t: TicketLayout, width_dots: int) -> list[Block]:
     wide = width_dots >= 576
-    wait = (f"预计等候约 {t.estimated_wait_min} 分钟" if t.estimated_wait_min is not None
-            else "预计等候时间：暂无法估计")
+    if t.estimated_wait_min is None:
+        wait = "预计等候时间：暂无法估计"
+    elif t.estimated_wait_min == 0:
+        wait = "无需等候，请留意叫号"
+    else:
+        wait = f"预计等候约 {t.estimated_wait_min} 分钟"
     blocks: list[Block] = [
         # Double size only when the name fits on one line: a lone wrapped character looks broken.
         Text(t.hall_name, size=2 if wide and fits(t.hall_name, 2, width_dots) else 1, bold=True, align="center"),

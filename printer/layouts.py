@@ -12,7 +12,7 @@ class TicketLayout:
     number: str                       # "A001"
     service_name: str                 # "养老保险"
     people_ahead: int
-    estimated_wait_min: int | None    # None: no estimate yet (printed as such, never as 0)
+    estimated_wait_min: int | None    # None: no estimate yet; 0: no wait (nobody ahead, window free)
     zone: str                         # "B区"
     window_hint: str                  # "3–5号窗口"
     issued_at: datetime

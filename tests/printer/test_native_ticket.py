@@ -53,3 +53,11 @@ def test_native_lines_fit_the_paper(ticket, width):
 def test_native_ticket_is_small_enough_for_slow_serial_links(ticket):
     # The reason native mode exists: a raster ticket is tens of kB, ~49 s at 9600 baud.
     assert len(render_ticket(ticket, 576, "native")) < 2000 < len(render_ticket(ticket, 576, "raster")) / 10
+
+
+def test_native_ticket_says_no_wait_when_nobody_is_ahead(ticket):
+    from dataclasses import replace
+    texts = [line.text for line in d.lines(d.decode(render_ticket(
+        replace(ticket, people_ahead=0, estimated_wait_min=0), 576, "native")))]
+    assert "无需等候，请留意叫号" in texts
+    assert not any("约 0 分钟" in t for t in texts)

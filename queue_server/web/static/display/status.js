@@ -15,6 +15,7 @@ function windowText(w) {
 
 function waitText(seconds) {
   if (seconds === null || seconds === undefined) return T.unknown_wait;
+  if (seconds === 0) return T.no_wait;  // nobody ahead and a window is free
   if (seconds < 60) return T.under_a_minute;
   return fmt(T.minutes, { n: Math.round(seconds / 60) });
 }
