@@ -16,7 +16,7 @@ from .calendar_cn import HallCalendar
 from .services.accounts import Accounts
 from .services.devices import Devices
 from .services.evaluations import EvaluationService
-from .services.faq import FaqService, resolve_faq_path
+from .services.faq import FaqService
 from .services.ledger import LedgerService
 from .services.queue import QueueService
 from .store import Store
@@ -50,6 +50,11 @@ def default_db_path(settings: Settings) -> Path:
     return Path(settings.hall.data_dir) / "hall.db"
 
 
+def faq_path(settings: Settings) -> Path | None:
+    """The FAQ file as loaded (configfile made it absolute); empty setting = no Q&A."""
+    return Path(settings.hall.faq_file) if settings.hall.faq_file else None
+
+
 @dataclass
 class Hall:
     settings: Settings
@@ -80,9 +85,9 @@ class Hall:
             accounts=Accounts(store, clock),
             devices=Devices(store, bus, clock),
             calendar=calendar,
-            ledger=LedgerService(store, calendar, clock),
+            ledger=LedgerService(store, calendar, bus, clock),
             evaluations=EvaluationService(settings, store, bus, clock),
-            faq=FaqService(store, resolve_faq_path(settings.hall.faq_file)),
+            faq=FaqService(store, faq_path(settings)),
         )
 
     def close(self) -> None:

@@ -15,8 +15,10 @@ from ..core.ledger import (FORMS, REPLY_LIMITS, REPLY_METHODS, check_agreed_date
                            parse_reply)
 from ..core.numbering import HALL_TZ, hall_day
 from ..errors import Conflict, NotFound, ValidationFailed
+from ..eventbus import EventBus
 from ..store import Store
 from ..store import audit
+from ..store import events as event_log
 from ..store import ledger as repo
 from .queue import iso
 
@@ -43,10 +45,19 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+def changed_event(db, now: datetime, record_id: int | None, status: str | None, action: str) -> int:
+    """``ledger.changed`` tells open consoles to reload their list. The event stream is
+    public, so it carries the record's id and status only, never a name or a number."""
+    return event_log.append(db, "ledger.changed", iso(now),
+                            {"ledger": {"id": record_id, "status": status, "action": action}})
+
+
 class LedgerService:
-    def __init__(self, store: Store, calendar: HallCalendar, clock: Callable[[], datetime]):
+    def __init__(self, store: Store, calendar: HallCalendar, bus: EventBus,
+                 clock: Callable[[], datetime]):
         self.store = store
         self.calendar = calendar
+        self.bus = bus
         self.clock = clock
 
     def today(self) -> date:
@@ -122,6 +133,8 @@ class LedgerService:
         }
         with self.store.write() as db:
             row["id"] = repo.insert(db, row)
+            event_id = changed_event(db, now, row["id"], "open", "created")
+        self.bus.published(event_id)
         return self.masked(row)
 
     def list(self, status: str = "open", day_from: date | None = None, day_to: date | None = None) -> list[dict]:
@@ -174,6 +187,9 @@ class LedgerService:
             changes["updated_at"] = iso(now)
             repo.update(db, row["id"], changes)
             row.update(changes)
+            action = "answered" if "reply_method" in changes else "remarks"
+            event_id = changed_event(db, now, row["id"], row["status"], action)
+        self.bus.published(event_id)
         return self.masked(row)
 
     # --- export ------------------------------------------------------------------------------

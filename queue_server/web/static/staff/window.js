@@ -146,7 +146,7 @@
   });
 
   const later = Staff.debounce(refresh, 150);
-  Staff.follow(ev => later(), refresh);
+  Staff.follow(ev => (ev.type === "ledger.changed" ? Ledger.load() : later()), refresh);
   Staff.loadPhrases().then(p => { phrases = p; renderFlow(); });
   refresh();
   setInterval(refresh, 30000); // waits keep counting; also a safety net beside the stream

@@ -1,0 +1,23 @@
+"""The types of the hall's events (the SSE ``event:`` names), said once.
+
+Services append only these types; pages listen only for these (tests/ledger/test_event_types.py
+compares both with this tuple). Events are public: their data never carries personal data.
+"""
+
+from __future__ import annotations
+
+EVENT_TYPES = (
+    "ticket.issued",
+    "ticket.called",
+    "ticket.recalled",
+    "ticket.started",
+    "ticket.no_show",
+    "ticket.finished",
+    "ticket.transferred",
+    "ticket.reinstated",
+    "window.changed",
+    "notice.changed",
+    "device.alert",
+    "evaluation.recorded",  # a rating: level, window, service only
+    "ledger.changed",       # a ledger record was created, answered or re-dated: id and status only
+)
