@@ -2,10 +2,15 @@
 
 Every key has a default and a help line (KEYS); ``load_config`` checks types once and raises
 ConfigError naming the file and key, so a typo stops the kiosk at start with a plain message.
+
+Paths (token_file, log_file, the folder of a file:// or virtual:// printer_url) are made absolute
+here, once: relative ones in the file are relative to the file's folder, relative ones given as
+flags are relative to the working directory.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -50,6 +55,33 @@ class KioskConfig:
         return ""
 
 
+PATH_KEYS = ("token_file", "log_file")
+_PATH_SCHEMES = ("file://", "virtual://")  # printer URLs that name a file or folder
+
+
+def absolute(value: str, base: Path) -> str:
+    return os.path.normpath(Path(base, os.path.expanduser(value))) if value else value
+
+
+def absolute_printer_url(url: str, base: Path) -> str:
+    """``virtual://var/demo/printer`` (relative) → ``virtual:///abs/var/demo/printer``."""
+    for scheme in _PATH_SCHEMES:
+        if url.startswith(scheme) and not url[len(scheme):].startswith("/"):
+            rest, sep, query = url[len(scheme):].partition("?")
+            return scheme + absolute(rest, base) + sep + query
+    return url
+
+
+def _absolute_paths(values: dict, base: Path) -> dict:
+    out = dict(values)
+    for key in PATH_KEYS:
+        if isinstance(out.get(key), str):
+            out[key] = absolute(out[key], base)
+    if isinstance(out.get("printer_url"), str):
+        out["printer_url"] = absolute_printer_url(out["printer_url"], base)
+    return out
+
+
 def load_config(path: str | Path | None, **overrides) -> KioskConfig:
     data: dict = {}
     source = str(path) if path else "(defaults)"
@@ -73,11 +105,12 @@ def load_config(path: str | Path | None, **overrides) -> KioskConfig:
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             raise ConfigError(f"{source}: kiosk.{key}: expected {want.__name__}, got {value!r}")
         values[key] = value
-    values.update({k: v for k, v in overrides.items() if v is not None})  # flags win over the file
+    if path:
+        values = _absolute_paths(values, Path(path).absolute().parent)
+    flags = _absolute_paths({k: v for k, v in overrides.items() if v is not None}, Path.cwd())
+    values.update(flags)  # flags win over the file
     cfg = replace(defaults, **values)
     bad = [lang for lang in cfg.languages if lang not in LANGUAGES]
     if bad or not cfg.languages:
         raise ConfigError(f"{source}: kiosk.languages: choose from {', '.join(LANGUAGES)}")
-    if cfg.token_file and not Path(cfg.token_file).is_absolute() and path:
-        cfg = replace(cfg, token_file=str(Path(path).parent / cfg.token_file))
     return cfg

@@ -2,6 +2,12 @@
 
 ``HALLQUEUE_<SECTION>_<KEY>`` overrides a scalar of a top-level table, e.g.
 ``HALLQUEUE_SERVER_PORT=8081`` or ``HALLQUEUE_HALL_DATA_DIR=/var/lib/hallqueue``.
+
+Paths (settings declared with ``path=True``) are made absolute here, once: a relative path in
+the file — or a relative default — is relative to the config file's folder; a relative path in
+an environment variable is relative to the working directory, as a shell user expects. Nothing
+after loading resolves a path again, so every part of the server finds the same files whatever
+its working directory.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 import os
 import tomllib
 import typing
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
 from .core.settings import Settings, SettingsError, build
@@ -35,7 +41,28 @@ def _apply_env(data: dict, environ: typing.Mapping[str, str]) -> None:
                 )(raw) if target in (int, float, bool, str) else raw
             except ValueError:
                 raise SettingsError(var, f"{section.name}.{f.name}", f"bad value {raw!r}") from None
+            if f.metadata.get("path") and value:
+                value = absolute(value, Path.cwd())
             data.setdefault(section.name, {})[f.name] = value
+
+
+def absolute(value: str, base: Path) -> str:
+    """``value`` as an absolute, normalised path; relative ones are taken from ``base``."""
+    return os.path.normpath(Path(base, os.path.expanduser(value)))
+
+
+def resolve_paths(obj, base: Path):
+    """A copy of the settings dataclass ``obj`` with every non-empty ``path`` setting absolute."""
+    changes = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.metadata.get("path") and isinstance(value, str) and value:
+            changes[f.name] = absolute(value, base)
+        elif is_dataclass(value):
+            changes[f.name] = resolve_paths(value, base)
+        elif isinstance(value, list) and value and is_dataclass(value[0]):
+            changes[f.name] = [resolve_paths(v, base) for v in value]
+    return replace(obj, **changes)
 
 
 def load_settings(path: str | os.PathLike, environ: typing.Mapping[str, str] | None = None) -> Settings:
@@ -49,4 +76,4 @@ def load_settings(path: str | os.PathLike, environ: typing.Mapping[str, str] | N
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(str(path), "-", f"not valid TOML ({exc})") from None
     _apply_env(data, os.environ if environ is None else environ)
-    return build(Settings, data, str(path))
+    return resolve_paths(build(Settings, data, str(path)), path.absolute().parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from .services.ledger import LedgerService
 from .services.queue import QueueService
 from .store import Store
 from .store import events as event_log
+
+log = logging.getLogger(__name__)
 
 
 def system_clock() -> datetime:
@@ -70,6 +73,7 @@ class Hall:
     faq: FaqService
     workers: list[threading.Thread] = field(default_factory=list)
     """Background threads that use the store; joined before the store closes."""
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def open(cls, settings: Settings, db_path: str | Path | None = None,
@@ -90,7 +94,25 @@ class Hall:
             faq=FaqService(store, faq_path(settings)),
         )
 
+    def start_day_keeper(self, interval_s: float = 30.0) -> None:
+        """Close each hall day when it ends (expire open tickets, clear windows), also right
+        away for days that ended while the server was down."""
+        def run() -> None:
+            while True:
+                try:
+                    expired = self.queue.close_day()
+                    if expired:
+                        log.info("hall day closed: %d open tickets expired", expired)
+                except Exception:  # a busy or full disk must not end the keeper for good
+                    log.exception("closing the hall day failed; retrying")
+                if self.stopping.wait(interval_s):
+                    return
+        worker = threading.Thread(target=run, name="day-keeper", daemon=True)
+        worker.start()
+        self.workers.append(worker)
+
     def close(self) -> None:
+        self.stopping.set()
         self.bus.close()  # wakes every follower of the event log so it can return
         for worker in self.workers:
             worker.join(timeout=10)

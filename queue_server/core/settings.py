@@ -20,8 +20,11 @@ class SettingsError(Exception):
         self.source, self.key, self.problem = source, key, problem
 
 
-def setting(default=MISSING, help: str = "", choices: tuple | None = None, default_factory=MISSING):
-    meta = {"help": help, "choices": choices}
+def setting(default=MISSING, help: str = "", choices: tuple | None = None, default_factory=MISSING,
+            path: bool = False):
+    """``path=True``: a file or folder; queue_server.configfile makes a relative value absolute
+    against the config file's folder when the file is loaded (the only place paths resolve)."""
+    meta = {"help": help, "choices": choices, "path": path}
     if default_factory is not MISSING:
         return field(default_factory=default_factory, metadata=meta)
     return field(default=default, metadata=meta)
@@ -45,6 +48,10 @@ class QueueRules:
         choices=("ordered", "oldest"),
     )
     appointment_early_min: int = setting(0, help="An appointment may be called this early (minutes)")
+    expire_after_close_min: int = setting(
+        60, help="Minutes after the last opening period when tickets still waiting expire"
+        " (the day closes; at the latest at midnight)"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,11 +77,14 @@ class HallSettings:
     issue_outside_hours: bool = setting(
         False, help="Issue tickets outside opening hours too (demo halls, 24 h self-service areas)"
     )
-    data_dir: str = setting("var/hall", help="Folder for the database, voice cache and logs")
+    data_dir: str = setting(
+        "var/hall", path=True,
+        help="Folder for the database, voice cache, fonts and logs; relative = to the config's folder",
+    )
     notice: str = setting("", help="Scrolling notice on the hall display at start")
     faq_file: str = setting(
-        "config/faq.toml",
-        help="Policy Q&A file (TOML); a relative path resolves against the repository root; empty = none",
+        "faq.toml", path=True,
+        help="Policy Q&A file (TOML); relative = to the config file's folder; empty = none",
     )
 
 
@@ -87,6 +97,40 @@ class ServerSettings:
     )
     sse_heartbeat_s: float = setting(15.0, help="Seconds between SSE keep-alive comments")
     secret_key: str = setting("", help="Session signing key; empty = generated and kept in data_dir")
+    https: bool = setting(
+        False, help="The hall is served over HTTPS (directly or by a TLS proxy): session cookies get "
+        "Secure and browsers are told to keep to HTTPS (HSTS)"
+    )
+    proxy_hops: int = setting(
+        0, help="Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host are "
+        "trusted (werkzeug ProxyFix); 0 = none, 1 = one nginx/caddy on the same host"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthSettings:
+    session_idle_minutes: int = setting(
+        60, help="A staff session ends after this many minutes without a request"
+    )
+    session_max_hours: int = setting(
+        12, help="A staff session ends this many hours after login, however busy"
+    )
+    login_free_failures: int = setting(
+        3, help="Wrong passwords per (user name, computer) before each next try must wait"
+    )
+    login_first_delay_s: int = setting(
+        5, help="First wait in seconds after the free failures; it doubles with each further failure"
+    )
+    login_max_delay_s: int = setting(300, help="Longest wait in seconds between tries from one computer")
+    lock_failures: int = setting(
+        30, help="Hard-lock a user name after this many wrong passwords within lock_window_minutes…"
+    )
+    lock_addresses: int = setting(4, help="…coming from at least this many different computers")
+    lock_window_minutes: int = setting(60, help="Window in minutes in which failures are counted")
+    lock_minutes: int = setting(
+        60, help="How long a hard lock lasts; 0 = until an administrator unlocks it "
+        "(/admin or queue-server unlock-user)"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,7 +179,8 @@ class VoiceSettings:
         choices=("espeak", "segments"),
     )
     segment_dir: str = setting(
-        "", help="Folder of recorded WAV clips, one sub-folder per language (engine = segments)"
+        "", path=True,
+        help="Folder of recorded WAV clips, one sub-folder per language (engine = segments)",
     )
     repeat: int = setting(2, help="How many times the display plays each call (1–5)")
     chime: bool = setting(True, help="Play a chime before each call")
@@ -146,6 +191,7 @@ class VoiceSettings:
 class Settings:
     hall: HallSettings = setting(help="The hall")
     server: ServerSettings = setting(default_factory=ServerSettings, help="HTTP server")
+    auth: AuthSettings = setting(default_factory=AuthSettings, help="Staff logins and sessions")
     rules: QueueRules = setting(default_factory=QueueRules, help="Queue policy")
     services: list[ServiceSpec] = setting(help="Queues (业务类别)")
     items: list[BusinessItem] = setting(default_factory=list, help="Business guide (§8.1.2)")
@@ -245,6 +291,22 @@ def validate(s: Settings, source: str) -> None:
         err("server.port", "must be 1–65535")
     if s.server.threads < 4:
         err("server.threads", "must be at least 4")
+    if not 0 <= s.server.proxy_hops <= 5:
+        err("server.proxy_hops", "must be 0–5")
+    a = s.auth
+    for key, value, low, high in (
+        ("session_idle_minutes", a.session_idle_minutes, 1, 24 * 60),
+        ("session_max_hours", a.session_max_hours, 1, 24 * 7),
+        ("login_free_failures", a.login_free_failures, 1, 100),
+        ("login_first_delay_s", a.login_first_delay_s, 1, 3600),
+        ("login_max_delay_s", a.login_max_delay_s, a.login_first_delay_s, 24 * 3600),
+        ("lock_failures", a.lock_failures, 1, 100_000),
+        ("lock_addresses", a.lock_addresses, 1, 1000),
+        ("lock_window_minutes", a.lock_window_minutes, 1, 7 * 24 * 60),
+        ("lock_minutes", a.lock_minutes, 0, 365 * 24 * 60),
+    ):
+        if not low <= value <= high:
+            err(f"auth.{key}", f"must be {low}–{high}")
     if s.rules.service_preference not in ("ordered", "oldest"):
         err("rules.service_preference", "must be ordered or oldest")
     if not s.voice.languages:

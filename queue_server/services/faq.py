@@ -21,7 +21,6 @@ from ..store import faq as repo
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 MAX_QUERY = 40
 _INITIALS_QUERY = re.compile(r"^[A-Za-z]+$")
 
@@ -30,14 +29,8 @@ class FaqFileError(Exception):
     """The FAQ file is unreadable or malformed; the message names the file and the entry."""
 
 
-def resolve_faq_path(value: str) -> Path | None:
-    """``hall.faq_file``: absolute as is; relative against the repository (or install) root,
-    the folder holding ``queue_server/`` and ``config/`` — so the shipped default works from any
-    working directory. Empty disables the Q&A."""
-    if not value:
-        return None
-    path = Path(value)
-    return path if path.is_absolute() else REPO_ROOT / path
+class FaqMissing(FaqFileError):
+    """The configured FAQ file does not exist."""
 
 
 def pinyin_initials(text: str) -> str:
@@ -71,6 +64,23 @@ def parse_faq(data: dict, source: str) -> tuple[list[dict], list[dict]]:
     return topics, entries
 
 
+def read_faq(path: Path | None) -> tuple[list[dict], list[dict]]:
+    """Parse the FAQ file (raises FaqFileError); no file configured → empty. A configured file
+    that is missing is an error too: the caller decides whether that may leave the Q&A empty."""
+    if path is None:
+        return [], []
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise FaqMissing(f"{path}: file not found") from None
+    except OSError as exc:
+        raise FaqFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FaqFileError(f"{path}: not valid TOML ({exc})") from None
+    return parse_faq(data, str(path))
+
+
 class FaqService:
     def __init__(self, store: Store, path: Path | None):
         self.store = store
@@ -78,17 +88,15 @@ class FaqService:
 
     def load(self) -> int:
         """Replace the stored Q&A with the file's; a missing file leaves the Q&A empty (logged)."""
-        topics, entries = [], []
-        if self.path is not None:
-            try:
-                with self.path.open("rb") as fh:
-                    data = tomllib.load(fh)
-            except FileNotFoundError:
-                log.warning("FAQ file %s not found: the policy Q&A is empty", self.path)
-                data = {}
-            except tomllib.TOMLDecodeError as exc:
-                raise FaqFileError(f"{self.path}: not valid TOML ({exc})") from None
-            topics, entries = parse_faq(data, str(self.path))
+        try:
+            content = read_faq(self.path)
+        except FaqMissing:
+            log.warning("FAQ file %s not found: the policy Q&A is empty", self.path)
+            content = [], []
+        return self.install(*content)
+
+    def install(self, topics: list[dict], entries: list[dict]) -> int:
+        """Swap in parsed content (read_faq) in one transaction: searches see old or new, whole."""
         with self.store.write() as db:
             repo.replace_all(db, topics, entries)
         return len(entries)

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from queue_server.services.faq import FaqFileError, FaqService, pinyin_initials, resolve_faq_path
+from queue_server.services.faq import FaqFileError, FaqService, pinyin_initials
 from queue_server.web import create_app
 
 
@@ -62,11 +62,6 @@ def test_fts_syntax_in_query_is_text_not_an_error(client):
 
 def test_pinyin_initials_ignore_latin_and_punctuation():
     assert pinyin_initials("养老保险A012，长辈") == "ylbxzb"
-
-
-def test_relative_faq_path_resolves_against_repository():
-    assert resolve_faq_path("config/faq.toml").is_file()
-    assert resolve_faq_path("") is None
 
 
 def test_missing_faq_file_leaves_qa_empty(settings, tmp_path, clock):
