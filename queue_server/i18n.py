@@ -14,6 +14,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from .core.errors import Msgid
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("zh_CN", "en", "ug")
 DEFAULT = "zh_CN"
@@ -33,9 +35,14 @@ def translations(lang: str) -> Translations:
 
 
 def translate(msgid: str, lang: str = DEFAULT, **params) -> str:
+    """A parameter given as a dict is a name per language (a service's name): the reader's is used."""
     text = translations(lang).gettext(msgid)
     if text == msgid and lang == "ug":
         text = translations(DEFAULT).gettext(msgid)  # ug falls back to Chinese, not English
+    params = {k: (v.get(lang) or v.get(DEFAULT, "")) if isinstance(v, dict) else v
+              for k, v in params.items()}
+    # A Msgid parameter (e.g. the annex A.2 class of a forbidden phrase) is translated too.
+    params = {k: translate(v, lang) if isinstance(v, Msgid) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -1,6 +1,11 @@
 """Domain errors. Each carries a stable ``code`` and a message key for the i18n catalogs."""
 
 
+class Msgid(str):
+    """A message parameter that is itself a catalog message id: translated with the message
+    (e.g. the annex A.2 class of a forbidden phrase), where a plain parameter is inserted as is."""
+
+
 class DomainError(Exception):
     """Base of every rule the domain refuses. ``status`` is the HTTP status it maps to."""
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from .errors import InvalidField, InvalidIdNumber
 from .idnumber import validate_id_number
 from .numbering import HALL_TZ
+from .phrases import check_service_language
 
 # §6.5–6.9 consultation forms, with the standard's names (annex B 咨询形式).
 FORMS = {"window": "窗口", "phone": "电话", "letter": "信函", "online": "网络", "media": "新闻媒体"}
@@ -133,7 +134,7 @@ def parse_new_record(data: dict, now: datetime, receptionist: str | None) -> dic
         "name": name, "id_number": id_number, "phone": phone, "email": email, "address": address,
         "received_at": received_at, "form": form, "summary": summary, "reply_class": reply_class,
         "agreed_reply_date": agreed_date, "receptionist": staff,
-        "remarks": _text(data, "remarks", MAX_REMARKS),
+        "remarks": parse_remarks(data),
     }
 
 
@@ -155,6 +156,7 @@ def parse_reply(data: dict, now: datetime, received_at: datetime, replier: str |
                      "Reply method must be one of phone, letter, email, window, sms.")
     content = _text(data, "reply_content", MAX_SUMMARY, required=True,
                     missing="Please write the main points of the reply.")
+    check_service_language(content, "reply_content")  # the citizen receives the reply (§8.4)
     replied_at = parse_datetime(data.get("replied_at"), "replied_at", now, default=now)
     if replied_at < received_at:
         raise InvalidField("The reply time cannot be before the reception time.", field="replied_at")
@@ -165,4 +167,9 @@ def parse_reply(data: dict, now: datetime, received_at: datetime, replier: str |
 
 
 def parse_remarks(data: dict) -> str | None:
-    return _text(data, "remarks", MAX_REMARKS)
+    # Remarks travel with the record (a copy on request, a hand-over to another office): a
+    # citizen may read them, so they follow annex A.2 like the reply. The summary is not
+    # checked: it records what the person asked, in their words.
+    remarks = _text(data, "remarks", MAX_REMARKS)
+    check_service_language(remarks, "remarks")
+    return remarks

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import InvalidField, Msgid
+
 # Table A.1, in the order of a consultation (§7.1: greet, introduce, ask … close, rating).
 POLITE: dict[str, tuple[str, list[str]]] = {
     "first_question": ("首问语", [
@@ -176,3 +178,21 @@ def forbidden_phrases_in(text: str) -> list[tuple[str, str]]:
     if not norm:
         return []
     return [(cls, example) for cls, example, patterns in _COMPILED if any(p.search(norm) for p in patterns)]
+
+
+# One refusal for every text a citizen may read (§8.4): notices, ledger replies and remarks.
+FORBIDDEN_MESSAGE = ("The text contains forbidden service language ({category}) like “{phrase}” "
+                     "(standard annex A.2); please rephrase it politely.")
+
+
+def check_service_language(text: str | None, field: str) -> None:
+    """Refuse a text staff write for citizens when it contains annex A.2 forbidden language.
+
+    Raises InvalidField naming ``field``, the class (translated with the message) and the
+    annex example; every place where staff write such text calls this one function.
+    """
+    found = forbidden_phrases_in(text or "")
+    if found:
+        cls, example = found[0]
+        raise InvalidField(FORBIDDEN_MESSAGE, field=field,
+                           category=Msgid(FORBIDDEN_CLASS_MSGIDS[cls]), phrase=example)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..core.phrases import FORBIDDEN, FORBIDDEN_CLASS_MSGIDS, POLITE, forbidden_phrases_in, window_prompts
+from ..core.errors import InvalidField
+from ..core.phrases import FORBIDDEN, FORBIDDEN_CLASS_MSGIDS, POLITE, check_service_language, window_prompts
 from ..errors import ValidationFailed
+from ..services.ledger import as_validation
 from ..i18n import translate
 from .auth import principal, require
 from .context import hall, json_body, language
@@ -26,13 +28,10 @@ def set_notice():
     text = " ".join(text.split())  # one line on the display
     if len(text) > MAX_NOTICE:
         raise ValidationFailed("The notice may have at most {max} characters.", field="text", max=MAX_NOTICE)
-    found = forbidden_phrases_in(text)
-    if found:
-        cls, example = found[0]
-        raise ValidationFailed(
-            "The notice contains forbidden service language ({category}) like “{phrase}” (standard annex A.2); "
-            "please rephrase it politely.",
-            field="text", category=translate(FORBIDDEN_CLASS_MSGIDS[cls], language()), phrase=example)
+    try:
+        check_service_language(text, "text")
+    except InvalidField as exc:
+        raise as_validation(exc) from None
     event_id = hall().queue.set_notice(text)
     return jsonify({"notice": text, "event_id": event_id})
 
