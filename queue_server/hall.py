@@ -86,7 +86,7 @@ class Hall:
         return cls(
             settings=settings, store=store, bus=bus, clock=clock,
             queue=QueueService(settings, store, bus, clock),
-            accounts=Accounts(store, clock),
+            accounts=Accounts(store, clock, settings.auth),
             devices=Devices(store, bus, clock),
             calendar=calendar,
             ledger=LedgerService(store, calendar, bus, clock),

@@ -15,6 +15,7 @@ EVENT_TYPES = (
     "ticket.finished",
     "ticket.transferred",
     "ticket.reinstated",
+    "day.closed",           # the hall day ended: open tickets expired, windows cleared
     "window.changed",
     "notice.changed",
     "device.alert",

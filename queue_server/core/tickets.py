@@ -16,6 +16,7 @@ class Status(StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # still open when the hall day closed (see core.hours.day_closes_at)
 
 
 class Action(StrEnum):
@@ -27,6 +28,7 @@ class Action(StrEnum):
     TRANSFER = "transfer"
     REINSTATE = "reinstate"
     CANCEL = "cancel"
+    EXPIRE = "expire"
 
 
 # Finishing straight from "called" is allowed: short consultations often skip "start"
@@ -43,7 +45,13 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.NO_SHOW, Action.REINSTATE): Status.WAITING,
     (Status.WAITING, Action.CANCEL): Status.CANCELLED,
     (Status.CALLED, Action.CANCEL): Status.CANCELLED,
+    (Status.WAITING, Action.EXPIRE): Status.EXPIRED,
+    (Status.CALLED, Action.EXPIRE): Status.EXPIRED,
+    (Status.SERVING, Action.EXPIRE): Status.EXPIRED,
 }
+
+OPEN = (Status.WAITING, Status.CALLED, Status.SERVING)
+"""States a ticket can still leave; whatever is in them when the day closes expires."""
 
 ACTIVE = (Status.CALLED, Status.SERVING)
 

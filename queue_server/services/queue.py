@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, time
+from datetime import datetime, timedelta
 from typing import Callable
 
+from ..core.issuing import OPEN, SOLD_OUT, issuing_state
+from ..core.hours import day_closes_at, in_periods
 from ..core.numbering import HALL_TZ, format_number, hall_day
 from ..core.policy import WindowView, choose_next, people_ahead, queue_order, reinstate_position
 from ..core.settings import ServiceSpec, Settings
 from ..core.tickets import ACTIVE, PRIORITY_REASONS, Action, Status, next_status
 from ..core.waits import WaitEstimate, WindowLoad, estimate_wait, mean_service_seconds
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ServiceClosed, SoldOut, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import events as event_log
@@ -26,15 +28,6 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 def iso(dt: datetime) -> str:
     return dt.astimezone(HALL_TZ).isoformat(timespec="microseconds")
-
-
-def in_periods(periods: list[str], now: datetime) -> bool:
-    local = now.astimezone(HALL_TZ).time()
-    for p in periods:
-        start, end = time.fromisoformat(p[:5]), time.fromisoformat(p[6:])
-        if start <= local < end:
-            return True
-    return False
 
 
 class QueueService:
@@ -114,14 +107,13 @@ class QueueService:
     def _mean_s(self, db, svc: ServiceSpec) -> float:
         return mean_service_seconds(repo.recent_service_seconds(db, svc.code), svc.default_service_min * 60)
 
-    def service_open(self, svc: ServiceSpec, now: datetime, db=None) -> bool:
-        if not self.settings.hall.issue_outside_hours and not in_periods(svc.hours or self.settings.hall.opening_hours, now):
-            return False
-        if svc.daily_cap:
-            db = db or self.store.db
-            if repo.issued_today(db, svc.code, hall_day(now).isoformat()) >= svc.daily_cap:
-                return False
-        return True
+    def service_issuing(self, svc: ServiceSpec, now: datetime, db=None, issued: int | None = None) -> str:
+        """open, closed (outside its hours) or sold_out (daily_cap reached): core.issuing."""
+        hours = svc.hours or self.settings.hall.opening_hours
+        if issued is None:
+            issued = repo.issued_today(db or self.store.db, svc.code, hall_day(now).isoformat())
+        return issuing_state(in_hours=self.settings.hall.issue_outside_hours or in_periods(hours, now),
+                             issued_today=issued, daily_cap=svc.daily_cap)
 
     def ticket_view(self, db, row: dict) -> dict:
         """The ticket as its holder sees it: position, estimate, window when called."""
@@ -162,6 +154,8 @@ class QueueService:
         for svc in self.settings.services:
             n = counts.get(svc.code, 0)
             estimate = self._estimate(db, svc, n, loads)  # for a ticket taken now
+            issued = repo.issued_today(db, svc.code, day)
+            issuing = self.service_issuing(svc, now, db, issued)
             out.append({
                 "code": svc.code,
                 "prefix": svc.prefix,
@@ -170,8 +164,10 @@ class QueueService:
                 "open_windows": self.open_windows_for(svc.code, states),
                 "estimated_wait_s": estimate.seconds,
                 "no_wait": estimate.no_wait,
-                "open": self.service_open(svc, now, db),
+                "open": issuing == OPEN,
+                "issuing": issuing,
                 "daily_cap": svc.daily_cap,
+                "remaining": max(svc.daily_cap - issued, 0) if svc.daily_cap else None,
             })
         return out
 
@@ -291,11 +287,12 @@ class QueueService:
                 if existing["original_service"] != svc.code:
                     raise Conflict("This request_id was already used for another service.")
                 return self.ticket_view(db, existing), False
-            if not self.service_open(svc, now, db):
-                raise Conflict("{service} is not issuing tickets now.", service=svc.name["zh_CN"])
+            issuing = self.service_issuing(svc, now, db)
+            if issuing == SOLD_OUT:
+                raise SoldOut("Today's tickets for {service} are all taken.", service=svc.name)
+            if issuing != OPEN:
+                raise ServiceClosed("{service} is not issuing tickets now.", service=svc.name)
             seq = repo.next_seq(db, svc.code, day)
-            if seq > 999:
-                raise Conflict("{service} has issued all numbers for today.", service=svc.name["zh_CN"])
             row = {
                 "id": secrets.token_urlsafe(12),
                 "number": format_number(svc.prefix, seq),
@@ -443,6 +440,42 @@ class QueueService:
             view = self.ticket_view(db, row)
         self.bus.published(event_id)
         return view
+
+    # --- the end of the day -----------------------------------------------------------------
+
+    def last_closed_day(self, now: datetime):
+        """The latest hall day that has closed by ``now``: today once its closing time passed,
+        else yesterday. A hall that issues at any hour closes at midnight."""
+        today = hall_day(now)
+        hall = self.settings.hall
+        periods = [] if hall.issue_outside_hours else hall.opening_hours
+        closes = day_closes_at(today, periods, self.settings.rules.expire_after_close_min)
+        return today if now >= closes else today - timedelta(days=1)
+
+    def close_day(self) -> int:
+        """Expire every ticket still open from a closed day and clear the windows, so nobody is
+        promised a place in yesterday's queue and the board starts clean. Returns how many
+        tickets expired; does nothing when nothing is left open."""
+        now = self.clock()
+        closed = self.last_closed_day(now).isoformat()
+        with self.store.write() as db:
+            rows = repo.open_until(db, closed)
+            if not rows:
+                return 0
+            for row in rows:
+                repo.update(db, row["id"], {"status": next_status(row["status"], Action.EXPIRE).value})
+            for number, win in repo.all_windows(db).items():
+                win.update(state="closed", current_ticket=None, priority_streak=0, staff=None,
+                           updated_at=iso(now))
+                repo.save_window(db, win)
+            event_id = self._publish(db, "day.closed", now, {
+                "day": closed,
+                "expired": [r["number"] for r in rows if r["day"] == closed],
+                "expired_count": len(rows),
+                "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
+            })
+        self.bus.published(event_id)
+        return len(rows)
 
     def reinstate(self, ticket_id: str) -> dict:
         now = self.clock()

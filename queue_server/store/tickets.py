@@ -88,6 +88,12 @@ def recent_calls_by_window(db: sqlite_utils.Database, day: str, per_window: int 
     return out
 
 
+def open_until(db: sqlite_utils.Database, last_day: str) -> list[dict]:
+    """Tickets of ``last_day`` or earlier still waiting, called or being served."""
+    return rows(db, "SELECT * FROM tickets WHERE day <= ? AND status IN ('waiting', 'called', 'serving')"
+                " ORDER BY day, queue_at", [last_day])
+
+
 def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[str, int]:
     return dict(db.execute(
         "SELECT service, count(*) FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service", [day]

@@ -46,6 +46,7 @@ def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_c
     if test_config:
         app.config.update(test_config)
     hall = Hall.open(settings, db_path, clock)
+    hall.start_day_keeper()
     app.extensions["hall"] = hall
     from . import errors
 

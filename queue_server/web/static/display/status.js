@@ -33,6 +33,7 @@ function paint() {
     done: T.state_done,
     no_show: T.state_no_show,
     cancelled: T.state_cancelled,
+    expired: T.state_expired,
   }[ticket.status] || ticket.status;
   st.textContent = text;
   document.body.dataset.status = ticket.status;

@@ -17,6 +17,7 @@ function windowLabel(n) {
 const HALL_EVENT_TYPES = [
   "ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.no_show",
   "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed", "notice.changed",
+  "day.closed",
 ];
 
 function followHall(handlers) {
@@ -56,6 +57,7 @@ function followHall(handlers) {
         const ev = JSON.parse(msg.data);
         if (ev.id <= lastId) return;  // the browser's own retry may repeat one
         lastId = ev.id;
+        if (ev.type === "day.closed") { refresh(); return; }  // the board starts clean
         const ageMs = Date.now() + serverOffsetMs - Date.parse(ev.at);
         handlers.onEvent(ev, ageMs);
       });

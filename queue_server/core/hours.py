@@ -1,0 +1,28 @@
+"""Opening hours (营业时间) and the end of a hall day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from .numbering import HALL_TZ
+
+
+def _span(period: str) -> tuple[time, time]:
+    return time.fromisoformat(period[:5]), time.fromisoformat(period[6:])
+
+
+def in_periods(periods: list[str], now: datetime) -> bool:
+    """Whether ``now`` (any zone) falls in one of the "HH:MM-HH:MM" periods, hall time."""
+    local = now.astimezone(HALL_TZ).time()
+    return any(start <= local < end for start, end in map(_span, periods))
+
+
+def day_closes_at(day: date, periods: list[str], after_close_min: int) -> datetime:
+    """When the tickets of ``day`` that are still open expire: ``after_close_min`` minutes after
+    the last opening period ends, and at the latest at the day change (hall time)."""
+    midnight = datetime.combine(day + timedelta(days=1), time(0), HALL_TZ)
+    if not periods:
+        return midnight
+    last_end = max(end for _, end in map(_span, periods))
+    closes = datetime.combine(day, last_end, HALL_TZ) + timedelta(minutes=after_close_min)
+    return min(closes, midnight)
