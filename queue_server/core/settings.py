@@ -185,6 +185,9 @@ class VoiceSettings:
     repeat: int = setting(2, help="How many times the display plays each call (1–5)")
     chime: bool = setting(True, help="Play a chime before each call")
     espeak_speed: int = setting(150, help="espeak-ng words per minute (80–400)")
+    cache_mb: int = setting(
+        32, help="Memory for recent calls' audio, MB (1–1024); the least recently used are dropped"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -320,6 +323,8 @@ def validate(s: Settings, source: str) -> None:
         err("voice.repeat", "must be 1–5")
     if not 80 <= s.voice.espeak_speed <= 400:
         err("voice.espeak_speed", "must be 80–400")
+    if not 1 <= s.voice.cache_mb <= 1024:
+        err("voice.cache_mb", "must be 1–1024")
     if not s.services:
         err("services", "at least one service is required")
     codes, prefixes = set(), set()

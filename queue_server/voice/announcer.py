@@ -1,10 +1,15 @@
-"""Announcements for call and recall events, rendered when the call happens and cached on disk.
+"""Announcements for call and recall events, joined from cached pieces and kept in memory.
+
+A call is never synthesized whole: espeak-ng says each recurring phrase once (templates.phrases,
+cached by PhraseCache), or a hall's recorded pack supplies the clips (SegmentPack); a call is
+those pieces joined, about a millisecond of work. The whole-call WAV is kept in a bounded
+in-memory LRU (``voice.cache_mb``) under a hash of everything that changes the sound.
 
 ``Announcer.follow()`` runs a background thread that follows the events table (woken by the
-EventBus, like an SSE stream), so the WAV is on disk before the display asks for it.
-``wav_path(event_id)`` renders on demand when it is not cached yet (e.g. after a restart).
-Cache files are named by a hash of everything that changes the sound (engine, languages,
-speed, pack version, number, window): a recall of the same number reuses the file.
+EventBus, like an SSE stream) and prepares each call before the display asks for it;
+``for_event`` prepares it on demand otherwise (e.g. after a restart). The thread outlives any
+trouble — a full disk, espeak-ng failing, a malformed event, the database busy — logging it
+once (Faults) and carrying on; it stops only when the bus closes.
 """
 
 from __future__ import annotations
@@ -12,54 +17,76 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
+from ..core.numbering import HALL_TZ
 from ..core.settings import Settings
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import events as event_log
 from . import templates
 from .audio import Clip, join, silence, to_wav
-from .errors import VoiceError
-from .espeak import synthesize
+from .calls import CallCache
+from .faults import Faults
+from .phrases import FORMAT, PhraseCache
 from .segments import SegmentPack
 
 log = logging.getLogger("hallqueue.voice")
 
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 PAUSE_BETWEEN_LANGUAGES_S = 0.5
+# Between synthesized phrases; espeak-ng leaves 40–55 ms between words inside a sentence.
+PAUSE_BETWEEN_PHRASES_S = 0.08
+RETRY_S = 5.0  # after the event log could not be read
 
 
 class NotAnnounced(Exception):
-    """The event does not exist or is not a call/recall."""
+    """The event does not exist or is not a well-formed call/recall."""
+
+
+@dataclass(frozen=True)
+class Announcement:
+    key: str  # changes whenever the sound would
+    wav: bytes
 
 
 def call_of(event: dict | None) -> tuple[str, int]:
-    """(ticket number, window number) of a call/recall event."""
-    if event is None or event["type"] not in CALL_EVENTS:
+    """(ticket number, window number) of a call/recall event; NotAnnounced for anything else."""
+    if event is None or event.get("type") not in CALL_EVENTS:
         raise NotAnnounced()
-    data = event["data"]
-    window = (data.get("window") or {}).get("number") or data["ticket"].get("window")
-    if not isinstance(window, int):
+    try:
+        data = event["data"]
+        window = (data.get("window") or {}).get("number") or data["ticket"].get("window")
+        number = data["ticket"]["number"]
+    except (KeyError, TypeError, AttributeError):
+        raise NotAnnounced() from None
+    if not (isinstance(number, str) and number.isascii() and number.isalnum() and len(number) <= 12):
         raise NotAnnounced()
-    return data["ticket"]["number"], window
+    if not (isinstance(window, int) and 0 <= window <= 999):
+        raise NotAnnounced()
+    return number, window
 
 
 class Announcer:
-    def __init__(self, settings: Settings, store: Store, bus: EventBus):
+    def __init__(self, settings: Settings, store: Store, bus: EventBus,
+                 clock: Callable[[], datetime] | None = None):
         self.voice = settings.voice
         self.store = store
         self.bus = bus
-        self.cache_dir = Path(settings.hall.data_dir) / "voice"
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.clock = clock or (lambda: datetime.now(HALL_TZ))
+        self.folder = Path(settings.hall.data_dir) / "voice"
+        self.faults = Faults(log)
+        self.calls = CallCache(self.voice.cache_mb * 1024 * 1024)
+        self.phrases = (PhraseCache(self.folder / "phrases", self.voice.espeak_speed, self.faults)
+                        if self.voice.engine == "espeak" else None)
         self._pack = SegmentPack(self.voice.segment_dir) if self.voice.engine == "segments" else None
         self._pack_version = self._pack.version() if self._pack else ""
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._cleaned_on: date | None = None
 
     # --- rendering ---------------------------------------------------------------------------
 
@@ -71,43 +98,60 @@ class Announcer:
             version = self._pack.version()
             if version != self._pack_version:  # clips were re-recorded: forget the old ones
                 self._pack, self._pack_version = SegmentPack(self.voice.segment_dir), version
-        ident = json.dumps([self.voice.engine, self.voice.languages, self.voice.espeak_speed,
+        ident = json.dumps([FORMAT, self.voice.engine, self.voice.languages, self.voice.espeak_speed,
                             self.voice.segment_dir, self._pack_version, number, window])
         return hashlib.sha256(ident.encode()).hexdigest()[:32]
+
+    def _speak(self, lang: str, number: str, window: int) -> Clip:
+        if self._pack is not None:
+            return self._pack.render(lang, templates.words(lang, number, window))
+        pieces = [self.phrases.clip(lang, p) for p in templates.phrases(lang, number, window)]
+        gap = silence(pieces[0].format, PAUSE_BETWEEN_PHRASES_S)
+        return join([c for piece in pieces for c in (gap, piece)][1:])
 
     def render(self, number: str, window: int) -> Clip:
         parts: list[Clip] = []
         for lang in self.voice.languages:
-            if self._pack is not None:
-                clip = self._pack.render(lang, templates.words(lang, number, window))
-            else:
-                clip = synthesize(templates.text(lang, number, window), lang, self.voice.espeak_speed)
+            clip = self._speak(lang, number, window)
             if parts:
                 parts.append(silence(clip.format, PAUSE_BETWEEN_LANGUAGES_S))
             parts.append(clip)
         return join(parts)
 
-    def _lock_for(self, key: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(key, threading.Lock())
-
-    def wav_for(self, number: str, window: int) -> Path:
+    def wav_for(self, number: str, window: int) -> Announcement:
         key = self._key(number, window)
-        path = self.cache_dir / f"{key}.wav"
-        if path.exists():
-            return path
-        with self._lock_for(key):  # the follower and a display request never render twice
-            if not path.exists():
-                data = to_wav(self.render(number, window))
-                fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".part")
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, path)  # readers see a whole file or none
-        return path
+        wav = self.calls.get(key)
+        if wav is None:
+            wav = to_wav(self.render(number, window))
+            self.calls.put(key, wav, self.clock().date())
+        return Announcement(key, wav)
 
-    def wav_path(self, event_id: int) -> Path:
-        number, window = call_of(event_log.get(self.store.db, event_id))
-        return self.wav_for(number, window)
+    def for_event(self, event_id: int) -> Announcement:
+        if not 0 < event_id < 2**63:  # SQLite integers are 64-bit
+            raise NotAnnounced()
+        return self.wav_for(*call_of(event_log.get(self.store.db, event_id)))
+
+    # --- housekeeping ------------------------------------------------------------------------
+
+    def cleanup(self, today: date) -> None:
+        """Once a day: forget earlier days' calls, other profiles' phrases, and the whole-call
+        WAV files earlier versions kept in the voice folder without limit."""
+        self.calls.drop_before(today)
+        if self.phrases is not None:
+            self.phrases.prune()
+        try:
+            for old in [*self.folder.glob("*.wav"), *self.folder.glob("*.part")]:
+                old.unlink()
+        except OSError as exc:
+            self.faults.report("cleaning the voice folder", exc)
+
+    def _housekeeping(self) -> None:
+        today = self.clock().date()
+        if today != self._cleaned_on:
+            self._cleaned_on = today
+            self.cleanup(today)
+        if self.phrases is not None:
+            self.phrases.flush()
 
     # --- following calls ----------------------------------------------------------------------
 
@@ -122,17 +166,41 @@ class Announcer:
     def thread(self) -> threading.Thread | None:
         return self._thread
 
-    def _run(self) -> None:
+    def _announce(self, event: dict) -> None:
+        if event["type"] not in CALL_EVENTS:
+            return
         try:
-            last = event_log.last_id(self.store.db)
-            while self.bus.wait_beyond(last, timeout=30):
-                for event in event_log.after(self.store.db, last, 500):
+            self.wav_for(*call_of(event))
+        except NotAnnounced:
+            self.faults.report("reading a call event", ValueError("malformed call event"),
+                               f" (event {event['id']})")
+        except Exception as exc:  # a full disk, espeak-ng missing, a bug: the next call may work
+            self.faults.report("preparing a call", exc, f" (event {event['id']})")
+        else:
+            self.faults.recovered("preparing a call")
+
+    def _run(self) -> None:
+        last: int | None = None
+        horizon = 0  # the bus's latest id when the log last had nothing new (see below)
+        while not self.bus.closed:
+            try:
+                if last is None:
+                    last = horizon = event_log.last_id(self.store.db)
+                self._housekeeping()
+                if not self.bus.wait_beyond(max(last, horizon), timeout=30):
+                    return
+                latest = self.bus.latest
+                events = event_log.after(self.store.db, last, 500)
+                if not events:
+                    # Woken for an id the log does not show (a rolled-back write): wait for a
+                    # newer one instead of spinning on the same wake-up.
+                    horizon = latest
+                for event in events:
                     last = event["id"]
-                    if event["type"] in CALL_EVENTS:
-                        try:
-                            self.wav_for(*call_of(event))
-                        except (VoiceError, NotAnnounced, ValueError):
-                            log.exception("announcement for event %s failed", event["id"])
-        except Exception:  # the store closed under us at shutdown, or a bug: never kill the server
-            if not self.bus.closed:
-                log.exception("voice announcer stopped")
+                    self._announce(event)
+                self.faults.recovered("reading the event log")
+            except Exception as exc:  # the database busy or unreadable: try again shortly
+                if self.bus.closed:
+                    return
+                self.faults.report("reading the event log", exc)
+                self.bus.wait_beyond(2**63, timeout=RETRY_S)  # returns early when the bus closes

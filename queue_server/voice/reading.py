@@ -71,6 +71,8 @@ def uyghur_numeral_words(n: int) -> list[Word]:
 
 def spelled(number: str, digits) -> list[Word]:
     """A ticket number character by character: B012 → B 零 一 二 (letters stay letters)."""
+    if not number:
+        raise ValueError("empty ticket number")
     out = []
     for ch in number:
         if ch.isdigit() and ch.isascii():

@@ -8,6 +8,7 @@ catalog is handed to the page's script. The voice Announcer starts with the blue
 from __future__ import annotations
 
 import functools
+import io
 import json
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def _config_text(settings) -> str:
 def _start(state) -> None:
     app = state.app
     the_hall = app.extensions["hall"]
-    announcer = Announcer(the_hall.settings, the_hall.store, the_hall.bus)
+    announcer = Announcer(the_hall.settings, the_hall.store, the_hall.bus, the_hall.clock)
     announcer.follow()
     the_hall.workers.append(announcer.thread)  # joined before the store closes
     app.extensions["voice"] = announcer
@@ -118,11 +119,13 @@ def font():
 def announcement(event_id: int):
     announcer: Announcer = current_app.extensions["voice"]
     try:
-        path = announcer.wav_path(event_id)
+        found = announcer.for_event(event_id)  # usually prepared already by the announcer thread
     except NotAnnounced:
         raise NotFound("No announcement for event {event_id}.", event_id=str(event_id)) from None
     except VoiceError as exc:
-        current_app.logger.error("announcement %s: %s", event_id, exc)
+        announcer.faults.report("serving an announcement", exc, f" (event {event_id})")
         raise Unavailable("The announcement could not be rendered; see the server log.") from None
+    announcer.faults.recovered("serving an announcement")
     # The sound of an event never changes, so the display may keep it.
-    return send_file(path, mimetype="audio/wav", max_age=24 * 3600, conditional=True)
+    return send_file(io.BytesIO(found.wav), mimetype="audio/wav", max_age=24 * 3600, etag=found.key,
+                     conditional=True)

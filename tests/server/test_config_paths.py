@@ -150,7 +150,7 @@ def test_a_call_is_heard_and_the_display_font_served_when_run_from_another_folde
     assert font.content[:4] == b"\x00\x01\x00\x00"  # a TrueType font
     # Everything landed beside the config, nothing in the working directory.
     assert (conf / "var" / "hall" / "hall.db").is_file()
-    assert list((conf / "var" / "hall" / "voice").glob("*.wav"))
+    assert list((conf / "var" / "hall" / "voice").rglob("*.wav"))  # the phrases of the call
     assert list((conf / "var" / "hall" / "fonts").glob("*.ttf"))
     assert list(cwd.iterdir()) == []
     faq = requests.get(f"{url}/api/v1/faq", params={"q": "ylbx"}, timeout=5).json()

@@ -1,0 +1,155 @@
+"""Voice cost (not collected by pytest). Run:
+
+    .venv/bin/python tests/bench/bench_voice.py [--calls 100]
+
+Prints:
+  * in-process CPU per announcement (this process + its espeak-ng children), for calls of
+    numbers never heard before, zh_CN and zh_CN+ug, with a warm and a cold voice folder;
+  * against a real `queue-server serve`: a burst of N call-next (all windows), the server's CPU
+    (with children) per call and the time from the last call-next answer until the server is idle
+    (no CPU for 300 ms); then every call's WAV fetched as the display would (p50/p99).
+Goal (issue 10): no espeak-ng run per call; the server idle right after a burst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from queue_server.configfile import load_settings  # noqa: E402
+from queue_server.core.settings import VoiceSettings  # noqa: E402
+from queue_server.eventbus import EventBus  # noqa: E402
+from queue_server.store import Store  # noqa: E402
+from queue_server.voice import Announcer  # noqa: E402
+from tests.support.live_server import EXAMPLE, start_server  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+WINDOWS = tuple(range(1, 10))
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def cpu_here() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def cpu_of(pid: int) -> float:
+    """Seconds of CPU of a process and its waited-for children (/proc/<pid>/stat 14–17)."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / TICK
+
+
+def bench_in_process(calls: int) -> None:
+    base = load_settings(EXAMPLE, environ={})
+    for langs in (["zh_CN"], ["zh_CN", "ug"]):
+        work = Path(tempfile.mkdtemp(prefix="bench-voice-"))
+        settings = dataclasses.replace(base, hall=dataclasses.replace(base.hall, data_dir=str(work)),
+                                       voice=VoiceSettings(languages=langs))
+        label = "+".join(langs)
+        for run in ("cold folder", "warm folder"):
+            a = Announcer(settings, Store(work / "h.db"), EventBus())
+            offset = 0 if run == "cold folder" else calls  # numbers this cache never made
+            per_call = []
+            for i in range(calls):
+                c0 = cpu_here()
+                a.wav_for(f"B{offset + i:03d}", WINDOWS[i % len(WINDOWS)])
+                per_call.append((cpu_here() - c0) * 1000)
+            print(f"in-process CPU per new call, {label:<9} {run}: mean {sum(per_call) / calls:6.1f} ms"
+                  f"  p50 {pct(per_call, 50):6.1f}  p99 {pct(per_call, 99):6.1f}  n={calls}")
+
+
+def bench_server(calls: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-voice-server-"))
+    srv = start_server(work, env={"HALLQUEUE_VOICE_REPEAT": "1"})
+    try:
+        kiosk = requests.Session()
+        kiosk.headers["Authorization"] = f"Bearer {srv.create_device('kiosk-1', 'kiosk')}"
+        srv.create_user("win1", "window")
+        staff = srv.login("win1")
+        for n in WINDOWS:
+            staff.post(f"{srv.url}/api/v1/windows/{n}/open", json={}).raise_for_status()
+        for i in range(calls + len(WINDOWS)):
+            kiosk.post(f"{srv.url}/api/v1/tickets", json={
+                "service": ("consult", "pension", "medical")[i % 3], "request_id": uuid.uuid4().hex,
+            }).raise_for_status()
+        wait_idle(srv.proc.pid)
+        cpu0 = cpu_of(srv.proc.pid)
+        t0 = time.perf_counter()
+        made = 0
+        while made < calls:
+            for n in WINDOWS:
+                if made < calls and staff.post(f"{srv.url}/api/v1/windows/{n}/call-next",
+                                               json={}).status_code == 200:
+                    made += 1
+        burst_end = time.perf_counter()
+        idle_at = wait_idle(srv.proc.pid)
+        cpu = cpu_of(srv.proc.pid) - cpu0
+        print(f"burst of {made} call-next: {burst_end - t0:6.2f} s; server idle "
+              f"{max(0.0, idle_at - burst_end):5.2f} s after the last answer; "
+              f"server CPU {cpu * 1000 / made:6.1f} ms per call (call-next + voice)")
+        ids = called_event_ids(srv.db, calls)
+        took = []
+        cpu0 = cpu_of(srv.proc.pid)
+        for event_id in ids:
+            t = time.perf_counter()
+            r = requests.get(f"{srv.url}/api/v1/announcements/{event_id}.wav", timeout=30)
+            r.raise_for_status()
+            took.append((time.perf_counter() - t) * 1000)
+        cpu = cpu_of(srv.proc.pid) - cpu0
+        print(f"WAV download after the burst: p50 {pct(took, 50):6.1f} ms  p99 {pct(took, 99):6.1f} ms"
+              f"  server CPU {cpu * 1000 / len(ids):5.1f} ms per download  n={len(ids)}")
+        size = sum(f.stat().st_size for f in (work / "data").rglob("*") if f.is_file()
+                   and "voice" in f.parts)
+        print(f"voice folder on disk after {made} calls: {size / 1e6:6.2f} MB")
+    finally:
+        srv.stop()
+
+
+def called_event_ids(db: Path, limit: int) -> list[int]:
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id FROM events WHERE type = 'ticket.called' ORDER BY id DESC "
+                            "LIMIT ?", (limit,)).fetchall()
+    return [r[0] for r in reversed(rows)]
+
+
+def wait_idle(pid: int, quiet_s: float = 0.3, timeout: float = 60.0) -> float:
+    """The moment the process last used CPU before staying quiet for ``quiet_s``."""
+    deadline = time.perf_counter() + timeout
+    last_cpu, last_busy = cpu_of(pid), time.perf_counter()
+    while time.perf_counter() < deadline:
+        time.sleep(0.05)
+        cpu = cpu_of(pid)
+        if cpu != last_cpu:
+            last_cpu, last_busy = cpu, time.perf_counter()
+        elif time.perf_counter() - last_busy >= quiet_s:
+            return last_busy
+    return time.perf_counter()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, default=100)
+    args = ap.parse_args()
+    bench_in_process(min(args.calls, 60))
+    bench_server(args.calls)
+
+
+if __name__ == "__main__":
+    main()
