@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import requests
 
@@ -34,20 +34,27 @@ class Failure:
 Result = Ok | Failure
 
 
+# The server's catalogs are zh_CN, en and ug; Accept-Language uses the BCP 47 tags.
+LANGUAGE_TAGS = {"zh_CN": "zh-CN", "en": "en", "ug": "ug"}
+
+
 class HallClient:
+    """``language`` returns the kiosk's current UI language (zh_CN, en, ug) at each request, so
+    the server's messages (e.g. why a ticket was refused) come in the citizen's language."""
+
     def __init__(self, base_url: str, token: str = "", *, timeout: float = 3.0, retries: int = 2,
-                 retry_pause_s: float = 0.3):
+                 retry_pause_s: float = 0.3, language: Callable[[], str] = lambda: "zh_CN"):
         self.base = base_url.rstrip("/")
         self.timeout, self.retries, self.retry_pause_s = timeout, retries, retry_pause_s
         self.session = requests.Session()
         self.session.headers["Accept"] = "application/json"
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
-        self.language = "zh_CN"
+        self.language = language
 
     def _call(self, method: str, path: str, *, json=None, params=None, retries: int = 0) -> Result:
         url = self.base + path
-        headers = {"Accept-Language": self.language.replace("_", "-")}
+        headers = {"Accept-Language": LANGUAGE_TAGS.get(self.language(), "zh-CN")}
         for attempt in range(retries + 1):
             try:
                 r = self.session.request(method, url, json=json, params=params, headers=headers,

@@ -200,7 +200,7 @@ class Controller:
 
     def _issued(self, result) -> None:
         if not result.ok:
-            self.flow.issue_failed(result.kind, result.message, self.now())
+            self.flow.issue_failed(result.kind, result.message, self.now(), code=result.code)
             self.changed()
             return
         self.flow.issued(result.data, self.now())

@@ -11,7 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 from enum import Enum
 
+from queue_server.core.issuing import CLOSED, SOLD_OUT
+from queue_server.errors import ServiceClosed, SoldOut
+
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
+SOLD_OUT_CODE, CLOSED_CODE = SoldOut.code, ServiceClosed.code   # refusals of POST /api/v1/tickets
+SOLD_OUT_NOTICE = ("Today's tickets for this service are all taken. Please come back on another"
+                   " working day, or ask at the guide desk.")
 FAQ_QUERY_MAX = 12
 FAQ_PAGE_SIZE = 5        # questions per page: the Q&A screen also shows topics and a keyboard
 PIN_MAX = 8
@@ -193,6 +199,9 @@ class Flow:
         svc = self.service_info(code)
         if svc is None:
             return False
+        if svc.get("issuing") == SOLD_OUT:
+            self.notice, self.notice_params = SOLD_OUT_NOTICE, {}
+            return False
         if not svc.get("open", True):
             self.notice, self.notice_params = "This service is not issuing tickets now.", {}
             return False
@@ -219,8 +228,17 @@ class Flow:
         self.ticket = ticket
         self.printed = None  # printing starts now; screen stays ISSUING
 
-    def issue_failed(self, kind: str, message: str = "", now: float | None = None) -> None:
-        if kind == "rejected":
+    def issue_failed(self, kind: str, message: str = "", now: float | None = None, code: str = "") -> None:
+        if kind == "rejected" and code in (SOLD_OUT_CODE, CLOSED_CODE):
+            # Stopped issuing since the list was read: mark it, and say so in the kiosk's words.
+            state = SOLD_OUT if code == SOLD_OUT_CODE else CLOSED
+            for svc in self.services:
+                if svc["code"] == self.service:
+                    svc.update(open=False, issuing=state)
+            self.request_id, self.service = None, None
+            self._go(Screen.STAFF if self.staff else Screen.SERVICES, now)
+            self.notice = SOLD_OUT_NOTICE if state == SOLD_OUT else "This service is not issuing tickets now."
+        elif kind == "rejected":
             self.request_id = None
             self._go(Screen.CONFIRM, now)
             self.notice, self.notice_params = "The hall could not issue this ticket: {reason}", {"reason": message}

@@ -6,8 +6,9 @@ from .core.errors import InvalidIdNumber, InvalidTransition
 
 __all__ = [
     "HallError", "InvalidIdNumber", "InvalidTransition", "BadRequest", "ValidationFailed",
-    "NotFound", "Conflict", "Unauthorized", "Forbidden", "TooLarge", "Unavailable",
-    "UnsupportedMediaType",
+    "NotFound", "Conflict", "ServiceClosed", "SoldOut", "Unauthorized", "Forbidden", "TooLarge",
+    "Unavailable", "UnsupportedMediaType", "TooManyRequests", "StorageUnavailable", "StorageFull",
+    "StorageBusy",
 ]
 
 
@@ -37,6 +38,18 @@ class Conflict(HallError):
     status = 409
 
 
+class ServiceClosed(Conflict):
+    """The service is outside its issuing hours (a kiosk says "not issuing now")."""
+
+    code = "service_closed"
+
+
+class SoldOut(Conflict):
+    """The service reached its daily_cap (or number 999): no more tickets today."""
+
+    code = "sold_out"
+
+
 class Unauthorized(HallError):
     code = "unauthorized"
     status = 401
@@ -45,6 +58,13 @@ class Unauthorized(HallError):
 class Forbidden(HallError):
     code = "forbidden"
     status = 403
+
+
+class TooManyRequests(HallError):
+    """Login tries refused for a while (throttle per name and computer, or a hard lock)."""
+
+    code = "too_many_requests"
+    status = 429
 
 
 class TooLarge(HallError):
@@ -60,3 +80,25 @@ class UnsupportedMediaType(HallError):
 class Unavailable(HallError):
     code = "unavailable"
     status = 503
+
+
+class StorageUnavailable(Unavailable):
+    """The database cannot be read or written (read-only file or folder, no permission, I/O
+    error). Nothing of the request was saved; the store reconnects on the next request, so the
+    hall recovers by itself once the cause is fixed."""
+
+    code = "storage_unavailable"
+    retry_after = 30  # seconds (Retry-After): an operator has to act first
+
+
+class StorageFull(StorageUnavailable):
+    """The disk (or the database's size limit) is full. Nothing of the request was saved."""
+
+    code = "storage_full"
+
+
+class StorageBusy(StorageUnavailable):
+    """Another writer held the database longer than the busy timeout."""
+
+    code = "busy"
+    retry_after = 2

@@ -1,3 +1,5 @@
+from queue_server.core.issuing import SOLD_OUT
+
 from .base import KioskScreen, load_kv
 
 load_kv(__file__)
@@ -9,13 +11,17 @@ class ServicesScreen(KioskScreen):
     def fill(self, body):
         c, f = self.c, self.c.flow
         body.add_widget(self.label(self.text("Choose the business you want to handle."), "text"))
-        if f.notice:
-            body.add_widget(self.label(self.text(f.notice, **f.notice_params), "text", color=self.theme.warning))
+        if f.notice:  # e.g. why the service just touched gives no ticket (closed, sold out)
+            note = self.label(self.text(f.notice, **f.notice_params), "text", color=self.theme.warning)
+            note.kiosk_name = "notice"
+            body.add_widget(note)
         for svc in f.paged(f.services):
             name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
             if svc.get("open", True):
                 line = self.text("{name}\n{waiting} waiting · {wait}", name=name, waiting=svc["waiting"],
                                  wait=c.estimated_wait_text(svc.get("estimated_wait_s")))
+            elif svc.get("issuing") == SOLD_OUT:
+                line = self.text("{name}\nToday's tickets are all taken", name=name)
             else:
                 line = self.text("{name}\nNot issuing tickets now", name=name)
             body.add_widget(self.button(line, lambda code=svc["code"]: c.act("choose_service", code),

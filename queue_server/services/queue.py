@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Callable
 
-from ..core.issuing import OPEN, SOLD_OUT, issuing_state
+from ..core import issuing
 from ..core.hours import day_closes_at, in_periods
 from ..core.numbering import HALL_TZ, format_number, hall_day
 from ..core.policy import WindowView, choose_next, people_ahead, queue_order, reinstate_position
@@ -107,13 +107,14 @@ class QueueService:
     def _mean_s(self, db, svc: ServiceSpec) -> float:
         return mean_service_seconds(repo.recent_service_seconds(db, svc.code), svc.default_service_min * 60)
 
-    def service_issuing(self, svc: ServiceSpec, now: datetime, db=None, issued: int | None = None) -> str:
+    def service_issuing(self, svc: ServiceSpec, now: datetime, db=None,
+                        issued: int | None = None) -> str:
         """open, closed (outside its hours) or sold_out (daily_cap reached): core.issuing."""
         hours = svc.hours or self.settings.hall.opening_hours
+        in_hours = self.settings.hall.issue_outside_hours or in_periods(hours, now)
         if issued is None:
             issued = repo.issued_today(db or self.store.db, svc.code, hall_day(now).isoformat())
-        return issuing_state(in_hours=self.settings.hall.issue_outside_hours or in_periods(hours, now),
-                             issued_today=issued, daily_cap=svc.daily_cap)
+        return issuing.issuing_state(in_hours=in_hours, issued_today=issued, daily_cap=svc.daily_cap)
 
     def ticket_view(self, db, row: dict) -> dict:
         """The ticket as its holder sees it: position, estimate, window when called."""
@@ -155,7 +156,7 @@ class QueueService:
             n = counts.get(svc.code, 0)
             estimate = self._estimate(db, svc, n, loads)  # for a ticket taken now
             issued = repo.issued_today(db, svc.code, day)
-            issuing = self.service_issuing(svc, now, db, issued)
+            state = self.service_issuing(svc, now, db, issued)
             out.append({
                 "code": svc.code,
                 "prefix": svc.prefix,
@@ -164,8 +165,8 @@ class QueueService:
                 "open_windows": self.open_windows_for(svc.code, states),
                 "estimated_wait_s": estimate.seconds,
                 "no_wait": estimate.no_wait,
-                "open": issuing == OPEN,
-                "issuing": issuing,
+                "open": state == issuing.OPEN,
+                "issuing": state,
                 "daily_cap": svc.daily_cap,
                 "remaining": max(svc.daily_cap - issued, 0) if svc.daily_cap else None,
             })
@@ -287,10 +288,10 @@ class QueueService:
                 if existing["original_service"] != svc.code:
                     raise Conflict("This request_id was already used for another service.")
                 return self.ticket_view(db, existing), False
-            issuing = self.service_issuing(svc, now, db)
-            if issuing == SOLD_OUT:
+            state = self.service_issuing(svc, now, db)
+            if state == issuing.SOLD_OUT:
                 raise SoldOut("Today's tickets for {service} are all taken.", service=svc.name)
-            if issuing != OPEN:
+            if state != issuing.OPEN:
                 raise ServiceClosed("{service} is not issuing tickets now.", service=svc.name)
             seq = repo.next_seq(db, svc.code, day)
             row = {

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..core.issuing import ISSUING_STATES
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 
@@ -31,7 +33,9 @@ SCHEMAS = {
     "PublicTicket": _obj({"number": S, "service": S, "status": S, "window": NULLABLE_I, "priority": B,
                           "issued_at": S, "called_at": {"type": ["string", "null"]}}),
     "Service": _obj({"code": S, "prefix": S, "name": {"type": "object"}, "waiting": I, "open_windows": I,
-                     "estimated_wait_s": NULLABLE_I, "no_wait": B, "open": B, "daily_cap": I}),
+                     "estimated_wait_s": NULLABLE_I, "no_wait": B, "open": B,
+                     "issuing": {"enum": list(ISSUING_STATES)}, "daily_cap": I,
+                     "remaining": NULLABLE_I}),
     "Window": _obj({"number": I, "name": S, "zone": S, "room": S, "services": {"type": "array", "items": S},
                     "kind": S, "state": {"enum": ["open", "paused", "closed"]},
                     "current": {"oneOf": [REF("PublicTicket"), {"type": "null"}]}}),

@@ -1,0 +1,135 @@
+"""The kiosk against a real server whose social security card service has a daily cap of 2:
+the services list marks it sold out and touching it says so in the citizen's language; a 409
+"sold out" on issue (the list was stale) brings the same message; and every refusal the server
+sends comes in the kiosk's current language (Accept-Language follows the language buttons)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+
+import pytest
+import requests
+
+from kiosk.config import KioskConfig
+from kiosk.controller import Controller, SyncRunner
+from kiosk.flow import SOLD_OUT_NOTICE, Screen
+from kiosk.voice import Voice
+from printer import open_printer
+from tests.kiosk.conftest import Tick
+from tests.support.live_server import EXAMPLE, start_server
+
+CAP = 2
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def capped_config(folder):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "daily_cap = 300" in text
+    (folder / "hall.toml").write_text(text.replace("daily_cap = 300", f"daily_cap = {CAP}"), encoding="utf-8")
+    shutil.copy(EXAMPLE.parent / "faq.toml", folder / "faq.toml")
+    return folder / "hall.toml"
+
+
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory):
+    config = capped_config(tmp_path_factory.mktemp("capped-config"))
+    srv = start_server(tmp_path_factory.mktemp("capped-server"), config=config)
+    srv.token = srv.create_device("kiosk-1", "kiosk")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def kiosk(capped, tmp_path):
+    def make(token=None):
+        config = KioskConfig(server_url=capped.url, token=token or capped.token, device_id="kiosk-1",
+                             printer_url=f"virtual://{tmp_path}/printer", http_timeout_s=2.0, http_retries=1)
+        c = Controller(config, runner=SyncRunner(), printer=open_printer(config.printer_url),
+                       voice=Voice(enabled=False), clock=Tick())
+        c.client.retry_pause_s = 0.01
+        return c
+    return make
+
+
+def sell_out(srv, service="card"):
+    s = requests.Session()
+    s.headers["Authorization"] = f"Bearer {srv.token}"
+    while True:
+        r = s.post(f"{srv.url}/api/v1/tickets", json={"service": service, "request_id": uuid.uuid4().hex})
+        if r.status_code == 409:
+            assert r.json()["error"]["code"] == "sold_out"
+            return
+        assert r.status_code == 201
+
+
+def printed(c) -> int:
+    return len(list(c.printer.transport.directory.glob("*.bin")))
+
+
+def test_a_refusal_comes_in_the_kiosks_language(kiosk):
+    """A revoked or mistyped kiosk token: the server's reason, in each language, on the screen."""
+    c = kiosk(token="not-a-real-token")
+    c.start()
+    seen = {}
+    for lang in ("zh_CN", "en", "ug"):
+        c.act("set_language", lang)
+        c.flow.services = [{"code": "pension", "open": True, "name": {"zh_CN": "养老保险"}, "waiting": 0}]
+        c.act("take_ticket")
+        c.act("choose_service", "pension")
+        c.confirm()
+        assert c.flow.screen is Screen.CONFIRM and c.flow.notice
+        seen[lang] = c.t(c.flow.notice, **c.flow.notice_params)
+        c.act("home")
+    assert "设备令牌无效" in seen["zh_CN"]
+    assert "The device token is not valid." in seen["en"] and not CJK.search(seen["en"])
+    assert ARABIC.search(seen["ug"]) and not CJK.search(seen["ug"])
+
+
+def test_the_client_asks_in_the_current_language(kiosk):
+    c = kiosk()
+    for lang, expect in (("zh_CN", "没有“nope”这项业务。"), ("en", "Unknown service nope."),
+                         ("ug", "«nope» دېگەن مۇلازىمەت يوق.")):
+        c.act("set_language", lang)
+        r = c.client.issue_ticket("nope", uuid.uuid4().hex)
+        assert (r.kind, r.message) == ("rejected", expect)
+
+
+def test_sold_out_service_is_marked_and_touching_it_explains(kiosk, capped):
+    sell_out(capped)
+    c = kiosk()
+    c.start()
+    card = c.flow.service_info("card")
+    assert (card["open"], card["issuing"], card["remaining"]) == (False, "sold_out", 0)
+    for lang, words in (("zh_CN", "今日号已发完"), ("en", "all taken"), ("ug", "تارقىتىلىپ بولدى")):
+        c.act("set_language", lang)
+        c.act("take_ticket")
+        c.act("choose_service", "card")
+        assert c.flow.screen is Screen.SERVICES and c.flow.notice == SOLD_OUT_NOTICE
+        assert words in c.t(c.flow.notice)
+        c.act("home")
+    assert printed(c) == 0
+
+
+def test_a_409_sold_out_on_issue_returns_to_the_list_with_the_same_message(kiosk, capped):
+    sell_out(capped)
+    c = kiosk()
+    c.start()
+    c.act("set_language", "en")
+    c.act("take_ticket")
+    # The list was read just before the last card ticket went to someone else.
+    c.flow.services = [dict(s, open=True, issuing="open") for s in c.flow.services]
+    c.act("choose_service", "card")
+    assert c.flow.screen is Screen.CONFIRM
+    c.confirm()
+    assert c.flow.screen is Screen.SERVICES and c.flow.notice == SOLD_OUT_NOTICE
+    assert c.flow.ticket is None and c.flow.request_id is None and printed(c) == 0
+    assert c.flow.service_info("card")["issuing"] == "sold_out"
+    c.act("choose_service", "card")  # the list now knows
+    assert c.flow.screen is Screen.SERVICES and c.flow.notice == SOLD_OUT_NOTICE
+    # Other services still issue.
+    c.act("choose_service", "pension")
+    c.confirm()
+    assert c.flow.screen is Screen.TICKET and c.flow.ticket["number"].startswith("B")
