@@ -1,6 +1,9 @@
 """``python -m kiosk --config config/kiosk.example.toml [--server URL] [--token T | --token-file F]
-[--printer URL] [--windowed]``; ``python -m kiosk --hash-pin`` reads a PIN on stdin and prints the
-hash for ``staff_pin_hash``."""
+[--printer URL] [--windowed] [--demo-pin]``; ``python -m kiosk --hash-pin`` reads a PIN on stdin
+and prints the hash for ``staff_pin_hash``.
+
+Installer commands (kiosk/commands.py): ``python -m kiosk set-pin --config FILE [--pin-stdin]``
+and ``python -m kiosk check-config --config FILE``."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ def parse_args(argv=None):
     p.add_argument("--printer", help="printer URL, e.g. virtual:///var/demo/printer (overrides printer_url)")
     p.add_argument("--windowed", action="store_true", help="a 540×960 window instead of full screen")
     p.add_argument("--hash-pin", action="store_true", help="read a staff PIN on stdin, print its hash")
+    p.add_argument("--demo-pin", action="store_true",
+                   help="the demo hall's well-known staff PIN 2468 (queue-server demo only)")
     return p.parse_args(argv)
 
 
@@ -42,12 +47,17 @@ def configure_kivy(fullscreen: bool, size) -> None:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("set-pin", "check-config"):
+        from .commands import COMMANDS
+
+        return COMMANDS[argv[0]](argv[1:])
     args = parse_args(argv)
     if args.hash_pin:
-        from .staffpin import hash_pin
+        from .staffpin import hash_pin, valid_pin
 
         pin = sys.stdin.readline().strip()
-        if not pin.isdigit() or not 4 <= len(pin) <= 8:
+        if not valid_pin(pin):
             print("PIN 须为 4–8 位数字 / the PIN must be 4–8 digits", file=sys.stderr)
             return 2
         print(hash_pin(pin))
@@ -55,9 +65,14 @@ def main(argv=None) -> int:
     try:
         cfg = load_config(args.config, server_url=args.server, token=args.token, token_file=args.token_file,
                           printer_url=args.printer)
+        from dataclasses import replace
+
         if args.token_file and not args.token:
-            from dataclasses import replace
             cfg = replace(cfg, token="")
+        if args.demo_pin:
+            from .staffpin import DEMO_PIN, hash_pin
+
+            cfg = replace(cfg, staff_pin_hash=hash_pin(DEMO_PIN))
         cfg.device_token()
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
@@ -65,6 +80,8 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, filename=cfg.log_file or None,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    if args.demo_pin:
+        logging.warning("demo staff PIN in use: anyone who read the README can enter staff mode")
     fullscreen = cfg.fullscreen and not args.windowed
     configure_kivy(fullscreen, (540, 960) if args.windowed else cfg.window_size)
     from printer import PrinterError

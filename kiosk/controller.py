@@ -58,6 +58,7 @@ class Controller:
     def __init__(self, config: KioskConfig, *, runner=None, client: HallClient | None = None,
                  printer=None, voice: Voice | None = None, clock: Callable[[], float] = time.monotonic):
         self.config = config
+        self.pin_guard = staffpin.PinGuard(config.staff_pin_hash)
         self.runner = runner or SyncRunner()
         self.client = client or HallClient(config.server_url, config.device_token(),
                                            timeout=config.http_timeout_s, retries=config.http_retries)
@@ -234,10 +235,12 @@ class Controller:
 
     # ---- staff ------------------------------------------------------------------------------
     def submit_pin(self) -> None:
-        pin = self.flow.pin
-        ok = bool(self.config.staff_pin_hash) and staffpin.check_pin(pin, self.config.staff_pin_hash)
-        self.flow.touch(self.now())
-        self.flow.pin_checked(ok, self.now())
+        now = self.now()
+        verdict = self.pin_guard.attempt(self.flow.pin, now)  # no PIN set, lockout, or the check
+        self.flow.touch(now)
+        self.flow.pin_checked(verdict.ok, now)
+        if not verdict.ok:
+            self.flow.notice, self.flow.notice_params = verdict.notice, verdict.params
         self.changed()
 
     def estimated_wait_text(self, seconds) -> str:

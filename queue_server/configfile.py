@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import tomllib
 import typing
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 
+from .core.hazards import Hazard, hazards
 from .core.settings import Settings, SettingsError, build
 
 ENV_PREFIX = "HALLQUEUE_"
@@ -42,7 +43,7 @@ def _apply_env(data: dict, environ: typing.Mapping[str, str]) -> None:
             except ValueError:
                 raise SettingsError(var, f"{section.name}.{f.name}", f"bad value {raw!r}") from None
             if f.metadata.get("path") and value:
-                value = absolute(value, Path.cwd())
+                value = _absolute_setting(f, value, Path.cwd())
             data.setdefault(section.name, {})[f.name] = value
 
 
@@ -51,13 +52,30 @@ def absolute(value: str, base: Path) -> str:
     return os.path.normpath(Path(base, os.path.expanduser(value)))
 
 
+def absolute_printer_url(url: str, base: Path) -> str:
+    """A printer URL naming a file or folder (``virtual://var/printer``, ``file://spool/lp``)
+    with that path absolute; network, serial and USB URLs are returned as they are."""
+    for scheme in ("file://", "virtual://"):
+        if url.startswith(scheme) and not url[len(scheme):].startswith("/"):
+            rest, sep, query = url[len(scheme):].partition("?")
+            return scheme + absolute(rest, base) + sep + query
+    return url
+
+
+def _absolute_setting(f, value: str, base: Path) -> str:
+    """``path=True``: a file or folder; ``path="printer_url"``: a printer URL."""
+    if f.metadata.get("path") == "printer_url":
+        return absolute_printer_url(value, base)
+    return absolute(value, base)
+
+
 def resolve_paths(obj, base: Path):
     """A copy of the settings dataclass ``obj`` with every non-empty ``path`` setting absolute."""
     changes = {}
     for f in fields(obj):
         value = getattr(obj, f.name)
         if f.metadata.get("path") and isinstance(value, str) and value:
-            changes[f.name] = absolute(value, base)
+            changes[f.name] = _absolute_setting(f, value, base)
         elif is_dataclass(value):
             changes[f.name] = resolve_paths(value, base)
         elif isinstance(value, list) and value and is_dataclass(value[0]):
@@ -77,3 +95,33 @@ def load_settings(path: str | os.PathLike, environ: typing.Mapping[str, str] | N
         raise SettingsError(str(path), "-", f"not valid TOML ({exc})") from None
     _apply_env(data, os.environ if environ is None else environ)
     return resolve_paths(build(Settings, data, str(path)), path.absolute().parent)
+
+
+@dataclass(frozen=True)
+class CheckedConfig:
+    """What ``check-config`` validates: the settings, the parsed FAQ (None = file missing) and
+    the hazards of a valid but risky configuration."""
+    settings: Settings
+    faq: tuple[list[dict], list[dict]] | None
+    hazards: list[Hazard]
+
+
+def check_config(path: str | os.PathLike,
+                 environ: typing.Mapping[str, str] | None = None) -> CheckedConfig:
+    """Everything a hall config refers to, validated without touching the running hall. Raises
+    SettingsError for a bad settings file or a malformed FAQ file (the reload and check-config
+    both stop there); a missing FAQ file is a hazard (the Q&A would be empty)."""
+    from .services.faq import FaqFileError, FaqMissing, read_faq
+
+    settings = load_settings(path, environ)
+    found = hazards(settings)
+    faq_file = Path(settings.hall.faq_file) if settings.hall.faq_file else None
+    try:
+        faq = read_faq(faq_file)
+    except FaqMissing:
+        faq = None
+        found.append(Hazard("hall.faq_file", f"{faq_file} 不存在，政策问答将为空",
+                            f"{faq_file} does not exist: the policy Q&A will be empty"))
+    except FaqFileError as exc:
+        raise SettingsError(str(path), "hall.faq_file", str(exc)) from None
+    return CheckedConfig(settings, faq, found)

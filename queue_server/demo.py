@@ -45,6 +45,13 @@ def seed(settings, db_path: Path) -> dict[str, str]:
     return files
 
 
+def demo_env(url: str) -> dict:
+    """The demo's own values over the example config's safe ones (issue 9.6): tickets at any hour
+    and ticket QR codes pointing at this machine. A value already in the environment wins."""
+    return {"HALLQUEUE_HALL_ISSUE_OUTSIDE_HOURS": "true", "HALLQUEUE_HALL_PUBLIC_URL": url,
+            **os.environ}
+
+
 def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -58,6 +65,58 @@ def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 20) -> None:
     raise SystemExit("服务器未能在 20 秒内启动 / the server did not start within 20 s")
 
 
+KIOSK_WINDOWED = (540, 960)  # what ``python -m kiosk --windowed`` asks for, fitted to the screen
+DESKTOP_GAP = 40
+
+
+def desktop_layout(screen: tuple[int, int]) -> dict[str, tuple[int, int, int, int]]:
+    """(x, y, width, height) of the kiosk — a portrait window that fits the screen, left — and
+    of the hall display beside it (16:9, no taller than the kiosk), both centred vertically."""
+    from kiosk.window import fit_portrait  # geometry only: no Kivy in the server's process
+
+    kw, kh = fit_portrait(screen, KIOSK_WINDOWED)
+    x = DESKTOP_GAP + kw + DESKTOP_GAP
+    dw = max(320, min(screen[0] - x - DESKTOP_GAP, kh * 16 // 9))
+    dh = dw * 9 // 16
+    return {"kiosk": (DESKTOP_GAP, (screen[1] - kh) // 2, kw, kh),
+            "display": (x, max(0, (screen[1] - dh) // 2), dw, dh)}
+
+
+def kiosk_env(place: tuple[int, int, int, int] | None) -> dict:
+    """Kivy reads KCFG_<section>_<key> over its config: where the kiosk window opens."""
+    if place is None:
+        return dict(os.environ)
+    return {**os.environ, "KCFG_GRAPHICS_POSITION": "custom",
+            "KCFG_GRAPHICS_LEFT": str(place[0]), "KCFG_GRAPHICS_TOP": str(place[1])}
+
+
+def display_command(chromium: str, url: str, profile: Path, place, as_root: bool) -> list[str]:
+    """Chromium showing the hall display as an app window: no address bar, no infobars."""
+    cmd = [chromium, f"--app={url}/display", f"--user-data-dir={profile}",
+           "--autoplay-policy=no-user-gesture-required",  # the display speaks without a click
+           "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+           "--password-store=basic",  # no desktop keyring prompt
+           # the page is Chinese: no "translate this page?" prompt
+           "--lang=zh-CN", "--accept-lang=zh-CN", "--disable-features=Translate",
+           "--hide-crash-restore-bubble"]  # Ctrl-C of the demo is not a crash to restore
+    if as_root:
+        # Chromium refuses to run as root with its sandbox on (demo machines are often root);
+        # --test-type drops the "unsupported command-line flag" bar that --no-sandbox brings.
+        cmd += ["--no-sandbox", "--test-type"]
+    if place is not None:
+        cmd += [f"--window-position={place[0]},{place[1]}", f"--window-size={place[2]},{place[3]}"]
+    else:
+        cmd.append("--window-size=1280,720")
+    return cmd
+
+
+def report_new_tickets(printer_dir: Path, seen: set) -> None:
+    """Say where each ticket the virtual printer writes lands (the kiosk's log is in a file)."""
+    for png in sorted(set(printer_dir.glob("*.png")) - seen):
+        seen.add(png)
+        print(f"号票已打印 / ticket printed: {png}", flush=True)
+
+
 def run_demo(settings, args) -> int:
     data = Path(settings.hall.data_dir).resolve()
     data.mkdir(parents=True, exist_ok=True)
@@ -68,24 +127,31 @@ def run_demo(settings, args) -> int:
     printer_dir.mkdir(exist_ok=True)
     exe = [sys.executable, "-m", "queue_server"]
     children: list[subprocess.Popen] = []
-    server = subprocess.Popen([*exe, "serve", "--config", args.config, "--db", str(db_path)])
+    server = subprocess.Popen([*exe, "serve", "--config", args.config, "--db", str(db_path)],
+                              env=demo_env(url))
     children.append(server)
     _wait_ready(url, server)
 
     has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    from kiosk.window import x11_screen_size
+
+    screen = x11_screen_size() if has_display else None
+    places = desktop_layout(screen) if screen else {}
     kiosk_cmd = [sys.executable, "-m", "kiosk", "--config", args.kiosk_config, "--server", url,
-                 "--token-file", tokens["kiosk-1"], "--printer", f"virtual://{printer_dir}"]
+                 "--token-file", tokens["kiosk-1"], "--printer", f"virtual://{printer_dir}", "--demo-pin"]
+    kiosk_log = data / "kiosk.log"
     if has_display and not args.no_kiosk:
-        children.append(subprocess.Popen(kiosk_cmd))
+        # a portrait window beside the display, not full screen over it; its log in a file so
+        # the terminal keeps the accounts and the printed tickets readable
+        with open(kiosk_log, "ab") as log:
+            children.append(subprocess.Popen([*kiosk_cmd, "--windowed"], stdout=log, stderr=log,
+                                             env=kiosk_env(places.get("kiosk"))))
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if has_display and chromium and not args.no_display:
-        # Chromium refuses to run as root with its sandbox on (demo machines are often root).
-        sandbox = ["--no-sandbox"] if os.geteuid() == 0 else []
-        children.append(subprocess.Popen([
-            chromium, *sandbox, f"--app={url}/display", "--autoplay-policy=no-user-gesture-required",
-            f"--user-data-dir={data / 'chromium'}", "--no-first-run", "--disable-background-networking",
-            "--window-size=1280,720",
-        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        children.append(subprocess.Popen(
+            display_command(chromium, url, data / "chromium", places.get("display"),
+                            as_root=os.geteuid() == 0),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     print(f"""
 ================ 演示大厅已启动 / demo hall running ================
@@ -98,7 +164,9 @@ def run_demo(settings, args) -> int:
     for username, role, password, name in DEMO_USERS:
         print(f"  {name:<6} {username:<9} {password}   ({role})")
     print(f"设备令牌 / device tokens: {data}/*.token")
-    print(f"虚拟打印机输出 / virtual printer output: {printer_dir}")
+    print(f"号票（虚拟打印机，PNG）/ tickets (virtual printer, PNG): {printer_dir}")
+    if has_display and not args.no_kiosk:
+        print(f"自助终端日志 / kiosk log: {kiosk_log}")
     if not has_display:
         print("""
 本机没有图形界面，自助终端与叫号屏未打开。/ No display here: kiosk and display windows not opened.
@@ -112,8 +180,10 @@ def run_demo(settings, args) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    seen = set(printer_dir.glob("*.png"))
     try:
         while server.poll() is None:
+            report_new_tickets(printer_dir, seen)
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

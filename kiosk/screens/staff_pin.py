@@ -12,8 +12,12 @@ class StaffPinScreen(KioskScreen):
         c, f = self.c, self.c.flow
         body.add_widget(self.label(self.text("Guide staff PIN"), halign="center"))
         body.add_widget(self.label("●" * len(f.pin) or " ", "title", halign="center", lang="zh_CN"))
-        if f.notice:
-            body.add_widget(self.label(self.text(f.notice), color=self.theme.warning, halign="center"))
+        # Before any digit: say at once when no PIN is set or staff mode is locked.
+        refused = None if f.notice else c.pin_guard.state(c.now())
+        notice, params = (refused.notice, refused.params) if refused else (f.notice, f.notice_params)
+        if notice:
+            body.add_widget(self.label(self.text(notice, **params), color=self.theme.warning,
+                                       halign="center"))
         pad = GridLayout(cols=3, spacing=12, size_hint_y=None)
         pad.bind(minimum_height=pad.setter("height"))
         for d in "123456789":

@@ -21,9 +21,10 @@ class SettingsError(Exception):
 
 
 def setting(default=MISSING, help: str = "", choices: tuple | None = None, default_factory=MISSING,
-            path: bool = False):
-    """``path=True``: a file or folder; queue_server.configfile makes a relative value absolute
-    against the config file's folder when the file is loaded (the only place paths resolve)."""
+            path: bool | str = False):
+    """``path=True``: a file or folder (``path="printer_url"``: a printer URL whose file:// or
+    virtual:// folder is one); queue_server.configfile makes a relative one absolute against the
+    config file's folder when the file is loaded (the only place paths resolve)."""
     meta = {"help": help, "choices": choices, "path": path}
     if default_factory is not MISSING:
         return field(default_factory=default_factory, metadata=meta)

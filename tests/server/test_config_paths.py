@@ -9,13 +9,15 @@ import shutil
 import subprocess
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 
 from kiosk.config import load_config
-from queue_server.configfile import load_settings
+from queue_server.configfile import load_settings, resolve_paths
+from queue_server.core.settings import setting
 from tests.support.live_server import BIN, EXAMPLE, PASSWORD, free_port
 
 KIOSK_EXAMPLE = EXAMPLE.parent / "kiosk.example.toml"
@@ -59,6 +61,21 @@ def test_relative_path_in_the_environment_is_relative_to_the_working_directory(t
     monkeypatch.chdir(tmp_path)
     s = load_settings(cfg, environ={"HALLQUEUE_HALL_DATA_DIR": "run/hall"})
     assert s.hall.data_dir == str(tmp_path / "run" / "hall")
+
+
+def test_printer_url_settings_resolve_their_folder_only(tmp_path):
+    @dataclass(frozen=True, kw_only=True)
+    class Printers:
+        a: str = setting(help="x", path="printer_url")
+        b: str = setting(help="x", path="printer_url")
+        c: str = setting(help="x", path="printer_url")
+        d: str = setting(help="x", path="printer_url")
+
+    p = resolve_paths(Printers(a="virtual://out/desk", b="file://lp0?x", c="tcp://10.0.0.9:9100",
+                               d="virtual:///abs/dir"), tmp_path)
+    assert p.a == f"virtual://{tmp_path / 'out' / 'desk'}"
+    assert p.b == f"file://{tmp_path / 'lp0'}?x"
+    assert (p.c, p.d) == ("tcp://10.0.0.9:9100", "virtual:///abs/dir")
 
 
 def test_the_example_configs_find_the_shipped_files_from_any_directory(tmp_path, monkeypatch):
