@@ -1,4 +1,4 @@
-"""``queue-server``: serve, check-config, dump-config, create-user, create-device, demo.
+"""``queue-server``: serve, check-config, dump-config, create-user, create-device, unlock-user, demo.
 
 Every subcommand takes ``--config FILE`` and ``--db PATH``. A bad configuration prints the file,
 the key and the problem and exits 1 — never a traceback.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from dataclasses import asdict
@@ -26,7 +27,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="queue-server", description="社保经办大厅排队叫号服务 / hall queue server")
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("serve", help="run the HTTP server (waitress)")
+    p = sub.add_parser("serve", help="run the HTTP server (uvicorn)")
     _common(p)
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -49,6 +50,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("device_id")
     p.add_argument("--kind", required=True, choices=["kiosk", "display", "evaluator"])
     p.add_argument("--window", type=int, help="for an evaluator: the window it stands at")
+    p = sub.add_parser("unlock-user", help="lift the hard lock of a user name after failed logins")
+    _common(p)
+    p.add_argument("username")
     p = sub.add_parser("demo", help="the demo hall: server + kiosk + display with a virtual printer")
     _common(p)
     p.add_argument("--kiosk-config", default="config/kiosk.example.toml")
@@ -69,36 +73,26 @@ def section_4_2(settings) -> tuple[bool, str]:
     return ok, text
 
 
-class _Stop(Exception):
-    """Raised by the signal handler to leave waitress's loop in the main thread."""
+def data_file_warnings(settings, db_path: str | None) -> list[str]:
+    """check-config: the hall's files must be private to the service user (store/files.py)."""
+    from .hall import default_db_path
+    from .store import files
+
+    lines = []
+    for p in files.problems(settings.hall.data_dir, db_path or default_db_path(settings)):
+        owner = "，且不属于当前用户 / and not owned by this user" if not p["owner_ok"] else ""
+        lines.append(f"警告 / warning: {p['path']} 权限 / mode {p['mode']}，应为 / should be "
+                     f"{p['expected']}{owner}")
+    return lines
 
 
-def serve(app, host: str, port: int, threads: int) -> None:
-    """Waitress with enough threads for every SSE client; SIGTERM/SIGINT stop it cleanly:
-    SSE streams end (clients reconnect with Last-Event-ID), running requests finish, then exit."""
-    from waitress.server import create_server
+def serve(app, host: str, port: int) -> None:
+    """uvicorn: the event stream on its loop, the API on a bounded worker pool
+    (queue_server/asgi.py). SIGTERM/SIGINT: streams end (clients reconnect with
+    Last-Event-ID), running requests finish, exit 0."""
+    from .asgi import serve as serve_asgi
 
-    server = create_server(app, host=host, port=port, threads=threads, channel_timeout=120,
-                           ident="hallqueue")
-    hall = app.extensions["hall"]
-
-    def stop(signum, frame):
-        raise _Stop()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log = logging.getLogger("hallqueue")
-    log.info("serving on http://%s:%s with %s threads", host, server.effective_port, threads)
-    print(f"hallqueue serving on http://{host}:{server.effective_port}", flush=True)
-    try:
-        server.run()
-    except _Stop:
-        log.info("stopping")
-    finally:
-        hall.bus.close()
-        server.task_dispatcher.shutdown(timeout=5)
-        server.close()
-        hall.close()
+    serve_asgi(app, host, port)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "check-config":
-            return check(args.config)
+            return check(args.config, args.db)
         settings = load_settings(args.config)
     except SettingsError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
@@ -119,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def check(path: str) -> int:
+def check(path: str, db: str | None = None) -> int:
     """check-config: invalid → SettingsError (exit 1); §4.2 short → 3; hazards are printed as
     warnings and leave the exit code alone (the demo hall has some on purpose)."""
     checked = check_config(path)
@@ -128,6 +122,8 @@ def check(path: str) -> int:
     print(text)
     for hazard in checked.hazards:
         print(f"警告 / warning: {hazard.key}: {hazard.zh}\n    {hazard.en}")
+    for line in data_file_warnings(checked.settings, db):
+        print(line)
     if checked.hazards:
         print(f"{len(checked.hazards)} 条警告，正式开放前请处理（不影响退出码）/ "
               f"{len(checked.hazards)} warning(s): fix them before opening (exit code unchanged)")
@@ -154,11 +150,18 @@ def _run(args, settings) -> int:
         print(token)
         print(f"已登记设备 {args.device_id}（{args.kind}）。令牌只显示这一次。/ token shown once.", file=sys.stderr)
         return 0
+    if args.command == "unlock-user":
+        hall = Hall.open(settings, args.db)
+        was = hall.accounts.logins.unlock(args.username)
+        print(f"已解锁 / unlocked: {args.username}" if was else
+              f"未锁定，已清除失败记录 / was not locked; failed tries forgotten: {args.username}")
+        return 0
     if args.command == "serve":
         from .web import create_app
 
+        os.umask(0o077)  # everything the server writes (db, voice cache, logs) is private (§8.6)
         app = create_app(settings, db_path=args.db)
-        serve(app, args.host or settings.server.host, args.port or settings.server.port, settings.server.threads)
+        serve(app, args.host or settings.server.host, args.port or settings.server.port)
         return 0
     if args.command == "demo":
         from .demo import run_demo

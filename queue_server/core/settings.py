@@ -94,9 +94,25 @@ class ServerSettings:
     host: str = setting("127.0.0.1", help="Address the HTTP server listens on")
     port: int = setting(8080, help="TCP port of the HTTP server")
     threads: int = setting(
-        64, help="WSGI worker threads; every connected display/console holds one (SSE)"
+        16, help="API worker threads (the JSON API and pages); event streams never hold one"
+    )
+    api_queue_timeout_s: float = setting(
+        10.0, help="A request that waited this long for a free worker gets 503 + Retry-After "
+        "instead of being run after its client gave up"
     )
     sse_heartbeat_s: float = setting(15.0, help="Seconds between SSE keep-alive comments")
+    stream_max_total: int = setting(
+        2000, help="Most event streams (displays, consoles) open at once; more get 503 + Retry-After"
+    )
+    stream_max_per_address: int = setting(
+        20, help="Most event streams from one client address; more get 503 + Retry-After"
+    )
+    stream_write_timeout_s: float = setting(
+        20.0, help="A stream reader that takes no data for this long is dropped (frozen or gone)"
+    )
+    max_connections: int = setting(
+        4096, help="Most open HTTP connections of every kind; beyond it requests get 503"
+    )
     secret_key: str = setting("", help="Session signing key; empty = generated and kept in data_dir")
     https: bool = setting(
         False, help="The hall is served over HTTPS (directly or by a TLS proxy): session cookies get "
@@ -192,6 +208,17 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeskPrinterSettings:
+    url: str = setting(
+        "", help="Ticket printer at the guide desk (tcp://…:9100, serial://, usb://, virtual:DIR);"
+        " empty = none, the guide shows the number instead"
+    )
+    width_mm: int = setting(80, help="Paper width of the desk printer: 58 or 80", choices=(58, 80))
+    mode: str = setting("raster", help="raster (any printer) or native (Chinese-mode printers)",
+                        choices=("raster", "native"))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     hall: HallSettings = setting(help="The hall")
     server: ServerSettings = setting(default_factory=ServerSettings, help="HTTP server")
@@ -201,6 +228,9 @@ class Settings:
     items: list[BusinessItem] = setting(default_factory=list, help="Business guide (§8.1.2)")
     windows: list[WindowSpec] = setting(help="Windows")
     voice: VoiceSettings = setting(default_factory=VoiceSettings, help="Voice calling on the hall display (§8)")
+    desk_printer: DeskPrinterSettings = setting(
+        default_factory=DeskPrinterSettings, help="Printer of the guide desk (priority tickets, reprints)"
+    )
 
     def service(self, code: str) -> ServiceSpec | None:
         return next((s for s in self.services if s.code == code), None)
@@ -295,6 +325,13 @@ def validate(s: Settings, source: str) -> None:
         err("server.port", "must be 1–65535")
     if s.server.threads < 4:
         err("server.threads", "must be at least 4")
+    if s.server.stream_max_per_address < 1 or s.server.stream_max_total < 1:
+        err("server.stream_max_total", "stream limits must be at least 1")
+    if s.server.max_connections <= s.server.stream_max_total:
+        err("server.max_connections", "must be larger than server.stream_max_total")
+    server = s.server
+    if min(server.stream_write_timeout_s, server.api_queue_timeout_s, server.sse_heartbeat_s) <= 0:
+        err("server.stream_write_timeout_s", "timeouts must be positive")
     if not 0 <= s.server.proxy_hops <= 5:
         err("server.proxy_hops", "must be 0–5")
     a = s.auth

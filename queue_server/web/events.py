@@ -3,14 +3,19 @@
 A client first reads ``/api/v1/display/state`` (it carries ``last_event_id``), then follows
 ``/api/v1/events`` from that id. The SSE ``id:`` is the event's row id, so a reconnect with
 ``Last-Event-ID`` (header, or ``?last_event_id=`` for the first connection) resumes with
-nothing missed and nothing doubled. Each open stream holds one WSGI thread.
+nothing missed and nothing doubled.
+
+``queue-server serve`` answers ``/api/v1/events`` on its event loop (``web/stream.py``: one
+asyncio task per client, no thread). The Flask route below is what a plain WSGI server (or the
+Flask test client) sees: the same checks and the events already logged, then the response ends
+and the client reconnects after ``retry``.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, Response, jsonify, request
 
 from ..errors import BadRequest
 from ..store import events as event_log
@@ -19,15 +24,31 @@ from .context import hall
 bp = Blueprint("events", __name__, url_prefix="/api/v1")
 
 BATCH = 500
+RETRY = "retry: 2000\n\n"
+KEEP_ALIVE = ": keep-alive\n\n"
+HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-def _last_id() -> int:
-    raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
+def requested_id(raw: str | None) -> int | None:
+    """The Last-Event-ID a client sent (None: none). Only ASCII digits: ``"²".isdigit()`` is
+    true but ``int("²")`` fails, and more than 18 digits would overflow SQLite's integer."""
     if raw is None or raw == "":
-        return event_log.last_id(hall().store.db)
-    if not raw.isdigit() or len(raw) > 18:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise BadRequest("Last-Event-ID must be a whole number.")
     return int(raw)
+
+
+def resume_point(requested: int | None, last_logged: int) -> int:
+    """Where a stream starts. An id past the newest logged event (another database, a typo)
+    would wait for events that may never come: the stream follows from now instead."""
+    if requested is None or requested > last_logged:
+        return last_logged
+    return requested
+
+
+def requested_types(raw: str | None) -> frozenset[str]:
+    return frozenset(filter(None, (raw or "").split(",")))
 
 
 def format_event(event: dict) -> str:
@@ -37,31 +58,13 @@ def format_event(event: dict) -> str:
 
 @bp.get("/events")
 def events():
-    the_hall = hall()
-    last = _last_id()
-    heartbeat = the_hall.settings.server.sse_heartbeat_s
-    types = set(filter(None, (request.args.get("types") or "").split(",")))
-
-    def stream(last_id: int):
-        yield "retry: 2000\n\n"
-        while True:
-            batch = event_log.after(the_hall.store.db, last_id, BATCH)
-            for event in batch:
-                last_id = event["id"]
-                if not types or event["type"] in types:
-                    yield format_event(event)
-            if len(batch) == BATCH:
-                continue
-            if not the_hall.bus.wait_beyond(last_id, heartbeat):
-                return  # server shutting down: the client reconnects with Last-Event-ID
-            if the_hall.bus.latest <= last_id:
-                yield ": keep-alive\n\n"  # keeps proxies open; a dead client fails this write
-
-    return Response(
-        stream_with_context(stream(last)),
-        mimetype="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    db = hall().store.db
+    raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
+    last = resume_point(requested_id(raw), event_log.last_id(db))
+    types = requested_types(request.args.get("types"))
+    logged = event_log.after(db, last, BATCH)
+    body = RETRY + "".join(format_event(e) for e in logged if not types or e["type"] in types)
+    return Response(body, mimetype="text/event-stream", headers=HEADERS)
 
 
 @bp.get("/display/state")

@@ -1,0 +1,265 @@
+"""``/api/v1/events`` on the server's event loop: one asyncio task per client, no thread.
+
+The hub reads each new batch of the event log once (the EventBus wakes it through
+``call_soon_threadsafe``), keeps the recent events already formatted, and every client task
+writes what it has not seen yet. A client further behind than that buffer is served from the
+log itself, so a resume with ``Last-Event-ID`` misses nothing.
+
+What protects the hall (``server`` settings): at most ``stream_max_total`` streams and
+``stream_max_per_address`` from one address — more get 503 with ``Retry-After`` at once, never
+a stall; a write that cannot be handed to the kernel within ``stream_write_timeout_s`` drops
+that reader (its connection is aborted, not left to linger); a keep-alive comment every
+``sse_heartbeat_s`` keeps proxies open and lets TCP find half-open peers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import logging
+from urllib.parse import parse_qs
+
+from ..errors import HallError, Unavailable
+from ..i18n import best_language, translate
+from ..store import events as event_log
+from .events import BATCH, HEADERS, KEEP_ALIVE, RETRY, format_event, requested_id
+from .events import requested_types, resume_point
+
+log = logging.getLogger(__name__)
+
+RECENT = 2000
+"""Formatted events kept in memory: a reconnect within this many events needs no query."""
+RETRY_AFTER_S = 10
+ABORT = "hallqueue.abort"
+"""Scope key under which the server's protocol offers ``transport.abort`` (see queue_server.asgi)."""
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def request_language(scope, offered) -> str:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    lang = (query.get("lang") or [""])[0]
+    return lang if lang in offered else best_language(_header(scope, b"accept-language"), offered)
+
+
+def client_address(scope, proxy_hops: int) -> str:
+    """The peer, or with ``server.proxy_hops`` trusted proxies the address they forwarded
+    (as werkzeug's ProxyFix reads X-Forwarded-For for the Flask side)."""
+    peer = (scope.get("client") or ("",))[0]
+    if proxy_hops <= 0:
+        return peer
+    forwarded = [a.strip() for a in (_header(scope, b"x-forwarded-for") or "").split(",")]
+    if len(forwarded) < proxy_hops or not forwarded[-proxy_hops]:
+        return peer
+    return forwarded[-proxy_hops]
+
+
+async def send_error(send, exc: HallError, lang: str, retry_after: int | None = None) -> None:
+    """The API's JSON error shape (web/errors.py), for answers given before Flask is reached."""
+    message = translate(exc.message, lang, **exc.params)
+    body = {"error": {"code": exc.code, "message": message}}
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
+class _Dropped(Exception):
+    """The reader did not take a write within the write timeout."""
+
+
+class StreamHub:
+    def __init__(self, hall, server_settings) -> None:
+        self.hall = hall
+        self.settings = server_settings
+        self.by_address: collections.Counter[str] = collections.Counter()
+        self.open = 0
+        self.closed = False
+        self._recent: collections.deque[tuple[int, str, bytes]] = collections.deque(maxlen=RECENT)
+        self._covered_from = 0  # the buffer holds every event with an id above this one
+        self._read_up_to = 0
+        self._changed = asyncio.Event()
+        self._wake_pending = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # --- following the event log (event loop thread) -------------------------------------
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._read_up_to = self._covered_from = event_log.last_id(self.hall.store.db)
+        self.hall.bus.subscribe(self._published)
+
+    def _published(self, event_id: int) -> None:
+        """Called in the publishing thread: only schedule one read, however many events."""
+        if self._wake_pending or self._loop is None:
+            return
+        self._wake_pending = True
+        try:
+            self._loop.call_soon_threadsafe(self._wake)
+        except RuntimeError:  # the loop has already stopped
+            pass
+
+    def _wake(self) -> None:
+        self._wake_pending = False  # before reading: a later publish schedules another read
+        if self.hall.bus.closed:
+            self.close()
+            return
+        db = self.hall.store.db
+        while True:
+            batch = event_log.after(db, self._read_up_to, BATCH)
+            for event in batch:
+                if len(self._recent) == RECENT:
+                    self._covered_from = self._recent[0][0]
+                self._recent.append((event["id"], event["type"], format_event(event).encode()))
+            if batch:
+                self._read_up_to = batch[-1]["id"]
+            if len(batch) < BATCH:
+                break
+        self._changed.set()  # wakes every waiting client; they read the buffer
+        self._changed.clear()
+
+    def close(self) -> None:
+        """Server stopping: every stream ends (clients reconnect with Last-Event-ID)."""
+        self.closed = True
+        self.hall.bus.unsubscribe(self._published)
+        self._changed.set()
+
+    async def _unseen(self, last: int, types: frozenset[str]) -> tuple[bytes, int]:
+        if last >= self._read_up_to:
+            return b"", last
+        if last >= self._covered_from:
+            items = []
+            for item in reversed(self._recent):
+                if item[0] <= last:
+                    break
+                items.append(item)
+            items.reverse()
+        else:  # behind the buffer: read the log itself, off the event loop
+            logged = await self._loop.run_in_executor(
+                None, event_log.after, self.hall.store.db, last, BATCH)
+            items = [(e["id"], e["type"], format_event(e).encode()) for e in logged]
+            if not items:  # nothing logged between here and the buffer: continue from it
+                return b"", self._covered_from
+        data = b"".join(text for _, kind, text in items if not types or kind in types)
+        return data, items[-1][0]
+
+    # --- one client -----------------------------------------------------------------------
+
+    def _admit(self, address: str) -> Unavailable | None:
+        if self.closed:
+            return Unavailable("The server is restarting; try again in {seconds} seconds.",
+                               seconds=RETRY_AFTER_S)
+        if self.open >= self.settings.stream_max_total:
+            return Unavailable("The server has too many live connections; "
+                               "try again in {seconds} seconds.", seconds=RETRY_AFTER_S)
+        if self.by_address[address] >= self.settings.stream_max_per_address:
+            return Unavailable("Too many live connections from this address; "
+                               "try again in {seconds} seconds.", seconds=RETRY_AFTER_S)
+        self.open += 1
+        self.by_address[address] += 1
+        return None
+
+    def _release(self, address: str) -> None:
+        self.open -= 1
+        self.by_address[address] -= 1
+        if self.by_address[address] <= 0:
+            del self.by_address[address]
+
+    async def __call__(self, scope, receive, send) -> None:
+        lang = request_language(scope, self.hall.settings.hall.languages)
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        try:
+            raw = _header(scope, b"last-event-id") or (query.get("last_event_id") or [None])[0]
+            requested = requested_id(raw)
+            types = requested_types((query.get("types") or [None])[0])
+        except HallError as exc:
+            await send_error(send, exc, lang)
+            return
+        address = client_address(scope, self.settings.proxy_hops)
+        refusal = self._admit(address)
+        if refusal is not None:
+            await send_error(send, refusal, lang, retry_after=RETRY_AFTER_S)
+            return
+        try:
+            last = resume_point(requested, event_log.last_id(self.hall.store.db))
+            await _Connection(self, scope, receive, send).run(last, types)
+        finally:
+            self._release(address)
+
+
+class _Connection:
+    """One open stream: its writer task, and a watcher that ends it when the client leaves."""
+
+    def __init__(self, hub: StreamHub, scope, receive, send) -> None:
+        self.hub, self.scope, self.receive, self.send = hub, scope, receive, send
+        self.left = False
+        self.done = False
+
+    async def run(self, last: int, types: frozenset[str]) -> None:
+        task = asyncio.current_task()
+        watcher = asyncio.ensure_future(self._watch(task))
+        try:
+            await self._write_start()
+            await self._write(RETRY.encode())
+            await self._follow(last, types)
+            self.done = True
+            await self._write(b"", more=False)
+        except _Dropped:
+            self.done = True
+            log.warning("dropped an event stream to %s: no write accepted for %s s",
+                        self.scope.get("client"), self.hub.settings.stream_write_timeout_s)
+            abort = self.scope.get(ABORT)
+            if abort is not None:
+                abort()  # close() would wait for a reader that does not read
+                await asyncio.sleep(0)  # let the transport report the loss before we return
+        except asyncio.CancelledError:
+            if not self.left:
+                raise
+            task.uncancel()  # the client went away: a normal end of a stream
+        finally:
+            self.done = True
+            watcher.cancel()
+
+    async def _watch(self, task: asyncio.Task) -> None:
+        while (await self.receive())["type"] != "http.disconnect":
+            pass
+        if not self.done:
+            self.left = True
+            task.cancel()
+
+    async def _follow(self, last: int, types: frozenset[str]) -> None:
+        hub = self.hub
+        while True:
+            data, last = await hub._unseen(last, types)
+            if data:
+                await self._write(data)
+                continue
+            if last < hub._read_up_to:
+                continue  # a batch of events of other types: read on
+            if hub.closed:
+                return
+            try:
+                async with asyncio.timeout(hub.settings.sse_heartbeat_s):
+                    await hub._changed.wait()
+            except TimeoutError:
+                await self._write(KEEP_ALIVE.encode())
+
+    async def _write_start(self) -> None:
+        headers = [(b"content-type", b"text/event-stream; charset=utf-8")]
+        headers += [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+        await self.send({"type": "http.response.start", "status": 200, "headers": headers})
+
+    async def _write(self, data: bytes, more: bool = True) -> None:
+        try:
+            async with asyncio.timeout(self.hub.settings.stream_write_timeout_s):
+                await self.send({"type": "http.response.body", "body": data, "more_body": more})
+        except TimeoutError:
+            raise _Dropped from None
