@@ -8,12 +8,16 @@ import logging
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
+from kivy.config import Config
+from kivy.core.window import Window
+from kivy.uix.scatterlayout import ScatterLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from . import fonts
 from .config import KioskConfig
 from .controller import Controller, ThreadRunner
 from .flow import Screen
+from .window import LAYOUT, fit_portrait, letterbox, x11_screen_size
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,33 @@ class _BackHome(ExceptionHandler):
         return ExceptionManager.PASS
 
 
+class ScaledRoot(ScatterLayout):
+    """The 1080×1920 layout scaled whole into whatever window it gets (letterboxed, centred);
+    Scatter maps touches back to layout pixels. On the hall's own screen the scale is 1."""
+
+    def __init__(self, content, **kw):
+        super().__init__(size=LAYOUT, size_hint=(None, None), do_rotation=False, do_scale=False,
+                         do_translation=False, auto_bring_to_front=False, **kw)
+        self.add_widget(content)
+        Window.bind(size=self._fit)
+        self._fit(Window, Window.size)
+
+    def _fit(self, _window, size):
+        scale, x, y = letterbox(size)
+        self.scale = scale
+        self.pos = (x, y)
+
+
+def fit_window_to_screen() -> None:
+    """A desktop window (not full screen): shrink the requested size to fit the screen, 9:16."""
+    if Window.fullscreen:
+        return
+    screen = x11_screen_size()
+    if screen:
+        wanted = (Config.getint("graphics", "width"), Config.getint("graphics", "height"))
+        Window.size = fit_portrait(screen, wanted)
+
+
 class KioskApp(App):
     title = "Hall kiosk"
 
@@ -84,7 +115,8 @@ class KioskApp(App):
         Clock.schedule_interval(lambda dt: c.refresh(), cfg.refresh_s)
         Clock.schedule_interval(lambda dt: c.send_heartbeat(), cfg.heartbeat_s)
         Clock.schedule_once(lambda dt: c.start(), 0)
-        return self.sm
+        fit_window_to_screen()
+        return ScaledRoot(self.sm)
 
     def render(self):
         flow = self.controller.flow
