@@ -15,6 +15,7 @@ from .core.settings import Settings
 from .eventbus import EventBus
 from .calendar_cn import HallCalendar
 from .services.accounts import Accounts
+from .services.desk_printer import DeskPrinter
 from .services.devices import Devices
 from .services.evaluations import EvaluationService
 from .services.faq import FaqService
@@ -74,6 +75,7 @@ class Hall:
     workers: list[threading.Thread] = field(default_factory=list)
     """Background threads that use the store; joined before the store closes."""
     stopping: threading.Event = field(default_factory=threading.Event)
+    desk_printer: DeskPrinter | None = None
 
     @classmethod
     def open(cls, settings: Settings, db_path: str | Path | None = None,
@@ -83,7 +85,7 @@ class Hall:
         bus = EventBus()
         bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
         calendar = HallCalendar(store, clock)
-        return cls(
+        hall = cls(
             settings=settings, store=store, bus=bus, clock=clock,
             queue=QueueService(settings, store, bus, clock),
             accounts=Accounts(store, clock, settings.auth),
@@ -93,6 +95,8 @@ class Hall:
             evaluations=EvaluationService(settings, store, bus, clock),
             faq=FaqService(store, faq_path(settings)),
         )
+        hall.desk_printer = DeskPrinter(lambda: hall.settings, hall.queue.windows)
+        return hall
 
     def start_day_keeper(self, interval_s: float = 30.0) -> None:
         """Close each hall day when it ends (expire open tickets, clear windows), also right

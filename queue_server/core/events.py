@@ -15,6 +15,8 @@ EVENT_TYPES = (
     "ticket.finished",
     "ticket.transferred",
     "ticket.reinstated",
+    "ticket.cancelled",     # the citizen left: reason code, who
+    "ticket.reprinted",     # printed again at the guide desk: reason code, printed or not
     "day.closed",           # the hall day ended: open tickets expired, windows cleared
     "window.changed",
     "notice.changed",

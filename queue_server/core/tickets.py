@@ -56,6 +56,8 @@ OPEN = (Status.WAITING, Status.CALLED, Status.SERVING)
 ACTIVE = (Status.CALLED, Status.SERVING)
 
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")  # 老 残 孕 病 其他 (§8.1.5)
+CANCEL_REASONS = ("left", "duplicate", "wrong_service", "other")  # the citizen left, took two…
+REPRINT_REASONS = ("paper_jam", "lost", "unreadable", "other")
 
 
 def next_status(current: Status | str, action: Action | str) -> Status:

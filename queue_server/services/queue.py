@@ -12,7 +12,8 @@ from ..core.hours import day_closes_at, in_periods
 from ..core.numbering import HALL_TZ, format_number, hall_day
 from ..core.policy import WindowView, choose_next, people_ahead, queue_order, reinstate_position
 from ..core.settings import ServiceSpec, Settings
-from ..core.tickets import ACTIVE, PRIORITY_REASONS, Action, Status, next_status
+from ..core.tickets import (ACTIVE, CANCEL_REASONS, OPEN, PRIORITY_REASONS, REPRINT_REASONS,
+                            Action, Status, next_status)
 from ..core.waits import WaitEstimate, WindowLoad, estimate_wait, mean_service_seconds
 from ..errors import Conflict, NotFound, ServiceClosed, SoldOut, ValidationFailed
 from ..eventbus import EventBus
@@ -31,11 +32,17 @@ def iso(dt: datetime) -> str:
 
 
 class QueueService:
-    def __init__(self, settings: Settings, store: Store, bus: EventBus, clock: Callable[[], datetime]):
-        self.settings = settings
+    def __init__(self, settings: Settings | Callable[[], Settings], store: Store, bus: EventBus,
+                 clock: Callable[[], datetime]):
+        # A getter (the hall's current Settings) so a reload (§8.1.4) reaches every call.
+        self._settings = settings if callable(settings) else (lambda: settings)
         self.store = store
         self.bus = bus
         self.clock = clock
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings()
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -441,6 +448,79 @@ class QueueService:
             view = self.ticket_view(db, row)
         self.bus.published(event_id)
         return view
+
+    # --- the guide desk: cancel and reprint ----------------------------------------------------
+
+    def _todays_ticket(self, db, ticket_id, now: datetime) -> dict:
+        row = repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+        if row is None:
+            raise NotFound("No such ticket.")
+        if row["day"] != hall_day(now).isoformat():
+            raise Conflict("Only today's tickets can be cancelled or reprinted.")
+        return row
+
+    def find_today(self, number) -> dict:
+        """Today's ticket by its printed number (the guide desk types it), staff only."""
+        if not isinstance(number, str) or not re.fullmatch(r"[A-Za-z]\d{3}", number.strip()):
+            raise ValidationFailed("Type a ticket number such as B012.", field="number")
+        now = self.clock()
+        db = self.store.db
+        row = repo.by_number(db, hall_day(now).isoformat(), number.strip().upper())
+        if row is None:
+            raise NotFound("No ticket {number} today.", number=number.strip().upper())
+        return self.ticket_view(db, row)
+
+    def cancel(self, ticket_id, reason, staff: str | None = None) -> dict:
+        """The citizen left (or took two tickets): the ticket ends as cancelled, and leaves the
+        window if it was there. Only today's waiting or called tickets."""
+        if reason not in CANCEL_REASONS:
+            raise ValidationFailed("Choose why the ticket is cancelled.", field="reason")
+        now = self.clock()
+        day = hall_day(now).isoformat()
+        with self.store.write() as db:
+            row = self._todays_ticket(db, ticket_id, now)
+            status = next_status(row["status"], Action.CANCEL).value
+            repo.update(db, row["id"], {"status": status})
+            row["status"] = status
+            window = row["window"]
+            if window is not None:
+                win = repo.window(db, window)
+                if win["current_ticket"] == row["id"]:
+                    win.update(current_ticket=None, updated_at=iso(now))
+                    repo.save_window(db, win)
+            event_id = self._publish(db, "ticket.cancelled", now,
+                                     self._event_data(db, row, day, reason=reason, by=staff))
+            view = self.ticket_view(db, row)
+        self.bus.published(event_id)
+        return view
+
+    def record_reprint(self, ticket_id, reason, printed: bool, staff: str | None = None) -> dict:
+        """A ticket printed again (paper jam, lost slip) — an event either way, so reprints are
+        counted and a reprint that failed is seen. Only today's tickets still open."""
+        if reason not in REPRINT_REASONS:
+            raise ValidationFailed("Choose why the ticket is printed again.", field="reason")
+        now = self.clock()
+        day = hall_day(now).isoformat()
+        with self.store.write() as db:
+            row = self._todays_ticket(db, ticket_id, now)
+            if row["status"] not in OPEN:
+                raise Conflict("Only a ticket that is still in the queue can be printed again.")
+            event_id = self._publish(db, "ticket.reprinted", now, self._event_data(
+                db, row, day, reason=reason, printed=printed, by=staff))
+            view = self.ticket_view(db, row)
+        self.bus.published(event_id)
+        return view
+
+    def reprintable(self, ticket_id, reason) -> dict:
+        """The ticket as it would be printed again, or why it cannot be."""
+        if reason not in REPRINT_REASONS:
+            raise ValidationFailed("Choose why the ticket is printed again.", field="reason")
+        now = self.clock()
+        db = self.store.db
+        row = self._todays_ticket(db, ticket_id, now)
+        if row["status"] not in OPEN:
+            raise Conflict("Only a ticket that is still in the queue can be printed again.")
+        return self.ticket_view(db, row)
 
     # --- the end of the day -----------------------------------------------------------------
 

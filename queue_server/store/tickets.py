@@ -28,6 +28,10 @@ def get(db: sqlite_utils.Database, ticket_id: str) -> dict | None:
     return first(db, "SELECT * FROM tickets WHERE id = ?", [ticket_id])
 
 
+def by_number(db: sqlite_utils.Database, day: str, number: str) -> dict | None:
+    return first(db, "SELECT * FROM tickets WHERE day = ? AND number = ?", [day, number])
+
+
 def by_request_id(db: sqlite_utils.Database, request_id: str) -> dict | None:
     return first(db, "SELECT * FROM tickets WHERE request_id = ?", [request_id])
 

@@ -6,17 +6,20 @@ Blueprints live one per module, each named ``bp``; BLUEPRINTS lists them in orde
 from __future__ import annotations
 
 import importlib
+import os
 import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..configfile import load_settings
 from ..core.settings import Settings
 from ..hall import Hall
-from .context import require_json_for_changes
+from .context import SqlIntConverter, require_json_for_changes
 
-BLUEPRINTS = ["auth", "api", "events", "openapi", "display", "faq", "ledger", "calendar", "evaluations", "notice", "staff"]
+BLUEPRINTS = ["headers", "auth", "api", "events", "openapi", "display", "faq", "ledger", "calendar", "evaluations",
+              "notice", "staff", "admin", "health", "ticket_desk"]
 MAX_BODY_BYTES = 64 * 1024
 
 
@@ -25,9 +28,11 @@ def _secret_key(settings: Settings) -> str:
         return settings.server.secret_key
     path = Path(settings.hall.data_dir) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        if not path.parent.exists():  # the data folder is private (store/files.py)
+            path.parent.mkdir(parents=True, mode=0o700)
+            path.parent.chmod(0o700)
+        with os.fdopen(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600), "w") as fh:
+            fh.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -35,6 +40,9 @@ def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_c
     if not isinstance(settings, Settings):
         settings = load_settings(settings)
     app = Flask(__name__)
+    if settings.server.proxy_hops:  # client address and scheme from the trusted proxy's headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.server.proxy_hops,
+                                x_proto=settings.server.proxy_hops, x_host=settings.server.proxy_hops)
     app.config.update(
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
@@ -52,6 +60,7 @@ def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_c
 
     errors.register(app)
     app.before_request(require_json_for_changes)
+    app.url_map.converters["sqlint"] = SqlIntConverter  # before the routes that use it
     for name in BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)

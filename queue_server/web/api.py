@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import Forbidden, ValidationFailed
+from ..errors import Forbidden, HallError, ValidationFailed
 from .auth import principal, require, staff_name
-from .context import hall, json_body, optional_str
+from ..i18n import translate
+from .context import hall, json_body, language, optional_str
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -61,6 +62,13 @@ def issue_ticket():
         priority_reason=data.get("priority_reason"),
         appointment_code=optional_str(data, "appointment_code", 32),
     )
+    if data.get("print") is True and who["type"] != "device":
+        # The guide desk prints what it issues; the ticket is already committed, so a printer
+        # fault only adds the reason to the answer and the guide reads the number out instead.
+        try:
+            view = view | {"printer": hall().desk_printer.print_ticket(view)}
+        except HallError as exc:
+            view = view | {"print_error": translate(exc.message, language(), **exc.params)}
     return jsonify(view), 201 if created else 200
 
 
@@ -81,13 +89,13 @@ def windows():
     return jsonify({"windows": hall().queue.windows()})
 
 
-@bp.get("/windows/<int:number>/queue")
+@bp.get("/windows/<sqlint:number>/queue")
 @require("window", "guide")
 def window_queue(number):
     return jsonify({"current": hall().queue.window_current(number), "waiting": hall().queue.window_queue(number)})
 
 
-@bp.post("/windows/<int:number>/<any(open, pause, close):state>")
+@bp.post("/windows/<sqlint:number>/<any(open, pause, close):state>")
 @require("window")
 def window_state(number, state):
     json_body()
@@ -95,7 +103,7 @@ def window_state(number, state):
     return jsonify(hall().queue.set_window_state(number, target, staff_name()))
 
 
-@bp.post("/windows/<int:number>/call-next")
+@bp.post("/windows/<sqlint:number>/call-next")
 @require("window")
 def call_next(number):
     data = json_body()
@@ -105,14 +113,14 @@ def call_next(number):
     return jsonify(ticket)
 
 
-@bp.post("/windows/<int:number>/<any(recall, start, 'no-show', finish):action>")
+@bp.post("/windows/<sqlint:number>/<any(recall, start, 'no-show', finish):action>")
 @require("window")
 def window_action(number, action):
     json_body()
     return jsonify(hall().queue.act(number, WINDOW_ACTIONS[action], staff_name()))
 
 
-@bp.post("/windows/<int:number>/transfer")
+@bp.post("/windows/<sqlint:number>/transfer")
 @require("window")
 def transfer(number):
     data = json_body()

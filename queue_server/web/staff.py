@@ -12,14 +12,14 @@ import functools
 import io
 import json
 
-from flask import (Blueprint, Response, jsonify, redirect, render_template, request, session, url_for)
+from flask import (Blueprint, Response, jsonify, redirect, render_template, request, url_for)
 
-from ..core.tickets import PRIORITY_REASONS
-from ..errors import Forbidden, NotFound, Unauthorized
-from ..services.devices import PRINTER_WORDS
+from ..core.tickets import CANCEL_REASONS, PRIORITY_REASONS, REPRINT_REASONS
+from ..errors import Forbidden, HallError, NotFound, ValidationFailed
+from ..services.accounts import DEVICE_KINDS, ROLES
 from ..i18n import translate
 from . import csrf
-from .auth import principal, require
+from .auth import client_address, end_session, principal, require, session_token, start_session
 from .context import hall, language
 
 bp = Blueprint("staff", __name__, template_folder="templates", static_folder="static/staff",
@@ -32,7 +32,13 @@ HOME_BY_ROLE = {"window": "staff.window_picker", "guide": "staff.guide", "admin"
 JS_TEXT = {
     "state_open": "Open", "state_paused": "Paused", "state_closed": "Closed",
     "st_waiting": "Waiting", "st_called": "Called", "st_serving": "Serving", "st_done": "Done",
-    "st_no_show": "No-show", "st_cancelled": "Cancelled",
+    "st_no_show": "No-show", "st_cancelled": "Cancelled", "st_expired": "Expired",
+    "cr_left": "The citizen left", "cr_duplicate": "Took two tickets",
+    "cr_wrong_service": "Wrong service", "cr_other": "Other reason",
+    "rr_paper_jam": "Paper jam", "rr_lost": "Ticket lost", "rr_unreadable": "Ticket unreadable",
+    "rr_other": "Other reason",
+    "ticket_cancelled": "Ticket {number} cancelled.", "ticket_reprinted": "Ticket {number} printed again.",
+    "printed_at_desk": "Printed at the guide desk.",
     "pr_elderly": "Elderly", "pr_disabled": "Disabled", "pr_pregnant": "Pregnant",
     "pr_ill": "Ill or frail", "pr_other": "Other priority",
     "no_current": "No ticket at the window", "nobody_waiting": "Nobody is waiting.", "call_this": "Call",
@@ -59,6 +65,24 @@ JS_TEXT = {
     "eval_token_bad": "The device token was refused; ask the hall IT staff to set up this evaluator again.",
     "reasons_needed": "Please choose at least one reason.",
 }
+
+ROLE_NAMES = {"window": "Window staff", "guide": "Guide", "admin": "Administrator"}
+# Texts of static/staff/admin.js (accounts and devices), same convention as JS_TEXT.
+JS_TEXT.update({
+    "adm_active": "Active", "adm_disabled": "Disabled", "adm_locked": "Locked until {time}",
+    "adm_locked_forever": "Locked until unlocked", "adm_never": "Never",
+    "adm_disable": "Disable", "adm_enable": "Enable",
+    "adm_unlock": "Unlock", "adm_reset": "Reset password", "adm_new_password": "New password for {user}",
+    "adm_password_reset": "Password of {user} reset; their sessions have ended.",
+    "adm_user_created": "Account {user} created.", "adm_user_saved": "Account {user} saved.",
+    "adm_unlocked": "{user} unlocked.", "adm_confirm_disable": "Disable {user}? Their sessions end now.",
+    "adm_revoke": "Revoke token", "adm_new_token": "New token", "adm_revoked": "Revoked",
+    "adm_confirm_revoke": "Revoke the token of {device}? It stops working at once.",
+    "adm_token_once": "Token of {device} — shown only this once; copy it now:",
+    "adm_evaluator_url": "Open once on the evaluator tablet:", "adm_no_window": "—",
+    "adm_device_saved": "Device {device} saved.", "adm_cancel": "Cancel", "adm_save": "Save",
+    "adm_you": "(you)",
+})
 
 EVAL_LEVELS = [(5, "Very satisfied"), (4, "Satisfied"), (3, "Basically satisfied"),
                (2, "Dissatisfied"), (1, "Very dissatisfied")]
@@ -89,6 +113,11 @@ def _template_globals():
 @bp.before_app_request
 def _api_csrf():
     csrf.check_api()
+
+
+@bp.after_app_request
+def _pre_login_cookie(response):
+    return csrf.set_cookie(response)
 
 
 def _login_url() -> str:
@@ -138,22 +167,43 @@ def login_post():
     nxt = _safe_next(request.form.get("next"))
     username = (request.form.get("username") or "").strip()[:64]
     try:
-        user = hall().accounts.authenticate(username, request.form.get("password") or "")
-    except Unauthorized as exc:  # wrong password and the lockout (accounts.py) both land here
+        user = hall().accounts.authenticate(username, request.form.get("password") or "",
+                                            client_address())
+    except HallError as exc:  # wrong password, throttled, locked (services/logins.py)
         return render_template("staff/login.html", next=nxt or "", username=username,
-                               error=_(exc.message, **exc.params)), 401
-    session.clear()
-    session["username"] = user["username"]
-    session["role"] = user["role"]
-    csrf.rotate()
-    return redirect(nxt or _home(user["role"]))
+                               error=_(exc.message, **exc.params)), exc.status
+    return start_session(redirect(nxt or _home(user["role"])), user["username"])
 
 
 @bp.post("/logout")
 def logout():
+    if session_token() is not None:  # an expired session has nothing left to end
+        csrf.check_form()
+    return end_session(redirect(url_for("staff.login")))
+
+
+@bp.get("/account")
+@page("window", "guide")
+def account():
+    return render_template("staff/account.html", error=None, done=False)
+
+
+@bp.post("/account")
+@page("window", "guide")
+def account_post():
+    """Change one's own password (a plain form: works without scripts)."""
     csrf.check_form()
-    session.clear()
-    return redirect(url_for("staff.login"))
+    who = principal()
+    try:
+        if request.form.get("new_password") != request.form.get("repeat_password"):
+            raise ValidationFailed("The two new passwords differ.", field="repeat_password")
+        hall().accounts.change_password(who["username"], request.form.get("current_password") or "",
+                                        request.form.get("new_password") or "", client_address(),
+                                        session_token())
+    except HallError as exc:
+        return render_template("staff/account.html", error=_(exc.message, **exc.params),
+                               done=False), exc.status
+    return render_template("staff/account.html", error=None, done=True)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -185,25 +235,34 @@ def window_picker():
 def window(number: int):
     spec = _window_spec(number)
     return render_template("staff/window.html", window=spec, services=_services(),
-                           page_data={"window": number, "services": _services()}, **_ledger_context())
+                           page_data={"window": number, "services": _services()},
+                           **_ledger_context(), **_ticket_desk_context())
 
 
 @bp.get("/guide")
 @page("guide")
 def guide():
     return render_template("staff/guide.html", services=_services(), reasons=PRIORITY_REASONS,
-                           page_data={"services": _services()}, **_ledger_context())
+                           page_data={"services": _services(),
+                                      "desk_printer": hall().desk_printer.configured},
+                           **_ledger_context(), **_ticket_desk_context())
+
+
+def _ticket_desk_context() -> dict:
+    return {"cancel_reasons": CANCEL_REASONS, "reprint_reasons": REPRINT_REASONS,
+            "desk_printer": hall().desk_printer.configured}
 
 
 @bp.get("/admin")
 @page()
 def admin():
-    devices = [d | {"kind_text": _(JS_TEXT.get("kind_" + d["kind"], d["kind"])),
-                    "printer_text": _(JS_TEXT["printer_" + p]) if (p := d["status"].get("printer")) in PRINTER_WORDS
-                    else "",
-                    "seen": (d["last_seen"] or "—")[:16].replace("T", " ")}
-               for d in hall().devices.list()]
-    return render_template("staff/admin.html", windows=hall().settings.windows, devices=devices)
+    """Accounts and devices are drawn by static/staff/admin.js from /api/v1/admin/…"""
+    return render_template("staff/admin.html", windows=hall().settings.windows,
+                           roles=[(r, _(ROLE_NAMES[r])) for r in ROLES],
+                           kinds=[(k, _(JS_TEXT["kind_" + k])) for k in DEVICE_KINDS],
+                           page_data={"me": principal()["username"],
+                                      "windows": [w.number for w in hall().settings.windows],
+                                      "roles": {r: _(ROLE_NAMES[r]) for r in ROLES}})
 
 
 @bp.get("/evaluate/<int:number>")

@@ -82,8 +82,11 @@
     const key = JSON.stringify(body);
     if (!pending || pending.key !== key) pending = {key, id: requestId()};
     try {
-      const ticket = await api("POST", "/api/v1/tickets", {...body, request_id: pending.id});
+      const print = form.print ? form.print.checked : false;
+      const ticket = await api("POST", "/api/v1/tickets", {...body, request_id: pending.id, print});
       pending = null;
+      if (ticket.print_error) Staff.status(statusEl, ticket.print_error, true);
+      else if (ticket.printer) Staff.status(statusEl, t("printed_at_desk"));
       $("issued").hidden = false;
       $("issued-number").textContent = ticket.number;
       const svc = services[ticket.service];
