@@ -16,6 +16,7 @@ from queue_server.errors import ServiceClosed, SoldOut
 
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
 SOLD_OUT_CODE, CLOSED_CODE = SoldOut.code, ServiceClosed.code   # refusals of POST /api/v1/tickets
+CLOSED_NOTICE = "This service is not issuing tickets now."
 SOLD_OUT_NOTICE = ("Today's tickets for this service are all taken. Please come back on another"
                    " working day, or ask at the guide desk.")
 FAQ_QUERY_MAX = 12
@@ -203,7 +204,7 @@ class Flow:
             self.notice, self.notice_params = SOLD_OUT_NOTICE, {}
             return False
         if not svc.get("open", True):
-            self.notice, self.notice_params = "This service is not issuing tickets now.", {}
+            self.notice, self.notice_params = CLOSED_NOTICE, {}
             return False
         if self.staff and not self.priority_reason:
             self.notice = "Choose the reason for priority first."
@@ -228,7 +229,8 @@ class Flow:
         self.ticket = ticket
         self.printed = None  # printing starts now; screen stays ISSUING
 
-    def issue_failed(self, kind: str, message: str = "", now: float | None = None, code: str = "") -> None:
+    def issue_failed(self, kind: str, message: str = "", now: float | None = None,
+                     code: str = "") -> None:
         if kind == "rejected" and code in (SOLD_OUT_CODE, CLOSED_CODE):
             # Stopped issuing since the list was read: mark it, and say so in the kiosk's words.
             state = SOLD_OUT if code == SOLD_OUT_CODE else CLOSED
@@ -237,7 +239,7 @@ class Flow:
                     svc.update(open=False, issuing=state)
             self.request_id, self.service = None, None
             self._go(Screen.STAFF if self.staff else Screen.SERVICES, now)
-            self.notice = SOLD_OUT_NOTICE if state == SOLD_OUT else "This service is not issuing tickets now."
+            self.notice = SOLD_OUT_NOTICE if state == SOLD_OUT else CLOSED_NOTICE
         elif kind == "rejected":
             self.request_id = None
             self._go(Screen.CONFIRM, now)

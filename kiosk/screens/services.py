@@ -12,7 +12,8 @@ class ServicesScreen(KioskScreen):
         c, f = self.c, self.c.flow
         body.add_widget(self.label(self.text("Choose the business you want to handle."), "text"))
         if f.notice:  # e.g. why the service just touched gives no ticket (closed, sold out)
-            note = self.label(self.text(f.notice, **f.notice_params), "text", color=self.theme.warning)
+            note = self.label(self.text(f.notice, **f.notice_params), "text",
+                              color=self.theme.warning)
             note.kiosk_name = "notice"
             body.add_widget(note)
         for svc in f.paged(f.services):

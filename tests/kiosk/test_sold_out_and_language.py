@@ -6,11 +6,9 @@ sends comes in the kiosk's current language (Accept-Language follows the languag
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 
 import pytest
-import requests
 
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller, SyncRunner
@@ -18,51 +16,23 @@ from kiosk.flow import SOLD_OUT_NOTICE, Screen
 from kiosk.voice import Voice
 from printer import open_printer
 from tests.kiosk.conftest import Tick
-from tests.support.live_server import EXAMPLE, start_server
+from tests.kiosk.capped import capped, sell_out  # noqa: F401 (a fixture)
 
-CAP = 2
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
-
-
-def capped_config(folder):
-    text = EXAMPLE.read_text(encoding="utf-8")
-    assert "daily_cap = 300" in text
-    (folder / "hall.toml").write_text(text.replace("daily_cap = 300", f"daily_cap = {CAP}"), encoding="utf-8")
-    shutil.copy(EXAMPLE.parent / "faq.toml", folder / "faq.toml")
-    return folder / "hall.toml"
-
-
-@pytest.fixture(scope="module")
-def capped(tmp_path_factory):
-    config = capped_config(tmp_path_factory.mktemp("capped-config"))
-    srv = start_server(tmp_path_factory.mktemp("capped-server"), config=config)
-    srv.token = srv.create_device("kiosk-1", "kiosk")
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture
 def kiosk(capped, tmp_path):
     def make(token=None):
-        config = KioskConfig(server_url=capped.url, token=token or capped.token, device_id="kiosk-1",
-                             printer_url=f"virtual://{tmp_path}/printer", http_timeout_s=2.0, http_retries=1)
+        config = KioskConfig(server_url=capped.url, token=token or capped.token,
+                             device_id="kiosk-1", printer_url=f"virtual://{tmp_path}/printer",
+                             http_timeout_s=2.0, http_retries=1)
         c = Controller(config, runner=SyncRunner(), printer=open_printer(config.printer_url),
                        voice=Voice(enabled=False), clock=Tick())
         c.client.retry_pause_s = 0.01
         return c
     return make
-
-
-def sell_out(srv, service="card"):
-    s = requests.Session()
-    s.headers["Authorization"] = f"Bearer {srv.token}"
-    while True:
-        r = s.post(f"{srv.url}/api/v1/tickets", json={"service": service, "request_id": uuid.uuid4().hex})
-        if r.status_code == 409:
-            assert r.json()["error"]["code"] == "sold_out"
-            return
-        assert r.status_code == 201
 
 
 def printed(c) -> int:
@@ -76,7 +46,8 @@ def test_a_refusal_comes_in_the_kiosks_language(kiosk):
     seen = {}
     for lang in ("zh_CN", "en", "ug"):
         c.act("set_language", lang)
-        c.flow.services = [{"code": "pension", "open": True, "name": {"zh_CN": "养老保险"}, "waiting": 0}]
+        c.flow.services = [{"code": "pension", "open": True, "name": {"zh_CN": "养老保险"},
+                            "waiting": 0}]
         c.act("take_ticket")
         c.act("choose_service", "pension")
         c.confirm()

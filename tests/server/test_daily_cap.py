@@ -13,22 +13,25 @@ CAP = 3
 
 @pytest.fixture
 def settings(settings):
-    services = [dataclasses.replace(s, daily_cap=CAP) if s.code == "card" else s for s in settings.services]
+    services = [dataclasses.replace(s, daily_cap=CAP) if s.code == "card" else s
+                for s in settings.services]
     return dataclasses.replace(settings, services=services)
 
 
 def issue(client, headers, rid, service="card", lang="zh-CN"):
-    return client.post("/api/v1/tickets", json={"service": service, "request_id": f"cap-test-{rid}"},
-                       headers=headers | {"Accept-Language": lang})
+    body = {"service": service, "request_id": f"cap-test-{rid}"}
+    return client.post("/api/v1/tickets", json=body, headers=headers | {"Accept-Language": lang})
 
 
 def card(client) -> dict:
-    return next(s for s in client.get("/api/v1/services").get_json()["services"] if s["code"] == "card")
+    services = client.get("/api/v1/services").get_json()["services"]
+    return next(s for s in services if s["code"] == "card")
 
 
 def test_tickets_up_to_the_cap_then_409_sold_out(client, kiosk_headers, hall):
     got = card(client)
-    assert (got["open"], got["issuing"], got["daily_cap"], got["remaining"]) == (True, "open", CAP, CAP)
+    assert (got["open"], got["issuing"], got["remaining"]) == (True, "open", CAP)
+    assert got["daily_cap"] == CAP
     numbers = []
     for i in range(CAP):
         r = issue(client, kiosk_headers, i)
@@ -56,11 +59,12 @@ def test_a_retry_of_a_ticket_issued_before_the_cap_still_gets_it(client, kiosk_h
     assert r.status_code == 200 and r.get_json()["number"] == "E003"
 
 
-def test_sold_out_message_in_english_and_uyghur_names_the_service_in_that_language(client, kiosk_headers):
+def test_sold_out_in_english_and_uyghur_names_the_service_in_that_language(client, kiosk_headers):
     for i in range(CAP):
         issue(client, kiosk_headers, i)
     en = issue(client, kiosk_headers, "en", lang="en").get_json()["error"]
-    assert en == {"code": "sold_out", "message": "Today's tickets for Social security card are all taken."}
+    assert en == {"code": "sold_out",
+                  "message": "Today's tickets for Social security card are all taken."}
     ug = issue(client, kiosk_headers, "ug", lang="ug").get_json()["error"]
     assert ug["code"] == "sold_out" and "ئىجتىمائىي كاپالەت كارتىسى" in ug["message"]
     assert not re.search(r"[\u4e00-\u9fff]", ug["message"])  # no Chinese left in the Uyghur reply
