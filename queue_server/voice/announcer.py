@@ -64,7 +64,8 @@ def call_of(event: dict | None) -> tuple[str, int]:
         number = data["ticket"]["number"]
     except (KeyError, TypeError, AttributeError):
         raise NotAnnounced() from None
-    if not (isinstance(number, str) and number.isascii() and number.isalnum() and len(number) <= 12):
+    if not (isinstance(number, str) and number.isascii() and number.isalnum()
+            and len(number) <= 12):
         raise NotAnnounced()
     if not (isinstance(window, int) and 0 <= window <= 999):
         raise NotAnnounced()
@@ -83,7 +84,8 @@ class Announcer:
         self.calls = CallCache(self.voice.cache_mb * 1024 * 1024)
         self.phrases = (PhraseCache(self.folder / "phrases", self.voice.espeak_speed, self.faults)
                         if self.voice.engine == "espeak" else None)
-        self._pack = SegmentPack(self.voice.segment_dir) if self.voice.engine == "segments" else None
+        segments = self.voice.engine == "segments"
+        self._pack = SegmentPack(self.voice.segment_dir) if segments else None
         self._pack_version = self._pack.version() if self._pack else ""
         self._thread: threading.Thread | None = None
         self._cleaned_on: date | None = None
@@ -98,8 +100,9 @@ class Announcer:
             version = self._pack.version()
             if version != self._pack_version:  # clips were re-recorded: forget the old ones
                 self._pack, self._pack_version = SegmentPack(self.voice.segment_dir), version
-        ident = json.dumps([FORMAT, self.voice.engine, self.voice.languages, self.voice.espeak_speed,
-                            self.voice.segment_dir, self._pack_version, number, window])
+        v = self.voice
+        ident = json.dumps([FORMAT, v.engine, v.languages, v.espeak_speed, v.segment_dir,
+                            self._pack_version, number, window])
         return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
     def _speak(self, lang: str, number: str, window: int) -> Clip:

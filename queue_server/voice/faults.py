@@ -26,7 +26,7 @@ class Faults:
         self._lock = threading.Lock()
 
     def report(self, where: str, exc: BaseException, context: str = "") -> bool:
-        """Log ``exc`` unless the same kind of trouble is already known at ``where``; True if logged."""
+        """Log ``exc`` unless this kind of trouble is already known at ``where``; True if logged."""
         kind = _kind(exc)
         with self._lock:
             if self._active.get(where) == kind:
@@ -34,7 +34,8 @@ class Faults:
             self._active[where] = kind
         # Our own errors and the OS's are explained by their message; anything else is a bug.
         expected = isinstance(exc, (VoiceError, OSError))
-        self.log.error("voice: %s failed%s: %s", where, context, exc, exc_info=None if expected else exc)
+        self.log.error("voice: %s failed%s: %s", where, context, exc,
+                       exc_info=None if expected else exc)
         return True
 
     def recovered(self, where: str) -> None:

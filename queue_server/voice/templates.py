@@ -26,7 +26,7 @@ def _numeral(parts: list[Word], sep: str) -> Word:
 
 @dataclass(frozen=True)
 class Template:
-    """lead + the number spelled + middle + the window phrase, e.g. 请 | B 零 一 二 | 号 到 | 三 号窗口 办理业务."""
+    """lead + the number spelled + middle + window phrase: 请 | B 零 一 二 | 号 到 | 三 号窗口 办理业务."""
 
     lead: tuple[Word, ...]
     digits: Sequence[str]

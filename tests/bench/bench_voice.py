@@ -3,11 +3,13 @@
     .venv/bin/python tests/bench/bench_voice.py [--calls 100]
 
 Prints:
-  * in-process CPU per announcement (this process + its espeak-ng children), for calls of
-    numbers never heard before, zh_CN and zh_CN+ug, with a warm and a cold voice folder;
-  * against a real `queue-server serve`: a burst of N call-next (all windows), the server's CPU
-    (with children) per call and the time from the last call-next answer until the server is idle
-    (no CPU for 300 ms); then every call's WAV fetched as the display would (p50/p99).
+  * in-process CPU per announcement (this process + its espeak-ng children) for numbers never
+    heard before, zh_CN and zh_CN+ug: espeak-ng on the whole sentence (what each call cost
+    before), then calls joined from phrases with an empty voice folder, with the folder of an
+    earlier run, and in a process that has made calls already;
+  * against a real `queue-server serve`: two bursts of N call-next (all windows): the server's
+    CPU (with children) per call and the time from the last call-next answer until the server is
+    idle (no CPU for 300 ms); then every call's WAV fetched twice as the display would.
 Goal (issue 10): no espeak-ng run per call; the server idle right after a burst.
 """
 
@@ -31,7 +33,8 @@ from queue_server.configfile import load_settings  # noqa: E402
 from queue_server.core.settings import VoiceSettings  # noqa: E402
 from queue_server.eventbus import EventBus  # noqa: E402
 from queue_server.store import Store  # noqa: E402
-from queue_server.voice import Announcer  # noqa: E402
+from queue_server.voice import Announcer, templates  # noqa: E402
+from queue_server.voice.espeak import synthesize  # noqa: E402
 from tests.support.live_server import EXAMPLE, start_server  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -44,8 +47,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def cpu_here() -> float:
+    """Seconds of CPU of this process (fine-grained) and of its espeak-ng children (10 ms ticks)."""
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return time.process_time() + t.children_user + t.children_system
 
 
 def cpu_of(pid: int) -> float:
@@ -55,23 +59,50 @@ def cpu_of(pid: int) -> float:
     return sum(int(x) for x in fields[11:15]) / TICK
 
 
+def per_call_ms(calls: int, make) -> float:
+    c0 = cpu_here()
+    for i in range(calls):
+        make(i)
+    return (cpu_here() - c0) * 1000 / calls
+
+
 def bench_in_process(calls: int) -> None:
     base = load_settings(EXAMPLE, environ={})
     for langs in (["zh_CN"], ["zh_CN", "ug"]):
         work = Path(tempfile.mkdtemp(prefix="bench-voice-"))
-        settings = dataclasses.replace(base, hall=dataclasses.replace(base.hall, data_dir=str(work)),
-                                       voice=VoiceSettings(languages=langs))
+        hall = dataclasses.replace(base.hall, data_dir=str(work))
+        settings = dataclasses.replace(base, hall=hall, voice=VoiceSettings(languages=langs))
         label = "+".join(langs)
-        for run in ("cold folder", "warm folder"):
-            a = Announcer(settings, Store(work / "h.db"), EventBus())
-            offset = 0 if run == "cold folder" else calls  # numbers this cache never made
-            per_call = []
-            for i in range(calls):
-                c0 = cpu_here()
-                a.wav_for(f"B{offset + i:03d}", WINDOWS[i % len(WINDOWS)])
-                per_call.append((cpu_here() - c0) * 1000)
-            print(f"in-process CPU per new call, {label:<9} {run}: mean {sum(per_call) / calls:6.1f} ms"
-                  f"  p50 {pct(per_call, 50):6.1f}  p99 {pct(per_call, 99):6.1f}  n={calls}")
+
+        def whole_sentence(i: int) -> None:  # what every call cost before: espeak-ng per call
+            for lang in langs:
+                synthesize(templates.text(lang, f"B{i:03d}", WINDOWS[i % len(WINDOWS)]), lang)
+
+        print(f"CPU per call, {label:<9} espeak-ng on the whole sentence (before): "
+              f"{per_call_ms(calls, whole_sentence):6.1f} ms")
+        runs = (("phrases, empty voice folder", 0), ("phrases, folder from a run", calls),
+                ("phrases, same process", 2 * calls))
+        for run, offset in runs:
+            if run != "phrases, same process":
+                a = Announcer(settings, Store(work / "h.db"), EventBus())
+            ms = per_call_ms(calls, lambda i: a.wav_for(f"B{offset + i:03d}",
+                                                        WINDOWS[i % len(WINDOWS)]))
+            print(f"CPU per call, {label:<9} {run:<43} {ms:6.1f} ms  (n={calls})")
+
+
+def burst(srv, staff, calls: int) -> tuple[int, float, float, float]:
+    cpu0 = cpu_of(srv.proc.pid)
+    t0 = time.perf_counter()
+    made = 0
+    while made < calls:
+        for n in WINDOWS:
+            if made < calls and staff.post(f"{srv.url}/api/v1/windows/{n}/call-next",
+                                           json={}).status_code == 200:
+                made += 1
+    burst_end = time.perf_counter()
+    idle_at = wait_idle(srv.proc.pid)
+    cpu = cpu_of(srv.proc.pid) - cpu0
+    return made, burst_end - t0, max(0.0, idle_at - burst_end), cpu * 1000 / made
 
 
 def bench_server(calls: int) -> None:
@@ -84,39 +115,32 @@ def bench_server(calls: int) -> None:
         staff = srv.login("win1")
         for n in WINDOWS:
             staff.post(f"{srv.url}/api/v1/windows/{n}/open", json={}).raise_for_status()
-        for i in range(calls + len(WINDOWS)):
+        for i in range(2 * calls + len(WINDOWS)):
             kiosk.post(f"{srv.url}/api/v1/tickets", json={
                 "service": ("consult", "pension", "medical")[i % 3], "request_id": uuid.uuid4().hex,
             }).raise_for_status()
         wait_idle(srv.proc.pid)
-        cpu0 = cpu_of(srv.proc.pid)
-        t0 = time.perf_counter()
-        made = 0
-        while made < calls:
-            for n in WINDOWS:
-                if made < calls and staff.post(f"{srv.url}/api/v1/windows/{n}/call-next",
-                                               json={}).status_code == 200:
-                    made += 1
-        burst_end = time.perf_counter()
-        idle_at = wait_idle(srv.proc.pid)
-        cpu = cpu_of(srv.proc.pid) - cpu0
-        print(f"burst of {made} call-next: {burst_end - t0:6.2f} s; server idle "
-              f"{max(0.0, idle_at - burst_end):5.2f} s after the last answer; "
-              f"server CPU {cpu * 1000 / made:6.1f} ms per call (call-next + voice)")
+        for label in ("first burst of the hall's life", "next burst"):
+            made, took, idle, cpu = burst(srv, staff, calls)
+            print(f"{label}: {made} call-next in {took:5.2f} s; server idle {idle:5.2f} s after "
+                  f"the last answer; server CPU {cpu:5.1f} ms per call (call-next + voice)")
         ids = called_event_ids(srv.db, calls)
-        took = []
-        cpu0 = cpu_of(srv.proc.pid)
-        for event_id in ids:
-            t = time.perf_counter()
-            r = requests.get(f"{srv.url}/api/v1/announcements/{event_id}.wav", timeout=30)
-            r.raise_for_status()
-            took.append((time.perf_counter() - t) * 1000)
-        cpu = cpu_of(srv.proc.pid) - cpu0
-        print(f"WAV download after the burst: p50 {pct(took, 50):6.1f} ms  p99 {pct(took, 99):6.1f} ms"
-              f"  server CPU {cpu * 1000 / len(ids):5.1f} ms per download  n={len(ids)}")
+        display = requests.Session()  # the display keeps its connection
+        for label in ("first", "again"):
+            took = []
+            cpu0 = cpu_of(srv.proc.pid)
+            for event_id in ids:
+                t = time.perf_counter()
+                r = display.get(f"{srv.url}/api/v1/announcements/{event_id}.wav", timeout=30)
+                r.raise_for_status()
+                took.append((time.perf_counter() - t) * 1000)
+            cpu = cpu_of(srv.proc.pid) - cpu0
+            print(f"WAV download after the burst ({label}): p50 {pct(took, 50):6.1f} ms  "
+                  f"p99 {pct(took, 99):6.1f} ms  server CPU {cpu * 1000 / len(ids):5.1f} ms per "
+                  f"download  n={len(ids)}")
         size = sum(f.stat().st_size for f in (work / "data").rglob("*") if f.is_file()
                    and "voice" in f.parts)
-        print(f"voice folder on disk after {made} calls: {size / 1e6:6.2f} MB")
+        print(f"voice folder on disk after {2 * calls} calls: {size / 1e6:6.2f} MB")
     finally:
         srv.stop()
 
@@ -148,6 +172,7 @@ def main() -> None:
     ap.add_argument("--calls", type=int, default=100)
     args = ap.parse_args()
     bench_in_process(min(args.calls, 60))
+    print()
     bench_server(args.calls)
 
 

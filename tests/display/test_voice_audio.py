@@ -28,7 +28,8 @@ RATE = 16000
 def announcer_for(settings, tmp_path, **voice) -> Announcer:
     tmp_path.mkdir(parents=True, exist_ok=True)
     s = dataclasses.replace(settings, voice=VoiceSettings(**voice),
-                            hall=dataclasses.replace(settings.hall, data_dir=str(tmp_path / "data")))
+                            hall=dataclasses.replace(settings.hall,
+                                                     data_dir=str(tmp_path / "data")))
     return Announcer(s, Store(tmp_path / "voice-test.db"), EventBus())
 
 
