@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from dataclasses import asdict
 
 from .configfile import check_config, load_settings
@@ -84,6 +85,15 @@ def data_file_warnings(settings, db_path: str | None) -> list[str]:
         lines.append(f"警告 / warning: {p['path']} 权限 / mode {p['mode']}，应为 / should be "
                      f"{p['expected']}{owner}")
     return lines
+
+
+def reload_on_sighup(hall) -> None:
+    """SIGHUP (``systemctl reload hallqueue-server``) re-reads the config file (§8.1.4). The
+    reload runs in its own thread: the signal arrives on the server's loop, which must not wait."""
+    def handler(signum, frame):
+        threading.Thread(target=hall.reload, name="config-reload", daemon=True).start()
+
+    signal.signal(signal.SIGHUP, handler)
 
 
 def serve(app, host: str, port: int) -> None:
@@ -160,7 +170,8 @@ def _run(args, settings) -> int:
         from .web import create_app
 
         os.umask(0o077)  # everything the server writes (db, voice cache, logs) is private (§8.6)
-        app = create_app(settings, db_path=args.db)
+        app = create_app(settings, db_path=args.db, config_path=args.config)
+        reload_on_sighup(app.extensions["hall"])
         serve(app, args.host or settings.server.host, args.port or settings.server.port)
         return 0
     if args.command == "demo":

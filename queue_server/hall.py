@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .core.numbering import HALL_TZ
 from .core.settings import Settings
@@ -23,6 +23,9 @@ from .services.ledger import LedgerService
 from .services.queue import QueueService
 from .store import Store
 from .store import events as event_log
+
+if TYPE_CHECKING:
+    from .reload import ReloadOutcome
 
 log = logging.getLogger(__name__)
 
@@ -76,27 +79,45 @@ class Hall:
     """Background threads that use the store; joined before the store closes."""
     stopping: threading.Event = field(default_factory=threading.Event)
     desk_printer: DeskPrinter | None = None
+    config_path: Path | None = None
+    """The file ``reload`` re-reads (SIGHUP, /admin); None when built from Settings alone."""
+    last_reload: "ReloadOutcome | None" = None
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, settings: Settings, db_path: str | Path | None = None,
-             clock: Callable[[], datetime] | None = None) -> "Hall":
+             clock: Callable[[], datetime] | None = None,
+             config_path: str | Path | None = None) -> "Hall":
         clock = clock or clock_from_env()
         store = Store(db_path or default_db_path(settings))
         bus = EventBus()
         bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
         calendar = HallCalendar(store, clock)
+        def current() -> Settings:  # services read the hall's Settings as of the last reload
+            return hall.settings
+
         hall = cls(
             settings=settings, store=store, bus=bus, clock=clock,
-            queue=QueueService(settings, store, bus, clock),
+            queue=QueueService(current, store, bus, clock),
             accounts=Accounts(store, clock, settings.auth),
-            devices=Devices(store, bus, clock),
+            devices=Devices(current, store, bus, clock),
             calendar=calendar,
             ledger=LedgerService(store, calendar, bus, clock),
-            evaluations=EvaluationService(settings, store, bus, clock),
+            evaluations=EvaluationService(current, store, bus, clock),
             faq=FaqService(store, faq_path(settings)),
         )
-        hall.desk_printer = DeskPrinter(lambda: hall.settings, hall.queue.windows)
+        hall.desk_printer = DeskPrinter(current, hall.queue.windows)
+        hall.config_path = Path(config_path) if config_path else None
         return hall
+
+    def reload(self) -> "ReloadOutcome":
+        """Re-read the config file (SIGHUP, /admin): validated first, the old content kept when
+        the new one is bad (queue_server/reload.py, §8.1.4)."""
+        from .reload import reload_hall
+
+        with self._reload_lock:
+            self.last_reload = reload_hall(self, self.config_path)
+            return self.last_reload
 
     def start_day_keeper(self, interval_s: float = 30.0) -> None:
         """Close each hall day when it ends (expire open tickets, clear windows), also right

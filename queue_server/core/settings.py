@@ -101,6 +101,10 @@ class ServerSettings:
         "instead of being run after its client gave up"
     )
     sse_heartbeat_s: float = setting(15.0, help="Seconds between SSE keep-alive comments")
+    device_silent_s: float = setting(
+        30.0, help="A kiosk, display or evaluator with no heartbeat for this long raises device.alert "
+        "(§8.1.5); devices beat every third of it (at most every 10 s)"
+    )
     stream_max_total: int = setting(
         2000, help="Most event streams (displays, consoles) open at once; more get 503 + Retry-After"
     )
@@ -323,6 +327,8 @@ def validate(s: Settings, source: str) -> None:
         err("hall.insured_population", "must not be negative")
     if not 1 <= s.server.port <= 65535:
         err("server.port", "must be 1–65535")
+    if not 5 <= s.server.device_silent_s <= 3600:
+        err("server.device_silent_s", "must be 5–3600 seconds")
     if s.server.threads < 4:
         err("server.threads", "must be at least 4")
     if s.server.stream_max_per_address < 1 or s.server.stream_max_total < 1:

@@ -1,91 +1,210 @@
-"""Staff accounts (hashed passwords, lockout) and device tokens (stored hashed)."""
+"""Staff accounts (scrypt passwords, roles, disabling) and device tokens (stored hashed).
+
+Logins and their throttling live in logins.py, sessions in sessions.py; both hang off
+``Accounts`` so the web layer and the CLI reach them as ``hall.accounts.logins`` / ``.sessions``.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from ..errors import Unauthorized, ValidationFailed
+from ..core import access
+from ..core.settings import AuthSettings
+from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..store import Store
 from ..store import accounts as repo
+from .logins import Logins
 from .queue import iso
+from .sessions import StaffSessions, hash_token
+
+__all__ = ["Accounts", "hash_token", "ROLES", "DEVICE_KINDS"]
 
 ROLES = ("window", "guide", "admin")
 DEVICE_KINDS = ("kiosk", "display", "evaluator")
-MAX_FAILED = 5
-LOCK_MINUTES = 15
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 
 
-def hash_token(token: str) -> str:
-    # Tokens are long random strings, so a plain SHA-256 is enough (no brute-force risk).
-    return hashlib.sha256(token.encode()).hexdigest()
+def _check_password(password, field: str = "password") -> str:
+    if not isinstance(password, str) or len(password) < 8:
+        raise ValidationFailed("Password must have at least 8 characters.", field=field)
+    if len(password) > 256:
+        raise ValidationFailed("Password must have at most 256 characters.", field=field)
+    return password
+
+
+def _check_role(role) -> str:
+    if role not in ROLES:
+        raise ValidationFailed("Role must be window, guide or admin.", field="role")
+    return role
+
+
+def _check_display_name(name) -> str:
+    if not isinstance(name, str) or len(name) > 64:
+        raise ValidationFailed("{field} is too long.", field="display_name")
+    return name.strip()
 
 
 class Accounts:
-    def __init__(self, store: Store, clock: Callable[[], datetime]):
+    def __init__(self, store: Store, clock: Callable[[], datetime], auth: AuthSettings | None = None):
         self.store = store
         self.clock = clock
+        login_policy, session_policy = access.policies(auth or AuthSettings())
+        self.logins = Logins(store, clock, login_policy)
+        self.sessions = StaffSessions(store, clock, session_policy)
 
-    def create_user(self, username: str, role: str, password: str, display_name: str = "") -> None:
-        if not _NAME.match(username or ""):
+    # --- users -----------------------------------------------------------------------------
+
+    def create_user(self, username: str, role: str, password: str, display_name: str = "",
+                    replace: bool = True) -> dict:
+        """Create an account; with ``replace`` (the CLI) an existing one gets the new role and
+        password, and its sessions end as after any password reset."""
+        if not isinstance(username, str) or not _NAME.match(username):
             raise ValidationFailed("User name must be 2–32 letters, digits or . _ -", field="username")
-        if role not in ROLES:
-            raise ValidationFailed("Role must be window, guide or admin.", field="role")
-        if len(password or "") < 8:
-            raise ValidationFailed("Password must have at least 8 characters.", field="password")
+        _check_role(role)
+        _check_password(password)
+        display_name = _check_display_name(display_name or "")
+        now = iso(self.clock())
         with self.store.write() as db:
-            repo.save_user(db, {
+            old = repo.get_user(db, username)
+            if old is not None and not replace:
+                raise Conflict("The user {username} already exists.", username=username)
+            row = (old or {"created_at": now, "disabled": 0}) | {
                 "username": username, "role": role, "display_name": display_name or username,
                 "password_hash": generate_password_hash(password, method="scrypt"),
-                "failed_logins": 0, "locked_until": None, "created_at": iso(self.clock()),
-            })
+                "password_changed_at": now,
+            }
+            repo.save_user(db, row)
+            if old is not None:
+                repo.delete_sessions_of(db, username)
+        return self.user_view(username)
 
-    def authenticate(self, username, password) -> dict:
-        """The user, or Unauthorized; five wrong passwords lock the account for 15 minutes."""
-        if not isinstance(username, str) or not isinstance(password, str) or len(username) > 64 or len(password) > 256:
-            raise Unauthorized("Wrong user name or password.")
-        now = self.clock()
-        with self.store.write() as db:
-            user = repo.get_user(db, username)
-            if user is None:
-                raise Unauthorized("Wrong user name or password.")
-            if user["locked_until"] and datetime.fromisoformat(user["locked_until"]) > now:
-                raise Unauthorized("Too many wrong passwords; the account is locked for {minutes} minutes.",
-                                   minutes=LOCK_MINUTES)
-            if not check_password_hash(user["password_hash"], password):
-                failed = (user["failed_logins"] or 0) + 1
-                locked = iso(now + timedelta(minutes=LOCK_MINUTES)) if failed >= MAX_FAILED else None
-                repo.save_user(db, user | {"failed_logins": 0 if locked else failed, "locked_until": locked})
-                # The failed attempt must be recorded even though we refuse: commit, then raise.
-                error = Unauthorized("Wrong user name or password.")
-            else:
-                repo.save_user(db, user | {"failed_logins": 0, "locked_until": None})
-                error = None
-        if error:
-            raise error
+    def user(self, username: str) -> dict | None:
+        return repo.get_user(self.store.db, username)
+
+    def authenticate(self, username, password, address: str = "-") -> dict:
+        user = self.logins.authenticate(username, password, address)
         return {"username": user["username"], "role": user["role"], "display_name": user["display_name"]}
 
-    def create_device(self, device_id: str, kind: str, name: str = "", window: int | None = None) -> str:
+    def _existing(self, db, username) -> dict:
+        user = repo.get_user(db, username) if isinstance(username, str) else None
+        if user is None:
+            raise NotFound("There is no user {username}.", username=str(username)[:32])
+        return user
+
+    def update_user(self, username: str, role=None, display_name=None, disabled=None) -> dict:
+        """Admin change of role, name or state. Disabling ends the user's sessions; the last
+        active administrator can be neither disabled nor demoted (someone must run the hall)."""
+        if role is not None:
+            _check_role(role)
+        if display_name is not None:
+            display_name = _check_display_name(display_name)
+        if disabled is not None and not isinstance(disabled, bool):
+            raise ValidationFailed("{field} must be true or false.", field="disabled")
+        with self.store.write() as db:
+            user = self._existing(db, username)
+            changes = {}
+            if role is not None:
+                changes["role"] = role
+            if display_name:
+                changes["display_name"] = display_name
+            if disabled is not None:
+                changes["disabled"] = int(disabled)
+            after = user | changes
+            if user["role"] == "admin" and not user["disabled"] \
+                    and (after["role"] != "admin" or after["disabled"]) \
+                    and repo.enabled_admins(db) == [username]:
+                raise Conflict("At least one active administrator must remain.")
+            repo.save_user(db, after)
+            if after["disabled"]:
+                repo.delete_sessions_of(db, username)
+        return self.user_view(username)
+
+    def reset_password(self, username: str, password: str) -> dict:
+        """Admin reset: a new password, every session of the user ends, and any throttle or
+        lock on the name is lifted (the administrator has just vouched for the person)."""
+        _check_password(password)
+        with self.store.write() as db:
+            user = self._existing(db, username)
+            repo.save_user(db, user | {"password_hash": generate_password_hash(password, method="scrypt"),
+                                       "password_changed_at": iso(self.clock())})
+            repo.delete_sessions_of(db, username)
+            repo.delete_lock(db, username)
+            repo.clear_failures(db, username)
+        return self.user_view(username)
+
+    def change_password(self, username: str, current: str, new: str, address: str,
+                        keep_token: str | None) -> None:
+        """The user's own change: the current password is checked (throttled like a login) and
+        every other session of the user ends; ``keep_token``'s session goes on."""
+        _check_password(new, field="new_password")
+        try:
+            self.logins.authenticate(username, current if isinstance(current, str) else "", address,
+                                     record_login=False)
+        except Unauthorized:
+            raise ValidationFailed("The current password is wrong.", field="current_password") from None
+        if isinstance(current, str) and current == new:
+            raise ValidationFailed("The new password must differ from the current one.",
+                                   field="new_password")
+        with self.store.write() as db:
+            user = self._existing(db, username)
+            repo.save_user(db, user | {"password_hash": generate_password_hash(new, method="scrypt"),
+                                       "password_changed_at": iso(self.clock())})
+            repo.delete_sessions_of(db, username, hash_token(keep_token) if keep_token else None)
+
+    def user_view(self, username: str) -> dict:
+        return next(u for u in self.list_users() if u["username"] == username)
+
+    def list_users(self) -> list[dict]:
+        """Accounts for /admin: no hashes; last login, open sessions and lock state."""
+        sessions = self.sessions.counts()
+        locks = repo.locks(self.store.db)
+        now = self.clock()
+        out = []
+        for u in repo.users(self.store.db):
+            lock = locks.get(u["username"])
+            locked = bool(lock) and access.is_locked(
+                datetime.fromisoformat(lock["locked_at"]),
+                datetime.fromisoformat(lock["locked_until"]) if lock["locked_until"] else None, now)
+            out.append({
+                "username": u["username"], "display_name": u["display_name"], "role": u["role"],
+                "disabled": bool(u["disabled"]), "created_at": u["created_at"],
+                "last_login_at": u["last_login_at"], "last_login_address": u["last_login_address"],
+                "password_changed_at": u["password_changed_at"],
+                "sessions": sessions.get(u["username"], 0),
+                "locked": locked, "locked_until": lock["locked_until"] if locked else None,
+            })
+        return out
+
+    # --- devices ---------------------------------------------------------------------------
+
+    def create_device(self, device_id: str, kind: str, name: str = "", window: int | None = None,
+                      replace: bool = True) -> str:
         """Register a device and return its token (shown once; only its hash is kept).
 
-        ``window`` ties an evaluator to its window (it then rates only that window's visits)."""
-        if not _NAME.match(device_id or ""):
+        ``window`` ties an evaluator to its window (it then rates only that window's visits).
+        With ``replace`` (the CLI) an existing id gets a new token and the old one stops working."""
+        if not isinstance(device_id, str) or not _NAME.match(device_id):
             raise ValidationFailed("Device id must be 2–32 letters, digits or . _ -", field="id")
         if kind not in DEVICE_KINDS:
             raise ValidationFailed("Device kind must be kiosk, display or evaluator.", field="kind")
-        if window is not None and (kind != "evaluator" or not isinstance(window, int) or window < 1):
+        if window is not None and (kind != "evaluator" or isinstance(window, bool)
+                                   or not isinstance(window, int) or window < 1):
             raise ValidationFailed("Only an evaluator is tied to a window.", field="window")
+        if not isinstance(name, str) or len(name) > 64:
+            raise ValidationFailed("{field} is too long.", field="name")
         token = secrets.token_urlsafe(32)
         with self.store.write() as db:
+            if not replace and repo.get_device(db, device_id) is not None:
+                raise Conflict("The device {device} already exists.", device=device_id)
             repo.save_device(db, {
-                "id": device_id, "kind": kind, "name": name or device_id, "token_hash": hash_token(token),
-                "last_seen": None, "status": None, "created_at": iso(self.clock()), "window": window,
+                "id": device_id, "kind": kind, "name": name.strip() or device_id,
+                "token_hash": hash_token(token), "last_seen": None, "status": None,
+                "created_at": iso(self.clock()), "window": window, "revoked_at": None,
             })
         return token
 
@@ -93,8 +212,3 @@ class Accounts:
         if not token or len(token) > 200:
             return None
         return repo.device_by_token_hash(self.store.db, hash_token(token))
-
-    def user(self, username: str) -> dict | None:
-        return repo.get_user(self.store.db, username)
-
-

@@ -15,7 +15,9 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import audit, calendar, evaluations, faq, ledger, schema
+from ..errors import StorageUnavailable
+from . import audit, calendar, evaluations, faq, files, ledger, schema
+from .connection import Connection, busy, connect
 
 MIGRATION_SETS = [schema.migrations, faq.migrations, ledger.migrations, evaluations.migrations,
                   calendar.migrations, audit.migrations]
@@ -24,8 +26,6 @@ MIGRATION_SETS = [schema.migrations, faq.migrations, ledger.migrations, evaluati
 class Store:
     def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._busy_ms = busy_timeout_ms
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
@@ -33,17 +33,43 @@ class Store:
         # Writers of this process queue on a lock instead of SQLite's sleeping busy handler,
         # which backs off in steps of up to 100 ms under contention.
         self._write_lock = threading.Lock()
-        db = self.db
-        db.enable_wal()
-        for migrations in MIGRATION_SETS:
-            migrations.apply(db)
+        try:
+            if self.path != ":memory:":
+                files.secure(self.path)  # folder 0700, database (and so its WAL/SHM) 0600
+            db = self.db
+            db.enable_wal()
+            for migrations in MIGRATION_SETS:
+                migrations.apply(db)
+            self._check_writable()
+        except (OSError, StorageUnavailable) as exc:
+            # At start: say which file, so the operator can fix it (the server exits 1).
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc.__cause__ or exc)
+            raise StorageUnavailable(
+                "The database {path} cannot be opened for writing ({reason}). Check that the "
+                "file and its folder exist, are writable by the server's user and the disk has "
+                "space.", path=self.path, reason=reason) from exc
+
+    def _check_writable(self) -> None:
+        """A database opened read-only answers reads and fails every write: refuse at start.
+        Writing user_version unchanged and rolling back needs write access and changes nothing."""
+        conn = self.db.conn
+        with self._writer():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+            finally:
+                _rollback(conn)
 
     @property
     def db(self) -> sqlite_utils.Database:
         """This thread's connection (sqlite3 connections must not be shared across threads)."""
         db = getattr(self._local, "db", None)
+        if db is not None and db.conn.broken:
+            self._drop(db.conn)  # e.g. opened while the file was read-only: open it again
+            db = None
         if db is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn = connect(self.path)
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a power cut loses ≤ last txn
@@ -53,20 +79,37 @@ class Store:
                 self._all.append(conn)
         return db
 
+    def _drop(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        with contextlib.suppress(Exception):
+            conn.close()
+        self._local.db = None
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[None]:
+        """This process's writers queue here, as long as SQLite's busy timeout at most."""
+        if not self._write_lock.acquire(timeout=self._busy_ms / 1000):
+            raise busy()
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
-        """One write transaction, taken up front so two writers queue instead of deadlocking."""
+        """One write transaction, taken up front so two writers queue instead of deadlocking.
+        A failed COMMIT (a full disk) is rolled back too, so the connection stays usable."""
         db = self.db
-        with self._write_lock:
+        with self._writer():
             db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield db
-            except BaseException:
-                if db.conn.in_transaction:
-                    db.conn.execute("ROLLBACK")
-                raise
-            else:
                 db.conn.execute("COMMIT")
+            except BaseException:
+                _rollback(db.conn)
+                raise
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:
@@ -76,7 +119,8 @@ class Store:
         try:
             yield db
         finally:
-            db.conn.execute("COMMIT")
+            if db.conn.in_transaction:
+                db.conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -85,3 +129,13 @@ class Store:
                     conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _rollback(conn: Connection) -> None:
+    """Roll back if SQLite has not already (it does itself after some errors, e.g. a full disk);
+    a connection that cannot even roll back is replaced on its next use."""
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except Exception:
+        conn.broken = True

@@ -116,3 +116,39 @@ def m004_service_time_index(db):
 def m005_device_window(db):
     # An evaluator belongs to one window: it may rate only that window's visits.
     db["devices"].add_column("window", int)
+
+
+@migrations()
+def m006_staff_access(db):
+    # Server-side staff sessions: the cookie holds a random id, only its SHA-256 is stored, so a
+    # copy of the database cannot be replayed as cookies; deleting the row ends the session.
+    db["staff_sessions"].create(
+        {"id_hash": str, "username": str, "created_at": str, "last_seen_at": str,
+         "address": str, "user_agent": str},
+        pk="id_hash", not_null={"username", "created_at", "last_seen_at"},
+    )
+    db["staff_sessions"].create_index(["username"])
+    # Login throttling per (name as typed, client address); names that do not exist count too,
+    # so the replies cannot tell real accounts apart.
+    db["login_failures"].create(
+        {"username": str, "address": str, "failures": int, "first_at": str, "last_at": str},
+        pk=("username", "address"), not_null={"failures", "last_at"},
+    )
+    db["login_failures"].create_index(["last_at"])
+    db["login_locks"].create(
+        {"username": str, "locked_at": str, "locked_until": str, "addresses": int}, pk="username",
+    )
+    # users.failed_logins / locked_until (the old per-account lock) are no longer used.
+    db["users"].add_column("disabled", int, not_null_default=0)
+    db["users"].add_column("last_login_at", str)
+    db["users"].add_column("last_login_address", str)
+    db["users"].add_column("password_changed_at", str)
+    # Devices: a revoked token stays on record (who, when) but matches nothing.
+    db["devices"].add_column("revoked_at", str)
+
+
+@migrations()
+def m007_device_silence(db):
+    # When a device fell silent (no heartbeat past server.device_silent_s): one device.alert
+    # per silence, cleared with device.recovered by the next heartbeat, kept across restarts.
+    db["devices"].add_column("silent_since", str)

@@ -36,8 +36,11 @@ def _secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_config: dict | None = None) -> Flask:
+def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_config: dict | None = None,
+               config_path: str | Path | None = None) -> Flask:
+    """``config_path``: the file SIGHUP and /admin reload (given a path, that path)."""
     if not isinstance(settings, Settings):
+        config_path = config_path or settings
         settings = load_settings(settings)
     app = Flask(__name__)
     if settings.server.proxy_hops:  # client address and scheme from the trusted proxy's headers
@@ -53,8 +56,9 @@ def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_c
     app.json.ensure_ascii = False
     if test_config:
         app.config.update(test_config)
-    hall = Hall.open(settings, db_path, clock)
+    hall = Hall.open(settings, db_path, clock, config_path=config_path)
     hall.start_day_keeper()
+    hall.workers.append(hall.devices.watch(hall.stopping))  # silent devices → device.alert
     app.extensions["hall"] = hall
     from . import errors
 

@@ -2,8 +2,11 @@
 
 Decision (documented in docs/consoles.md):
 
-* Every HTML form carries a per-session token (``csrf_token`` field); a form POST without the
-  right token gets 400 — :func:`check_form`.
+* Every HTML form carries a token (``csrf_token`` field); a form POST without the right token
+  gets 400 — :func:`check_form`.
+* The token is an HMAC (with the app's secret key) of the session id, so nothing extra is stored
+  and a new login means a new token. Before login (the login form) it is an HMAC of a random
+  pre-login cookie (``hallqueue_login``, HttpOnly, SameSite=Strict).
 * The consoles' JavaScript calls the JSON API with the same token in ``X-CSRF-Token``. For a
   state-changing ``/api/`` call authenticated by the session cookie *from a browser page*
   (the browser sends ``Origin`` or ``Sec-Fetch-Site`` with it), the header is required too — :func:`check_api`.
@@ -14,47 +17,75 @@ Decision (documented in docs/consoles.md):
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 
-from flask import current_app, request, session
+from flask import current_app, g, request
 
 from ..errors import BadRequest
+from .auth import COOKIE, session_token
+from .context import hall
 
-SESSION_KEY = "csrf"
+PRE_COOKIE = "hallqueue_login"
 FORM_FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 CHANGES = ("POST", "PUT", "PATCH", "DELETE")
+EXPIRED = "The form has expired or was not sent from this console; reload the page and try again."
 
 
 class CsrfFailed(BadRequest):
     code = "csrf_failed"
 
 
-def token() -> str:
-    """This session's token, created on first use (the login form needs one before login)."""
-    value = session.get(SESSION_KEY)
-    if not value:
+def _mac(kind: str, value: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"{kind}|{value}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def _pre_value(create: bool) -> str | None:
+    value = g.get("csrf_pre") or request.cookies.get(PRE_COOKIE)
+    if (not value or len(value) > 100) and create:
         value = secrets.token_urlsafe(24)
-        session[SESSION_KEY] = value
+        g.csrf_pre_new = value
+    if value:
+        g.csrf_pre = value
     return value
 
 
-def rotate() -> str:
-    """A fresh token after login, so a token seen before login is worthless after it."""
-    session[SESSION_KEY] = secrets.token_urlsafe(24)
-    return session[SESSION_KEY]
+def _expected(create: bool = False) -> str | None:
+    sid = session_token()
+    if sid:
+        return _mac("session", sid)
+    pre = _pre_value(create)
+    return _mac("pre", pre) if pre else None
+
+
+def token() -> str:
+    """The token for this page's forms and scripts (creates the pre-login cookie if needed)."""
+    return _expected(create=True)
+
+
+def set_cookie(response):
+    """after_request: hand out the pre-login cookie a page's token was made from."""
+    value = g.get("csrf_pre_new")
+    if value:
+        response.set_cookie(PRE_COOKIE, value, httponly=True, samesite="Strict", path="/",
+                            secure=hall().settings.server.https)
+    return response
 
 
 def _matches(sent: str | None) -> bool:
-    expected = session.get(SESSION_KEY)
+    expected = _expected()
     return bool(expected and sent and hmac.compare_digest(str(sent), expected))
 
 
 def check_form() -> None:
     """Raise 400 unless the posted form carries this session's token."""
     if not _matches(request.form.get(FORM_FIELD)):
-        raise CsrfFailed("The form has expired or was not sent from this console; reload the page and try again.")
+        raise CsrfFailed(EXPIRED)
 
 
 def check_api() -> None:
@@ -63,11 +94,11 @@ def check_api() -> None:
         return
     if request.headers.get("Authorization", "").startswith("Bearer "):
         return  # device token: no ambient credential a foreign page could ride on
-    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
-        return
+    if COOKIE not in request.cookies or session_token() is None:
+        return  # no live session to ride on: the route itself answers 401 where login is needed
     if "Origin" not in request.headers and "Sec-Fetch-Site" not in request.headers:
         return  # not a browser page (kiosk, scripts, tests); SameSite=Strict + JSON-only apply
     if request.path == "/api/v1/auth/login":
         return  # logging in rides on no existing session
     if not _matches(request.headers.get(HEADER)):
-        raise CsrfFailed("The form has expired or was not sent from this console; reload the page and try again.")
+        raise CsrfFailed(EXPIRED)

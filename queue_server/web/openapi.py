@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..core.documents import DOCUMENT_TYPES
 from ..core.issuing import ISSUING_STATES
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -109,11 +110,13 @@ PATHS: dict = {
     "/api/v1/display/state": {"get": _op("Display snapshot with last_event_id to follow from", _json(_obj(
         {"hall": S, "now": S, "last_event_id": I, "windows": {"type": "array"}, "recent_calls": {"type": "array"},
          "services": {"type": "array"}, "notice": S})))},
-    "/api/v1/auth/login": {"post": _op("Staff login; sets an HttpOnly SameSite=Strict session cookie",
-                                       _json(_obj({"username": S, "role": S, "display_name": S})),
-                                       _obj({"username": S, "password": S}, ["username", "password"]),
-                                       errors=(400, 401, 415))},
-    "/api/v1/auth/logout": {"post": _op("End the staff session", _json(_obj({"ok": B})), EMPTY, errors=(415,))},
+    "/api/v1/auth/login": {"post": _op(
+        "Staff login; sets an HttpOnly SameSite=Strict cookie holding a random session id (Secure when "
+        "server.https). 429 while tries from this address are throttled or the name is hard-locked",
+        _json(_obj({"username": S, "role": S, "display_name": S})),
+        _obj({"username": S, "password": S}, ["username", "password"]), errors=(400, 401, 415, 429))},
+    "/api/v1/auth/logout": {"post": _op("End the staff session on the server (a copied cookie stops working)",
+                                        _json(_obj({"ok": B})), EMPTY, errors=(415,))},
     "/api/v1/auth/me": {"get": _op("Who is calling", _json(_obj({"type": S, "role": S, "username": S})),
                                    errors=(401,))},
     "/api/v1/faq": {"get": {**_op(
@@ -142,8 +145,10 @@ for _action in ("recall", "start", "no-show", "finish"):
 D = {"type": "string", "format": "date"}
 DT = {"type": "string", "format": "date-time"}
 NS = {"type": ["string", "null"]}
+DOC_TYPE = {"enum": list(DOCUMENT_TYPES), "description": "identity document; default resident_id"}
 SCHEMAS["LedgerRecord"] = _obj({
-    "id": I, "name": S, "id_number_masked": S, "phone_masked": S, "email": NS, "address": NS,
+    "id": I, "name": S, "document_type": DOC_TYPE, "document_country": NS,
+    "id_number_masked": S, "phone_masked": NS, "email": NS, "address": NS,
     "received_at": DT, "form": {"enum": ["window", "phone", "letter", "online", "media"]}, "summary": S,
     "reply_class": {"enum": ["immediate", "agreed", "escalated", "letter"]}, "agreed_reply_date": NS,
     "due_date": D, "due_provisional": B, "receptionist": S, "remarks": NS,
@@ -152,7 +157,8 @@ SCHEMAS["LedgerRecord"] = _obj({
     "reply_method": {"enum": ["phone", "letter", "email", "window", "sms", None]}, "reply_content": NS,
     "replied_at": NS, "replied_by": NS, "answered_late": B, "created_by": S, "created_at": DT,
     "id_number": {"type": "string", "description": "full; only GET /ledger/{id} for an admin (audited)"},
-    "phone": {"type": "string", "description": "full; only GET /ledger/{id} for an admin (audited)"},
+    "phone": {"type": ["string", "null"],
+              "description": "full; only GET /ledger/{id} for an admin (audited)"},
 }, ["id", "name", "id_number_masked", "phone_masked", "due_date", "due_provisional", "status"])
 P_RECORD = {"name": "record_id", "in": "path", "required": True, "schema": I}
 Q_FROM = {"name": "from", "in": "query", "schema": D}
@@ -166,11 +172,16 @@ PATHS.update({
     "/api/v1/ledger": {
         "post": _op("Record a consultation (annex B); due_date by §8.2 working days; 422 names the field, "
                     "nothing saved on error", _json(REF("LedgerRecord")), _obj({
-                        "name": S, "id_number": S, "phone": S, "email": S, "address": S, "received_at": DT,
+                        "name": S, "document_type": DOC_TYPE, "id_number": S,
+                        "document_country": {"type": "string",
+                                             "description": "passport only: ISO 3166-1 alpha-3"},
+                        "phone": {"type": "string", "description": "mobile, landline or +country…; "
+                                  "optional for letter and online (§7.3), else phone or email"},
+                        "email": S, "address": S, "received_at": DT,
                         "form": {"enum": ["window", "phone", "letter", "online", "media"]}, "summary": S,
                         "reply_class": {"enum": ["immediate", "agreed", "escalated", "letter"]},
                         "agreed_reply_date": D, "receptionist": S, "remarks": S},
-                        ["name", "id_number", "phone", "form", "summary", "reply_class"]),
+                        ["name", "id_number", "form", "summary", "reply_class"]),
                     auth="window, guide, admin", status="201", errors=(400, 415, 422)),
         "get": {**_op("Ledger records (ID number and phone masked), by status relative to today",
                       _json(_obj({"status": S, "today": D, "records": {"type": "array", "items": REF("LedgerRecord")}})),
@@ -253,6 +264,71 @@ for _fmt, _mime in (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformat
         f"Ledger export ({_fmt}) in the annex B column layout, ID number and phone masked; audited",
         {"content": {_mime: {"schema": _FILE}}}, auth="guide, admin", errors=(422,)),
         "parameters": [Q_LEDGER_STATUS, Q_FROM, Q_TO]}}
+
+
+# --- staff sessions and administration (issue #11) --------------------------------------------
+ROLE = {"enum": ["window", "guide", "admin"]}
+KIND = {"enum": ["kiosk", "display", "evaluator"]}
+PASSWORD = {"type": "string", "minLength": 8, "maxLength": 256}
+P_USER = {"name": "username", "in": "path", "required": True, "schema": S}
+SCHEMAS["StaffUser"] = _obj({
+    "username": S, "display_name": S, "role": ROLE, "disabled": B, "created_at": NS,
+    "last_login_at": NS, "last_login_address": NS, "password_changed_at": NS,
+    "sessions": {"type": "integer", "description": "open sessions"}, "locked": B,
+    "locked_until": {"type": ["string", "null"], "description": "null while locked: until unlocked"},
+}, ["username", "role", "disabled", "sessions", "locked"])
+SCHEMAS["AdminDevice"] = _obj({
+    "id": S, "kind": KIND, "name": S, "window": NULLABLE_I, "created_at": NS, "last_seen": NS,
+    "revoked_at": NS, "token": {"type": "string", "description": "only when just created: shown once"},
+}, ["id", "kind", "name", "window", "revoked_at"])
+_ADMIN_ERRORS = (400, 404, 409, 415, 422)
+PATHS.update({
+    "/api/v1/auth/password": {"post": _op(
+        "Change one's own password (staff session); every other session of the user ends; 422 names "
+        "the field (current_password wrong, new_password too short or unchanged)",
+        _json(_obj({"ok": B})), _obj({"current_password": S, "new_password": PASSWORD},
+                                     ["current_password", "new_password"]),
+        auth="staff session", errors=(400, 415, 422, 429))},
+    "/api/v1/admin/users": {
+        "get": _op("Staff accounts with last login, open sessions and lock state (no hashes)",
+                   _json(_obj({"users": {"type": "array", "items": REF("StaffUser")}})), auth="admin",
+                   errors=()),
+        "post": _op("Create a staff account; 409 if the user name exists", _json(REF("StaffUser")),
+                    _obj({"username": S, "role": ROLE, "password": PASSWORD, "display_name": S},
+                         ["username", "role", "password"]),
+                    auth="admin", status="201", errors=_ADMIN_ERRORS),
+    },
+    "/api/v1/admin/users/{username}": {"patch": {**_op(
+        "Set role, name or disabled; disabling ends the user's sessions; 409 for the last active admin",
+        _json(REF("StaffUser")), _obj({"role": ROLE, "display_name": S, "disabled": B}), auth="admin",
+        errors=_ADMIN_ERRORS), "parameters": [P_USER]}},
+    "/api/v1/admin/users/{username}/password": {"post": {**_op(
+        "Reset the password: every session of the user ends, throttles and lock on the name are lifted",
+        _json(REF("StaffUser")), _obj({"password": PASSWORD}, ["password"]), auth="admin",
+        errors=_ADMIN_ERRORS), "parameters": [P_USER]}},
+    "/api/v1/admin/users/{username}/unlock": {"post": {**_op(
+        "Lift the hard lock of the name and forget its failed logins", _json(REF("StaffUser")), EMPTY,
+        auth="admin", errors=_ADMIN_ERRORS), "parameters": [P_USER]}},
+    "/api/v1/admin/devices": {
+        "get": _op("Every device, revoked ones too (never a token)",
+                   _json(_obj({"devices": {"type": "array", "items": REF("AdminDevice")}})), auth="admin",
+                   errors=()),
+        "post": _op("Register a device; the answer carries its token, shown this once; window ties an "
+                    "evaluator to one of the hall's windows", _json(REF("AdminDevice")),
+                    _obj({"id": S, "kind": KIND, "name": S, "window": NULLABLE_I}, ["id", "kind"]),
+                    auth="admin", status="201", errors=_ADMIN_ERRORS),
+    },
+    "/api/v1/admin/devices/{device_id}": {"patch": {**_op(
+        "Tie an evaluator to a window, or untie it with null", _json(REF("AdminDevice")),
+        _obj({"window": NULLABLE_I}, ["window"]), auth="admin", errors=_ADMIN_ERRORS),
+        "parameters": [P_DEVICE]}},
+    "/api/v1/admin/devices/{device_id}/revoke": {"post": {**_op(
+        "Revoke the device's token at once (the device stays listed as revoked)", _json(REF("AdminDevice")),
+        EMPTY, auth="admin", errors=_ADMIN_ERRORS), "parameters": [P_DEVICE]}},
+    "/api/v1/admin/devices/{device_id}/token": {"post": {**_op(
+        "Issue a new token (shown once); the old one stops working", _json(REF("AdminDevice")), EMPTY,
+        auth="admin", errors=_ADMIN_ERRORS), "parameters": [P_DEVICE]}},
+})
 
 
 def document() -> dict:

@@ -262,7 +262,26 @@ def admin():
                            kinds=[(k, _(JS_TEXT["kind_" + k])) for k in DEVICE_KINDS],
                            page_data={"me": principal()["username"],
                                       "windows": [w.number for w in hall().settings.windows],
-                                      "roles": {r: _(ROLE_NAMES[r]) for r in ROLES}})
+                                      "roles": {r: _(ROLE_NAMES[r]) for r in ROLES}},
+                           reload=_reload_view())
+
+
+def _reload_view() -> dict | None:
+    outcome = hall().last_reload
+    if outcome is None:
+        return None
+    return {"ok": outcome.ok, "text": outcome.text(language()),
+            "at": outcome.at.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+@bp.post("/admin/reload")
+@page()
+def admin_reload():
+    """Re-read the config file: business guide, services, FAQ (§8.1.4). Validated first; a bad
+    file changes nothing. The outcome (and why) is shown on /admin, as after a SIGHUP."""
+    csrf.check_form()
+    hall().reload()
+    return redirect(url_for("staff.admin") + "#reload")
 
 
 @bp.get("/evaluate/<int:number>")

@@ -6,6 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import login
+
 ID_FULL = "11010519491231002X"
 PHONE_FULL = "13812345678"
 ANNEX_B_HEADERS = ["咨询人姓名", "证件号", "联系电话", "E-mail", "现通讯地址", "接待人", "接待时间", "预约答复日期",
@@ -102,10 +104,12 @@ def test_lists_follow_the_clock_open_due_today_overdue(window_client, clock):
     assert ids(window_client, "overdue") == []
 
     clock.advance(days=3)  # Fri 11-27
+    login(window_client, "win1")  # yesterday's staff session has expired (idle limit)
     assert ids(window_client, "due_today") == [agreed]
     assert ids(window_client, "overdue") == []
 
     clock.advance(days=3)  # Mon 11-30
+    login(window_client, "win1")
     assert ids(window_client, "due_today") == []
     assert ids(window_client, "overdue") == [agreed]
     rec = window_client.get(f"/api/v1/ledger/{agreed}").get_json()
@@ -117,6 +121,7 @@ def test_lists_follow_the_clock_open_due_today_overdue(window_client, clock):
 def test_patch_with_the_reply_closes_the_record(window_client, clock):
     rid = create(window_client)["id"]
     clock.advance(days=1, hours=2)
+    login(window_client, "win1")  # the next day means a new staff session
     r = window_client.patch(f"/api/v1/ledger/{rid}", json={"reply_method": "phone", "reply_content": "已电话告知转移流程"})
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
@@ -127,6 +132,7 @@ def test_patch_with_the_reply_closes_the_record(window_client, clock):
     assert ids(window_client, "open") == []
     assert ids(window_client, "answered") == [rid]
     clock.advance(days=10)
+    login(window_client, "win1")
     assert ids(window_client, "overdue") == []  # answered records are never overdue
 
     again = window_client.patch(f"/api/v1/ledger/{rid}", json={"reply_method": "sms", "reply_content": "再次"})
@@ -204,7 +210,7 @@ def test_csv_export_has_the_annex_b_layout_and_masked_ids(window_client, guide_c
     by_name = {r[0]: dict(zip(ANNEX_B_HEADERS, r)) for r in rows[1:]}
     zhang, li = by_name["张三"], by_name["李四"]
     assert zhang["证件号"] == "110105********002X" and zhang["联系电话"] == "138****5678"
-    assert li["证件号"] == "440305********123X" and li["联系电话"] == "075******5678"
+    assert li["证件号"] == "440305********123X" and li["联系电话"] == "0755-****5678"
     assert (zhang["咨询形式"], zhang["答复方式"], zhang["预约答复日期"]) == ("窗口", "信函", "2026-11-27")
     assert (li["咨询形式"], li["答复方式"]) == ("电话", "")
     assert zhang["接待时间"] == "2026-11-24 09:00"
@@ -278,6 +284,7 @@ def test_admin_overrides_for_an_unpublished_year(admin_client, guide_client, win
 
 def test_a_ledger_record_in_an_unpublished_year_is_provisional(window_client, clock):
     clock.advance(days=365)  # 2027-11-24, a Wednesday
+    login(window_client, "win1")
     body = create(window_client)
     assert (body["due_date"], body["due_provisional"]) == ("2027-11-29", True)
 
@@ -286,8 +293,10 @@ def test_working_days_left_flags_due_soon_records(window_client, clock):
     rid = create(window_client)["id"]  # due Fri 11-27
     assert window_client.get(f"/api/v1/ledger/{rid}").get_json()["working_days_left"] == 3
     clock.advance(days=3)
+    login(window_client, "win1")
     assert window_client.get("/api/v1/ledger?status=open").get_json()["records"][0]["working_days_left"] == 0
     clock.advance(days=4)  # Tue 12-01
+    login(window_client, "win1")
     assert window_client.get(f"/api/v1/ledger/{rid}").get_json()["working_days_left"] == -2
 
 

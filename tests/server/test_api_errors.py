@@ -132,17 +132,17 @@ def test_bad_device_token_is_401(client):
     assert r.status_code == 401
 
 
-def test_login_cookie_flags_and_lockout(app, clock):
+def test_login_cookie_flags_and_throttle(app, clock):
     c = app.test_client()
     r = c.post("/api/v1/auth/login", json={"username": "win1", "password": PASSWORD})
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     bad = app.test_client()
-    for _ in range(5):
+    for _ in range(3):  # auth.login_free_failures
         assert bad.post("/api/v1/auth/login", json={"username": "guide1", "password": "wrong"}).status_code == 401
     r = bad.post("/api/v1/auth/login", json={"username": "guide1", "password": PASSWORD})
-    assert r.status_code == 401 and "锁定" in r.get_json()["error"]["message"]
-    clock.advance(minutes=16)
+    assert r.status_code == 429 and "秒后再试" in r.get_json()["error"]["message"]
+    clock.advance(seconds=5)  # auth.login_first_delay_s
     assert bad.post("/api/v1/auth/login", json={"username": "guide1", "password": PASSWORD}).status_code == 200
 
 

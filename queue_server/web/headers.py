@@ -1,0 +1,67 @@
+"""Security headers on every response (pages, API, static files, errors).
+
+The Content-Security-Policy allows only this server's own scripts, styles, images, fonts and
+media; no inline script at all (page data travels in ``<script type="application/json">``
+blocks, which are not run). The one inline ``<style>`` (the display's generated @font-face)
+carries a per-response nonce from :func:`csp_nonce`. No page may be framed (frame-ancestors
+'none'): the display and the evaluator run as whole browser windows, never inside another page.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, g
+
+from .context import hall
+
+bp = Blueprint("headers", __name__)
+
+POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "media-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def csp_nonce() -> str:
+    """A nonce for an inline <style> of this response (created on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def content_security_policy() -> str:
+    policy = dict(POLICY)
+    if "csp_nonce" in g:
+        policy["style-src"] += f" 'nonce-{g.csp_nonce}'"
+    return "; ".join(f"{k} {v}" for k, v in policy.items())
+
+
+@bp.app_context_processor
+def _nonce():
+    return {"csp_nonce": csp_nonce}
+
+
+@bp.after_app_request
+def _security_headers(response):
+    h = response.headers
+    h["Content-Security-Policy"] = content_security_policy()
+    h["X-Content-Type-Options"] = "nosniff"
+    h["Referrer-Policy"] = "same-origin"  # ticket status URLs carry the ticket id
+    h["X-Frame-Options"] = "DENY"  # frame-ancestors for browsers that predate CSP 2
+    h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+    h["Cross-Origin-Opener-Policy"] = "same-origin"
+    if hall().settings.server.https:
+        h["Strict-Transport-Security"] = "max-age=31536000"
+    if g.get("session_token") and "Cache-Control" not in h:
+        h["Cache-Control"] = "no-store"  # staff answers may hold personal data: keep no copies
+    return response
