@@ -7,16 +7,33 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := fonts-wqy-microhei fonts-noto-core espeak-ng sox libzbar0 chromium \
-	libgl1 libegl1 libmtdev1 libsdl2-2.0-0 xvfb
+# Debian packages the tools need, checked against a fresh `debootstrap --variant=minbase bookworm`
+# chroot (with only python3.11, make and git added): `make test` and `make run` pass there with
+# exactly these. tests/test_system_libraries.py names any library still missing.
+# venv: Debian's python3.11 has no ensurepip without it, so `python3.11 -m venv` fails.
+APT_PYTHON := python3-venv
+# fonts: WenQuanYi Micro Hei (Chinese, the default everywhere), Noto Sans Arabic from noto-core
+# (Uyghur), Noto Sans CJK (the printer's optional Simplified Chinese face; its test).
+APT_FONTS := fonts-wqy-microhei fonts-noto-core fonts-noto-cjk
+# voice: espeak-ng speaks the calls and the kiosk's elder-mode prompts; sox joins and measures WAVs.
+APT_VOICE := espeak-ng sox
+# kiosk (Kivy's wheel bundles SDL2 but not what SDL loads at run time): Mesa GL/EGL, mtdev for
+# touch screens, and libsdl2's X11/Wayland client libraries for a desktop window.
+APT_KIOSK := libgl1 libegl1 libmtdev1 libsdl2-2.0-0
+# display and browser tests: Debian's Chromium (Playwright drives it, never a downloaded build);
+# Playwright's bundled node needs libatomic.so.1.
+APT_BROWSER := chromium libatomic1
+# tests and headless runs: zbar decodes QR codes (pyzbar); Xvfb is the X screen of the kiosk
+# window test and of `xvfb-run` (which needs xauth).
+APT_TEST := libzbar0 xvfb xauth
+APT_PACKAGES := $(APT_PYTHON) $(APT_FONTS) $(APT_VOICE) $(APT_KIOSK) $(APT_BROWSER) $(APT_TEST)
 DEMO_DIR := var/demo
 
-.PHONY: run test setup apt venv bench clean
+.PHONY: run test setup apt venv bench clean print-apt-packages
 
 setup: apt venv
 
-# Debian packages: fonts (Chinese, Arabic script), Mesa EGL for Kivy, espeak-ng for the voice,
-# zbar for QR decoding in tests, Chromium for the display and browser tests.
+# Debian packages: see APT_PACKAGES above.
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -50,3 +67,6 @@ run: setup
 
 clean:
 	rm -rf $(VENV) var tests/output
+
+print-apt-packages:
+	@echo $(APT_PACKAGES)
