@@ -51,9 +51,9 @@ def _ordered(
         (t for t in waiting if t.status == Status.WAITING and t.service in served), key=_age
     )
     priority = [t for t in mine if t.is_priority]
-    due_by = now + timedelta(minutes=rules.appointment_early_min)
+    due_at = due_by(now, rules)
     due = sorted(
-        (t for t in mine if not t.is_priority and t.appointment_at and t.appointment_at <= due_by),
+        (t for t in mine if not t.is_priority and t.appointment_at and t.appointment_at <= due_at),
         key=lambda t: (t.appointment_at, *_age(t)),
     )
     due_ids = {t.id for t in due}
@@ -94,13 +94,43 @@ def service_window(service: str) -> WindowView:
 def people_ahead(
     ticket: Ticket, waiting_same_service: Iterable[Ticket], now: datetime, rules: QueueRules
 ) -> int:
-    """How many tickets of the same service will be called before ``ticket``."""
+    """How many tickets of the same service will be called before ``ticket``: its position in
+    ``queue_order`` at a window serving only that service."""
     for position, t in enumerate(
         _ordered(waiting_same_service, service_window(ticket.service), now, rules)
     ):
         if t.id == ticket.id:
             return position
     return 0
+
+
+@dataclass(frozen=True)
+class PlaceCounts:
+    """What the store counts about one waiting ticket in its service's queue, so that
+    ``position`` gives ``people_ahead`` without reading the whole queue."""
+
+    priority_total: int  # waiting priority tickets of the service
+    priority_before: int  # of them, ahead of this one by age (a priority ticket only)
+    others_total: int  # waiting non-priority tickets
+    others_before: int  # of them, ahead of this one: due appointments first, then by age
+
+
+def position(is_priority: bool, counts: PlaceCounts, rules: QueueRules) -> int:
+    """``people_ahead`` from counts: the interleaving of ``queue_order`` at a one-service window
+    (at most ``max_consecutive_priority`` priority calls before each other ticket) in closed
+    form. A property test checks it against ``queue_order``."""
+    m = rules.max_consecutive_priority
+    if is_priority:
+        p = counts.priority_before
+        others = counts.others_total if m <= 0 else min(counts.others_total, p // m)
+        return p + others
+    k = counts.others_before
+    return k + (0 if m <= 0 else min(counts.priority_total, m * (k + 1)))
+
+
+def due_by(now: datetime, rules: QueueRules) -> datetime:
+    """Appointments with a slot up to this time are due (called before walk-ins)."""
+    return now + timedelta(minutes=rules.appointment_early_min)
 
 
 def call_candidates(waiting: Iterable[Ticket], services: Sequence[str]) -> list[Ticket]:

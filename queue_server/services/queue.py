@@ -10,7 +10,7 @@ from typing import Callable
 from ..core import issuing
 from ..core.hours import day_closes_at, in_periods
 from ..core.numbering import HALL_TZ, format_number, hall_day
-from ..core.policy import WindowView, choose_next, people_ahead, queue_order, reinstate_position
+from ..core.policy import WindowView, choose_next, due_by, position, queue_order, reinstate_position
 from ..core.settings import ServiceSpec, Settings
 from ..core.tickets import (ACTIVE, CANCEL_REASONS, OPEN, PRIORITY_REASONS, REPRINT_REASONS,
                             Action, Status, next_status)
@@ -128,9 +128,9 @@ class QueueService:
         ahead = None
         estimate = WaitEstimate(None)
         if row["status"] == Status.WAITING:
-            now = self.clock()
-            same = [repo.to_domain(r) for r in repo.waiting(db, row["day"], [row["service"]])]
-            ahead = people_ahead(repo.to_domain(row), same, now, self.settings.rules)
+            rules = self.settings.rules
+            counts = repo.place_counts(db, row, iso(due_by(self.clock(), rules)))
+            ahead = position(bool(row["priority_reason"]), counts, rules)
             svc = self.settings.service(row["service"])
             estimate = self._estimate(db, svc, ahead, self.window_loads(db, row["day"]))
         return {

@@ -38,8 +38,9 @@ window_specs = st.lists(
 )
 steps = st.lists(
     st.one_of(
-        st.tuples(st.just("issue"), st.sampled_from(SERVICES), st.booleans()),
-        st.tuples(st.just("call"), st.integers(0, 2), st.just(False)),
+        st.tuples(st.just("issue"), st.sampled_from(SERVICES),
+                  st.sampled_from(["walk-in", "priority", "appointment"]), st.integers(-30, 60)),
+        st.tuples(st.just("call"), st.integers(0, 2), st.just(""), st.just(0)),
     ),
     min_size=1, max_size=25,
 )
@@ -67,11 +68,14 @@ def test_next_calls_the_first_of_the_window_list_and_ahead_is_the_position(
         try:
             for w in range(1, len(windows) + 1):
                 hall.queue.set_window_state(w, "open")
-            for op, arg, priority in ops:
+            for op, arg, kind, slot_min in ops:
                 clock.advance(seconds=30)
                 if op == "issue":
-                    hall.queue.issue(arg, uuid.uuid4().hex, channel="guide" if priority else "kiosk",
-                                     priority_reason="elderly" if priority else None)
+                    hall.queue.issue(
+                        arg, uuid.uuid4().hex, channel="guide" if kind == "priority" else "kiosk",
+                        priority_reason="elderly" if kind == "priority" else None,
+                        appointment_at=clock() + timedelta(minutes=slot_min)
+                        if kind == "appointment" else None)
                     continue
                 number = arg % len(windows) + 1
                 listed = hall.queue.window_queue(number)
