@@ -23,4 +23,5 @@ EVENT_TYPES = (
     "device.alert",
     "evaluation.recorded",  # a rating: level, window, service only
     "ledger.changed",       # a ledger record was created, answered or re-dated: id and status only
+    "config.reloaded",      # services, business guide and FAQ re-read (§8.1.4): pages repaint
 )

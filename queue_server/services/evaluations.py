@@ -25,11 +25,17 @@ MAX_RANGE_DAYS = 366
 
 
 class EvaluationService:
-    def __init__(self, settings: Settings, store: Store, bus: EventBus, clock: Callable[[], datetime]):
-        self.settings = settings
+    def __init__(self, settings: Settings | Callable[[], Settings], store: Store, bus: EventBus,
+                 clock: Callable[[], datetime]):
+        # A getter (the hall's current Settings) so a reload (§8.1.4) reaches every call.
+        self._settings = settings if callable(settings) else (lambda: settings)
         self.store = store
         self.bus = bus
         self.clock = clock
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings()
 
     def record(self, data: dict, source: str, only_window: int | None = None) -> dict:
         """Record a rating; ``only_window`` is the window of an evaluator tied to one."""

@@ -17,7 +17,7 @@ function windowLabel(n) {
 const HALL_EVENT_TYPES = [
   "ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.no_show",
   "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed", "notice.changed",
-  "day.closed",
+  "day.closed", "config.reloaded",
 ];
 
 function followHall(handlers) {
@@ -58,6 +58,8 @@ function followHall(handlers) {
         if (ev.id <= lastId) return;  // the browser's own retry may repeat one
         lastId = ev.id;
         if (ev.type === "day.closed") { refresh(); return; }  // the board starts clean
+        // New service names, notice or hall name (§8.1.4): the page is drawn from the server.
+        if (ev.type === "config.reloaded") { location.reload(); return; }
         const ageMs = Date.now() + serverOffsetMs - Date.parse(ev.at);
         handlers.onEvent(ev, ageMs);
       });
