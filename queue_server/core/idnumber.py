@@ -55,9 +55,15 @@ def mask_name(name: str) -> str:
     return name[:keep] + "*" * (len(name) - keep)
 
 
-def mask_phone(phone: str) -> str:
-    """``138****1234``."""
-    digits = (phone or "").strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+def mask_phone(phone: str | None) -> str:
+    """``138****1234``; a landline keeps its area code (``010-****5678``), an overseas number
+    its + and first digits (``+852****5678``); the last 4 digits stay."""
+    value = (phone or "").strip()
+    if value.startswith("+") and len(value) >= 9:
+        return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    if value.startswith("0") and "-" in value:  # 0755-82345678[-123]: the extension is dropped
+        area, number = value.split("-")[:2]
+        return f"{area}-" + "*" * max(len(number) - 4, 0) + number[-4:]
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from .errors import InvalidField, InvalidIdNumber
-from .idnumber import validate_id_number
+from .documents import parse_document
+from .errors import InvalidField
 from .numbering import HALL_TZ
 from .phrases import check_service_language
 
@@ -29,23 +29,35 @@ MAX_SUMMARY, MAX_REMARKS, MAX_STAFF = 2000, 500, 50
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_BACKDATE = timedelta(days=366)  # letters are entered late, but not years late (typos)  # a console's clock may run slightly ahead of the server's
 
-_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?([2-9]\d{6,7})(?:-(\d{1,6}))?$")
+# §7.3: a letter or an online consultation may leave no phone number (contact details are
+# asked for only with the person's consent); at the window, on the phone or from the media the
+# hall needs some way to reply: a phone number or an e-mail address.
+CONTACT_OPTIONAL_FORMS = ("letter", "online")
+
+_MOBILE = re.compile(r"^(?:(?:\+|00)?86)?(1[3-9]\d{9})$")
+_LANDLINE = re.compile(r"^(0\d{2,3})-?([2-9]\d{6,7})(?:(?:-|转|ext\.?|x)(\d{1,6}))?$")
+# Overseas (and Hong Kong, Macao, Taiwan) numbers in international form: + or 00, the country
+# code, the number; at most 15 digits (ITU-T E.164).
+_OVERSEAS = re.compile(r"^(?:\+|00)([1-9]\d{6,14})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 def normalise_phone(raw) -> str:
-    """A mainland mobile (``13812345678``) or landline (``010-62345678``, extension optional)."""
+    """A mainland mobile (``13812345678``), a landline (``010-62345678``, extension optional)
+    or an overseas number (``+85223456789``)."""
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidField("Please enter a contact phone number.", field="phone")
-    compact = re.sub(r"[\s()（）]", "", raw.strip())
+    compact = re.sub(r"[\s()（）.]", "", raw.strip().casefold().replace("＋", "+"))
     if m := _MOBILE.match(compact.replace("-", "")):
         return m.group(1)
     if m := _LANDLINE.match(compact):
         return f"{m.group(1)}-{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
+    m = _OVERSEAS.match(compact.replace("-", ""))
+    if m and not m.group(1).startswith("86"):  # +86 numbers are mobiles or landlines above
+        return "+" + m.group(1)
     raise InvalidField(
-        "Phone number must be an 11-digit mobile number or a landline with area code, e.g. 010-62345678.",
-        field="phone")
+        "Phone number must be a mobile number, a landline with area code (e.g. 010-62345678) "
+        "or an overseas number starting with + and the country code.", field="phone")
 
 
 def _text(data: dict, key: str, max_len: int, required: bool = False, missing: str | None = None) -> str | None:
@@ -103,22 +115,20 @@ def parse_new_record(data: dict, now: datetime, receptionist: str | None) -> dic
     Raises InvalidField naming the first wrong field; nothing is saved by the caller then.
     """
     name = _text(data, "name", MAX_NAME, required=True, missing="Please enter the name of the person consulting.")
-    raw_id = data.get("id_number")
-    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
-        raise InvalidField("Please enter the ID number.", field="id_number")
-    try:
-        id_number = validate_id_number(raw_id)
-    except InvalidIdNumber as exc:
-        raise InvalidField(exc.message, field="id_number", **exc.params) from None
-    phone = normalise_phone(data.get("phone"))
+    doc_type, id_number, country = parse_document(data)
+    form = _choice(data, "form", FORMS, "Form must be one of window, phone, letter, online, media.")
+    raw_phone = data.get("phone")
+    phone = None if raw_phone is None or (isinstance(raw_phone, str) and not raw_phone.strip()) \
+        else normalise_phone(raw_phone)
     email = _text(data, "email", MAX_EMAIL)
     if email and not _EMAIL.match(email):
         raise InvalidField("E-mail address is not valid.", field="email")
+    if phone is None and email is None and form not in CONTACT_OPTIONAL_FORMS:
+        raise InvalidField("Please enter a contact phone number or an e-mail address.", field="phone")
     address = _text(data, "address", MAX_ADDRESS)
     received_at = parse_datetime(data.get("received_at"), "received_at", now, default=now)
     if received_at < now - MAX_BACKDATE:
         raise InvalidField("{field} is more than a year ago; please check the date.", field="received_at")
-    form = _choice(data, "form", FORMS, "Form must be one of window, phone, letter, online, media.")
     summary = _text(data, "summary", MAX_SUMMARY, required=True,
                     missing="Please write the main points of the consultation.")
     reply_class = _choice(data, "reply_class", REPLY_LIMITS,
@@ -131,7 +141,8 @@ def parse_new_record(data: dict, now: datetime, receptionist: str | None) -> dic
     if not staff:
         raise InvalidField("{field} is required.", field="receptionist")
     return {
-        "name": name, "id_number": id_number, "phone": phone, "email": email, "address": address,
+        "name": name, "document_type": doc_type, "id_number": id_number,
+        "document_country": country, "phone": phone, "email": email, "address": address,
         "received_at": received_at, "form": form, "summary": summary, "reply_class": reply_class,
         "agreed_reply_date": agreed_date, "receptionist": staff,
         "remarks": parse_remarks(data),

@@ -10,7 +10,8 @@ from typing import Callable
 
 from ..calendar_cn import CalendarView, HallCalendar
 from ..core.errors import InvalidField
-from ..core.idnumber import mask_id_number, mask_phone
+from ..core.documents import DOCUMENT_TYPES, mask_document
+from ..core.idnumber import mask_phone
 from ..core.ledger import (FORMS, REPLY_LIMITS, REPLY_METHODS, check_agreed_date, parse_new_record, parse_remarks,
                            parse_reply)
 from ..core.numbering import HALL_TZ, hall_day
@@ -52,6 +53,15 @@ def changed_event(db, now: datetime, record_id: int | None, status: str | None, 
                             {"ledger": {"id": record_id, "status": status, "action": action}})
 
 
+def _document_cell(row: dict) -> str:
+    """Annex B has one 证件号 column: other documents than the resident ID card are named."""
+    masked = mask_document(row["id_number"], row["document_type"])
+    if row["document_type"] in (None, "resident_id"):
+        return masked
+    country = f"（{row['document_country']}）" if row["document_country"] else ""
+    return f"{DOCUMENT_TYPES.get(row['document_type'], row['document_type'])}{country} {masked}"
+
+
 class LedgerService:
     def __init__(self, store: Store, calendar: HallCalendar, bus: EventBus,
                  clock: Callable[[], datetime]):
@@ -75,8 +85,10 @@ class LedgerService:
         return {
             "id": row["id"],
             "name": row["name"],
-            "id_number_masked": mask_id_number(row["id_number"]),
-            "phone_masked": mask_phone(row["phone"]),
+            "document_type": row["document_type"],
+            "document_country": row["document_country"],
+            "id_number_masked": mask_document(row["id_number"], row["document_type"]),
+            "phone_masked": mask_phone(row["phone"]) or None,
             "email": row["email"],
             "address": row["address"],
             "received_at": row["received_at"],
@@ -117,8 +129,9 @@ class LedgerService:
         except InvalidField as exc:
             raise as_validation(exc) from None
         row = {
-            **{k: rec[k] for k in ("name", "id_number", "phone", "email", "address", "form", "summary",
-                                   "reply_class", "receptionist", "remarks")},
+            **{k: rec[k] for k in ("name", "document_type", "id_number", "document_country", "phone",
+                                   "email", "address", "form", "summary", "reply_class",
+                                   "receptionist", "remarks")},
             "received_at": iso(rec["received_at"]),
             "received_day": received_day.isoformat(),
             "agreed_reply_date": rec["agreed_reply_date"].isoformat() if rec["agreed_reply_date"] else None,
@@ -209,7 +222,7 @@ class LedgerService:
         for r in rows:
             agreed = r["agreed_reply_date"] or r["due_date"]
             out.append([_cell(v) for v in [
-                r["name"], mask_id_number(r["id_number"]), mask_phone(r["phone"]), r["email"] or "",
+                r["name"], _document_cell(r), mask_phone(r["phone"]), r["email"] or "",
                 r["address"] or "", r["receptionist"] or "", _local_minute(r["received_at"]), agreed,
                 FORMS.get(r["form"], r["form"]), r["summary"],
                 REPLY_METHODS.get(r["reply_method"], "") if r["reply_method"] else "",

@@ -47,6 +47,16 @@ def m001_ledger(db):
     db["ledger"].create_index(["received_day"])
 
 
+@migrations()
+def m002_documents(db):
+    # Issue 9: passports, permits and foreign residents' cards beside the resident ID card;
+    # the existing rows are resident ID numbers (the only kind accepted before).
+    db["ledger"].add_column("document_type", str, not_null_default="resident_id")
+    db["ledger"].add_column("document_country", str)
+    # §7.3: letters and online consultations may come without a phone number.
+    db["ledger"].transform(not_null={"phone": False})
+
+
 def insert(db: sqlite_utils.Database, row: dict) -> int:
     return db["ledger"].insert(row).last_pk
 
@@ -83,3 +93,8 @@ def select(db: sqlite_utils.Database, status: str, today: str, day_from: str | N
     sql = "SELECT * FROM ledger" + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY due_date, received_at, id LIMIT ?"
     return list(db.query(sql, params + [limit]))
+
+
+def provisional(db: sqlite_utils.Database) -> list[dict]:
+    """Records whose due date was counted on a provisional calendar (§8.2)."""
+    return list(db.query("SELECT * FROM ledger WHERE due_provisional = 1 ORDER BY id"))

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, jsonify, request
 
 from ..calendar_cn import HallCalendar
+from ..core.documents import DOCUMENT_LABEL_MSGIDS
 from ..core.errors import InvalidField
 from ..core.ledger import parse_date
 from ..errors import ValidationFailed
@@ -15,6 +16,12 @@ from .auth import principal, require, staff_name
 from .context import hall, json_body
 
 bp = Blueprint("ledger", __name__, url_prefix="/api/v1")
+
+
+@bp.app_context_processor
+def _ledger_form_choices() -> dict:
+    # The consoles' ledger form (templates/staff/_ledger.html) offers these documents.
+    return {"document_types": list(DOCUMENT_LABEL_MSGIDS.items())}
 
 
 def calendar() -> HallCalendar:
@@ -27,8 +34,8 @@ def ledger() -> LedgerService:
 
 def query_date(name: str) -> date | None:
     value = request.args.get(name)
-    if value in (None, ""):
-        return None
+    if value is None:
+        return None  # absent; an empty value is not a date and is refused (422) like any other
     try:
         return parse_date(value, name)
     except InvalidField as exc:
@@ -59,7 +66,7 @@ def list_records():
     return jsonify({"status": status, "today": ledger().today().isoformat(), "records": records})
 
 
-@bp.get("/ledger/<int:record_id>")
+@bp.get("/ledger/<sqlint:record_id>")
 @require("window", "guide")
 def get_record(record_id):
     who = principal()
@@ -68,7 +75,7 @@ def get_record(record_id):
     return jsonify(ledger().get(record_id))
 
 
-@bp.patch("/ledger/<int:record_id>")
+@bp.patch("/ledger/<sqlint:record_id>")
 @require("window", "guide")
 def answer(record_id):
     return jsonify(ledger().answer(record_id, json_body(), display_name(), staff_name()))

@@ -39,7 +39,8 @@ const Ledger = (() => {
       let msg = t("ledger_saved", {date: item.due_date || "—"});
       if (item.due_provisional) msg += " " + t("provisional");
       Staff.status(statusEl, msg);
-      for (const name of ["name", "id_number", "phone", "email", "address", "summary", "remarks", "agreed_reply_date"]) {
+      for (const name of ["name", "id_number", "document_country", "phone", "email", "address", "summary", "remarks",
+        "agreed_reply_date"]) {
         const input = form.querySelector(`[name="${name}"]`);
         if (input) input.value = "";
       }
@@ -74,13 +75,30 @@ const Ledger = (() => {
     const tr = el("tr", {class: item.overdue ? "overdue" : "", "data-id": item.id},
       el("td", {}, Staff.time(item.received_at)),
       el("td", {}, item.name || ""),
-      el("td", {class: "mono"}, item.id_number_masked || ""),
-      el("td", {}, item.phone_masked || ""),
+      el("td", {class: "mono"}, documentLabel(item), item.id_number_masked || ""),
+      el("td", {}, item.phone_masked || "—"),
       el("td", {class: "summary"}, item.summary || ""),
       el("td", {}, item.due_date || "—"),
       el("td", {}, el("button", {type: "button", class: "small", onclick: () => toggleReply(item, detail)}, t("reply"))));
     const detail = el("tr", {class: "reply-row", hidden: true}, el("td", {colspan: 7}));
     return [tr, detail];
+  }
+
+  // Other documents than the resident ID card are named in the list (labels from the form's
+  // select, already in the reader's language).
+  function documentLabel(item) {
+    if (!item.document_type || item.document_type === "resident_id") return null;
+    const option = document.querySelector(`#ledger-form [name="document_type"] option[value="${item.document_type}"]`);
+    const country = item.document_country ? ` ${item.document_country}` : "";
+    return el("small", {class: "muted"}, (option ? option.textContent : item.document_type) + country + " ");
+  }
+
+  // The issuing country belongs to passports only (the other documents say it in the number).
+  function showCountry(form) {
+    const passport = form.document_type.value === "passport";
+    const label = form.querySelector("[data-passport-only]");
+    label.hidden = !passport;
+    if (!passport) label.querySelector("input").value = "";
   }
 
   function toggleReply(item, detail) {
@@ -109,6 +127,8 @@ const Ledger = (() => {
     if (!form) return;
     form.querySelector('[name="received_at"]').value = localNow();
     form.addEventListener("submit", save);
+    form.document_type.addEventListener("change", () => showCountry(form));
+    showCountry(form);
     document.querySelectorAll("#ledger-tabs [data-status]").forEach(b => b.addEventListener("click", () => {
       tab = b.dataset.status; load();
     }));
