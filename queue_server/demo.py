@@ -7,6 +7,7 @@ shows real estimates, and prints how to log in. Ctrl-C stops everything.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -96,8 +97,7 @@ def display_command(chromium: str, url: str, profile: Path, place, as_root: bool
            "--autoplay-policy=no-user-gesture-required",  # the display speaks without a click
            "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
            "--password-store=basic",  # no desktop keyring prompt
-           # the page is Chinese: no "translate this page?" prompt
-           "--lang=zh-CN", "--accept-lang=zh-CN", "--disable-features=Translate",
+           "--accept-lang=zh-CN",  # the page's language: no "translate this page?" prompt
            "--hide-crash-restore-bubble"]  # Ctrl-C of the demo is not a crash to restore
     if as_root:
         # Chromium refuses to run as root with its sandbox on (demo machines are often root);
@@ -108,6 +108,20 @@ def display_command(chromium: str, url: str, profile: Path, place, as_root: bool
     else:
         cmd.append("--window-size=1280,720")
     return cmd
+
+
+def prepare_chromium_profile(profile: Path) -> None:
+    """Translation off in the display's own profile. Chromium on Linux takes its UI language
+    from the desktop's locale (--lang is ignored), so an English desktop would offer to
+    translate the Chinese board (--disable-features=Translate did not stop it in Chromium 156)."""
+    prefs_file = profile / "Default" / "Preferences"
+    prefs_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        prefs = json.loads(prefs_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        prefs = {}
+    prefs.setdefault("translate", {})["enabled"] = False
+    prefs_file.write_text(json.dumps(prefs), encoding="utf-8")
 
 
 def report_new_tickets(printer_dir: Path, seen: set) -> None:
@@ -148,6 +162,7 @@ def run_demo(settings, args) -> int:
                                              env=kiosk_env(places.get("kiosk"))))
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if has_display and chromium and not args.no_display:
+        prepare_chromium_profile(data / "chromium")
         children.append(subprocess.Popen(
             display_command(chromium, url, data / "chromium", places.get("display"),
                             as_root=os.geteuid() == 0),

@@ -82,8 +82,8 @@ def report(live, xvfb, tmp_path_factory):
     out = OUTPUT_DIR / "kiosk-window"
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "DISPLAY": xvfb}
-    r = subprocess.run([sys.executable, str(DRIVER), live.url, live.token, str(printer_dir), str(out)],
-                       capture_output=True, text=True, timeout=120, env=env)
+    r = subprocess.run([sys.executable, str(DRIVER), live.url, live.token, str(printer_dir),
+                        str(out)], capture_output=True, text=True, timeout=120, env=env)
     line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
     assert line, f"driver failed: {r.stderr[-3000:]}"
     rep = json.loads(line[len("REPORT "):])

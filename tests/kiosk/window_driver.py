@@ -78,7 +78,8 @@ def script():
     home = OUT / "kiosk-window-layout.png"
     app.sm.current_screen.export_to_png(str(home))
     report["layout_png"] = str(home)
-    button = next(w for w in app.sm.current_screen.walk() if getattr(w, "kiosk_name", "") == "lang_en")
+    button = next(w for w in app.sm.current_screen.walk()
+                  if getattr(w, "kiosk_name", "") == "lang_en")
     lx, ly = layout_point(button, *button.center)
     # where a 1080×1920 layout scaled whole into this window draws that point
     scale = min(Window.width / 1080, Window.height / 1920)
