@@ -31,7 +31,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .errors import Unavailable
-from .web.stream import ABORT, RETRY_AFTER_S, StreamHub, request_language, send_error
+from .web.stream import RETRY_AFTER_S, TRANSPORT, StreamHub, request_language, send_error
 
 log = logging.getLogger("hallqueue")
 
@@ -198,7 +198,7 @@ def _protocol_class(user_timeout_s: float):
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self.scope[ABORT] = self.transport.abort  # a dead reader is cut, not waited for
+            self.scope[TRANSPORT] = self.transport  # streams bound its buffers, cut dead readers
 
     return Protocol
 

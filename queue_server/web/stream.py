@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import logging
+import socket
 from urllib.parse import parse_qs
 
 from ..errors import HallError, Unavailable
@@ -31,8 +33,12 @@ log = logging.getLogger(__name__)
 RECENT = 2000
 """Formatted events kept in memory: a reconnect within this many events needs no query."""
 RETRY_AFTER_S = 10
-ABORT = "hallqueue.abort"
-"""Scope key under which the server's protocol offers ``transport.abort`` (see queue_server.asgi)."""
+TRANSPORT = "hallqueue.transport"
+"""Scope key under which the server's protocol offers the connection's transport (asgi.py)."""
+SEND_BUFFER = 32 * 1024
+"""Bytes a stream may have in flight (kernel, then loop): an event is ~0.5 KB, so a reader that
+stops reading fills this within a few hundred events and meets the write timeout. Without it
+Linux lets a loopback socket buffer 4 MB."""
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -206,6 +212,12 @@ class _Connection:
     async def run(self, last: int, types: frozenset[str]) -> None:
         task = asyncio.current_task()
         watcher = asyncio.ensure_future(self._watch(task))
+        transport = self.scope.get(TRANSPORT)
+        if transport is not None:
+            sock = transport.get_extra_info("socket")
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+            transport.set_write_buffer_limits(high=SEND_BUFFER)
         try:
             await self._write_start()
             await self._write(RETRY.encode())
@@ -216,9 +228,8 @@ class _Connection:
             self.done = True
             log.warning("dropped an event stream to %s: no write accepted for %s s",
                         self.scope.get("client"), self.hub.settings.stream_write_timeout_s)
-            abort = self.scope.get(ABORT)
-            if abort is not None:
-                abort()  # close() would wait for a reader that does not read
+            if transport is not None:
+                transport.abort()  # close() would wait for a reader that does not read
                 await asyncio.sleep(0)  # let the transport report the loss before we return
         except asyncio.CancelledError:
             if not self.left:
