@@ -181,6 +181,7 @@ class Announcer:
             self.faults.report("preparing a call", exc, f" (event {event['id']})")
         else:
             self.faults.recovered("preparing a call")
+            self.faults.recovered("reading a call event", quietly=True)
 
     def _run(self) -> None:
         last: int | None = None

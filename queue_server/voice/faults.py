@@ -38,13 +38,16 @@ class Faults:
                        exc_info=None if expected else exc)
         return True
 
-    def recovered(self, where: str) -> None:
+    def recovered(self, where: str, quietly: bool = False) -> None:
+        """``where`` works again; ``quietly`` for one-off trouble (a bad event) that has no end
+        worth announcing but should be logged again if it recurs later."""
         if where not in self._active:  # the usual case, without taking the lock
             return
         with self._lock:
             if self._active.pop(where, None) is None:
                 return
-        self.log.warning("voice: %s works again", where)
+        if not quietly:
+            self.log.warning("voice: %s works again", where)
 
     def active(self) -> dict[str, str]:
         with self._lock:

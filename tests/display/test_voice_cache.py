@@ -7,15 +7,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from queue_server.core.settings import VoiceSettings
+from queue_server.core.settings import Settings, SettingsError, VoiceSettings, build
 from queue_server.eventbus import EventBus
 from queue_server.store import Store
 from queue_server.voice import Announcer
+from tests.conftest import EXAMPLE_CONFIG
 
 REAL_ESPEAK = "/usr/bin/espeak-ng"
 
@@ -185,3 +187,13 @@ def test_the_display_may_revalidate_and_fetch_ranges_of_an_announcement(hall, cl
 def test_an_announcement_id_beyond_any_event_is_a_404(client, event_id):
     r = client.get(f"/api/v1/announcements/{event_id}.wav")
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("cache_mb", [0, 1025, -1])
+def test_a_call_cache_size_out_of_range_names_the_key(cache_mb):
+    with open(EXAMPLE_CONFIG, "rb") as fh:
+        data = tomllib.load(fh)
+    data["voice"]["cache_mb"] = cache_mb
+    with pytest.raises(SettingsError) as exc:
+        build(Settings, data, "hall.toml")
+    assert exc.value.key == "voice.cache_mb"

@@ -178,3 +178,15 @@ def test_a_malformed_call_event_is_skipped_and_the_next_call_is_prepared(
     assert len(voice_log(caplog, "reading a call event failed")) == 1
     assert calls.fetch(bad).status_code == 404
     assert calls.fetch(good).status_code == 200
+
+
+def test_a_malformed_event_after_good_calls_is_logged_again(app, hall, client, caplog):
+    calls = Calls(hall, client)
+    for n in range(2):
+        with hall.store.write() as db:
+            bad = event_log.append(db, "ticket.called", hall.clock().isoformat(), {"ticket": {}})
+        hall.bus.published(bad)
+        calls.call()
+        assert calls.prepared(n + 1)
+    assert len(voice_log(caplog, "reading a call event failed")) == 2
+    assert not voice_log(caplog, "reading a call event works again")
