@@ -8,6 +8,7 @@ tests/bench/bench_server.py's job.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import sqlite3
 import threading
@@ -17,6 +18,7 @@ import uuid
 import pytest
 import requests
 
+from queue_server.core.settings import ServerSettings
 from tests.support.live_server import start_server
 from tests.support.stream_clients import Stream, raise_fd_limit
 
@@ -170,7 +172,9 @@ def test_last_event_id_checks_and_an_id_past_the_log_follows_from_now(hall):
 
 
 def test_a_request_given_up_while_waiting_for_a_worker_is_never_run(hall):
-    srv = hall(threads=4, api_queue_timeout_s=1.5)
+    # The workers will wait on another program's write lock: longer than this test holds it.
+    waits = {f.name for f in dataclasses.fields(ServerSettings)} & {"db_busy_timeout_s"}
+    srv = hall(threads=4, api_queue_timeout_s=1.5, **{name: 30 for name in waits})
     hold = sqlite3.connect(srv.db, isolation_level=None)
     hold.execute("BEGIN IMMEDIATE")  # another writer: the 4 workers wait on the database
     busy = []
@@ -190,7 +194,7 @@ def test_a_request_given_up_while_waiting_for_a_worker_is_never_run(hall):
         hold.close()
         for t in workers:
             t.join(PROMPT)
-    assert [r.status_code for r in busy] == [201] * 4
+    assert [r.status_code for r in busy] == [201] * 4, [r.text for r in busy]
     # Neither request ran: sent again now, each creates its ticket (201), not a replay (200).
     assert issue(srv, srv.kiosk, request_id=abandoned).status_code == 201
     assert issue(srv, srv.kiosk, request_id=refused).status_code == 201
