@@ -89,7 +89,8 @@ class Hall:
              clock: Callable[[], datetime] | None = None,
              config_path: str | Path | None = None) -> "Hall":
         clock = clock or clock_from_env()
-        store = Store(db_path or default_db_path(settings))
+        store = Store(db_path or default_db_path(settings),
+                      busy_timeout_ms=int(settings.server.db_busy_timeout_s * 1000))
         bus = EventBus()
         bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
         calendar = HallCalendar(store, clock)
@@ -108,6 +109,8 @@ class Hall:
         )
         hall.desk_printer = DeskPrinter(current, hall.queue.windows)
         hall.config_path = Path(config_path) if config_path else None
+        # An upgraded chinesecalendar may know a year now: provisional due dates catch up (§8.2).
+        hall.ledger.recompute_provisional()
         return hall
 
     def reload(self) -> "ReloadOutcome":

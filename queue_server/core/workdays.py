@@ -57,5 +57,37 @@ def working_days_between(start: date, end: date, is_workday: IsWorkday) -> int:
 
 
 def is_mon_to_fri(day: date) -> bool:
-    """The fallback rule for years without a published schedule."""
+    """Weekends off: the base of every calendar (the official one moves some days, 调休)."""
     return day.weekday() < 5
+
+
+# 《全国年节及纪念日放假办法》 art. 2 (as amended by State Council decree No. 795 of 2024, in force
+# 2025-01-01): the holidays of all citizens, 13 days a year. The State Council's yearly schedule
+# adds bridge days and make-up working days (调休) around them; those cannot be known before it is
+# published, so a provisional calendar has these days and weekends off, and nothing else.
+LunarToSolar = Callable[[int, int, int], date]  # (lunar year, month, day) -> Gregorian date
+
+
+def statutory_holidays(year: int, lunar: LunarToSolar, qingming: date) -> dict[date, str]:
+    """The statutory holidays of ``year`` by name. ``lunar`` converts lunar dates (the Spring
+    Festival, Dragon Boat and Mid-Autumn festivals); ``qingming`` is that year's 清明 solar term."""
+    spring = lunar(year, 1, 1)
+    days: list[tuple[date, str]] = [
+        (date(year, 1, 1), "元旦"),
+        (spring - timedelta(days=1), "春节（除夕）"),
+        *[(spring + timedelta(days=i), "春节") for i in range(3)],  # 初一至初三
+        (qingming, "清明节"),
+        (date(year, 5, 1), "劳动节"), (date(year, 5, 2), "劳动节"),
+        (lunar(year, 5, 5), "端午节"),
+        (lunar(year, 8, 15), "中秋节"),
+        *[(date(year, 10, d), "国庆节") for d in (1, 2, 3)],
+    ]
+    out: dict[date, str] = {}
+    for day, name in days:  # 中秋 may fall on 10-1..10-3: one day, both names
+        out[day] = f"{out[day]}、{name}" if day in out else name
+    return out
+
+
+def provisional_workday(day: date, holidays: dict[date, str]) -> bool:
+    """A working day as far as the law alone says: Monday–Friday and not a statutory holiday."""
+    return is_mon_to_fri(day) and day not in holidays

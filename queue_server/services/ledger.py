@@ -15,6 +15,7 @@ from ..core.idnumber import mask_phone
 from ..core.ledger import (FORMS, REPLY_LIMITS, REPLY_METHODS, check_agreed_date, parse_new_record, parse_remarks,
                            parse_reply)
 from ..core.numbering import HALL_TZ, hall_day
+from ..core.workdays import CalendarGap
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
@@ -149,6 +150,37 @@ class LedgerService:
             event_id = changed_event(db, now, row["id"], "open", "created")
         self.bus.published(event_id)
         return self.masked(row)
+
+    def recompute_provisional(self) -> int:
+        """Due dates counted while a year's schedule was not known, counted again on the
+        calendar as it stands now (§8.2); records whose years are all known stop being
+        provisional. Called at start-up (a new chinesecalendar brings a new year) and after
+        every calendar change. An agreed reply date stays: the person was told that day.
+        Returns how many records changed."""
+        if not repo.provisional(self.store.db):
+            return 0
+        now = self.clock()
+        changed, event_id = 0, None
+        with self.store.write() as db:
+            view = self.calendar.view(db)
+            for row in repo.provisional(db):
+                start = (date.fromisoformat(row["received_day"]) if row["received_day"]
+                         else hall_day(datetime.fromisoformat(row["received_at"])))
+                try:
+                    limit = view.deadline(start, REPLY_LIMITS[row["reply_class"]])
+                except (CalendarGap, KeyError):
+                    continue  # broken overrides or an unknown class: keep what was stored
+                target = {"due_date": row["agreed_reply_date"] or limit.due_date.isoformat(),
+                          "due_provisional": int(limit.provisional)}
+                changes = {k: v for k, v in target.items() if row[k] != v}
+                if changes:
+                    repo.update(db, row["id"], changes | {"updated_at": iso(now)})
+                    changed += 1
+            if changed:
+                event_id = changed_event(db, now, None, None, "recomputed")
+        if event_id:
+            self.bus.published(event_id)
+        return changed
 
     def list(self, status: str = "open", day_from: date | None = None, day_to: date | None = None) -> list[dict]:
         if status not in LIST_STATUSES:

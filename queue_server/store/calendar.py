@@ -17,6 +17,27 @@ def m001_calendar_overrides(db):
     )
 
 
+@migrations()
+def m002_confirmed_years(db):
+    # Years whose official schedule an admin has entered as overrides before chinesecalendar
+    # knows it: their deadlines are no longer provisional.
+    db["calendar_years"].create(
+        {"year": int, "confirmed_by": str, "confirmed_at": str, "note": str}, pk="year",
+    )
+
+
+def confirmed_years(db: sqlite_utils.Database) -> set[int]:
+    return {r["year"] for r in db.query("SELECT year FROM calendar_years")}
+
+
+def confirm_year(db: sqlite_utils.Database, row: dict) -> None:
+    db["calendar_years"].upsert(row, pk="year")
+
+
+def unconfirm_year(db: sqlite_utils.Database, year: int) -> bool:
+    return db.execute("DELETE FROM calendar_years WHERE year = ?", [year]).rowcount > 0
+
+
 def overrides(db: sqlite_utils.Database) -> dict[str, dict]:
     return {r["day"]: r for r in db.query("SELECT * FROM calendar_overrides ORDER BY day")}
 

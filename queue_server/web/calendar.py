@@ -8,11 +8,11 @@ from flask import Blueprint, Response, jsonify, request
 from ..core.errors import InvalidField
 from ..core.ledger import parse_date
 from ..core.numbering import hall_day
-from ..errors import NotFound
+from ..errors import NotFound, ValidationFailed
 from ..services.ledger import as_validation
 from .auth import require, staff_name
 from .context import json_body, optional_str
-from .ledger import calendar, query_date
+from .ledger import calendar, ledger, query_date
 
 bp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar")
 
@@ -45,6 +45,7 @@ def set_override():
         row = calendar().set_override(day, data.get("kind"), optional_str(data, "note", 100), staff_name())
     except InvalidField as exc:
         raise as_validation(exc) from None
+    ledger().recompute_provisional()  # provisional due dates follow the calendar (§8.2)
     return jsonify(row), 201
 
 
@@ -57,4 +58,32 @@ def delete_override(day):
         raise as_validation(exc) from None
     if not calendar().delete_override(parsed):
         raise NotFound("Not found.")
+    ledger().recompute_provisional()
     return Response(status=204)
+
+
+@bp.get("/years/<int:year>")
+@require()
+def year_status(year):
+    """How a year is counted: official, confirmed (by an admin) or provisional, with the
+    statutory holidays a provisional year assumes."""
+    if not 1900 <= year <= 2099:
+        raise NotFound("Not found.")
+    return jsonify(calendar().year(year))
+
+
+@bp.post("/years/<int:year>")
+@require()
+def confirm_year(year):
+    """An admin who has entered the State Council's schedule of ``year`` as overrides confirms
+    it: deadlines in that year stop being provisional, and stored ones are recounted."""
+    data = json_body()
+    confirmed = data.get("confirmed")
+    if not isinstance(confirmed, bool):
+        raise ValidationFailed("Say true to confirm the year, false to take the confirmation back.",
+                               field="confirmed")
+    try:
+        result = calendar().confirm_year(year, confirmed, optional_str(data, "note", 100), staff_name())
+    except InvalidField as exc:
+        raise as_validation(exc) from None
+    return jsonify(result | {"recomputed": ledger().recompute_provisional()})

@@ -99,8 +99,10 @@ PATHS: dict = {
         _obj({"service": S}, ["service"]), auth="window", errors=(404, 409, 415, 422)), "parameters": [P_NUMBER]}},
     "/api/v1/devices": {"get": _op("Device health", _json(_obj({"devices": {"type": "array"}})), auth="guide")},
     "/api/v1/devices/{device_id}/heartbeat": {"post": {**_op(
-        "Device heartbeat with printer status", _json(_obj({"ok": B, "at": S})),
-        _obj({"status": _obj({"printer": S, "detail": S})}), auth="the device itself", errors=(400, 415, 422)),
+        "Device heartbeat with printer status; every_s: seconds until the next beat",
+        _json(_obj({"ok": B, "at": S, "every_s": {"type": "number"}})),
+        _obj({"status": _obj({"printer": S, "detail": S, "page": S})}), auth="the device itself",
+        errors=(400, 415, 422)),
         "parameters": [P_DEVICE]}},
     "/api/v1/events": {"get": {**_op("Server-Sent Events; id is the event sequence; Last-Event-ID resumes",
                                      {"content": {"text/event-stream": {"schema": REF("Event")}}}),
@@ -168,6 +170,9 @@ Q_LEDGER_STATUS = {"name": "status", "in": "query",
 _FILE = {"type": "string", "format": "binary"}
 _OVERRIDE = _obj({"day": D, "kind": {"enum": ["holiday", "workday"]}, "note": NS, "created_by": NS,
                   "created_at": S, "official": {"enum": ["workday", "holiday", "unpublished"]}})
+P_YEAR = {"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}}
+_YEAR = _obj({"year": I, "status": {"enum": ["official", "confirmed", "provisional"]},
+              "statutory_holidays": {"type": "array", "items": _obj({"date": D, "name": S})}})
 PATHS.update({
     "/api/v1/ledger": {
         "post": _op("Record a consultation (annex B); due_date by §8.2 working days; 422 names the field, "
@@ -220,6 +225,16 @@ PATHS.update({
     "/api/v1/calendar/overrides/{day}": {"delete": {**_op(
         "Remove an override (send Content-Type: application/json)", None, auth="admin", status="204",
         errors=(404, 415, 422)), "parameters": [{"name": "day", "in": "path", "required": True, "schema": D}]}},
+    "/api/v1/calendar/years/{year}": {
+        "get": {**_op("How a year is counted: official (chinesecalendar), confirmed (admin overrides) or "
+                      "provisional (statutory holidays and weekends, no 调休)", _json(_YEAR), auth="admin",
+                      errors=(404,)), "parameters": [P_YEAR]},
+        "post": {**_op("Confirm that the overrides hold the year's official schedule (or take it back); "
+                       "stored provisional due dates are recounted", _json(_YEAR | {"properties": {
+                           **_YEAR["properties"], "recomputed": I}}),
+                       _obj({"confirmed": B, "note": S}, ["confirmed"]), auth="admin",
+                       errors=(400, 404, 415, 422)), "parameters": [P_YEAR]},
+    },
     "/api/v1/evaluations": {"post": _op(
         "Rate a ticket finished today (1–5; 1–2 need reasons; 'other' needs a comment); 409 on a second rating",
         _json(_obj({"id": I, "ticket_number": S, "level": I, "window": NULLABLE_I, "reasons": {"type": "array"}})),

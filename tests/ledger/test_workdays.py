@@ -95,7 +95,7 @@ def test_2025_deadlines(start, n, due):
     assert OFFICIAL.deadline(date.fromisoformat(start), n).due_date == date.fromisoformat(due)
 
 
-# --- unpublished years: Mon–Fri + overrides, provisional ------------------------------------------
+# --- unpublished years: statutory holidays + weekends + overrides, provisional ----------------------
 
 def test_years_after_the_library_data_are_unpublished():
     assert published(2026)
@@ -103,7 +103,7 @@ def test_years_after_the_library_data_are_unpublished():
     assert not published(2031)
 
 
-def test_unpublished_year_falls_back_to_monday_to_friday_and_says_so():
+def test_unpublished_year_counts_weekdays_without_statutory_holidays_and_says_so():
     deadline = OFFICIAL.deadline(date(2027, 3, 5), 3)  # Fri
     assert deadline.due_date == date(2027, 3, 10)
     assert deadline.provisional is True
@@ -111,7 +111,7 @@ def test_unpublished_year_falls_back_to_monday_to_friday_and_says_so():
 
 def test_a_deadline_running_into_an_unpublished_year_is_provisional():
     deadline = OFFICIAL.deadline(date(2026, 12, 30), 3)
-    assert deadline.due_date == date(2027, 1, 4)  # 1-1 counted: nobody has entered the holiday yet
+    assert deadline.due_date == date(2027, 1, 5)  # 元旦 Fri 1-1 is statutory: not counted
     assert deadline.provisional is True
 
 
