@@ -40,7 +40,7 @@ log = logging.getLogger("hallqueue.voice")
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 PAUSE_BETWEEN_LANGUAGES_S = 0.5
 # Between synthesized phrases; espeak-ng leaves 40–55 ms between words inside a sentence.
-PAUSE_BETWEEN_PHRASES_S = 0.08
+PAUSE_BETWEEN_PHRASES_S = 0.05
 RETRY_S = 5.0  # after the event log could not be read
 
 
