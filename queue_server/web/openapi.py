@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 
 from ..core.documents import DOCUMENT_TYPES
 from ..core.issuing import ISSUING_STATES
+from ..core.tickets import CANCEL_REASONS, REPRINT_REASONS
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -78,8 +79,21 @@ PATHS: dict = {
     "/api/v1/tickets": {"post": _op(
         "Issue a ticket (idempotent on request_id: a retry returns the same ticket with 200)",
         _json(REF("Ticket")), _obj({"service": S, "request_id": S, "channel": S, "priority_reason": S,
-                                    "appointment_code": S}, ["service", "request_id"]),
-        auth="kiosk device, guide, window", status="201", errors=(400, 409, 415, 422))},
+                                    "appointment_code": S, "print": B}, ["service", "request_id"]),
+        auth="kiosk device, guide, window", status="201", errors=(400, 409, 415, 422)),
+        "get": {**_op("Today's ticket by its printed number (guide and window desks)",
+                      _json(_obj({"tickets": {"type": "array", "items": REF("Ticket")}})),
+                      auth="guide, window", errors=(404, 422)),
+                "parameters": [{"name": "number", "in": "query", "required": True, "schema": S}]}},
+    "/api/v1/tickets/{ticket_id}/cancel": {"post": {**_op(
+        "Cancel today's waiting or called ticket (the citizen left) with a reason; an event",
+        _json(REF("Ticket")), _obj({"reason": {"enum": list(CANCEL_REASONS)}}, ["reason"]),
+        auth="guide, window", errors=(400, 404, 409, 415, 422)), "parameters": [P_TICKET]}},
+    "/api/v1/tickets/{ticket_id}/reprint": {"post": {**_op(
+        "Print today's open ticket again at the guide desk (paper jam) with a reason; an event",
+        _json(_obj({"ticket": REF("Ticket"), "printer": S})),
+        _obj({"reason": {"enum": list(REPRINT_REASONS)}}, ["reason"]),
+        auth="guide, window", errors=(400, 404, 409, 415, 422, 503)), "parameters": [P_TICKET]}},
     "/api/v1/tickets/{ticket_id}": {"get": {**_op("Ticket status and position", _json(REF("Ticket")),
                                                   errors=(404,)), "parameters": [P_TICKET]}},
     "/api/v1/tickets/{ticket_id}/reinstate": {"post": {**_op(
