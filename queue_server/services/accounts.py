@@ -49,8 +49,14 @@ def _check_display_name(name) -> str:
     return name.strip()
 
 
+def _new_password(password: str, now: datetime) -> dict:
+    return {"password_hash": generate_password_hash(password, method="scrypt"),
+            "password_changed_at": iso(now)}
+
+
 class Accounts:
-    def __init__(self, store: Store, clock: Callable[[], datetime], auth: AuthSettings | None = None):
+    def __init__(self, store: Store, clock: Callable[[], datetime],
+                 auth: AuthSettings | None = None):
         self.store = store
         self.clock = clock
         login_policy, session_policy = access.policies(auth or AuthSettings())
@@ -64,7 +70,8 @@ class Accounts:
         """Create an account; with ``replace`` (the CLI) an existing one gets the new role and
         password, and its sessions end as after any password reset."""
         if not isinstance(username, str) or not _NAME.match(username):
-            raise ValidationFailed("User name must be 2–32 letters, digits or . _ -", field="username")
+            raise ValidationFailed("User name must be 2–32 letters, digits or . _ -",
+                                   field="username")
         _check_role(role)
         _check_password(password)
         display_name = _check_display_name(display_name or "")
@@ -88,7 +95,7 @@ class Accounts:
 
     def authenticate(self, username, password, address: str = "-") -> dict:
         user = self.logins.authenticate(username, password, address)
-        return {"username": user["username"], "role": user["role"], "display_name": user["display_name"]}
+        return {k: user[k] for k in ("username", "role", "display_name")}
 
     def _existing(self, db, username) -> dict:
         user = repo.get_user(db, username) if isinstance(username, str) else None
@@ -130,8 +137,7 @@ class Accounts:
         _check_password(password)
         with self.store.write() as db:
             user = self._existing(db, username)
-            repo.save_user(db, user | {"password_hash": generate_password_hash(password, method="scrypt"),
-                                       "password_changed_at": iso(self.clock())})
+            repo.save_user(db, user | _new_password(password, self.clock()))
             repo.delete_sessions_of(db, username)
             repo.delete_lock(db, username)
             repo.clear_failures(db, username)
@@ -146,14 +152,14 @@ class Accounts:
             self.logins.authenticate(username, current if isinstance(current, str) else "", address,
                                      record_login=False)
         except Unauthorized:
-            raise ValidationFailed("The current password is wrong.", field="current_password") from None
+            raise ValidationFailed("The current password is wrong.",
+                                   field="current_password") from None
         if isinstance(current, str) and current == new:
             raise ValidationFailed("The new password must differ from the current one.",
                                    field="new_password")
         with self.store.write() as db:
             user = self._existing(db, username)
-            repo.save_user(db, user | {"password_hash": generate_password_hash(new, method="scrypt"),
-                                       "password_changed_at": iso(self.clock())})
+            repo.save_user(db, user | _new_password(new, self.clock()))
             repo.delete_sessions_of(db, username, hash_token(keep_token) if keep_token else None)
 
     def user_view(self, username: str) -> dict:

@@ -39,13 +39,19 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _locked(lock: dict | None, now: datetime) -> bool:
+    return bool(lock) and access.is_locked(_when(lock["locked_at"]), _when(lock["locked_until"]),
+                                           now)
+
+
 class Logins:
     def __init__(self, store: Store, clock: Callable[[], datetime], policy: access.LoginPolicy):
         self.store = store
         self.clock = clock
         self.policy = policy
 
-    def authenticate(self, username, password, address: str = "-", record_login: bool = True) -> dict:
+    def authenticate(self, username, password, address: str = "-",
+                     record_login: bool = True) -> dict:
         """The user row, or Unauthorized / TooManyRequests with words that never reveal the name."""
         if not isinstance(username, str) or not isinstance(password, str) or not username \
                 or len(username) > 64 or len(password) > 256:
@@ -68,7 +74,7 @@ class Logins:
         p = self.policy
         with self.store.write() as db:
             lock = repo.get_lock(db, username)
-            if lock and access.is_locked(_when(lock["locked_at"]), _when(lock["locked_until"]), now):
+            if _locked(lock, now):
                 error = TooManyRequests(LOCKED)
             else:
                 row = repo.get_failures(db, username, address)
@@ -93,7 +99,8 @@ class Logins:
         with self.store.write() as db:
             repo.clear_failures(db, user["username"], address)
             if record_login and not user["disabled"]:
-                repo.save_user(db, user | {"last_login_at": iso(now), "last_login_address": address})
+                repo.save_user(db, user | {"last_login_at": iso(now),
+                                           "last_login_address": address})
 
     def _failed(self, username: str) -> None:
         """The try is already counted; lock the name if the failures now look distributed."""
@@ -103,7 +110,7 @@ class Logins:
             repo.forget_failures_before(db, iso(now - p.lock_window))  # they no longer count
             failures, addresses = repo.recent_failures(db, username, iso(now - p.lock_window))
             lock = repo.get_lock(db, username)
-            locked = lock and access.is_locked(_when(lock["locked_at"]), _when(lock["locked_until"]), now)
+            locked = _locked(lock, now)
             if access.should_lock(failures, addresses, p) and not locked:
                 until = access.lock_until(now, p)
                 repo.save_lock(db, {"username": username, "locked_at": iso(now),

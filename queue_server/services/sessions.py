@@ -33,12 +33,16 @@ class StaffSessions:
         token = secrets.token_urlsafe(32)
         now = self.clock()
         with self.store.write() as db:
-            repo.delete_sessions_before(db, iso(now - self.policy.absolute), iso(now - self.policy.idle))
+            self._forget_expired(db, now)
             repo.insert_session(db, {
                 "id_hash": hash_token(token), "username": username, "created_at": iso(now),
                 "last_seen_at": iso(now), "address": address[:64], "user_agent": user_agent[:200],
             })
         return token
+
+    def _forget_expired(self, db, now: datetime) -> None:
+        repo.delete_sessions_before(db, iso(now - self.policy.absolute),
+                                    iso(now - self.policy.idle))
 
     def user(self, token: str | None) -> dict | None:
         """The live user of this session, or None when it is unknown, expired or disabled."""
@@ -75,5 +79,5 @@ class StaffSessions:
     def counts(self) -> dict[str, int]:
         now = self.clock()
         with self.store.write() as db:  # expired rows must not count as open sessions
-            repo.delete_sessions_before(db, iso(now - self.policy.absolute), iso(now - self.policy.idle))
+            self._forget_expired(db, now)
             return repo.session_counts(db)

@@ -1,4 +1,4 @@
-"""Staff users, their server-side sessions, login throttling, and device tokens (all secrets hashed)."""
+"""Staff users, their server-side sessions, login throttling, device tokens (secrets hashed)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def enabled_admins(db: sqlite_utils.Database) -> list[str]:
 
 
 def display_names(db: sqlite_utils.Database) -> dict[str, str]:
-    return {r["username"]: r["display_name"] for r in db.query("SELECT username, display_name FROM users")}
+    return {r["username"]: r["display_name"]
+            for r in rows(db, "SELECT username, display_name FROM users")}
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -55,7 +56,8 @@ def delete_sessions_of(db: sqlite_utils.Database, username: str, keep: str | Non
     return cur.rowcount
 
 
-def delete_sessions_before(db: sqlite_utils.Database, created_before: str, seen_before: str) -> None:
+def delete_sessions_before(db: sqlite_utils.Database, created_before: str,
+                           seen_before: str) -> None:
     """Drop sessions past their absolute or idle lifetime (housekeeping at each login)."""
     db.execute("DELETE FROM staff_sessions WHERE created_at < ? OR last_seen_at < ?",
                [created_before, seen_before])
@@ -82,11 +84,12 @@ def clear_failures(db: sqlite_utils.Database, username: str, address: str | None
     if address is None:
         db.execute("DELETE FROM login_failures WHERE username = ?", [username])
     else:
-        db.execute("DELETE FROM login_failures WHERE username = ? AND address = ?", [username, address])
+        db.execute("DELETE FROM login_failures WHERE username = ? AND address = ?",
+                   [username, address])
 
 
 def recent_failures(db: sqlite_utils.Database, username: str, since: str) -> tuple[int, int]:
-    """(failures, distinct addresses) for ``username`` whose last failure is at or after ``since``."""
+    """(failures, distinct addresses) for ``username`` with a last failure at or after ``since``."""
     row = first(db, "SELECT coalesce(sum(failures), 0) AS n, count(*) AS a FROM login_failures"
                     " WHERE username = ? AND last_at >= ?", [username, since])
     return row["n"], row["a"]
@@ -116,7 +119,8 @@ def locks(db: sqlite_utils.Database) -> dict[str, dict]:
 
 
 def device_by_token_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
-    return first(db, "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL", [token_hash])
+    return first(db, "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+                 [token_hash])
 
 
 def get_device(db: sqlite_utils.Database, device_id: str) -> dict | None:

@@ -17,8 +17,9 @@ def _window(data: dict):
     value = data.get("window")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or hall().settings.window(value) is None:
-        raise ValidationFailed("There is no window {number}.", field="window", number=str(value)[:8])
+    if isinstance(value, bool) or not isinstance(value, int) or not hall().settings.window(value):
+        raise ValidationFailed("There is no window {number}.", field="window",
+                               number=str(value)[:8])
     return value
 
 
@@ -85,7 +86,8 @@ def devices():
 def create_device():
     data = json_body()
     device_id = data.get("id")
-    token = hall().accounts.create_device(device_id, data.get("kind"), optional_str(data, "name", 64) or "",
+    token = hall().accounts.create_device(device_id, data.get("kind"),
+                                          optional_str(data, "name", 64) or "",
                                           window=_window(data), replace=False)
     return jsonify(hall().devices.admin.view(device_id) | {"token": token}), 201
 

@@ -59,8 +59,8 @@ def principal() -> dict | None:
         device = hall().accounts.device_for_token(header[7:].strip())
         if device is None:
             raise Unauthorized("The device token is not valid.")
-        found = {"type": "device", "kind": device["kind"], "id": device["id"], "name": device["name"],
-                 "window": device.get("window")}
+        found = {"type": "device", "kind": device["kind"], "id": device["id"],
+                 "name": device["name"], "window": device.get("window")}
     else:
         token = request.cookies.get(COOKIE)
         user = hall().accounts.sessions.user(token) if token else None
@@ -121,9 +121,9 @@ def end_session(response):
 @bp.post("/login")
 def login():
     data = json_body()
-    user = hall().accounts.authenticate(data.get("username"), data.get("password"), client_address())
-    body = {"username": user["username"], "role": user["role"], "display_name": user["display_name"]}
-    return start_session(jsonify(body), user["username"])
+    user = hall().accounts.authenticate(data.get("username"), data.get("password"),
+                                        client_address())
+    return start_session(jsonify(user), user["username"])
 
 
 @bp.post("/logout")

@@ -9,7 +9,8 @@ Decision (documented in docs/consoles.md):
   pre-login cookie (``hallqueue_login``, HttpOnly, SameSite=Strict).
 * The consoles' JavaScript calls the JSON API with the same token in ``X-CSRF-Token``. For a
   state-changing ``/api/`` call authenticated by the session cookie *from a browser page*
-  (the browser sends ``Origin`` or ``Sec-Fetch-Site`` with it), the header is required too — :func:`check_api`.
+  (the browser sends ``Origin`` or ``Sec-Fetch-Site`` with it), the header is required too —
+  :func:`check_api`.
   Calls without a cookie (kiosk and evaluator device tokens) and non-browser clients (Kivy,
   scripts, the Flask test client) are not affected: SameSite=Strict cookies and JSON-only
   changes (a cross-site form cannot send ``application/json``) already protect them.

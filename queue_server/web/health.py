@@ -1,4 +1,4 @@
-"""GET /healthz: is this hall server fit to run? JSON ``{"status": "ok"|"warn"|"fail", "checks": [...]}``.
+"""GET /healthz: is this server fit to run? ``{"status": "ok"|"warn"|"fail", "checks": [...]}``.
 
 Each check is a function in CHECKS returning ``{"name", "status", "message", ...details}``;
 further checks are added to that list. "warn" still answers 200 (the hall works, but
@@ -38,7 +38,8 @@ def database_check() -> dict:
     except Exception:  # noqa: BLE001 — any failure here means the hall cannot work
         return {"name": "database", "status": "fail",
                 "message": translate("The database cannot be read.", language())}
-    return {"name": "database", "status": "ok", "message": translate("The database answers.", language())}
+    return {"name": "database", "status": "ok",
+            "message": translate("The database answers.", language())}
 
 
 CHECKS = [database_check, data_files_check]

@@ -6,6 +6,13 @@
 (() => {
   const {t, api, el, PAGE, clearErrors, showError, status, time} = Staff;
   const $ = id => document.getElementById(id);
+  const userUrl = (name, tail) => "/api/v1/admin/users/" + encodeURIComponent(name) + (tail || "");
+  const deviceUrl = (id, tail) => "/api/v1/admin/devices/" + encodeURIComponent(id) + (tail || "");
+
+  function button(label, action, onclick, extraClass) {
+    return el("button", {type: "button", class: "small" + (extraClass ? " " + extraClass : ""),
+      "data-action": action, onclick}, label);
+  }
 
   function formData(form) {
     const out = {};
@@ -19,14 +26,14 @@
 
   function userState(u) {
     if (u.disabled) return t("adm_disabled");
-    if (u.locked) return u.locked_until ? t("adm_locked", {time: time(u.locked_until)}) : t("adm_locked_forever");
-    return t("adm_active");
+    if (!u.locked) return t("adm_active");
+    return u.locked_until ? t("adm_locked", {time: time(u.locked_until)}) : t("adm_locked_forever");
   }
 
-  async function changeUser(u, changes, done) {
+  async function userCall(method, url, body, done) {
     try {
-      await api("PATCH", "/api/v1/admin/users/" + encodeURIComponent(u.username), changes);
-      status($("users-status"), done || t("adm_user_saved", {user: u.username}));
+      await api(method, url, body);
+      status($("users-status"), done);
     } catch (err) {
       status($("users-status"), err.message, true);
     }
@@ -34,44 +41,54 @@
   }
 
   function roleSelect(u) {
+    const options = Object.entries(PAGE.roles)
+      .map(([code, name]) => el("option", {value: code, selected: code === u.role}, name));
     const select = el("select", {"aria-label": u.username, "data-user": u.username, class: "role"},
-      Object.entries(PAGE.roles).map(([code, name]) => el("option", {value: code, selected: code === u.role}, name)));
-    select.addEventListener("change", () => changeUser(u, {role: select.value}));
+      options);
+    const saved = t("adm_user_saved", {user: u.username});
+    select.addEventListener("change", () =>
+      userCall("PATCH", userUrl(u.username), {role: select.value}, saved));
     return select;
   }
 
   function userActions(u) {
-    const buttons = [el("button", {type: "button", class: "small", "data-action": "reset", onclick: () => openReset(u)},
-      t("adm_reset"))];
+    const saved = t("adm_user_saved", {user: u.username});
+    const buttons = [button(t("adm_reset"), "reset", () => openReset(u))];
     if (u.disabled) {
-      buttons.push(el("button", {type: "button", class: "small", "data-action": "enable",
-        onclick: () => changeUser(u, {disabled: false})}, t("adm_enable")));
+      buttons.push(button(t("adm_enable"), "enable",
+        () => userCall("PATCH", userUrl(u.username), {disabled: false}, saved)));
     } else if (u.username !== PAGE.me) {
-      buttons.push(el("button", {type: "button", class: "small", "data-action": "disable", onclick: () => {
-        if (confirm(t("adm_confirm_disable", {user: u.username}))) changeUser(u, {disabled: true});
-      }}, t("adm_disable")));
+      buttons.push(button(t("adm_disable"), "disable", () => {
+        if (confirm(t("adm_confirm_disable", {user: u.username}))) {
+          userCall("PATCH", userUrl(u.username), {disabled: true}, saved);
+        }
+      }));
     }
     if (u.locked) {
-      buttons.push(el("button", {type: "button", class: "small primary", "data-action": "unlock", onclick: async () => {
-        try {
-          await api("POST", "/api/v1/admin/users/" + encodeURIComponent(u.username) + "/unlock", {});
-          status($("users-status"), t("adm_unlocked", {user: u.username}));
-        } catch (err) { status($("users-status"), err.message, true); }
-        loadUsers();
-      }}, t("adm_unlock")));
+      buttons.push(button(t("adm_unlock"), "unlock",
+        () => userCall("POST", userUrl(u.username, "/unlock"), {},
+          t("adm_unlocked", {user: u.username})),
+        "primary"));
     }
     return el("td", {class: "buttons-cell"}, buttons);
   }
 
   async function loadUsers() {
     let data;
-    try { data = await api("GET", "/api/v1/admin/users"); } catch (err) { status($("users-status"), err.message, true); return; }
+    try {
+      data = await api("GET", "/api/v1/admin/users");
+    } catch (err) {
+      status($("users-status"), err.message, true);
+      return;
+    }
     const body = $("users").tBodies[0];
     body.textContent = "";
     for (const u of data.users) {
-      const login = u.last_login_at ? `${time(u.last_login_at)} · ${u.last_login_address || ""}` : t("adm_never");
+      const login = u.last_login_at
+        ? `${time(u.last_login_at)} · ${u.last_login_address || ""}` : t("adm_never");
+      const me = u.username === PAGE.me ? el("small", {}, " " + t("adm_you")) : null;
       body.append(el("tr", {"data-user": u.username, class: u.disabled || u.locked ? "alert" : ""},
-        el("td", {}, u.username, u.username === PAGE.me ? el("small", {}, " " + t("adm_you")) : null),
+        el("td", {}, u.username, me),
         el("td", {}, u.display_name),
         el("td", {}, roleSelect(u)),
         el("td", {class: "state-cell"}, userState(u)),
@@ -98,8 +115,7 @@
     clearErrors(form);
     const user = form.elements.username.value;
     try {
-      await api("POST", "/api/v1/admin/users/" + encodeURIComponent(user) + "/password",
-        {password: form.elements.password.value});
+      await api("POST", userUrl(user, "/password"), {password: form.elements.password.value});
       form.hidden = true;
       status($("users-status"), t("adm_password_reset", {user}));
       loadUsers();
@@ -129,7 +145,8 @@
     urlRow.hidden = !(device.kind === "evaluator" && device.window);
     if (!urlRow.hidden) {
       $("token-url-label").textContent = t("adm_evaluator_url");
-      $("token-url").textContent = `${location.origin}/evaluate/${device.window}?token=${encodeURIComponent(token)}`;
+      $("token-url").textContent =
+        `${location.origin}/evaluate/${device.window}?token=${encodeURIComponent(token)}`;
     }
     $("token-panel").hidden = false;
     $("token-panel").scrollIntoView({block: "nearest"});
@@ -141,58 +158,69 @@
     $("token-url").textContent = "";
   });
 
+  async function deviceCall(method, url, body, done) {
+    try {
+      const out = await api(method, url, body);
+      if (out && out.token) showToken(out, out.token);
+      else status($("devices-status"), done || "");
+    } catch (err) {
+      status($("devices-status"), err.message, true);
+    }
+    loadDevices();
+  }
+
   function windowCell(d) {
     if (d.kind !== "evaluator") return el("td", {}, t("adm_no_window"));
+    const options = PAGE.windows
+      .map(n => el("option", {value: String(n), selected: n === d.window}, String(n)));
     const select = el("select", {"aria-label": d.id, class: "window", "data-device": d.id},
-      el("option", {value: ""}, t("adm_no_window")),
-      PAGE.windows.map(n => el("option", {value: String(n), selected: n === d.window}, String(n))));
-    select.addEventListener("change", async () => {
-      try {
-        await api("PATCH", "/api/v1/admin/devices/" + encodeURIComponent(d.id),
-          {window: select.value ? Number(select.value) : null});
-        status($("devices-status"), t("adm_device_saved", {device: d.id}));
-      } catch (err) { status($("devices-status"), err.message, true); }
-      loadDevices();
-    });
+      el("option", {value: ""}, t("adm_no_window")), options);
+    select.addEventListener("change", () =>
+      deviceCall("PATCH", deviceUrl(d.id), {window: select.value ? Number(select.value) : null},
+        t("adm_device_saved", {device: d.id})));
     return el("td", {}, select);
   }
 
   function deviceActions(d) {
-    const revoke = el("button", {type: "button", class: "small", "data-action": "revoke", onclick: async () => {
-      if (!confirm(t("adm_confirm_revoke", {device: d.id}))) return;
-      try {
-        await api("POST", "/api/v1/admin/devices/" + encodeURIComponent(d.id) + "/revoke", {});
-      } catch (err) { status($("devices-status"), err.message, true); }
-      loadDevices();
-    }}, t("adm_revoke"));
-    const renew = el("button", {type: "button", class: "small", "data-action": "token", onclick: async () => {
-      try {
-        const out = await api("POST", "/api/v1/admin/devices/" + encodeURIComponent(d.id) + "/token", {});
-        showToken(out, out.token);
-      } catch (err) { status($("devices-status"), err.message, true); }
-      loadDevices();
-    }}, t("adm_new_token"));
+    const revoke = button(t("adm_revoke"), "revoke", () => {
+      if (confirm(t("adm_confirm_revoke", {device: d.id}))) {
+        deviceCall("POST", deviceUrl(d.id, "/revoke"), {});
+      }
+    });
+    const renew = button(t("adm_new_token"), "token",
+      () => deviceCall("POST", deviceUrl(d.id, "/token"), {}));
     return el("td", {class: "buttons-cell"}, d.revoked_at ? [renew] : [revoke, renew]);
   }
 
+  function deviceState(d, h) {
+    if (d.revoked_at) return "—";
+    if (h && h.online) return t("online");
+    return d.last_seen ? t("offline") : t("never_seen");
+  }
+
   async function loadDevices() {
-    let data, health = {};
+    let data;
+    const health = {};
     try {
       data = await api("GET", "/api/v1/admin/devices");
       for (const h of (await api("GET", "/api/v1/devices")).devices) health[h.id] = h;
-    } catch (err) { status($("devices-status"), err.message, true); return; }
+    } catch (err) {
+      status($("devices-status"), err.message, true);
+      return;
+    }
     const body = $("devices").tBodies[0];
     body.textContent = "";
-    if (!data.devices.length) body.append(el("tr", {}, el("td", {colspan: 7, class: "muted"}, t("no_items"))));
+    if (!data.devices.length) {
+      body.append(el("tr", {}, el("td", {colspan: 7, class: "muted"}, t("no_items"))));
+    }
     for (const d of data.devices) {
-      const h = health[d.id];
-      const state = d.revoked_at ? "—" : (h && h.online ? t("online") : (d.last_seen ? t("offline") : t("never_seen")));
+      const token = d.revoked_at ? `${t("adm_revoked")} ${time(d.revoked_at)}` : t("adm_active");
       body.append(el("tr", {"data-device": d.id, class: d.revoked_at ? "revoked" : ""},
         el("td", {}, d.name, " ", el("small", {}, d.id)),
         el("td", {}, t("kind_" + d.kind)),
         windowCell(d),
-        el("td", {}, d.revoked_at ? `${t("adm_revoked")} ${time(d.revoked_at)}` : t("adm_active")),
-        el("td", {}, state),
+        el("td", {class: "token-cell"}, token),
+        el("td", {}, deviceState(d, health[d.id])),
         el("td", {}, time(d.last_seen)),
         deviceActions(d)));
     }
