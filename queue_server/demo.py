@@ -33,7 +33,8 @@ def seed(settings, db_path: Path) -> dict[str, str]:
         for username, role, password, name in DEMO_USERS:
             if hall.accounts.user(username) is None:
                 hall.accounts.create_user(username, role, password, name)
-        for device_id, kind, window in (("kiosk-1", "kiosk", None), ("evaluator-3", "evaluator", 3)):
+        for device_id, kind, window in (("kiosk-1", "kiosk", None), ("evaluator-3", "evaluator", 3),
+                                        ("display-1", "display", None)):
             token = hall.accounts.create_device(device_id, kind, window=window)
             path = data / f"{device_id}.token"
             path.write_text(token)
@@ -91,9 +92,12 @@ def kiosk_env(place: tuple[int, int, int, int] | None) -> dict:
             "KCFG_GRAPHICS_LEFT": str(place[0]), "KCFG_GRAPHICS_TOP": str(place[1])}
 
 
-def display_command(chromium: str, url: str, profile: Path, place, as_root: bool) -> list[str]:
-    """Chromium showing the hall display as an app window: no address bar, no infobars."""
-    cmd = [chromium, f"--app={url}/display", f"--user-data-dir={profile}",
+def display_command(chromium: str, url: str, profile: Path, place, as_root: bool,
+                    token: str = "") -> list[str]:
+    """Chromium showing the hall display as an app window: no address bar, no infobars. With a
+    display device token the page reports its heartbeat to the guide desk (§8.1.5)."""
+    page = f"{url}/display" + (f"?token={token}" if token else "")
+    cmd = [chromium, f"--app={page}", f"--user-data-dir={profile}",
            "--autoplay-policy=no-user-gesture-required",  # the display speaks without a click
            "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
            "--password-store=basic",  # no desktop keyring prompt
@@ -161,17 +165,18 @@ def run_demo(settings, args) -> int:
             children.append(subprocess.Popen([*kiosk_cmd, "--windowed"], stdout=log, stderr=log,
                                              env=kiosk_env(places.get("kiosk"))))
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    display_token = Path(tokens["display-1"]).read_text()  # the board then heartbeats (§8.1.5)
     if has_display and chromium and not args.no_display:
         prepare_chromium_profile(data / "chromium")
         children.append(subprocess.Popen(
             display_command(chromium, url, data / "chromium", places.get("display"),
-                            as_root=os.geteuid() == 0),
+                            as_root=os.geteuid() == 0, token=display_token),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     print(f"""
 ================ 演示大厅已启动 / demo hall running ================
 服务器 / server:        {url}
-叫号屏 / hall display:  {url}/display
+叫号屏 / hall display:  {url}/display?token={display_token}
 窗口控制台 / window:    {url}/window/3     导引台 / guide: {url}/guide
 评价器 / evaluator:     {url}/evaluate/3?token={Path(tokens["evaluator-3"]).read_text()}
 管理 / admin:           {url}/admin
@@ -188,7 +193,7 @@ def run_demo(settings, args) -> int:
   无界面运行自助终端 / run the kiosk headless:
     SDL_VIDEODRIVER=offscreen KIVY_WINDOW=sdl2 """ + " ".join(kiosk_cmd) + """
   或在虚拟屏幕上 / or on a virtual screen:  xvfb-run -s "-screen 0 1080x1920x24" """ + " ".join(kiosk_cmd) + f"""
-  叫号屏请在任一浏览器打开 / open the display in any browser: {url}/display""")
+  叫号屏请在任一浏览器打开 / open the display in any browser: {url}/display?token={display_token}""")
     print("按 Ctrl-C 停止 / press Ctrl-C to stop\n", flush=True)
 
     def stop(*_):

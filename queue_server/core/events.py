@@ -20,7 +20,8 @@ EVENT_TYPES = (
     "day.closed",           # the hall day ended: open tickets expired, windows cleared
     "window.changed",
     "notice.changed",
-    "device.alert",
+    "device.alert",         # printer problem or silence (data.problem: printer / silent)
+    "device.recovered",     # the printer is ok again, or a silent device sent a heartbeat
     "evaluation.recorded",  # a rating: level, window, service only
     "ledger.changed",       # a ledger record was created, answered or re-dated: id and status only
     "config.reloaded",      # services, business guide and FAQ re-read (§8.1.4): pages repaint

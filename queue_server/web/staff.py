@@ -51,6 +51,8 @@ JS_TEXT = {
     "no_guide": "No business guide for this service.",
     "online": "Online", "offline": "Offline", "never_seen": "Never reported",
     "device_alert": "Device alert: {device} — {problem}",
+    "device_silent": "no heartbeat: switched off, frozen or cut off?",
+    "device_back": "{device} is reporting again.",
     "printer_ok": "ok", "printer_paper_near_end": "Paper near end", "printer_paper_out": "Paper out",
     "printer_cover_open": "Cover open", "printer_offline": "Printer offline", "printer_error": "Printer error",
     "kind_kiosk": "Kiosk", "kind_display": "Display", "kind_evaluator": "Evaluator",

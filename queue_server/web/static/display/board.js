@@ -213,5 +213,6 @@ function onEvent(ev, ageMs) {
 }
 
 stream = followHall({ onSnapshot, onEvent });
+reportHealth(stream, () => ({ page: "board", zone: ZONE }));
 tickClock();
 setInterval(tickClock, 1000);

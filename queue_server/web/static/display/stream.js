@@ -25,7 +25,9 @@ function followHall(handlers) {
   let source = null;
   let delay = 500;
   let serverOffsetMs = 0;
+  let online = false;
   const setOnline = (ok) => {
+    online = ok;
     const el = document.getElementById("conn");
     if (el) el.hidden = ok;
     if (handlers.onStatus) handlers.onStatus(ok);
@@ -79,5 +81,59 @@ function followHall(handlers) {
   }
 
   connect();
-  return { serverNow: () => new Date(Date.now() + serverOffsetMs), refresh };
+  return { serverNow: () => new Date(Date.now() + serverOffsetMs), refresh, online: () => online };
+}
+
+// A hall screen registered as a device reports a heartbeat, so the guide desk sees a dark or
+// frozen screen (§8.1.5). Register it (queue-server create-device board-a --kind display) and
+// open the page once with ?token=…: the token is kept in this browser (localStorage, one per
+// page address) and taken out of the address bar. Beats go out only while the page follows the
+// hall's events: a screen that cannot show live calls counts as silent. Without a token the
+// page works as before, unseen by the guide desk. ``describe()`` says which screen this is.
+function reportHealth(hall, describe) {
+  const params = new URLSearchParams(location.search);
+  const key = "hallqueue.display.token " + location.pathname + "?zone=" + (params.get("zone") || "");
+  if (params.has("token")) {
+    if (params.get("token")) localStorage.setItem(key, params.get("token"));
+    params.delete("token");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+  }
+  const token = localStorage.getItem(key);
+  if (!token) return;
+  const note = document.getElementById("device-note");
+  const call = (method, path, body) => fetch(path, {
+    method, cache: "no-store", credentials: "omit",  // the token alone, never a staff cookie
+    headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  let deviceId = null;
+  let everyMs = 10000;  // until the server says how often (a third of its silence limit)
+
+  async function beat() {
+    let next = everyMs;
+    try {
+      if (deviceId === null) {
+        const r = await call("GET", "/api/v1/auth/me");
+        const me = r.ok ? await r.json() : null;
+        if (r.status === 401 || r.status === 403 || (me && me.type !== "device")) throw "refused";
+        if (me) deviceId = me.id;
+      }
+      if (deviceId !== null && hall.online()) {
+        const r = await call("POST", "/api/v1/devices/" + encodeURIComponent(deviceId) + "/heartbeat",
+                             { status: describe() });
+        if (r.status === 401 || r.status === 403) throw "refused";
+        if (r.ok) everyMs = next = 1000 * ((await r.json()).every_s || 10);
+      }
+      if (note) note.hidden = true;
+    } catch (e) {
+      if (e === "refused") {  // revoked or mistyped: say so where the IT staff will see it
+        if (note) note.hidden = false;
+        deviceId = null;
+        next = 60000;
+      }  // otherwise the server is away: the stream's banner shows it, the desk sees silence
+    }
+    setTimeout(beat, next);
+  }
+  beat();
 }

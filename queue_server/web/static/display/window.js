@@ -19,7 +19,7 @@ function paint(w) {
 
 let current = null;
 
-followHall({
+const hall = followHall({
   onSnapshot(s) {
     current = s.windows.find((w) => w.number === N) || null;
     if (current) paint(current);
@@ -38,3 +38,4 @@ followHall({
     paint(current);
   },
 });
+reportHealth(hall, () => ({ page: "window", window: N }));

@@ -55,7 +55,7 @@
           el("td", {}, d.name, " ", el("small", {}, d.id)), el("td", {}, t("kind_" + d.kind)),
           el("td", {}, d.last_seen ? (d.online ? t("online") : t("offline")) : t("never_seen")),
           el("td", {}, printerText(printer)), el("td", {}, Staff.time(d.last_seen))));
-        // Going offline is noticed here (no event is sent for silence); paper alerts also come live.
+        // Alerts already standing when the page opens are shown here; new ones come as events.
         const key = d.id + ":" + (d.online ? printer : "offline");
         if (d.last_seen && d.alert && !knownAlerts.has(key)) {
           knownAlerts.add(key);
@@ -113,9 +113,17 @@
 
   const later = Staff.debounce(refreshOverview, 200);
   Staff.follow(ev => {
-    if (ev.type === "device.alert") {
+    if (ev.type === "device.alert") {  // a printer problem, or a device silent (§8.1.5)
       const d = ev.data || {};
-      Staff.banner(t("device_alert", {device: d.device, problem: printerText(d.printer)}), true);
+      const silent = d.problem === "silent";
+      knownAlerts.add(d.device + ":" + (silent ? "offline" : d.printer));
+      Staff.banner(t("device_alert", {device: d.name || d.device,
+                                      problem: silent ? t("device_silent") : printerText(d.printer)}), true);
+      refreshDevices();
+    } else if (ev.type === "device.recovered") {
+      const d = ev.data || {};
+      for (const key of [...knownAlerts]) if (key.startsWith(d.device + ":")) knownAlerts.delete(key);
+      Staff.banner(t("device_back", {device: d.name || d.device}));
       refreshDevices();
     } else if (ev.type === "ledger.changed") {
       Ledger.load();

@@ -1,0 +1,35 @@
+"""When a hall device counts as silent (§8.1.5: the guide desk keeps the queue terminals, the
+self-service kiosks and the public displays running).
+
+A device that has reported at least once and then sends nothing for ``silent_s`` seconds is
+silent. The hall watches only while it serves (its opening hours, or always when it issues
+around the clock), so kiosks and screens switched off at night raise nothing; one that is still
+dark when the hall opens does. Pure: ``now`` is passed in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .hours import in_periods
+
+SILENT = "silent"     # device.alert problem: no heartbeat for silent_s
+PRINTER = "printer"   # device.alert problem: the printer reports paper out, cover open…
+
+
+def is_silent(last_seen: datetime | None, now: datetime, silent_s: float) -> bool:
+    return last_seen is not None and now - last_seen > timedelta(seconds=silent_s)
+
+
+def watching(now: datetime, opening_hours: list[str], around_the_clock: bool) -> bool:
+    return around_the_clock or in_periods(opening_hours, now)
+
+
+def heartbeat_every_s(silent_s: float) -> float:
+    """How often a device should report: three beats fit in the silence limit."""
+    return max(1.0, min(10.0, silent_s / 3))
+
+
+def sweep_every_s(silent_s: float) -> float:
+    """How often the server looks for silent devices: an alert comes at most this late."""
+    return max(1.0, min(5.0, silent_s / 6))
