@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python tests/bench/bench_server.py   (prints figures; asserts nothing)
 Goals (issue #2): issue p50 ≤ 2 ms sequential, ≥ 500 tickets/s with 8 clients, SSE p99 ≤ 50 ms.
+Issue 10 (stream_load.py): with 1,000 streams, call → event p99 ≤ 50 ms, issue p99 ≤ 2 × none.
 The load generator uses http.client with keep-alive (requests costs ~1 ms of client CPU per call
 on the same 2 cores, which would be measured as server time).
 """
@@ -12,16 +13,15 @@ import http.client
 import json
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.support.live_server import start_server  # noqa: E402
+from tests.bench.stream_load import StreamClients, call_to_event  # noqa: E402
 
 SERVICES = ["consult", "pension", "medical", "unemployment", "card"]
 
@@ -93,45 +93,22 @@ def main():
             calls8 = [x for part in pool.map(caller, [1, 2, 3, 4, 6, 7, 9, 10]) for x in part]
         show("call-next, 8 concurrent windows", calls8)
 
-        # SSE: 20 connected clients (more than waitress's default 4 threads) see each call.
+        # Issue 10: 1,000 stream clients connected (tests/bench/stream_load.py).
+        both = ("medical", "unemployment")
+        issue_none = [c.issue(both[i % 2]) for i in range(300)]
+        show("issue ticket, no streams", issue_none)
         for _ in range(120):
             c.issue("pension")
-        n_clients, n_calls = 20, 60
-        arrivals: dict[int, list[float]] = {}
-        lock = threading.Lock()
-        ready = threading.Barrier(n_clients + 1)
-
-        def listener():
-            with requests.get(f"{srv.url}/api/v1/events?types=ticket.called", stream=True, timeout=60) as r:
-                ready.wait()
-                seen = 0
-                for line in r.iter_lines(decode_unicode=True):
-                    if line.startswith("data: "):
-                        ev = json.loads(line[6:])
-                        with lock:
-                            arrivals.setdefault(ev["id"], []).append(time.perf_counter())
-                        seen += 1
-                        if seen >= n_calls:
-                            return
-
-        threads = [threading.Thread(target=listener, daemon=True) for _ in range(n_clients)]
-        for t in threads:
-            t.start()
-        ready.wait()
-        time.sleep(0.3)
-        returned = []
-        for i in range(n_calls):
-            w.post(f"/api/v1/windows/{(i % 3) + 3}/call-next", {})
-            returned.append(time.perf_counter())
-            time.sleep(0.02)
-        for t in threads:
-            t.join(timeout=20)
-        # the k-th ticket.called event belongs to the k-th call
-        ids = sorted(arrivals)
-        delays = [max(0.0, a - returned[k]) for k, ev_id in enumerate(ids[:n_calls]) for a in arrivals[ev_id]]
-        show(f"SSE delivery after call-next, {n_clients} clients", delays)
-        complete = sum(1 for v in arrivals.values() if len(v) == n_clients)
-        print(f"{'SSE events received by every client':<44} {complete}/{len(ids)}")
+        with StreamClients(srv.port, 1000) as clients:
+            time.sleep(1.0)
+            issue_1000 = [c.issue(both[i % 2]) for i in range(300)]
+            show("issue ticket, 1,000 streams following", issue_1000)
+            ratio = pct(issue_1000, 99) / pct(issue_none, 99)
+            print(f"{'issue p99, 1,000 streams / none (goal ≤ 2)':<44} {ratio:7.2f}")
+            calls = iter(range(10**6))
+            delays = call_to_event(
+                clients, lambda: w.post(f"/api/v1/windows/{next(calls) % 3 + 3}/call-next", {}))
+            show("call → event, 1,000 streams (p99 goal ≤ 50)", delays)
     finally:
         srv.stop()
 
