@@ -16,7 +16,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.support.browser import chromium
-from tests.support.live_server import start_server
+from tests.support.live_server import PASSWORD, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -165,3 +165,45 @@ def test_a_board_without_a_token_sends_nothing(browser, srv):
         expect(page.locator("#device-note")).to_be_hidden()
     finally:
         context.close()
+
+
+def all_seen_are_reported_silent(srv) -> bool:
+    devices = srv.guide.get(f"{srv.url}/api/v1/devices", timeout=5).json()["devices"]
+    return all(d["silent_since"] for d in devices if d["last_seen"])
+
+
+def test_the_guide_console_shows_the_silent_screen_and_its_return(browser, srv, output_dir):
+    # Half an hour later: the screens of the tests above are dark by now; wait until the server has
+    # said so, so that the only news below is about this test's screen.
+    t1 = T0 + timedelta(minutes=30)  # (staff sessions end after 60 idle minutes)
+    srv.set_clock(t1.isoformat())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all_seen_are_reported_silent(srv):
+        time.sleep(0.2)
+    token = srv.create_device("board-g", "display")
+    context, page, sent = open_page(browser, f"{srv.url}/display?token={token}")
+    wait_beat(page, sent)
+    context.close()  # the screen goes dark
+    guide_ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    try:
+        guide = guide_ctx.new_page()
+        guide.goto(f"{srv.url}/login?next=/guide")
+        guide.fill("#username", "guide1")
+        guide.fill("#password", PASSWORD)
+        guide.click("#login-submit")
+        guide.wait_for_url(f"{srv.url}/guide")
+        row = guide.locator('#devices tr[data-device="board-g"]')
+        expect(row).to_be_visible()
+        expect(row).not_to_have_class(re.compile("alert"))
+        srv.set_clock((t1 + timedelta(minutes=3)).isoformat())
+        expect(guide.locator("#banner")).to_contain_text("board-g", timeout=15_000)
+        expect(guide.locator("#banner")).to_contain_text("无心跳")
+        expect(row).to_have_class(re.compile("alert"))
+        guide.screenshot(path=str(output_dir / "display_silent_guide_alert.png"), full_page=True)
+        context, page, sent = open_page(browser, f"{srv.url}/display?token={token}")
+        expect(guide.locator("#banner")).to_contain_text("已恢复上报", timeout=15_000)
+        expect(row).not_to_have_class(re.compile("alert"))
+        context.close()
+    finally:
+        guide_ctx.close()
+        srv.set_clock(T0.isoformat())

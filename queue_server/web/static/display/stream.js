@@ -111,7 +111,7 @@ function reportHealth(hall, describe) {
   let everyMs = 10000;  // until the server says how often (a third of its silence limit)
 
   async function beat() {
-    let next = everyMs;
+    let next = hall.online() ? everyMs : 1000;  // the first beat as soon as the stream is up
     try {
       if (deviceId === null) {
         const r = await call("GET", "/api/v1/auth/me");
