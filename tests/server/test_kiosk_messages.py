@@ -29,7 +29,8 @@ def refusals(client, hall, kiosk_headers):
         ("unknown service", kiosk_headers, {"service": "nope", "request_id": "kiosk-msg-1"}),
         ("priority reason", kiosk_headers,
          {"service": "pension", "request_id": "kiosk-msg-2", "priority_reason": "vip"}),
-        ("request id reused", kiosk_headers, {"service": "pension", "request_id": "kiosk-msg-card"}),
+        ("request id reused", kiosk_headers,
+         {"service": "pension", "request_id": "kiosk-msg-card"}),
         ("sold out", kiosk_headers, {"service": "card", "request_id": "kiosk-msg-3"}),
         ("bad token", {"Authorization": "Bearer wrong"},
          {"service": "pension", "request_id": "kiosk-msg-4"}),
@@ -41,7 +42,8 @@ def test_each_refusal_reads_in_english_and_in_uyghur(client, hall, kiosk_headers
     for what, headers, body in refusals(client, hall, kiosk_headers):
         texts = {}
         for lang in ("zh-CN", "en", "ug"):
-            r = client.post("/api/v1/tickets", json=body, headers=headers | {"Accept-Language": lang})
+            r = client.post("/api/v1/tickets", json=body,
+                            headers=headers | {"Accept-Language": lang})
             assert 400 <= r.status_code < 500, (what, r.status_code)
             texts[lang] = r.get_json()["error"]["message"]
         assert CJK.search(texts["zh-CN"]), (what, texts)
@@ -52,8 +54,10 @@ def test_each_refusal_reads_in_english_and_in_uyghur(client, hall, kiosk_headers
 def test_closed_reads_in_english_and_in_uyghur(client, kiosk_headers, clock):
     clock.now = clock.now.replace(hour=20)
     body = {"service": "pension", "request_id": "kiosk-msg-late"}
-    en = client.post("/api/v1/tickets", json=body, headers=kiosk_headers | {"Accept-Language": "en"})
-    ug = client.post("/api/v1/tickets", json=body, headers=kiosk_headers | {"Accept-Language": "ug"})
+    def ask(lang):
+        return client.post("/api/v1/tickets", json=body,
+                           headers=kiosk_headers | {"Accept-Language": lang})
+    en, ug = ask("en"), ask("ug")
     assert en.get_json()["error"] == {"code": "service_closed",
                                       "message": "Pension insurance is not issuing tickets now."}
     ug = ug.get_json()["error"]
