@@ -191,7 +191,9 @@ def _protocol_class(user_timeout_s: float):
             super().connection_made(transport)
             sock = transport.get_extra_info("socket")
             if sock is not None and hasattr(socket, "TCP_USER_TIMEOUT"):
-                # Unacknowledged data for this long = the peer is gone (half-open connection)
+                # Unacknowledged data for this long = the peer is gone (a half-open
+                # connection that only keep-alive comments reach). Twice the write timeout, so
+                # a reader that stalls with events waiting is dropped (and logged) by the stream.
                 with contextlib.suppress(OSError):
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT,
                                     int(user_timeout_s * 1000))
@@ -223,7 +225,7 @@ def serve(flask_app, host: str, port: int) -> None:
                     settings.max_connections)
     config = uvicorn.Config(
         app, host=host, port=port, loop="asyncio", http=_protocol_class(
-            settings.stream_write_timeout_s), lifespan="off", log_config=None, access_log=False,
+            2 * settings.stream_write_timeout_s), lifespan="off", log_config=None, access_log=False,
         proxy_headers=False, server_header=False, headers=[("server", "hallqueue")],
         limit_concurrency=settings.max_connections, backlog=2048,
         timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=GRACE_S,

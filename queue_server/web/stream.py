@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import socket
+import struct
 from urllib.parse import parse_qs
 
 from ..errors import HallError, Unavailable
@@ -312,7 +313,12 @@ class _Connection:
             log.warning("dropped an event stream to %s: no write accepted for %s s",
                         self.scope.get("client"), self.hub.settings.stream_write_timeout_s)
             if self.transport is not None:
-                self.transport.abort()  # close() would wait for a reader that does not read
+                # A reset, not close(): close() would wait for a reader that does not read,
+                # and the kernel would keep trying to deliver what it holds.
+                with contextlib.suppress(OSError):
+                    self.transport.get_extra_info("socket").setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.transport.abort()
                 await asyncio.sleep(0)  # let the transport report the loss before we return
         except asyncio.CancelledError:
             if not self.left:
