@@ -92,7 +92,8 @@ function followHall(handlers) {
 // page works as before, unseen by the guide desk. ``describe()`` says which screen this is.
 function reportHealth(hall, describe) {
   const params = new URLSearchParams(location.search);
-  const key = "hallqueue.display.token " + location.pathname + "?zone=" + (params.get("zone") || "");
+  const zone = params.get("zone") || "";
+  const key = "hallqueue.display.token " + location.pathname + "?zone=" + zone;
   if (params.has("token")) {
     if (params.get("token")) localStorage.setItem(key, params.get("token"));
     params.delete("token");
@@ -120,8 +121,8 @@ function reportHealth(hall, describe) {
         if (me) deviceId = me.id;
       }
       if (deviceId !== null && hall.online()) {
-        const r = await call("POST", "/api/v1/devices/" + encodeURIComponent(deviceId) + "/heartbeat",
-                             { status: describe() });
+        const path = "/api/v1/devices/" + encodeURIComponent(deviceId) + "/heartbeat";
+        const r = await call("POST", path, { status: describe() });
         if (r.status === 401 || r.status === 403) throw "refused";
         if (r.ok) everyMs = next = 1000 * ((await r.json()).every_s || 10);
       }

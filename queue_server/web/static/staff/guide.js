@@ -117,12 +117,14 @@
       const d = ev.data || {};
       const silent = d.problem === "silent";
       knownAlerts.add(d.device + ":" + (silent ? "offline" : d.printer));
-      Staff.banner(t("device_alert", {device: d.name || d.device,
-                                      problem: silent ? t("device_silent") : printerText(d.printer)}), true);
+      const problem = silent ? t("device_silent") : printerText(d.printer);
+      Staff.banner(t("device_alert", {device: d.name || d.device, problem}), true);
       refreshDevices();
     } else if (ev.type === "device.recovered") {
       const d = ev.data || {};
-      for (const key of [...knownAlerts]) if (key.startsWith(d.device + ":")) knownAlerts.delete(key);
+      for (const key of [...knownAlerts]) {
+        if (key.startsWith(d.device + ":")) knownAlerts.delete(key);  // a new alert shows again
+      }
       Staff.banner(t("device_back", {device: d.name || d.device}));
       refreshDevices();
     } else if (ev.type === "ledger.changed") {
