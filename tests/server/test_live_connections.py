@@ -198,3 +198,15 @@ def test_a_request_given_up_while_waiting_for_a_worker_is_never_run(hall):
     # Neither request ran: sent again now, each creates its ticket (201), not a replay (200).
     assert issue(srv, srv.kiosk, request_id=abandoned).status_code == 201
     assert issue(srv, srv.kiosk, request_id=refused).status_code == 201
+
+
+def test_a_quiet_stream_gets_keep_alive_comments(hall):
+    srv = hall(sse_heartbeat_s=0.5)
+
+    async def main():
+        stream = await Stream.open(srv.port)
+        blocks = [await asyncio.wait_for(stream.next_block(), PROMPT) for _ in range(3)]
+        stream.close()
+        return blocks
+
+    assert asyncio.run(main()) == ["retry: 2000", ": keep-alive", ": keep-alive"]
