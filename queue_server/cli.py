@@ -20,6 +20,10 @@ from .errors import HallError
 from .i18n import translate
 
 
+FILE_PROBLEM = ("{path} cannot be written or read ({reason}). Check that it exists, belongs to the "
+                "server's user and the disk has space.")
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", required=True, help="hall TOML file, e.g. config/hall.example.toml")
     p.add_argument("--db", help="database file (default: <hall.data_dir>/hall.db)")
@@ -120,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     except HallError as exc:
         print(f"{translate(exc.message, **exc.params)} / {translate(exc.message, 'en', **exc.params)}",
               file=sys.stderr)
+        return 1
+    except OSError as exc:  # the data folder (secret key, voice cache, fonts) cannot be written
+        msg, params = FILE_PROBLEM, {"path": exc.filename or "-", "reason": exc.strerror or exc}
+        print(f"{translate(msg, **params)} / {translate(msg, 'en', **params)}", file=sys.stderr)
         return 1
 
 

@@ -91,8 +91,14 @@ def load_settings(path: str | os.PathLike, environ: typing.Mapping[str, str] | N
             data = tomllib.load(fh)
     except FileNotFoundError:
         raise SettingsError(str(path), "-", "file not found") from None
+    except OSError as exc:  # a folder, no permission, an I/O error
+        raise SettingsError(str(path), "-", f"cannot be read ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(str(path), "-", f"not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise SettingsError(str(path), "-", f"not UTF-8 text (line {line}, byte "
+                            f"{exc.object[exc.start]:#04x}); save the file as UTF-8") from None
     _apply_env(data, os.environ if environ is None else environ)
     return resolve_paths(build(Settings, data, str(path)), path.absolute().parent)
 

@@ -101,6 +101,10 @@ class ServerSettings:
         "instead of being run after its client gave up"
     )
     sse_heartbeat_s: float = setting(15.0, help="Seconds between SSE keep-alive comments")
+    db_busy_timeout_s: float = setting(
+        2.0, help="Seconds a request waits while another program writes the database before it "
+        "answers 503 系统繁忙 (with Retry-After); keep it below the kiosk's HTTP timeout (3 s)"
+    )
     device_silent_s: float = setting(
         30.0, help="A kiosk, display or evaluator with no heartbeat for this long raises device.alert "
         "(§8.1.5); devices beat every third of it (at most every 10 s)"
@@ -223,6 +227,58 @@ class DeskPrinterSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecordsSettings:
+    provider: str = setting(
+        "sqlite", help="Where personal records come from (§6.3): sqlite = a records database file "
+        "(the demo's, made by queue-server demo-records); http = the province's system (docs/records.md)",
+        choices=("sqlite", "http"),
+    )
+    db: str = setting(
+        "", path=True,
+        help="provider = sqlite: the records database (not the hall's); empty = <data_dir>/records.db",
+    )
+    base_url: str = setting(
+        "", help="provider = http: base URL of the province's records API, e.g. https://rec.example/api"
+    )
+    auth_header: str = setting(
+        "Authorization", help="provider = http: the header that carries the hall's credential"
+    )
+    auth_value: str = setting(
+        "", help="provider = http: the credential itself, e.g. 'Bearer …'; better set by the "
+        "environment (HALLQUEUE_RECORDS_AUTH_VALUE) than written in the file"
+    )
+    ca_file: str = setting(
+        "", path=True, help="provider = http: CA certificates to trust for https (empty = the system's)"
+    )
+    timeout_s: float = setting(
+        2.5, help="provider = http: one deadline per call, retries included; then 503 个人信息查询暂不可用"
+    )
+    retries: int = setting(1, help="provider = http: extra tries of a read after a dropped connection or 502–504")
+    breaker_failures: int = setting(
+        5, help="provider = http: after this many failures in a row, calls fail at once (circuit open)…"
+    )
+    breaker_reset_s: float = setting(30.0, help="…for this many seconds, then one trial call decides")
+    session_idle_s: int = setting(120, help="A citizen session ends after this many seconds without a request")
+    session_max_s: int = setting(600, help="A citizen session ends this many seconds after it began")
+    statement_days: int = setting(
+        180, help="A printed statement's verification code works for this many days (/v/<code>)"
+    )
+    password_tries: int = setting(
+        5, help="Wrong query passwords (or case checks) that lock an ID number (or case) for the day"
+    )
+    kiosk_free_failures: int = setting(
+        10, help="Failed verifications of one kiosk within kiosk_window_minutes before it is slowed"
+    )
+    kiosk_first_delay_s: int = setting(5, help="First wait of a slowed kiosk, doubling with each failure")
+    kiosk_max_delay_s: int = setting(300, help="Longest wait between tries of a slowed kiosk")
+    kiosk_window_minutes: int = setting(30, help="Window in which a kiosk's failures are counted")
+    secret: str = setting(
+        "", help="The hall's secret for the audit's ID-number HMACs and statement seals; empty = "
+        "generated and kept in data_dir/records_secret (keep it: changing it unlinks old audit rows)"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     hall: HallSettings = setting(help="The hall")
     server: ServerSettings = setting(default_factory=ServerSettings, help="HTTP server")
@@ -234,6 +290,9 @@ class Settings:
     voice: VoiceSettings = setting(default_factory=VoiceSettings, help="Voice calling on the hall display (§8)")
     desk_printer: DeskPrinterSettings = setting(
         default_factory=DeskPrinterSettings, help="Printer of the guide desk (priority tickets, reprints)"
+    )
+    records: RecordsSettings = setting(
+        default_factory=RecordsSettings, help="Personal records at the kiosk (§6.3, §8.1.3, §8.6)"
     )
 
     def service(self, code: str) -> ServiceSpec | None:
@@ -331,6 +390,8 @@ def validate(s: Settings, source: str) -> None:
         err("server.device_silent_s", "must be 5–3600 seconds")
     if s.server.threads < 4:
         err("server.threads", "must be at least 4")
+    if not 0.1 <= s.server.db_busy_timeout_s <= 60:
+        err("server.db_busy_timeout_s", "must be 0.1–60 seconds")
     if s.server.stream_max_per_address < 1 or s.server.stream_max_total < 1:
         err("server.stream_max_total", "stream limits must be at least 1")
     if s.server.max_connections <= s.server.stream_max_total:
@@ -369,6 +430,7 @@ def validate(s: Settings, source: str) -> None:
         err("voice.espeak_speed", "must be 80–400")
     if not 1 <= s.voice.cache_mb <= 1024:
         err("voice.cache_mb", "must be 1–1024")
+    _validate_records(s.records, err)
     if not s.services:
         err("services", "at least one service is required")
     codes, prefixes = set(), set()
@@ -419,6 +481,28 @@ def validate(s: Settings, source: str) -> None:
         for n in item.windows:
             if n not in numbers:
                 err(f"{key}.windows", f"unknown window {n}")
+
+
+def _validate_records(r: RecordsSettings, err) -> None:
+    if r.provider == "http" and not re.match(r"^https?://[^/\s]+", r.base_url):
+        err("records.base_url", "must be an http:// or https:// URL when provider = http")
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", r.auth_header):
+        err("records.auth_header", "must be an HTTP header name")
+    for key, value, low, high in (
+        ("timeout_s", r.timeout_s, 0.1, 60), ("retries", r.retries, 0, 5),
+        ("breaker_failures", r.breaker_failures, 1, 1000),
+        ("breaker_reset_s", r.breaker_reset_s, 1, 3600),
+        ("session_idle_s", r.session_idle_s, 10, 3600),
+        ("session_max_s", r.session_max_s, r.session_idle_s, 4 * 3600),
+        ("statement_days", r.statement_days, 1, 3660),
+        ("password_tries", r.password_tries, 1, 100),
+        ("kiosk_free_failures", r.kiosk_free_failures, 1, 10_000),
+        ("kiosk_first_delay_s", r.kiosk_first_delay_s, 1, 3600),
+        ("kiosk_max_delay_s", r.kiosk_max_delay_s, r.kiosk_first_delay_s, 24 * 3600),
+        ("kiosk_window_minutes", r.kiosk_window_minutes, 1, 24 * 60),
+    ):
+        if not low <= value <= high:
+            err(f"records.{key}", f"must be {low:g}–{high:g}")
 
 
 def consulting_windows_required(city_tier: str, insured_population: int) -> int:

@@ -33,25 +33,31 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def respond(status: int, code: str, message: str, field: str | None = None):
+def respond(status: int, code: str, message: str, field: str | None = None, headers=None):
     if wants_json():
         body = {"error": {"code": code, "message": message}}
         if field:
             body["error"]["field"] = field
-        return jsonify(body), status
-    return render_template_string(_PAGE, status=status, message=message), status
+        return jsonify(body), status, headers or {}
+    return render_template_string(_PAGE, status=status, message=message), status, headers or {}
 
 
 def register(app) -> None:
     @app.errorhandler(HallError)
     def hall_error(exc: HallError):
         field = exc.field if isinstance(exc, ValidationFailed) else None
-        return respond(exc.status, exc.code, translate(exc.message, language(), **exc.params), field)
+        retry_after = getattr(exc, "retry_after", None)  # storage busy, full or unwritable
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return respond(exc.status, exc.code, translate(exc.message, language(), **exc.params), field,
+                       headers)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         msg = _HTTP_MESSAGES.get(exc.code, exc.name)
-        return respond(exc.code, exc.name.lower().replace(" ", "_"), translate(msg, language()))
+        # Keep the exception's own headers (Allow on a 405, RFC 9110 §15.5.6), not its body's type.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return respond(exc.code, exc.name.lower().replace(" ", "_"), translate(msg, language()),
+                       headers=headers)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -30,7 +30,7 @@ def record():
     return jsonify(evaluations().record(json_body(), staff_name(), only_window=evaluator_window())), 201
 
 
-@bp.get("/windows/<int:number>/pending-evaluation")
+@bp.get("/windows/<sqlint:number>/pending-evaluation")
 @require("window", devices=("evaluator",))
 def pending(number):
     tied = evaluator_window()

@@ -5,8 +5,11 @@ The FAQ file is loaded into the store once, when the blueprint is registered (ap
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Blueprint, jsonify, request
 
+from ..errors import ValidationFailed
 from .context import hall
 
 bp = Blueprint("faq", __name__, url_prefix="/api/v1")
@@ -17,6 +20,15 @@ def _load(state):
     state.app.extensions["hall"].faq.load()
 
 
+def query_text(name: str) -> str:
+    """A search word as typed: control characters (NUL, ESC …) are refused, not searched for
+    (a NUL cut the full-text query short and matched every entry)."""
+    value = request.args.get(name, "")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        raise ValidationFailed("{field} contains control characters.", field=name)
+    return value
+
+
 @bp.get("/faq")
 def faq():
-    return jsonify(hall().faq.search(request.args.get("q", ""), request.args.get("topic", "")))
+    return jsonify(hall().faq.search(query_text("q"), query_text("topic")))

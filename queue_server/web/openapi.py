@@ -49,10 +49,22 @@ def _json(schema) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
 
-def _op(summary: str, ok: dict | None = None, body=None, auth: str = "public", status="200", errors=(400,)):
+UNAVAILABLE = {
+    "description": "The database is busy (code busy), full (storage_full) or cannot be written "
+                   "(storage_unavailable); nothing was saved, the message says what to do",
+    "headers": {"Retry-After": {"description": "seconds", "schema": I}}, **_json(REF("Error"))}
+
+
+def _op(summary: str, ok: dict | None = None, body=None, auth: str = "public", status="200", errors=(400,),
+        empty: str | None = None):
+    """An operation; ``empty`` documents a 204 alongside the usual answer. Every operation may
+    answer 503 (storage), and one with a body 400 (not a JSON object) and 415 (not JSON)."""
     op = {"summary": summary, "x-auth": auth, "responses": {status: {"description": "OK", **(ok or {})}}}
-    for code in errors:
+    if empty:
+        op["responses"]["204"] = {"description": empty}
+    for code in sorted(set(errors) | ({400, 415} if body is not None else set())):
         op["responses"][str(code)] = {"description": "Error", **_json(REF("Error"))}
+    op["responses"]["503"] = UNAVAILABLE
     if auth != "public":
         op["security"] = [{"session": []}, {"device": []}]
         for code in (401, 403):
@@ -63,7 +75,9 @@ def _op(summary: str, ok: dict | None = None, body=None, auth: str = "public", s
 
 
 EMPTY = _obj({})
-P_NUMBER = {"name": "number", "in": "path", "required": True, "schema": I}
+# Whole numbers kept as SQLite INTEGERs; a bigger one in a path matches no route (404).
+ROW_ID = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+P_NUMBER = {"name": "number", "in": "path", "required": True, "schema": ROW_ID}
 P_TICKET = {"name": "ticket_id", "in": "path", "required": True, "schema": S}
 P_DEVICE = {"name": "device_id", "in": "path", "required": True, "schema": S}
 
@@ -73,7 +87,8 @@ PATHS: dict = {
          "notice": S, "public_url": S})))},
     "/api/v1/services": {"get": _op("Services with waiting counts and estimated wait",
                                     _json(_obj({"services": {"type": "array", "items": REF("Service")}})))},
-    "/api/v1/items": {"get": {**_op("Business guide items (§8.1.2)", _json(_obj({"items": {"type": "array"}}))),
+    "/api/v1/items": {"get": {**_op("Business guide items (§8.1.2)", _json(_obj({"items": {"type": "array"}})),
+                                    errors=(422,)),
                               "parameters": [{"name": "service", "in": "query", "schema": S},
                                              {"name": "q", "in": "query", "schema": S}]}},
     "/api/v1/tickets": {"post": _op(
@@ -107,7 +122,8 @@ PATHS: dict = {
         auth="window, guide", errors=(404,)), "parameters": [P_NUMBER]}},
     "/api/v1/windows/{number}/call-next": {"post": {**_op(
         "Call the next ticket (or body.ticket_id); 204 when nobody waits", _json(REF("Ticket")),
-        _obj({"ticket_id": S}), auth="window", errors=(404, 409, 415)), "parameters": [P_NUMBER]}},
+        _obj({"ticket_id": S}), auth="window", errors=(404, 409, 415, 422), empty="Nobody waits"),
+        "parameters": [P_NUMBER]}},
     "/api/v1/windows/{number}/transfer": {"post": {**_op(
         "Transfer the current ticket to another service (keeps its issue time)", _json(REF("Ticket")),
         _obj({"service": S}, ["service"]), auth="window", errors=(404, 409, 415, 422)), "parameters": [P_NUMBER]}},
@@ -144,7 +160,7 @@ PATHS: dict = {
     "/api/v1/announcements/{event_id}.wav": {"get": {**_op(
         "The voice call (WAV) for a ticket.called / ticket.recalled event, rendered on the call and cached",
         {"content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}}, errors=(404, 503)),
-        "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": I}]}},
+        "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": ROW_ID}]}},
 }
 
 for _state in ("open", "pause", "close"):
@@ -176,9 +192,10 @@ SCHEMAS["LedgerRecord"] = _obj({
     "phone": {"type": ["string", "null"],
               "description": "full; only GET /ledger/{id} for an admin (audited)"},
 }, ["id", "name", "id_number_masked", "phone_masked", "due_date", "due_provisional", "status"])
-P_RECORD = {"name": "record_id", "in": "path", "required": True, "schema": I}
-Q_FROM = {"name": "from", "in": "query", "schema": D}
-Q_TO = {"name": "to", "in": "query", "schema": D}
+P_RECORD = {"name": "record_id", "in": "path", "required": True, "schema": ROW_ID}
+_DAY_PARAM = "YYYY-MM-DD; leave the parameter out for its default (an empty value is a 422)"
+Q_FROM = {"name": "from", "in": "query", "schema": D, "description": _DAY_PARAM}
+Q_TO = {"name": "to", "in": "query", "schema": D, "description": _DAY_PARAM}
 Q_LEDGER_STATUS = {"name": "status", "in": "query",
                    "schema": {"enum": ["open", "due_today", "overdue", "answered", "all"]}}
 _FILE = {"type": "string", "format": "binary"}
@@ -267,7 +284,8 @@ PATHS.update({
     "/api/v1/windows/{number}/pending-evaluation": {"get": {**_op(
         "The latest ticket finished at the window in the last 10 minutes without a rating; 204 if none",
         _json(_obj({"ticket_id": S, "number": S, "service": S, "finished_at": DT})),
-        auth="evaluator device, window", errors=(404,)), "parameters": [P_NUMBER]}},
+        auth="evaluator device, window", errors=(404,), empty="Nothing to rate"),
+        "parameters": [P_NUMBER]}},
     "/api/v1/notice": {"post": _op(
         "Set the display notice (≤ 200 characters); refused with 422 (field text) when it contains "
         "forbidden service language of annex A.2; emits notice.changed",

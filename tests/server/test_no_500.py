@@ -19,7 +19,7 @@ HOSTILE_BODIES = [
 
 
 def concrete(rule: str) -> str:
-    path = re.sub(r"<int:[^>]+>", "3", rule)
+    path = re.sub(r"<(?:sql)?int:[^>]+>", "3", rule)
     path = re.sub(r"<any\(([^,)]+)[^>]*>", lambda m: m.group(1).strip("'\" "), path)
     return re.sub(r"<[^>]+>", "nonexistent-id", path)
 
