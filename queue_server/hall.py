@@ -21,6 +21,10 @@ from .services.evaluations import EvaluationService
 from .services.faq import FaqService
 from .services.ledger import LedgerService
 from .services.queue import QueueService
+from .services.citizen import CitizenService, hall_secret
+from .services.records_audit import AuditView
+from .services.statements import StatementService
+from .records import RecordsProvider, open_provider
 from .store import Store
 from .store import events as event_log
 
@@ -83,6 +87,11 @@ class Hall:
     """The file ``reload`` re-reads (SIGHUP, /admin); None when built from Settings alone."""
     last_reload: "ReloadOutcome | None" = None
     _reload_lock: threading.Lock = field(default_factory=threading.Lock)
+    records: RecordsProvider | None = None
+    """Personal records (§6.3): the provider [records] names, read once at start."""
+    citizen: CitizenService | None = None
+    statements: StatementService | None = None
+    audit_view: AuditView | None = None
 
     @classmethod
     def open(cls, settings: Settings, db_path: str | Path | None = None,
@@ -108,6 +117,10 @@ class Hall:
             faq=FaqService(store, faq_path(settings)),
         )
         hall.desk_printer = DeskPrinter(current, hall.queue.windows)
+        hall.records = open_provider(settings)
+        hall.citizen = CitizenService(current, store, hall.records, clock, hall_secret(settings))
+        hall.statements = StatementService(current, store, hall.citizen, clock)
+        hall.audit_view = AuditView(store, hall.citizen, clock)
         hall.config_path = Path(config_path) if config_path else None
         # An upgraded chinesecalendar may know a year now: provisional due dates catch up (§8.2).
         hall.ledger.recompute_provisional()
@@ -144,4 +157,6 @@ class Hall:
         self.bus.close()  # wakes every follower of the event log so it can return
         for worker in self.workers:
             worker.join(timeout=10)
+        if self.records is not None:
+            self.records.close()
         self.store.close()

@@ -17,10 +17,12 @@ import sqlite_utils
 
 from ..errors import StorageUnavailable
 from . import audit, calendar, evaluations, faq, files, ledger, schema
+from . import citizen, records_audit, statements
 from .connection import Connection, busy, connect
 
 MIGRATION_SETS = [schema.migrations, faq.migrations, ledger.migrations, evaluations.migrations,
-                  calendar.migrations, audit.migrations]
+                  calendar.migrations, audit.migrations, citizen.migrations,
+                  statements.migrations, records_audit.migrations]
 
 
 class Store:

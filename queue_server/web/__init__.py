@@ -19,7 +19,7 @@ from ..hall import Hall
 from .context import SqlIntConverter, require_json_for_changes
 
 BLUEPRINTS = ["headers", "auth", "api", "events", "openapi", "display", "faq", "ledger", "calendar", "evaluations",
-              "notice", "staff", "admin", "health", "ticket_desk"]
+              "notice", "staff", "admin", "health", "ticket_desk", "citizen"]
 MAX_BODY_BYTES = 64 * 1024
 
 

@@ -378,6 +378,160 @@ PATHS.update({
 })
 
 
+# --- personal records: citizen session, statements, progress, audit (issue #13) ---------------
+from ..core.citizen import RESULTS as _AUDIT_RESULTS  # noqa: E402
+from ..core.insurance import (BENEFITS as _BENEFITS, INSURANCES as _INSURANCES,  # noqa: E402
+                              STAGES as _STAGES, STATES as _STATES, STATUSES as _STATUSES)
+from ..core.statements import KINDS as _KINDS  # noqa: E402
+
+MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "description": "YYYY-MM"}
+MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "yuan, exact decimal"}
+LABELS = {"type": "object", "additionalProperties": S,
+          "description": "the codes of this answer in the caller's language"}
+H_CITIZEN = {"name": "X-Citizen-Session", "in": "header", "required": True, "schema": S,
+             "description": "the token POST /citizen/session returned to this kiosk"}
+Q_MONTHS = [{"name": "from", "in": "query", "schema": MONTH},
+            {"name": "to", "in": "query", "schema": MONTH}]
+_STAGE = {"enum": list(_STAGES)}
+_NSTAGE = {"enum": [*_STAGES, None]}
+_CITIZEN_AUTH = "kiosk device + X-Citizen-Session"
+SCHEMAS.update({
+    "CitizenSession": _obj({
+        "token": S, "method": {"enum": ["id_card", "essc_qr", "password"]},
+        "expires_at": DT, "idle_s": I, "max_s": I,
+        "person": _obj({"name_masked": S, "id_number_masked": S}, ["name_masked", "id_number_masked"]),
+    }, ["token", "method", "expires_at", "idle_s", "max_s", "person"]),
+    "CitizenProfile": _obj({
+        "name_masked": S, "id_number_masked": S, "sex": {"enum": ["M", "F"]},
+        "birth_year": {"type": "integer", "description": "the year only: the full date would unmask the ID number"},
+        "first_month": {"oneOf": [MONTH, {"type": "null"}]}, "employer": NS,
+        "statuses": {"type": "array", "items": _obj({
+            "insurance": {"enum": list(_INSURANCES)}, "status": {"enum": list(_STATUSES)},
+            "first_month": {"oneOf": [MONTH, {"type": "null"}]}, "months_paid": I})},
+        "labels": LABELS}, ["name_masked", "id_number_masked", "statuses", "labels"]),
+    "Contributions": _obj({
+        "from": MONTH, "to": MONTH, "labels": LABELS,
+        "months": {"type": "array", "items": _obj({
+            "month": MONTH, "insurance": {"enum": list(_INSURANCES)}, "base": MONEY, "unit": MONEY,
+            "personal": MONEY, "payer": {"type": "string", "description": "employer, or self"},
+            "state": {"enum": list(_STATES)}})},
+        "totals": {"type": "object", "additionalProperties": _obj(
+            {"months": I, "unit": MONEY, "personal": MONEY, "owed": MONEY})}},
+        ["from", "to", "months", "totals", "labels"]),
+    "PensionAccount": _obj({
+        "as_of": D, "balance": MONEY, "labels": LABELS,
+        "years": {"type": "array", "items": _obj({
+            "year": I, "opening": MONEY, "credits": MONEY, "interest": MONEY, "closing": MONEY,
+            "rate": {"type": ["string", "null"], "description": "记账利率; null until published"}})}},
+        ["as_of", "balance", "years", "labels"]),
+    "Benefits": _obj({"from": MONTH, "to": MONTH, "labels": LABELS,
+                      "payments": {"type": "array", "items": _obj(
+                          {"month": MONTH, "kind": {"enum": list(_BENEFITS)}, "amount": MONEY})}},
+                     ["from", "to", "payments", "labels"]),
+    "Cases": _obj({"labels": LABELS, "cases": {"type": "array", "items": _obj({
+        "case_number": S, "item": S, "received_on": D, "stage": _STAGE, "next_stage": _NSTAGE,
+        "next_expected": {"type": ["string", "null"], "format": "date"}, "window": NS})}},
+        ["cases", "labels"]),
+    "Statement": _obj({
+        "kind": {"enum": list(_KINDS)}, "title": S, "issuer": S, "name_masked": S, "id_masked": S,
+        "period": S, "columns": {"type": "array", "items": S},
+        "rows": {"type": "array", "items": {"type": "array", "items": S}},
+        "totals": {"type": "array", "items": {"type": "array", "items": S}},
+        "printed_at": DT, "footer": {"type": "array", "items": S},
+        "verification_code": {"type": "string", "description": "XXXXX-XXXXX-XXXXX-XXXXX"},
+        "verify_url": {"type": "string", "description": "{public_url}/v/{code}; print it as a QR code"},
+        "expires_on": D}, ["kind", "title", "rows", "totals", "verification_code", "verify_url"]),
+    "CaseProgress": _obj({"case_number": S, "stage": _STAGE, "next_stage": _NSTAGE,
+                          "next_expected": {"type": ["string", "null"], "format": "date"},
+                          "labels": LABELS}, ["case_number", "stage", "labels"]),
+    "AuditEntry": _obj({
+        "id": I, "at": DT, "day": D, "actor": S, "actor_kind": {"enum": ["kiosk", "staff", "public"]},
+        "action": S, "method": NS, "result": {"enum": list(_AUDIT_RESULTS)}, "reason": NS,
+        "person": {"type": ["string", "null"], "description": "a tag of the ID number's HMAC"},
+        "detail": NS}, ["id", "at", "actor", "action", "result"]),
+})
+_CARD = _obj({"name": S, "id_number": S,
+              "valid_from": {"type": "string", "description": "YYYY-MM-DD"},
+              "valid_to": {"type": "string", "description": "YYYY-MM-DD, or 长期"}},
+             ["name", "id_number", "valid_to"])
+_AUDIT_FILTERS = _obj({"day": D, "kiosk": S, "result": {"enum": list(_AUDIT_RESULTS)},
+                       "id_number": {"type": "string", "description": "matched through its HMAC; "
+                                     "never stored"},
+                       "limit": {"type": "integer", "minimum": 1, "maximum": 1000},
+                       "before": {"type": "integer", "minimum": 1}})
+_AUDIT_QUERY = [{"name": "day", "in": "query", "schema": D}, {"name": "kiosk", "in": "query", "schema": S},
+                {"name": "result", "in": "query", "schema": {"enum": list(_AUDIT_RESULTS)}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                           "maximum": 1000}},
+                {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1}}]
+_CSV = {"content": {"text/csv": {"schema": _FILE}}}
+PATHS.update({
+    "/api/v1/citizen/session": {
+        "post": _op(
+            "Verify a person at this kiosk (§8.1.3) with exactly one of id_card (the reader's fields; "
+            "the card must be in date), essc_qr (the scanned e-SSC code) or password (ID number + "
+            "6-digit 查询密码; 5 wrong a day lock the number; a kiosk that keeps failing waits, 429 + "
+            "Retry-After). Any session this kiosk had ends. 503 when the records system fails",
+            _json(REF("CitizenSession")),
+            _obj({"id_card": _CARD, "essc_qr": {"type": "string", "maxLength": 200},
+                  "password": _obj({"id_number": S, "password": {"type": "string", "pattern": r"^\d{6}$"}},
+                                   ["id_number", "password"])}),
+            auth="kiosk device", status="201", errors=(400, 415, 422, 429, 503)),
+        "delete": {**_op("End the citizen session (send Content-Type: application/json)", None,
+                         auth="kiosk device", status="204", errors=(415,)),
+                   "parameters": [{**H_CITIZEN, "required": False}]},
+    },
+    "/api/v1/citizen/profile": {"get": {**_op(
+        "The verified person's profile: masked name and ID number, insured status per insurance",
+        _json(REF("CitizenProfile")), auth=_CITIZEN_AUTH, errors=(503,)), "parameters": [H_CITIZEN]}},
+    "/api/v1/citizen/contributions": {"get": {**_op(
+        "Contributions by month and insurance (default: the last 12 months; at most 480)",
+        _json(REF("Contributions")), auth=_CITIZEN_AUTH, errors=(422, 503)),
+        "parameters": [H_CITIZEN, *Q_MONTHS]}},
+    "/api/v1/citizen/account": {"get": {**_op(
+        "The pension personal account: balance, each year's credits and interest (记账利率)",
+        _json(REF("PensionAccount")), auth=_CITIZEN_AUTH, errors=(503,)), "parameters": [H_CITIZEN]}},
+    "/api/v1/citizen/benefits": {"get": {**_op(
+        "Pension and unemployment payments by month (default: the last 12 months)",
+        _json(REF("Benefits")), auth=_CITIZEN_AUTH, errors=(422, 503)),
+        "parameters": [H_CITIZEN, *Q_MONTHS]}},
+    "/api/v1/citizen/cases": {"get": {**_op(
+        "The person's cases (办件): stage, next stage and its expected date, window",
+        _json(REF("Cases")), auth=_CITIZEN_AUTH, errors=(503,)), "parameters": [H_CITIZEN]}},
+    "/api/v1/citizen/statements": {"post": {**_op(
+        "A 制式清单 for the printer with its verification code, stored as printed for /v/{code}: "
+        "contribution_certificate (参保缴费证明, from/to months, default the last 12) or "
+        "annual_record (个人权益记录单, year)",
+        _json(REF("Statement")),
+        _obj({"kind": {"enum": list(_KINDS)}, "from": MONTH, "to": MONTH,
+              "year": {"type": "integer", "minimum": 1950, "maximum": 2100}}, ["kind"]),
+        auth=_CITIZEN_AUTH, status="201", errors=(400, 415, 422, 503)), "parameters": [H_CITIZEN]}},
+    "/api/v1/cases/{case_number}": {"get": {**_op(
+        "Progress of a case without verification (§8.1.2): stage and next stage only. check = last 4 "
+        "of the applicant's ID number; 404 when number and check do not match; throttled like "
+        "passwords (429)", _json(REF("CaseProgress")), auth="kiosk device, window, guide",
+        errors=(404, 422, 429, 503)),
+        "parameters": [{"name": "case_number", "in": "path", "required": True, "schema": S},
+                       {"name": "check", "in": "query", "required": True,
+                        "schema": {"type": "string", "pattern": r"^\d{3}[\dXx]$"}}]}},
+    "/api/v1/audit": {"get": {**_op(
+        "The audit of personal-data access (§8.6), newest first; reading it is audited. To find a "
+        "person's rows send their ID number to POST /audit/search (never in a URL: 422)",
+        _json(_obj({"entries": {"type": "array", "items": REF("AuditEntry")}})), auth="admin",
+        errors=(422,)), "parameters": _AUDIT_QUERY}},
+    "/api/v1/audit/search": {"post": _op(
+        "The audit filtered, also by an ID number (matched through its HMAC); audited",
+        _json(_obj({"entries": {"type": "array", "items": REF("AuditEntry")}})), _AUDIT_FILTERS,
+        auth="admin", errors=(400, 415, 422))},
+    "/api/v1/audit/export.csv": {
+        "get": {**_op("The audit as CSV (UTF-8 with BOM); audited", _CSV, auth="admin",
+                      errors=(422,)), "parameters": _AUDIT_QUERY},
+        "post": _op("The audit as CSV, filters in the body (ID number allowed); audited", _CSV,
+                    _AUDIT_FILTERS, auth="admin", errors=(400, 415, 422)),
+    },
+})
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
