@@ -102,15 +102,26 @@ class Flow:
 
     def tick(self, now: float) -> bool:
         """Called every second or so; True when it changed the screen."""
+        if self.screen is Screen.HOME and now - self.last_touch >= self.idle_timeout_s \
+                and (self.language != self.languages[0] or self.elder):
+            self.next_citizen(now)  # a language chosen at home and left behind
+            return True
         if self.screen in (Screen.HOME, Screen.OUT_OF_SERVICE, Screen.ISSUING):
             return False  # ISSUING ends by itself; leaving it could hide an issued ticket
         if self.screen is Screen.TICKET and now - self.shown_at >= self.ticket_screen_s and self.printed:
-            self.home(now)
+            self.next_citizen(now)
             return True
         if now - self.last_touch >= self.idle_timeout_s:
-            self.home(now)
+            self.next_citizen(now)
             return True
         return False
+
+    def next_citizen(self, now: float) -> None:
+        """The citizen has gone: home, and the next one starts in the hall's first language and
+        the ordinary mode (a Uyghur or 长辈模式 screen left behind would confuse them)."""
+        self.home(now)
+        self.language = self.languages[0]
+        self.elder = False
 
     def set_language(self, lang: str) -> None:
         if lang in self.languages:

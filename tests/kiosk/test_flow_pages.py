@@ -87,3 +87,25 @@ def test_paging_through_the_servers_answers_reaches_the_last_one(make_controller
     assert seen == everything
     c.act("prev_page")
     assert c.flow.page == c.flow.page_count - 2
+
+
+def test_the_next_citizen_starts_in_chinese_and_ordinary_mode():
+    from kiosk.flow import Screen
+    f = Flow()
+    f.touch(0)
+    f.set_language("ug")
+    f.toggle_elder()
+    f.tick(f.idle_timeout_s - 1)
+    assert f.language == "ug" and f.elder  # still the same citizen
+    f._go(Screen.SERVICES, f.idle_timeout_s - 1)
+    assert f.tick(f.idle_timeout_s + 1)
+    assert f.screen is Screen.HOME and f.language == "zh_CN" and not f.elder
+
+
+def test_a_language_chosen_at_home_and_left_behind_is_reset():
+    f = Flow()
+    f.touch(0)
+    f.set_language("en")
+    assert not f.tick(f.idle_timeout_s - 1)
+    assert f.tick(f.idle_timeout_s + 1) and f.language == "zh_CN"
+    assert not f.tick(f.idle_timeout_s + 2)  # nothing more to reset

@@ -129,7 +129,7 @@
       refreshDevices();
     } else if (ev.type === "ledger.changed") {
       Ledger.load();
-    } else if (ev.type.startsWith("ticket.") || ev.type === "window.changed") {
+    } else if (ev.type.startsWith("ticket.") || ev.type === "window.changed" || ev.type === "day.closed") {
       later();
     }
   }, () => { refreshOverview(); refreshDevices(); });

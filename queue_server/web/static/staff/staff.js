@@ -138,7 +138,8 @@ const Staff = (() => {
     src.onmessage = () => {};
     const types = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.no_show",
       "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed", "device.alert",
-      "device.recovered", "notice.changed", "ledger.changed", "evaluation.recorded"];
+      "device.recovered", "notice.changed", "ledger.changed", "evaluation.recorded",
+      "ticket.cancelled", "ticket.reprinted", "day.closed", "config.reloaded"];
     for (const type of types) {
       src.addEventListener(type, ev => {
         let data = null;
