@@ -71,7 +71,7 @@ JS_TEXT = {
 ROLE_NAMES = {"window": "Window staff", "guide": "Guide", "admin": "Administrator"}
 # Texts of static/staff/admin.js (accounts and devices), same convention as JS_TEXT.
 JS_TEXT.update({
-    "adm_active": "Active", "adm_disabled": "Disabled", "adm_locked": "Locked until {time}",
+    "adm_active": "Active", "adm_disabled": "Account disabled", "adm_locked": "Locked until {time}",
     "adm_locked_forever": "Locked until unlocked", "adm_never": "Never",
     "adm_disable": "Disable", "adm_enable": "Enable",
     "adm_unlock": "Unlock", "adm_reset": "Reset password", "adm_new_password": "New password for {user}",
