@@ -1,4 +1,5 @@
-"""``queue-server``: serve, check-config, dump-config, create-user, create-device, unlock-user, demo.
+"""``queue-server``: serve, check-config, dump-config, create-user, create-device, unlock-user, demo,
+demo-records.
 
 Every subcommand takes ``--config FILE`` and ``--db PATH``. A bad configuration prints the file,
 the key and the problem and exits 1 — never a traceback.
@@ -58,6 +59,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("unlock-user", help="lift the hard lock of a user name after failed logins")
     _common(p)
     p.add_argument("username")
+    p = sub.add_parser("demo-records", help="generate a records database of fictitious people for "
+                       "the sqlite records provider; prints a few of them and an e-SSC code")
+    _common(p)
+    p.add_argument("--people", type=int, default=1000, help="how many people (default 1000)")
+    p.add_argument("--seed", type=int, default=1, help="same seed, same people (default 1)")
+    p.add_argument("--out", help="records database file (default: records.db of the config)")
     p = sub.add_parser("demo", help="the demo hall: server + kiosk + display with a virtual printer")
     _common(p)
     p.add_argument("--kiosk-config", default="config/kiosk.example.toml")
@@ -181,6 +188,20 @@ def _run(args, settings) -> int:
         app = create_app(settings, db_path=args.db, config_path=args.config)
         reload_on_sighup(app.extensions["hall"])
         serve(app, args.host or settings.server.host, args.port or settings.server.port)
+        return 0
+    if args.command == "demo-records":
+        from .demo import print_demo_people
+        from .records import records_db_path
+        from .records.demo_people import generate
+
+        if not 1 <= args.people <= 10_000_000:
+            print("--people 须为 1–10000000 / --people must be 1–10,000,000", file=sys.stderr)
+            return 2
+        out = args.out or records_db_path(settings)
+        people = generate(out, args.people, seed=args.seed)
+        print(f"已生成 {args.people} 名虚构人员的个人权益记录 / records of {args.people} fictitious "
+              f"people written: {out}")
+        print_demo_people(out, people)
         return 0
     if args.command == "demo":
         from .demo import run_demo

@@ -47,6 +47,58 @@ def seed(settings, db_path: Path) -> dict[str, str]:
     return files
 
 
+DEMO_RECORDS_PEOPLE = 200  # small: generated in about a second when the demo starts
+
+
+def ensure_demo_records(settings) -> tuple[Path, list] | None:
+    """The demo hall's records database (sqlite provider), generated when missing; returns its
+    path and the people to name, or None when the hall reads an http upstream."""
+    from .records import records_db_path
+    from .records.demo_people import generate
+
+    if settings.records.provider != "sqlite":
+        return None
+    path = records_db_path(settings)
+    if path.exists():  # the first people again, for the banner (same seed, same people)
+        return path, demo_people_of(path)
+    return path, generate(path, DEMO_RECORDS_PEOPLE, seed=1)
+
+
+def demo_people_of(path: Path) -> list:
+    """The first people of an existing demo database, with their passwords from its seed."""
+    import sqlite3
+
+    from .records.demo_people import STORIES, DemoPerson, demo_password
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            seed = int(conn.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()[0])
+            rows = conn.execute("SELECT id, id_number, name FROM people ORDER BY id LIMIT ?",
+                                [len(STORIES)]).fetchall()
+    except (sqlite3.Error, TypeError, ValueError):
+        return []
+    return [DemoPerson(pid - 1, pid, number, name, demo_password(seed, pid - 1),
+                       STORIES[pid - 1]) for pid, number, name in rows]
+
+
+def print_demo_people(path: Path, people: list) -> None:
+    """A few demo people to try at the kiosk, with an e-SSC code for the first one. All of it is
+    fictitious, so the full ID numbers and passwords are printed for a newcomer to type."""
+    from datetime import datetime
+
+    from .core.numbering import HALL_TZ
+    from .records.demo_people import essc_code
+
+    print("演示人员（虚构数据）/ demo people (fictitious):  姓名 / name   身份证号码 / ID number   "
+          "查询密码 / query password")
+    for p in people:
+        print(f"  {p.name:<8} {p.id_number}  {p.password}   {p.story}")
+    if people:
+        code = essc_code(path, people[0].person_id, datetime.now(HALL_TZ), lifetime_s=600)
+        print(f"电子社保卡二维码内容（{people[0].name}，10 分钟内有效）/ e-SSC code, valid 10 minutes:"
+              f"\n  {code}")
+
+
 def demo_env(url: str) -> dict:
     """The demo's own values over the example config's safe ones (issue 9.6): tickets at any hour
     and ticket QR codes pointing at this machine. A value already in the environment wins."""
@@ -140,6 +192,7 @@ def run_demo(settings, args) -> int:
     data.mkdir(parents=True, exist_ok=True)
     db_path = Path(args.db) if args.db else default_db_path(settings)
     tokens = seed(settings, db_path)
+    demo_records = ensure_demo_records(settings)
     url = f"http://{settings.server.host}:{settings.server.port}"
     printer_dir = data / "printer"
     printer_dir.mkdir(exist_ok=True)
@@ -183,6 +236,8 @@ def run_demo(settings, args) -> int:
 账号 / accounts (用户名 / 密码):""")
     for username, role, password, name in DEMO_USERS:
         print(f"  {name:<6} {username:<9} {password}   ({role})")
+    if demo_records and demo_records[1]:
+        print_demo_people(*demo_records)
     print(f"设备令牌 / device tokens: {data}/*.token")
     print(f"号票（虚拟打印机，PNG）/ tickets (virtual printer, PNG): {printer_dir}")
     if has_display and not args.no_kiosk:

@@ -260,6 +260,11 @@ class _Builder:
                            expected.isoformat() if expected else None, window))
 
 
+def demo_password(seed: int, index: int) -> str:
+    """The person's 6-digit 查询密码, from the seed and index alone (the demo prints it again)."""
+    return f"{random.Random(seed * 7_000_003 + index).randrange(10 ** 6):06d}"
+
+
 def _name(rng: random.Random, male: bool, uyghur: bool) -> str:
     if uyghur:
         given = rng.choice(UYGHUR_M if male else UYGHUR_F)
@@ -287,7 +292,7 @@ def _employers(seed: int) -> list[tuple]:
 STORIES = (
     "三十年职工参保，三家单位，中间断缴数月；有一件在办的养老保险关系转移",
     "女职工，2016 年退休，领取基本养老金（每年调整）",
-    "去年失业，正在领取失业保险金；失业保险金申领已办结",
+    "八个月前失业，正在领取失业保险金；失业保险金申领已办结",
     "近几年灵活就业，个人缴纳养老、医疗；最近两个月欠缴",
     "维吾尔族青年职工，有补缴记录",
 )
@@ -323,7 +328,7 @@ def _person(index: int, seed: int, today: date, employers, used_ids: set[str],
         number = id_number(region, born, seq)
     used_ids.add(number)
     name = _name(rng, male, uyghur)
-    pin = f"{rng.randrange(10 ** 6):06d}"
+    pin = demo_password(seed, index)
     # career
     retire_age = 60 if male else (50 if rng.random() < 0.6 else 55)
     if index == 1:

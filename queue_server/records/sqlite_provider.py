@@ -94,14 +94,36 @@ class SqliteProvider(RecordsProvider):
         self._rates: RateTable | None = None
         self._interest: dict[int, int] = {}
         self._keys: tuple[bytes, bytes] | None = None
+        self._identity: tuple | None = None
+        self._generation = 0
 
     # --- plumbing ----------------------------------------------------------------------------
 
+    def _current(self) -> int:
+        """The file's generation: a database generated again (demo-records) replaces the file,
+        and with it the keys, rates and connections this provider holds."""
+        try:
+            st = self.path.stat()
+        except OSError:
+            raise RecordsUnavailable(f"records database {self.path} does not exist") from None
+        identity = (st.st_ino, st.st_mtime_ns, st.st_size)
+        with self._lock:
+            if identity != self._identity:
+                self._identity = identity
+                self._generation += 1
+                self._rates, self._interest, self._keys = None, {}, None
+            return self._generation
+
     def _conn(self) -> sqlite3.Connection:
+        generation = self._current()
         conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "generation", None) != generation:
+            conn.close()
+            with self._lock:
+                if conn in self._all:
+                    self._all.remove(conn)
+            conn = None
         if conn is None:
-            if not self.path.is_file():
-                raise RecordsUnavailable(f"records database {self.path} does not exist")
             try:
                 conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True,
                                        check_same_thread=False)
@@ -109,6 +131,7 @@ class SqliteProvider(RecordsProvider):
             except sqlite3.Error as exc:
                 raise RecordsUnavailable(f"records database cannot be opened: {exc}") from None
             self._local.conn = conn
+            self._local.generation = generation
             with self._lock:
                 self._all.append(conn)
         return conn
@@ -128,6 +151,7 @@ class SqliteProvider(RecordsProvider):
         return self._rates, self._interest
 
     def _key(self, purpose: str) -> bytes:
+        self._current()
         if self._keys is None:
             try:
                 master = bytes.fromhex(key_path(self.path).read_text().strip())
