@@ -48,8 +48,8 @@ def register(app) -> None:
         field = exc.field if isinstance(exc, ValidationFailed) else None
         retry_after = getattr(exc, "retry_after", None)  # storage busy, full or unwritable
         headers = {"Retry-After": str(retry_after)} if retry_after else None
-        return respond(exc.status, exc.code, translate(exc.message, language(), **exc.params), field,
-                       headers)
+        message = translate(exc.message, language(), **exc.params)
+        return respond(exc.status, exc.code, message, field, headers)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -55,8 +55,8 @@ UNAVAILABLE = {
     "headers": {"Retry-After": {"description": "seconds", "schema": I}}, **_json(REF("Error"))}
 
 
-def _op(summary: str, ok: dict | None = None, body=None, auth: str = "public", status="200", errors=(400,),
-        empty: str | None = None):
+def _op(summary: str, ok: dict | None = None, body=None, auth: str = "public", status="200",
+        errors=(400,), empty: str | None = None):
     """An operation; ``empty`` documents a 204 alongside the usual answer. Every operation may
     answer 503 (storage), and one with a body 400 (not a JSON object) and 415 (not JSON)."""
     op = {"summary": summary, "x-auth": auth, "responses": {status: {"description": "OK", **(ok or {})}}}

@@ -130,9 +130,10 @@ def test_another_program_holding_the_database_gets_busy_503_then_recovers(open_a
     other.execute("BEGIN IMMEDIATE")  # e.g. a backup script or the sqlite3 shell
     try:
         assert_unavailable(issue(client, 2), "busy", BUSY_ZH)
-        en = client.post("/api/v1/tickets", json={"service": "pension", "request_id": "req-00000002"},
-                         headers={"Accept-Language": "en"})
-        assert en.get_json()["error"]["message"] == "The system is busy; please try again in a moment."
+        en = client.post("/api/v1/tickets", headers={"Accept-Language": "en"},
+                         json={"service": "pension", "request_id": "req-00000002"})
+        message = en.get_json()["error"]["message"]
+        assert message == "The system is busy; please try again in a moment."
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -148,8 +149,8 @@ def test_a_console_waiting_behind_a_long_writer_in_the_server_gets_busy_503(
     assert issue(kiosk(app), 1).status_code == 201
     hall.accounts.create_user("win9", "window", "correct-horse-42", "win9")
     console = app.test_client()
-    assert console.post("/api/v1/auth/login",
-                        json={"username": "win9", "password": "correct-horse-42"}).status_code == 200
+    login = {"username": "win9", "password": "correct-horse-42"}
+    assert console.post("/api/v1/auth/login", json=login).status_code == 200
     assert console.post("/api/v1/windows/4/open", json={}).status_code == 200
     holding, release = threading.Event(), threading.Event()
 
@@ -204,7 +205,8 @@ def test_a_full_disk_gives_503_keeps_what_was_acknowledged_and_recovers(open_app
         reopened = open_app(db)  # a restart finds every acknowledged ticket
         again = kiosk(reopened)
         for n, number in acknowledged.items():
-            r = issue(again, n, service="pension" if n < 6 else ("pension", "medical", "card")[n % 3])
+            service = "pension" if n < 6 else ("pension", "medical", "card")[n % 3]
+            r = issue(again, n, service=service)
             assert r.status_code == 200 and r.get_json()["number"] == number
 
 

@@ -26,7 +26,8 @@ def test_integer_path_parameters_past_sqlite_are_404(admin_client, path):
 def test_integer_path_parameters_past_sqlite_on_changes_are_404(admin_client):
     for path in (f"/api/v1/windows/{PAST_SQLITE}/call-next", f"/api/v1/windows/{PAST_SQLITE}/open"):
         assert admin_client.post(path, json={}).status_code == 404
-    assert admin_client.patch(f"/api/v1/ledger/{PAST_SQLITE}", json={"remarks": "x"}).status_code == 404
+    r = admin_client.patch(f"/api/v1/ledger/{PAST_SQLITE}", json={"remarks": "x"})
+    assert r.status_code == 404
 
 
 NESTED = "[" * 1000 + "]" * 1000
@@ -68,14 +69,11 @@ def test_faq_plain_queries_still_answer(client):
     assert everything and 0 < len(found) < len(everything)
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/ledger", "/api/v1/ledger/export.csv", "/api/v1/evaluations/summary",
-    "/api/v1/calendar/due-date",
-])
-@pytest.mark.parametrize("name", ["from", "to"])
+@pytest.mark.parametrize("path, name", [
+    (path, name) for path in ("/api/v1/ledger", "/api/v1/ledger/export.csv",
+                              "/api/v1/evaluations/summary") for name in ("from", "to")
+] + [("/api/v1/calendar/due-date", "from")])
 def test_empty_date_parameters_are_refused(admin_client, path, name):
-    if path.endswith("due-date") and name == "to":
-        pytest.skip("due-date takes only from")
     r = admin_client.get(path, query_string={name: ""})
     assert r.status_code == 422, r.get_data(as_text=True)[:200]
     assert r.get_json()["error"]["field"] == name
@@ -103,7 +101,7 @@ def test_405_names_the_allowed_methods(admin_client, method, path, routed):
 ])
 def test_the_sqlite_integer_pattern_stops_at_2_63(value, fits):
     assert bool(re.fullmatch(SqlIntConverter.regex, value)) is fits
-    assert at_most(105) and re.fullmatch(at_most(105), "105") and not re.fullmatch(at_most(105), "106")
+    assert re.fullmatch(at_most(105), "105") and not re.fullmatch(at_most(105), "106")
 
 
 def test_405_on_a_page_keeps_the_allow_header(client):
