@@ -71,9 +71,12 @@ def test_four_windows_calling_at_once_never_share_a_ticket(server):
         requests.post(f"{server.url}/api/v1/tickets", json={"service": "pension", "request_id": uuid.uuid4().hex},
                       headers=headers, timeout=5).raise_for_status()
     total = pension_waiting + 40
+    # One login per window, one after the other: tries from one (name, address) that are still
+    # being checked count against the login throttle, so a burst of logins would be slowed.
+    sessions = {n: server.login("win1") for n in (3, 4, 5, 11)}
 
     def caller(n):
-        s = server.login("win1")
+        s = sessions[n]
         got = []
         while True:
             r = s.post(f"{server.url}/api/v1/windows/{n}/call-next", json={}, timeout=30)
