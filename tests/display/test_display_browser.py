@@ -150,7 +150,8 @@ def test_announcements_are_requested_in_order_and_none_is_skipped(board, api):
         board.wait_for_timeout(100)  # each clip plays to its end before the next is asked for
         deadline_polls -= 1
     assert distinct_in_order(board.announced) == expected
-    board.wait_for_function(f"window.__played.length >= {len(expected)} && window.__playing === 0",
+    # A function, not an expression string: the page's CSP forbids the eval Playwright polls with.
+    board.wait_for_function(f"() => window.__played.length >= {len(expected)} && window.__playing === 0",
                             timeout=30_000)
     assert board.evaluate("window.__played") == [f"{e}.wav" for e in expected]
     assert board.evaluate("window.__maxPlaying") == 1  # one call at a time, never overlapping
