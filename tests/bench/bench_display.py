@@ -74,7 +74,7 @@ def bench_dom(calls: int) -> None:
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{srv.url}/display")
-            page.wait_for_function("document.querySelectorAll('#windows li').length > 0")
+            page.wait_for_function("() => document.querySelectorAll('#windows li').length > 0")  # no eval: CSP
             page.evaluate(OBSERVER)
             for i in range(calls):
                 window = WINDOWS[i % len(WINDOWS)]
