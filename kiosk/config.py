@@ -15,6 +15,9 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .devices.errors import DeviceError
+from .devices.urls import parse_device_url
+
 LANGUAGES = ("zh_CN", "en", "ug")
 
 
@@ -31,6 +34,10 @@ class KioskConfig:
     printer_url: str = field(default="virtual:///tmp/kiosk-printer", metadata={"help": "printer/ URL: tcp://, serial://, usb://, file://, virtual://"})
     printer_width_mm: int = field(default=80, metadata={"help": "Paper width, 58 or 80"})
     printer_mode: str = field(default="raster", metadata={"help": "raster (any printer) or native (GB18030 text)"})
+    idcard_reader: str = field(default="none", metadata={
+        "help": "ID card (SAM) reader: none or serial:///dev/ttyUSB0?baudrate=115200"})
+    qr_scanner: str = field(default="none", metadata={
+        "help": "e-SSC QR scanner: none, keyboard (wedge) or serial:///dev/ttyACM0?baudrate=9600"})
     languages: list = field(default_factory=lambda: list(LANGUAGES), metadata={"help": "Languages offered; the first is the default"})
     idle_timeout_s: float = field(default=60.0, metadata={"help": "Seconds without a touch before going home and clearing input"})
     refresh_s: float = field(default=5.0, metadata={"help": "Seconds between refreshes of waiting counts"})
@@ -113,4 +120,10 @@ def load_config(path: str | Path | None, **overrides) -> KioskConfig:
     bad = [lang for lang in cfg.languages if lang not in LANGUAGES]
     if bad or not cfg.languages:
         raise ConfigError(f"{source}: kiosk.languages: choose from {', '.join(LANGUAGES)}")
+    for key, kind in (("idcard_reader", "idcard"), ("qr_scanner", "scanner")):
+        try:
+            parse_device_url(getattr(cfg, key), kind)
+        except DeviceError as exc:
+            raise ConfigError(
+                f"{source}: kiosk.{key}: {exc.message_zh} / {exc.message_en}") from None
     return cfg

@@ -295,7 +295,7 @@ class FakeQrScanner(_Pty):
         self.url = f"serial://{self.path}?baudrate={baud}"
 
     def send(self, code: str, end: str = "\r") -> None:
-        self._write((code + end).encode("ascii"))
+        self._write((code + end).encode("utf-8"))
 
     def send_raw(self, data: bytes) -> None:
         self._write(data)

@@ -218,7 +218,7 @@ class IdCardReader(Device):
         if removed:
             self._emit(CardRemoved())
             return
-        if placement is None or placement.read or placement.attempts >= self.max_attempts:
+        if reply.sw3 != sam.FOUND or placement.read or placement.attempts >= self.max_attempts:
             return
         placement.attempts += 1
         try:
