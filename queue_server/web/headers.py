@@ -41,7 +41,7 @@ def csp_nonce() -> str:
 
 def content_security_policy() -> str:
     policy = dict(POLICY)
-    if "csp_nonce" in g:
+    if g and "csp_nonce" in g:
         policy["style-src"] += f" 'nonce-{g.csp_nonce}'"
     return "; ".join(f"{k} {v}" for k, v in policy.items())
 
@@ -51,17 +51,26 @@ def _nonce():
     return {"csp_nonce": csp_nonce}
 
 
+def security_headers(https: bool, csp: str | None = None) -> dict[str, str]:
+    """The headers every answer carries; also for answers made outside Flask (the ASGI event
+    stream and its 503s can add ``security_headers(settings.server.https)``)."""
+    out = {
+        "Content-Security-Policy": csp or content_security_policy(),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",  # ticket status URLs carry the ticket id
+        "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if https:
+        out["Strict-Transport-Security"] = "max-age=31536000"
+    return out
+
+
 @bp.after_app_request
 def _security_headers(response):
     h = response.headers
-    h["Content-Security-Policy"] = content_security_policy()
-    h["X-Content-Type-Options"] = "nosniff"
-    h["Referrer-Policy"] = "same-origin"  # ticket status URLs carry the ticket id
-    h["X-Frame-Options"] = "DENY"  # frame-ancestors for browsers that predate CSP 2
-    h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    h["Cross-Origin-Opener-Policy"] = "same-origin"
-    if hall().settings.server.https:
-        h["Strict-Transport-Security"] = "max-age=31536000"
+    h.update(security_headers(hall().settings.server.https))
     if g.get("session_token") and "Cache-Control" not in h:
         h["Cache-Control"] = "no-store"  # staff answers may hold personal data: keep no copies
     return response
