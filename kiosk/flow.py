@@ -258,7 +258,11 @@ class Flow:
         else:
             # Keep request_id: the server may have issued it; "try again" must get the same one.
             self._go(Screen.CONFIRM, now)
-            self.notice = "The queue server cannot be reached. Please try again or see the guide desk."
+            if kind == "server" and message:  # e.g. 503 "系统繁忙，请稍后再试", in the citizen's language
+                self.notice = "The hall could not issue this ticket: {reason}"
+                self.notice_params = {"reason": message}
+            else:
+                self.notice = "The queue server cannot be reached. Please try again or see the guide desk."
 
     def print_done(self, word: str = "ok", now: float | None = None) -> None:
         self.printed, self.printer_problem = True, None

@@ -109,3 +109,15 @@ def test_a_language_chosen_at_home_and_left_behind_is_reset():
     assert not f.tick(f.idle_timeout_s - 1)
     assert f.tick(f.idle_timeout_s + 1) and f.language == "zh_CN"
     assert not f.tick(f.idle_timeout_s + 2)  # nothing more to reset
+
+
+def test_a_busy_server_says_why_and_the_retry_keeps_the_request_id():
+    from kiosk.flow import Screen
+    f = Flow()
+    f.services = [{"code": "pension", "open": True}]
+    f.service, f.request_id = "pension", "req-12345678"
+    f.issue_failed("server", "系统繁忙，请稍后再试。", now=1.0, code="busy")
+    assert f.screen is Screen.CONFIRM and f.request_id == "req-12345678"
+    assert f.notice_params == {"reason": "系统繁忙，请稍后再试。"}
+    f.issue_failed("offline", "", now=2.0)
+    assert "cannot be reached" in f.notice
