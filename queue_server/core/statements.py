@@ -38,7 +38,13 @@ Label = Callable[..., str]
 # --- the verification code -------------------------------------------------------------------
 
 def _check_char(values: list[int]) -> str:
-    return ALPHABET[sum((i + 1) * v for i, v in enumerate(values)) % 31]
+    """Luhn mod 32: catches every single mistyped character and most swapped neighbours."""
+    total, factor = 0, 2
+    for v in reversed(values):
+        addend = factor * v
+        total += addend // 32 + addend % 32
+        factor = 3 - factor
+    return ALPHABET[(32 - total % 32) % 32]
 
 
 def new_code(randbelow: Callable[[int], int] = secrets.randbelow) -> str:

@@ -69,7 +69,8 @@ class FakeUpstream:
         self.auth_seen: list[str | None] = []
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        # close() waits for requests still being answered: none outlives the test's database
+        self.server.daemon_threads = False
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/records/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
