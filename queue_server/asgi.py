@@ -39,6 +39,10 @@ STREAM_PATH = "/api/v1/events"
 GRACE_S = 5.0
 """Longest wait for running requests at a stop (systemd's TimeoutStopSec is 15 s)."""
 KEEP_ALIVE_S = 60
+SWITCH_INTERVAL_S = 0.0005
+"""How long a thread may wait for the GIL (CPython's default is 5 ms). The loop writing to 1,000
+streams drops the GIL at every send and takes it straight back; a worker waiting for it got a
+turn only every 5 ms, so an API request took ~20 ms while events went out."""
 
 
 def _environ(scope, body: bytes) -> dict:
@@ -100,6 +104,7 @@ class WsgiPool:
         self.queue_timeout_s = queue_timeout_s
         self.max_body = app.config.get("MAX_CONTENT_LENGTH") or 1 << 20
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="api")
+        self.running = 0
         self.slots = asyncio.Semaphore(workers)
         self.languages = app.extensions["hall"].settings.hall.languages
 
@@ -148,11 +153,13 @@ class WsgiPool:
         body = await _read_body(scope, receive, self.max_body)
         if body is None or not await self._acquire(scope, receive, send):
             return
+        self.running += 1
         try:
             loop = asyncio.get_running_loop()
             status, headers, data = await loop.run_in_executor(
                 self.executor, self._run, _environ(scope, body))
         finally:
+            self.running -= 1
             self.slots.release()
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": data})
@@ -170,6 +177,7 @@ class HallApp:
         self.hall = hall
         self.streams = StreamHub(hall, server)
         self.api = WsgiPool(flask_app, server.threads, server.api_queue_timeout_s)
+        self.streams.others_busy = lambda: self.api.running > 0
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self.streams.start(loop)
@@ -230,6 +238,7 @@ def serve(flask_app, host: str, port: int) -> None:
         limit_concurrency=settings.max_connections, backlog=2048,
         timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=GRACE_S,
     )
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     server = _Server(config, app)
     try:
         server.run()

@@ -21,6 +21,7 @@ import json
 import logging
 import socket
 import struct
+from typing import Callable
 from urllib.parse import parse_qs
 
 from ..errors import HallError, Unavailable
@@ -34,7 +35,10 @@ log = logging.getLogger(__name__)
 RECENT = 2000
 """Formatted events kept in memory: a reconnect within this many events needs no query."""
 RETRY_AFTER_S = 10
-FAN_SLICE = 100
+FAN_SLICE = 50
+FAN_PAUSE_S = 0.001
+"""Between slices, while API requests run: a ticket is answered before the whole hall's
+displays have been written (each send drops the GIL and the loop takes it straight back)."""
 TRANSPORT = "hallqueue.transport"
 """Scope key under which the server's protocol offers the connection's transport (asgi.py)."""
 SEND_BUFFER = 32 * 1024
@@ -111,6 +115,7 @@ class StreamHub:
         self._beat: asyncio.Task | None = None
         self._fan_queue: collections.deque[_Connection] = collections.deque()
         self._framed: dict[tuple[int, frozenset], bytes] = {}  # per (last id, types), per read
+        self.others_busy: Callable[[], bool] = lambda: False  # set by the server (asgi.py)
 
     # --- following the event log (event loop thread) -------------------------------------
 
@@ -162,7 +167,9 @@ class StreamHub:
             conn = queue.popleft()
             if conn in self.live and conn.last < self._read_up_to:
                 self._send_unseen(conn)
-        if queue:
+        if queue and self.others_busy():
+            self._loop.call_later(FAN_PAUSE_S, self._fan_step)  # the loop sleeps: GIL free
+        elif queue:
             self._loop.call_soon(self._fan_step)
 
     def _send_unseen(self, conn: "_Connection") -> None:
