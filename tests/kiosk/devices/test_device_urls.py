@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,13 @@ def test_a_bad_device_url_stops_the_kiosk_at_start_naming_the_key(tmp_path):
     cfg.write_text('[kiosk]\nqr_scanner = "keyboard"\nidcard_reader = "serial:///dev/ttyS0"\n',
                    encoding="utf-8")
     assert load_config(cfg).qr_scanner == "keyboard"
+
+
+def test_the_device_package_needs_neither_kivy_nor_flask():
+    probe = ("import sys, kiosk.devices, kiosk.devices.idcard, kiosk.devices.qrscanner, "
+             "kiosk.devices.fakes; print(sorted(m for m in ('kivy', 'flask', 'serial') "
+             "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"  # pyserial too: only a serial:// device imports it
