@@ -1,6 +1,7 @@
 """Benchmark of the real server: issue/call-next latency, throughput, SSE delivery delay.
 
-Run: .venv/bin/python tests/bench/bench_server.py   (prints figures; asserts nothing)
+Run: .venv/bin/python tests/bench/bench_server.py   (prints figures; asserts nothing; on a machine
+other work shares, `nice -n -10` in front keeps the figures the server's)
 Goals (issue #2): issue p50 ≤ 2 ms sequential, ≥ 500 tickets/s with 8 clients, SSE p99 ≤ 50 ms.
 Issue 10 (stream_load.py): with 1,000 streams, call → event p99 ≤ 50 ms, issue p99 ≤ 2 × none.
 The load generator uses http.client with keep-alive (requests costs ~1 ms of client CPU per call
