@@ -56,3 +56,20 @@ def test_the_demo_hall_makes_its_records_once(settings, tmp_path):
 def test_no_demo_records_for_an_http_hall(settings):
     records = dataclasses.replace(settings.records, provider="http", base_url="https://x.test/api")
     assert ensure_demo_records(dataclasses.replace(settings, records=records)) is None
+
+
+def test_the_people_the_readme_names_exist(tmp_path):
+    """README.md lists demo people (seed 1): each can verify with the password it shows."""
+    from datetime import date
+
+    from queue_server.records.demo_people import generate
+
+    from ..conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (\S+) \| `(\d{17}[\dX])` \| `(\d{6})` \|", readme, re.M)
+    assert len(listed) == 5
+    made = generate(tmp_path / "r.db", 5, seed=1, today=date(2026, 11, 24))
+    assert [(p.name, p.id_number, p.password) for p in made] == listed
+    english = re.findall(r"(\S+)\s+`(\d{17}[\dX])`\s+(?:password\s+)?`(\d{6})`", readme)
+    assert english == listed
