@@ -71,7 +71,7 @@ class Device:
     def __init__(self, callback: Callable[[object], None] | None = None):
         self._events: queue.Queue = queue.Queue(maxsize=64)
         self._callback = callback
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a callback may disarm from inside _emit
         self._armed = False
         self._stopping = threading.Event()
         self._wake = threading.Event()

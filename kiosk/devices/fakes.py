@@ -328,7 +328,6 @@ def _interrupt(*_args) -> None:
 
 def _serve(fake, link: str | None, handle) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
-    _link(fake.path, link)
     try:
         for line in sys.stdin or ():
             if handle(line.split()) is False:
@@ -346,6 +345,7 @@ def _idcard(args) -> int:
     fake = FakeIdCardReader(args.baud, card_ms=args.card_ms)
     if args.inserted:
         fake.insert(args.card)
+    _link(fake.path, args.link)  # before the path is printed: whoever reads it may use the link
     print(f"path {fake.path}\nurl {fake.url}", flush=True)
     print(f"假身份证阅读器已就绪。kiosk 配置：idcard_reader = \"{fake.url}\"\n"
           f"命令：insert [卡]（放卡，默认 {args.card}）、remove（拿走）、cards（列出演示卡）、"
@@ -388,6 +388,7 @@ def _idcard(args) -> int:
 
 def _scanner(args) -> int:
     fake = FakeQrScanner(args.baud)
+    _link(fake.path, args.link)
     print(f"path {fake.path}\nurl {fake.url}", flush=True)
     print(f"假扫码器已就绪。kiosk 配置：qr_scanner = \"{fake.url}\"\n"
           f"回车或 send [码] 发送（默认 {args.code}）、quit\n"

@@ -10,6 +10,7 @@ from datetime import date
 
 from kiosk.devices import open_idcard_reader
 from kiosk.devices.base import CardRead
+from kiosk.devices.fakes import FakeIdCardReader
 from kiosk.devices.idcard import IdCard, IdCardReader, NoReader
 
 from .conftest import collect, has, kinds, wait_for
@@ -173,3 +174,28 @@ def test_none_is_a_reader_that_never_reads():
         r.arm()
         assert r.poll() == []
 
+
+
+def test_a_reader_unplugged_while_running_goes_offline():
+    fake = FakeIdCardReader()
+    with IdCardReader(fake.path, poll_s=0.05) as r:
+        r.arm()
+        collect(r, lambda e: r.status == "ok")
+        fake.close()  # the pty disappears like a USB adapter pulled out
+        events = collect(r, has("DeviceDown"))
+        assert events[-1].error.word == "offline" and r.status == "offline"
+
+
+def test_a_callback_may_disarm_the_reader_it_is_called_from(fake_reader):
+    got = []
+
+    def on_event(event):
+        got.append(event)
+        reader.disarm()  # e.g. the flow leaving the verify screen at once
+
+    reader = IdCardReader(fake_reader.path, poll_s=0.05, callback=on_event)
+    with reader:
+        reader.arm()
+        fake_reader.insert("demo2")
+        wait_for(lambda: got)
+        assert not reader.armed and isinstance(got[0], CardRead)
