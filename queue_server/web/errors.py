@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from ..errors import HallError, ValidationFailed
 from ..i18n import translate
 from .context import language
+from .headers import csp_nonce
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,8 @@ _HTTP_MESSAGES = {
 }
 
 _PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{{ status }}</title>
-<body style="font-family:sans-serif;padding:2em"><h1>{{ status }}</h1><p>{{ message }}</p>
+<style nonce="{{ nonce }}">body{font-family:sans-serif;padding:2em}</style>
+<body><h1>{{ status }}</h1><p>{{ message }}</p>
 <p><a href="/">返回 / Back</a></p></body></html>"""
 
 
@@ -39,7 +41,8 @@ def respond(status: int, code: str, message: str, field: str | None = None, head
         if field:
             body["error"]["field"] = field
         return jsonify(body), status, headers or {}
-    return render_template_string(_PAGE, status=status, message=message), status, headers or {}
+    page = render_template_string(_PAGE, status=status, message=message, nonce=csp_nonce())
+    return page, status, headers or {}
 
 
 def register(app) -> None:

@@ -47,7 +47,7 @@ def new_page(browser):
 
     def make(**kw):
         ctx = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}, **kw)
-        ctx.set_default_timeout(8000)
+        ctx.set_default_timeout(30000)  # the first page of a fresh server builds the display font
         contexts.append(ctx)
         return ctx.new_page()
 
