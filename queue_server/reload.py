@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hallqueue.reload")
 
-RESTART_SECTIONS = ("server", "auth", "voice")  # read once by the server, logins, the announcer
+RESTART_SECTIONS = ("server", "auth", "voice", "records")  # read once: server, logins,
+# the announcer, the records provider and the citizen sessions
 RESTART_HALL_KEYS = ("data_dir",)
 
 OK = "Configuration reloaded: {items} business items, {faq} policy Q&A entries."

@@ -72,6 +72,15 @@ def hazards(s: Settings) -> list[Hazard]:
             f"{s.hall.public_url} {what_en}: ticket QR codes will not open on citizens' phones; "
             "set the address phones reach (the server's IP or name on the hall Wi-Fi)",
         ))
+    r = s.records
+    if r.provider == "http" and r.base_url.lower().startswith("http://") and \
+            unreachable_host(r.base_url) != "loopback":
+        out.append(Hazard(
+            "records.base_url",
+            f"{r.base_url} 未加密（http://）：身份证号码、查询密码与个人权益记录将明文经过网络；请改用 https://",
+            f"{r.base_url} is not encrypted (http://): ID numbers, query passwords and personal "
+            "records would cross the network in clear; use https://",
+        ))
     if s.hall.issue_outside_hours:
         out.append(Hazard(
             "hall.issue_outside_hours",
