@@ -8,6 +8,7 @@ benchmark and the demo (so they live in the package, not under tests/).
         fake.send("ESSC-DEMO-CODE")           # one CR-terminated line
 
     python -m kiosk.devices.fakes idcard --card demo1 [--inserted] [--link var/demo/idcard]
+    python -m kiosk.devices.fakes idcard --person 姓名,身份证号   # e.g. a demo records person
     python -m kiosk.devices.fakes scanner --code CODE [--link var/demo/qrscanner]
 
 The reader's replies are built here from the published frame layout (AA AA AA 96 69, 2-byte
@@ -86,6 +87,15 @@ class FakeCard:
         out += _utf16("", 6, "reserved")
         assert len(out) == 256
         return out
+
+    @classmethod
+    def person(cls, name: str, id_number: str, *, valid_from: str = "20200101",
+               valid_to: str = "20400101", nation: str = "01",
+               address: str = "北京市西城区示例街1号", authority: str = "北京市公安局西城分局"):
+        """A card for someone (e.g. a demo records person): birth date and sex from the number."""
+        sex = "1" if int(id_number[16]) % 2 else "2"
+        return cls(name, sex, nation, id_number[6:14], address, id_number, authority,
+                   valid_from, valid_to)
 
     def base_data(self) -> bytes:
         """The data of the 30 01 reply: text length, photo length (big-endian), text, photo."""
@@ -342,6 +352,10 @@ def _serve(fake, link: str | None, handle) -> int:
 
 
 def _idcard(args) -> int:
+    if args.person:
+        name, _, number = args.person.partition(",")
+        CARDS["person"] = FakeCard.person(name.strip(), number.strip().upper())
+        args.card = "person"
     fake = FakeIdCardReader(args.baud, card_ms=args.card_ms)
     if args.inserted:
         fake.insert(args.card)
@@ -411,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="device", required=True)
     reader = sub.add_parser("idcard", help="二代身份证阅读器 / ID card reader")
     reader.add_argument("--card", default="demo1", choices=sorted(CARDS))
+    reader.add_argument("--person", metavar="NAME,ID_NUMBER",
+                        help="add a card 'person' for this name and number (e.g. a demo person)")
     reader.add_argument("--inserted", action="store_true", help="start with the card placed")
     reader.add_argument("--baud", type=int, default=115200)
     reader.add_argument("--card-ms", type=float, default=0.0, help="SAM radio time per read")

@@ -89,3 +89,15 @@ def test_the_fake_scanner_sends_its_code_on_enter(procs):
     assert [e.code for e in events] == ["ESSC-CLI-0001", "ESSC-CLI-0002"]
     say(proc, "quit")
     assert proc.wait(timeout=10) == 0
+
+
+def test_a_card_for_a_given_person_takes_birth_and_sex_from_the_number(procs):
+    proc, info = start("idcard", "--person", "钱多多,110108198510231537", "--inserted")
+    procs.append(proc)
+    with IdCardReader(info["path"], poll_s=0.05) as reader:
+        reader.arm()
+        card = collect(reader, has("CardRead"))[-1].card
+    assert (card.name, card.id_number, card.sex) == ("钱多多", "110108198510231537", "男")
+    assert card.birth_date.isoformat() == "1985-10-23"
+    say(proc, "quit")
+    assert proc.wait(timeout=10) == 0
