@@ -171,7 +171,8 @@ def contribution_certificate(*, label: Label, issuer: str, name_masked: str, id_
             label("{months} months paid in all", months=s.months_paid)]))])
     paid = [m for m in months if m.state != "arrears"]
     totals += [
-        [label("Personal contributions in the period"), money_grouped(sum(m.personal for m in paid))],
+        [label("Personal contributions in the period"),
+         money_grouped(sum(m.personal for m in paid))],
         [label("Employer contributions in the period"), money_grouped(sum(m.unit for m in paid))],
         [label("Contributions owed in the period"),
          money_grouped(sum(m.unit + m.personal for m in months if m.state == "arrears"))],
@@ -201,13 +202,15 @@ def annual_record(*, label: Label, issuer: str, name_masked: str, id_masked: str
         bases = sorted({m.base for m in mine})
         base = money_grouped(bases[0]) if len(bases) == 1 else \
             f"{money_grouped(bases[0])}～{money_grouped(bases[-1])}"
-        rows.append([label(name), str(len(mine)), base, money_grouped(sum(m.personal for m in mine)),
+        rows.append([label(name), str(len(mine)), base,
+                     money_grouped(sum(m.personal for m in mine)),
                      money_grouped(sum(m.unit for m in mine))])
     totals = []
     if account_year is not None:
         rate = rate_text(account_year.rate_bp) or label("not yet published")
         totals += [
-            [label("Pension account at the start of the year"), money_grouped(account_year.opening)],
+            [label("Pension account at the start of the year"),
+             money_grouped(account_year.opening)],
             [label("Credited this year"), money_grouped(account_year.credits)],
             [label("Interest rate (记账利率)"), rate],
             [label("Interest this year"), money_grouped(account_year.interest)],

@@ -231,12 +231,14 @@ class HttpProvider(RecordsProvider):
     def profile(self, person: Person, today: date) -> Profile:
         p = self._read("profile", person)
         with self._parsing("profile"):
-            statuses = tuple(InsuranceStatus(_one(s["insurance"], INSURANCES),
-                                             _one(s["status"], STATUSES), _month_or_none(s.get("first_month")),
-                                             _count(s["months_paid"])) for s in _list(p["statuses"]))
+            statuses = tuple(
+                InsuranceStatus(_one(s["insurance"], INSURANCES), _one(s["status"], STATUSES),
+                                _month_or_none(s.get("first_month")), _count(s["months_paid"]))
+                for s in _list(p["statuses"]))
             return Profile(person.ref, _text(p["id_number"]), _text(p["name"]),
-                           _one(p["sex"], ("M", "F")), date.fromisoformat(p["birth_date"]), statuses,
-                           _month_or_none(p.get("first_month")), _text_or_none(p.get("employer")))
+                           _one(p["sex"], ("M", "F")), date.fromisoformat(p["birth_date"]),
+                           statuses, _month_or_none(p.get("first_month")),
+                           _text_or_none(p.get("employer")))
 
     def contributions(self, person: Person, first: str, last: str) -> list[ContributionMonth]:
         found = self._read("contributions", person, {"from": first, "to": last})

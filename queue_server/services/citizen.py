@@ -248,7 +248,8 @@ class CitizenService:
         return {
             "token": token, "method": method,
             "expires_at": iso(rules.session_expires_at(now, now, policy)),
-            "idle_s": int(policy.idle.total_seconds()), "max_s": int(policy.absolute.total_seconds()),
+            "idle_s": int(policy.idle.total_seconds()),
+            "max_s": int(policy.absolute.total_seconds()),
             "person": {"name_masked": mask_name(person.name),
                        "id_number_masked": mask_id_number(person.id_number)},
         }

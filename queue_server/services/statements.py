@@ -73,7 +73,8 @@ class StatementService:
         try:
             profile = self.citizen.checked_profile(session, today)
             months = provider.contributions(session.person, month_text(first), month_text(last))
-            common = dict(label=paper_label, issuer=s.hall.name, name_masked=mask_name(profile.name),
+            common = dict(label=paper_label, issuer=s.hall.name,
+                          name_masked=mask_name(profile.name),
                           id_masked=mask_id_number(profile.id_number), printed_at=now, code=code,
                           url=url, expires=expires)
             if kind == "contribution_certificate":

@@ -69,8 +69,9 @@ def get_lock(db: sqlite_utils.Database, subject: str) -> dict | None:
 
 def save_lock(db: sqlite_utils.Database, subject: str, day: str, failures: int, at: str) -> None:
     db.execute("INSERT INTO citizen_locks (subject, day, failures, last_at) VALUES (?, ?, ?, ?) "
-               "ON CONFLICT(subject) DO UPDATE SET day = excluded.day, failures = excluded.failures,"
-               " last_at = excluded.last_at", [subject, day, failures, at])
+               "ON CONFLICT(subject) DO UPDATE SET day = excluded.day,"
+               " failures = excluded.failures, last_at = excluded.last_at",
+               [subject, day, failures, at])
 
 
 def clear_lock(db: sqlite_utils.Database, subject: str) -> None:

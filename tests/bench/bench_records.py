@@ -1,6 +1,7 @@
 """Benchmark of personal records (issue 13) with 100,000 demo people.
 
-Run: .venv/bin/python tests/bench/bench_records.py [--people N] [--db PATH]  (prints; asserts nothing)
+Run: .venv/bin/python tests/bench/bench_records.py [--people N] [--db PATH]
+(prints figures; asserts nothing)
 Goals: verify + profile p95 ≤ 50 ms; a 30-year 参保缴费证明 p95 ≤ 100 ms.
 
 Measured through the real app (Flask test client, no network): the kiosk's POST

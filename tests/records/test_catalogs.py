@@ -36,7 +36,8 @@ def feature_messages() -> set[str]:
             found.add(msg)
     s = citizen_service
     found |= {s.SESSION_ENDED, s.CARD_EXPIRED, s.ID_LOCKED, s.CASE_LOCKED, s.KIOSK_SLOWED,
-              s.CASE_NOT_FOUND, s.ONE_METHOD, *s.REFUSED.values(), records_errors.UNAVAILABLE, records_errors.NOT_VERIFIED,
+              s.CASE_NOT_FOUND, s.ONE_METHOD, *s.REFUSED.values(), records_errors.UNAVAILABLE,
+              records_errors.NOT_VERIFIED,
               citizen_web.NUMBER_IN_URL, *citizen_web.PAYERS.values()}
     for vocabulary in (INSURANCES, STATES, STATUSES, BENEFITS, STAGES, KINDS):
         found |= set(vocabulary.values())

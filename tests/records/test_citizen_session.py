@@ -85,7 +85,8 @@ def test_a_stale_or_altered_essc_code_is_refused(client, kiosk_token, people, re
     r = client.post(SESSION, headers=kiosk(client, kiosk_token), json={"essc_qr": code})
     assert r.status_code == 401 and "刷新" in r.get_json()["error"]["message"]
     fresh = essc_code(records_db[0], people[2].person_id, clock(), lifetime_s=60)
-    r = client.post(SESSION, headers=kiosk(client, kiosk_token), json={"essc_qr": fresh[:-2] + "AA"})
+    r = client.post(SESSION, headers=kiosk(client, kiosk_token),
+                    json={"essc_qr": fresh[:-2] + "AA"})
     assert r.status_code == 401
 
 
@@ -93,7 +94,8 @@ def test_five_wrong_passwords_lock_the_number_for_the_day(client, kiosk_token, p
     p = people[4]
     for _ in range(5):
         r = client.post(SESSION, headers=kiosk(client, kiosk_token),
-                        json={"password": {"id_number": p.id_number, "password": wrong(p.password)}})
+                        json={"password": {"id_number": p.id_number,
+                                           "password": wrong(p.password)}})
         assert r.status_code == 401
     right = {"password": {"id_number": p.id_number, "password": p.password}}
     r = client.post(SESSION, headers=kiosk(client, kiosk_token), json=right)
@@ -126,7 +128,8 @@ def test_wrong_passwords_for_unknown_numbers_count_the_same(client, kiosk_token)
 def test_a_kiosk_that_sprays_numbers_is_slowed(client, kiosk_token, kiosk2_token, people, clock):
     for p in people[10:20]:
         r = client.post(SESSION, headers=kiosk(client, kiosk_token),
-                        json={"password": {"id_number": p.id_number, "password": wrong(p.password)}})
+                        json={"password": {"id_number": p.id_number,
+                                           "password": wrong(p.password)}})
         assert r.status_code == 401
     p = people[20]
     right = {"password": {"id_number": p.id_number, "password": p.password}}

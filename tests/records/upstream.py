@@ -32,7 +32,8 @@ def _date(d):
 
 def serialize(what: str, value) -> dict:
     if what == "profile":
-        return {"ref": value.ref, "id_number": value.id_number, "name": value.name, "sex": value.sex,
+        return {"ref": value.ref, "id_number": value.id_number, "name": value.name,
+                "sex": value.sex,
                 "birth_date": value.birth_date.isoformat(), "first_month": value.first_month,
                 "employer": value.employer,
                 "statuses": [{"insurance": s.insurance, "status": s.status,
