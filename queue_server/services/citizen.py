@@ -17,7 +17,7 @@ import math
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -52,6 +52,7 @@ KIOSK_SLOWED = "Too many failed tries at this kiosk; please wait {seconds} secon
 CASE_NOT_FOUND = "No case matches this number and check; please check both."
 ONE_METHOD = "Send exactly one of id_card, essc_qr or password."
 MAX_READ_MONTHS = 40 * 12
+CODE_MEMORY = timedelta(minutes=30)  # longer than any e-SSC code lives (essc.MAX_LIFETIME_S)
 
 
 class CitizenSessionEnded(Unauthorized):
@@ -216,6 +217,10 @@ class CitizenService:
         if not in_date:
             self._failed(kiosk, now, method, digest, "card_out_of_date")
             raise ValidationFailed(CARD_EXPIRED, field="id_card.valid_to")
+        used = _code_digest(credential.payload) if method == "essc_qr" else None
+        if used and repo.code_used(self.store.db, used):
+            self._failed(kiosk, now, method, digest, "qr_reused")
+            raise NotVerifiedError(REFUSED[method])
         try:
             person = self.provider.verify(credential, now)
         except NotVerified as exc:
@@ -239,6 +244,8 @@ class CitizenService:
         with self.store.write() as db:
             if method == "password":
                 repo.clear_lock(db, digest)
+            if used:
+                repo.use_code(db, used, iso(now), iso(now - CODE_MEMORY))
             repo.delete_kiosk_sessions(db, kiosk)  # a parallel start on this kiosk loses
             repo.insert_session(db, {
                 "id_hash": hash_token(token), "kiosk": kiosk, "method": method, "id_hmac": found,
@@ -506,6 +513,10 @@ class CitizenService:
         return {"case_number": found.case_number, "stage": found.stage,
                 "next_stage": found.next_stage,
                 "next_expected": found.next_expected.isoformat() if found.next_expected else None}
+
+
+def _code_digest(payload: str) -> str:
+    return hashlib.sha256(b"essc|" + payload.encode()).hexdigest()
 
 
 def _seconds_to_midnight(now: datetime) -> int:

@@ -32,6 +32,25 @@ def m001_citizen(db):
                                         pk="kiosk", not_null={"failures", "last_at"})
 
 
+@migrations()
+def m002_used_codes(db):
+    # e-SSC codes already accepted (SHA-256 of the scanned text): a photographed code cannot be
+    # shown again at another kiosk within its minute of life.
+    db["citizen_used_codes"].create({"digest": str, "used_at": str}, pk="digest",
+                                    not_null={"used_at"})
+    db["citizen_used_codes"].create_index(["used_at"])
+
+
+def code_used(db: sqlite_utils.Database, digest: str) -> bool:
+    return first(db, "SELECT 1 AS x FROM citizen_used_codes WHERE digest = ?", [digest]) is not None
+
+
+def use_code(db: sqlite_utils.Database, digest: str, at: str, forget_before: str) -> None:
+    db.execute("DELETE FROM citizen_used_codes WHERE used_at < ?", [forget_before])
+    db.execute("INSERT OR IGNORE INTO citizen_used_codes (digest, used_at) VALUES (?, ?)",
+               [digest, at])
+
+
 def insert_session(db: sqlite_utils.Database, row: dict) -> None:
     db.execute("INSERT INTO citizen_sessions (id_hash, kiosk, method, id_hmac, sealed, created_at,"
                " last_seen_at) VALUES (:id_hash, :kiosk, :method, :id_hmac, :sealed, :created_at,"

@@ -266,3 +266,18 @@ def test_readings_outside_the_allowed_months_are_refused(client, kiosk_token, pe
                          ("from=1960-01&to=2026-11", "from")):
         r = client.get(f"/api/v1/citizen/contributions?{query}", headers=headers)
         assert r.status_code == 422 and r.get_json()["error"]["field"] == field
+
+
+def test_an_essc_code_works_once(client, kiosk_token, kiosk2_token, people, records_db, clock,
+                                 hall):
+    """A code photographed over the citizen's shoulder cannot be shown again within its minute."""
+    code = essc_code(records_db[0], people[2].person_id, clock(), lifetime_s=60)
+    assert client.post(SESSION, headers=kiosk(client, kiosk_token),
+                       json={"essc_qr": code}).status_code == 201
+    clock.advance(seconds=10)
+    r = client.post(SESSION, headers=kiosk(client, kiosk2_token), json={"essc_qr": code})
+    assert r.status_code == 401
+    assert audit_rows(hall)[-1]["reason"] == "qr_reused"
+    fresh = essc_code(records_db[0], people[2].person_id, clock(), lifetime_s=60)
+    assert client.post(SESSION, headers=kiosk(client, kiosk2_token),
+                       json={"essc_qr": fresh}).status_code == 201
