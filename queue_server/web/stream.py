@@ -140,8 +140,20 @@ class StreamHub:
         if self.hall.bus.closed:
             self.close()
             return
-        db = self.hall.store.db
         before = self._read_up_to
+        try:
+            self._read_new()
+        except HallError as exc:  # the storage failing: the next commit wakes us again
+            log.warning("event stream: cannot read the event log: %s", exc.message)
+        if self._read_up_to > before:
+            running = bool(self._fan_queue)
+            self._fan_queue = collections.deque(self.live)  # every live stream, once more
+            self._framed.clear()
+            if not running:
+                self._fan_step()
+
+    def _read_new(self) -> None:
+        db = self.hall.store.db
         while True:
             batch = event_log.after(db, self._read_up_to, BATCH)
             for event in batch:
@@ -152,12 +164,6 @@ class StreamHub:
                 self._read_up_to = batch[-1]["id"]
             if len(batch) < BATCH:
                 break
-        if self._read_up_to > before:
-            running = bool(self._fan_queue)
-            self._fan_queue = collections.deque(self.live)  # every live stream, once more
-            self._framed.clear()
-            if not running:
-                self._fan_step()
 
     def _fan_step(self) -> None:
         """Write to a slice of the live streams, then let the loop answer other requests:
@@ -259,9 +265,9 @@ class StreamHub:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         try:
             raw = _header(scope, b"last-event-id") or (query.get("last_event_id") or [None])[0]
-            requested = requested_id(raw)
             types = requested_types((query.get("types") or [None])[0])
-        except HallError as exc:
+            last = resume_point(requested_id(raw), event_log.last_id(self.hall.store.db))
+        except HallError as exc:  # a bad Last-Event-ID (400), the storage failing (503)
             await send_error(send, exc, lang)
             return
         address = client_address(scope, self.settings.proxy_hops)
@@ -270,7 +276,6 @@ class StreamHub:
             await send_error(send, refusal, lang, retry_after=RETRY_AFTER_S)
             return
         try:
-            last = resume_point(requested, event_log.last_id(self.hall.store.db))
             await _Connection(self, scope, receive, send, last, types).run()
         finally:
             self._release(address)
@@ -331,6 +336,10 @@ class _Connection:
             if not self.left:
                 raise
             self._task.uncancel()  # the client went away: a normal end of a stream
+        except HallError as exc:  # the log could not be read: end; the client resumes later
+            log.warning("event stream ended: %s", exc.message)
+            with contextlib.suppress(_Dropped):
+                await self._write(b"", more=False)
         finally:
             self.done = True
             self.hub.live.discard(self)
