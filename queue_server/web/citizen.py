@@ -180,6 +180,8 @@ def audit_page():
             return _csv(view.export_csv(staff_name(), filters))
         entries = view.read(staff_name(), filters)
     except HallError as exc:
+        if exc.status != 422:  # storage trouble is the error handler's 503, not a form error
+            raise
         error = translate(exc.message, language(), **exc.params)
     shown["id_number"] = ""  # never echoed back into the page
     return render_template("citizen/audit.html", entries=entries, shown=shown, error=error,
