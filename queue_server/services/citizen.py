@@ -202,6 +202,7 @@ class CitizenService:
         policy = self.policy
         with self.store.write() as db:  # whoever stands at the kiosk now, the last one is gone
             repo.delete_stale_sessions(db, iso(now - policy.absolute), iso(now - policy.idle))
+            repo.forget_locks_before(db, today.isoformat())  # yesterday's tries no longer count
             for old in repo.delete_kiosk_sessions(db, kiosk):
                 audit(db, now, kiosk, "kiosk", "session.end", "ended", method=old["method"],
                       reason="replaced", id_hmac=old["id_hmac"])
