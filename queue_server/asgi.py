@@ -31,7 +31,8 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .errors import Unavailable
-from .web.stream import RETRY_AFTER_S, TRANSPORT, StreamHub, request_language, send_error
+from .web.stream import RETRY_AFTER_S, TRANSPORT, StreamHub, extra_headers, request_language
+from .web.stream import send_error
 
 log = logging.getLogger("hallqueue")
 
@@ -107,6 +108,7 @@ class WsgiPool:
         self.running = 0
         self.slots = asyncio.Semaphore(workers)
         self.languages = app.extensions["hall"].settings.hall.languages
+        self.headers = extra_headers(app.extensions["hall"].settings.server)
 
     def _run(self, environ: dict) -> tuple[int, list, bytes]:
         chunks: list[bytes] = []
@@ -146,7 +148,8 @@ class WsgiPool:
         else:
             busy = Unavailable("The server is busy; try again in {seconds} seconds.",
                                seconds=RETRY_AFTER_S)
-            await send_error(send, busy, request_language(scope, self.languages), RETRY_AFTER_S)
+            await send_error(send, busy, request_language(scope, self.languages), RETRY_AFTER_S,
+                             self.headers)
         return False
 
     async def __call__(self, scope, receive, send) -> None:

@@ -29,6 +29,7 @@ from ..i18n import best_language, translate
 from ..store import events as event_log
 from .events import BATCH, HEADERS, KEEP_ALIVE, RETRY, format_event, requested_id
 from .events import requested_types, resume_point
+from .headers import security_headers
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,14 @@ def client_address(scope, proxy_hops: int) -> str:
     return forwarded[-proxy_hops]
 
 
-async def send_error(send, exc: HallError, lang: str, retry_after: int | None = None) -> None:
+def extra_headers(server_settings) -> list[tuple[bytes, bytes]]:
+    """The security headers Flask adds to its answers (web/headers.py), for ours."""
+    pairs = security_headers(server_settings.https).items()
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
+
+
+async def send_error(send, exc: HallError, lang: str, retry_after: int | None = None,
+                     extra: list[tuple[bytes, bytes]] = ()) -> None:
     """The API's JSON error shape (web/errors.py), for answers given before Flask is reached."""
     message = translate(exc.message, lang, **exc.params)
     body = {"error": {"code": exc.code, "message": message}}
@@ -80,6 +88,7 @@ async def send_error(send, exc: HallError, lang: str, retry_after: int | None = 
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))
+    headers += extra
     await send({"type": "http.response.start", "status": exc.status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
@@ -116,6 +125,7 @@ class StreamHub:
         self._fan_queue: collections.deque[_Connection] = collections.deque()
         self._framed: dict[tuple[int, frozenset], bytes] = {}  # per (last id, types), per read
         self.others_busy: Callable[[], bool] = lambda: False  # set by the server (asgi.py)
+        self.headers = extra_headers(server_settings)
 
     # --- following the event log (event loop thread) -------------------------------------
 
@@ -268,12 +278,12 @@ class StreamHub:
             types = requested_types((query.get("types") or [None])[0])
             last = resume_point(requested_id(raw), event_log.last_id(self.hall.store.db))
         except HallError as exc:  # a bad Last-Event-ID (400), the storage failing (503)
-            await send_error(send, exc, lang)
+            await send_error(send, exc, lang, extra=self.headers)
             return
         address = client_address(scope, self.settings.proxy_hops)
         refusal = self._admit(address)
         if refusal is not None:
-            await send_error(send, refusal, lang, retry_after=RETRY_AFTER_S)
+            await send_error(send, refusal, lang, retry_after=RETRY_AFTER_S, extra=self.headers)
             return
         try:
             await _Connection(self, scope, receive, send, last, types).run()
@@ -383,6 +393,7 @@ class _Connection:
     async def _write_start(self) -> None:
         headers = [(b"content-type", b"text/event-stream; charset=utf-8")]
         headers += [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+        headers += self.hub.headers
         await self.send({"type": "http.response.start", "status": 200, "headers": headers})
 
     async def _write(self, data: bytes, more: bool = True) -> None:

@@ -93,8 +93,10 @@ def test_stream_limits_per_address_and_in_total_refuse_at_once_with_retry_after(
         a = [await Stream.open(srv.port, source="127.0.2.1") for _ in range(2)]
         third = await asyncio.wait_for(Stream.open(srv.port, source="127.0.2.1"), PROMPT)
         assert [s.status for s in a] == [200, 200]
+        assert "content-security-policy" in a[0].headers
         assert third.status == 503 and int(third.headers["retry-after"]) > 0
         assert "连接过多" in third.body.decode()  # plain Chinese, as every API error
+        assert third.headers["x-content-type-options"] == "nosniff"  # as every answer
         b = [await Stream.open(srv.port, source="127.0.2.2") for _ in range(2)]
         assert [s.status for s in b] == [200, 200]
         over = await asyncio.wait_for(Stream.open(srv.port, source="127.0.2.3",
