@@ -60,7 +60,7 @@ def test_every_event_the_pages_listen_for_is_a_declared_type():
 
 def test_the_staff_stream_subscribes_to_every_type_the_consoles_handle():
     staff = (STATIC / "staff" / "staff.js").read_text(encoding="utf-8")
-    subscribed = set(re.search(r"const types = \[(.*?)\];", staff, re.S).group(1).replace('"', "")
+    subscribed = set(re.search(r"const EVENT_TYPES = \[(.*?)\];", staff, re.S).group(1).replace('"', "")
                      .replace("\n", "").replace(" ", "").split(","))
     handled = set().union(*(js_event_names().get(f, set()) for f in ("guide.js", "window.js", "evaluate.js")))
     assert {n for n in handled if not n.endswith(".")} <= subscribed

@@ -123,31 +123,45 @@ const Staff = (() => {
     return node;
   }
 
-  // Follow the hall's events from the current snapshot; on every reconnect the page reloads
-  // its state (onChange) so nothing is missed. Returns the EventSource.
+  // Follow the hall's events from the current snapshot. The page reconnects by itself (the
+  // browser's own EventSource retry gives up for good after a 503 "too many streams"), from the
+  // last event it saw, and reloads its state (onChange) after any gap so nothing is missed.
+  const EVENT_TYPES = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started",
+    "ticket.no_show", "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed",
+    "device.alert", "device.recovered", "notice.changed", "ledger.changed", "evaluation.recorded",
+    "ticket.cancelled", "ticket.reprinted", "day.closed", "config.reloaded"];
+
   async function follow(onEvent, onChange) {
-    let last = 0;
+    let last = 0, lost = false, delay = 1000;
     try {
       const snap = await api("GET", "/api/v1/display/state");
       last = snap.last_event_id; setServerNow(snap.now);
     } catch (err) { /* the stream starts from "now" then */ }
-    const src = new EventSource("/api/v1/events" + (last ? "?last_event_id=" + last : ""));
-    let lost = false;
-    src.onopen = () => { if (lost) { banner(""); onChange && onChange(); } lost = false; };
-    src.onerror = () => { lost = true; banner(t("connection_lost"), true); };
-    src.onmessage = () => {};
-    const types = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.no_show",
-      "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed", "device.alert",
-      "device.recovered", "notice.changed", "ledger.changed", "evaluation.recorded",
-      "ticket.cancelled", "ticket.reprinted", "day.closed", "config.reloaded"];
-    for (const type of types) {
-      src.addEventListener(type, ev => {
-        let data = null;
-        try { data = JSON.parse(ev.data); } catch (err) { return; }
-        onEvent(data);
-      });
+    function connect() {
+      const src = new EventSource("/api/v1/events" + (last ? "?last_event_id=" + last : ""));
+      src.onopen = () => {
+        delay = 1000;
+        if (lost) { banner(""); onChange && onChange(); }
+        lost = false;
+      };
+      src.onerror = () => {
+        src.close();
+        lost = true;
+        banner(t("connection_lost"), true);
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30000);
+      };
+      src.onmessage = () => {};
+      for (const type of EVENT_TYPES) {
+        src.addEventListener(type, ev => {
+          let data = null;
+          try { data = JSON.parse(ev.data); } catch (err) { return; }
+          if (data && data.id) last = Math.max(last, data.id);
+          onEvent(data);
+        });
+      }
     }
-    return src;
+    connect();
   }
 
   // Coalesce bursts of events into one refresh.
