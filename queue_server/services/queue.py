@@ -39,6 +39,11 @@ class QueueService:
         self.store = store
         self.bus = bus
         self.clock = clock
+        # What the wait estimate reads (window loads, mean service times) changes only when a
+        # window acts, never when a ticket is issued: kept per version of the queue's state.
+        self._version = 0
+        self._estimate_inputs: tuple | None = None
+        self._means: dict[tuple, float] = {}
 
     @property
     def settings(self) -> Settings:
@@ -111,8 +116,30 @@ class QueueService:
     def _estimate(self, db, svc: ServiceSpec, ahead: int, loads: list[WindowLoad]) -> WaitEstimate:
         return estimate_wait(ahead, self._mean_s(db, svc), svc.code, loads)
 
+    def _loads_now(self, db, day: str) -> list[WindowLoad]:
+        """``window_loads`` of the current version of the queue's state (cached)."""
+        key = (self._version, day, id(self.settings))
+        cached = self._estimate_inputs
+        if cached is None or cached[0] != key:
+            cached = (key, self.window_loads(db, day))
+            self._estimate_inputs = cached
+        return cached[1]
+
+    def _changed(self, *event_ids: int) -> None:
+        """A window acted (call, finish, state…): new estimate inputs; then wake the followers."""
+        self._version += 1
+        for event_id in event_ids:
+            self.bus.published(event_id)
+
     def _mean_s(self, db, svc: ServiceSpec) -> float:
-        return mean_service_seconds(repo.recent_service_seconds(db, svc.code), svc.default_service_min * 60)
+        """Recent mean service time of a service, kept per version of the queue's state."""
+        key = (self._version, svc.code, svc.default_service_min)
+        if key not in self._means:
+            if len(self._means) > 64:
+                self._means.clear()
+            recent = repo.recent_service_seconds(db, svc.code)
+            self._means[key] = mean_service_seconds(recent, svc.default_service_min * 60)
+        return self._means[key]
 
     def service_issuing(self, svc: ServiceSpec, now: datetime, db=None,
                         issued: int | None = None) -> str:
@@ -132,7 +159,7 @@ class QueueService:
             counts = repo.place_counts(db, row, iso(due_by(self.clock(), rules)))
             ahead = position(bool(row["priority_reason"]), counts, rules)
             svc = self.settings.service(row["service"])
-            estimate = self._estimate(db, svc, ahead, self.window_loads(db, row["day"]))
+            estimate = self._estimate(db, svc, ahead, self._loads_now(db, row["day"]))
         return {
             "id": row["id"],
             "number": row["number"],
@@ -346,7 +373,7 @@ class QueueService:
                 "window": self._window_public(spec.number) | {"state": state},
                 "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
             })
-        self.bus.published(event_id)
+        self._changed(event_id)
         return next(w for w in self.windows() if w["number"] == spec.number)
 
     def call_next(self, number: int, staff: str | None = None, ticket_id: str | None = None) -> dict | None:
@@ -388,7 +415,7 @@ class QueueService:
                 published.append(self._publish(db, "ticket.called", now, self._event_data(db, chosen, day)))
             result = self.ticket_view(db, chosen) if chosen else None
         for event_id in published:
-            self.bus.published(event_id)
+            self._changed(event_id)
         return result
 
     def _finish_row(self, db, row: dict, now: datetime) -> None:
@@ -446,7 +473,7 @@ class QueueService:
                 data["window"] = self._window_public(spec.number)
             event_id = self._publish(db, type_, now, data)
             view = self.ticket_view(db, row)
-        self.bus.published(event_id)
+        self._changed(event_id)
         return view
 
     # --- the guide desk: cancel and reprint ----------------------------------------------------
@@ -491,7 +518,7 @@ class QueueService:
             event_id = self._publish(db, "ticket.cancelled", now,
                                      self._event_data(db, row, day, reason=reason, by=staff))
             view = self.ticket_view(db, row)
-        self.bus.published(event_id)
+        self._changed(event_id)
         return view
 
     def record_reprint(self, ticket_id, reason, printed: bool, staff: str | None = None) -> dict:
@@ -508,7 +535,7 @@ class QueueService:
             event_id = self._publish(db, "ticket.reprinted", now, self._event_data(
                 db, row, day, reason=reason, printed=printed, by=staff))
             view = self.ticket_view(db, row)
-        self.bus.published(event_id)
+        self._changed(event_id)
         return view
 
     def reprintable(self, ticket_id, reason) -> dict:
@@ -555,7 +582,7 @@ class QueueService:
                 "expired_count": len(rows),
                 "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
             })
-        self.bus.published(event_id)
+        self._changed(event_id)
         return len(rows)
 
     def reinstate(self, ticket_id: str) -> dict:
@@ -574,5 +601,5 @@ class QueueService:
             row.update(status=status, queue_at=iso(queue_at), window=None)
             event_id = self._publish(db, "ticket.reinstated", now, self._event_data(db, row, day))
             view = self.ticket_view(db, row)
-        self.bus.published(event_id)
+        self._changed(event_id)
         return view

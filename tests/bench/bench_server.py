@@ -4,6 +4,8 @@ Run: .venv/bin/python tests/bench/bench_server.py   (prints figures; asserts not
 other work shares, `nice -n -10` in front keeps the figures the server's)
 Goals (issue #2): issue p50 ≤ 2 ms sequential, ≥ 500 tickets/s with 8 clients, SSE p99 ≤ 50 ms.
 Issue 10 (stream_load.py): with 1,000 streams, call → event p99 ≤ 50 ms, issue p99 ≤ 2 × none.
+Issue 10 (baseline_server.py, started in the same run): server CPU per issued ticket ≤ 1.5 × the
+plain route's, throughput with 8 clients ≥ 0.8 × the plain route's.
 The load generator uses http.client with keep-alive (requests costs ~1 ms of client CPU per call
 on the same 2 cores, which would be measured as server time).
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,7 +59,54 @@ class Client:
         return took
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (and its finished threads) from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_and_throughput(port: int, pid: int, headers: dict) -> tuple[float, float]:
+    """(server CPU ms per ticket over 600 sequential issues, tickets/s with 8 clients)."""
+    c = Client(port, headers)
+    for _ in range(50):
+        c.issue("consult")  # warm-up
+    before = cpu_seconds(pid)
+    for i in range(600):
+        c.issue(SERVICES[i % 4])
+    cpu_ms = (cpu_seconds(pid) - before) / 600 * 1000
+
+    def issuer(n):
+        cl = Client(port, headers)
+        return [cl.issue(SERVICES[i % 4]) for i in range(n)]
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(8) as pool:
+        done = sum(len(part) for part in pool.map(issuer, [100] * 8))
+    return cpu_ms, done / (time.perf_counter() - t0)
+
+
+def baseline_figures() -> tuple[float, float]:
+    """The plain Flask route under waitress doing the same SQLite transaction."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
+    from tests.support.live_server import free_port
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("baseline_server.py")),
+                             str(port), str(tmp / "base.db")])
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+                break
+            except OSError:
+                time.sleep(0.05)
+        return cpu_and_throughput(port, proc.pid, {})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def main():
+    base_cpu, base_tps = baseline_figures()
     srv = start_server(Path(tempfile.mkdtemp(prefix="bench-server-")))
     try:
         token = srv.create_device("kiosk-1", "kiosk")
@@ -63,6 +114,14 @@ def main():
         kiosk = {"Authorization": f"Bearer {token}"}
         cookie = "; ".join(f"{k}={v}" for k, v in srv.login("win1").cookies.items())
         staff = {"Cookie": cookie}
+
+        srv.set_clock("2026-11-23T09:00:00+08:00")  # a day of its own: caps and 999 numbers a day
+        cpu, tps = cpu_and_throughput(srv.port, srv.proc.pid, kiosk)
+        srv.set_clock(None)
+        print(f"{'server CPU per issued ticket':<44} {cpu:7.2f} ms   plain route {base_cpu:5.2f} ms"
+              f"   ratio {cpu / base_cpu:5.2f} (goal ≤ 1.5)")
+        print(f"{'throughput, 8 clients':<44} {tps:7.0f} /s    plain route {base_tps:5.0f} /s"
+              f"   ratio {tps / base_tps:5.2f} (goal ≥ 0.8)")
 
         c = Client(srv.port, kiosk)
         for _ in range(20):
