@@ -20,6 +20,7 @@ from .flow import Screen
 from .window import LAYOUT, fit_portrait, letterbox, x11_screen_size
 
 log = logging.getLogger(__name__)
+DEVICE_POLL_S = 0.05  # card/code → UI thread; part of the 1.5 s "card placed → records" goal
 
 
 def screen_classes() -> dict:
@@ -31,15 +32,21 @@ def screen_classes() -> dict:
     from .screens.home import HomeScreen
     from .screens.issuing import IssuingScreen
     from .screens.out_of_service import OutOfServiceScreen
+    from .screens.progress import ProgressScreen
+    from .screens.records import RecordsScreen
     from .screens.services import ServicesScreen
     from .screens.staff import StaffScreen
     from .screens.staff_pin import StaffPinScreen
+    from .screens.statement import StatementScreen
     from .screens.ticket import TicketScreen
+    from .screens.verify import VerifyScreen
     return {
         Screen.HOME: HomeScreen, Screen.SERVICES: ServicesScreen, Screen.CONFIRM: ConfirmScreen,
         Screen.ISSUING: IssuingScreen, Screen.TICKET: TicketScreen, Screen.GUIDE: GuideScreen,
         Screen.GUIDE_ITEM: GuideItemScreen, Screen.FAQ: FaqScreen, Screen.FAQ_ENTRY: FaqEntryScreen,
         Screen.STAFF_PIN: StaffPinScreen, Screen.STAFF: StaffScreen, Screen.OUT_OF_SERVICE: OutOfServiceScreen,
+        Screen.VERIFY: VerifyScreen, Screen.RECORDS: RecordsScreen, Screen.STATEMENT: StatementScreen,
+        Screen.PROGRESS: ProgressScreen,
     }
 
 
@@ -112,6 +119,10 @@ class KioskApp(App):
         self.render()
         cfg = self.kiosk_config
         Clock.schedule_interval(lambda dt: c.tick(), 1.0)
+        # The devices hand over cards and codes on this (the UI) thread; a keyboard-wedge scanner
+        # types into the window.
+        Clock.schedule_interval(lambda dt: c.poll_devices(), DEVICE_POLL_S)
+        Window.bind(on_textinput=self._typed, on_key_down=self._key_down)
         Clock.schedule_interval(lambda dt: c.refresh(), cfg.refresh_s)
         Clock.schedule_interval(lambda dt: c.send_heartbeat(), cfg.heartbeat_s)
         Clock.schedule_once(lambda dt: c.start(), 0)
@@ -122,11 +133,28 @@ class KioskApp(App):
         flow = self.controller.flow
         scr = self.screens[flow.screen]
         if self.sm.current != scr.name:
+            left = self.sm.current_screen
             self.sm.current = scr.name
+            if getattr(left, "personal", False):
+                left.ids.body.clear_widgets()   # nothing personal stays in a hidden screen
+                left.ids.footer.clear_widgets()
         scr.render()
+
+    def _typed(self, _window, text):
+        self.controller.key_typed(text)
+
+    def _key_down(self, _window, key, _scancode, _codepoint, _modifiers):
+        if key in (13, 271):  # Enter, keypad Enter: the end of a wedge scanner's code
+            self.controller.key_typed("\r")
 
     def on_stop(self):
         runner = self.controller.runner if self.controller else None
+        if self.controller:
+            c = self.controller
+            c.flow.home()     # a session still open ends on the server, now
+            for token in c.flow.take_ending():
+                c.client.end_session(token)
+            c.stop_devices()
         if isinstance(runner, ThreadRunner):
             runner.shutdown()
         if self.controller:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import quote
 
 import requests
 
@@ -28,12 +29,14 @@ class Failure:
     message: str = ""
     code: str = ""
     status: int = 0
+    details: dict = field(default_factory=dict)   # the error's other fields (tries_left, field)
     ok = False
 
 
 Result = Ok | Failure
 
 
+CITIZEN_HEADER = "X-Citizen-Session"
 # The server's catalogs are zh_CN, en and ug; Accept-Language uses the BCP 47 tags.
 LANGUAGE_TAGS = {"zh_CN": "zh-CN", "en": "en", "ug": "ug"}
 
@@ -52,9 +55,10 @@ class HallClient:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.language = language
 
-    def _call(self, method: str, path: str, *, json=None, params=None, retries: int = 0) -> Result:
+    def _call(self, method: str, path: str, *, json=None, params=None, retries: int = 0,
+              headers: dict | None = None) -> Result:
         url = self.base + path
-        headers = {"Accept-Language": LANGUAGE_TAGS.get(self.language(), "zh-CN")}
+        headers = {"Accept-Language": LANGUAGE_TAGS.get(self.language(), "zh-CN"), **(headers or {})}
         for attempt in range(retries + 1):
             try:
                 r = self.session.request(method, url, json=json, params=params, headers=headers,
@@ -71,10 +75,11 @@ class HallClient:
                     try:
                         err = r.json()["error"]
                         message, code = str(err.get("message", "")), str(err.get("code", ""))
+                        details = {k: v for k, v in err.items() if k not in ("message", "code")}
                     except (ValueError, KeyError, TypeError, AttributeError):
-                        message, code = "", ""
+                        message, code, details = "", "", {}
                     kind = "server" if r.status_code >= 500 else "rejected"
-                    failure = Failure(kind, message, code, r.status_code)
+                    failure = Failure(kind, message, code, r.status_code, details)
                     if kind == "rejected":
                         return failure
             log.warning("%s %s failed (%s), attempt %d", method, path, failure.kind, attempt + 1)
@@ -104,3 +109,26 @@ class HallClient:
     def heartbeat(self, device_id: str, printer_word: str, detail: str = "") -> Result:
         return self._call("POST", f"/api/v1/devices/{device_id}/heartbeat",
                           json={"status": {"printer": printer_word, "detail": detail[:200]}})
+
+    # ---- personal records (§8.1.3): the citizen session's token travels in its own header ----
+    def start_session(self, body: dict) -> Result:
+        """Never retried: a query-password try counts on the server."""
+        return self._call("POST", "/api/v1/citizen/session", json=body)
+
+    def end_session(self, token: str) -> Result:
+        return self._call("DELETE", "/api/v1/citizen/session", json={}, retries=self.retries,
+                          headers={CITIZEN_HEADER: token})
+
+    def citizen(self, token: str, what: str, params: dict | None = None) -> Result:
+        """GET /api/v1/citizen/<what> (profile, contributions, account, benefits, cases)."""
+        return self._call("GET", f"/api/v1/citizen/{what}", params=params, retries=1,
+                          headers={CITIZEN_HEADER: token})
+
+    def statement(self, token: str, body: dict) -> Result:
+        """Not retried: each answer is a new statement with its own verification code."""
+        return self._call("POST", "/api/v1/citizen/statements", json=body,
+                          headers={CITIZEN_HEADER: token})
+
+    def case_progress(self, case_number: str, check: str) -> Result:
+        return self._call("GET", f"/api/v1/cases/{quote(case_number, safe='')}",
+                          params={"check": check})

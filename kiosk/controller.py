@@ -16,6 +16,7 @@ from typing import Callable
 from printer import PrinterError, open_printer
 
 from . import staffpin
+from .citizen_io import CitizenIO
 from .client import Failure, HallClient
 from .config import KioskConfig
 from .flow import Flow, Screen
@@ -54,9 +55,10 @@ class ThreadRunner:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-class Controller:
+class Controller(CitizenIO):
     def __init__(self, config: KioskConfig, *, runner=None, client: HallClient | None = None,
-                 printer=None, voice: Voice | None = None, clock: Callable[[], float] = time.monotonic):
+                 printer=None, voice: Voice | None = None, clock: Callable[[], float] = time.monotonic,
+                 reader=None, scanner=None):
         self.config = config
         self.pin_guard = staffpin.PinGuard(config.staff_pin_hash)
         self.runner = runner or SyncRunner()
@@ -78,10 +80,14 @@ class Controller:
         self._print_lock = threading.Lock()
         self._last_screen = None
         self.flow.touch(self.clock())
+        self._open_devices(reader, scanner)  # ID card reader, QR scanner (citizen_io.py)
 
     # ---- plumbing ---------------------------------------------------------------------------
     def changed(self) -> None:
-        if self.flow.elder and self.flow.screen != self._last_screen:
+        self._sync_citizen()
+        # Prompts are spoken in elder mode; the verify screen's ("请将身份证放在感应区") always.
+        spoken = self.flow.elder or self.flow.screen is Screen.VERIFY
+        if spoken and self.flow.screen != self._last_screen:
             self.voice.say(self.t(self.flow.prompt()), self.flow.language)
         self._last_screen = self.flow.screen
         for fn in list(self.listeners):
@@ -113,12 +119,16 @@ class Controller:
 
     # ---- periodic ---------------------------------------------------------------------------
     def start(self) -> None:
+        self.set_today()
+        self.start_devices()
         self.refresh()
         self.send_heartbeat()
 
     def tick(self) -> None:
+        self.set_today()
         if self.flow.tick(self.now()):
             self.changed()
+        self.check_printer()
 
     def refresh(self) -> None:
         """Services (waiting, estimated wait, open), windows and the hall; also the health probe

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 
-from queue_server.core.issuing import CLOSED, SOLD_OUT
-from queue_server.errors import ServiceClosed, SoldOut
+from queue_server.core.issuing import CLOSED, CLOSED_CODE, SOLD_OUT, SOLD_OUT_CODE
+
+from .citizen_flow import CASE_INPUT, CitizenSteps, Personal, month_index
 
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
-SOLD_OUT_CODE, CLOSED_CODE = SoldOut.code, ServiceClosed.code   # refusals of POST /api/v1/tickets
 CLOSED_NOTICE = "This service is not issuing tickets now."
 SOLD_OUT_NOTICE = ("Today's tickets for this service are all taken. Please come back on another"
                    " working day, or ask at the guide desk.")
@@ -39,10 +40,25 @@ class Screen(str, Enum):
     STAFF_PIN = "staff_pin"
     STAFF = "staff"                # guide staff: priority ticket with a reason
     OUT_OF_SERVICE = "out_of_service"
+    VERIFY = "verify"              # identity: ID card, e-SSC code, or number + query password
+    RECORDS = "records"            # my records (a citizen session)
+    STATEMENT = "statement"        # print a 制式清单 (a citizen session)
+    PROGRESS = "progress"          # case progress: case number + last 4 of the ID number
+
+
+CORNER_SCREENS = (Screen.HOME, Screen.VERIFY, Screen.RECORDS, Screen.STATEMENT, Screen.PROGRESS)
+
+
+def _this_month() -> int:
+    today = date.today()
+    return month_index(today.year, today.month)
 
 
 @dataclass
-class Flow:
+class Flow(CitizenSteps):
+    Screen = Screen
+    SESSION_SCREENS = (Screen.RECORDS, Screen.STATEMENT, Screen.STAFF_PIN, Screen.STAFF)
+
     languages: tuple = ("zh_CN", "en", "ug")
     idle_timeout_s: float = 60.0
     ticket_screen_s: float = 12.0
@@ -74,6 +90,12 @@ class Flow:
     last_touch: float = 0.0
     shown_at: float = 0.0
     corner_taps: list = field(default_factory=list)
+    # the citizen's own records (kiosk/citizen_flow.py): all of it in one object, wiped whole
+    personal: Personal = field(default_factory=Personal)
+    ending: list = field(default_factory=list)      # session tokens to end on the server
+    reader_status: str = "off"                      # the devices' status words
+    scanner_status: str = "off"
+    today_month: int = field(default_factory=_this_month)  # the controller keeps it current
 
     def __post_init__(self):
         self.languages = tuple(self.languages)
@@ -98,10 +120,13 @@ class Flow:
         self.faq_query = self.faq_topic = self.pin = ""
         self.staff = False
         self.corner_taps = []
+        self.wipe()
         self._go(Screen.HOME, now)
 
     def tick(self, now: float) -> bool:
         """Called every second or so; True when it changed the screen."""
+        if self.citizen_tick(now):
+            return True
         if self.screen is Screen.HOME and now - self.last_touch >= self.idle_timeout_s \
                 and (self.language != self.languages[0] or self.elder):
             self.next_citizen(now)  # a language chosen at home and left behind
@@ -184,6 +209,13 @@ class Flow:
         elif self.screen is Screen.FAQ_ENTRY:
             self.faq_entry = None
             self._go(Screen.FAQ, now)
+        elif self.screen is Screen.STATEMENT and self.in_session:
+            self._go(Screen.RECORDS, now)
+        elif self.screen in (Screen.STAFF_PIN, Screen.STAFF) and self.personal.suspended \
+                and self.in_session:
+            self.staff, self.pin = False, ""        # back to the citizen a guide covered
+            covered, self.personal.suspended = self.personal.suspended, None
+            self._go(Screen(covered), now)
         elif self.screen is not Screen.ISSUING:
             self.home(now)
 
@@ -347,7 +379,14 @@ class Flow:
     def corner_tap(self, now: float) -> bool:
         """The hidden corner: CORNER_TAPS taps within CORNER_WINDOW_S open the PIN pad."""
         self.corner_taps = [t for t in self.corner_taps if now - t < CORNER_WINDOW_S] + [now]
-        if len(self.corner_taps) >= CORNER_TAPS and self.screen is Screen.HOME:
+        if len(self.corner_taps) >= CORNER_TAPS and self.screen in CORNER_SCREENS:
+            # A guide helping a citizen (§7.5): a live session is kept, hidden behind staff
+            # mode (which never shows records); anything else the citizen typed is dropped.
+            covered = self.screen.value if self.in_session and \
+                self.screen in (Screen.RECORDS, Screen.STATEMENT) else None
+            if covered is None:
+                self.wipe()
+            self.personal.suspended = covered
             self.corner_taps = []
             self.pin = ""
             self._go(Screen.STAFF_PIN, now)
@@ -377,7 +416,8 @@ class Flow:
     # ---- what the screen says aloud in elder mode -------------------------------------------
     def prompt(self) -> str:
         return {
-            Screen.HOME: "Welcome. Touch Take a ticket, Business guide or Policy Q&A.",
+            Screen.HOME: "Welcome. Touch Take a ticket, My records, Case progress, Business guide "
+                         "or Policy Q&A.",
             Screen.SERVICES: "Choose the business you want to handle.",
             Screen.CONFIRM: "Touch Confirm to take the ticket.",
             Screen.ISSUING: "Printing your ticket, please wait.",
@@ -390,4 +430,9 @@ class Flow:
             Screen.STAFF_PIN: "Staff only.",
             Screen.STAFF: "Staff only.",
             Screen.OUT_OF_SERVICE: "This kiosk is temporarily out of service. Please see the guide desk.",
+            Screen.VERIFY: ("Please place your ID card on the reader." if self.reader_usable else
+                            "Scan your e-SSC code, or type your ID number and query password."),
+            Screen.RECORDS: "Here are your records. Touch Exit when you are done.",
+            Screen.STATEMENT: "Choose the statement and the months, then touch Preview.",
+            Screen.PROGRESS: CASE_INPUT,
         }[self.screen]

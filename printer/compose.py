@@ -83,6 +83,7 @@ def statement_blocks(s: StatementLayout, width_dots: int) -> list[Block]:
                 Text(s.title, size=2 if fits(s.title, 2, width_dots) else 1, bold=True, align="center"),
                 Text(f"姓名：{s.name_masked}"),
                 Text(f"证件号码：{s.id_masked}"),
+                *[Text(line) for line in s.header],
                 Rule(),
             ]
         else:
@@ -93,6 +94,8 @@ def statement_blocks(s: StatementLayout, width_dots: int) -> list[Block]:
             blocks += [Text(f"{label}：{value}", bold=True) for label, value in s.totals]
             blocks.append(Text(f"打印时间：{s.printed_at:%Y-%m-%d %H:%M:%S}"))
             blocks += [Text(line, align="center") for line in s.footer]
+            if s.qr_payload:  # whoever holds the paper scans it to check it (§8.1.3)
+                blocks.append(QR(s.qr_payload))
         page = f"第 {n} 页 / 共 {len(chunks)} 页"
         blocks.append(Rule())
         blocks.append(Text(page if last else f"{page}（续下页）", align="center"))

@@ -34,6 +34,8 @@ class StatementLayout:
     printed_at: datetime
     footer: list[str] = field(default_factory=lambda: ["本清单仅供参考，以社保经办机构记录为准"])
     rows_per_part: int = 40           # a part ends with a cut and a "continued" footer
+    header: list[str] = field(default_factory=list)  # under the identity: issuer, period
+    qr_payload: str = ""              # the verification URL (/v/<code>), printed after the footer
 
 
 def sample_ticket(now: datetime | None = None) -> TicketLayout:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.graphics import Color, RoundedRectangle
 from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -31,6 +33,20 @@ def style(widget, lang: str, px: int) -> None:
         widget.font_name = "Roboto"
         widget.font_script_name = "Zyyy"
         widget.font_direction = "ltr"
+
+
+class Tile(ButtonBehavior, BoxLayout):
+    """A large touch tile: a drawn icon above its words (home screen, verify ways)."""
+
+    def __init__(self, color, **kw):
+        super().__init__(**kw)
+        with self.canvas.before:
+            self._color = Color(*color)
+            self._box = RoundedRectangle(radius=[18])
+        self.bind(pos=self._place, size=self._place)
+
+    def _place(self, *_):
+        self._box.pos, self._box.size = self.pos, self.size
 
 
 class KioskScreen(Screen):
@@ -78,6 +94,35 @@ class KioskScreen(Screen):
         if enabled:
             btn.bind(on_release=lambda *_: on_press())
         return btn
+
+    def tile(self, text: str, icon: str, on_press, *, name: str, height, hint: str = "",
+             color=None, size: str = "title"):
+        """A tile with an ``icons.Icon`` of ``icon`` and the words under it."""
+        from .icons import Icon
+        t = self.theme
+        tile = Tile(color or t.button, orientation="vertical", size_hint_y=None, height=height,
+                    padding=(20, 24), spacing=8)
+        tile.add_widget(Icon(kind=icon, color=list(t.button_text)))
+        words = self.label(text, size, color=t.button_text, halign="center")
+        tile.add_widget(words)
+        if hint:
+            tile.add_widget(self.label(hint, "small", color=t.button_text, halign="center"))
+        tile.kiosk_name = name
+        tile.bind(on_release=lambda *_: on_press())
+        return tile
+
+    def keypad(self, keys: str, on_key, *, prefix: str, cols: int = 4, height=None,
+               enabled=lambda key: True) -> "GridLayout":
+        """Keys (one character each; "←" erases) on a grid; named ``{prefix}_{key}``."""
+        from kivy.uix.gridlayout import GridLayout
+        height = height or self.theme.target_px
+        pad = GridLayout(cols=cols, spacing=12, size_hint_y=None)
+        pad.bind(minimum_height=pad.setter("height"))
+        for key in keys:
+            name = f"{prefix}_{'back' if key == '←' else key}"
+            pad.add_widget(self.button(key, lambda k=key: on_key(k), name=name, lang="zh_CN",
+                                       height=height, enabled=enabled(key)))
+        return pad
 
     # ---- render -----------------------------------------------------------------------------
     def render(self) -> None:

@@ -1,3 +1,4 @@
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from ..flow import PRIORITY_REASONS
@@ -11,6 +12,7 @@ class StaffScreen(KioskScreen):
 
     def fill(self, body):
         c, f, t = self.c, self.c.flow, self.theme
+        self.assist(body)
         body.add_widget(self.label(self.text("1. Reason")))
         grid = GridLayout(cols=3, spacing=10, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
@@ -25,3 +27,22 @@ class StaffScreen(KioskScreen):
             name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
             body.add_widget(self.button(name, lambda code=svc["code"]: c.act("choose_service", code),
                                         name=f"service_{svc['code']}", height=t.target_px * 0.8))
+
+    def assist(self, body) -> None:
+        """§7.5: help a citizen with the self-service query — start the identity check for them,
+        or end their session. Staff mode never shows the records themselves."""
+        c, f, t = self.c, self.c.flow, self.theme
+        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        if f.in_session:
+            body.add_widget(self.label(self.text(
+                "A citizen's records are open on this kiosk (hidden in staff mode)."),
+                color=t.accent))
+            row.add_widget(self.button(self.text("End the citizen's session"),
+                                       lambda: c.act("staff_end_session"),
+                                       name="staff_end_session", color=t.accent))
+            row.add_widget(self.button(self.text("Return to the citizen"),
+                                       lambda: c.act("staff_return"), name="staff_return"))
+        else:
+            row.add_widget(self.button(self.text("Help a citizen check their records"),
+                                       lambda: c.act("staff_assist"), name="staff_assist"))
+        body.add_widget(row)

@@ -213,8 +213,7 @@ class CitizenService:
                 audit(db, now, kiosk, "kiosk", "verify", "refused", reason="invalid_input")
             raise
         self._check_kiosk(kiosk, now, method, digest)
-        if method == "password":
-            self._count_password_try(kiosk, now, digest)
+        tried = self._count_password_try(kiosk, now, digest) if method == "password" else 0
         if not in_date:
             self._failed(kiosk, now, method, digest, "card_out_of_date")
             raise ValidationFailed(CARD_EXPIRED, field="id_card.valid_to")
@@ -226,7 +225,10 @@ class CitizenService:
             person = self.provider.verify(credential, now)
         except NotVerified as exc:
             self._failed(kiosk, now, method, digest, exc.reason)
-            raise NotVerifiedError(REFUSED[method]) from None
+            error = NotVerifiedError(REFUSED[method])
+            if method == "password":  # the kiosk says how many tries are left today
+                error.extra = {"tries_left": max(0, policy.password_tries - tried)}
+            raise error from None
         except RecordsUnavailable:
             with self.store.write() as db:
                 if method == "password":  # not the citizen's fault: the try does not count
@@ -278,9 +280,10 @@ class CitizenService:
             error.retry_after = seconds
             raise error
 
-    def _count_password_try(self, kiosk: str, now: datetime, digest: str) -> None:
+    def _count_password_try(self, kiosk: str, now: datetime, digest: str) -> int:
         """Refuse a locked ID number; otherwise count this try before checking it, so parallel
-        tries cannot slip past the limit (it is taken back when the password is right)."""
+        tries cannot slip past the limit (it is taken back when the password is right). Returns
+        the tries counted today, this one included."""
         today = hall_day(now)
         with self.store.write() as db:
             row = repo.get_lock(db, digest)
@@ -296,7 +299,9 @@ class CitizenService:
         if locked:
             error = TooManyRequests(ID_LOCKED)
             error.retry_after = _seconds_to_midnight(now)
+            error.extra = {"tries_left": 0}
             raise error
+        return failures + 1
 
     @staticmethod
     def _uncount(db, subject: str, today: date) -> None:

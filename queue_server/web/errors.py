@@ -35,11 +35,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def respond(status: int, code: str, message: str, field: str | None = None, headers=None):
+def respond(status: int, code: str, message: str, field: str | None = None, headers=None,
+            extra: dict | None = None):
     if wants_json():
         body = {"error": {"code": code, "message": message}}
         if field:
             body["error"]["field"] = field
+        body["error"].update(extra or {})  # e.g. tries_left of a wrong query password
         return jsonify(body), status, headers or {}
     page = render_template_string(_PAGE, status=status, message=message, nonce=csp_nonce())
     return page, status, headers or {}
@@ -52,7 +54,7 @@ def register(app) -> None:
         retry_after = getattr(exc, "retry_after", None)  # storage busy, full or unwritable
         headers = {"Retry-After": str(retry_after)} if retry_after else None
         message = translate(exc.message, language(), **exc.params)
-        return respond(exc.status, exc.code, message, field, headers)
+        return respond(exc.status, exc.code, message, field, headers, getattr(exc, "extra", None))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -23,7 +23,9 @@ NULLABLE_I = {"type": ["integer", "null"]}
 REF = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
 
 SCHEMAS = {
-    "Error": _obj({"error": _obj({"code": S, "message": S, "field": S}, ["code", "message"])}, ["error"]),
+    "Error": _obj({"error": _obj({"code": S, "message": S, "field": S, "tries_left": {
+        "type": "integer", "description": "query-password tries left today (citizen session)"}},
+        ["code", "message"])}, ["error"]),
     "WindowRef": _obj({"number": I, "name": S, "zone": S, "room": S}),
     "Ticket": _obj({
         "id": S, "number": S, "service": S,
@@ -470,7 +472,8 @@ PATHS.update({
         "post": _op(
             "Verify a person at this kiosk (§8.1.3) with exactly one of id_card (the reader's fields; "
             "the card must be in date), essc_qr (the scanned e-SSC code) or password (ID number + "
-            "6-digit 查询密码; 5 wrong a day lock the number; a kiosk that keeps failing waits, 429 + "
+            "6-digit 查询密码; 5 wrong a day lock the number — a refused password's 401 and the lock's 429 "
+            "carry error.tries_left; a kiosk that keeps failing waits, 429 + "
             "Retry-After). Any session this kiosk had ends. 503 when the records system fails",
             _json(REF("CitizenSession")),
             _obj({"id_card": _CARD, "essc_qr": {"type": "string", "maxLength": 200},

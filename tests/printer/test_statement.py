@@ -59,3 +59,23 @@ def test_very_long_statement_has_no_length_limit():
     elements = d.decode(render_statement(long_statement(rows=400, rows_per_part=40), 384, "native"))
     assert len(d.cuts(elements)) == 10
     assert "第 10 页 / 共 10 页" in d.texts(elements)
+
+
+def test_statement_header_lines_and_its_qr_code_on_the_last_part():
+    """The issuer and period under the identity; the /v/<code> URL as a QR code after the
+    footer of the last part only (whoever holds the paper scans it to check it)."""
+    import dataclasses
+    url = "http://hall.test/v/7K3QD-M9X2P-ABCDE-FGHJ0"
+    s = dataclasses.replace(long_statement(rows=30, rows_per_part=20), qr_payload=url,
+                            header=["出具机构：示范大厅", "缴费期间：2023-01～2025-06"])
+    native = d.decode(render_statement(s, 576, "native"))
+    texts = d.texts(native)
+    assert texts.index("证件号码：110105********1234") < texts.index("出具机构：示范大厅") \
+        < texts.index("缴费期间：2023-01～2025-06") < texts.index("第 1 页 / 共 2 页（续下页）")
+    assert [q.payload for q in d.qr_codes(native)] == [url]
+    first, second = d.rasters(d.decode(render_statement(s, 576, "raster")))
+    assert d.decode_qr(first.image) == [] and d.decode_qr(second.image) == [url]
+
+
+def test_statement_without_a_qr_payload_prints_no_qr_code(statement):
+    assert d.qr_codes(d.decode(render_statement(statement, 576, "native"))) == []

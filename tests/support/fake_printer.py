@@ -8,6 +8,7 @@ It records every byte it receives and answers the real-time status queries DLE E
     path = fake.serve_pty()                 # serial://<path>          (fake.serial_url)
     fake.state = "paper_out"                # change at any time
     fake.silent_after = 1000                # stop reading and answering once 1000 bytes arrived
+    fake.paper_out_after = 5000             # the roll ends once 5000 bytes arrived (mid-job)
     fake.received                           # every byte, status queries included
     fake.job_bytes()                        # the bytes minus the status queries
     fake.close()
@@ -42,6 +43,7 @@ class FakePrinter:
     def __init__(self, state: str = "ok"):
         self.state = state
         self.silent_after: int | None = None
+        self.paper_out_after: int | None = None
         self.received = bytearray()
         self.queries: list[int] = []
         self.connections = 0
@@ -63,6 +65,8 @@ class FakePrinter:
             if self.silent_after is not None:
                 data = data[:max(0, self.silent_after - len(self.received))]
             self.received += data
+            if self.paper_out_after is not None and len(self.received) >= self.paper_out_after:
+                self.state, self.paper_out_after = "paper_out", None  # the roll ran out mid-job
             scan = bytes(tail) + data
             replies = bytearray()
             start = 0

@@ -1,0 +1,125 @@
+"""Simple pictograms drawn with Kivy canvas instructions (no image files, no internet): the home
+tiles' icons and the verify screen's card-on-the-reader animation. Each is drawn in a square of
+its widget's size, in one colour, so it follows the theme (elder mode: black on yellow)."""
+
+from __future__ import annotations
+
+from kivy.animation import Animation
+from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
+from kivy.properties import ListProperty, NumericProperty, StringProperty
+from kivy.uix.widget import Widget
+
+KINDS = ("ticket", "records", "progress", "guide", "faq", "card", "scan", "keypad")
+
+
+class Icon(Widget):
+    kind = StringProperty("ticket")
+    color = ListProperty([1, 1, 1, 1])
+    phase = NumericProperty(0.0)   # the card animation: 0 above the reader … 1 on it
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.bind(pos=self.draw, size=self.draw, kind=self.draw, color=self.draw, phase=self.draw)
+        self._anim = None
+
+    def on_parent(self, _widget, parent):
+        """The card icon moves only while it is on screen."""
+        if self.kind != "card":
+            return
+        if parent is not None and self._anim is None:
+            self._anim = (Animation(phase=1.0, duration=1.1, t="out_quad")
+                          + Animation(duration=0.6) + Animation(phase=0.0, duration=0.01))
+            self._anim.repeat = True
+            self._anim.start(self)
+        elif parent is None and self._anim is not None:
+            self._anim.cancel(self)
+            self._anim = None
+
+    def draw(self, *_):
+        self.canvas.clear()
+        s = min(self.width, self.height)
+        x0, y0 = self.center_x - s / 2, self.center_y - s / 2
+        w = max(2.0, s / 22)  # line width
+        with self.canvas:
+            Color(*self.color)
+            getattr(self, f"_{self.kind}", self._ticket)(x0, y0, s, w)
+
+    # Each drawing works in a square (x0, y0, side s).
+    def _ticket(self, x0, y0, s, w):
+        Line(rounded_rectangle=(x0 + s * .12, y0 + s * .18, s * .76, s * .64, s * .08), width=w)
+        Line(points=[x0 + s * .62, y0 + s * .24, x0 + s * .62, y0 + s * .76], width=w / 2,
+             dash_length=6, dash_offset=6)
+        for k in range(3):
+            y = y0 + s * (.62 - k * .14)
+            Line(points=[x0 + s * .22, y, x0 + s * .52, y], width=w)
+        Ellipse(pos=(x0 + s * .68, y0 + s * .44), size=(s * .12, s * .12))
+
+    def _records(self, x0, y0, s, w):
+        Line(rounded_rectangle=(x0 + s * .08, y0 + s * .2, s * .84, s * .6, s * .06), width=w)
+        Ellipse(pos=(x0 + s * .18, y0 + s * .46), size=(s * .2, s * .2))
+        RoundedRectangle(pos=(x0 + s * .15, y0 + s * .28), size=(s * .26, s * .16),
+                         radius=[s * .08, s * .08, 0, 0])
+        for k in range(3):
+            y = y0 + s * (.64 - k * .14)
+            Line(points=[x0 + s * .5, y, x0 + s * .82, y], width=w)
+
+    def _progress(self, x0, y0, s, w):
+        y = y0 + s * .5
+        Line(points=[x0 + s * .14, y, x0 + s * .86, y], width=w)
+        for k, filled in enumerate((True, True, False)):
+            cx = x0 + s * (.18 + k * .32)
+            if filled:
+                Ellipse(pos=(cx - s * .1, y - s * .1), size=(s * .2, s * .2))
+            else:
+                Line(circle=(cx, y, s * .1), width=w)
+        Line(points=[x0 + s * .12, y0 + s * .26, x0 + s * .52, y0 + s * .26], width=w)
+
+    def _guide(self, x0, y0, s, w):
+        mid = x0 + s / 2
+        Line(points=[mid, y0 + s * .22, x0 + s * .1, y0 + s * .3, x0 + s * .1, y0 + s * .8,
+                     mid, y0 + s * .72, x0 + s * .9, y0 + s * .8, x0 + s * .9, y0 + s * .3,
+                     mid, y0 + s * .22, mid, y0 + s * .72], width=w, joint="round")
+        for k in range(3):
+            y = y0 + s * (.62 - k * .1)
+            Line(points=[x0 + s * .18, y + s * .02, x0 + s * .42, y - s * .02], width=w / 2)
+            Line(points=[x0 + s * .58, y - s * .02, x0 + s * .82, y + s * .02], width=w / 2)
+
+    def _faq(self, x0, y0, s, w):
+        Line(rounded_rectangle=(x0 + s * .1, y0 + s * .3, s * .8, s * .55, s * .12), width=w)
+        Line(points=[x0 + s * .28, y0 + s * .3, x0 + s * .22, y0 + s * .12,
+                     x0 + s * .44, y0 + s * .3], width=w)
+        # a question mark: an arc, a stem and a dot
+        cx, cy = x0 + s * .5, y0 + s * .66
+        Line(circle=(cx, cy, s * .1, -90, 150), width=w)
+        Line(points=[cx, cy - s * .1, cx, cy - s * .17], width=w)
+        Ellipse(pos=(cx - w, y0 + s * .36), size=(2 * w, 2 * w))
+
+    def _card(self, x0, y0, s, w):
+        """An ID card coming down onto the reader's sensing area (phase 0 → 1), waves on top."""
+        Line(rounded_rectangle=(x0 + s * .1, y0 + s * .06, s * .8, s * .2, s * .04), width=w)
+        Rectangle(pos=(x0 + s * .3, y0 + s * .26), size=(s * .4, w))
+        lift = (1 - self.phase) * s * .34
+        cy = y0 + s * .3 + lift
+        Line(rounded_rectangle=(x0 + s * .2, cy, s * .6, s * .36, s * .04), width=w)
+        Ellipse(pos=(x0 + s * .58, cy + s * .14), size=(s * .14, s * .16))
+        for k in range(2):
+            Line(points=[x0 + s * .26, cy + s * (.24 - k * .1), x0 + s * .5,
+                         cy + s * (.24 - k * .1)], width=w / 2)
+        if self.phase > .95:
+            for r in (.16, .26):
+                Line(circle=(x0 + s / 2, y0 + s * .8, s * r, -40, 40), width=w / 2)
+
+    def _scan(self, x0, y0, s, w):
+        unit = s * .08
+        for fx, fy in ((.14, .58), (.58, .58), (.14, .14)):
+            Line(rectangle=(x0 + s * fx, y0 + s * fy, unit * 3.5, unit * 3.5), width=w)
+            Rectangle(pos=(x0 + s * fx + unit * 1.1, y0 + s * fy + unit * 1.1),
+                      size=(unit * 1.3, unit * 1.3))
+        for cx, cy in ((.6, .2), (.72, .3), (.82, .16), (.66, .42), (.8, .44), (.5, .46)):
+            Rectangle(pos=(x0 + s * cx, y0 + s * cy), size=(unit, unit))
+
+    def _keypad(self, x0, y0, s, w):
+        for row in range(4):
+            for col in range(3):
+                Line(rounded_rectangle=(x0 + s * (.16 + col * .24), y0 + s * (.1 + row * .21),
+                                        s * .18, s * .15, s * .03), width=w / 1.5)

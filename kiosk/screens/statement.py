@@ -1,0 +1,151 @@
+"""Print a statement (制式清单, §8.1.3): 参保缴费证明 over a range of months or 个人权益记录单 for a
+year; a preview of its first lines and its verification code; then the printer. Paper running
+out mid-statement is said plainly, and Reprint comes back once the printer is ready."""
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+
+from ..citizen_flow import KINDS, month_label
+from .base import load_kv
+from .session import SessionScreen
+
+load_kv(__file__)
+
+KIND_NAMES = {"contribution_certificate": "Certificate of contributions (range of months)",
+              "annual_record": "Yearly record of rights and interests"}
+PRESETS = ((12, "Last 12 months"), (60, "Last 5 years"), (120, "Last 10 years"),
+           (0, "Whole career"))
+PREVIEW_ROWS = 5
+
+
+class StatementScreen(SessionScreen):
+    title_msgid = "Print a statement"
+
+    def fill(self, body):
+        c, f, t = self.c, self.c.flow, self.theme
+        p = f.personal
+        self.who(body)
+        kinds = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        for kind in KINDS:
+            kinds.add_widget(self.button(self.text(KIND_NAMES[kind]),
+                                         lambda k=kind: c.act("statement_kind", k),
+                                         name=f"kind_{kind}",
+                                         color=t.button if kind == p.kind else t.muted))
+        body.add_widget(kinds)
+        if p.kind == "contribution_certificate":
+            body.add_widget(self.presets())
+            body.add_widget(self.stepper("From", "first", p.first))
+            body.add_widget(self.stepper("To", "last", p.last))
+        else:
+            body.add_widget(self.year_stepper())
+        body.add_widget(self.button(self.text("Preview"), c.preview_statement,
+                                    name="preview_statement", enabled=not p.busy))
+        if p.statement:
+            body.add_widget(self.preview(p.statement))
+        if p.busy:
+            body.add_widget(self.label(self.text("Please wait…"), halign="center",
+                                       color=t.accent))
+        elif p.printed:
+            done = self.label(self.text("Printed. Please take your statement."), "text",
+                              halign="center", color=t.accent)
+            done.kiosk_name = "printed"
+            body.add_widget(done)
+        elif f.notice:
+            params = dict(f.notice_params)
+            if "problem" in params:  # the printer's status word, in words
+                params["problem"] = self.text(f"printer:{params['problem']}")
+            note = self.label(self.text(f.notice, **params), color=t.warning, halign="center")
+            note.kiosk_name = "notice"
+            body.add_widget(note)
+        if p.statement:
+            label = "Reprint" if p.printed is False else "Print"
+            body.add_widget(self.button(self.text(label), c.print_statement,
+                                        name="print_statement",
+                                        enabled=not p.busy and not f.waiting_for_printer))
+
+    def presets(self) -> GridLayout:
+        c, f, t = self.c, self.c.flow, self.theme
+        grid = GridLayout(cols=2 if f.elder else 4, spacing=10, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        for months, msgid in PRESETS:
+            btn = self.button(self.text(msgid), lambda m=months: c.act("statement_preset", m),
+                              name=f"preset_{months}", height=t.target_px * 0.8)
+            btn.font_size = t.small_px
+            grid.add_widget(btn)
+        return grid
+
+    def stepper(self, msgid: str, which: str, month: int) -> BoxLayout:
+        """From / To: − year, − month, the month, + month, + year (elder mode: years only)."""
+        c, f, t = self.c, self.c.flow, self.theme
+        row = BoxLayout(spacing=10, size_hint_y=None, height=t.target_px * 0.8)
+        head = self.label(self.text(msgid), height=row.height)
+        head.size_hint_x = 0.5
+        row.add_widget(head)
+        steps = ((-12, "minus_year"), (-1, "minus_month"), (None, ""), (1, "plus_month"),
+                 (12, "plus_year"))
+        for step, key in steps:
+            if step is None:
+                value = self.label(month_label(month), "title", halign="center", lang="zh_CN",
+                                   height=row.height)
+                value.kiosk_name = f"{which}_month"
+                row.add_widget(value)
+            elif not f.elder or abs(step) == 12:
+                words = self.text("-1 year" if step == -12 else "+1 year" if step == 12
+                                  else "-1 month" if step == -1 else "+1 month")
+                btn = self.button(words, lambda s=step: c.act("statement_range", which, s),
+                                  name=f"{which}_{key}", height=row.height)
+                btn.font_size = t.small_px
+                btn.size_hint_x = 0.6
+                row.add_widget(btn)
+        return row
+
+    def year_stepper(self) -> BoxLayout:
+        c, f, t = self.c, self.c.flow, self.theme
+        year = f.personal.stmt_year
+        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        row.add_widget(self.button(f"◀ {year - 1}", lambda: c.act("statement_year_step", -1),
+                                   name="stmt_year_prev", lang="zh_CN",
+                                   enabled=year > f.first_year))
+        value = self.label(self.text("Year {year}", year=year), "title", halign="center",
+                           height=row.height)
+        value.kiosk_name = "stmt_year"
+        row.add_widget(value)
+        row.add_widget(self.button(f"{year + 1} ▶", lambda: c.act("statement_year_step", 1),
+                                   name="stmt_year_next", lang="zh_CN",
+                                   enabled=year < f.this_year))
+        return row
+
+    def preview(self, s: dict) -> ScrollView:
+        """The first lines as they will be printed (in Chinese: the paper is), and the code."""
+        t = self.theme
+        col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=6, padding=(10, 10))
+        col.bind(minimum_height=col.setter("height"))
+        add = col.add_widget
+        add(self.label(s["title"], "text", halign="center", lang="zh_CN", color=t.accent))
+        add(self.label(f"姓名：{s['name_masked']}    证件号码：{s['id_masked']}", "small",
+                       lang="zh_CN"))
+        add(self.label(self.c.t_zh("Period: {period}", period=s["period"]), "small",
+                       lang="zh_CN"))
+        rows = s["rows"][:PREVIEW_ROWS]
+        add(self.table(list(s["columns"]), rows, name="preview_table"))
+        more = len(s["rows"]) - len(rows)
+        if more > 0:
+            add(self.label(self.text("… and {rows} more rows", rows=more), "small"))
+        row = BoxLayout(spacing=16, size_hint_y=None, height=t.text_px * 2)
+        row.add_widget(self.label(self.text("Verification code"), "text", height=row.height))
+        code = self.label(s["verification_code"], "text", lang="zh_CN", height=row.height)
+        code.kiosk_name = "code"
+        row.add_widget(code)
+        add(row)
+        box = ScrollView(do_scroll_x=False, size_hint_y=None,
+                         height=360 if self.c.flow.elder else 560)
+        box.add_widget(col)
+        box.kiosk_name = "preview"
+        return box
+
+    def footer(self, bar):
+        bar.add_widget(self.button(self.text("Back to my records"), lambda: self.c.act("back"),
+                                   name="back"))
+        bar.add_widget(self.button(self.text("Exit"), lambda: self.c.act("finish"), name="finish",
+                                   color=self.theme.accent))

@@ -1,0 +1,91 @@
+"""Verify identity (§8.1.3): three ways side by side — the ID card on the reader (animated), the
+电子社保卡 code on the scanner, or the ID number and the 6-digit query password typed on the
+keypad (the password shown as dots). The Flow says which ways work and why a try failed."""
+
+from kivy.uix.boxlayout import BoxLayout
+
+from ..citizen_flow import ID_LEN, PASSWORD_LEN
+from .base import KioskScreen, load_kv
+
+load_kv(__file__)
+
+KEYS = "123←456X7890"
+
+
+def grouped(number: str) -> str:
+    """110105 19580312 0045: easier to check against the card while typing."""
+    return " ".join(part for part in (number[:6], number[6:14], number[14:]) if part)
+
+
+class VerifyScreen(KioskScreen):
+    title_msgid = "My records"
+    personal = True
+
+    def fill(self, body):
+        c, f, t = self.c, self.c.flow, self.theme
+        p = f.personal
+        body.add_widget(self.label(self.text("Choose one way to prove who you are."), halign="center"))
+        if p.assisted:
+            body.add_widget(self.label(self.text(
+                "A guide is helping you. Guide: please look away while the password is typed."),
+                "small", color=t.accent, halign="center"))
+        body.add_widget(self.ways())
+        body.add_widget(self.fields())
+        if p.busy:
+            body.add_widget(self.label(self.text("Checking, please wait…"), halign="center",
+                                       color=t.accent))
+        elif f.notice:
+            note = self.label(self.text(f.notice, **f.notice_params), color=t.warning,
+                              halign="center")
+            note.kiosk_name = "notice"
+            body.add_widget(note)
+        body.add_widget(self.keypad(KEYS, self.key, prefix="key", enabled=self.key_enabled))
+        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        row.add_widget(self.button(self.text("Clear"), lambda: c.act("verify_clear"),
+                                   name="verify_clear", color=t.muted))
+        row.add_widget(self.button(self.text("OK"), c.submit_verify, name="verify_ok",
+                                   enabled=not p.busy))
+        body.add_widget(row)
+
+    def ways(self) -> BoxLayout:
+        f, t = self.c.flow, self.theme
+        height = 380 if f.elder else 420
+        row = BoxLayout(spacing=20, size_hint_y=None, height=height)
+        if f.reader_status != "off":
+            words = ("Place your ID card on the reader" if f.reader_usable
+                     else "The card reader is not answering")
+            row.add_widget(self.tile(self.text(words), "card" if f.reader_usable else "records",
+                                     lambda: None, name="way_card", height=height, size="text",
+                                     color=t.button if f.reader_usable else t.muted))
+        if f.scanner_status != "off":
+            words = ("Scan your e-SSC code" if f.scanner_usable
+                     else "The code scanner is not answering")
+            row.add_widget(self.tile(self.text(words), "scan", lambda: None, name="way_scan",
+                                     height=height, size="text",
+                                     color=t.button if f.scanner_usable else t.muted))
+        row.add_widget(self.tile(self.text("Or type your ID number and query password"), "keypad",
+                                 lambda: None, name="way_type", height=height, size="text"))
+        return row
+
+    def fields(self) -> BoxLayout:
+        c, p, t = self.c, self.c.flow.personal, self.theme
+        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        number = grouped(p.id_entry) or self.text("ID number")
+        dots = "●" * len(p.password_entry) + "○" * (PASSWORD_LEN - len(p.password_entry))
+        for name, text, lang, width in (("id", number, "zh_CN" if p.id_entry else None, 0.62),
+                                        ("password", dots, "zh_CN", 0.38)):
+            btn = self.button(text, lambda n=name: c.act("verify_field", n), name=f"field_{name}",
+                              lang=lang, color=t.accent if p.focus == name else t.muted)
+            btn.size_hint_x = width
+            row.add_widget(btn)
+        row.kiosk_name = "fields"
+        return row
+
+    def key(self, key: str) -> None:
+        self.c.act("verify_backspace" if key == "←" else "verify_key", *(() if key == "←" else (key,)))
+
+    def key_enabled(self, key: str) -> bool:
+        p = self.c.flow.personal
+        if key == "X":
+            return p.focus == "id" and len(p.id_entry) == ID_LEN - 1
+        return not p.busy
