@@ -3,6 +3,7 @@ message id that the i18n catalogs translate (Chinese by default)."""
 
 from .core.errors import DomainError as HallError
 from .core.errors import InvalidIdNumber, InvalidTransition
+from .core.issuing import CLOSED_CODE, SOLD_OUT_CODE
 
 __all__ = [
     "HallError", "InvalidIdNumber", "InvalidTransition", "BadRequest", "ValidationFailed",
@@ -41,13 +42,13 @@ class Conflict(HallError):
 class ServiceClosed(Conflict):
     """The service is outside its issuing hours (a kiosk says "not issuing now")."""
 
-    code = "service_closed"
+    code = CLOSED_CODE
 
 
 class SoldOut(Conflict):
     """The service reached its daily_cap (or number 999): no more tickets today."""
 
-    code = "sold_out"
+    code = SOLD_OUT_CODE
 
 
 class Unauthorized(HallError):

@@ -12,6 +12,10 @@ CLOSED = "closed"
 SOLD_OUT = "sold_out"
 ISSUING_STATES = (OPEN, CLOSED, SOLD_OUT)
 MAX_PER_DAY = 999  # numbers are prefix + three digits (B001–B999), never reused that day
+# The error codes of POST /api/v1/tickets refusing for those reasons (queue_server.errors uses
+# them; the kiosk reads them to say which one).
+SOLD_OUT_CODE = "sold_out"
+CLOSED_CODE = "service_closed"
 
 
 def issuing_state(*, in_hours: bool, issued_today: int, daily_cap: int) -> str:
