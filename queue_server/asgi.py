@@ -30,6 +30,7 @@ from urllib.parse import unquote_to_bytes
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from . import notify
 from .errors import Unavailable
 from .web.stream import RETRY_AFTER_S, TRANSPORT, StreamHub, extra_headers, request_language
 from .web.stream import send_error
@@ -37,6 +38,9 @@ from .web.stream import send_error
 log = logging.getLogger("hallqueue")
 
 STREAM_PATH = "/api/v1/events"
+HEALTH_SCOPE = {"type": "http", "method": "GET", "path": "/healthz", "query_string": b"",
+                "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 0)}
+"""The watchdog's request: run by an API worker like any other (queue_server/notify.py)."""
 GRACE_S = 5.0
 """Longest wait for running requests at a stop (systemd's TimeoutStopSec is 15 s)."""
 KEEP_ALIVE_S = 60
@@ -256,6 +260,7 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: HallApp) -> None:
         super().__init__(config)
         self.app = app
+        self.watchdog: notify.Watchdog | None = None
 
     async def startup(self, sockets=None) -> None:
         self.app.start(asyncio.get_running_loop())
@@ -265,9 +270,14 @@ class _Server(uvicorn.Server):
             log.info("serving on http://%s:%s with %s API workers", self.config.host, port,
                      self.app.api.workers)
             print(f"hallqueue serving on http://{self.config.host}:{port}", flush=True)
+            api = self.app.api
+            self.watchdog = notify.serving(  # sd_notify READY=1; WATCHDOG=1 from a worker
+                api.executor, lambda: api._run(_environ(HEALTH_SCOPE, b""))[0],
+                asyncio.get_running_loop())
 
     async def shutdown(self, sockets=None) -> None:
         log.info("stopping")
+        notify.stopping(self.watchdog)
         self.app.streams.close()  # streams end first, so their connections can close
         await super().shutdown(sockets)
 
