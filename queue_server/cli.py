@@ -47,14 +47,15 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("create-user", help="create or reset a staff account")
     _common(p)
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=["window", "guide", "admin"])
+    p.add_argument("--role", required=True, choices=["window", "guide", "supervisor", "admin"])
     p.add_argument("--password-stdin", action="store_true", required=True,
                    help="read the password from standard input (never from the command line)")
     p.add_argument("--display-name", default="")
-    p = sub.add_parser("create-device", help="register a kiosk/display/evaluator; prints its token once")
+    p = sub.add_parser("create-device", help="register a kiosk/display/evaluator, or the province's "
+                       "booking platform; prints its token once")
     _common(p)
     p.add_argument("device_id")
-    p.add_argument("--kind", required=True, choices=["kiosk", "display", "evaluator"])
+    p.add_argument("--kind", required=True, choices=["kiosk", "display", "evaluator", "platform"])
     p.add_argument("--window", type=int, help="for an evaluator: the window it stands at")
     p = sub.add_parser("unlock-user", help="lift the hard lock of a user name after failed logins")
     _common(p)
@@ -70,7 +71,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--kiosk-config", default="config/kiosk.example.toml")
     p.add_argument("--no-kiosk", action="store_true")
     p.add_argument("--no-display", action="store_true")
+    _ops_commands(sub)
     return ap
+
+
+def _ops_commands(sub) -> None:
+    """Keeping a hall running: backup, restore, doctor, install (docs/install.md)."""
+    from .install import add_arguments
+
+    p = sub.add_parser("backup", help="take a checked online backup now ([backup] folder, "
+                       "keep_days); the nightly hallqueue-backup.timer runs this")
+    _common(p)
+    p.add_argument("--list", action="store_true", help="list the backups instead")
+    p = sub.add_parser("restore", help="put a backup back: the server must be stopped, the files "
+                       "it replaces are kept in <data_dir>/before-restore-<time>/")
+    _common(p)
+    p.add_argument("backup", help="a backup folder (or its hall.db)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = sub.add_parser("doctor", help="check this hall's server and say what to do (Chinese and "
+                       "English); exit 0 all well, 1 warnings, 2 failures")
+    _common(p)
+    p = sub.add_parser("install", help="set up this PC for one role, as root (docs/install.md)")
+    add_arguments(p)
 
 
 def section_4_2(settings) -> tuple[bool, str]:
@@ -118,6 +140,10 @@ def serve(app, host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "install":
+        from .install import main as install
+
+        return install(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "check-config":
@@ -156,7 +182,7 @@ def check(path: str, db: str | None = None) -> int:
 
 
 def _run(args, settings) -> int:
-    from .hall import Hall
+    from .hall import Hall, default_db_path
 
     if args.command == "dump-config":
         import json
@@ -185,10 +211,24 @@ def _run(args, settings) -> int:
         from .web import create_app
 
         os.umask(0o077)  # everything the server writes (db, voice cache, logs) is private (§8.6)
+        from .backup import hold_serving_lock
+
+        lock = hold_serving_lock(args.db or default_db_path(settings))  # restore waits for us
         app = create_app(settings, db_path=args.db, config_path=args.config)
         reload_on_sighup(app.extensions["hall"])
         serve(app, args.host or settings.server.host, args.port or settings.server.port)
+        lock.close()
         return 0
+    if args.command in ("backup", "restore"):
+        from . import backup
+        from .hall import system_clock
+
+        run = backup.backup_command if args.command == "backup" else backup.restore_command
+        return run(args, settings, system_clock())
+    if args.command == "doctor":
+        from .doctor import main as doctor
+
+        return doctor(args, settings)
     if args.command == "demo-records":
         from .demo import print_demo_people
         from .records import records_db_path

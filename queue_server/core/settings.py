@@ -49,6 +49,15 @@ class QueueRules:
         choices=("ordered", "oldest"),
     )
     appointment_early_min: int = setting(0, help="An appointment may be called this early (minutes)")
+    max_consecutive_appointments: int = setting(
+        2, help="At most this many appointment calls in a row at one window while a walk-in has "
+        "waited longer than appointment_walkin_bound_min (then one walk-in); 0 = appointments "
+        "get no precedence over such walk-ins"
+    )
+    appointment_walkin_bound_min: int = setting(
+        20, help="Walk-ins waiting longer than this many minutes bound the appointments' precedence "
+        "(max_consecutive_appointments)"
+    )
     expire_after_close_min: int = setting(
         60, help="Minutes after the last opening period when tickets still waiting expire"
         " (the day closes; at the latest at midnight)"
@@ -279,6 +288,76 @@ class RecordsSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReportSettings:
+    wait_threshold_min: int = setting(
+        30, help="Reports count waits longer than this many minutes (§9.2 服务时限; no national "
+        "figure exists, so the hall sets its own)"
+    )
+    absence_min: int = setting(
+        15, help="Reports list a window closed or paused at least this many minutes in opening "
+        "hours while tickets it serves wait (§8.6 不得擅自离岗)"
+    )
+    target_p90_min: int = setting(
+        20, help="Staffing planner target: 90 % of citizens wait at most this many minutes"
+    )
+    followup_call_days: int = setting(
+        1, help="A 差评 with a contact is called back (回访) within this many working days"
+    )
+    followup_rectify_days: int = setting(
+        10, help="A 差评 found valid is rectified (整改) within this many working days of the call"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentSettings:
+    enabled: bool = setting(True, help="Take bookings (预约) and check them in at the kiosk")
+    slot_minutes: int = setting(30, help="Length of a booking slot in minutes (10–240)")
+    capacity: int = setting(4, help="Bookings per slot of each service (0 = the service takes none)")
+    service_capacity: dict[str, int] = setting(
+        default_factory=dict, help="Per-service capacity per slot overriding capacity, e.g. "
+        "{ pension = 6, consult = 0 }"
+    )
+    hours: list[str] = setting(
+        default_factory=list, help="Periods with bookable slots, HH:MM-HH:MM; empty = each "
+        "service's hours, else the hall's opening hours"
+    )
+    min_days_ahead: int = setting(1, help="Earliest booking: this many days ahead (1 = tomorrow)")
+    horizon_working_days: int = setting(
+        5, help="Latest booking: this many working days ahead (the hall calendar, 调休 included)"
+    )
+    per_person_per_day: int = setting(1, help="Bookings one person may hold for one day")
+    cancel_before_min: int = setting(
+        120, help="A booking can be cancelled until this many minutes before its slot"
+    )
+    checkin_early_min: int = setting(
+        30, help="Check-in opens this many minutes before the slot (earlier: 请于 HH:MM 后签到)"
+    )
+    checkin_late_min: int = setting(
+        15, help="Check-in with precedence closes this many minutes after the slot begins; later "
+        "the citizen is offered a normal ticket; never checked in by the slot's end = no-show"
+    )
+    no_show_limit: int = setting(
+        3, help="No-shows within no_show_window_days that stop a person booking; 0 = no limit"
+    )
+    no_show_window_days: int = setting(90, help="Days in which no-shows are counted")
+    no_show_ban_days: int = setting(
+        30, help="Days without booking after reaching the no-show limit (from the last no-show)"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackupSettings:
+    folder: str = setting(
+        "", path=True, help="Folder of the nightly backups (queue-server backup); best on another "
+        "disk or a mounted share; relative = to the config's folder; empty = <data_dir>/backups"
+    )
+    keep_days: int = setting(
+        30, help="Backups older than this many days are deleted after a good new one (the newest "
+        "is always kept)"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     hall: HallSettings = setting(help="The hall")
     server: ServerSettings = setting(default_factory=ServerSettings, help="HTTP server")
@@ -293,6 +372,15 @@ class Settings:
     )
     records: RecordsSettings = setting(
         default_factory=RecordsSettings, help="Personal records at the kiosk (§6.3, §8.1.3, §8.6)"
+    )
+    reports: ReportSettings = setting(
+        default_factory=ReportSettings, help="Supervision reports, 差评 follow-up, staffing planner (§9)"
+    )
+    appointments: AppointmentSettings = setting(
+        default_factory=AppointmentSettings, help="Bookings (预约): slots, rules, check-in, no-shows"
+    )
+    backup: BackupSettings = setting(
+        default_factory=BackupSettings, help="Backups of the hall's data (queue-server backup)"
     )
 
     def service(self, code: str) -> ServiceSpec | None:
@@ -431,8 +519,16 @@ def validate(s: Settings, source: str) -> None:
     if not 1 <= s.voice.cache_mb <= 1024:
         err("voice.cache_mb", "must be 1–1024")
     _validate_records(s.records, err)
+    if not 1 <= s.backup.keep_days <= 3650:
+        err("backup.keep_days", "must be 1–3650")
+    for key, low, high in (("wait_threshold_min", 1, 180), ("absence_min", 1, 240),
+                           ("target_p90_min", 1, 180), ("followup_call_days", 0, 30),
+                           ("followup_rectify_days", 1, 90)):
+        if not low <= getattr(s.reports, key) <= high:
+            err(f"reports.{key}", f"must be {low}–{high}")
     if not s.services:
         err("services", "at least one service is required")
+    _validate_appointments(s, err)
     codes, prefixes = set(), set()
     for i, svc in enumerate(s.services):
         key = f"services[{i}]"
@@ -503,6 +599,36 @@ def _validate_records(r: RecordsSettings, err) -> None:
     ):
         if not low <= value <= high:
             err(f"records.{key}", f"must be {low:g}–{high:g}")
+
+
+def _validate_appointments(s: Settings, err) -> None:
+    a = s.appointments
+    for key, value, low, high in (
+        ("slot_minutes", a.slot_minutes, 10, 240), ("capacity", a.capacity, 0, 999),
+        ("min_days_ahead", a.min_days_ahead, 0, 30),
+        ("horizon_working_days", a.horizon_working_days, 1, 60),
+        ("per_person_per_day", a.per_person_per_day, 1, 10),
+        ("cancel_before_min", a.cancel_before_min, 0, 7 * 24 * 60),
+        ("checkin_early_min", a.checkin_early_min, 0, 240),
+        ("checkin_late_min", a.checkin_late_min, 0, a.slot_minutes),
+        ("no_show_limit", a.no_show_limit, 0, 100),
+        ("no_show_window_days", a.no_show_window_days, 1, 3660),
+        ("no_show_ban_days", a.no_show_ban_days, 1, 3660),
+    ):
+        if not low <= value <= high:
+            err(f"appointments.{key}", f"must be {low}–{high}")
+    for code, cap in a.service_capacity.items():
+        if s.service(code) is None:
+            err(f"appointments.service_capacity.{code}", f"unknown service {code!r}")
+        if not 0 <= cap <= 999:
+            err(f"appointments.service_capacity.{code}", "must be 0–999")
+    for i, period in enumerate(a.hours):
+        if not _TIME_RANGE.match(period) or period[:5] >= period[6:]:
+            err(f"appointments.hours[{i}]", f"bad time range {period!r}, expected HH:MM-HH:MM")
+    if s.rules.max_consecutive_appointments < 0:
+        err("rules.max_consecutive_appointments", "must not be negative")
+    if not 0 <= s.rules.appointment_walkin_bound_min <= 24 * 60:
+        err("rules.appointment_walkin_bound_min", "must be 0–1440")
 
 
 def consulting_windows_required(city_tier: str, insured_population: int) -> int:
