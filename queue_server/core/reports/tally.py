@@ -1,0 +1,264 @@
+"""A day's counts and sums per dimension — the pre-aggregate a year's report is merged from.
+
+Dimensions (``dim``, ``key``): ``total`` (""), ``service``, ``channel``, ``hour`` ("09"),
+``priority`` ("priority" / "normal"), ``window`` ("3"), ``staff`` (user name), ``device`` (id).
+
+What each counts, said once:
+- issued, cancelled, expired, abandoned, priority, appointment, the visit's wait (issue → first
+  call), later waits (after a transfer or reinstatement) and the estimate's error count per
+  visit, under the service it was issued for, its channel, its issue hour and priority;
+- called, served, no-shows, transfers and service times count per leg (each time a ticket was
+  called), under the leg's service and, for windows and staff, where it was called. A window's
+  wait samples are the waits of the legs it called, from when they joined its queue;
+- staff: the tickets table keeps who called a ticket last, so a leg before a transfer or a
+  no-show counts for its window but for nobody by name;
+- abandoned: a visit never served that ended as a no-show, expired at the day's close, or was
+  cancelled because the citizen left (not a duplicate or wrong-service cancellation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+from ..evaluation import BAD_LEVELS, REASONS
+from ..numbering import HALL_TZ
+from . import histogram
+from .replay import CANCELLED, DONE, EXPIRED, NO_SHOW, TRANSFERRED, Replayer, Visit
+from .timelines import (Absence, absences, day_bounds, device_down_intervals, device_state,
+                        opening_spans, overlap_s, state_intervals, window_time)
+
+COUNTS = (
+    "issued", "called", "served", "waiting", "no_show", "reinstated", "transferred", "cancelled",
+    "expired", "abandoned", "priority", "appointment",
+    "wait_n", "wait_sum", "rewait_n", "rewait_sum", "service_n", "service_sum",
+    "est_n", "est_abs", "est_err", "est_wait",
+    "open_s", "paused_s", "closed_s", "absences", "down_s", "alerts",
+    "r1", "r2", "r3", "r4", "r5", *(f"bad_{code}" for code in REASONS),
+)
+MAXIMA = ("wait_max", "service_max")
+HISTS = ("wait_hist", "service_hist")
+DURATIONS = frozenset(("wait_sum", "rewait_sum", "service_sum", "est_abs", "est_err", "est_wait",
+                       "open_s", "paused_s", "closed_s", "down_s", "wait_max", "service_max"))
+FIELDS = COUNTS + MAXIMA + HISTS
+ABANDON_CANCEL_REASONS = ("left",)
+
+
+class Tally:
+    __slots__ = FIELDS
+
+    def __init__(self) -> None:
+        for name in FIELDS:
+            setattr(self, name, 0)
+
+    def add_wait(self, seconds: float) -> None:
+        self.wait_n += 1
+        self.wait_sum += seconds
+        self.wait_max = max(self.wait_max, seconds)
+        self.wait_hist = histogram.add(self.wait_hist, seconds)
+
+    def add_service(self, seconds: float) -> None:
+        self.service_n += 1
+        self.service_sum += seconds
+        self.service_max = max(self.service_max, seconds)
+        self.service_hist = histogram.add(self.service_hist, seconds)
+
+    def merge(self, other: "Tally") -> "Tally":
+        for name in COUNTS + HISTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in MAXIMA:
+            setattr(self, name, max(getattr(self, name), getattr(other, name)))
+        return self
+
+    def row(self) -> tuple:
+        """Counts and maxima as numbers, histograms as bytes: one stored row."""
+        return tuple(getattr(self, n) for n in COUNTS + MAXIMA) + tuple(
+            histogram.encode(getattr(self, n)) for n in HISTS)
+
+    @classmethod
+    def from_row(cls, row: Sequence) -> "Tally":
+        t = cls()
+        k = len(COUNTS) + len(MAXIMA)
+        for name, value in zip(COUNTS + MAXIMA, row[:k]):
+            setattr(t, name, (value or 0) if name in DURATIONS else int(value or 0))
+        for name, blob in zip(HISTS, row[k:]):
+            setattr(t, name, histogram.decode(blob))
+        return t
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Tally) and all(
+            getattr(self, n) == getattr(other, n) for n in FIELDS)
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        shown = {n: getattr(self, n) for n in COUNTS + MAXIMA if getattr(self, n)}
+        return f"Tally({shown})"
+
+
+Key = tuple[str, str]
+
+
+@dataclass
+class DayInput:
+    """Everything one day's tally needs besides its events (fed by the store)."""
+
+    day: date
+    periods: Sequence[str]  # the hall's opening hours
+    windows: dict[int, Sequence[str]]  # window number → services it serves
+    tickets: dict[str, dict] = field(default_factory=dict)  # number → channel, staff, …
+    ratings: Sequence[dict] = ()  # level, reasons, window, staff, service
+    window_start: dict[int, str] = field(default_factory=dict)  # state when the day began
+    device_start: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # (silent, printer)
+    absence_min: float = 15.0
+
+
+@dataclass
+class DayTally:
+    tallies: dict[Key, Tally]
+    absences: list[Absence]
+
+
+def hour_key(at: datetime) -> str:
+    return f"{at.astimezone(HALL_TZ).hour:02d}"
+
+
+def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> DayTally:
+    """The day's tallies from its replayed events; ``until``: now, for a day still running."""
+    out: dict[Key, Tally] = {}
+
+    def t(dim: str, key) -> Tally:
+        k = (dim, "" if key is None else str(key))
+        found = out.get(k)
+        if found is None:
+            found = out[k] = Tally()
+        return found
+
+    t("total", "")
+    for visit in rep.visits.values():
+        _visit(visit, inp.tickets.get(visit.number, {}), t)
+    for r in inp.ratings:
+        _rating(r, t)
+    start, end = day_bounds(inp.day)
+    end = min(end, until) if until else end
+    spans = [(a, min(b, end)) for a, b in opening_spans(inp.day, inp.periods) if a < end]
+    found_absences = []
+    visits = list(rep.visits.values())
+    for number, services in inp.windows.items():
+        intervals = state_intervals(inp.window_start.get(number, "closed"),
+                                    rep.windows.get(number, []), start, end)
+        w = t("window", number)
+        for state, seconds in window_time(intervals, spans).items():
+            setattr(w, f"{state}_s", getattr(w, f"{state}_s") + seconds)
+        gone = absences(number, services, intervals, spans, visits, inp.absence_min)
+        w.absences += len(gone)
+        found_absences += gone
+    for device in set(rep.devices) | set(inp.device_start):
+        events = rep.devices.get(device, [])
+        down = device_down_intervals(inp.device_start.get(device, (False, False)), events,
+                                     start, end)
+        d = t("device", device)
+        d.down_s += sum(overlap_s(a, b, spans) for a, b in down)
+        d.alerts += sum(1 for e in events if e["type"] == "device.alert")
+    total = out[("total", "")]
+    for (dim, _), tally in out.items():
+        if dim in ("window", "device"):
+            for name in ("open_s", "paused_s", "closed_s", "absences", "down_s", "alerts"):
+                setattr(total, name, getattr(total, name) + getattr(tally, name))
+    found_absences.sort(key=lambda a: (a.start, a.window))
+    return DayTally(out, found_absences)
+
+
+def _visit(v: Visit, ticket: dict, t) -> None:
+    channel = ticket.get("channel") or "kiosk"
+    visit_dims = [t("total", ""), t("service", v.service), t("channel", channel),
+                  t("hour", hour_key(v.issued_at)),
+                  t("priority", "priority" if v.priority else "normal")]
+    outcome = v.outcome
+    served = any(leg.outcome == DONE for leg in v.legs)
+    abandoned = not served and (outcome in (NO_SHOW, EXPIRED) or (
+        outcome == CANCELLED and v.cancel_reason in ABANDON_CANCEL_REASONS))
+    estimate = ticket.get("estimated_wait_s")
+    wait = v.wait_s
+    for d in visit_dims:
+        d.issued += 1
+        d.waiting += v.waiting
+        d.cancelled += outcome == CANCELLED
+        d.expired += outcome == EXPIRED
+        d.abandoned += abandoned
+        d.priority += v.priority
+        d.appointment += bool(ticket.get("appointment_at"))
+        d.reinstated += sum(1 for leg in v.legs if leg.kind == "reinstate")
+        if wait is not None:
+            d.add_wait(wait)
+            if estimate is not None:
+                d.est_n += 1
+                d.est_abs += abs(estimate - wait)
+                d.est_err += estimate - wait
+                d.est_wait += wait
+        for leg in v.legs[1:]:
+            if leg.wait_s is not None:
+                d.rewait_n += 1
+                d.rewait_sum += leg.wait_s
+    last_called = max((i for i, leg in enumerate(v.legs) if leg.called_at), default=None)
+    for i, leg in enumerate(v.legs):
+        if leg.called_at is None:
+            continue
+        dims = [*visit_dims]
+        if leg.service != v.service:  # service figures count the leg under its own service
+            dims[1] = t("service", leg.service)
+        leg_dims = [t("window", leg.window)] if leg.window is not None else []
+        staff = ticket.get("staff") if i == last_called else None
+        if staff:
+            leg_dims.append(t("staff", staff))
+        for d in dims + leg_dims:
+            d.called += 1
+            d.served += leg.outcome == DONE
+            d.no_show += leg.outcome == NO_SHOW
+            d.transferred += leg.outcome == TRANSFERRED
+        service_s = leg.service_s
+        if service_s is not None:
+            start_hour = t("hour", hour_key(leg.started_at or leg.called_at))
+            for d in [dims[0], dims[1], dims[2], start_hour, dims[4], *leg_dims]:
+                d.add_service(service_s)
+        for d in leg_dims:
+            d.add_wait(leg.wait_s)
+
+
+def _rating(r: dict, t) -> None:
+    dims = [t("total", ""), t("service", r.get("service"))]
+    if r.get("window") is not None:
+        dims.append(t("window", r["window"]))
+    if r.get("staff"):
+        dims.append(t("staff", r["staff"]))
+    level = r["level"]
+    for d in dims:
+        setattr(d, f"r{level}", getattr(d, f"r{level}") + 1)
+        if level in BAD_LEVELS:
+            for code in r.get("reasons") or ():
+                if code in REASONS:
+                    setattr(d, f"bad_{code}", getattr(d, f"bad_{code}") + 1)
+
+
+def merge(tallies: Iterable[tuple[Key, Tally]]) -> dict[Key, Tally]:
+    out: dict[Key, Tally] = {}
+    for key, tally in tallies:
+        if key in out:
+            out[key].merge(tally)
+        else:
+            out[key] = Tally().merge(tally)
+    return out
+
+
+def end_states(rep: Replayer, inp: DayInput) -> tuple[dict[int, str], dict[str, tuple[bool, bool]]]:
+    """Window states and device troubles when the day ended: the next day begins with them."""
+    windows = dict(inp.window_start)
+    for number, changes in rep.windows.items():
+        windows[number] = max(changes, key=lambda c: c.at).state
+    devices = dict(inp.device_start)
+    for device, events in rep.devices.items():
+        state = devices.get(device, (False, False))
+        for ev in sorted(events, key=lambda e: e["at"]):
+            state = device_state(state, ev)
+        devices[device] = state
+    return ({n: s for n, s in windows.items() if s != "closed"},
+            {d: s for d, s in devices.items() if any(s)})

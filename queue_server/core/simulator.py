@@ -1,0 +1,265 @@
+"""A hall day, simulated: a small discrete-event simulation in pure Python, seeded.
+
+Citizens arrive per service by hour (from the hall's own history, or typed in), each window
+calls by the hall's own queue policy (``core.policy.choose_next``) when it is open and free, and
+service times are drawn from the durations the hall recorded. At each issue the simulator asks
+the wait estimator what the kiosk would have promised, so the promise can be compared with the
+wait that followed (``tests/bench/bench_estimates.py``), and the staffing planner
+(``core.planner``) tries window schedules on it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from itertools import takewhile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from statistics import mean
+from typing import Callable, Sequence
+
+from .numbering import HALL_TZ
+from .policy import WindowView, choose_next, people_ahead
+from .settings import QueueRules
+from .tickets import Status, Ticket
+from .waits import (RECENT_VISITS, HallSnapshot, WindowLoad, WindowState, arrival_rates,
+                    estimate_wait, mean_service_seconds, promised_wait)
+
+Spans = Sequence[tuple[float, float]]  # seconds after midnight, [start, end)
+Draw = Callable[[random.Random], float]
+RECENT = 20  # as the server: a window's last 20 calls (the capacity estimate's shares)
+
+
+def periods_to_spans(periods: Sequence[str]) -> list[tuple[float, float]]:
+    def s(hhmm: str) -> float:
+        t = time.fromisoformat(hhmm)
+        return t.hour * 3600 + t.minute * 60
+    return sorted((s(p[:5]), s(p[6:])) for p in periods)
+
+
+@dataclass(frozen=True)
+class SimWindow:
+    number: int
+    services: tuple[str, ...]
+    kind: str = "business"
+    spans: Spans | None = None  # when it is open; None: the hall's opening periods
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A day's demand: mean tickets per clock hour (index 0–23) per service, and what a visit
+    of each service takes (recorded durations to draw from, or a function of the generator)."""
+
+    arrivals: dict[str, Sequence[float]]
+    service_s: dict[str, Sequence[float] | Draw]
+    periods: Sequence[str] = ("08:30-12:00", "13:30-17:30")  # issuing and opening hours
+    priority_share: float = 0.0
+
+    def draw(self, service: str, rng: random.Random) -> float:
+        source = self.service_s[service]
+        return source(rng) if callable(source) else rng.choice(source)
+
+    def mean_s(self, service: str) -> float:
+        source = self.service_s[service]
+        return mean(source) if not callable(source) else 600.0
+
+
+@dataclass
+class SimTicket:
+    number: int
+    service: str
+    issued: float  # seconds after midnight
+    priority: bool = False
+    estimate: int | None = None  # what the estimator promised at issue; None: no estimate
+    called: float | None = None
+    window: int | None = None
+    service_s: float = 0.0
+
+    @property
+    def wait(self) -> float | None:
+        return None if self.called is None else self.called - self.issued
+
+
+@dataclass
+class Issue:
+    """What the hall knows when it issues a ticket: what an estimator may use."""
+
+    ticket: Ticket
+    ahead: int  # people ahead in its service's queue (core.policy.people_ahead)
+    mean_s: float  # its service's recent mean (core.waits.mean_service_seconds)
+    loads: list[WindowLoad]
+    snapshot: HallSnapshot
+
+
+Estimator = Callable[[Issue], int | None]
+
+
+def capacity_estimate(issue: Issue) -> int | None:
+    """The first estimator: people ahead × mean ÷ the windows' shares (core.waits.estimate_wait)."""
+    return estimate_wait(issue.ahead, issue.mean_s, issue.ticket.service, issue.loads).seconds
+
+
+def production_estimate(issue: Issue) -> int | None:
+    """What the server promises at issue (services/queue.py makes the same call)."""
+    return promised_wait(issue.snapshot, issue.ticket).seconds
+
+
+@dataclass
+class _Window:
+    spec: SimWindow
+    open: bool = False
+    closing: bool = False  # the hall has closed: it calls those still waiting, then stops
+    busy_until: float | None = None
+    busy_since: float | None = None
+    current: SimTicket | None = None
+    streak: int = 0
+    recent: list[str] = field(default_factory=list)  # services of its calls, newest first
+
+
+def arrivals(profile: Profile, rng: random.Random) -> list[tuple[float, str, bool]]:
+    """(time, service, priority) of every arrival: a Poisson process per service and clock
+    hour, at the hour's rate over the part of it the hall issues tickets."""
+    spans = periods_to_spans(profile.periods)
+    out = []
+    for service in sorted(profile.arrivals):
+        for hour, expected in enumerate(profile.arrivals[service]):
+            if expected <= 0:
+                continue
+            parts = [(max(a, hour * 3600.0), min(b, hour * 3600.0 + 3600)) for a, b in spans]
+            parts = [(a, b) for a, b in parts if b > a]
+            length = sum(b - a for a, b in parts)
+            if not length:
+                continue
+            rate = expected / length
+            for a, b in parts:
+                t = a + rng.expovariate(rate)
+                while t < b:
+                    out.append((t, service, rng.random() < profile.priority_share))
+                    t += rng.expovariate(rate)
+    return sorted(out)
+
+
+def simulate(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules, seed: int,
+             day: date = date(2026, 11, 24), estimator: Estimator | None = production_estimate
+             ) -> list[SimTicket]:
+    """One simulated day; every ticket with its promised and actual wait."""
+    rng = random.Random(seed)
+    midnight = datetime.combine(day, time(0), HALL_TZ)
+    hall_spans = periods_to_spans(profile.periods)
+    last_end = hall_spans[-1][1] if hall_spans else 86400.0
+    serve_until = last_end + rules.expire_after_close_min * 60  # then tickets expire
+    day_spans = [(midnight + timedelta(seconds=a), midnight + timedelta(seconds=b))
+                 for a, b in hall_spans]
+    state = {w.number: _Window(w) for w in windows}
+    events: list = []  # (time, order, kind, payload): kind 0 close, 1 finish, 2 open, 3 arrive
+    seq = 0
+
+    def push(t: float, kind: int, payload) -> None:
+        nonlocal seq
+        seq += 1
+        heapq.heappush(events, (t, kind, seq, payload))
+
+    for w in windows:
+        for a, b in (w.spans if w.spans is not None else hall_spans):
+            push(a, 2, w.number)
+            push(b, 0, w.number)
+    for t, service, priority in arrivals(profile, rng):
+        push(t, 3, (service, priority))
+
+    tickets: list[SimTicket] = []
+    waiting: dict[str, Ticket] = {}
+    by_service: dict[str, dict[str, Ticket]] = {}  # the same tickets per service: a window reads
+    # only its own services' queues
+    by_id: dict[str, SimTicket] = {}
+    finished: dict[str, list[float]] = {s: [] for s in profile.service_s}
+    dt_cache: dict[float, datetime] = {}
+
+    def at(t: float) -> datetime:
+        found = dt_cache.get(t)
+        if found is None:
+            found = dt_cache[t] = midnight + timedelta(seconds=t)
+        return found
+
+    def loads() -> list[WindowLoad]:
+        return [WindowLoad(services=w.spec.services, kind=w.spec.kind, is_open=w.open,
+                           busy=w.current is not None, recent_services=tuple(w.recent))
+                for w in state.values()]
+
+    def means() -> dict[str, float]:
+        return {s: mean_service_seconds(finished[s][-RECENT_VISITS:][::-1], profile.mean_s(s))
+                for s in profile.service_s}
+
+    def issue(ticket: Ticket, now: float) -> Issue:
+        same = list(by_service.get(ticket.service, {}).values())  # the new ticket among them
+        states = [WindowState(w.spec.number, w.spec.services, w.spec.kind, w.open,
+                              at(w.busy_since) if w.current else None,
+                              w.current.service if w.current else None, w.streak)
+                  for w in state.values()]
+        m = means()
+        recent = [(at(t.issued), t.service, t.priority)
+                  for t in takewhile(lambda t: t.issued >= now - 3600, reversed(tickets))]
+        snap = HallSnapshot(at(now), list(waiting.values()), states, m, day_spans, rules,
+                            arrival_rates(recent, at(now), day_spans))
+        return Issue(ticket, people_ahead(ticket, same, at(now), rules), m[ticket.service],
+                     loads(), snap)
+
+    def call(w: _Window, now: float) -> None:
+        if not w.open or w.current is not None:
+            return
+        if w.closing and now > serve_until:
+            w.open = False
+            return
+        view = WindowView(w.spec.number, w.spec.services, w.spec.kind, w.streak)
+        mine = [t for s in w.spec.services for t in by_service.get(s, {}).values()]
+        pick = choose_next(mine, view, at(now), rules) if mine else None
+        if pick is None:
+            if w.closing:
+                w.open = False
+            return
+        del waiting[pick.id]
+        del by_service[pick.service][pick.id]
+        sim = by_id[pick.id]
+        sim.called, sim.window = now, w.spec.number
+        sim.service_s = profile.draw(sim.service, rng)
+        w.current, w.busy_until, w.busy_since = sim, now + sim.service_s, now
+        w.streak = w.streak + 1 if sim.priority else 0
+        w.recent.insert(0, sim.service)
+        del w.recent[RECENT:]
+        push(w.busy_until, 1, w.spec.number)
+
+    while events:
+        now, kind, _, payload = heapq.heappop(events)
+        if kind == 3:
+            service, priority = payload
+            sim = SimTicket(len(tickets) + 1, service, now, priority)
+            tickets.append(sim)
+            tid = str(sim.number)
+            ticket = Ticket(tid, f"{sim.number:06d}", service, Status.WAITING, at(now), at(now),
+                            "elderly" if priority else None)
+            waiting[tid] = ticket
+            by_service.setdefault(service, {})[tid] = ticket
+            if estimator is not None:
+                sim.estimate = estimator(issue(ticket, now))
+            by_id[tid] = sim
+            for w in sorted(state.values(), key=lambda w: w.spec.number):
+                if w.current is None and w.open:
+                    call(w, now)
+                    if tid not in waiting:
+                        break
+        elif kind == 1:
+            w = state[payload]
+            if w.current is not None and w.busy_until == now:
+                finished[w.current.service].append(w.current.service_s)
+                w.current = w.busy_until = None
+                call(w, now)
+        elif kind == 2:
+            w = state[payload]
+            w.open = True
+            call(w, now)
+        elif now >= last_end:  # the hall closes: who holds a ticket is still served
+            w = state[payload]
+            w.closing = True
+            call(w, now)
+        else:
+            state[payload].open = False  # the visit in progress still ends
+    return tickets

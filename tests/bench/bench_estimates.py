@@ -1,0 +1,103 @@
+"""How honest are the wait estimates? A simulated busy day of the demo hall (issue 15 item 5).
+
+Run: .venv/bin/python tests/bench/bench_estimates.py [--days 20] [--load 1.0]
+(prints figures; asserts nothing)
+Goal: mean absolute error of the promised wait ≤ 20 % of the mean wait on a busy day.
+
+The hall of config/hall.example.toml (11 windows, a lunch break, a 绿色通道 window, windows
+that serve two queues), its queue policy from core.policy, arrivals by hour with a morning peak,
+service times drawn from a log-normal spread around each service's default minutes (CV 0.6),
+5 % priority tickets. Every ticket keeps the estimate the server's estimator gives at issue
+(core.simulator.production_estimate, the call services/queue.py makes), measured against the
+wait that followed. ``--load`` scales the arrivals (1.0 keeps the busiest windows near 90 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+from pathlib import Path
+from statistics import mean
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from queue_server.configfile import load_settings  # noqa: E402
+from queue_server.core.simulator import (Profile, SimWindow, capacity_estimate,  # noqa: E402
+                                         production_estimate, simulate)
+
+ROOT = Path(__file__).resolve().parents[2]
+# Relative demand per clock hour (08:30 opening, lunch 12:00–13:30, 17:30 closing).
+SHAPE = {8: 0.6, 9: 1.3, 10: 1.25, 11: 0.9, 13: 0.6, 14: 1.15, 15: 1.05, 16: 0.8, 17: 0.35}
+# Tickets per hour at shape 1.0, per service of the demo hall.
+RATES = {"consult": 23, "pension": 15, "medical": 11.5, "unemployment": 4, "card": 17}
+
+
+def lognormal(mean_s: float, cv: float = 0.6):
+    sigma = math.sqrt(math.log(1 + cv * cv))
+    mu = math.log(mean_s) - sigma * sigma / 2
+    return lambda rng: rng.lognormvariate(mu, sigma)
+
+
+def profile(settings, load: float, cv: float = 0.6) -> Profile:
+    arrivals = {s.code: [RATES.get(s.code, 0) * load * SHAPE.get(h, 0) for h in range(24)]
+                for s in settings.services}
+    samples = {}
+    for s in settings.services:  # "recorded" durations: 2,000 draws of the hall's spread
+        draw = lognormal(s.default_service_min * 60, cv)
+        rng = random.Random(s.code)
+        samples[s.code] = [draw(rng) for _ in range(2000)]
+    return Profile(arrivals, samples, settings.hall.opening_hours, priority_share=0.05)
+
+
+def windows(settings) -> list[SimWindow]:
+    return [SimWindow(w.number, tuple(w.services), w.kind) for w in settings.windows]
+
+
+def report(tickets, label: str) -> float:
+    pairs = [(t.estimate, t.wait) for t in tickets if t.wait is not None and t.estimate is not None]
+    mae = mean(abs(e - w) for e, w in pairs)
+    mw = mean(w for _, w in pairs)
+    bias = mean(e - w for e, w in pairs)
+    print(f"  {label:<16} n={len(pairs):6d}  mean wait {mw / 60:6.1f} min  MAE {mae / 60:6.1f} min"
+          f"  = {100 * mae / mw:5.1f} % of mean wait  (bias {bias / 60:+.1f} min)")
+    return mae / mw
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--days", type=int, default=20, help="simulated days (seeds 1…N)")
+    ap.add_argument("--load", type=float, default=1.0)
+    ap.add_argument("--cv", type=float, default=0.6, help="spread of service times (sd / mean)")
+    args = ap.parse_args()
+    settings = load_settings(ROOT / "config" / "hall.example.toml", environ={})
+    prof, wins = profile(settings, args.load, args.cv), windows(settings)
+    old = [t for seed in range(1, args.days + 1)
+           for t in simulate(prof, wins, settings.rules, seed, estimator=capacity_estimate)]
+    started = time.perf_counter()
+    days = [simulate(prof, wins, settings.rules, seed, estimator=production_estimate)
+            for seed in range(1, args.days + 1)]
+    took = time.perf_counter() - started
+    tickets = [t for d in days for t in d]
+    served = [t for t in tickets if t.wait is not None]
+    print(f"bench_estimates: {args.days} simulated busy days of the demo hall, load {args.load}, "
+          f"service time CV {args.cv}, "
+          f"{len(tickets) / args.days:.0f} tickets a day, {took / args.days * 1000:.0f} ms a day")
+    print(f"  waits: mean {mean(t.wait for t in served) / 60:.1f} min, "
+          f"p90 {sorted(t.wait for t in served)[int(0.9 * len(served))] / 60:.1f} min, "
+          f"not called by closing {len(tickets) - len(served)}")
+    report(old, "first estimator")
+    print("  the server's estimator (core.waits.promised_wait, the forecast):")
+    share = report(tickets, "all tickets")
+    for code in RATES:
+        report([t for t in tickets if t.service == code], code)
+    report([t for t in tickets if t.priority], "priority")
+    for hour in sorted(SHAPE):
+        report([t for t in tickets if int(t.issued // 3600) == hour], f"issued {hour:02d}:xx")
+    verdict = "met" if share <= 0.20 else "NOT met"
+    print(f"GOAL MAE ≤ 20 % of mean wait: {verdict} ({100 * share:.1f} %)")
+
+
+if __name__ == "__main__":
+    main()
