@@ -32,6 +32,7 @@ class EvaluationService:
         self.store = store
         self.bus = bus
         self.clock = clock
+        self.followups = None  # services.followups: a 差评 with a contact opens an item (§9.3)
 
     @property
     def settings(self) -> Settings:
@@ -46,6 +47,7 @@ class EvaluationService:
         ticket_id = data.get("ticket_id")
         if not isinstance(ticket_id, str) or not ticket_id or len(ticket_id) > 64:
             raise ValidationFailed("{field} is required.", field="ticket_id")
+        contact = self.followups.contact(data, rating["level"]) if self.followups else None
         now = self.clock()
         today = hall_day(now).isoformat()
         with self.store.write() as db:
@@ -68,6 +70,8 @@ class EvaluationService:
                 row["id"] = repo.insert(db, row)
             except sqlite3.IntegrityError:  # a second device won the race
                 raise Conflict("This visit has already been rated (one rating per visit).") from None
+            if contact:
+                self.followups.open_item(db, row, contact, now)
             # Public event: no ticket id, no comment, no staff — displays may show it.
             event_id = event_log.append(db, "evaluation.recorded", iso(now), {
                 "evaluation": {"level": row["level"], "bad": row["level"] in BAD_LEVELS,
