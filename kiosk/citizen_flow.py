@@ -35,7 +35,8 @@ CODE_REFUSED = "This code is not valid or has expired. Refresh it in the app and
 RECORDS_DOWN = "Personal records cannot be looked up at the moment. Please go to a window."
 SERVER_DOWN = "The hall's server cannot be reached. Please go to a window."
 SESSION_ENDED = "Your session has ended. Please verify your identity again."
-CARD_RETRY = "The ID card could not be read. Lift it, place it on the reader again and hold it still."
+CARD_RETRY = ("The ID card could not be read. Lift it, place it on the reader again and hold it "
+              "still.")
 CARD_UNSUPPORTED = "This kiosk reads resident ID cards only. Please use another way."
 READER_DOWN = "The ID card reader is not answering. Please scan your code or type your ID number."
 SCANNER_DOWN = "The code scanner is not answering. Please use another way."
@@ -373,6 +374,13 @@ class CitizenSteps:
         if kind in KINDS:
             p = self.personal
             p.kind, p.statement, p.printed, p.print_problem = kind, None, None, None
+
+    def statement_change(self) -> None:
+        """Back from the preview to the choice of statement (a new preview makes a new one)."""
+        p = self.personal
+        if not p.busy:
+            p.statement, p.printed, p.print_problem, p.printer_back = None, None, None, False
+            self.notice = None
 
     def statement_range(self, which: str, step: int) -> None:
         """Move the first or last month by ``step`` months (±1, ±12), keeping first ≤ last."""

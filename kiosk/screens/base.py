@@ -77,7 +77,7 @@ class KioskScreen(Screen):
         lbl = Label(text=for_label(text, lang), color=color or self.theme.text, halign=halign, valign="middle",
                     size_hint_y=None)
         style(lbl, lang, getattr(self.theme, f"{size}_px"))
-        lbl.line_height = 1.3
+        lbl.line_height = 1.0 if lang == "ug" else 1.3  # the Arabic face's lines are tall already
         lbl.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
         lbl.bind(texture_size=lambda w, v: setattr(w, "height", max(height or 0, v[1] + 10)))
         lbl.text_size = (1000, None)
@@ -134,6 +134,8 @@ class KioskScreen(Screen):
         title.text = for_label(self.text(self.title_msgid), self.lang)
         style(title, self.lang, t.title_px)
         title.halign = "center"
+        title.texture_update()  # a title that wraps (Uyghur) gets the room it needs
+        self.header_h = max(self.header_h, title.texture_size[1] + 10)
         self.ids.body.clear_widgets()
         self.ids.footer.clear_widgets()
         self.fill(self.ids.body)

@@ -10,7 +10,6 @@ from kivy.uix.widget import Widget
 
 from queue_server.core.numbering import HALL_TZ
 
-from ..i18n import for_label
 from .base import LANGUAGE_NAMES, KioskScreen, load_kv
 
 load_kv(__file__)
@@ -30,12 +29,17 @@ class HomeScreen(KioskScreen):
         c, t = self.c, self.theme
         name = self.label(c.hall.get("name", ""), "title", halign="center", lang="zh_CN")
         body.add_widget(name)
-        self._clock = self.label(self.now_text(), "text", color=t.muted, halign="center")
+        # digits in the CJK face (Uyghur: the date and time only, no bidi reordering of digits)
+        self._clock = self.label(self.now_text(), "text", color=t.muted, halign="center",
+                                 lang="zh_CN")
         self._clock.kiosk_name = "clock"
         body.add_widget(self._clock)
         big = 420 if c.flow.elder else 400
+        # Uyghur words are long and the Arabic face is tall: smaller words, no hint lines
+        words = "text" if self.lang == "ug" else "title"
         body.add_widget(self.tile(self.text("Take a ticket"), "ticket",
-                                  lambda: c.act("take_ticket"), name="take_ticket", height=big))
+                                  lambda: c.act("take_ticket"), name="take_ticket", height=big,
+                                  size=words))
         grid = GridLayout(cols=2, spacing=20, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         tall = 380 if c.flow.elder else 360
@@ -45,16 +49,18 @@ class HomeScreen(KioskScreen):
                 ("Case progress", "progress", "open_progress", "Stage of a case you applied for"),
                 ("Business guide", "guide", "open_guide", ""),
                 ("Policy Q&A", "faq", "open_faq", "")):
+            shown = hint and not c.flow.elder and self.lang != "ug"
             grid.add_widget(self.tile(self.text(msgid), icon, lambda a=act: c.act(a), name=act,
-                                      height=tall, hint="" if c.flow.elder or not hint
-                                      else self.text(hint)))
+                                      height=tall, hint=self.text(hint) if shown else "",
+                                      size=words))
         body.add_widget(grid)
         body.add_widget(Widget())
 
     def now_text(self) -> str:
         now = datetime.now(HALL_TZ)
-        return for_label(f"{now:%Y-%m-%d}  {self.text(WEEKDAYS[now.weekday()])}  {now:%H:%M}",
-                         self.lang)
+        if self.lang == "ug":  # the Arabic face shows no Chinese, the CJK face no Uyghur
+            return f"{now:%Y-%m-%d  %H:%M}"
+        return f"{now:%Y-%m-%d}  {self.text(WEEKDAYS[now.weekday()])}  {now:%H:%M}"
 
     def _tick(self, _dt):
         if self._clock is not None and self.manager and self.manager.current == self.name:
@@ -65,5 +71,8 @@ class HomeScreen(KioskScreen):
             bar.add_widget(self.button(LANGUAGE_NAMES[lang], lambda lang=lang: self.c.act("set_language", lang),
                                        name=f"lang_{lang}", lang=lang,
                                        color=self.theme.muted if lang != self.lang else self.theme.button))
-        bar.add_widget(self.button(self.text("Standard mode") if self.c.flow.elder else self.text("Elder mode"),
-                                   lambda: self.c.act("toggle_elder"), name="elder"))
+        elder = self.button(self.text("Standard mode") if self.c.flow.elder else self.text("Elder mode"),
+                            lambda: self.c.act("toggle_elder"), name="elder")
+        if self.lang == "ug":  # two long words: they fit at the smaller size
+            elder.font_size = self.theme.small_px
+        bar.add_widget(elder)

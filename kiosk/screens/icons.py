@@ -121,5 +121,5 @@ class Icon(Widget):
     def _keypad(self, x0, y0, s, w):
         for row in range(4):
             for col in range(3):
-                Line(rounded_rectangle=(x0 + s * (.16 + col * .24), y0 + s * (.1 + row * .21),
-                                        s * .18, s * .15, s * .03), width=w / 1.5)
+                Rectangle(pos=(x0 + s * (.17 + col * .24), y0 + s * (.1 + row * .21)),
+                          size=(s * .18, s * .15))

@@ -3,6 +3,7 @@ characters of the applicant's ID number on a keypad; the answer is the stage and
 only, nothing personal."""
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from .base import KioskScreen, load_kv
 from .faq import KEYS as LETTERS
@@ -26,9 +27,15 @@ class ProgressScreen(KioskScreen):
         for name, entry, hint, width in (
                 ("case", p.case_entry, "Case number", 0.66),
                 ("check", p.check_entry, "Last 4", 0.34)):
-            btn = self.button(entry or self.text(hint), lambda n=name: c.act("progress_field", n),
+            focused = p.case_field == name
+            text = entry or self.text(hint)
+            if focused and (entry or self.lang != "ug"):
+                text = "▶ " + text  # not by colour alone (适老化)
+            btn = self.button(text, lambda n=name: c.act("progress_field", n),
                               name=f"field_{name}", lang="zh_CN" if entry else None,
-                              color=t.accent if p.case_field == name else t.muted)
+                              color=t.text if focused else t.muted)
+            if focused:
+                btn.color = t.background
             btn.size_hint_x = width
             row.add_widget(btn)
         body.add_widget(row)
@@ -55,6 +62,7 @@ class ProgressScreen(KioskScreen):
         keys.add_widget(self.button(self.text("Look up"), c.submit_progress, name="progress_ok",
                                     enabled=not p.busy))
         body.add_widget(keys)
+        body.add_widget(Widget())  # content starts at the top
 
     def result(self, got: dict) -> BoxLayout:
         t, labels = self.theme, self.c.flow.personal.progress.get("labels", {})

@@ -48,7 +48,8 @@ class RecordsScreen(SessionScreen):
 
     def tabs(self) -> GridLayout:
         c, f, t = self.c, self.c.flow, self.theme
-        grid = GridLayout(cols=3 if f.elder else 5, spacing=10, size_hint_y=None)
+        grid = GridLayout(cols=3 if f.elder or self.lang == "ug" else 5, spacing=10,
+                          size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for tab in TABS:
             btn = self.button(self.text(TAB_NAMES[tab]), lambda x=tab: c.act("choose_tab", x),
@@ -75,14 +76,17 @@ class RecordsScreen(SessionScreen):
     def insurance_row(self, data) -> GridLayout:
         c, f, t = self.c, self.c.flow, self.theme
         labels = (data or {}).get("labels", {})
-        grid = GridLayout(cols=2 if f.elder else 4, spacing=10, size_hint_y=None)
+        ug = self.lang == "ug"  # long names: two a row, smaller
+        grid = GridLayout(cols=2 if f.elder or ug else 4, spacing=10, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for code, msgid in INSURANCES.items():
-            grid.add_widget(self.button(labels.get(code) or self.text(msgid),
-                                        lambda x=code: c.act("choose_insurance", x),
-                                        name=f"insurance_{code}", height=t.target_px * 0.8,
-                                        color=t.button if code == f.personal.insurance
-                                        else t.muted))
+            btn = self.button(labels.get(code) or self.text(msgid),
+                              lambda x=code: c.act("choose_insurance", x),
+                              name=f"insurance_{code}", height=t.target_px * 0.8,
+                              color=t.button if code == f.personal.insurance else t.muted)
+            if ug and not f.elder:
+                btn.font_size = t.small_px
+            grid.add_widget(btn)
         return grid
 
     # ---- the tabs ---------------------------------------------------------------------------
@@ -123,7 +127,7 @@ class RecordsScreen(SessionScreen):
         f = self.c.flow
         self.pairs(content, [("Balance", money(data.get("balance"))),
                              ("As of", data.get("as_of", ""))])
-        rows = [[str(y["year"]), money(y["credits"]), f"{y['rate']}%" if y.get("rate") else "—",
+        rows = [[str(y["year"]), money(y["credits"]), y.get("rate") or "—",
                  money(y["interest"]), money(y["closing"])] for y in f.page_rows()]
         content.add_widget(self.table([self.text("Year"), self.text("Credited"),
                                        self.text("Interest rate"), self.text("Interest"),

@@ -5,7 +5,6 @@ from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from ..i18n import for_label
 from .base import KioskScreen
 
 
@@ -41,16 +40,19 @@ class SessionScreen(KioskScreen):
                          "text", lang="zh_CN")
         who.kiosk_name = "who"
         row.add_widget(who)
+        words = self.label(self.text("Time left"), "text", color=t.accent, halign="right")
+        words.size_hint_x = 0.35
+        row.add_widget(words)
+        # the minutes in the CJK face: digits and ":" read the same in every language
         self._countdown = self.label(self.countdown_text(), "text", color=t.accent,
-                                     halign="right")
-        self._countdown.size_hint_x = 0.6
+                                     lang="zh_CN")
+        self._countdown.size_hint_x = 0.15
         self._countdown.kiosk_name = "countdown"
         row.add_widget(self._countdown)
         body.add_widget(row)
 
     def countdown_text(self) -> str:
-        left = self.c.flow.session_left(self.c.now())
-        return for_label(self.text("Time left {time}", time=clock_text(left)), self.lang)
+        return clock_text(self.c.flow.session_left(self.c.now()))
 
     def _tick(self, _dt):
         if self._countdown is not None and self.manager and self.manager.current == self.name:
@@ -63,17 +65,22 @@ class SessionScreen(KioskScreen):
         self.ids.footer.clear_widgets()
 
     def table(self, columns: list[str], rows: list[list[str]], *, name: str,
-              translated: tuple = ()) -> GridLayout:
+              translated: tuple = (), header_lang: str | None = None) -> GridLayout:
         """Figures, dates and the hall's Chinese words in the CJK face; the columns named in
         ``translated`` are in the screen's language (the Arabic face has no Chinese)."""
         t = self.theme
         grid = GridLayout(cols=len(columns), spacing=(8, 4), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
-        for col in columns:
-            grid.add_widget(self.label(col, "small", color=t.muted))
+        # Uyghur reads right to left: the first column on the right (the Chinese paper's
+        # preview keeps its own order)
+        order = list(range(len(columns)))
+        if self.lang == "ug" and header_lang is None:
+            order.reverse()
+        for i in order:
+            grid.add_widget(self.label(columns[i], "small", color=t.muted, lang=header_lang))
         for row in rows:
-            for i, cell in enumerate(row):
-                grid.add_widget(self.label(str(cell), "small",
+            for i in order:
+                grid.add_widget(self.label(str(row[i]), "small",
                                            lang=self.lang if i in translated else "zh_CN"))
         grid.kiosk_name = name
         return grid
@@ -84,13 +91,18 @@ class SessionScreen(KioskScreen):
         t = self.theme
         grid = GridLayout(cols=2, spacing=(16, 6), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
+        height = t.text_px * 1.8
         for label, value in pairs:
             value, translated = value if isinstance(value, tuple) else (value, False)
-            key = self.label(self.text(label), "text", color=t.muted)
+            key = self.label(self.text(label), "text", color=t.muted, height=height)
             key.size_hint_x = 0.4
-            grid.add_widget(key)
-            cell = self.label(str(value), "text", lang=self.lang if translated else "zh_CN")
+            cell = self.label(str(value), "text", lang=self.lang if translated else "zh_CN",
+                              height=height)
             cell.size_hint_x = 0.6
+            if self.lang == "ug":  # right to left: the label first, on the right
+                cell.halign = "right"
+                key, cell = cell, key
+            grid.add_widget(key)
             grid.add_widget(cell)
         content.add_widget(grid)
 

@@ -5,6 +5,7 @@ out mid-statement is said plainly, and Reprint comes back once the printer is re
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from ..citizen_flow import KINDS, month_label
 from .base import load_kv
@@ -12,37 +13,75 @@ from .session import SessionScreen
 
 load_kv(__file__)
 
-KIND_NAMES = {"contribution_certificate": "Certificate of contributions (range of months)",
+KIND_NAMES = {"contribution_certificate": "Certificate of contributions",
               "annual_record": "Yearly record of rights and interests"}
+KIND_HINTS = {"contribution_certificate": "Choose the months", "annual_record": "Choose a year"}
 PRESETS = ((12, "Last 12 months"), (60, "Last 5 years"), (120, "Last 10 years"),
            (0, "Whole career"))
-PREVIEW_ROWS = 5
+PREVIEW_ROWS = 8
 
 
 class StatementScreen(SessionScreen):
     title_msgid = "Print a statement"
 
     def fill(self, body):
+        p = self.c.flow.personal
+        self.who(body)
+        if p.statement:
+            self.previewed(body)
+        else:
+            self.choose(body)
+        body.add_widget(Widget())  # content starts at the top
+
+    def choose(self, body) -> None:
+        """Step 1: which statement, which months or year."""
         c, f, t = self.c, self.c.flow, self.theme
         p = f.personal
-        self.who(body)
-        kinds = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        kinds = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px * 1.2)
         for kind in KINDS:
-            kinds.add_widget(self.button(self.text(KIND_NAMES[kind]),
-                                         lambda k=kind: c.act("statement_kind", k),
-                                         name=f"kind_{kind}",
-                                         color=t.button if kind == p.kind else t.muted))
+            words = f"{self.text(KIND_NAMES[kind])}\n{self.text(KIND_HINTS[kind])}"
+            btn = self.button(words, lambda k=kind: c.act("statement_kind", k),
+                              name=f"kind_{kind}", height=kinds.height,
+                              color=t.button if kind == p.kind else t.muted)
+            btn.font_size = t.small_px if self.lang == "ug" else t.text_px
+            kinds.add_widget(btn)
         body.add_widget(kinds)
         if p.kind == "contribution_certificate":
             body.add_widget(self.presets())
-            body.add_widget(self.stepper("From", "first", p.first))
-            body.add_widget(self.stepper("To", "last", p.last))
+            body.add_widget(self.period_line(p))
+            if not f.elder:  # elder mode: the presets only (fewer choices, 适老化)
+                body.add_widget(self.label(self.text(
+                    "Single arrows: a month. Double arrows: a year."), "small", color=t.muted,
+                    halign="center"))
+                body.add_widget(self.stepper("From", "first", p.first))
+                body.add_widget(self.stepper("To", "last", p.last))
         else:
             body.add_widget(self.year_stepper())
+        if p.busy:
+            body.add_widget(self.label(self.text("Please wait…"), halign="center",
+                                       color=t.accent))
+        elif f.notice:
+            note = self.label(self.text(f.notice, **f.notice_params), color=t.warning,
+                              halign="center")
+            note.kiosk_name = "notice"
+            body.add_widget(note)
         body.add_widget(self.button(self.text("Preview"), c.preview_statement,
                                     name="preview_statement", enabled=not p.busy))
-        if p.statement:
-            body.add_widget(self.preview(p.statement))
+
+    def period_line(self, p) -> BoxLayout:
+        row = BoxLayout(spacing=16, size_hint_y=None, height=self.theme.text_px * 2)
+        row.add_widget(self.label(self.text("Months"), halign="right", height=row.height))
+        value = self.label(f"{month_label(p.first)} ～ {month_label(p.last)}", "text",
+                           lang="zh_CN", height=row.height)
+        value.kiosk_name = "period"
+        row.add_widget(value)
+        return row
+
+    def previewed(self, body) -> None:
+        """Step 2: the statement's first lines and its code; print, or change the choice."""
+        c, f, t = self.c, self.c.flow, self.theme
+        p = f.personal
+        body.add_widget(self.preview(p.statement))
         if p.busy:
             body.add_widget(self.label(self.text("Please wait…"), halign="center",
                                        color=t.accent))
@@ -58,11 +97,14 @@ class StatementScreen(SessionScreen):
             note = self.label(self.text(f.notice, **params), color=t.warning, halign="center")
             note.kiosk_name = "notice"
             body.add_widget(note)
-        if p.statement:
-            label = "Reprint" if p.printed is False else "Print"
-            body.add_widget(self.button(self.text(label), c.print_statement,
-                                        name="print_statement",
-                                        enabled=not p.busy and not f.waiting_for_printer))
+        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        row.add_widget(self.button(self.text("Change"), lambda: c.act("statement_change"),
+                                   name="statement_change", color=t.muted,
+                                   enabled=not p.busy))
+        label = "Reprint" if p.printed is False else "Print"
+        row.add_widget(self.button(self.text(label), c.print_statement, name="print_statement",
+                                   enabled=not p.busy and not f.waiting_for_printer))
+        body.add_widget(row)
 
     def presets(self) -> GridLayout:
         c, f, t = self.c, self.c.flow, self.theme
@@ -76,28 +118,27 @@ class StatementScreen(SessionScreen):
         return grid
 
     def stepper(self, msgid: str, which: str, month: int) -> BoxLayout:
-        """From / To: − year, − month, the month, + month, + year (elder mode: years only)."""
-        c, f, t = self.c, self.c.flow, self.theme
-        row = BoxLayout(spacing=10, size_hint_y=None, height=t.target_px * 0.8)
-        head = self.label(self.text(msgid), height=row.height)
-        head.size_hint_x = 0.5
+        """From / To: ◀◀ a year back, ◀ a month back, the month, ▶ a month on, ▶▶ a year on
+        (the arrows read the same in every language; the line above says what they do)."""
+        c, t = self.c, self.theme
+        row = BoxLayout(spacing=10, size_hint_y=None, height=t.target_px * 0.9)
+        head = self.label(self.text(msgid), "small", height=row.height)
+        head.size_hint_x = 0.9
         row.add_widget(head)
-        steps = ((-12, "minus_year"), (-1, "minus_month"), (None, ""), (1, "plus_month"),
-                 (12, "plus_year"))
-        for step, key in steps:
+        for step, key, arrow in ((-12, "minus_year", "◀◀"), (-1, "minus_month", "◀"),
+                                 (None, "", ""), (1, "plus_month", "▶"),
+                                 (12, "plus_year", "▶▶")):
             if step is None:
                 value = self.label(month_label(month), "title", halign="center", lang="zh_CN",
                                    height=row.height)
+                value.size_hint_x = 1.3
                 value.kiosk_name = f"{which}_month"
                 row.add_widget(value)
-            elif not f.elder or abs(step) == 12:
-                words = self.text("-1 year" if step == -12 else "+1 year" if step == 12
-                                  else "-1 month" if step == -1 else "+1 month")
-                btn = self.button(words, lambda s=step: c.act("statement_range", which, s),
-                                  name=f"{which}_{key}", height=row.height)
-                btn.font_size = t.small_px
-                btn.size_hint_x = 0.6
-                row.add_widget(btn)
+                continue
+            btn = self.button(arrow, lambda s=step: c.act("statement_range", which, s),
+                              name=f"{which}_{key}", height=row.height, lang="zh_CN")
+            btn.size_hint_x = 0.5
+            row.add_widget(btn)
         return row
 
     def year_stepper(self) -> BoxLayout:
@@ -128,7 +169,7 @@ class StatementScreen(SessionScreen):
         add(self.label(self.c.t_zh("Period: {period}", period=s["period"]), "small",
                        lang="zh_CN"))
         rows = s["rows"][:PREVIEW_ROWS]
-        add(self.table(list(s["columns"]), rows, name="preview_table"))
+        add(self.table(list(s["columns"]), rows, name="preview_table", header_lang="zh_CN"))
         more = len(s["rows"]) - len(rows)
         if more > 0:
             add(self.label(self.text("… and {rows} more rows", rows=more), "small"))
@@ -139,7 +180,7 @@ class StatementScreen(SessionScreen):
         row.add_widget(code)
         add(row)
         box = ScrollView(do_scroll_x=False, size_hint_y=None,
-                         height=360 if self.c.flow.elder else 560)
+                         height=900 if self.c.flow.elder else 1000)
         box.add_widget(col)
         box.kiosk_name = "preview"
         return box

@@ -3,6 +3,7 @@
 keypad (the password shown as dots). The Flow says which ways work and why a try failed."""
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from ..citizen_flow import ID_LEN, PASSWORD_LEN
 from .base import KioskScreen, load_kv
@@ -24,7 +25,8 @@ class VerifyScreen(KioskScreen):
     def fill(self, body):
         c, f, t = self.c, self.c.flow, self.theme
         p = f.personal
-        body.add_widget(self.label(self.text("Choose one way to prove who you are."), halign="center"))
+        body.add_widget(self.label(self.text("Choose one way to prove who you are."),
+                                   halign="center"))
         if p.assisted:
             body.add_widget(self.label(self.text(
                 "A guide is helping you. Guide: please look away while the password is typed."),
@@ -46,13 +48,14 @@ class VerifyScreen(KioskScreen):
         row.add_widget(self.button(self.text("OK"), c.submit_verify, name="verify_ok",
                                    enabled=not p.busy))
         body.add_widget(row)
+        body.add_widget(Widget())  # the rest of the screen below: content starts at the top
 
     def ways(self) -> BoxLayout:
         f, t = self.c.flow, self.theme
-        height = 380 if f.elder else 420
+        height = 400 if f.elder else 480
         row = BoxLayout(spacing=20, size_hint_y=None, height=height)
         if f.reader_status != "off":
-            words = ("Place your ID card on the reader" if f.reader_usable
+            words = ("Please place your ID card on the reader." if f.reader_usable
                      else "The card reader is not answering")
             row.add_widget(self.tile(self.text(words), "card" if f.reader_usable else "records",
                                      lambda: None, name="way_card", height=height, size="text",
@@ -74,15 +77,23 @@ class VerifyScreen(KioskScreen):
         dots = "●" * len(p.password_entry) + "○" * (PASSWORD_LEN - len(p.password_entry))
         for name, text, lang, width in (("id", number, "zh_CN" if p.id_entry else None, 0.62),
                                         ("password", dots, "zh_CN", 0.38)):
+            focused = p.focus == name
+            if focused and (lang or self.lang) != "ug":
+                text = "▶ " + text  # not by colour alone (适老化)
             btn = self.button(text, lambda n=name: c.act("verify_field", n), name=f"field_{name}",
-                              lang=lang, color=t.accent if p.focus == name else t.muted)
+                              lang=lang, color=t.text if focused else t.muted)
+            if focused:
+                btn.color = t.background
             btn.size_hint_x = width
             row.add_widget(btn)
         row.kiosk_name = "fields"
         return row
 
     def key(self, key: str) -> None:
-        self.c.act("verify_backspace" if key == "←" else "verify_key", *(() if key == "←" else (key,)))
+        if key == "←":
+            self.c.act("verify_backspace")
+        else:
+            self.c.act("verify_key", key)
 
     def key_enabled(self, key: str) -> bool:
         p = self.c.flow.personal

@@ -4,7 +4,6 @@ QR scanner, and the fake ESC/POS printer on loopback TCP (issue 14)."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -24,24 +23,19 @@ from kiosk.voice import Voice
 from printer import open_printer
 from queue_server.core.idnumber import mask_id_number, mask_name
 from queue_server.core.numbering import HALL_TZ
-from queue_server.records.demo_people import essc_code, generate
+from queue_server.records.demo_people import essc_code
 from tests.support import escpos_decode as d
 from tests.support.fake_printer import FakePrinter
 from tests.support.live_server import free_port, start_server
 
 from .conftest import Tick
+from .records_hall import open_case, start_records_hall
 
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
     """A live server whose records are a demo database; statements' QR codes point at it."""
-    work = tmp_path_factory.mktemp("citizen")
-    db = work / "records.db"
-    people = generate(db, 40, seed=3, show=5)
-    port = free_port()
-    srv = start_server(work / "srv", port=port, env={
-        "HALLQUEUE_RECORDS_DB": str(db), "HALLQUEUE_HALL_PUBLIC_URL": f"http://127.0.0.1:{port}"})
-    srv.records_db, srv.people = db, people
+    srv = start_records_hall(tmp_path_factory.mktemp("citizen"))
     yield srv
     srv.stop()
 
@@ -310,10 +304,7 @@ def test_the_server_going_away_during_verify_says_so_and_keeps_nothing(hall, kio
 # ---- progress query ---------------------------------------------------------------------------
 
 def test_progress_query_shows_stage_and_next_stage_only(hall, kiosk):
-    with sqlite3.connect(hall.records_db) as conn:
-        number, id_number = conn.execute(
-            "SELECT c.case_number, p.id_number FROM cases c JOIN people p ON p.id = c.person_id "
-            "WHERE c.next_stage IS NOT NULL ORDER BY c.case_number LIMIT 1").fetchone()
+    number, id_number = open_case(hall.records_db)
     c = kiosk()
     c.act("open_progress")
     for k in number:
