@@ -8,7 +8,6 @@ the key and the problem and exits 1 — never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import sys
@@ -17,6 +16,7 @@ from dataclasses import asdict
 
 from .configfile import check_config, load_settings
 from .core.settings import SettingsError, consulting_windows_required
+from . import journal
 from .errors import HallError
 from .i18n import translate
 
@@ -66,6 +66,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int, default=1000, help="how many people (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="same seed, same people (default 1)")
     p.add_argument("--out", help="records database file (default: records.db of the config)")
+    p = sub.add_parser("plan", help="staffing planner (§9): the fewest open windows per hour that "
+                       "keep the 90th percentile wait under the target, from the history of a range")
+    _common(p)
+    p.add_argument("--from", dest="day_from", required=True, help="first day of history, YYYY-MM-DD")
+    p.add_argument("--to", dest="day_to", required=True, help="last day of history, YYYY-MM-DD")
+    p.add_argument("--target-p90", default=None,
+                   help="e.g. 20m, 1200s, 0.5h (default: [reports] target_p90_min)")
+    p.add_argument("--days", type=int, default=None, help="simulated days per trial (default 6)")
     p = sub.add_parser("demo", help="the demo hall: server + kiosk + display with a virtual printer")
     _common(p)
     p.add_argument("--kiosk-config", default="config/kiosk.example.toml")
@@ -144,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         from .install import main as install
 
         return install(args)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    journal.setup({"serve": "hallqueue-server", "backup": "hallqueue-backup"}.get(
+        args.command, "queue-server"))  # the journal under systemd, else stderr
     try:
         if args.command == "check-config":
             return check(args.config, args.db)
@@ -216,6 +225,7 @@ def _run(args, settings) -> int:
         lock = hold_serving_lock(args.db or default_db_path(settings))  # restore waits for us
         app = create_app(settings, db_path=args.db, config_path=args.config)
         reload_on_sighup(app.extensions["hall"])
+        journal.follow_events(app.extensions["hall"])  # one log line per event
         serve(app, args.host or settings.server.host, args.port or settings.server.port)
         lock.close()
         return 0
@@ -242,6 +252,21 @@ def _run(args, settings) -> int:
         print(f"已生成 {args.people} 名虚构人员的个人权益记录 / records of {args.people} fictitious "
               f"people written: {out}")
         print_demo_people(out, people)
+        return 0
+    if args.command == "plan":
+        from datetime import date
+
+        from .services.planner import format_plan, parse_target
+
+        try:
+            day_from, day_to = date.fromisoformat(args.day_from), date.fromisoformat(args.day_to)
+        except ValueError:
+            print("日期应为 YYYY-MM-DD / dates must be YYYY-MM-DD", file=sys.stderr)
+            return 2
+        hall = Hall.open(settings, args.db)
+        target = parse_target(args.target_p90, settings.reports.target_p90_min)
+        seeds = tuple(range(1, args.days + 1)) if args.days else None
+        print(format_plan(hall.planner.plan(day_from, day_to, target, seeds=seeds), settings))
         return 0
     if args.command == "demo":
         from .demo import run_demo

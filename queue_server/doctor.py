@@ -95,7 +95,7 @@ def _units() -> Line | None:
 def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
     now = system_clock()
     db = Path(db_path or default_db_path(settings))
-    out = [Line(h.key and "config", "warn", f"{h.key}: {h.zh}", f"{h.key}: {h.en}",
+    out = [Line("config", "warn", f"{h.key}: {h.zh}", f"{h.key}: {h.en}",
                 "修改配置后运行 queue-server check-config", "edit the config, then run "
                 "queue-server check-config") for h in check_config(config_path).hazards]
     if not out:
