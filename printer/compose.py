@@ -24,6 +24,8 @@ def ticket_blocks(t: TicketLayout, width_dots: int) -> list[Block]:
         Rule(),
         Text(t.service_name, size=2, align="center"),
         Text(t.number, size=4 if wide else 3, bold=True, align="center"),
+        *([Text(f"预约 {t.appointment_at:%H:%M}", size=2, bold=True, align="center")]
+          if t.appointment_at else []),
         Text(f"您前面还有 {t.people_ahead} 人等候", align="center"),
         Text(wait, align="center"),
         Text(f"请到 {t.zone} {t.window_hint} 等候叫号", bold=True, align="center"),

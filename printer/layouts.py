@@ -19,6 +19,7 @@ class TicketLayout:
     qr_payload: str                   # the ticket's status URL
     tips: list[str] = field(default_factory=list)   # 1–2 lines, e.g. materials to prepare
     footer: list[str] = field(default_factory=lambda: ["人社服务监督电话 12333", "政务服务便民热线 12345"])
+    appointment_at: datetime | None = None  # a booked citizen's slot: the ticket says 预约 09:00
 
 
 @dataclass(frozen=True)

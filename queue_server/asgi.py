@@ -108,6 +108,7 @@ class WsgiPool:
         self.workers = workers
         self.queue_timeout_s = queue_timeout_s
         self.max_body = app.config.get("MAX_CONTENT_LENGTH") or 1 << 20
+        self.upload_limits = app.config.get("UPLOAD_LIMITS") or {}  # a few routes take files
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="api")
         self.running = 0
         self.slots = asyncio.Semaphore(workers)
@@ -157,7 +158,8 @@ class WsgiPool:
         return False
 
     async def __call__(self, scope, receive, send) -> None:
-        body = await _read_body(scope, receive, self.max_body)
+        body = await _read_body(scope, receive,
+                                self.upload_limits.get(scope["path"], self.max_body))
         if body is None or not await self._acquire(scope, receive, send):
             return
         self.running += 1

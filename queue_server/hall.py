@@ -15,12 +15,16 @@ from .core.settings import Settings
 from .eventbus import EventBus
 from .calendar_cn import HallCalendar
 from .services.accounts import Accounts
+from .services.appointments import AppointmentService
 from .services.desk_printer import DeskPrinter
 from .services.devices import Devices
 from .services.evaluations import EvaluationService
 from .services.faq import FaqService
+from .services.followups import FollowupService
 from .services.ledger import LedgerService
+from .services.planner import PlannerService
 from .services.queue import QueueService
+from .services.reports import ReportService
 from .services.citizen import CitizenService, hall_secret
 from .services.records_audit import AuditView
 from .services.statements import StatementService
@@ -92,6 +96,12 @@ class Hall:
     citizen: CitizenService | None = None
     statements: StatementService | None = None
     audit_view: AuditView | None = None
+    appointments: AppointmentService | None = None
+    """Bookings (预约): slots, check-in, no-shows (DESIGN §5a)."""
+    reports: ReportService | None = None
+    """Supervision reports (§9); ``followups``: the 差评 follow-up."""
+    followups: FollowupService | None = None
+    planner: PlannerService | None = None
 
     @classmethod
     def open(cls, settings: Settings, db_path: str | Path | None = None,
@@ -122,6 +132,12 @@ class Hall:
         hall.statements = StatementService(current, store, hall.citizen, clock)
         hall.audit_view = AuditView(store, hall.citizen, clock)
         hall.config_path = Path(config_path) if config_path else None
+        hall.appointments = AppointmentService(current, store, bus, clock, calendar, hall.queue,
+                                               hall.citizen.secret)
+        hall.followups = FollowupService(current, store, calendar, clock)
+        hall.evaluations.followups = hall.followups
+        hall.reports = ReportService(current, store, hall.queue, clock, hall.followups)
+        hall.planner = PlannerService(current, store, hall.reports, clock)
         # An upgraded chinesecalendar may know a year now: provisional due dates catch up (§8.2).
         hall.ledger.recompute_provisional()
         return hall
@@ -141,9 +157,11 @@ class Hall:
         def run() -> None:
             while True:
                 try:
+                    self.appointments.mark_no_shows()  # slots ended unchecked: no-shows
                     expired = self.queue.close_day()
                     if expired:
                         log.info("hall day closed: %d open tickets expired", expired)
+                    self.reports.catch_up()  # closed days into the report's pre-aggregate (§9)
                 except Exception:  # a busy or full disk must not end the keeper for good
                     log.exception("closing the hall day failed; retrying")
                 if self.stopping.wait(interval_s):

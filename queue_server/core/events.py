@@ -25,4 +25,8 @@ EVENT_TYPES = (
     "evaluation.recorded",  # a rating: level, window, service only
     "ledger.changed",       # a ledger record was created, answered or re-dated: id and status only
     "config.reloaded",      # services, business guide and FAQ re-read (§8.1.4): pages repaint
+    "appointment.booked",   # a booking (预约) was made: service, day, slot, source only
+    "appointment.cancelled",
+    "appointment.checked_in",  # at the kiosk or the desk: on time (precedence) or late
+    "appointment.no_show",  # not checked in by the end of its slot (counted by the reports)
 )

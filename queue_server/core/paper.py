@@ -56,4 +56,7 @@ def ticket_paper(hall: dict, ticket: dict, service: dict | None, windows: list[d
         qr_payload=ticket.get("status_url", ticket["number"]),
         tips=[t("Please listen for your number; bring your ID card or social security card.")],
         footer=[t("Supervision hotline {hotline}", hotline=hall.get("hotline", "12333"))],
+        # A booking checked in on time (预约): the paper says so, with its slot.
+        appointment_at=datetime.fromisoformat(ticket["appointment_at"])
+        if ticket.get("appointment_at") else None,
     )

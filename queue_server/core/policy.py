@@ -24,6 +24,7 @@ class WindowView:
     services: Sequence[str]  # in order of preference
     kind: str = "business"  # consulting / business / priority
     priority_streak: int = 0  # priority calls in a row so far
+    appointment_streak: int = 0  # due-appointment calls in a row so far (priority calls keep it)
 
 
 def _age(t: Ticket) -> tuple:
@@ -38,7 +39,10 @@ def queue_order(
     Priority tickets (绿色通道) first, at most ``max_consecutive_priority`` in a row while others
     wait — a window of kind "priority" has no such bound; then appointments whose slot has come,
     earliest slot first; then the rest, by the window's service preference ("ordered") or by
-    queue time ("oldest"). The order is what repeated calls would give if nobody new arrived.
+    queue time ("oldest"). While any of the rest has waited longer than
+    ``appointment_walkin_bound_min``, at most ``max_consecutive_appointments`` due appointments
+    in a row, then one of the rest, so walk-ins are never starved (``_others``). The order is what
+    repeated calls would give if nobody new arrived.
     """
     return list(_ordered(waiting, window, now, rules))
 
@@ -60,7 +64,8 @@ def _ordered(
     rest = [t for t in mine if not t.is_priority and t.id not in due_ids]
     if rules.service_preference == "ordered":
         rest.sort(key=lambda t: (served.index(t.service), *_age(t)))
-    others = due + rest  # the non-priority order
+    others = list(_others(due, rest, window.appointment_streak, now, rules))
+
 
     streak = window.priority_streak
     unbounded = window.kind == "priority"
@@ -77,6 +82,43 @@ def _ordered(
             yield others[o]
             o += 1
             streak = 0
+
+
+def _others(due: list[Ticket], rest: list[Ticket], streak: int, now: datetime,
+            rules: QueueRules) -> Iterator[Ticket]:
+    """The non-priority order: due appointments first, but while some of ``rest`` have waited
+    past the bound, after ``max_consecutive_appointments`` of them in a row comes the first of
+    those long waiters (in ``rest``'s order); otherwise the rest in its order."""
+    cutoff = walkin_cutoff(now, rules)
+    rest = list(rest)
+    over = sum(1 for t in rest if t.queue_at <= cutoff)
+    k = rules.max_consecutive_appointments
+    d = 0
+    while d < len(due) or rest:
+        if d < len(due) and (streak < k or over == 0):
+            yield due[d]
+            d += 1
+            streak += 1
+            continue
+        if d < len(due):  # bounded: the first who waited past the bound
+            i = next(i for i, t in enumerate(rest) if t.queue_at <= cutoff)
+        else:
+            i = 0
+        t = rest.pop(i)
+        yield t
+        streak = 0
+        over -= t.queue_at <= cutoff
+
+
+def walkin_cutoff(now: datetime, rules: QueueRules) -> datetime:
+    """Tickets queued at or before this time have waited past the appointments' bound."""
+    return now - timedelta(minutes=rules.appointment_walkin_bound_min)
+
+
+def is_due_appointment(t: Ticket, now: datetime, rules: QueueRules) -> bool:
+    """A call of this ticket is an appointment's precedence (counts in the appointment streak)."""
+    return (not t.is_priority and t.appointment_at is not None
+            and t.appointment_at <= due_by(now, rules))
 
 
 def choose_next(
@@ -112,7 +154,22 @@ class PlaceCounts:
     priority_total: int  # waiting priority tickets of the service
     priority_before: int  # of them, ahead of this one by age (a priority ticket only)
     others_total: int  # waiting non-priority tickets
-    others_before: int  # of them, ahead of this one: due appointments first, then by age
+    others_before: int  # of them, ahead of this one in ``_others`` (see ``others_before``)
+
+
+def others_before(is_due: bool, before: int, due_total: int, over_total: int, is_over: bool,
+                  rules: QueueRules) -> int:
+    """How many non-priority tickets ``_others`` puts ahead of one, at a one-service window with
+    no appointment streak, in closed form. ``before``: due appointments ahead of it (it is due)
+    or others of the rest ahead of it by age (it is not); ``due_total``: due appointments;
+    ``over_total``: the rest waiting past the bound — the oldest of the rest, so ``is_over`` (it
+    is one of them) means it comes within the first ``over_total`` of the rest."""
+    k = rules.max_consecutive_appointments
+    if is_due:  # every k due appointments let one long waiter through
+        return before + (over_total if k <= 0 else min(over_total, before // k))
+    if is_over:
+        return before + (0 if k <= 0 else min(due_total, k * (before + 1)))
+    return before + due_total
 
 
 def position(is_priority: bool, counts: PlaceCounts, rules: QueueRules) -> int:

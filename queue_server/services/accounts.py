@@ -24,8 +24,9 @@ from .sessions import StaffSessions, hash_token
 
 __all__ = ["Accounts", "hash_token", "ROLES", "DEVICE_KINDS"]
 
-ROLES = ("window", "guide", "admin")
-DEVICE_KINDS = ("kiosk", "display", "evaluator")
+ROLES = ("window", "guide", "supervisor", "admin")  # supervisor: reports, 差评 follow-up (§9)
+# platform: the province's booking platform (预约), which posts bookings with its token.
+DEVICE_KINDS = ("kiosk", "display", "evaluator", "platform")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 
 
@@ -39,7 +40,7 @@ def _check_password(password, field: str = "password") -> str:
 
 def _check_role(role) -> str:
     if role not in ROLES:
-        raise ValidationFailed("Role must be window, guide or admin.", field="role")
+        raise ValidationFailed("Role must be window, guide, supervisor or admin.", field="role")
     return role
 
 
@@ -197,7 +198,8 @@ class Accounts:
         if not isinstance(device_id, str) or not _NAME.match(device_id):
             raise ValidationFailed("Device id must be 2–32 letters, digits or . _ -", field="id")
         if kind not in DEVICE_KINDS:
-            raise ValidationFailed("Device kind must be kiosk, display or evaluator.", field="kind")
+            raise ValidationFailed("Device kind must be kiosk, display, evaluator or platform.",
+                                   field="kind")
         if window is not None and (kind != "evaluator" or isinstance(window, bool)
                                    or not isinstance(window, int) or window < 1):
             raise ValidationFailed("Only an evaluator is tied to a window.", field="window")

@@ -113,6 +113,8 @@ class Devices:
         now = self.clock()
         out = []
         for row in repo.devices(self.store.db):
+            if row["kind"] == "platform":
+                continue  # the booking platform is no terminal of the hall: it sends no heartbeat
             seen = datetime.fromisoformat(row["last_seen"]) if row["last_seen"] else None
             status = json.loads(row["status"]) if row["status"] else {}
             online = seen is not None and not is_silent(seen, now, self.silent_s)

@@ -10,7 +10,8 @@ from typing import Callable
 from ..core import issuing
 from ..core.hours import day_closes_at, in_periods
 from ..core.numbering import HALL_TZ, format_number, hall_day
-from ..core.policy import WindowView, choose_next, due_by, position, queue_order, reinstate_position
+from ..core.policy import (WindowView, choose_next, due_by, is_due_appointment, position,
+                           queue_order, reinstate_position, walkin_cutoff)
 from ..core.settings import ServiceSpec, Settings
 from ..core.tickets import (ACTIVE, CANCEL_REASONS, OPEN, PRIORITY_REASONS, REPRINT_REASONS,
                             Action, Status, next_status)
@@ -82,6 +83,7 @@ class QueueService:
             "window": row["window"],
             "priority": bool(row["priority_reason"]),
             "issued_at": row["issued_at"],
+            "appointment": bool(row["appointment_at"]),  # 预约: the board and consoles mark it
             "called_at": row["called_at"],
         }
 
@@ -156,7 +158,9 @@ class QueueService:
         estimate = WaitEstimate(None)
         if row["status"] == Status.WAITING:
             rules = self.settings.rules
-            counts = repo.place_counts(db, row, iso(due_by(self.clock(), rules)))
+            now = self.clock()
+            counts = repo.place_counts(db, row, iso(due_by(now, rules)),
+                                       iso(walkin_cutoff(now, rules)), rules)
             ahead = position(bool(row["priority_reason"]), counts, rules)
             svc = self.settings.service(row["service"])
             estimate = self._estimate(db, svc, ahead, self._loads_now(db, row["day"]))
@@ -182,6 +186,7 @@ class QueueService:
         now = self.clock()
         db = self.store.db
         day = hall_day(now).isoformat()
+            "appointment_at": row["appointment_at"],
         counts = repo.waiting_counts(db, day)
         states = repo.all_windows(db)  # read once, not once per service
         loads = self.window_loads(db, day, states)
@@ -247,14 +252,16 @@ class QueueService:
         db = self.store.db
         now = self.clock()
         rows = {r["id"]: r for r in repo.waiting(db, hall_day(now).isoformat(), list(spec.services))}
-        streak = repo.window(db, spec.number)["priority_streak"] or 0
-        view = WindowView(spec.number, spec.services, spec.kind, streak)
+        win = repo.window(db, spec.number)
+        view = WindowView(spec.number, spec.services, spec.kind, win["priority_streak"] or 0,
+                          win["appointment_streak"] or 0)
         order = queue_order([repo.to_domain(r) for r in rows.values()], view, now, self.settings.rules)
         rows = [rows[t.id] for t in order]  # the order call-next would take them in
         return [
             {"id": r["id"], "number": r["number"], "service": r["service"],
              "priority_reason": r["priority_reason"], "issued_at": r["issued_at"],
-             "queue_at": r["queue_at"], "channel": r["channel"]}
+             "queue_at": r["queue_at"], "channel": r["channel"],
+             "appointment_at": r["appointment_at"]}
             for r in rows
         ]
 
@@ -334,6 +341,10 @@ class QueueService:
                 "service": svc.code,
                 "original_service": svc.code,
                 "day": day,
+            if state == issuing.SOLD_OUT and appointment_at is not None:
+                # A booked place was promised: daily_cap limits walk-ins; the 999 numbers remain.
+                state = issuing.issuing_state(in_hours=True, daily_cap=0,
+                                              issued_today=repo.issued_today(db, svc.code, day))
                 "seq": seq,
                 "status": Status.WAITING.value,
                 "channel": channel,
@@ -399,7 +410,8 @@ class QueueService:
                     raise Conflict("That ticket is not waiting for this window.")
             else:
                 rows = repo.call_candidates(db, day, list(spec.services))
-                view = WindowView(spec.number, spec.services, spec.kind, win["priority_streak"] or 0)
+                view = WindowView(spec.number, spec.services, spec.kind, win["priority_streak"] or 0,
+                                  win["appointment_streak"] or 0)
                 pick = choose_next([repo.to_domain(r) for r in rows], view, now, self.settings.rules)
                 chosen = next((r for r in rows if pick and r["id"] == pick.id), None)
             if chosen is None:
@@ -410,7 +422,13 @@ class QueueService:
                               called_at=iso(now), window=spec.number, staff=staff)
                 repo.update(db, chosen["id"], {k: chosen[k] for k in ("status", "called_at", "window", "staff")})
                 streak = (win["priority_streak"] or 0) + 1 if chosen["priority_reason"] else 0
-                win.update(current_ticket=chosen["id"], priority_streak=streak, updated_at=iso(now), staff=staff)
+                # Priority calls keep the appointment streak: they serve no walk-in either.
+                a_streak = win["appointment_streak"] or 0
+                if not chosen["priority_reason"]:
+                    due = is_due_appointment(repo.to_domain(chosen), now, self.settings.rules)
+                    a_streak = a_streak + 1 if due else 0
+                win.update(current_ticket=chosen["id"], priority_streak=streak,
+                           appointment_streak=a_streak, updated_at=iso(now), staff=staff)
                 repo.save_window(db, win)
                 published.append(self._publish(db, "ticket.called", now, self._event_data(db, chosen, day)))
             result = self.ticket_view(db, chosen) if chosen else None
@@ -573,8 +591,8 @@ class QueueService:
             for row in rows:
                 repo.update(db, row["id"], {"status": next_status(row["status"], Action.EXPIRE).value})
             for number, win in repo.all_windows(db).items():
-                win.update(state="closed", current_ticket=None, priority_streak=0, staff=None,
-                           updated_at=iso(now))
+                win.update(state="closed", current_ticket=None, priority_streak=0,
+                           appointment_streak=0, staff=None, updated_at=iso(now))
                 repo.save_window(db, win)
             event_id = self._publish(db, "day.closed", now, {
                 "day": closed,

@@ -17,12 +17,14 @@ import sqlite_utils
 
 from ..errors import StorageUnavailable
 from . import audit, calendar, evaluations, faq, files, ledger, schema
-from . import citizen, records_audit, statements
+from . import citizen, followups, records_audit, reports, statements
+from . import appointments
 from .connection import Connection, busy, connect
 
 MIGRATION_SETS = [schema.migrations, faq.migrations, ledger.migrations, evaluations.migrations,
                   calendar.migrations, audit.migrations, citizen.migrations,
-                  statements.migrations, records_audit.migrations]
+                  statements.migrations, records_audit.migrations, reports.migrations,
+                  followups.migrations, appointments.migrations]
 
 
 class Store:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import sqlite_utils
 
-from ..core.policy import PlaceCounts
+from ..core.policy import PlaceCounts, others_before
+from ..core.settings import QueueRules
 from ..core.tickets import Status, Ticket
 from .sql import first, rows
 
@@ -79,9 +80,11 @@ def call_candidates(db: sqlite_utils.Database, day: str, services: list[str]) ->
     return found
 
 
-def place_counts(db: sqlite_utils.Database, row: dict, due_by: str) -> PlaceCounts:
+def place_counts(db: sqlite_utils.Database, row: dict, due_by: str, cutoff: str,
+                 rules: QueueRules) -> PlaceCounts:
     """``core.policy.PlaceCounts`` of a waiting ticket in one query: its place in the service's
-    queue_order without reading the queue (ISO times of one zone compare as text)."""
+    queue_order without reading the queue (ISO times of one zone compare as text). ``cutoff``:
+    others queued at or before it have waited past the appointments' bound."""
     before = "(queue_at < :qa OR (queue_at = :qa AND number < :num))"
     due = "(appointment_at IS NOT NULL AND appointment_at <= :due)"
     prio = "priority_reason IS NOT NULL"
@@ -89,15 +92,20 @@ def place_counts(db: sqlite_utils.Database, row: dict, due_by: str) -> PlaceCoun
         f"SELECT total({prio}), total({prio} AND {before}), total(NOT ({prio})),"
         f" total(NOT ({prio}) AND {due}),"
         f" total(NOT ({prio}) AND NOT {due} AND {before}),"
-        f" total(NOT ({prio}) AND {due} AND (appointment_at < :ap OR (appointment_at = :ap AND {before})))"
+        f" total(NOT ({prio}) AND {due}"
+        f" AND (appointment_at < :ap OR (appointment_at = :ap AND {before}))),"
+        f" total(NOT ({prio}) AND NOT {due} AND queue_at <= :cut)"
         " FROM tickets WHERE day = :day AND status = 'waiting' AND service = :service AND id != :id",
-        {"qa": row["queue_at"], "num": row["number"], "due": due_by, "ap": row["appointment_at"] or "",
-         "day": row["day"], "service": row["service"], "id": row["id"]},
+        {"qa": row["queue_at"], "num": row["number"], "due": due_by,
+         "ap": row["appointment_at"] or "", "cut": cutoff, "day": row["day"],
+         "service": row["service"], "id": row["id"]},
     ).fetchone()
-    p_total, p_before, o_total, due_total, rest_before, due_before = map(int, r)
+    p_total, p_before, o_total, due_total, rest_before, due_before, over = map(int, r)
     x_due = bool(row["appointment_at"]) and row["appointment_at"] <= due_by
-    others_before = due_before if x_due else due_total + rest_before
-    return PlaceCounts(p_total, p_before, o_total, others_before)
+    x_over = not x_due and row["queue_at"] <= cutoff
+    ahead = others_before(x_due, due_before if x_due else rest_before, due_total,
+                          over + x_over, x_over, rules)
+    return PlaceCounts(p_total, p_before, o_total, ahead)
 
 
 def recent_calls_by_window(db: sqlite_utils.Database, day: str, per_window: int = 20) -> dict[int, list[str]]:
@@ -174,7 +182,7 @@ def window(db: sqlite_utils.Database, number: int) -> dict:
     if found:
         return found
     return {"number": number, "state": "closed", "current_ticket": None, "staff": None,
-            "priority_streak": 0, "updated_at": None}
+            "priority_streak": 0, "appointment_streak": 0, "updated_at": None}
 
 
 def all_windows(db: sqlite_utils.Database) -> dict[int, dict]:
@@ -182,6 +190,7 @@ def all_windows(db: sqlite_utils.Database) -> dict[int, dict]:
 
 
 def save_window(db: sqlite_utils.Database, row: dict) -> None:
-    cols = ["number", "state", "current_ticket", "staff", "priority_streak", "updated_at"]
+    cols = ["number", "state", "current_ticket", "staff", "priority_streak", "appointment_streak",
+            "updated_at"]
     db.execute(f"INSERT OR REPLACE INTO windows ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                [row.get(c) for c in cols])

@@ -17,10 +17,13 @@ from ..configfile import load_settings
 from ..core.settings import Settings
 from ..hall import Hall
 from .context import SqlIntConverter, require_json_for_changes
+from . import appointments  # for its upload limit
 
 BLUEPRINTS = ["headers", "auth", "api", "events", "openapi", "display", "faq", "ledger", "calendar", "evaluations",
-              "notice", "staff", "admin", "health", "ticket_desk", "citizen"]
+              "notice", "staff", "admin", "health", "ticket_desk", "citizen", "reports", "appointments"]
 MAX_BODY_BYTES = 64 * 1024
+# Routes whose view raises its own request.max_content_length (the server reads this much there).
+UPLOAD_LIMITS = {appointments.IMPORT_PATH: appointments.IMPORT_MAX_BYTES}
 
 
 def _secret_key(settings: Settings) -> str:
@@ -52,6 +55,7 @@ def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_c
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="hallqueue_session",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        UPLOAD_LIMITS=UPLOAD_LIMITS,
     )
     app.json.ensure_ascii = False
     if test_config:

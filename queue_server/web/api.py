@@ -57,10 +57,13 @@ def issue_ticket():
     data = json_body()
     who = principal()
     channel = data.get("channel") or ("kiosk" if who["type"] == "device" else "guide")
+    if data.get("appointment_code") is not None or channel == "appointment":
+        # A booking's ticket comes only from its check-in, which looks the booking up.
+        raise ValidationFailed("Check a booking in with POST /api/v1/appointments/check-in.",
+                               field="appointment_code")
     view, created = hall().queue.issue(
         data.get("service"), data.get("request_id"), channel=channel,
         priority_reason=data.get("priority_reason"),
-        appointment_code=optional_str(data, "appointment_code", 32),
     )
     if data.get("print") is True and who["type"] != "device":
         # The guide desk prints what it issues; the ticket is already committed, so a printer

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..core.appointments import CANCEL_BY as _CANCEL_BY
+from ..core.appointments import SOURCES as _SOURCES
+from ..core.appointments import STATUSES as _APPT_STATUSES
 from ..core.documents import DOCUMENT_TYPES
 from ..core.issuing import ISSUING_STATES
 from ..core.tickets import CANCEL_REASONS, REPRINT_REASONS
@@ -33,9 +36,11 @@ SCHEMAS = {
         "ahead": NULLABLE_I, "estimated_wait_s": NULLABLE_I, "no_wait": B, "issued_at": {"type": "string", "format": "date-time"},
         "called_at": {"type": ["string", "null"]}, "window": {"oneOf": [REF("WindowRef"), {"type": "null"}]},
         "priority_reason": {"type": ["string", "null"]}, "channel": S, "status_url": S,
+        "appointment_at": {"type": ["string", "null"], "format": "date-time",
+                           "description": "a booking checked in on time: its slot (print 预约)"},
     }, ["id", "number", "service", "status", "ahead", "estimated_wait_s", "issued_at", "status_url"]),
     "PublicTicket": _obj({"number": S, "service": S, "status": S, "window": NULLABLE_I, "priority": B,
-                          "issued_at": S, "called_at": {"type": ["string", "null"]}}),
+                          "appointment": B, "issued_at": S, "called_at": {"type": ["string", "null"]}}),
     "Service": _obj({"code": S, "prefix": S, "name": {"type": "object"}, "waiting": I, "open_windows": I,
                      "estimated_wait_s": NULLABLE_I, "no_wait": B, "open": B,
                      "issuing": {"enum": list(ISSUING_STATES)}, "daily_cap": I,
@@ -274,7 +279,9 @@ PATHS.update({
         _obj({"ticket_id": S, "level": {"type": "integer", "minimum": 1, "maximum": 5},
               "reasons": {"type": "array", "items": {
                   "enum": ["attitude", "time_limit", "language", "image", "discipline", "other"]}},
-              "comment": {"type": "string", "maxLength": 500}}, ["ticket_id", "level"]),
+              "comment": {"type": "string", "maxLength": 500},
+              "contact": {"type": "string", "description": "a phone number for the 差评 call-back "
+                          "(回访), only with level 1–2; opens a follow-up item"}}, ["ticket_id", "level"]),
         auth="evaluator device, window", status="201", errors=(400, 404, 409, 415, 422))},
     "/api/v1/evaluations/summary": {"get": {**_op(
         "Ratings per level, 差评 list with reasons, per window and per staff",
@@ -316,8 +323,8 @@ for _fmt, _mime in (("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformat
 
 
 # --- staff sessions and administration (issue #11) --------------------------------------------
-ROLE = {"enum": ["window", "guide", "admin"]}
-KIND = {"enum": ["kiosk", "display", "evaluator"]}
+ROLE = {"enum": ["window", "guide", "supervisor", "admin"]}
+KIND = {"enum": ["kiosk", "display", "evaluator", "platform"]}
 PASSWORD = {"type": "string", "minLength": 8, "maxLength": 256}
 P_USER = {"name": "username", "in": "path", "required": True, "schema": S}
 SCHEMAS["StaffUser"] = _obj({
@@ -532,6 +539,188 @@ PATHS.update({
         "post": _op("The audit as CSV, filters in the body (ID number allowed); audited", _CSV,
                     _AUDIT_FILTERS, auth="admin", errors=(400, 415, 422)),
     },
+})
+
+
+# --- supervision: reports, exports, 差评 follow-up (issue 15, §9) ------------------------------
+from ..core.followups import FINDINGS as _FINDINGS, STATUSES as _FU_STATUSES  # noqa: E402
+from ..core.reports.tables import TABLE_NAMES as _TABLE_NAMES  # noqa: E402
+
+NN = {"type": ["number", "null"]}
+NI = {"type": ["integer", "null"]}
+SCHEMAS["ReportFigures"] = _obj({
+    "key": {"type": "string", "description": "the dimension's key (service code, window number, "
+            "user name, channel, hour 'HH', priority/normal, device id)"},
+    "name": {"description": "a service's names per language, or a window's, staff member's or "
+             "device's name"},
+    "issued": I, "called": I, "served": I, "waiting": I, "no_show": I, "reinstated": I,
+    "transferred": I, "cancelled": I, "expired": I, "abandoned": I, "priority": I,
+    "appointment": I, "no_show_rate": NN, "transfer_rate": NN, "cancel_rate": NN,
+    "abandon_rate": NN, "wait_n": I, "wait_mean_s": NN, "wait_p50_s": NN, "wait_p90_s": NN,
+    "wait_max_s": NN, "wait_over": I, "wait_over_rate": NN, "rewait_n": I, "rewait_mean_s": NN,
+    "service_n": I, "service_mean_s": NN, "service_p90_s": NN, "service_max_s": NN,
+    "est_n": I, "est_mae_s": NN, "est_bias_s": NN, "est_mean_wait_s": NN, "est_mae_share": NN,
+    "open_s": I, "paused_s": I, "closed_s": I, "open_share": NN, "absences": I, "down_s": I,
+    "alerts": I, "ratings": I, "rating_counts": {"type": "object", "additionalProperties": I},
+    "bad": I, "good_rate": NN, "satisfied_rate": NN, "mean_level": NN,
+    "bad_reasons": {"type": "object", "additionalProperties": I},
+}, ["issued", "served", "wait_mean_s", "wait_p90_s", "ratings"])
+_FIG_LIST = {"type": "array", "items": REF("ReportFigures")}
+_DEADLINES = _obj({"items": I, "on_time": I, "late": I, "overdue": I, "pending": I,
+                   "on_time_rate": NN}, ["items", "on_time", "late", "overdue", "pending"])
+SCHEMAS["ReportSummary"] = _obj({
+    "from": D, "to": D, "days": I, "open_days": I, "live": B, "generated_at": DT,
+    "wait_threshold_s": N, "settings": {"type": "object"}, "totals": REF("ReportFigures"),
+    **{f"by_{dim}": _FIG_LIST for dim in ("service", "window", "staff", "channel", "hour",
+                                          "priority", "device")},
+    "trend": {"type": "array", "items": {"type": "object"}},
+    "heatmap": _obj({"weekdays": {"type": "array", "items": I},
+                     "hours": {"type": "array", "items": S},
+                     "cells": {"type": "array", "items": {"type": "array", "items": N}},
+                     "peak": N, "days": {"type": "object"}}),
+    "absences": {"type": "array", "items": _obj({
+        "day": D, "window": I, "state": {"enum": ["closed", "paused"]}, "start": DT, "end": DT,
+        "minutes": N, "waiting": I})},
+    "bad_list": {"type": "array", "items": {"type": "object"}},
+    "ledger": {"type": "object", "description": "§8.2 replies: on time, late, overdue, pending"},
+    "followups": {"oneOf": [_obj({"items": I, "calls": _DEADLINES, "rectifications": _DEADLINES,
+                                  "findings": {"type": "object"}, "open": I}), {"type": "null"}]},
+}, ["from", "to", "totals", "by_service", "by_window", "by_staff", "trend", "heatmap"])
+SCHEMAS["Followup"] = _obj({
+    "id": I, "ticket_number": NS, "service": NS, "window": NI, "staff": NS, "staff_name": NS,
+    "level": I, "reasons": {"type": "array", "items": S}, "comment": NS, "contact_masked": S,
+    "day": D, "status": {"enum": list(_FU_STATUSES)}, "call_due": D, "called_at": NS,
+    "called_by": NS, "call_summary": NS, "rectify_due": NS,
+    "finding": {"enum": [*_FINDINGS, None]}, "finding_reason": NS, "finding_at": NS,
+    "rectified_at": NS, "rectified_by": NS, "measures": NS, "due": NS, "overdue": B,
+    "contact": {"type": "string", "description": "full; only GET /followups/{item_id} (audited)"},
+}, ["id", "level", "contact_masked", "day", "status", "call_due", "overdue"])
+P_ITEM = {"name": "item_id", "in": "path", "required": True, "schema": ROW_ID}
+_STEP_ERRORS = (400, 404, 409, 415, 422)
+PATHS.update({
+    "/api/v1/reports/summary": {"get": {**_op(
+        "The hall's figures for a day or any range (default today; today is live): tickets, "
+        "waits (issue → first call; mean, p50, p90, max, over the threshold), service times, "
+        "no-show / transfer / cancel / abandonment rates, priority and appointment tickets, per "
+        "service, window, staff member, channel and hour; window time in opening hours and the "
+        "§8.6 absences; ratings and 差评; §8.2 replies on time; 差评 follow-up on time; device "
+        "downtime; the wait estimates' error", _json(REF("ReportSummary")),
+        auth="supervisor, admin", errors=(422,)), "parameters": [Q_FROM, Q_TO]}},
+    "/api/v1/reports/export.xlsx": {"get": {**_op(
+        "Every table of the summary, one sheet each (headers in the caller's language, Chinese by "
+        "default; number formats; header row frozen); audited",
+        {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                     {"schema": _FILE}}}, auth="supervisor, admin", errors=(422,)),
+        "parameters": [Q_FROM, Q_TO]}},
+    "/api/v1/reports/export.csv": {"get": {**_op(
+        "One table of the summary as CSV (UTF-8 with BOM); audited", _CSV,
+        auth="supervisor, admin", errors=(422,)),
+        "parameters": [Q_FROM, Q_TO, {"name": "table", "in": "query",
+                                      "schema": {"enum": list(_TABLE_NAMES)},
+                                      "description": "default overview"}]}},
+    "/api/v1/followups": {"get": {**_op(
+        "差评 follow-up items (contact masked): open, overdue, closed or all",
+        _json(_obj({"status": S, "today": D, "items": {"type": "array", "items": REF("Followup")}})),
+        auth="guide, supervisor, admin", errors=(422,)),
+        "parameters": [{"name": "status", "in": "query",
+                        "schema": {"enum": ["open", "overdue", "closed", "all"]}}]}},
+    "/api/v1/followups/{item_id}": {"get": {**_op(
+        "One item with the full contact number, to make the call; the access is audited",
+        _json(REF("Followup")), auth="supervisor, admin", errors=(404,)), "parameters": [P_ITEM]}},
+    "/api/v1/followups/{item_id}/call": {"post": {**_op(
+        "Record the 回访 call (what the citizen said); the rectification deadline starts",
+        _json(REF("Followup")), _obj({"call_summary": S, "called_at": DT}, ["call_summary"]),
+        auth="supervisor, admin", errors=_STEP_ERRORS), "parameters": [P_ITEM]}},
+    "/api/v1/followups/{item_id}/finding": {"post": {**_op(
+        "Record the finding with its reason: valid (rectify next), mistaken or malicious (closed)",
+        _json(REF("Followup")), _obj({"finding": {"enum": list(_FINDINGS)}, "finding_reason": S},
+                                     ["finding", "finding_reason"]),
+        auth="supervisor, admin", errors=_STEP_ERRORS), "parameters": [P_ITEM]}},
+    "/api/v1/followups/{item_id}/rectification": {"post": {**_op(
+        "Record the 整改 measures; the item is closed", _json(REF("Followup")),
+        _obj({"measures": S, "rectified_at": DT}, ["measures"]), auth="supervisor, admin",
+        errors=_STEP_ERRORS), "parameters": [P_ITEM]}},
+})
+
+
+# --- bookings (预约, issue 16) ------------------------------------------------------------------
+SCHEMAS["Appointment"] = _obj({
+    "id": S, "code": {"type": "string", "description": "the booking code typed at the kiosk"},
+    "service": S, "day": D, "slot_start": DT, "slot_end": DT, "status": {"enum": list(_APPT_STATUSES)},
+    "source": {"enum": list(_SOURCES)}, "external_id": NS, "id_masked": S, "name_masked": S,
+    "phone_masked": S, "created_at": DT, "checked_in_at": NS, "cancelled_at": NS, "no_show_at": NS,
+}, ["id", "code", "service", "day", "slot_start", "slot_end", "status", "source"])
+_APPT_COUNTS = {k: I for k in _APPT_STATUSES}
+_BOOKING = _obj({
+    "external_id": {"type": "string", "description": "the platform's booking id: a retry with the same "
+                    "id returns the same booking (200); required from the platform"},
+    "service": S, "slot_start": {"type": "string", "description": "the slot's start, ISO 8601 "
+                                 "(without an offset: hall time), one of GET /appointments/slots"},
+    "id_number": {"type": "string", "description": "resident ID number; stored as an HMAC + masked"},
+    "name": S, "phone": {"type": "string", "description": "shown masked everywhere"},
+    "code": {"type": "string", "pattern": r"^[0-9A-Za-z]{4,12}$",
+             "description": "optional: the platform's own code; default 6 digits made here"},
+}, ["service", "slot_start", "id_number", "phone"])
+P_APPT = {"name": "appointment_id", "in": "path", "required": True, "schema": S}
+Q_DAY = {"name": "day", "in": "query", "schema": D}
+PATHS.update({
+    "/api/v1/appointments": {
+        "post": _op(
+            "Book a slot: the province's platform (device token, idempotent by external_id) or the "
+            "guide desk for a caller. 409 with error.code too_soon, too_far, not_working_day, no_slot, "
+            "slot_full, one_per_day, no_show_limit, or conflict (external_id used for another booking)",
+            _json(REF("Appointment")), _BOOKING, auth="platform device, guide", status="201",
+            errors=(400, 409, 415, 422)),
+        "get": {**_op("A day's bookings per service and slot, and each booking (masked)",
+                      _json(_obj({"day": D, "working_day": B, "services": {"type": "array", "items": _obj({
+                          "code": S, "prefix": S, "name": {"type": "object"},
+                          "slots": {"type": "array", "items": _obj(
+                              {"start": DT, "label": S, "capacity": I, **_APPT_COUNTS})}})},
+                          "bookings": {"type": "array", "items": REF("Appointment")}})),
+                      auth="guide", errors=(422,)), "parameters": [Q_DAY]},
+    },
+    "/api/v1/appointments/slots": {"get": {**_op(
+        "A service's slots of a day with the places left (public, no personal data)",
+        _json(_obj({"service": S, "day": D, "bookable": B, "slots": {"type": "array", "items": _obj(
+            {"start": DT, "end": DT, "label": S, "capacity": I, "booked": I, "left": I})}})),
+        errors=(422,)),
+        "parameters": [{**Q_DAY, "required": True}, {"name": "service", "in": "query", "required": True,
+                                                     "schema": S}]}},
+    "/api/v1/appointments/days": {"get": _op(
+        "The days that can be booked now (next day up to the horizon in working days)",
+        _json(_obj({"days": {"type": "array", "items": D}})))},
+    "/api/v1/appointments/capacity": {"get": _op(
+        "Places and places held per bookable day and service",
+        _json(_obj({"days": {"type": "array", "items": _obj({"day": D, "services": {
+            "type": "array", "items": _obj({"service": S, "capacity": I, "booked": I})}})}})),
+        auth="guide", errors=())},
+    "/api/v1/appointments/{appointment_id}": {"get": {**_op(
+        "One booking (a platform sees only its own)", _json(REF("Appointment")),
+        auth="platform device, guide", errors=(404,)), "parameters": [P_APPT]}},
+    "/api/v1/appointments/{appointment_id}/cancel": {"post": {**_op(
+        "Cancel a booking: by the citizen until cancel_before_min before the slot (409 "
+        "cancel_too_late), by the hall (staff) until the slot ends; a repeat answers the same",
+        _json(REF("Appointment")), _obj({"by": {"enum": list(_CANCEL_BY)}}),
+        auth="platform device, guide", errors=(400, 404, 409, 415, 422)), "parameters": [P_APPT]}},
+    "/api/v1/appointments/check-in": {"post": _op(
+        "Check today's booking in at the kiosk with exactly one of id_number (the card reader) or "
+        "code (with phone_last4 if typed). On time → 201 with a ticket carrying appointment_at "
+        "(channel appointment; print 预约). 409 error.code: checkin_early (error.checkin_from), "
+        "checkin_late (error.offer = walk_in: send again with walk_in true for a normal ticket), "
+        "checkin_missed, already_checked_in (error.ticket_number), cancelled; 404 no booking",
+        _json(_obj({"state": {"enum": ["on_time", "late"]}, "ticket": REF("Ticket"),
+                    "appointment": REF("Appointment")}, ["state", "ticket", "appointment"])),
+        _obj({"id_number": S, "code": S, "phone_last4": {"type": "string", "pattern": r"^\d{4}$"},
+              "walk_in": B}),
+        auth="kiosk device, guide", status="201", errors=(400, 404, 409, 415, 422))},
+    "/api/v1/appointments/import": {"post": _op(
+        "Import the platform's export (CSV or XLSX, base64, at most 700 KB): every good row booked "
+        "as the platform would (idempotent by external_id), each bad row reported with its line",
+        _json(_obj({"rows": I, "imported": I, "duplicates": I, "errors": {"type": "array", "items": _obj(
+            {"line": I, "external_id": S, "code": S, "message": S})}})),
+        _obj({"file_name": S, "content": {"type": "string", "description": "the file, base64"}},
+             ["file_name", "content"]),
+        auth="admin", errors=(400, 413, 415, 422))},
 })
 
 

@@ -25,7 +25,8 @@ from .context import hall, language
 bp = Blueprint("staff", __name__, template_folder="templates", static_folder="static/staff",
                static_url_path="/static/staff")
 
-HOME_BY_ROLE = {"window": "staff.window_picker", "guide": "staff.guide", "admin": "staff.admin"}
+HOME_BY_ROLE = {"window": "staff.window_picker", "guide": "staff.guide", "admin": "staff.admin",
+                "supervisor": "reports.reports_page"}
 
 # Texts the pages' JavaScript shows; keys are short names, values English msgids (zh_CN in the
 # catalog). Sent to the page once as JSON so scripts never hard-code user-facing text.
@@ -56,6 +57,7 @@ JS_TEXT = {
     "printer_ok": "ok", "printer_paper_near_end": "Paper near end", "printer_paper_out": "Paper out",
     "printer_cover_open": "Cover open", "printer_offline": "Printer offline", "printer_error": "Printer error",
     "kind_kiosk": "Kiosk", "kind_display": "Display", "kind_evaluator": "Evaluator",
+    "kind_platform": "Booking platform",
     "saved": "Saved.", "notice_saved": "The notice is on the display.",
     "ledger_saved": "Recorded; reply due {date}.", "provisional": "(provisional calendar)",
     "reply": "Reply", "no_items": "No items.",
@@ -68,7 +70,8 @@ JS_TEXT = {
     "reasons_needed": "Please choose at least one reason.",
 }
 
-ROLE_NAMES = {"window": "Window staff", "guide": "Guide", "admin": "Administrator"}
+ROLE_NAMES = {"window": "Window staff", "guide": "Guide", "supervisor": "Supervisor (reports)",
+              "admin": "Administrator"}
 # Texts of static/staff/admin.js (accounts and devices), same convention as JS_TEXT.
 JS_TEXT.update({
     "adm_active": "Active", "adm_disabled": "Account disabled", "adm_locked": "Locked until {time}",
@@ -84,6 +87,19 @@ JS_TEXT.update({
     "adm_evaluator_url": "Open once on the evaluator tablet:", "adm_no_window": "—",
     "adm_device_saved": "Device {device} saved.", "adm_cancel": "Cancel", "adm_save": "Save",
     "adm_you": "(you)",
+})
+
+# Texts of static/staff/followups.js (差评 follow-up, §9.3), same convention as JS_TEXT.
+JS_TEXT.update({
+    "fu_status_call": "Call back due", "fu_status_finding": "Finding due",
+    "fu_status_rectify": "Rectification due", "fu_status_closed": "Closed",
+    "fu_finding_valid": "Valid", "fu_finding_mistaken": "Mistaken rating",
+    "fu_finding_malicious": "Malicious rating", "fu_show_number": "Show number",
+    "fu_do_call": "Record call", "fu_do_finding": "Record finding",
+    "fu_do_rectification": "Record rectification",
+    "fu_form_call": "Call back for ticket {number}", "fu_form_finding": "Finding for ticket {number}",
+    "fu_form_rectification": "Rectification for ticket {number}",
+    "eval_contact_hint": "Leave a phone number if you would like us to call you back (optional).",
 })
 
 EVAL_LEVELS = [(5, "Very satisfied"), (4, "Satisfied"), (3, "Basically satisfied"),

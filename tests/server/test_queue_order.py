@@ -46,11 +46,14 @@ steps = st.lists(
 )
 
 
-def make_hall(tmp: Path, windows, max_priority: int, preference: str, clock) -> Hall:
+def make_hall(tmp: Path, windows, max_priority: int, preference: str, clock,
+              max_appointments: int = 2, bound_min: int = 20) -> Hall:
     specs = [WindowSpec(number=i + 1, services=svcs, kind=kind)
              for i, (svcs, kind) in enumerate(windows)]
     rules = dataclasses.replace(BASE.rules, max_consecutive_priority=max_priority,
-                                service_preference=preference)
+                                service_preference=preference,
+                                max_consecutive_appointments=max_appointments,
+                                appointment_walkin_bound_min=bound_min)
     hall_s = dataclasses.replace(BASE.hall, data_dir=str(tmp), issue_outside_hours=True)
     s = dataclasses.replace(BASE, hall=hall_s, rules=rules, windows=specs, items=[])
     return Hall.open(s, tmp / "hall.db", clock=clock)
@@ -59,12 +62,16 @@ def make_hall(tmp: Path, windows, max_priority: int, preference: str, clock) -> 
 @hsettings(max_examples=60, deadline=None, derandomize=True,
            suppress_health_check=[HealthCheck.too_slow])
 @given(windows=window_specs, ops=steps, max_priority=st.integers(0, 3),
-       preference=st.sampled_from(["ordered", "oldest"]))
+       preference=st.sampled_from(["ordered", "oldest"]),
+       max_appointments=st.integers(0, 3), bound_min=st.sampled_from([0, 2, 20]))
 def test_next_calls_the_first_of_the_window_list_and_ahead_is_the_position(
-        windows, ops, max_priority, preference):
+        windows, ops, max_priority, preference, max_appointments, bound_min):
+    """With the appointments' walk-in bound too: the window's appointment streak (kept in the
+    windows table) and the store's closed-form count agree with queue_order."""
     clock = Clock(datetime(2026, 11, 24, 9, 0, tzinfo=HALL_TZ))
     with tempfile.TemporaryDirectory() as tmp:
-        hall = make_hall(Path(tmp), windows, max_priority, preference, clock)
+        hall = make_hall(Path(tmp), windows, max_priority, preference, clock, max_appointments,
+                         bound_min)
         try:
             for w in range(1, len(windows) + 1):
                 hall.queue.set_window_state(w, "open")
@@ -98,9 +105,11 @@ def test_next_calls_the_first_of_the_window_list_and_ahead_is_the_position(
 @given(tickets=st.lists(st.tuples(st.sampled_from(SERVICES), st.booleans(), st.booleans(),
                                   st.integers(0, 120)), max_size=30),
        services=st.lists(st.sampled_from(SERVICES), min_size=1, max_size=3, unique=True),
-       streak=st.integers(0, 4), preference=st.sampled_from(["ordered", "oldest"]))
+       streak=st.integers(0, 4), preference=st.sampled_from(["ordered", "oldest"]),
+       a_streak=st.integers(0, 3), max_appointments=st.integers(0, 3),
+       bound_min=st.sampled_from([0, 30, 90]))
 def test_the_call_candidates_give_the_same_choice_as_the_whole_queue(
-        tickets, services, streak, preference):
+        tickets, services, streak, preference, a_streak, max_appointments, bound_min):
     t0 = datetime(2026, 11, 24, 9, 0, tzinfo=HALL_TZ)
     waiting = [
         Ticket(id=str(i), number=f"X{i:03d}", service=svc, status=Status.WAITING,
@@ -109,8 +118,10 @@ def test_the_call_candidates_give_the_same_choice_as_the_whole_queue(
                appointment_at=t0 + timedelta(minutes=slot) if appt else None)
         for i, (svc, prio, appt, slot) in enumerate(tickets)
     ]
-    rules = dataclasses.replace(BASE.rules, service_preference=preference)
-    view = WindowView(1, services, "business", streak)
+    rules = dataclasses.replace(BASE.rules, service_preference=preference,
+                                max_consecutive_appointments=max_appointments,
+                                appointment_walkin_bound_min=bound_min)
+    view = WindowView(1, services, "business", streak, a_streak)
     now = t0 + timedelta(minutes=60)
     assert choose_next(call_candidates(waiting, services), view, now, rules) == \
         choose_next(waiting, view, now, rules)

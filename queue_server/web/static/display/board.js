@@ -18,6 +18,9 @@ function el(tag, cls, text) {
 
 function inZone(n) { return board.windows.has(n); }
 
+// 预约: a booked citizen's ticket carries a word beside its number (not colour alone).
+function apptTag(ticket) { return ticket && ticket.appointment ? el("span", "appt-tag", T.appointment) : null; }
+
 function zoneServices() {
   const codes = new Set();
   for (const w of board.windows.values()) for (const c of w.services) codes.add(c);
@@ -40,6 +43,8 @@ function renderWindows() {
     else if (w.state === "closed") text = T.closed;
     else if (w.current) text = w.current.number;
     const num = el("div", w.current && w.state === "open" ? "win-number" : "win-number win-idle", text);
+    const tag = w.state === "open" && apptTag(w.current);
+    if (tag) num.append(tag);
     li.append(num);
     if (w.flashUntil && w.flashUntil > Date.now()) li.classList.add("flash");
     ul.append(li);
@@ -52,7 +57,9 @@ function renderRecent() {
   for (const r of board.recent) {
     const li = el("li", "recent-item");
     li.dataset.number = r.number;
-    li.append(el("span", "recent-number", r.number), el("span", "recent-window", windowLabel(r.window)));
+    const num = el("span", "recent-number", r.number);
+    if (r.appointment) num.append(apptTag(r));
+    li.append(num, el("span", "recent-window", windowLabel(r.window)));
     ol.append(li);
   }
 }
@@ -158,7 +165,7 @@ function onSnapshot(s) {
     board.windows.set(w.number, { ...w });
   }
   board.recent = s.recent_calls.filter((r) => inZone(r.window))
-    .slice(0, RECENT_MAX).map((r) => ({ number: r.number, window: r.window }));
+    .slice(0, RECENT_MAX).map((r) => ({ number: r.number, window: r.window, appointment: r.appointment }));
   board.waiting = {};
   for (const svc of s.services) board.waiting[svc.code] = svc.waiting;
   board.notice = s.notice || "";
@@ -177,7 +184,7 @@ function onEvent(ev, ageMs) {
       const w = board.windows.get(wn);
       w.current = d.ticket;
       w.flashUntil = Date.now() + FLASH_MS;
-      board.recent = [{ number: d.ticket.number, window: wn },
+      board.recent = [{ number: d.ticket.number, window: wn, appointment: d.ticket.appointment },
         ...board.recent.filter((r) => r.number !== d.ticket.number)].slice(0, RECENT_MAX);
       showHero(d.ticket.number, wn, true);
       renderWindows();

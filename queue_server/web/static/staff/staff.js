@@ -129,7 +129,8 @@ const Staff = (() => {
   const EVENT_TYPES = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started",
     "ticket.no_show", "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed",
     "device.alert", "device.recovered", "notice.changed", "ledger.changed", "evaluation.recorded",
-    "ticket.cancelled", "ticket.reprinted", "day.closed", "config.reloaded"];
+    "ticket.cancelled", "ticket.reprinted", "day.closed", "config.reloaded", "appointment.booked",
+    "appointment.cancelled", "appointment.checked_in", "appointment.no_show"];
 
   async function follow(onEvent, onChange) {
     let last = 0, lost = false, delay = 1000;

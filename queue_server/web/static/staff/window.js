@@ -12,6 +12,9 @@
   const statusLine = $("action-status");
   let current = null, windowState = null, phrases = null, flow = null, guideFor = null, busy = false;
 
+  // 预约: a ticket checked in on time for its booked slot (called ahead of walk-ins).
+  function apptMark(tk) { return tk && tk.appointment_at ? t("appt_at", {time: tk.appointment_at.slice(11, 16)}) : ""; }
+
   function serviceName(code) { return services[code] ? `${services[code].prefix} · ${services[code].name}` : code; }
 
   async function refresh() {
@@ -49,15 +52,19 @@
     $("cur-waited").textContent = current
       ? Staff.duration((new Date(current.called_at || Staff.now()) - new Date(current.issued_at)) / 1000) : "—";
     $("cur-priority").textContent = current && current.priority_reason ? t("pr_" + current.priority_reason) : "—";
+    $("cur-number").classList.toggle("appointment", !!apptMark(current));
+    if ($("cur-appointment")) $("cur-appointment").textContent = apptMark(current) || "—";
 
     const body = $("queue-list").tBodies[0];
     body.textContent = "";
     $("queue-count").textContent = waiting.length;
     if (!waiting.length) body.append(el("tr", {}, el("td", {colspan: 5, class: "muted"}, t("nobody_waiting"))));
     for (const w of waiting) {
-      body.append(el("tr", {class: w.priority_reason ? "priority" : "", "data-number": w.number},
+      body.append(el("tr", {class: w.priority_reason ? "priority" : apptMark(w) ? "appointment" : "",
+                            "data-number": w.number},
         el("td", {class: "num"}, w.number), el("td", {}, serviceName(w.service)),
-        el("td", {}, w.priority_reason ? t("pr_" + w.priority_reason) : ""),
+        el("td", {}, w.priority_reason ? t("pr_" + w.priority_reason)
+          : apptMark(w) ? el("span", {class: "badge appt"}, apptMark(w)) : ""),
         el("td", {}, Staff.since(w.issued_at)),
         el("td", {}, el("button", {type: "button", class: "small", disabled: windowState !== "open",
           onclick: () => act("call-next", {ticket_id: w.id})}, t("call_this")))));
