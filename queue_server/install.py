@@ -318,24 +318,29 @@ def _read_token(path: str | None, what: str) -> str | None:
     return None
 
 
-def _pin_hash(args) -> str:
-    from kiosk import staffpin
-    from kiosk.commands import _read_pin
-
-    pin = _read_pin(args.pin_stdin)
-    if pin is None:
-        raise Refused("两次输入的 PIN 不一致", "the two PINs differ")
-    if not staffpin.valid_pin(pin):
-        raise Refused("PIN 须为 4–8 位数字", "the PIN must be 4–8 digits")
-    if pin in staffpin.KNOWN_PINS:
-        raise Refused("这个 PIN 人人都会先试（演示 PIN 或常见数字），请换一个",
-                      "everyone tries this PIN first (the demo's or a common one); choose another")
-    return staffpin.hash_pin(pin)
+def _with_pin(inst: Installer, text: str, pin_stdin: bool) -> str:
+    """``text`` with the staff PIN's hash, set by the kiosk's own installer command
+    (``python -m kiosk set-pin``: asks twice, refuses well-known PINs) on a scratch copy."""
+    scratch = inst.path(f"/{ETC}/.kiosk.toml.pin")
+    scratch.write_text(text, encoding="utf-8")
+    scratch.chmod(0o600)
+    try:
+        cmd = [sys.executable, "-m", "kiosk", "set-pin", "--config", str(scratch)]
+        if pin_stdin:
+            done = subprocess.run(cmd + ["--pin-stdin"], input=sys.stdin.readline(), text=True,
+                                  capture_output=True)
+            print(done.stdout, end="")
+            print(done.stderr, end="", file=sys.stderr)
+        else:
+            done = subprocess.run(cmd)  # on the terminal: the PIN is typed, never echoed
+        if done.returncode != 0:
+            raise Refused("未设置导引员 PIN（见上）", "the staff PIN was not set (see above)")
+        return scratch.read_text(encoding="utf-8")
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def install_kiosk(inst: Installer, args) -> None:
-    from kiosk.commands import with_pin_hash
-
     path = f"/{ETC}/kiosk.toml"
     exists = inst.path(path).exists()
     if not exists and not args.server_url:
@@ -346,7 +351,7 @@ def install_kiosk(inst: Installer, args) -> None:
     text = (inst.path(path).read_text(encoding="utf-8") if exists
             else kiosk_config(args.server_url, args.device_id, args.printer))
     if not re.search(r'(?m)^staff_pin_hash\s*=\s*"scrypt\$', text):  # asked once
-        text = with_pin_hash(text, _pin_hash(args))
+        text = _with_pin(inst, text, args.pin_stdin)
         inst.write(path, text, 0o640, "root", user)
     else:
         inst.write(path, text, 0o640, "root", user, keep=exists)
