@@ -102,17 +102,16 @@ def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
         out.append(Line("config", "ok", f"配置有效：{config_path}", f"configuration valid: {config_path}"))
     out.append(_server(settings))
     busy_ms = int(settings.server.db_busy_timeout_s * 1000)
-    opened = []
 
-    def connection():
-        opened.append(maintenance.open_existing(db, busy_ms))
-        return opened[-1]
-
-    try:
-        facts = gather(settings, db, connection, now)
-    finally:
-        for conn in opened:
+    def database() -> str | None:
+        conn = maintenance.open_existing(db, busy_ms)
+        try:
+            maintenance.check_writable(conn)
+            return maintenance.last_event_at(conn)
+        finally:
             conn.close()
+
+    facts = gather(settings, db, database, now)
     for zh, en in zip(judge(facts, "zh_CN")[1], judge(facts, "en")[1]):
         out.append(Line(zh["name"], zh["status"], zh["message"], en["message"],
                         zh.get("advice", ""), en.get("advice", "")))

@@ -82,13 +82,18 @@ def open_existing(path: str | Path, busy_timeout_ms: int) -> Connection:
     return conn
 
 
+def write_unchanged(conn: sqlite3.Connection) -> None:
+    """Inside a write transaction: write ``user_version`` unchanged — fails on a read-only file
+    (the same test as the store's at start); the caller rolls back, so nothing changes."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
 def check_writable(conn: sqlite3.Connection) -> None:
-    """Raises unless a write transaction can be taken: writes ``user_version`` unchanged and
-    rolls back (the same test as the store's at start), so nothing changes."""
+    """Raises unless a write transaction can be taken and written; changes nothing."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute(f"PRAGMA user_version = {int(version)}")
+        write_unchanged(conn)
     finally:
         with contextlib.suppress(sqlite3.Error):
             if conn.in_transaction:

@@ -57,11 +57,9 @@ class Facts:
     file_problems: list = field(default_factory=list)
 
 
-def _database(connection: Callable[[], object]) -> tuple[str, str | None]:
+def _database(probe: Callable[[], str | None]) -> tuple[str, str | None]:
     try:
-        conn = connection()
-        maintenance.check_writable(conn)
-        return "ok", maintenance.last_event_at(conn)
+        return "ok", probe()
     except StorageBusy:
         return "busy", None
     except StorageFull:
@@ -82,12 +80,13 @@ def _voice(settings) -> tuple[bool, str]:
     return ok, "" if ok else str(v.segment_dir or "voice.segment_dir")
 
 
-def gather(settings, db_path: str | Path, connection: Callable[[], object],
+def gather(settings, db_path: str | Path, database: Callable[[], str | None],
            now: datetime, workday: Callable[[date], bool] | None = None,
            voice_faults: dict | None = None) -> Facts:
-    """``connection()``: a connection to the hall database (the store's, or doctor's own)."""
+    """``database()``: proves the hall database writable (changing nothing) and returns the
+    time of its last event; raises the store's errors otherwise."""
     data_dir = Path(settings.hall.data_dir)
-    state, last = (_database(connection) if Path(db_path).exists() or str(db_path) == ":memory:"
+    state, last = (_database(database) if Path(db_path).exists() or str(db_path) == ":memory:"
                    else ("missing", None))
     facts = Facts(now=now, database=state, last_event_at=last)
     try:
@@ -216,11 +215,29 @@ def judge(facts: Facts, lang: str) -> tuple[str, list[dict]]:
     return max((c["status"] for c in checks), key=RANK.__getitem__, default="ok"), checks
 
 
+class _Unchanged(Exception):
+    """Ends the probe's write transaction with a rollback."""
+
+
+def _store_probe(store) -> Callable[[], str | None]:
+    def probe() -> str | None:
+        # Through the store's own writer queue: the probe never makes a request's write wait
+        # on SQLite's sleeping busy handler.
+        try:
+            with store.write() as db:
+                maintenance.write_unchanged(db.conn)
+                last = maintenance.last_event_at(db.conn)
+                raise _Unchanged
+        except _Unchanged:
+            return last
+    return probe
+
+
 def server_facts() -> Facts:
     h = hall()
     announcer = current_app.extensions.get("voice")
     faults = announcer.faults.active() if announcer is not None else {}
-    return gather(h.settings, h.store.path, lambda: h.store.db.conn, h.clock(),
+    return gather(h.settings, h.store.path, _store_probe(h.store), h.clock(),
                   h.calendar.is_workday, faults)
 
 
