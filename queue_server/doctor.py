@@ -99,7 +99,8 @@ def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
                 "修改配置后运行 queue-server check-config", "edit the config, then run "
                 "queue-server check-config") for h in check_config(config_path).hazards]
     if not out:
-        out.append(Line("config", "ok", f"配置有效：{config_path}", f"configuration valid: {config_path}"))
+        out.append(Line("config", "ok", f"配置有效：{config_path}",
+                        f"configuration valid: {config_path}"))
     out.append(_server(settings))
     busy_ms = int(settings.server.db_busy_timeout_s * 1000)
 

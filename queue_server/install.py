@@ -19,7 +19,6 @@ import os
 import pwd
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
 
 from queue_server.cli import main
 from queue_server.web.health import MiB, Facts, judge
