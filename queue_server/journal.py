@@ -84,14 +84,17 @@ def under_journal(environ=None) -> bool:
 
 
 def setup(identifier: str, level: int = logging.INFO) -> None:
-    """The root logger's one handler: the journal under systemd, else text on stderr."""
+    """The root logger's one handler: the journal under systemd, else text on stderr. Like
+    logging.basicConfig, nothing changes when the root logger has handlers already (a test)."""
     root = logging.getLogger()
+    if root.handlers:
+        return
     if under_journal() and os.path.exists(JOURNAL_SOCKET):
         handler: logging.Handler = JournalHandler(identifier)
     else:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
-    root.handlers[:] = [handler]
+    root.addHandler(handler)
     root.setLevel(level)
 
 
