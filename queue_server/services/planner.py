@@ -136,3 +136,38 @@ class PlannerService:
                 opened = sum(overlap_s(a, b, span) for state, a, b in intervals if state == "open")
                 out[str(h)][key] += round(opened / 3600, 2)
         return out
+
+
+def format_plan(p: dict, settings: Settings) -> str:
+    """The plan as a table for a terminal (``queue-server plan``), Chinese then English."""
+    def name(code: str) -> str:
+        svc = settings.service(code)
+        return svc.name["zh_CN"] if svc else code
+
+    target = round(p["target_s"] / 60, 1)
+    lines = [f"窗口配置测算 / staffing plan — 历史 / history {p['from']} … {p['to']}"
+             f"（{p['history_days']} 天有取号 / days with tickets），每天约 / about "
+             f"{p['tickets_per_day']} 张号 / tickets a day",
+             f"目标 / target: 90% 等候 ≤ {target} 分钟 / minutes — "
+             + ("达到 / met" if p["met"] else "未达到 / NOT met")
+             + f"；{p['window_hours']} 窗口·小时 / window-hours；{p['trials']} 次模拟 / trials", ""]
+    for g in p["groups"]:
+        kind = "（绿色通道 / priority）" if g["kind"] == "priority" else ""
+        lines.append(f"  {g['key']}: {' + '.join(name(c) for c in g['services'])}{kind}，"
+                     f"窗口 / windows {', '.join(map(str, g['windows']))}")
+    lines.append("")
+    keys = [g["key"] for g in p["groups"]]
+    width = max(8, *(len(k) for k in keys))
+    lines.append("时段/hour  " + "  ".join(k.rjust(width) for k in keys) + "  p90(分/min)")
+    for h in p["hours"]:
+        hk = str(h)
+        cells = "  ".join(f"{p['plan'][hk][k]} ({p['today'][hk][k]:.1f})".rjust(width)
+                          for k in keys)
+        p90 = p["p90_by_hour_min"][hk]
+        lines.append(f"{h:02d}:00     {cells}  {'—' if p90 is None else p90}")
+    lines.append("括号内为今天该时段实际平均开放窗口数 / in brackets: windows open on average "
+                 "in that hour today")
+    for s in p["short"]:
+        lines.append(f"即使全部开放仍超过目标的 85% / above 85 % of the target even with every "
+                     f"window open: {s['hour']:02d}:00 {name(s['service'])}")
+    return "\n".join(lines)

@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from ..core import issuing
-from ..core.hours import day_closes_at, in_periods
+from ..core.hours import day_closes_at, in_periods, periods_on
 from ..core.numbering import HALL_TZ, format_number, hall_day
 from ..core.policy import (WindowView, choose_next, due_by, is_due_appointment, position,
                            queue_order, reinstate_position, walkin_cutoff)
 from ..core.settings import ServiceSpec, Settings
 from ..core.tickets import (ACTIVE, CANCEL_REASONS, OPEN, PRIORITY_REASONS, REPRINT_REASONS,
-                            Action, Status, next_status)
-from ..core.waits import WaitEstimate, WindowLoad, estimate_wait, mean_service_seconds
+                            Action, Status, Ticket, next_status)
+from ..core.waits import (ARRIVAL_WINDOW_MIN, RECENT_VISITS, HallSnapshot, WaitEstimate, WindowState,
+                          arrival_rates, mean_service_seconds, promised_wait)
 from ..errors import Conflict, NotFound, ServiceClosed, SoldOut, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
@@ -43,8 +44,8 @@ class QueueService:
         # What the wait estimate reads (window loads, mean service times) changes only when a
         # window acts, never when a ticket is issued: kept per version of the queue's state.
         self._version = 0
-        self._estimate_inputs: tuple | None = None
         self._means: dict[tuple, float] = {}
+        self._forecast_windows: tuple | None = None
 
     @property
     def settings(self) -> Settings:
@@ -82,8 +83,8 @@ class QueueService:
             "status": row["status"],
             "window": row["window"],
             "priority": bool(row["priority_reason"]),
-            "issued_at": row["issued_at"],
             "appointment": bool(row["appointment_at"]),  # 预约: the board and consoles mark it
+            "issued_at": row["issued_at"],
             "called_at": row["called_at"],
         }
 
@@ -102,30 +103,39 @@ class QueueService:
             if service in w.services and states.get(w.number, {}).get("state") == "open"
         )
 
-    def window_loads(self, db, day: str, states: dict | None = None) -> list[WindowLoad]:
-        """Every window as the wait estimate sees it: open, busy, and what it called lately."""
-        states = repo.all_windows(db) if states is None else states
-        recent = repo.recent_calls_by_window(db, day)
-        loads = []
-        for w in self.settings.windows:
-            st = states.get(w.number, {})
-            loads.append(WindowLoad(
-                services=tuple(w.services), kind=w.kind, is_open=st.get("state") == "open",
-                busy=bool(st.get("current_ticket")), recent_services=tuple(recent.get(w.number, ())),
-            ))
-        return loads
+    def _snapshot(self, db, day: str, now: datetime) -> HallSnapshot:
+        """The queue as the wait forecast plays it forward (core.waits.forecast): windows and
+        recent means kept per version of the queue's state, waiting tickets and arrivals read
+        fresh."""
+        s = self.settings
+        key = (self._version, day, id(s))
+        if self._forecast_windows is None or self._forecast_windows[0] != key:
+            states, windows = repo.all_windows(db), []
+            for w in s.windows:
+                st = states.get(w.number, {})
+                cur = repo.get(db, st["current_ticket"]) if st.get("current_ticket") else None
+                busy = cur is not None and cur["status"] in ACTIVE
+                since = (cur["started_at"] or cur["called_at"]) if busy else None
+                windows.append(WindowState(
+                    w.number, tuple(w.services), w.kind, st.get("state") == "open",
+                    datetime.fromisoformat(since) if since else None,
+                    cur["service"] if busy else None, st.get("priority_streak") or 0))
+            means = {svc.code: self._mean_s(db, svc) for svc in s.services}
+            self._forecast_windows = (key, windows, means)
+        _, windows, means = self._forecast_windows
+        spans = periods_on(datetime.fromisoformat(day).date(), s.hall.opening_hours)
+        waiting = [repo.to_domain(r) for r in repo.waiting(db, day)]
+        issued = repo.issued_since(db, day, iso(now - timedelta(minutes=ARRIVAL_WINDOW_MIN)))
+        return HallSnapshot(now, waiting, windows, means, spans, s.rules,
+                            arrival_rates(issued, now, spans))
 
-    def _estimate(self, db, svc: ServiceSpec, ahead: int, loads: list[WindowLoad]) -> WaitEstimate:
-        return estimate_wait(ahead, self._mean_s(db, svc), svc.code, loads)
-
-    def _loads_now(self, db, day: str) -> list[WindowLoad]:
-        """``window_loads`` of the current version of the queue's state (cached)."""
-        key = (self._version, day, id(self.settings))
-        cached = self._estimate_inputs
-        if cached is None or cached[0] != key:
-            cached = (key, self.window_loads(db, day))
-            self._estimate_inputs = cached
-        return cached[1]
+    def _promise(self, snap: HallSnapshot, ticket: Ticket) -> WaitEstimate:
+        """The wait promised to ``ticket`` (measured against the actual waits in the §9
+        reports; tests/bench/bench_estimates.py)."""
+        if all(t.id != ticket.id for t in snap.waiting):
+            snap = HallSnapshot(snap.now, [*snap.waiting, ticket], snap.windows,
+                                snap.mean_service_s, snap.spans, snap.rules, snap.arrivals_per_hour)
+        return promised_wait(snap, ticket)
 
     def _changed(self, *event_ids: int) -> None:
         """A window acted (call, finish, state…): new estimate inputs; then wake the followers."""
@@ -139,7 +149,7 @@ class QueueService:
         if key not in self._means:
             if len(self._means) > 64:
                 self._means.clear()
-            recent = repo.recent_service_seconds(db, svc.code)
+            recent = repo.recent_service_seconds(db, svc.code, RECENT_VISITS)
             self._means[key] = mean_service_seconds(recent, svc.default_service_min * 60)
         return self._means[key]
 
@@ -163,7 +173,7 @@ class QueueService:
                                        iso(walkin_cutoff(now, rules)), rules)
             ahead = position(bool(row["priority_reason"]), counts, rules)
             svc = self.settings.service(row["service"])
-            estimate = self._estimate(db, svc, ahead, self._loads_now(db, row["day"]))
+            estimate = self._promise(self._snapshot(db, row["day"], now), repo.to_domain(row))
         return {
             "id": row["id"],
             "number": row["number"],
@@ -176,6 +186,7 @@ class QueueService:
             "called_at": row["called_at"],
             "window": self._window_public(row["window"]),
             "priority_reason": row["priority_reason"],
+            "appointment_at": row["appointment_at"],
             "channel": row["channel"],
             "status_url": f"{self.settings.hall.public_url.rstrip('/')}/t/{row['id']}",
         }
@@ -186,14 +197,14 @@ class QueueService:
         now = self.clock()
         db = self.store.db
         day = hall_day(now).isoformat()
-            "appointment_at": row["appointment_at"],
         counts = repo.waiting_counts(db, day)
         states = repo.all_windows(db)  # read once, not once per service
-        loads = self.window_loads(db, day, states)
+        snap = self._snapshot(db, day, now)
         out = []
         for svc in self.settings.services:
             n = counts.get(svc.code, 0)
-            estimate = self._estimate(db, svc, n, loads)  # for a ticket taken now
+            taken_now = Ticket("~new", "~new", svc.code, Status.WAITING, now, now)
+            estimate = self._promise(snap, taken_now)  # for a ticket taken now
             issued = repo.issued_today(db, svc.code, day)
             state = self.service_issuing(svc, now, db, issued)
             out.append({
@@ -330,6 +341,10 @@ class QueueService:
                     raise Conflict("This request_id was already used for another service.")
                 return self.ticket_view(db, existing), False
             state = self.service_issuing(svc, now, db)
+            if state == issuing.SOLD_OUT and appointment_at is not None:
+                # A booked place was promised: daily_cap limits walk-ins; the 999 numbers remain.
+                state = issuing.issuing_state(in_hours=True, daily_cap=0,
+                                              issued_today=repo.issued_today(db, svc.code, day))
             if state == issuing.SOLD_OUT:
                 raise SoldOut("Today's tickets for {service} are all taken.", service=svc.name)
             if state != issuing.OPEN:
@@ -341,10 +356,6 @@ class QueueService:
                 "service": svc.code,
                 "original_service": svc.code,
                 "day": day,
-            if state == issuing.SOLD_OUT and appointment_at is not None:
-                # A booked place was promised: daily_cap limits walk-ins; the 999 numbers remain.
-                state = issuing.issuing_state(in_hours=True, daily_cap=0,
-                                              issued_today=repo.issued_today(db, svc.code, day))
                 "seq": seq,
                 "status": Status.WAITING.value,
                 "channel": channel,
@@ -360,6 +371,8 @@ class QueueService:
             repo.insert(db, row)
             event_id = self._publish(db, "ticket.issued", now, self._event_data(db, row, day))
             view = self.ticket_view(db, row)
+            # The promise made at issue, kept to measure it against the actual wait (§9 reports).
+            repo.update(db, row["id"], {"estimated_wait_s": view["estimated_wait_s"]})
         self.bus.published(event_id)
         return view, True
 

@@ -138,6 +138,8 @@ class ReportService:
             day += timedelta(days=1)
         threshold = self.settings.reports.wait_threshold_min * 60
         out = summarise(r, day_from, day_to, threshold, self._labeller(names, devices))
+        order = {svc.code: i for i, svc in enumerate(self.settings.services)}  # the kiosk's order
+        out["by_service"].sort(key=lambda row: (order.get(row["key"], len(order)), row["key"]))
         out["live"] = live
         out["generated_at"] = iso(now)
         out["absences"] = [{"day": a.start.date().isoformat(), "window": a.window,

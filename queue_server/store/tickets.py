@@ -194,3 +194,11 @@ def save_window(db: sqlite_utils.Database, row: dict) -> None:
             "updated_at"]
     db.execute(f"INSERT OR REPLACE INTO windows ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                [row.get(c) for c in cols])
+
+
+def issued_since(db: sqlite_utils.Database, day: str, since: str) -> list[tuple[datetime, str, bool]]:
+    """(issued at, service, priority) of the day's tickets issued since ``since`` (arrival rates
+    for the wait forecast)."""
+    return [(datetime.fromisoformat(at), service, bool(priority)) for at, service, priority in db.execute(
+        "SELECT issued_at, original_service, priority_reason IS NOT NULL FROM tickets"
+        " WHERE day = ? AND issued_at >= ?", [day, since]).fetchall()]

@@ -13,12 +13,14 @@ INK, GRID, MUTED = "#1f2933", "#d9dee3", "#616e7c"
 BAR, LINE, ALERT = "#3b6ea5", "#c0392b", "#d97706"
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+def _svg(width: int, height: int, title: str, body: list[str], wide: bool = False) -> Markup:
+    """A wide chart fills its box; the others keep their own size (at most the box's)."""
     t = escape(title)
+    size = "" if wide else f' width="{width}" height="{height}"'
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{t}" class="chart" preserveAspectRatio="xMinYMin meet">'
-        f"<title>{t}</title>{''.join(body)}</svg>")
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"{size} '
+        f'role="img" aria-label="{t}" class="chart{" wide" if wide else ""}" '
+        f'preserveAspectRatio="xMinYMin meet"><title>{t}</title>{"".join(body)}</svg>')
 
 
 def _text(x: float, y: float, s: str, size: int = 11, anchor: str = "middle",
@@ -83,7 +85,7 @@ def bars_and_line(labels: Sequence[str], bars: Sequence[float | None],
         x = left + 30 + 12 * len(bar_name)
         body.append(f'<rect x="{x}" y="10" width="14" height="3" fill="{LINE}"/>')
         body.append(_text(x + 18, 15, line_name, 11, "start", INK))
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, wide=True)
 
 
 def heatmap(rows: Sequence[str], cols: Sequence[str], cells: Sequence[Sequence[float]],

@@ -108,15 +108,17 @@ def followup_step(item_id, action):
 
 # --- pages -----------------------------------------------------------------------------------
 
+SHORTCUTS = ("Today", "Yesterday", "Last 7 days", "This month", "Last month", "This year")
+
+
 def _shortcuts(today: date) -> list[tuple[str, date, date]]:
     month = today.replace(day=1)
     last_month_end = month - timedelta(days=1)
     yesterday = today - timedelta(days=1)
-    return [("Today", today, today), ("Yesterday", yesterday, yesterday),
-            ("Last 7 days", today - timedelta(days=6), today),
-            ("This month", month, today),
-            ("Last month", last_month_end.replace(day=1), last_month_end),
-            ("This year", today.replace(month=1, day=1), today)]
+    spans = [(today, today), (yesterday, yesterday), (today - timedelta(days=6), today),
+             (month, today), (last_month_end.replace(day=1), last_month_end),
+             (today.replace(month=1, day=1), today)]
+    return [(label, a, b) for label, (a, b) in zip(SHORTCUTS, spans)]
 
 
 def _fmt(value, kind: str) -> str:

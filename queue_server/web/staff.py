@@ -99,7 +99,6 @@ JS_TEXT.update({
     "fu_do_rectification": "Record rectification",
     "fu_form_call": "Call back for ticket {number}", "fu_form_finding": "Finding for ticket {number}",
     "fu_form_rectification": "Rectification for ticket {number}",
-    "eval_contact_hint": "Leave a phone number if you would like us to call you back (optional).",
 })
 
 EVAL_LEVELS = [(5, "Very satisfied"), (4, "Satisfied"), (3, "Basically satisfied"),

@@ -58,29 +58,29 @@ def _dim(dim: str, label: Callable[[dict, Callable, Callable], str]):
     return rows
 
 
+OVERVIEW = (  # (figure, field of the totals, kind)
+    ("Tickets issued", "issued", "int"), ("Tickets served", "served", "int"),
+    ("Waiting now", "waiting", "int"),
+    ("Mean wait", "wait_mean_s", "min"), ("Median wait", "wait_p50_s", "min"),
+    ("90th percentile wait", "wait_p90_s", "min"), ("Longest wait", "wait_max_s", "min"),
+    ("Waits over the threshold", "wait_over", "int"),
+    ("Share of waits over the threshold", "wait_over_rate", "pct"),
+    ("Mean service time", "service_mean_s", "min"),
+    ("90th percentile service time", "service_p90_s", "min"),
+    ("No-show rate", "no_show_rate", "pct"), ("Transfer rate", "transfer_rate", "pct"),
+    ("Cancel rate", "cancel_rate", "pct"), ("Abandonment rate", "abandon_rate", "pct"),
+    ("Priority tickets", "priority", "int"), ("Appointment tickets", "appointment", "int"),
+    ("Ratings", "ratings", "int"), ("Good rating rate", "good_rate", "pct"),
+    ("Satisfied rate", "satisfied_rate", "pct"),
+    ("Estimate error (MAE)", "est_mae_s", "min"),
+    ("Estimate error / mean wait", "est_mae_share", "pct"),
+    ("Window absences (§8.6)", "absences", "int"), ("Device downtime", "down_s", "hours"),
+)
+
+
 def _overview(s: dict, tr, name) -> list[dict]:
     t = s["totals"]
-    items = [
-        ("Tickets issued", t["issued"], "int"), ("Tickets served", t["served"], "int"),
-        ("Waiting now", t["waiting"], "int"),
-        ("Mean wait", t["wait_mean_s"], "min"), ("Median wait", t["wait_p50_s"], "min"),
-        ("90th percentile wait", t["wait_p90_s"], "min"), ("Longest wait", t["wait_max_s"], "min"),
-        ("Waits over the threshold", t["wait_over"], "int"),
-        ("Share of waits over the threshold", t["wait_over_rate"], "pct"),
-        ("Mean service time", t["service_mean_s"], "min"),
-        ("90th percentile service time", t["service_p90_s"], "min"),
-        ("No-show rate", t["no_show_rate"], "pct"), ("Transfer rate", t["transfer_rate"], "pct"),
-        ("Cancel rate", t["cancel_rate"], "pct"), ("Abandonment rate", t["abandon_rate"], "pct"),
-        ("Priority tickets", t["priority"], "int"),
-        ("Appointment tickets", t["appointment"], "int"),
-        ("Ratings", t["ratings"], "int"), ("Good rating rate", t["good_rate"], "pct"),
-        ("Satisfied rate", t["satisfied_rate"], "pct"),
-        ("Estimate error (MAE)", t["est_mae_s"], "min"),
-        ("Estimate error / mean wait", t["est_mae_share"], "pct"),
-        ("Window absences (§8.6)", t["absences"], "int"),
-        ("Device downtime", t["down_s"], "hours"),
-    ]
-    return [{"label": tr(k), "value": v, "kind": kind} for k, v, kind in items]
+    return [{"label": tr(k), "value": t[field], "kind": kind} for k, field, kind in OVERVIEW]
 
 
 def _trend(s: dict, tr, name) -> list[dict]:
@@ -160,19 +160,19 @@ TABLES: tuple[Table, ...] = (
     Table("by_service", "By service", _queue_cols((("label", "Service", "text"),)),
           _dim("service", lambda r, tr, name: name(r["name"]))),
     Table("by_window", "By window", (
-        ("key", "Window", "text"), ("name", "Window name", "text"), ("called", "Called", "int"),
+        ("key", "Window", "text"), ("name", "Window name", "text"), ("called", "Calls", "int"),
         ("served", "Served", "int"), ("wait_mean_s", "Mean wait", "min"),
         ("service_mean_s", "Mean service time", "min"),
         ("service_p90_s", "90th percentile service time", "min"),
         ("no_show", "No-shows", "int"), ("transferred", "Transfers", "int"),
-        ("open_s", "Open", "hours"), ("paused_s", "Paused", "hours"),
-        ("closed_s", "Closed", "hours"), ("open_share", "Open share of opening hours", "pct"),
+        ("open_s", "Hours open", "hours"), ("paused_s", "Hours paused", "hours"),
+        ("closed_s", "Hours closed", "hours"), ("open_share", "Open share of opening hours", "pct"),
         ("absences", "Absences (§8.6)", "int"), ("ratings", "Ratings", "int"),
         ("bad", "Bad ratings", "int"), ("good_rate", "Good rating rate", "pct")),
         _dim("window", lambda r, tr, name: r["key"])),
     Table("by_staff", "By staff member", (
         ("key", "User name", "text"), ("label", "Staff member", "text"),
-        ("called", "Called", "int"), ("served", "Served", "int"),
+        ("called", "Calls", "int"), ("served", "Served", "int"),
         ("service_mean_s", "Mean service time", "min"),
         ("service_p90_s", "90th percentile service time", "min"),
         ("no_show", "No-shows", "int"), ("ratings", "Ratings", "int"),
@@ -197,7 +197,7 @@ TABLES: tuple[Table, ...] = (
     Table("heatmap", "Arrivals by hour and weekday (mean tickets per day)", (), _heatmap),
     Table("absences", "Windows closed or paused while citizens waited (§8.6)", (
         ("day", "Date", "date"), ("window", "Window", "int"), ("state_name", "State", "text"),
-        ("start", "From", "time"), ("end", "To", "time"), ("minutes", "Minutes", "num"),
+        ("start", "Began", "time"), ("end", "Ended", "time"), ("minutes", "Minutes", "num"),
         ("waiting", "Tickets waiting", "int")), _absences),
     Table("ratings", "Ratings by level", (
         ("level", "Level", "int"), ("level_name", "Rating", "text"), ("count", "Count", "int"),
@@ -216,7 +216,7 @@ TABLES: tuple[Table, ...] = (
           (("label", "Step", "text"),) + _DEADLINE_COLS,
           _followups),
     Table("devices", "Device downtime in opening hours", (
-        ("key", "Device", "text"), ("name", "Device name", "text"), ("down_s", "Down", "hours"),
+        ("key", "Device", "text"), ("name", "Device name", "text"), ("down_s", "Hours down", "hours"),
         ("alerts", "Alerts", "int")), _dim("device", lambda r, tr, name: r["name"])),
     Table("estimates", "Wait estimates against actual waits", (
         ("label", "Scope", "text"), ("est_n", "Tickets", "int"),

@@ -149,9 +149,10 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
         w = t("window", number)
         for state, seconds in window_time(intervals, spans).items():
             setattr(w, f"{state}_s", getattr(w, f"{state}_s") + seconds)
-        gone = absences(number, services, intervals, spans, visits, inp.absence_min)
-        w.absences += len(gone)
-        found_absences += gone
+        if any(state == "open" for state, _, _ in intervals):  # staffed today: on post (§8.6)
+            gone = absences(number, services, intervals, spans, visits, inp.absence_min)
+            w.absences += len(gone)
+            found_absences += gone
     for device in set(rep.devices) | set(inp.device_start):
         events = rep.devices.get(device, [])
         down = device_down_intervals(inp.device_start.get(device, (False, False)), events,

@@ -1,6 +1,7 @@
 """Time in states during opening hours: windows open / paused / closed, devices down, and the
 §8.6 list — a window closed or paused in opening hours while tickets it serves were waiting
-(工作时间不得擅自离岗)."""
+(工作时间不得擅自离岗). Only windows that were open at some time of the day are listed: a window
+nobody staffed that day is the hall's staffing, shown by its hours open, not an absence."""
 
 from __future__ import annotations
 

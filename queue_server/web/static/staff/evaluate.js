@@ -98,7 +98,8 @@
       return;
     }
     const comment = form.comment.value.trim();
-    submit({level, reasons, ...(comment ? {comment} : {})});
+    const contact = form.contact.value.trim();  // a 差评 with a phone is called back (回访)
+    submit({level, reasons, ...(comment ? {comment} : {}), ...(contact ? {contact} : {})});
   });
   // Any touch keeps the scale up while the citizen is choosing.
   document.addEventListener("pointerdown", () => {

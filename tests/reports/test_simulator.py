@@ -1,0 +1,128 @@
+"""The hall simulator, the wait forecast and the staffing planner (issue 15 items 5 and 6), with
+fixed seeds."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from statistics import mean
+
+from queue_server.core.numbering import HALL_TZ
+from queue_server.core.planner import (make_plan, outcome, profile_from_history, schedule,
+                                       spread)
+from queue_server.core.settings import QueueRules
+from queue_server.core.simulator import Profile, SimWindow, simulate
+from queue_server.core.tickets import Status, Ticket
+from queue_server.core.waits import HallSnapshot, WindowState, forecast, promised_wait
+
+RULES = QueueRules()
+NOW = datetime(2026, 11, 24, 11, 45, tzinfo=HALL_TZ)
+SPANS = [(NOW.replace(hour=8, minute=30), NOW.replace(hour=12, minute=0)),
+         (NOW.replace(hour=13, minute=30), NOW.replace(hour=17, minute=30))]
+
+
+def test_a_single_window_day_waits_like_m_m_1():
+    """λ = 3 an hour, μ = 6 an hour (exponential): ρ = 0.5, Wq = ρ / (μ − λ) = 10 min,
+    P(no wait) = 1 − ρ, P(Wq > t) = ρ·e^(−(μ−λ)t) so the 90th percentile is ln 5 / 3 h ≈ 32 min."""
+    prof = Profile({"a": [3.0] * 24}, {"a": lambda rng: rng.expovariate(6 / 3600)},
+                   periods=["00:00-23:59"])
+    waits = [t.wait for seed in range(40)
+             for t in simulate(prof, [SimWindow(1, ("a",))], RULES, seed, estimator=None)
+             if t.wait is not None]  # a few still waiting when the day expired
+    assert len(waits) > 2500
+    assert 8.5 <= mean(waits) / 60 <= 11.5
+    assert 0.44 <= sum(w == 0 for w in waits) / len(waits) <= 0.56
+    p90 = sorted(waits)[int(0.9 * len(waits))] / 60
+    assert 27 <= p90 <= 38
+
+
+def test_the_simulated_windows_follow_the_queue_policy():
+    prof = Profile({"a": [0] * 9 + [15] + [0] * 14}, {"a": [300.0]}, periods=["09:00-10:00"],
+                   priority_share=0.2)
+    tickets = [t for seed in range(5)
+               for t in simulate(prof, [SimWindow(1, ("a",))], RULES, seed, estimator=None)]
+    prio = [t.wait for t in tickets if t.priority]
+    others = [t.wait for t in tickets if not t.priority]
+    assert prio and mean(prio) < mean(others) / 2  # 绿色通道 first (at most 3 in a row)
+    assert all(t.wait is not None for t in tickets)  # after closing the window serves them out
+
+
+def snapshot(waiting, windows, means=None, rates=None):
+    return HallSnapshot(NOW, waiting, windows, means or {"a": 600.0}, SPANS, RULES, rates or {})
+
+
+def ticket(n: int, minutes_ago: float = 10, priority: bool = False, service: str = "a"):
+    at = NOW - timedelta(minutes=minutes_ago)
+    return Ticket(f"t{n}", f"A{n:03d}", service, Status.WAITING, at, at,
+                  "elderly" if priority else None)
+
+
+def test_the_forecast_waits_through_the_lunch_break():
+    queue = [ticket(1, 30), ticket(2, 20), ticket(3, 10)]
+    free = [WindowState(1, ("a",), is_open=True)]
+    # 11:45 and 11:55 are called before noon; the window calls again at 13:30, then 13:40.
+    assert forecast(snapshot(queue, free)) == {"t1": 0, "t2": 600, "t3": 6300}
+
+
+def test_the_forecast_counts_the_visit_in_progress_and_priority_first():
+    busy = [WindowState(1, ("a",), is_open=True, busy_since=NOW - timedelta(minutes=4),
+                        current_service="a")]
+    queue = [ticket(1, 30), ticket(2, 5, priority=True)]
+    out = forecast(snapshot(queue, busy))
+    # 6 min left of the visit, then the priority ticket at 11:51; its visit ends after noon, so
+    # t1 waits for 13:30.
+    assert out == {"t2": 360, "t1": 6300}
+
+
+def test_the_forecast_expects_priority_citizens_still_to_come():
+    queue = [ticket(n, 30 - n) for n in range(1, 4)]
+    windows = [WindowState(1, ("a",), is_open=True)]
+    calm = forecast(snapshot(queue, windows))["t3"]
+    rushed = forecast(snapshot(queue, windows, rates={"a": (0.0, 6.0)}))["t3"]
+    assert rushed > calm  # a priority ticket every 10 min goes ahead of t3
+
+
+def test_the_promise_says_no_wait_or_nothing():
+    free = [WindowState(1, ("a",), is_open=True)]
+    assert promised_wait(snapshot([ticket(1)], free), ticket(1)).no_wait
+    closed = [WindowState(1, ("a",), is_open=False), WindowState(2, ("b",), is_open=True)]
+    assert promised_wait(snapshot([ticket(1)], closed), ticket(1)).seconds is None
+
+
+SMALL = [SimWindow(n, ("a",)) for n in (1, 2, 3)] + [SimWindow(n, ("b",)) for n in (4, 5, 6)] \
+    + [SimWindow(7, ("a", "b"))]
+SMALL_PROFILE = Profile({"a": [0] * 9 + [24, 30, 18] + [0] * 12,
+                         "b": [0] * 9 + [10, 14, 8] + [0] * 12},
+                        {"a": spread(300), "b": spread(600)}, periods=["09:00-12:00"])
+
+
+def test_the_planners_plan_meets_its_target_on_other_days():
+    target = 15 * 60
+    plan = make_plan(SMALL_PROFILE, SMALL, RULES, target)
+    assert plan.met and not plan.short
+    assert plan.window_hours < 7 * 3  # fewer than every window all day
+    plan_windows = schedule(plan.counts, plan.groups, ["09:00-12:00"])
+    again = outcome([simulate(SMALL_PROFILE, plan_windows, RULES, seed, estimator=None)
+                     for seed in range(100, 130)])  # 30 days it was not planned on
+    assert all(v <= target for v in again.by_hour.values()), again.by_hour
+    assert all(v <= target for v in again.by_service.values()), again.by_service
+
+
+def test_the_planner_says_when_the_hall_is_too_small():
+    heavy = Profile({"a": [0] * 9 + [80, 80, 80] + [0] * 12, "b": [0] * 24},
+                    {"a": spread(300), "b": spread(600)}, periods=["09:00-12:00"])
+    plan = make_plan(heavy, SMALL, RULES, 10 * 60, seeds=(1, 2), confirm=(3, 4), max_trials=40)
+    assert not plan.met and plan.short
+    assert all(plan.counts[h]["a"] == 3 for h in (9, 10))  # every "a" window was opened
+    assert math.isinf(max(plan.outcome.by_service.values())) or plan.outcome.by_service["a"] > 600
+
+
+def test_a_profile_from_history_averages_the_days_with_tickets():
+    rows = [("2026-11-23", "a", "09", 10, 1), ("2026-11-24", "a", "09", 20, 1),
+            ("2026-11-24", "b", "10", 4, 0)]
+    prof = profile_from_history(rows, {"a": [100.0] * 30}, {"a": 300.0, "b": 600.0},
+                                ["09:00-12:00"])
+    assert prof.arrivals["a"][9] == 15 and prof.arrivals["b"][10] == 2
+    assert prof.priority_share == 2 / 34
+    assert prof.service_s["a"] == [100.0] * 30  # recorded durations
+    assert 500 < mean(prof.service_s["b"]) < 700  # no history: spread around the default
