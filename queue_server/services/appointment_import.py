@@ -117,7 +117,8 @@ def import_file(appointments: AppointmentService, file_name: str, content: bytes
     for line, cells in body:
         data = {key: cells[i] for i, key in columns.items() if i < len(cells)}
         if "slot_start" not in data or not data["slot_start"]:
-            data["slot_start"] = f"{data.get('date', '')}T{data.get('time', '')[:5]}"
+            # A spreadsheet's date cell reads as a date-time at midnight: its date counts.
+            data["slot_start"] = f"{data.get('date', '')[:10]}T{data.get('time', '')[:5]}"
         data["service"] = _service_code(data.get("service", ""), appointments)
         data = {k: v for k, v in data.items() if v != "" and k not in ("date", "time")}
         try:

@@ -170,15 +170,14 @@ class AppointmentService:
         now = self.clock()
         today, day = hall_day(now), start.date()
         is_workday = self.calendar.view().is_workday
+        if self._known(self.store.db, external_id, svc, start, person) is None:
+            # Rules that need no lock first: a file of bad rows costs no write transactions.
+            rules.check_day(day, today, self.settings, is_workday)
+            rules.check_slot(rules.find_slot(self._slots(svc, day), start), 0)
         with self.store.write() as db:
-            if external_id is not None:
-                old = repo.by_external_id(db, external_id)
-                if old is not None:
-                    same = (old["service"], old["slot_start"], old["id_hmac"]) == \
-                        (svc.code, iso(start), person["id_hmac"])
-                    if not same:
-                        raise Conflict("This booking id was already used for another booking.")
-                    return self.view(old), False
+            old = self._known(db, external_id, svc, start, person)
+            if old is not None:
+                return old, False
             rules.check_day(day, today, self.settings, is_workday)
             slot = rules.find_slot(self._slots(svc, day), start)
             rules.check_slot(slot, repo.booked_in_slot(db, svc.code, iso(start)) if slot else 0)
@@ -200,6 +199,18 @@ class AppointmentService:
             event_id = self._publish(db, "appointment.booked", row, now)
         self.bus.published(event_id)
         return self.view(row), True
+
+    def _known(self, db, external_id, svc: ServiceSpec, start: datetime,
+               person: dict) -> dict | None:
+        """The booking this platform id already made (a retry), or None; the same id for
+        another booking is a conflict."""
+        old = repo.by_external_id(db, external_id) if external_id is not None else None
+        if old is None:
+            return None
+        if (old["service"], old["slot_start"], old["id_hmac"]) != \
+                (svc.code, iso(start), person["id_hmac"]):
+            raise Conflict("This booking id was already used for another booking.")
+        return self.view(old)
 
     @staticmethod
     def _new_code(db, day: str) -> str:

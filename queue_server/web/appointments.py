@@ -19,14 +19,15 @@ from ..services.appointments import AppointmentService
 from .auth import principal, require, staff_name
 from .context import hall, json_body, language
 from .ledger import query_date
-from .staff import JS_TEXT, page
+from .staff import JS_TEXT, _template_globals, page
 
 bp = Blueprint("appointments", __name__)
+bp.context_processor(_template_globals)  # the staff pages' texts, user, CSRF token, language
 
 # Texts of static/staff/appointments.js and the window console's 预约 mark (one JS_TEXT).
 JS_TEXT.update({
     "ap_booked": "Not checked in", "ap_checked_in": "Checked in", "ap_late": "Late",
-    "ap_no_show": "No-show", "ap_cancelled": "Cancelled",
+    "ap_no_show": "Missed (no-show)", "ap_cancelled": "Cancelled",
     "src_platform": "Platform", "src_import": "Import", "src_desk": "Guide desk",
     "ap_cancel": "Cancel booking", "ap_confirm_cancel": "Cancel the booking {code} at {time}?",
     "ap_cancelled_ok": "Booking {code} cancelled.",

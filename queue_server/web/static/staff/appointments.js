@@ -10,7 +10,9 @@
   const COUNTED = ["booked", "checked_in", "late", "no_show", "cancelled"];
   let day = PAGE.day;
 
-  function serviceName(code) { return services[code] ? `${services[code].prefix} · ${services[code].name}` : code; }
+  function serviceName(code) {
+    return services[code] ? `${services[code].prefix} · ${services[code].name}` : code;
+  }
   function hhmm(iso) { return iso ? iso.slice(11, 16) : "—"; }
   function shift(iso, days) {
     const d = new Date(iso + "T12:00:00Z");
@@ -18,38 +20,57 @@
     return d.toISOString().slice(0, 10);
   }
 
+  // Per service: its day in one line (places held of all, and each status), then its slots —
+  // those with bookings, or every slot when "show empty slots" is ticked.
   async function loadDay() {
     let data;
     try { data = await api("GET", "/api/v1/appointments?day=" + encodeURIComponent(day)); }
     catch (err) { Staff.showError($("day-form"), err, $("slots-status")); return; }
     Staff.status($("slots-status"), data.working_day ? "" : t("ap_not_working_day"));
-    const body = $("slot-table").tBodies[0];
+    const body = $("slot-table").tBodies[0], all = $("show-empty").checked;
     body.textContent = "";
+    const counts = (sl, cls) => COUNTED.map(s => el("td",
+      {class: `count ${s}${sl[s] ? "" : " zero"}`, "data-status": s}, sl[s]));
     for (const svc of data.services) {
-      svc.slots.forEach((sl, i) => {
+      const total = s => svc.slots.reduce((n, sl) => n + sl[s], 0);
+      const sum = Object.fromEntries(COUNTED.map(s => [s, total(s)]));
+      const places = svc.slots.reduce((n, sl) => n + sl.capacity, 0);
+      body.append(el("tr", {class: "service-row", "data-service": svc.code},
+        el("th", {colspan: 2}, serviceName(svc.code)),
+        el("td", {class: "count"}, `${sum.booked + sum.checked_in + sum.late} / ${places}`),
+        counts(sum)));
+      for (const sl of svc.slots) {
         const held = sl.booked + sl.checked_in + sl.late;
+        if (!all && !held && !sl.no_show && !sl.cancelled) continue;
         body.append(el("tr", {"data-service": svc.code, "data-slot": sl.label},
-          el("td", {}, i === 0 ? serviceName(svc.code) : ""), el("td", {class: "num"}, sl.label),
-          el("td", {class: held >= sl.capacity ? "full" : ""}, `${held} / ${sl.capacity}`),
-          COUNTED.map(s => el("td", {class: "count " + s + (sl[s] ? "" : " zero"), "data-status": s}, sl[s]))));
-      });
+          el("td", {}, ""), el("td", {class: "num"}, sl.label),
+          el("td", {class: "count" + (held >= sl.capacity ? " full" : "")},
+            `${held} / ${sl.capacity}`),
+          counts(sl)));
+      }
     }
-    if (!data.services.length) body.append(el("tr", {}, el("td", {colspan: 8, class: "muted"}, t("ap_no_slots"))));
+    if (!data.services.length) {
+      body.append(el("tr", {}, el("td", {colspan: 8, class: "muted"}, t("ap_no_slots"))));
+    }
     renderBookings(data.bookings);
   }
 
   function renderBookings(list) {
     const body = $("booking-table").tBodies[0];
     body.textContent = "";
-    if (!list.length) body.append(el("tr", {}, el("td", {colspan: 9, class: "muted"}, t("ap_nothing"))));
+    if (!list.length) {
+      body.append(el("tr", {}, el("td", {colspan: 9, class: "muted"}, t("ap_nothing"))));
+    }
     for (const b of list) {
-      const cancel = b.status === "booked"
-        ? el("button", {type: "button", class: "small", onclick: () => cancelBooking(b)}, t("ap_cancel")) : "";
+      const cancel = b.status !== "booked" ? "" : el("button",
+        {type: "button", class: "small", onclick: () => cancelBooking(b)}, t("ap_cancel"));
       body.append(el("tr", {class: "st-" + b.status, "data-code": b.code},
-        el("td", {class: "num"}, hhmm(b.slot_start) + "–" + hhmm(b.slot_end)), el("td", {}, serviceName(b.service)),
-        el("td", {class: "code"}, b.code), el("td", {}, b.name_masked || "—"), el("td", {}, b.id_masked),
+        el("td", {class: "num"}, hhmm(b.slot_start) + "–" + hhmm(b.slot_end)),
+        el("td", {}, serviceName(b.service)), el("td", {class: "code"}, b.code),
+        el("td", {}, b.name_masked || "—"), el("td", {}, b.id_masked),
         el("td", {}, b.phone_masked), el("td", {}, t("src_" + b.source)),
-        el("td", {}, el("span", {class: "badge st-" + b.status}, t("ap_" + b.status))), el("td", {}, cancel)));
+        el("td", {}, el("span", {class: "badge st-" + b.status}, t("ap_" + b.status))),
+        el("td", {}, cancel)));
     }
   }
 
@@ -68,7 +89,8 @@
     const codes = [...new Set(data.days.flatMap(d => d.services.map(s => s.service)))];
     const table = $("capacity-table");
     table.tHead.textContent = "";
-    table.tHead.append(el("tr", {}, el("th", {}, t("ap_day")), codes.map(c => el("th", {}, serviceName(c)))));
+    table.tHead.append(el("tr", {}, el("th", {}, t("ap_day")),
+      codes.map(c => el("th", {}, serviceName(c)))));
     const body = table.tBodies[0];
     body.textContent = "";
     for (const d of data.days) {
@@ -91,7 +113,8 @@
     if (!d) return;
     let data;
     try {
-      data = await api("GET", `/api/v1/appointments/slots?service=${encodeURIComponent(service)}&day=${encodeURIComponent(d)}`);
+      const query = `service=${encodeURIComponent(service)}&day=${encodeURIComponent(d)}`;
+      data = await api("GET", "/api/v1/appointments/slots?" + query);
     } catch (err) { Staff.status($("book-status"), err.message, true); return; }
     for (const sl of data.slots) {
       select.append(el("option", {value: sl.start, disabled: sl.left <= 0},
@@ -111,10 +134,12 @@
     Staff.clearErrors(form);
     Staff.status($("book-status"), "");
     const body = {service: form.service.value, slot_start: form.slot_start.value,
-      id_number: form.id_number.value.trim(), name: form.name.value.trim(), phone: form.phone.value.trim()};
+      id_number: form.id_number.value.trim(), name: form.name.value.trim(),
+      phone: form.phone.value.trim()};
     try {
       const b = await api("POST", "/api/v1/appointments", body);
-      Staff.status($("book-status"), t("ap_booked_ok", {code: b.code, day: b.day, time: hhmm(b.slot_start)}));
+      Staff.status($("book-status"),
+        t("ap_booked_ok", {code: b.code, day: b.day, time: hhmm(b.slot_start)}));
       form.id_number.value = form.name.value = form.phone.value = "";
       refresh();
     } catch (err) { Staff.showError(form, err, $("book-status")); }
@@ -134,12 +159,15 @@
   $("day-next").addEventListener("click", () => setDay(shift(day, 1)));
   $("day-today").addEventListener("click", () => setDay(PAGE.today));
   $("day-form").addEventListener("submit", ev => { ev.preventDefault(); setDay($("day").value); });
+  $("show-empty").addEventListener("change", loadDay);
 
   // The import: the file is sent as base64 inside JSON (the API takes JSON only).
   function base64(buffer) {
     const bytes = new Uint8Array(buffer);
     let text = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    }
     return btoa(text);
   }
 
@@ -149,19 +177,23 @@
       ev.preventDefault();
       Staff.clearErrors(importForm);
       const file = $("import-file").files[0];
-      const errors = $("import-errors");
-      errors.hidden = true;
+      const errors = $("import-errors"), box = $("import-errors-box");
+      box.hidden = true;
       if (!file) { Staff.status($("import-status"), t("ap_choose_file"), true); return; }
       Staff.status($("import-status"), "");
       try {
         const r = await api("POST", "/api/v1/appointments/import",
           {file_name: file.name, content: base64(await file.arrayBuffer())});
         Staff.status($("import-status"), t("ap_imported",
-          {imported: r.imported, duplicates: r.duplicates, errors: r.errors.length}), r.errors.length > 0);
+          {imported: r.imported, duplicates: r.duplicates, errors: r.errors.length}),
+          r.errors.length > 0);
         const body = errors.tBodies[0];
         body.textContent = "";
-        for (const e of r.errors) body.append(el("tr", {}, el("td", {class: "num"}, e.line), el("td", {}, e.external_id), el("td", {}, e.message)));
-        errors.hidden = !r.errors.length;
+        for (const e of r.errors) {
+          body.append(el("tr", {}, el("td", {class: "num"}, e.line), el("td", {}, e.external_id),
+            el("td", {}, e.message)));
+        }
+        box.hidden = !r.errors.length;
         refresh();
       } catch (err) { Staff.showError(importForm, err, $("import-status")); }
     });
@@ -170,7 +202,8 @@
   function refresh() { loadDay(); loadCapacity(); }
   const later = Staff.debounce(refresh, 300);
   Staff.follow(ev => {
-    if (ev && (ev.type.startsWith("appointment.") || ev.type === "day.closed" || ev.type === "config.reloaded")) later();
+    const type = (ev && ev.type) || "";
+    if (type.startsWith("appointment.") || ["day.closed", "config.reloaded"].includes(type)) later();
   }, refresh);
   refresh();
 })();
