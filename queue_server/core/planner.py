@@ -184,7 +184,7 @@ def make_plan(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules,
         for h in hours:
             floor[h][g.key] = min((min_open or {}).get(g.key, 0), len(g.windows))
     for h in hours:  # enough windows for each hour's work at UTILISATION_MAX, the busiest first
-        taken = dict(floor[h])
+        spare = dict(floor[h])  # windows already open (§4.2) that no service has counted on yet
         loads = sorted(((_load(profile, service, h), service) for service in profile.arrivals),
                        reverse=True)
         for load, service in loads:
@@ -192,12 +192,14 @@ def make_plan(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules,
             busy = any(per_hour[x] > 0 for x in (h - 1, h) if 0 <= x < len(per_hour))
             need = max(math.ceil(load / UTILISATION_MAX), 1 if busy else 0)
             for g in _serving(gs, service):
-                if need <= 0:
-                    break
-                extra = min(need, len(g.windows) - taken[g.key])
-                taken[g.key] += extra
+                used = min(need, spare[g.key])
+                spare[g.key] -= used
+                need -= used
+                extra = min(need, len(g.windows) - floor[h][g.key])
                 floor[h][g.key] += extra
                 need -= extra
+                if need <= 0:
+                    break
     for h in hours:
         counts[h] = dict(floor[h])
     trials = 0

@@ -115,9 +115,10 @@ class PlannerService:
             "today": self.today_schedule(plan, hours),
         }
 
-    def today_schedule(self, plan: Plan, hours: list[int]) -> dict[str, dict[str, float]]:
+    def today_schedule(self, plan: Plan, hours: list[int]) -> dict[str, dict[str, float | None]]:
         """Windows of each group open during each hour today (time-weighted, so a window open
-        half the hour counts 0.5), from today's window events."""
+        half the hour counts 0.5; the current hour so far), from today's window events; None
+        for an hour still to come."""
         now = self.clock()
         day = hall_day(now)
         db = self.store.db
@@ -127,14 +128,19 @@ class PlannerService:
             start_states, _ = repo.last_state_before(db, day)
         day_start = datetime.combine(day, datetime.min.time(), now.tzinfo)
         of_window = {n: g.key for g in plan.groups for n in g.windows}
-        out = {str(h): {g.key: 0.0 for g in plan.groups} for h in hours}
+        out = {str(h): {g.key: (0.0 if day_start + timedelta(hours=h) < now else None)
+                        for g in plan.groups} for h in hours}
         for number, key in of_window.items():
             intervals = state_intervals(start_states.get(number, "closed"),
                                         rep.windows.get(number, []), day_start, now)
             for h in hours:
-                span = [(day_start + timedelta(hours=h), day_start + timedelta(hours=h + 1))]
+                begin = day_start + timedelta(hours=h)
+                if begin >= now:
+                    continue
+                span = [(begin, min(begin + timedelta(hours=1), now))]
                 opened = sum(overlap_s(a, b, span) for state, a, b in intervals if state == "open")
-                out[str(h)][key] += round(opened / 3600, 2)
+                length = (span[0][1] - span[0][0]).total_seconds()
+                out[str(h)][key] = round(out[str(h)][key] + opened / length, 2)
         return out
 
 
@@ -161,7 +167,9 @@ def format_plan(p: dict, settings: Settings) -> str:
     lines.append("时段/hour  " + "  ".join(k.rjust(width) for k in keys) + "  p90(分/min)")
     for h in p["hours"]:
         hk = str(h)
-        cells = "  ".join(f"{p['plan'][hk][k]} ({p['today'][hk][k]:.1f})".rjust(width)
+        def today(v):
+            return "—" if v is None else f"{v:.1f}"
+        cells = "  ".join(f"{p['plan'][hk][k]} ({today(p['today'][hk][k])})".rjust(width)
                           for k in keys)
         p90 = p["p90_by_hour_min"][hk]
         lines.append(f"{h:02d}:00     {cells}  {'—' if p90 is None else p90}")

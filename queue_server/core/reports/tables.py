@@ -203,7 +203,7 @@ TABLES: tuple[Table, ...] = (
         ("level", "Level", "int"), ("level_name", "Rating", "text"), ("count", "Count", "int"),
         ("share", "Share", "pct")), _ratings),
     Table("bad_reasons", "Reasons given with bad ratings (§9.2)", (
-        ("reason", "Reason", "text"), ("count", "Count", "int")), _reasons),
+        ("reason", "Reason given", "text"), ("count", "Count", "int")), _reasons),
     Table("bad_list", "Bad ratings (差评)", (
         ("day", "Date", "date"), ("created_at", "Time", "time"),
         ("ticket_number", "Ticket", "text"), ("service_name", "Service", "text"),
