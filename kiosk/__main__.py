@@ -23,6 +23,9 @@ def parse_args(argv=None):
     p.add_argument("--token", help="device token (overrides token)")
     p.add_argument("--token-file", help="file holding the device token (overrides token_file)")
     p.add_argument("--printer", help="printer URL, e.g. virtual:///var/demo/printer (overrides printer_url)")
+    p.add_argument("--idcard-reader", help="ID card reader URL, e.g. serial:///dev/ttyUSB0?baudrate=115200 "
+                   "(overrides idcard_reader)")
+    p.add_argument("--qr-scanner", help="QR scanner URL: keyboard or serial://… (overrides qr_scanner)")
     p.add_argument("--windowed", action="store_true", help="a 540×960 window instead of full screen")
     p.add_argument("--hash-pin", action="store_true", help="read a staff PIN on stdin, print its hash")
     p.add_argument("--demo-pin", action="store_true",
@@ -64,7 +67,8 @@ def main(argv=None) -> int:
         return 0
     try:
         cfg = load_config(args.config, server_url=args.server, token=args.token, token_file=args.token_file,
-                          printer_url=args.printer)
+                          printer_url=args.printer, idcard_reader=args.idcard_reader,
+                          qr_scanner=args.qr_scanner)
         from dataclasses import replace
 
         if args.token_file and not args.token:

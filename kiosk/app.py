@@ -138,6 +138,8 @@ class KioskApp(App):
             if getattr(left, "personal", False):
                 left.ids.body.clear_widgets()   # nothing personal stays in a hidden screen
                 left.ids.footer.clear_widgets()
+        elif scr.update():
+            return
         scr.render()
 
     def _typed(self, _window, text):

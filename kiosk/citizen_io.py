@@ -119,18 +119,30 @@ class CitizenIO:
     def _start_session(self, body: dict, method: str) -> None:
         personal = self.flow.personal
 
-        def done(result):
+        def job():
+            # The profile comes in the same trip: the records screen is drawn once, with it.
+            result = self.client.start_session(body)
+            profile = self.client.citizen(result.data["token"], "profile") if result.ok else None
+            return result, profile
+
+        def done(results):
+            result, profile = results
             if self.flow.personal is not personal:   # the citizen left meanwhile
                 if result.ok:
                     self.flow.ending.append(result.data["token"])
                     self.changed()
                 return
             if result.ok:
-                self.flow.verified(result.data, self.now())
+                now = self.now()
+                self.flow.verified(result.data, now)
+                if profile.ok:
+                    self.flow.records_loaded("profile", profile.data, now)
+                else:
+                    self.flow.records_failed(profile, now, "profile")
             else:
                 self.flow.verify_failed(result, method)
             self.changed()
-        self.runner.submit(lambda: self.client.start_session(body), done)
+        self.runner.submit(job, done)
 
     # ---- my records ------------------------------------------------------------------------
     def _load_records(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -97,6 +98,106 @@ def print_demo_people(path: Path, people: list) -> None:
         code = essc_code(path, people[0].person_id, datetime.now(HALL_TZ), lifetime_s=600)
         print(f"电子社保卡二维码内容（{people[0].name}，10 分钟内有效）/ e-SSC code, valid 10 minutes:"
               f"\n  {code}")
+
+
+class DemoDevices:
+    """The kiosk's ID card reader and e-SSC scanner as pty fakes, each its own process (the fake
+    CLI of kiosk/devices/fakes.py), the reader holding a card for the first demo person. The
+    demo's terminal drives them: ``i`` places the card, ``r`` lifts it, ``s`` scans a fresh
+    e-SSC code, ``x`` places an expired card."""
+
+    def __init__(self, records_path: Path, person):
+        self.records_path, self.person = records_path, person
+        fakes = [sys.executable, "-m", "kiosk.devices.fakes"]
+        self.reader = self._start([*fakes, "idcard", "--person",
+                                   f"{person.name},{person.id_number}"])
+        self.scanner = self._start([*fakes, "scanner"])
+        self.reader_url, self.scanner_url = self._url(self.reader), self._url(self.scanner)
+
+    @staticmethod
+    def _start(cmd: list[str]) -> subprocess.Popen:
+        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True, bufsize=1)
+
+    @staticmethod
+    def _url(proc: subprocess.Popen) -> str:
+        """The fake prints ``path …`` then ``url serial:///dev/pts/N?…`` (an absolute path)."""
+        import threading
+
+        for line in proc.stdout:
+            if line.startswith("url "):
+                # what it says later is not needed, but must be read (a full pipe would block it)
+                threading.Thread(target=proc.stdout.read, daemon=True).start()
+                return line.split(None, 1)[1].strip()
+        raise SystemExit("假设备未能启动 / a fake device did not start")
+
+    def kiosk_flags(self) -> list[str]:
+        return ["--idcard-reader", self.reader_url, "--qr-scanner", self.scanner_url]
+
+    def banner(self) -> str:
+        name = self.person.name
+        return (f"读卡与扫码演示（假设备）/ ID card reader and e-SSC scanner (fakes on ptys):\n"
+                f"  在自助终端点“个人查询”，然后在本终端输入 i 回车放上 {name} 的身份证，r 拿走；"
+                f"s 扫描其电子社保卡二维码；x 放一张过期的身份证。\n"
+                f"  On the kiosk touch 个人查询 (My records), then type here: i + Enter places "
+                f"{name}'s ID card on the reader, r lifts it, s scans their e-SSC code, "
+                f"x places an expired card.")
+
+    def _tell(self, proc: subprocess.Popen, line: str) -> None:
+        try:
+            proc.stdin.write(line + "\n")
+            proc.stdin.flush()
+        except (OSError, ValueError):
+            pass  # the fake has gone (Ctrl-C)
+
+    def command(self, word: str) -> str | None:
+        """One typed command → what happened (None: not a device command)."""
+        from datetime import datetime
+
+        from .core.numbering import HALL_TZ
+        from .records.demo_people import essc_code
+
+        if word in ("i", "insert"):
+            self._tell(self.reader, "insert person")
+            return f"已放卡 / card placed: {self.person.name}"
+        if word in ("x", "expired"):
+            self._tell(self.reader, "insert expired")
+            return "已放过期身份证 / an expired card placed"
+        if word in ("r", "remove"):
+            self._tell(self.reader, "remove")
+            return "已拿走 / card lifted"
+        if word in ("s", "scan"):
+            code = essc_code(self.records_path, self.person.person_id, datetime.now(HALL_TZ))
+            self._tell(self.scanner, f"send {code}")
+            return "已扫码 / e-SSC code scanned"
+        return None
+
+    def serve_stdin(self) -> None:
+        """Read commands from the demo's terminal on a thread (nothing when stdin is not one)."""
+        import threading
+
+        def loop():
+            for line in sys.stdin:
+                said = self.command(line.strip().lower())
+                if said:
+                    print(said, flush=True)
+        if sys.stdin is not None and sys.stdin.isatty():
+            threading.Thread(target=loop, name="demo-devices", daemon=True).start()
+
+    def close(self) -> None:
+        for proc in (self.reader, self.scanner):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            for pipe in (proc.stdin, proc.stdout):
+                try:
+                    pipe.close()
+                except (OSError, ValueError):
+                    pass
 
 
 def demo_env(url: str) -> dict:
@@ -210,6 +311,10 @@ def run_demo(settings, args) -> int:
     places = desktop_layout(screen) if screen else {}
     kiosk_cmd = [sys.executable, "-m", "kiosk", "--config", args.kiosk_config, "--server", url,
                  "--token-file", tokens["kiosk-1"], "--printer", f"virtual://{printer_dir}", "--demo-pin"]
+    devices = DemoDevices(demo_records[0], demo_records[1][0]) \
+        if demo_records and demo_records[1] else None
+    if devices:  # the reader and scanner as fakes on ptys, driven from this terminal
+        kiosk_cmd += devices.kiosk_flags()
     kiosk_log = data / "kiosk.log"
     if has_display and not args.no_kiosk:
         # a portrait window beside the display, not full screen over it; its log in a file so
@@ -238,6 +343,9 @@ def run_demo(settings, args) -> int:
         print(f"  {name:<6} {username:<9} {password}   ({role})")
     if demo_records and demo_records[1]:
         print_demo_people(*demo_records)
+    if devices:
+        print(devices.banner())
+        devices.serve_stdin()
     print(f"设备令牌 / device tokens: {data}/*.token")
     print(f"号票（虚拟打印机，PNG）/ tickets (virtual printer, PNG): {printer_dir}")
     if has_display and not args.no_kiosk:
@@ -246,8 +354,8 @@ def run_demo(settings, args) -> int:
         print("""
 本机没有图形界面，自助终端与叫号屏未打开。/ No display here: kiosk and display windows not opened.
   无界面运行自助终端 / run the kiosk headless:
-    SDL_VIDEODRIVER=offscreen KIVY_WINDOW=sdl2 """ + " ".join(kiosk_cmd) + """
-  或在虚拟屏幕上 / or on a virtual screen:  xvfb-run -s "-screen 0 1080x1920x24" """ + " ".join(kiosk_cmd) + f"""
+    SDL_VIDEODRIVER=offscreen KIVY_WINDOW=sdl2 """ + shlex.join(kiosk_cmd) + """
+  或在虚拟屏幕上 / or on a virtual screen:  xvfb-run -s "-screen 0 1080x1920x24" """ + shlex.join(kiosk_cmd) + f"""
   叫号屏请在任一浏览器打开 / open the display in any browser: {url}/display?token={display_token}""")
     print("按 Ctrl-C 停止 / press Ctrl-C to stop\n", flush=True)
 
@@ -271,4 +379,6 @@ def run_demo(settings, args) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if devices:
+            devices.close()
     return 0

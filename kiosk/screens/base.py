@@ -144,6 +144,10 @@ class KioskScreen(Screen):
     def fill(self, body: BoxLayout) -> None:
         raise NotImplementedError
 
+    def update(self) -> bool:
+        """Show a small change in place; False: draw the screen again (the usual way)."""
+        return False
+
     def footer(self, bar: BoxLayout) -> None:
         """Home/back on the left; every screen but home. Override for other footers."""
         bar.add_widget(self.button(self.text("Back"), lambda: self.c.act("back"), name="back"))

@@ -4,36 +4,42 @@ its widget's size, in one colour, so it follows the theme (elder mode: black on 
 
 from __future__ import annotations
 
-from kivy.animation import Animation
+from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
-from kivy.properties import ListProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.widget import Widget
 
 KINDS = ("ticket", "records", "progress", "guide", "faq", "card", "scan", "keypad")
+ANIMATION_FPS = 12
+CARD_DOWN_S, CARD_CYCLE_S = 1.0, 1.8   # the card comes down in 1 s, rests, starts again
 
 
 class Icon(Widget):
     kind = StringProperty("ticket")
     color = ListProperty([1, 1, 1, 1])
     phase = NumericProperty(0.0)   # the card animation: 0 above the reader … 1 on it
+    moving = BooleanProperty(True)
 
     def __init__(self, **kw):
         super().__init__(**kw)
         self.bind(pos=self.draw, size=self.draw, kind=self.draw, color=self.draw, phase=self.draw)
-        self._anim = None
+        self._ticker = None
+        self._t = 0.0
 
     def on_parent(self, _widget, parent):
-        """The card icon moves only while it is on screen."""
-        if self.kind != "card":
-            return
-        if parent is not None and self._anim is None:
-            self._anim = (Animation(phase=1.0, duration=1.1, t="out_quad")
-                          + Animation(duration=0.6) + Animation(phase=0.0, duration=0.01))
-            self._anim.repeat = True
-            self._anim.start(self)
-        elif parent is None and self._anim is not None:
-            self._anim.cancel(self)
-            self._anim = None
+        """The card icon moves only while it is on screen, at a few frames a second: each
+        frame redraws the window, which a kiosk without a GPU (Mesa llvmpipe) pays for."""
+        if self.kind == "card" and parent is not None and self._ticker is None:
+            self._ticker = Clock.schedule_interval(self._step, 1 / ANIMATION_FPS)
+
+    def _step(self, dt):
+        if self.get_root_window() is None:  # the screen was redrawn or left: stop for good
+            self._ticker = None
+            return False
+        if not self.moving:
+            return None
+        self._t = (self._t + dt) % CARD_CYCLE_S
+        self.phase = min(1.0, self._t / CARD_DOWN_S)
 
     def draw(self, *_):
         self.canvas.clear()

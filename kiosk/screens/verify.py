@@ -22,6 +22,32 @@ class VerifyScreen(KioskScreen):
     title_msgid = "My records"
     personal = True
 
+    def __init__(self, controller, **kw):
+        super().__init__(controller, **kw)
+        self._shape = None
+        self._status = None
+
+    def shape(self) -> tuple:
+        """What the layout depends on, the busy flag and the notice aside."""
+        f = self.c.flow
+        p = f.personal
+        return (f.language, f.elder, f.reader_status, f.scanner_status, p.assisted, p.id_entry,
+                p.password_entry, p.focus, id(p))
+
+    def update(self) -> bool:
+        """A card or code was taken (busy): say so in place instead of drawing the screen
+        again — a full redraw costs a frame on a kiosk without a GPU, right on the path from
+        the card to the records."""
+        p = self.c.flow.personal
+        if not p.busy or self._status is None or self._shape != self.shape():
+            return False
+        self._status.text = self.text("Checking, please wait…")
+        self._status.color = self.theme.accent
+        for w in self.walk(restrict=True):  # the keys stay as they are: the Flow ignores them
+            if getattr(w, "kind", None) == "card":
+                w.moving = False
+        return True
+
     def fill(self, body):
         c, f, t = self.c, self.c.flow, self.theme
         p = f.personal
@@ -33,14 +59,16 @@ class VerifyScreen(KioskScreen):
                 "small", color=t.accent, halign="center"))
         body.add_widget(self.ways())
         body.add_widget(self.fields())
+        # one line for "checking…" or why not (always there: update() writes into it)
         if p.busy:
-            body.add_widget(self.label(self.text("Checking, please wait…"), halign="center",
-                                       color=t.accent))
-        elif f.notice:
-            note = self.label(self.text(f.notice, **f.notice_params), color=t.warning,
-                              halign="center")
-            note.kiosk_name = "notice"
-            body.add_widget(note)
+            words, color = self.text("Checking, please wait…"), t.accent
+        else:
+            words = self.text(f.notice, **f.notice_params) if f.notice else ""
+            color = t.warning
+        self._status = self.label(words, color=color, halign="center")
+        self._status.kiosk_name = "notice"
+        body.add_widget(self._status)
+        self._shape = self.shape()
         body.add_widget(self.keypad(KEYS, self.key, prefix="key", enabled=self.key_enabled))
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
         row.add_widget(self.button(self.text("Clear"), lambda: c.act("verify_clear"),
