@@ -49,10 +49,12 @@ def small_day(hall, clock, client, evaluator):
     q.act(1, "finish", "win1")
     clock.advance(minutes=9)  # 09:19
     q.act(4, "finish", "win4")
-    r = client.post("/api/v1/evaluations", json={"ticket_id": a1["id"], "level": 5}, headers=evaluator)
+    r = client.post("/api/v1/evaluations", json={"ticket_id": a1["id"], "level": 5},
+                    headers=evaluator)
     assert r.status_code == 201, r.get_json()
     r = client.post("/api/v1/evaluations", json={"ticket_id": b1["id"], "level": 1,
-                                                 "reasons": ["attitude"], "contact": "138 1234 5678"},
+                                                 "reasons": ["attitude"],
+                                                 "contact": "138 1234 5678"},
                     headers=evaluator)
     assert r.status_code == 201, r.get_json()
     clock.advance(minutes=1)  # 09:20

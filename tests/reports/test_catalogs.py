@@ -23,7 +23,8 @@ FILES = ("core/reports/*.py", "core/followups.py", "services/reports.py", "servi
 KEYWORDS = {name: (1,) for name in ("translate", "_", "tr", "ValidationFailed", "InvalidField",
                                     "NotFound", "Conflict", "Forbidden")}
 JS_KEYS = [k for k in staff.JS_TEXT if k.startswith("fu_")]
-EVALUATOR = "Leave a phone number if you would like us to call you back (optional)."  # evaluate.html
+# evaluate.html
+EVALUATOR = "Leave a phone number if you would like us to call you back (optional)."
 
 
 def feature_messages() -> set[str]:

@@ -48,8 +48,8 @@ def test_the_xlsx_matches_the_api_cell_by_cell(small_day, supervisor_client):
     assert cells["取号数"].number_format == "0"
 
     svc = rows(wb["按业务类别"])
-    assert svc[0][:8] == ["业务", "取号数", "办结数", "平均等候", "等候时长中位数", "等候时长 90 分位",
-                          "最长等候", "超时等候数"]
+    assert svc[0][:8] == ["业务", "取号数", "办结数", "平均等候", "等候时长中位数",
+                          "等候时长 90 分位", "最长等候", "超时等候数"]
     api = {r["key"]: r for r in s["by_service"]}
     names = {"咨询 / 查询打印": "consult", "养老保险": "pension"}
     assert {r[0] for r in svc[1:]} == set(names)

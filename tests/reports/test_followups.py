@@ -29,7 +29,8 @@ def test_a_bad_rating_with_a_contact_is_followed_up_until_closed(small_day, supe
     full = supervisor_client.get(f"/api/v1/followups/{item['id']}").get_json()
     assert full["contact"] == "13812345678"  # to make the call; audited
     audit = app.extensions["hall"].store.db.execute(
-        "SELECT action, actor FROM audit_log WHERE subject = ?", [f"followup:{item['id']}"]).fetchall()
+        "SELECT action, actor FROM audit_log WHERE subject = ?",
+        [f"followup:{item['id']}"]).fetchall()
     assert audit == [("followup.view_contact", "sup1")]
 
     step = f"/api/v1/followups/{item['id']}"
@@ -37,7 +38,8 @@ def test_a_bad_rating_with_a_contact_is_followed_up_until_closed(small_day, supe
     assert r.status_code == 422 and r.get_json()["error"]["field"] == "call_summary"
     r = supervisor_client.post(f"{step}/rectification", json={"measures": "培训"})
     assert r.status_code == 409  # the call comes first
-    called = supervisor_client.post(f"{step}/call", json={"call_summary": "群众反映窗口人员态度生硬"})
+    called = supervisor_client.post(f"{step}/call",
+                                    json={"call_summary": "群众反映窗口人员态度生硬"})
     assert called.status_code == 200 and called.get_json()["status"] == "finding"
     assert called.get_json()["rectify_due"] == "2026-12-10"  # 10 working days after Thursday
     r = supervisor_client.post(f"{step}/finding", json={"finding": "valid"})

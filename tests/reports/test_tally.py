@@ -27,7 +27,8 @@ def run(book: Daybook, tickets: dict | None = None, ratings=(), until=None, **kw
 def test_a_transfer_keeps_the_first_wait_and_counts_both_legs():
     book = (Daybook().window("08:30", 1, "open").window("08:30", 3, "open")
             .ticket("issued", "09:00", "A001", "consult")
-            .ticket("called", "09:10", "A001", window=1).ticket("started", "09:11", "A001", window=1)
+            .ticket("called", "09:10", "A001", window=1)
+            .ticket("started", "09:11", "A001", window=1)
             .ticket("transferred", "09:15", "A001", "pension", window=1,
                     from_service="consult", to_service="pension")
             .ticket("called", "09:25", "A001", "pension", window=3)
@@ -52,13 +53,16 @@ def test_a_transfer_keeps_the_first_wait_and_counts_both_legs():
 
 def test_a_no_show_then_reinstated_is_served_not_abandoned():
     book = (Daybook().ticket("issued", "09:00", "B001", "pension")
-            .ticket("called", "09:05", "B001", window=4).ticket("no_show", "09:08", "B001", window=4)
+            .ticket("called", "09:05", "B001", window=4)
+            .ticket("no_show", "09:08", "B001", window=4)
             .ticket("reinstated", "09:20", "B001")
-            .ticket("called", "09:30", "B001", window=5).ticket("started", "09:31", "B001", window=5)
+            .ticket("called", "09:30", "B001", window=5)
+            .ticket("started", "09:31", "B001", window=5)
             .ticket("finished", "09:43", "B001", window=5).close())
     _, f = run(book, {"B001": {"staff": "win5"}})
     t = f[("total", "")]
-    assert (t["called"], t["no_show"], t["reinstated"], t["served"], t["abandoned"]) == (2, 1, 1, 1, 0)
+    counts = (t["called"], t["no_show"], t["reinstated"], t["served"], t["abandoned"])
+    assert counts == (2, 1, 1, 1, 0)
     assert t["no_show_rate"] == 0.5
     assert t["wait_mean_s"] == 300 and t["rewait_mean_s"] == 600
     assert t["service_mean_s"] == 720
@@ -69,7 +73,8 @@ def test_a_no_show_then_reinstated_is_served_not_abandoned():
 def test_a_ticket_waiting_across_a_pause_and_the_pause_is_listed():
     book = (Daybook().window("08:30", 6, "open").window("09:00", 6, "paused")
             .ticket("issued", "09:00", "C001", "medical").window("09:40", 6, "open")
-            .ticket("called", "09:45", "C001", window=6).ticket("finished", "09:55", "C001", window=6)
+            .ticket("called", "09:45", "C001", window=6)
+            .ticket("finished", "09:55", "C001", window=6)
             .close())
     day, f = run(book)
     assert f[("total", "")]["wait_mean_s"] == 45 * 60  # the pause is part of the wait
@@ -114,7 +119,8 @@ def test_cancellations_count_as_abandoned_only_when_the_citizen_left():
 
 def test_a_live_day_counts_tickets_still_waiting_and_time_until_now():
     book = (Daybook().window("08:30", 1, "open").ticket("issued", "09:00", "A001", "consult")
-            .ticket("issued", "09:05", "A002", "consult").ticket("called", "09:06", "A001", window=1))
+            .ticket("issued", "09:05", "A002", "consult")
+            .ticket("called", "09:06", "A001", window=1))
     _, f = run(book, until=at("10:00"))
     t = f[("total", "")]
     assert (t["waiting"], t["called"], t["expired"], t["abandoned"]) == (1, 1, 0, 0)
@@ -125,17 +131,21 @@ def test_wait_percentiles_and_the_threshold():
     book = Daybook().window("08:30", 1, "open")
     for i in range(10):  # waits of 1, 2, … 10 minutes
         n = f"A{i + 1:03d}"
-        book.ticket("issued", "09:00", n, "consult").ticket("called", f"09:{i + 1:02d}", n, window=1)
+        book.ticket("issued", "09:00", n, "consult")
+        book.ticket("called", f"09:{i + 1:02d}", n, window=1)
     _, f = run(book.close())
     t = f[("total", "")]
-    assert (t["wait_mean_s"], t["wait_p50_s"], t["wait_p90_s"], t["wait_max_s"]) == (330, 300, 540, 600)
+    waits = (t["wait_mean_s"], t["wait_p50_s"], t["wait_p90_s"], t["wait_max_s"])
+    assert waits == (330, 300, 540, 600)
     assert all_figures(run(book)[0].tallies[("total", "")], 8 * 60)["wait_over"] == 2
 
 
 def test_estimate_errors_against_the_actual_waits():
     book = (Daybook().window("08:30", 1, "open")
-            .ticket("issued", "09:00", "A001", "consult").ticket("called", "09:10", "A001", window=1)
-            .ticket("issued", "09:00", "A002", "consult").ticket("called", "09:20", "A002", window=1)
+            .ticket("issued", "09:00", "A001", "consult")
+            .ticket("called", "09:10", "A001", window=1)
+            .ticket("issued", "09:00", "A002", "consult")
+            .ticket("called", "09:20", "A002", window=1)
             .ticket("issued", "09:00", "A003", "consult").close())
     _, f = run(book, {"A001": {"estimated_wait_s": 300}, "A002": {"estimated_wait_s": 1500},
                       "A003": {"estimated_wait_s": 0}})
@@ -175,7 +185,8 @@ def test_ratings_by_level_with_reasons():
 
 def test_a_tally_survives_its_stored_row():
     book = (Daybook().ticket("issued", "09:00", "A001", "consult")
-            .ticket("called", "09:07:30", "A001", window=1).ticket("finished", "09:20", "A001", window=1))
+            .ticket("called", "09:07:30", "A001", window=1)
+            .ticket("finished", "09:20", "A001", window=1))
     day, _ = run(book.close())
     from queue_server.core.reports.tally import Tally
     for tally in day.tallies.values():

@@ -216,7 +216,8 @@ TABLES: tuple[Table, ...] = (
           (("label", "Step", "text"),) + _DEADLINE_COLS,
           _followups),
     Table("devices", "Device downtime in opening hours", (
-        ("key", "Device", "text"), ("name", "Device name", "text"), ("down_s", "Hours down", "hours"),
+        ("key", "Device", "text"), ("name", "Device name", "text"),
+        ("down_s", "Hours down", "hours"),
         ("alerts", "Alerts", "int")), _dim("device", lambda r, tr, name: r["name"])),
     Table("estimates", "Wait estimates against actual waits", (
         ("label", "Scope", "text"), ("est_n", "Tickets", "int"),

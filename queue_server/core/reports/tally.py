@@ -43,32 +43,69 @@ DURATIONS = frozenset(("wait_sum", "rewait_sum", "service_sum", "est_abs", "est_
                        "open_s", "paused_s", "closed_s", "down_s", "wait_max", "service_max"))
 FIELDS = COUNTS + MAXIMA + HISTS
 ABANDON_CANCEL_REASONS = ("left",)
+VISIT_FIELDS = ("issued", "waiting", "cancelled", "expired", "abandoned", "priority",
+                "appointment", "reinstated", "est_n", "est_abs", "est_err", "est_wait",
+                "rewait_n", "rewait_sum")
+LEG_FIELDS = ("called", "served", "no_show", "transferred")
 
 
 class Tally:
-    __slots__ = FIELDS
+    """Counts of one (day, dimension, key). Durations are gathered as samples while a day is
+    tallied and ``settle`` folds them into count, sum, maximum and histogram."""
+
+    __slots__ = FIELDS + ("_waits", "_services")
 
     def __init__(self) -> None:
         for name in FIELDS:
             setattr(self, name, 0)
+        self._waits: list[float] = []
+        self._services: list[float] = []
 
     def add_wait(self, seconds: float) -> None:
-        self.wait_n += 1
-        self.wait_sum += seconds
-        self.wait_max = max(self.wait_max, seconds)
-        self.wait_hist = histogram.add(self.wait_hist, seconds)
+        self._waits.append(seconds)
 
     def add_service(self, seconds: float) -> None:
-        self.service_n += 1
-        self.service_sum += seconds
-        self.service_max = max(self.service_max, seconds)
-        self.service_hist = histogram.add(self.service_hist, seconds)
+        self._services.append(seconds)
+
+    def settle(self) -> "Tally":
+        if self._waits:
+            w, self._waits = self._waits, []
+            self.wait_n += len(w)
+            self.wait_sum += sum(w)
+            self.wait_max = max(self.wait_max, max(w))
+            self.wait_hist += histogram.of(w)
+        if self._services:
+            v, self._services = self._services, []
+            self.service_n += len(v)
+            self.service_sum += sum(v)
+            self.service_max = max(self.service_max, max(v))
+            self.service_hist += histogram.of(v)
+        return self
+
+    def add(self, other: "Tally", names: Sequence[str], waits: bool = False,
+            services: bool = False) -> None:
+        """Only ``names`` (and the settled durations asked for) of ``other``: the quick merge of
+        a day's combinations into its dimensions."""
+        for name in names:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if waits and other.wait_n:
+            self.wait_n += other.wait_n
+            self.wait_sum += other.wait_sum
+            self.wait_hist += other.wait_hist
+            self.wait_max = max(self.wait_max, other.wait_max)
+        if services and other.service_n:
+            self.service_n += other.service_n
+            self.service_sum += other.service_sum
+            self.service_hist += other.service_hist
+            self.service_max = max(self.service_max, other.service_max)
 
     def merge(self, other: "Tally") -> "Tally":
         for name in COUNTS + HISTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in MAXIMA:
             setattr(self, name, max(getattr(self, name), getattr(other, name)))
+        self._waits += other._waits
+        self._services += other._services
         return self
 
     def row(self) -> tuple:
@@ -134,8 +171,10 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
         return found
 
     t("total", "")
+    combos = _Combos()
     for visit in rep.visits.values():
-        _visit(visit, inp.tickets.get(visit.number, {}), t)
+        combos.visit(visit, inp.tickets.get(visit.number, {}))
+    combos.spread(t)
     for r in inp.ratings:
         _rating(r, t)
     start, end = day_bounds(inp.day)
@@ -165,32 +204,48 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
         if dim in ("window", "device"):
             for name in ("open_s", "paused_s", "closed_s", "absences", "down_s", "alerts"):
                 setattr(total, name, getattr(total, name) + getattr(tally, name))
+    for tally in out.values():
+        tally.settle()
     found_absences.sort(key=lambda a: (a.start, a.window))
     return DayTally(out, found_absences)
 
 
-def _visit(v: Visit, ticket: dict, t) -> None:
-    channel = ticket.get("channel") or "kiosk"
-    visit_dims = [t("total", ""), t("service", v.service), t("channel", channel),
-                  t("hour", hour_key(v.issued_at)),
-                  t("priority", "priority" if v.priority else "normal")]
-    outcome = v.outcome
-    served = any(leg.outcome == DONE for leg in v.legs)
-    abandoned = not served and (outcome in (NO_SHOW, EXPIRED) or (
-        outcome == CANCELLED and v.cancel_reason in ABANDON_CANCEL_REASONS))
-    estimate = ticket.get("estimated_wait_s")
-    wait = v.wait_s
-    for d in visit_dims:
+class _Combos:
+    """A day's visits gathered per full combination of their keys, then spread to every
+    dimension once: a large hall's day has some 14,000 visits but a few hundred combinations."""
+
+    def __init__(self) -> None:
+        self.visits: dict[tuple, Tally] = {}  # (service, channel, hour, priority)
+        self.legs: dict[tuple, Tally] = {}  # (leg service, channel, hour, priority, window, staff)
+        self.service: dict[tuple, Tally] = {}  # the same with the hour the leg started
+
+    @staticmethod
+    def _get(table: dict, key: tuple) -> Tally:
+        found = table.get(key)
+        if found is None:
+            found = table[key] = Tally()
+        return found
+
+    def visit(self, v: Visit, ticket: dict) -> None:
+        channel = ticket.get("channel") or "kiosk"
+        prio = "priority" if v.priority else "normal"
+        hour = hour_key(v.issued_at)
+        d = self._get(self.visits, (v.service, channel, hour, prio))
+        outcome = v.outcome
+        served = any(leg.outcome == DONE for leg in v.legs)
         d.issued += 1
         d.waiting += v.waiting
         d.cancelled += outcome == CANCELLED
         d.expired += outcome == EXPIRED
-        d.abandoned += abandoned
+        d.abandoned += not served and (outcome in (NO_SHOW, EXPIRED) or (
+            outcome == CANCELLED and v.cancel_reason in ABANDON_CANCEL_REASONS))
         d.priority += v.priority
         d.appointment += bool(ticket.get("appointment_at"))
         d.reinstated += sum(1 for leg in v.legs if leg.kind == "reinstate")
+        wait = v.wait_s
         if wait is not None:
             d.add_wait(wait)
+            estimate = ticket.get("estimated_wait_s")
             if estimate is not None:
                 d.est_n += 1
                 d.est_abs += abs(estimate - wait)
@@ -200,29 +255,46 @@ def _visit(v: Visit, ticket: dict, t) -> None:
             if leg.wait_s is not None:
                 d.rewait_n += 1
                 d.rewait_sum += leg.wait_s
-    last_called = max((i for i, leg in enumerate(v.legs) if leg.called_at), default=None)
-    for i, leg in enumerate(v.legs):
-        if leg.called_at is None:
-            continue
-        dims = [*visit_dims]
-        if leg.service != v.service:  # service figures count the leg under its own service
-            dims[1] = t("service", leg.service)
-        leg_dims = [t("window", leg.window)] if leg.window is not None else []
-        staff = ticket.get("staff") if i == last_called else None
-        if staff:
-            leg_dims.append(t("staff", staff))
-        for d in dims + leg_dims:
-            d.called += 1
-            d.served += leg.outcome == DONE
-            d.no_show += leg.outcome == NO_SHOW
-            d.transferred += leg.outcome == TRANSFERRED
-        service_s = leg.service_s
-        if service_s is not None:
-            start_hour = t("hour", hour_key(leg.started_at or leg.called_at))
-            for d in [dims[0], dims[1], dims[2], start_hour, dims[4], *leg_dims]:
-                d.add_service(service_s)
-        for d in leg_dims:
-            d.add_wait(leg.wait_s)
+        last_called = max((i for i, leg in enumerate(v.legs) if leg.called_at), default=None)
+        for i, leg in enumerate(v.legs):
+            if leg.called_at is None:
+                continue
+            staff = ticket.get("staff") if i == last_called else None
+            g = self._get(self.legs, (leg.service, channel, hour, prio, leg.window, staff or None))
+            g.called += 1
+            g.served += leg.outcome == DONE
+            g.no_show += leg.outcome == NO_SHOW
+            g.transferred += leg.outcome == TRANSFERRED
+            g.add_wait(leg.wait_s)  # counted for the window and staff dimensions only
+            service_s = leg.service_s
+            if service_s is not None:
+                started = hour_key(leg.started_at or leg.called_at)
+                self._get(self.service, (leg.service, channel, started, prio, leg.window,
+                                         staff or None)).add_service(service_s)
+
+    def spread(self, t) -> None:
+        for table in (self.visits, self.legs, self.service):
+            for tally in table.values():
+                tally.settle()  # each duration into its bucket once, not once per dimension
+        for (service, channel, hour, prio), tally in self.visits.items():
+            for d in (t("total", ""), t("service", service), t("channel", channel),
+                      t("hour", hour), t("priority", prio)):
+                d.add(tally, VISIT_FIELDS, waits=True)
+        for (service, channel, hour, prio, window, staff), tally in self.legs.items():
+            for d in (t("total", ""), t("service", service), t("channel", channel),
+                      t("hour", hour), t("priority", prio)):
+                d.add(tally, LEG_FIELDS)
+            for d in _leg_dims(t, window, staff):
+                d.add(tally, LEG_FIELDS, waits=True)
+        for (service, channel, hour, prio, window, staff), tally in self.service.items():
+            for d in (t("total", ""), t("service", service), t("channel", channel),
+                      t("hour", hour), t("priority", prio), *_leg_dims(t, window, staff)):
+                d.add(tally, (), services=True)
+
+
+def _leg_dims(t, window, staff) -> list[Tally]:
+    return ([t("window", window)] if window is not None else []) + (
+        [t("staff", staff)] if staff else [])
 
 
 def _rating(r: dict, t) -> None:
