@@ -84,15 +84,16 @@ def estimate_wait(
 # waits, a shared window that takes its first service first, how far the visits in progress
 # have got, nor the priority tickets that will still arrive and go first. ``forecast`` plays the
 # queue forward instead: every open window, from when its current visit is expected to end,
-# calls by the policy itself (core.policy.choose_next over core.policy.call_candidates), each
+# calls by the policy itself (core.policy.choose_next over the call_candidates set), each
 # visit taking its service's recent mean; windows stop at the end of an opening period and
 # resume at the next; citizens keep arriving at each service's recent rate.
 
 from datetime import datetime, timedelta  # noqa: E402
 import heapq  # noqa: E402
+from bisect import bisect_right  # noqa: E402
 from typing import Iterable, Iterator, Mapping  # noqa: E402
 
-from .policy import WindowView, call_candidates, choose_next  # noqa: E402
+from .policy import WindowView, choose_next  # noqa: E402
 from .settings import QueueRules  # noqa: E402
 from .tickets import Status, Ticket  # noqa: E402
 
@@ -159,30 +160,63 @@ def _open_at(t: datetime, spans: Sequence[tuple[datetime, datetime]]) -> datetim
 def _expected_arrivals(snap: HallSnapshot) -> Iterator[Ticket]:
     """Citizens still to come, evenly spaced at each service's recent rate, inside the opening
     periods after ``now``, in time order."""
-    streams = []
+    opening = [(max(a, snap.now), b) for a, b in sorted(snap.spans) if b > snap.now]
+    if not opening:
+        return
+    ends, total = [], 0.0  # open seconds after now at the end of each period
+    for a, b in opening:
+        total += (b - a).total_seconds()
+        ends.append(total)
+    heap = []
     for service, (ordinary, priority) in sorted(snap.arrivals_per_hour.items()):
         for rate, reason in ((ordinary, None), (priority, "other")):
             if rate > 0:
-                streams.append((3600.0 / rate, service, reason))
-    heap = [(gap, i) for i, (gap, _, _) in enumerate(streams)]  # open seconds after now
+                gap = 3600.0 / rate
+                heap.append((gap, len(heap), gap, service, reason))
     heapq.heapify(heap)
-    opening = [(max(a, snap.now), b) for a, b in sorted(snap.spans) if b > snap.now]
     n = 0
     while heap:
-        offset, i = heapq.heappop(heap)
-        at, left = None, offset
-        for a, b in opening:
-            length = (b - a).total_seconds()
-            if left < length:
-                at = a + timedelta(seconds=left)
-                break
-            left -= length
-        if at is None:
+        offset, order, gap, service, reason = heapq.heappop(heap)
+        if offset >= total:
             continue  # past closing: this stream is done
-        gap, service, reason = streams[i]
+        i = bisect_right(ends, offset)
+        at = opening[i][0] + timedelta(seconds=offset - (ends[i - 1] if i else 0.0))
         n += 1
         yield Ticket(f"~{n}", f"~{n:06d}", service, Status.WAITING, at, at, reason)
-        heapq.heappush(heap, (offset + gap, i))
+        heapq.heappush(heap, (offset + gap, order, gap, service, reason))
+
+
+class _Queue:
+    """The waiting tickets as ``core.policy.call_candidates`` reads them: every priority and
+    appointment ticket, and each service's others oldest first — so each call looks at a
+    handful of tickets, however long the queue."""
+
+    def __init__(self, waiting: Iterable[Ticket]):
+        self.specials: dict[str, Ticket] = {}
+        self.others: dict[str, list[Ticket]] = {}
+        self.head: dict[str, int] = {}
+        for t in sorted(waiting, key=lambda t: (t.queue_at, t.number)):
+            self.add(t)
+
+    def add(self, t: Ticket) -> None:
+        """A ticket joins (arrivals come in time order, so each list stays oldest first)."""
+        if t.is_priority or t.appointment_at is not None:
+            self.specials[t.id] = t
+        else:
+            self.others.setdefault(t.service, []).append(t)
+
+    def candidates(self, services: Sequence[str]) -> list[Ticket]:
+        out = [t for t in self.specials.values() if t.service in services]
+        for service in services:
+            line = self.others.get(service)
+            i = self.head.get(service, 0)
+            if line and i < len(line):
+                out.append(line[i])
+        return out
+
+    def take(self, t: Ticket) -> None:
+        if self.specials.pop(t.id, None) is None:
+            self.head[t.service] = self.head.get(t.service, 0) + 1
 
 
 def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, float | None]:
@@ -190,8 +224,9 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
     for a ticket no open window reaches."""
     spans = sorted(snap.spans)
     mean_of = snap.mean_service_s
-    waiting = {t.id: t for t in snap.waiting if t.status == Status.WAITING}
-    want = set(targets) if targets is not None else set(waiting)
+    waiting = [t for t in snap.waiting if t.status == Status.WAITING]
+    queue = _Queue(waiting)
+    want = set(targets) if targets is not None else {t.id for t in waiting}
     heap, streak, served = [], {}, {}
     for w in snap.windows:
         if not w.is_open or not w.services:
@@ -211,18 +246,16 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
         free, number = heapq.heappop(heap)
         at = _open_at(free, spans)
         while next_in is not None and next_in.queue_at <= at:
-            waiting[next_in.id] = next_in
+            queue.add(next_in)
             next_in = next(coming, None)
         w = served[number]
-        candidates = call_candidates(waiting.values(), w.services)
         view = WindowView(number, w.services, w.kind, streak[number])
-        pick = choose_next(candidates, view, at, snap.rules)
+        pick = choose_next(queue.candidates(w.services), view, at, snap.rules)
         if pick is None:
-            upcoming = next_in.queue_at if next_in is not None else None
-            if upcoming is not None:
-                heapq.heappush(heap, (upcoming, number))  # idle until someone comes
+            if next_in is not None:
+                heapq.heappush(heap, (next_in.queue_at, number))  # idle until someone comes
             continue
-        del waiting[pick.id]
+        queue.take(pick)
         streak[number] = streak[number] + 1 if pick.is_priority else 0
         if pick.id in want:
             out[pick.id] = (at - snap.now).total_seconds()
@@ -237,7 +270,19 @@ def promised_wait(snap: HallSnapshot, ticket: Ticket) -> WaitEstimate:
     """The wait promised to a waiting ticket (the kiosk, the printed ticket, the status page):
     its forecast call; "no wait" when a window calls it at once; None when no open window
     serves its service."""
-    seconds = forecast(snap, {ticket.id}).get(ticket.id)
+    return _promise(forecast(snap, {ticket.id}).get(ticket.id))
+
+
+def promises(snap: HallSnapshot, extra: Sequence[Ticket] = ()) -> dict[str, WaitEstimate]:
+    """``promised_wait`` of every waiting ticket, and of ``extra`` tickets joining now (one per
+    service: what the kiosk shows before a ticket is taken), from one forecast."""
+    if extra:
+        snap = HallSnapshot(snap.now, [*snap.waiting, *extra], snap.windows, snap.mean_service_s,
+                            snap.spans, snap.rules, snap.arrivals_per_hour)
+    return {tid: _promise(seconds) for tid, seconds in forecast(snap).items()}
+
+
+def _promise(seconds: float | None) -> WaitEstimate:
     if seconds is None:
         return WaitEstimate(None)
     if seconds <= 0:

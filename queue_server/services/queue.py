@@ -15,8 +15,8 @@ from ..core.policy import (WindowView, choose_next, due_by, is_due_appointment, 
 from ..core.settings import ServiceSpec, Settings
 from ..core.tickets import (ACTIVE, CANCEL_REASONS, OPEN, PRIORITY_REASONS, REPRINT_REASONS,
                             Action, Status, Ticket, next_status)
-from ..core.waits import (ARRIVAL_WINDOW_MIN, RECENT_VISITS, HallSnapshot, WaitEstimate, WindowState,
-                          arrival_rates, mean_service_seconds, promised_wait)
+from ..core.waits import (ARRIVAL_WINDOW_MIN, RECENT_VISITS, HallSnapshot, WaitEstimate,
+                          WindowState, arrival_rates, mean_service_seconds, promises)
 from ..errors import Conflict, NotFound, ServiceClosed, SoldOut, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
@@ -46,6 +46,7 @@ class QueueService:
         self._version = 0
         self._means: dict[tuple, float] = {}
         self._forecast_windows: tuple | None = None
+        self._promised: tuple | None = None  # (key, promises) of the current queue
 
     @property
     def settings(self) -> Settings:
@@ -129,13 +130,18 @@ class QueueService:
         return HallSnapshot(now, waiting, windows, means, spans, s.rules,
                             arrival_rates(issued, now, spans))
 
-    def _promise(self, snap: HallSnapshot, ticket: Ticket) -> WaitEstimate:
-        """The wait promised to ``ticket`` (measured against the actual waits in the §9
-        reports; tests/bench/bench_estimates.py)."""
-        if all(t.id != ticket.id for t in snap.waiting):
-            snap = HallSnapshot(snap.now, [*snap.waiting, ticket], snap.windows,
-                                snap.mean_service_s, snap.spans, snap.rules, snap.arrivals_per_hour)
-        return promised_wait(snap, ticket)
+    def _promises(self, db, day: str, now: datetime) -> dict[str, WaitEstimate]:
+        """The wait promised to every waiting ticket and, as ``~new-<service>``, to a ticket
+        taken now (measured against the actual waits in the §9 reports;
+        tests/bench/bench_estimates.py). One forecast per change of the queue (or 30 s), shared
+        by the kiosks' service lists and every status page."""
+        key = (event_log.last_id(db), day, int(now.timestamp()) // 30, id(self.settings))
+        cached = self._promised
+        if cached is None or cached[0] != key:
+            new = [Ticket(f"~new-{svc.code}", "~new", svc.code, Status.WAITING, now, now)
+                   for svc in self.settings.services]
+            cached = self._promised = (key, promises(self._snapshot(db, day, now), new))
+        return cached[1]
 
     def _changed(self, *event_ids: int) -> None:
         """A window acted (call, finish, state…): new estimate inputs; then wake the followers."""
@@ -172,8 +178,7 @@ class QueueService:
             counts = repo.place_counts(db, row, iso(due_by(now, rules)),
                                        iso(walkin_cutoff(now, rules)), rules)
             ahead = position(bool(row["priority_reason"]), counts, rules)
-            svc = self.settings.service(row["service"])
-            estimate = self._promise(self._snapshot(db, row["day"], now), repo.to_domain(row))
+            estimate = self._promises(db, row["day"], now).get(row["id"], WaitEstimate(None))
         return {
             "id": row["id"],
             "number": row["number"],
@@ -199,12 +204,11 @@ class QueueService:
         day = hall_day(now).isoformat()
         counts = repo.waiting_counts(db, day)
         states = repo.all_windows(db)  # read once, not once per service
-        snap = self._snapshot(db, day, now)
+        promised = self._promises(db, day, now)
         out = []
         for svc in self.settings.services:
             n = counts.get(svc.code, 0)
-            taken_now = Ticket("~new", "~new", svc.code, Status.WAITING, now, now)
-            estimate = self._promise(snap, taken_now)  # for a ticket taken now
+            estimate = promised[f"~new-{svc.code}"]  # for a ticket taken now
             issued = repo.issued_today(db, svc.code, day)
             state = self.service_issuing(svc, now, db, issued)
             out.append({

@@ -13,7 +13,8 @@ from queue_server.core.planner import (make_plan, outcome, profile_from_history,
 from queue_server.core.settings import QueueRules
 from queue_server.core.simulator import Profile, SimWindow, simulate
 from queue_server.core.tickets import Status, Ticket
-from queue_server.core.waits import HallSnapshot, WindowState, forecast, promised_wait
+from queue_server.core.waits import (HallSnapshot, WindowState, forecast, promised_wait,
+                                     promises)
 
 RULES = QueueRules()
 NOW = datetime(2026, 11, 24, 11, 45, tzinfo=HALL_TZ)
@@ -126,3 +127,14 @@ def test_a_profile_from_history_averages_the_days_with_tickets():
     assert prof.priority_share == 2 / 34
     assert prof.service_s["a"] == [100.0] * 30  # recorded durations
     assert 500 < mean(prof.service_s["b"]) < 700  # no history: spread around the default
+
+
+def test_arrivals_of_equal_rates_and_the_kiosks_promise_for_each_service():
+    queue = [ticket(1, 20), ticket(2, 10)]
+    windows = [WindowState(1, ("a",), is_open=True), WindowState(2, ("b",), is_open=True)]
+    new = [Ticket(f"~new-{s}", "~new", s, Status.WAITING, NOW, NOW) for s in ("a", "b")]
+    out = promises(snapshot(queue, windows, means={"a": 300.0, "b": 300.0},
+                            rates={"a": (6.0, 0.0), "b": (6.0, 6.0)}), new)  # b: a tie
+    assert out["t1"].no_wait and out["t2"].seconds == 300
+    assert out["~new-b"].no_wait  # window 2 is free
+    assert out["~new-a"].seconds == 600  # behind t1 and t2 at window 1
