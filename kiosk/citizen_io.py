@@ -53,6 +53,10 @@ class CitizenIO:
             except Exception:
                 log.exception("stopping %s", device.name)
 
+    def device_words(self) -> dict:
+        """For the heartbeat (§8.1.5: the guide desk sees a reader that stopped answering)."""
+        return {"idcard_reader": self.reader.status, "qr_scanner": self.scanner.status}
+
     def set_today(self) -> None:
         today = datetime.now(HALL_TZ)
         self.flow.today_month = month_index(today.year, today.month)

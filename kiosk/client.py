@@ -106,9 +106,12 @@ class HallClient:
             body["priority_reason"] = priority_reason
         return self._call("POST", "/api/v1/tickets", json=body, retries=self.retries)
 
-    def heartbeat(self, device_id: str, printer_word: str, detail: str = "") -> Result:
+    def heartbeat(self, device_id: str, printer_word: str, detail: str = "",
+                  devices: dict | None = None) -> Result:
+        """``devices``: the other devices' status words (idcard_reader, qr_scanner)."""
+        status = {"printer": printer_word, "detail": detail[:200], **(devices or {})}
         return self._call("POST", f"/api/v1/devices/{device_id}/heartbeat",
-                          json={"status": {"printer": printer_word, "detail": detail[:200]}})
+                          json={"status": status})
 
     # ---- personal records (§8.1.3): the citizen session's token travels in its own header ----
     def start_session(self, body: dict) -> Result:

@@ -162,7 +162,7 @@ class Controller(CitizenIO):
             except Exception as exc:  # a broken transport must not stop the heartbeat
                 word, detail = "error", str(exc)[:200]
             self.printer_word, self.printer_detail = word, detail
-            return self.client.heartbeat(self.config.device_id, word, detail)
+            return self.client.heartbeat(self.config.device_id, word, detail, self.device_words())
 
         self.runner.submit(job, lambda result: None)
 

@@ -120,6 +120,19 @@ def personal_values(c):
     return {v for v in values if v and len(v) >= 2}
 
 
+def elder_sizes(tag):
+    """The smallest text and the smallest touch target on the current screen (适老化)."""
+    from kivy.uix.behaviors import ButtonBehavior
+    from kivy.uix.label import Label
+    texts = [w.font_size for w in current().walk(restrict=True)
+             if isinstance(w, Label) and w.text.strip() and w.opacity > 0]
+    targets = [min(w.width, w.height) for w in current().walk(restrict=True)
+               if isinstance(w, ButtonBehavior) and w.opacity > 0
+               and getattr(w, "kiosk_name", "") != "" and w.width > 0]
+    report["checks"].setdefault("elder_sizes", {})[tag] = {"text": min(texts),
+                                                           "target": min(targets)}
+
+
 def card_in():
     reader.insert(FakeCard.person(PERSON["name"], PERSON["id_number"]))
 
@@ -191,8 +204,10 @@ def elder_round(c):
     shot("home-elder")
     tap("open_verify", on(Screen.VERIFY))
     shot("verify-elder")
+    elder_sizes("verify")
     verify_with_card(c)
     shot("records-profile-elder")
+    elder_sizes("records")
     tap("tab_contributions", lambda: c.flow.record_key() in c.flow.personal.records)
     report["checks"]["elder_rows"] = len(c.flow.page_rows())
     report["checks"]["elder_pages"] = c.flow.records_pages
@@ -200,8 +215,10 @@ def elder_round(c):
     tap("page_next", lambda: c.flow.personal.page == 1)
     shot("records-contributions-page2-elder")
     tap("open_statement", on(Screen.STATEMENT))
+    elder_sizes("statement")
     tap("preview_statement", lambda: c.flow.personal.statement is not None)
     shot("statement-preview-elder")
+    elder_sizes("statement-preview")
     # paper out while printing: said plainly; Reprint once paper is back
     c.printer.transport.state = "paper_out"
     tap("print_statement", lambda: c.flow.personal.printed is False)
@@ -215,6 +232,7 @@ def elder_round(c):
     tap("finish", on(Screen.HOME))
     tap("open_progress", on(Screen.PROGRESS))
     shot("progress-elder")
+    elder_sizes("progress")
     tap("home", on(Screen.HOME))
     tap("elder", lambda: not c.flow.elder)
 

@@ -47,8 +47,9 @@ def kiosk(hall, tmp_path):
     made = []
 
     def make(reader=None, scanner=None, printer=None, **cfg):
-        token = hall.create_device(f"kiosk-{uuid.uuid4().hex[:8]}", "kiosk")
-        config = KioskConfig(server_url=hall.url, token=token, device_id="kiosk-t",
+        device = f"kiosk-{uuid.uuid4().hex[:8]}"
+        token = hall.create_device(device, "kiosk")
+        config = KioskConfig(server_url=hall.url, token=token, device_id=device,
                              printer_url=f"virtual://{tmp_path}/printer", http_timeout_s=3.0,
                              http_retries=1, **cfg)
         c = Controller(config, runner=SyncRunner(), voice=Voice(enabled=False), clock=Tick(),
@@ -110,6 +111,9 @@ def test_the_id_card_on_the_reader_opens_my_records_and_finish_ends_it(hall, kio
         assert not c.reader.armed
         c.act("open_verify")
         assert c.flow.screen is Screen.VERIFY and c.reader.armed and c.flow.reader_usable
+        # spoken whether or not elder mode is on
+        assert c.voice.spoken[-1] == c.t_zh("Please place your ID card on the reader.") \
+            == "请将身份证放在感应区"
         fake.insert(FakeCard.person(p.name, p.id_number))
         assert until(c, lambda: on_records(c))
         assert not c.reader.armed  # only the verify screen reads cards
@@ -202,6 +206,14 @@ def test_a_reader_that_stops_answering_offers_the_other_ways(hall, kiosk):
         assert until(c, lambda: c.flow.reader_status == "no_answer")
         assert c.flow.notice == cf.READER_DOWN and not c.flow.reader_usable
         assert "扫" in c.t_zh(cf.READER_DOWN) and "身份证号" in c.t_zh(cf.READER_DOWN)
+        c.send_heartbeat()  # the guide desk sees it (§8.1.5)
+        name = f"guide-{uuid.uuid4().hex[:6]}"
+        hall.create_user(name, "guide")
+        guide = hall.login(name)
+        me = next(d for d in guide.get(f"{hall.url}/api/v1/devices", timeout=5).json()["devices"]
+                  if d["id"] == c.config.device_id)
+        assert me["status"]["idcard_reader"] == "no_answer"
+        assert me["status"]["qr_scanner"] == "off"
         fake.behave(None)
         assert until(c, lambda: c.flow.reader_usable)
 
@@ -478,3 +490,17 @@ def test_leaving_for_home_queues_the_token_and_forgets_the_rest():
     f.screen = Screen.RECORDS
     f.home()
     assert f.personal == Personal() and f.take_ending() == ["tok"] and f.ending == []
+
+
+def test_elder_mode_speaks_the_new_screens_and_ordinary_mode_only_the_card_prompt(hall, kiosk):
+    c = kiosk()
+    c.act("open_progress")
+    assert c.voice.spoken == []
+    c.act("home")
+    c.act("toggle_elder")
+    c.act("open_progress")
+    assert c.voice.spoken[-1] == c.t(cf.CASE_INPUT)
+    c.act("home")
+    c.act("open_verify")  # no reader on this kiosk: the other two ways are said
+    assert c.voice.spoken[-1] == c.t("Scan your e-SSC code, or type your ID number and query "
+                                     "password.")

@@ -111,6 +111,13 @@ def test_elder_mode_pages_four_rows(report):
     assert report["checks"]["elder_rows"] == 4 and report["checks"]["elder_pages"] == 3
 
 
+def test_elder_mode_text_is_30_px_or_more_and_targets_60_px_or_more(report):
+    sizes = report["checks"]["elder_sizes"]
+    assert set(sizes) == {"verify", "records", "statement", "statement-preview", "progress"}
+    for screen, got in sizes.items():
+        assert got["text"] >= 30 and got["target"] >= 60, (screen, got)
+
+
 def test_a_silent_reader_offers_the_other_ways(report):
     down = report["checks"]["reader_down"]
     assert "扫码" in down["notice"] and any("无响应" in t for t in down["tile"])
