@@ -71,8 +71,8 @@ class HomeScreen(KioskScreen):
             bar.add_widget(self.button(LANGUAGE_NAMES[lang], lambda lang=lang: self.c.act("set_language", lang),
                                        name=f"lang_{lang}", lang=lang,
                                        color=self.theme.muted if lang != self.lang else self.theme.button))
-        elder = self.button(self.text("Standard mode") if self.c.flow.elder else self.text("Elder mode"),
-                            lambda: self.c.act("toggle_elder"), name="elder")
+        words = self.text("Standard mode") if self.c.flow.elder else self.text("Elder mode")
+        elder = self.button(words, lambda: self.c.act("toggle_elder"), name="elder")
         if self.lang == "ug":  # two long words: they fit at the smaller size
             elder.font_size = self.theme.small_px
         bar.add_widget(elder)

@@ -34,7 +34,7 @@ from tests.support.live_server import start_server  # noqa: E402
 START_PROBE = r'''
 import os, sys, time, tempfile
 t0 = time.perf_counter()
-os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1", KIVY_CLOCK=os.environ.get("PROBE_CLOCK", "default"),
+os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
                   KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1", KIVY_HOME=tempfile.mkdtemp())
 sys.path.insert(0, sys.argv[3])
 from kivy.config import Config
@@ -58,8 +58,9 @@ app.run()
 
 RECORDS_PROBE = r'''
 import json, os, random, sys, tempfile, time
-os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1", KIVY_CLOCK=os.environ.get("PROBE_CLOCK", "default"),
-                  KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1", KIVY_HOME=tempfile.mkdtemp())
+os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1",
+                  KIVY_NO_CONFIG="1", KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1",
+                  KIVY_HOME=tempfile.mkdtemp())
 sys.path.insert(0, sys.argv[3])
 from kivy.config import Config
 Config.set("graphics", "width", "1080"); Config.set("graphics", "height", "1920")
