@@ -132,6 +132,10 @@ class HallSnapshot:
     """Recent arrivals per service and hour: (ordinary, priority)."""
 
 
+MAX_IMAGINED_ARRIVALS = 300
+MAX_FORECAST_STEPS = 20_000
+
+
 def arrival_rates(issued: Iterable[tuple[datetime, str, bool]], now: datetime,
                   spans: Sequence[tuple[datetime, datetime]]) -> dict[str, tuple[float, float]]:
     """Arrivals per hour per service, (ordinary, priority), from the tickets issued in the last
@@ -157,9 +161,10 @@ def _open_at(t: datetime, spans: Sequence[tuple[datetime, datetime]]) -> datetim
     return t
 
 
-def _expected_arrivals(snap: HallSnapshot) -> Iterator[Ticket]:
+def _expected_arrivals(snap: HallSnapshot, limit: int) -> Iterator[Ticket]:
     """Citizens still to come, evenly spaced at each service's recent rate, inside the opening
-    periods after ``now``, in time order."""
+    periods after ``now``, in time order; at most ``limit`` of them (a burst of tickets must not
+    turn into hours of imagined arrivals to play through)."""
     opening = [(max(a, snap.now), b) for a, b in sorted(snap.spans) if b > snap.now]
     if not opening:
         return
@@ -175,7 +180,7 @@ def _expected_arrivals(snap: HallSnapshot) -> Iterator[Ticket]:
                 heap.append((gap, len(heap), gap, service, reason))
     heapq.heapify(heap)
     n = 0
-    while heap:
+    while heap and n < limit:
         offset, order, gap, service, reason = heapq.heappop(heap)
         if offset >= total:
             continue  # past closing: this stream is done
@@ -239,10 +244,12 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
         heapq.heappush(heap, (free, w.number))
         streak[w.number] = w.priority_streak
         served[w.number] = w
-    coming = _expected_arrivals(snap)
+    coming = _expected_arrivals(snap, limit=MAX_IMAGINED_ARRIVALS + len(waiting))
     next_in = next(coming, None)
     out: dict[str, float | None] = {}
-    while heap and not want <= out.keys():
+    steps = 0
+    while heap and not want <= out.keys() and steps < MAX_FORECAST_STEPS:
+        steps += 1  # a safety bound: past it the rest get no estimate rather than a late answer
         free, number = heapq.heappop(heap)
         at = _open_at(free, spans)
         while next_in is not None and next_in.queue_at <= at:
