@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import Blueprint, jsonify, render_template, request
 
-from ..core.appointments import STATUSES
+from ..core.appointments import STATUSES, capacity_of
 from ..core.numbering import hall_day
 from ..errors import BadRequest, Forbidden, ValidationFailed
 from ..i18n import translate
@@ -165,7 +165,9 @@ def _page(admin: bool):
                  "name": s.name.get(lang) or s.name["zh_CN"]}
                 for s in hall().settings.services]
     day = _day()
-    return render_template("staff/appointments.html", admin=admin, services=services, day=day,
+    taking = [s for s in services  # the phone booking offers the services that take bookings
+              if capacity_of(hall().settings.appointments, s["code"]) > 0]
+    return render_template("staff/appointments.html", admin=admin, services=taking, day=day,
                            page_data={"services": services, "day": day.isoformat(),
                                       "today": hall_day(hall().clock()).isoformat(),
                                       "admin": admin, "statuses": list(STATUSES)})
