@@ -57,6 +57,7 @@ $(VENV)/.setup-stamp: pyproject.toml
 venv: $(VENV)/.setup-stamp
 
 test: setup
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup

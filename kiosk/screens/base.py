@@ -11,6 +11,7 @@ from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
@@ -112,9 +113,8 @@ class KioskScreen(Screen):
         return tile
 
     def keypad(self, keys: str, on_key, *, prefix: str, cols: int = 4, height=None,
-               enabled=lambda key: True) -> "GridLayout":
+               enabled=lambda key: True) -> GridLayout:
         """Keys (one character each; "←" erases) on a grid; named ``{prefix}_{key}``."""
-        from kivy.uix.gridlayout import GridLayout
         height = height or self.theme.target_px
         pad = GridLayout(cols=cols, spacing=12, size_hint_y=None)
         pad.bind(minimum_height=pad.setter("height"))
