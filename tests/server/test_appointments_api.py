@@ -70,7 +70,8 @@ def test_the_platform_books_once_however_often_it_retries(client, platform, hall
     again = book(client, platform, status=200)
     assert again["id"] == first["id"] and again["code"] == first["code"]
     assert first["source"] == "platform" and first["status"] == "booked"
-    assert first["slot_start"].startswith("2026-11-25T09:00") and first["slot_end"][11:16] == "09:30"
+    assert first["slot_start"].startswith("2026-11-25T09:00")
+    assert first["slot_end"][11:16] == "09:30"
     assert [e["type"] for e in events(hall)] == ["appointment.booked"]
     # The same booking id for another slot is a mistake, not a retry.
     refused(client.post("/api/v1/appointments", json=booking(slot="2026-11-25T10:00"),
@@ -179,14 +180,16 @@ def test_check_in_early_on_time_twice_late_and_missed(client, platform, kiosk_he
     other = book(client, platform, external_id="P-2", id_number=LI, phone="13900001111")
     clock.now = at("2026-11-25T08:29")
     e = refused(checkin(client, kiosk_headers, id_number=ZHANG), 409, "checkin_early")
-    assert e["message"] == "请于 08:30 后签到。" and e["checkin_from"].startswith("2026-11-25T08:30")
+    assert e["message"] == "请于 08:30 后签到。"
+    assert e["checkin_from"].startswith("2026-11-25T08:30")
     clock.now = at("2026-11-25T08:40")
     r = checkin(client, kiosk_headers, id_number=ZHANG.lower())
     assert r.status_code == 201, r.get_json()
     found = r.get_json()
     ticket = found["ticket"]
     assert found["state"] == "on_time" and found["appointment"]["status"] == "checked_in"
-    assert ticket["appointment_at"].startswith("2026-11-25T09:00") and ticket["channel"] == "appointment"
+    assert ticket["appointment_at"].startswith("2026-11-25T09:00")
+    assert ticket["channel"] == "appointment"
     e = refused(checkin(client, kiosk_headers, code=mine["code"]), 409, "already_checked_in")
     assert e["ticket_number"] == ticket["number"] and ticket["number"] in e["message"]
     # The paper says 预约 and the slot, on every printer (core.paper → printer.compose).
@@ -246,7 +249,7 @@ def test_the_tickets_api_no_longer_takes_an_unchecked_appointment_code(client, k
     assert "签到" in e["message"]
 
 
-# --- the import ------------------------------------------------------------------------------------
+# --- the import ----------------------------------------------------------------------------------
 
 HEADER = ["预约编号", "业务类别", "预约日期", "预约时段", "身份证号码", "姓名", "手机号码"]
 ROWS = [
@@ -316,7 +319,7 @@ def test_the_import_reads_xlsx_and_files_larger_than_the_api_limit(admin_client)
     refused(upload(admin_client, "x.xlsx", b"PK\x03\x04not a zip"), 422, "validation_failed")
 
 
-# --- personal data ---------------------------------------------------------------------------------
+# --- personal data -------------------------------------------------------------------------------
 
 def test_pages_and_events_never_show_a_whole_id_number_or_phone(client, platform, guide_client,
                                                                kiosk_headers, clock, hall):
