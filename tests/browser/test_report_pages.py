@@ -108,12 +108,34 @@ def tuesday(server) -> dict:
     return {"last_at_window_4": last4}
 
 
+# The pages run under the server's CSP: no violation, no console error (as tests/browser/
+# test_csp_pages.py checks the other pages).
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+ERRORS: list[str] = []
+
+
+def clean(page) -> None:
+    assert page.evaluate("window.__csp") == []
+    assert [e for e in ERRORS if "403" not in e] == []
+
+
+def watch(page) -> None:
+    page.add_init_script(WATCH)
+    page.on("console", lambda m: ERRORS.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: ERRORS.append(f"pageerror: {e}"))
+
+
 def login(browser, server, user: str, path: str, **ctx):
     context = browser.new_context(**({"locale": "zh-CN", "viewport": {"width": 1400,
                                                                        "height": 1000}} | ctx))
     context.set_default_timeout(10000)
     context.set_default_navigation_timeout(60000)  # the planner simulates before it answers
     page = context.new_page()
+    watch(page)
     page.goto(f"{server.url}/login?next={quote(path, safe='/')}")
     page.fill("#username", user)
     page.fill("#password", PASSWORD)
@@ -128,6 +150,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     # The evaluator tablet at window 4: a 差评 with a phone number for the call-back.
     ev = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 768})
     tablet = ev.new_page()
+    watch(tablet)
     tablet.goto(f"{server.url}/evaluate/4?token={server.evaluator}")
     expect(tablet.locator("#eval-number")).to_have_text(day["last_at_window_4"]["number"])
     tablet.click('[data-level="1"]')
@@ -136,6 +159,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     tablet.screenshot(path=str(shots / "evaluator-contact.png"))
     tablet.click("#reasons-submit")
     expect(tablet.locator("#eval-done-text")).to_have_text("感谢您的评价！")
+    clean(tablet)
     ev.close()
 
     # The supervisor lands on today's live report.
@@ -151,6 +175,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     expect(sup.locator("#table-absences tbody tr").first).to_contain_text("暂停服务")
     expect(sup.locator("#overview svg.chart")).to_have_count(2)
     sup.screenshot(path=str(shots / "report-today-live.png"), full_page=True)
+    clean(sup)
 
     # Wednesday: Tuesday is stored; the range shows the trend, heatmap and prints on A4.
     at(server, WED, "10:00")
@@ -171,6 +196,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     sup.screenshot(path=str(shots / "report-range-print.png"), full_page=True)
     sup.pdf(path=str(shots / "report-range-a4.pdf"), format="A4")
     sup.emulate_media(media="screen")
+    clean(sup)
 
     # The XLSX the page offers, against the API's figures.
     with sup.expect_download() as download:
@@ -192,6 +218,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     expect(overdue.first).to_contain_text(day["last_at_window_4"]["number"])
     expect(overdue.first).to_contain_text("待回访")
     guide.locator("#followups-overdue").screenshot(path=str(shots / "guide-overdue.png"))
+    clean(guide)
 
     sup = login(browser, server, "sup1", "/admin/followups")
     row = sup.locator("#followups tbody tr[data-followup]").first
@@ -215,6 +242,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     sup.select_option("#followups-status", "closed")
     expect(sup.locator("#followups tbody tr[data-followup]")).to_have_count(1)
     sup.screenshot(path=str(shots / "followups-closed.png"), full_page=True)
+    clean(sup)
     guide.reload()
     expect(guide.locator("#followups-overdue-list tbody tr.overdue")).to_have_count(0)
 
@@ -223,6 +251,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     expect(planner.locator("#plan-table tbody tr")).to_have_count(9)
     expect(planner.locator("#planner-verdict")).to_contain_text("达到目标")
     planner.screenshot(path=str(shots / "planner.png"), full_page=True)
+    clean(planner)
 
     # Roles: the guide may not read the reports; the supervisor may not administer.
     r = guide.goto(f"{server.url}/admin/reports")
