@@ -161,7 +161,7 @@ class Hall:
                     expired = self.queue.close_day()
                     if expired:
                         log.info("hall day closed: %d open tickets expired", expired)
-                    self.reports.catch_up()  # closed days into the report's pre-aggregate (§9)
+                    self.reports.catch_up(limit=10)  # closed days into the reports' pre-aggregate
                 except Exception:  # a busy or full disk must not end the keeper for good
                     log.exception("closing the hall day failed; retrying")
                 if self.stopping.wait(interval_s):

@@ -73,9 +73,11 @@ class ReportService:
             repo.save_day(db, day, tallies, tallied.absences, windows, devices, REPORT_VERSION,
                           rep.last_id, iso(self.clock()))
 
-    def catch_up(self, until: date | None = None) -> int:
+    def catch_up(self, until: date | None = None, limit: int | None = None) -> int:
         """Store every closed day not stored yet (oldest first: each starts from the states the
-        one before ended with), up to ``until``. Returns how many days were stored."""
+        one before ended with), up to ``until`` and at most ``limit`` days (the day keeper takes
+        a few at a time, so years of history after an upgrade never hold up closing the day).
+        Returns how many days were stored."""
         last_closed = self.queue.last_closed_day(self.clock())
         until = min(until or last_closed, last_closed)
         with self._store_lock:
@@ -85,7 +87,7 @@ class ReportService:
                 return 0
             done = repo.stored_days(db, REPORT_VERSION)
             day, count = first, 0
-            while day <= until:
+            while day <= until and (limit is None or count < limit):
                 if day not in done:
                     self.store_day(day)
                     count += 1

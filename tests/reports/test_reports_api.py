@@ -106,3 +106,12 @@ def test_bad_ranges_are_422_with_the_field(supervisor_client):
     assert r.status_code == 422 and r.get_json()["error"]["field"] == "from"
     r = supervisor_client.get(f"/api/v1/reports/export.csv?from={DAY}&table=nope")
     assert r.status_code == 422 and r.get_json()["error"]["field"] == "table"
+
+
+def test_the_day_keeper_stores_closed_days_a_few_at_a_time(small_day, hall, clock):
+    clock.advance(days=3)  # Tuesday to Thursday have closed (Friday 10:00 now)
+    assert hall.reports.catch_up(limit=2) == 2
+    assert hall.reports.catch_up(limit=2) == 1
+    assert hall.reports.catch_up() == 0
+    stored = [r[0] for r in hall.store.db.execute("SELECT day FROM report_day_state ORDER BY day")]
+    assert stored == ["2026-11-24", "2026-11-25", "2026-11-26"]
