@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from ..core.numbering import hall_day
+from ..core.reports.bookings import booking_figures
 from ..core.reports.deadlines import Deadline, deadline_figures
 from ..core.reports.replay import Replayer
 from ..core.reports.summary import Range, collect, summarise
@@ -126,6 +127,7 @@ class ReportService:
             absences = repo.absences_between(db, day_from, day_to)
             bad = repo.bad_ratings_between(db, day_from, day_to, bad_limit)
             ledger = repo.ledger_deadlines(db, day_from, day_to)
+            bookings = repo.bookings_between(db, day_from, day_to, iso(now))
             names = accounts_repo.display_names(db)
             devices = {d["id"]: d for d in accounts_repo.devices(db, include_revoked=True)}
         day = last_closed + timedelta(days=1)
@@ -150,6 +152,10 @@ class ReportService:
                            for a in sorted(absences, key=lambda a: (a.start, a.window))]
         out["bad_list"] = [dict(b, staff_name=names.get(b["staff"], b["staff"])) for b in bad]
         out["ledger"] = self._ledger(ledger, today)
+        out["appointments"] = booking_figures(bookings)
+        for row in out["appointments"]["by_service"]:
+            svc = self.settings.service(row["key"])
+            row["name"] = svc.name if svc else {"zh_CN": row["key"]}
         out["followups"] = self.followups.report(day_from, day_to) if self.followups else None
         out["settings"] = {k: getattr(self.settings.reports, k)
                            for k in ("wait_threshold_min", "absence_min", "target_p90_min")}

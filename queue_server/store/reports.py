@@ -170,6 +170,14 @@ def ledger_deadlines(db: sqlite_utils.Database, day_from: date, day_to: date) ->
                 [day_from.isoformat(), day_to.isoformat()])
 
 
+def bookings_between(db: sqlite_utils.Database, day_from: date, day_to: date,
+                     now: str) -> list[tuple[str, str, bool]]:
+    """(service, status, slot over by ``now``) of the range's appointments (预约)."""
+    return [(service, status, bool(over)) for service, status, over in db.execute(
+        "SELECT service, status, slot_end <= ? FROM appointments WHERE day >= ? AND day <= ?",
+        [now, day_from.isoformat(), day_to.isoformat()]).fetchall()]
+
+
 # --- the planner's history ------------------------------------------------------------------
 
 def arrivals_by_hour(db: sqlite_utils.Database, day_from: date, day_to: date) -> list[tuple]:

@@ -583,6 +583,8 @@ SCHEMAS["ReportSummary"] = _obj({
         "minutes": N, "waiting": I})},
     "bad_list": {"type": "array", "items": {"type": "object"}},
     "ledger": {"type": "object", "description": "§8.2 replies: on time, late, overdue, pending"},
+    "appointments": {"type": "object", "description": "预约 bookings of the range by status "
+                     "(a booked slot that ended counts as a no-show), in all and per service"},
     "followups": {"oneOf": [_obj({"items": I, "calls": _DEADLINES, "rectifications": _DEADLINES,
                                   "findings": {"type": "object"}, "open": I}), {"type": "null"}]},
 }, ["from", "to", "totals", "by_service", "by_window", "by_staff", "trend", "heatmap"])

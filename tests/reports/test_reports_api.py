@@ -115,3 +115,19 @@ def test_the_day_keeper_stores_closed_days_a_few_at_a_time(small_day, hall, cloc
     assert hall.reports.catch_up() == 0
     stored = [r[0] for r in hall.store.db.execute("SELECT day FROM report_day_state ORDER BY day")]
     assert stored == ["2026-11-24", "2026-11-25", "2026-11-26"]
+
+
+def test_appointments_in_the_report(small_day, supervisor_client, hall):
+    with hall.store.write() as db:  # two bookings of Tuesday: one kept, one missed
+        for n, status in ((1, "checked_in"), (2, "booked")):
+            db.execute(
+                "INSERT INTO appointments (id, code, service, day, slot_start, slot_end, status,"
+                " source, id_hmac, id_masked, phone, phone_masked, phone_last4, created_at)"
+                " VALUES (?, ?, 'pension', ?, ?, ?, ?, 'guide', 'h', 'm', 'p', 'pm', '0000', ?)",
+                [f"a{n}", f"C{n}", DAY, f"{DAY}T09:00:00+08:00", f"{DAY}T09:30:00+08:00",
+                 status, f"{DAY}T08:00:00+08:00"])
+    a = summary(supervisor_client)["appointments"]
+    assert (a["bookings"], a["checked_in"], a["no_show"], a["no_show_rate"]) == (2, 1, 1, 0.5)
+    assert a["by_service"][0]["name"]["zh_CN"] == "养老保险"
+    page = supervisor_client.get(f"/admin/reports?from={DAY}&to={DAY}").get_data(as_text=True)
+    assert 'id="table-appointments"' in page and "50.0%" in page

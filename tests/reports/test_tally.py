@@ -202,3 +202,18 @@ def test_histogram_edges():
     assert histogram.percentile(h, 1.0, 50000) == 50000  # above the last edge: the maximum
     assert histogram.over(h, 1800) == 2 and histogram.over(h, 15) == 4
     assert histogram.decode(histogram.encode(h)) == h
+
+
+def test_bookings_by_what_became_of_them():
+    from queue_server.core.reports.bookings import booking_figures
+
+    rows = [("pension", "checked_in", True), ("pension", "late", True),
+            ("pension", "booked", True),  # the slot ended and nobody came: a no-show
+            ("pension", "booked", False),  # still to come
+            ("card", "no_show", True), ("card", "cancelled", False)]
+    f = booking_figures(rows)
+    assert (f["bookings"], f["checked_in"], f["late"], f["no_show"], f["booked"],
+            f["cancelled"]) == (6, 1, 1, 2, 1, 1)
+    assert f["no_show_rate"] == 2 / 4
+    by = {r["key"]: r for r in f["by_service"]}
+    assert by["pension"]["no_show_rate"] == 1 / 3 and by["card"]["no_show_rate"] == 1.0

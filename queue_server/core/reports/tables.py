@@ -143,6 +143,12 @@ def _followups(s: dict, tr, name) -> list[dict]:
             dict(f["rectifications"], label=tr("Rectification (整改)"))]
 
 
+def _appointments(s: dict, tr, name) -> list[dict]:
+    a = s.get("appointments") or {"by_service": []}
+    rows = [dict(r, label=name(r["name"])) for r in a["by_service"]]
+    return rows + ([dict(a, label=tr("All"))] if a["by_service"] else [])
+
+
 def _estimates(s: dict, tr, name) -> list[dict]:
     rows = [dict(s["totals"], label=tr("All"))]
     rows += [dict(r, label=name(r["name"])) for r in s["by_service"] if r["est_n"]]
@@ -210,6 +216,11 @@ TABLES: tuple[Table, ...] = (
         ("window", "Window", "int"), ("staff_name", "Staff member", "text"),
         ("level", "Level", "int"), ("reasons_text", "Reasons", "text"),
         ("comment", "Comment", "text")), _bad_list),
+    Table("appointments", "Appointments (预约)", (
+        ("label", "Service", "text"), ("bookings", "Bookings", "int"),
+        ("checked_in", "Checked in on time", "int"), ("late", "Checked in late", "int"),
+        ("no_show", "No-shows", "int"), ("cancelled", "Cancelled", "int"),
+        ("no_show_rate", "No-show rate", "pct")), _appointments),
     Table("ledger", "Consultation replies on time (§8.2)",
           (("label", "Reply class", "text"),) + _DEADLINE_COLS, _ledger),
     Table("followups", "Bad-rating follow-up on time",
