@@ -12,7 +12,7 @@ from ..core.numbering import hall_day
 from ..core.reports.bookings import booking_figures
 from ..core.reports.deadlines import Deadline, deadline_figures
 from ..core.reports.replay import Replayer
-from ..core.reports.summary import Range, collect, summarise
+from ..core.reports.summary import Range, summarise
 from ..core.reports.tally import DayInput, end_states, tally_day
 from ..core.reports.timelines import day_bounds
 from ..core.settings import Settings
@@ -123,7 +123,13 @@ class ReportService:
         self.catch_up(min(day_to, last_closed))
         db = self.store.db
         with self.store.read():
-            r: Range = collect(repo.tallies_between(db, day_from, min(day_to, last_closed)))
+            stored_to = min(day_to, last_closed)
+            r = Range()
+            for dim, key, tally in repo.merged_between(db, day_from, stored_to):
+                r.add_merged((dim, key), tally)
+            for day, dim, key, tally in repo.tallies_between(db, day_from, stored_to,
+                                                             ("total", "hour")):
+                r.add_daily(day, (dim, key), tally)
             absences = repo.absences_between(db, day_from, day_to)
             bad = repo.bad_ratings_between(db, day_from, day_to, bad_limit)
             ledger = repo.ledger_deadlines(db, day_from, day_to)

@@ -24,11 +24,18 @@ class Range:
     arrivals: dict[tuple[date, str], int] = field(default_factory=dict)  # (day, hour) → issued
 
     def add(self, day: date, key: Key, tally: Tally) -> None:
+        self.add_merged(key, tally)
+        self.add_daily(day, key, tally)
+
+    def add_merged(self, key: Key, tally: Tally) -> None:
         found = self.merged.get(key)
         if found is None:
             self.merged[key] = Tally().merge(tally)
         else:
             found.merge(tally)
+
+    def add_daily(self, day: date, key: Key, tally: Tally) -> None:
+        """Only what the trend and the heatmap need of each day."""
         if key == ("total", ""):
             self.per_day[day] = tally
         elif key[0] == "hour" and tally.issued:
