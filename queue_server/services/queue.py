@@ -492,8 +492,9 @@ class QueueService:
                 changes["started_at"] = row["started_at"] or row["called_at"]
             elif action == Action.TRANSFER:
                 # 一票到底: same number, original take time, so it is not sent to the back.
+                # The next visit is timed from its own call or start (reports, wait estimates).
                 changes.update(service=service, queue_at=row["issued_at"], window=None,
-                               transfers=(row["transfers"] or 0) + 1)
+                               started_at=None, transfers=(row["transfers"] or 0) + 1)
             repo.update(db, row["id"], changes)
             row.update(changes)
             if action != Action.RECALL and action != Action.START:
