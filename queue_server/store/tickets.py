@@ -108,20 +108,6 @@ def place_counts(db: sqlite_utils.Database, row: dict, due_by: str, cutoff: str,
     return PlaceCounts(p_total, p_before, o_total, ahead)
 
 
-def recent_calls_by_window(db: sqlite_utils.Database, day: str, per_window: int = 20) -> dict[int, list[str]]:
-    """Services of each window's latest calls today, newest first (for the wait estimate)."""
-    out: dict[int, list[str]] = {}
-    for number, service in db.execute(
-        "SELECT window, service FROM tickets WHERE day = ? AND called_at IS NOT NULL"
-        " AND window IS NOT NULL ORDER BY called_at DESC LIMIT ?",
-        [day, per_window * 40],
-    ).fetchall():
-        calls = out.setdefault(number, [])
-        if len(calls) < per_window:
-            calls.append(service)
-    return out
-
-
 def open_until(db: sqlite_utils.Database, last_day: str) -> list[dict]:
     """Tickets of ``last_day`` or earlier still waiting, called or being served."""
     return rows(db, "SELECT * FROM tickets WHERE day <= ? AND status IN ('waiting', 'called', 'serving')"
