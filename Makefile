@@ -58,6 +58,7 @@ venv: $(VENV)/.setup-stamp
 
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup

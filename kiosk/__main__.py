@@ -17,19 +17,35 @@ from .config import ConfigError, load_config
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog="python -m kiosk", description="社保大厅自助终端 / hall self-service kiosk")
+    p = argparse.ArgumentParser(
+        prog="python -m kiosk", description="社保大厅自助终端 / hall self-service kiosk"
+    )
     p.add_argument("--config", help="kiosk TOML file (config/kiosk.example.toml)")
     p.add_argument("--server", help="queue server URL (overrides server_url)")
     p.add_argument("--token", help="device token (overrides token)")
     p.add_argument("--token-file", help="file holding the device token (overrides token_file)")
-    p.add_argument("--printer", help="printer URL, e.g. virtual:///var/demo/printer (overrides printer_url)")
-    p.add_argument("--idcard-reader", help="ID card reader URL, e.g. serial:///dev/ttyUSB0?baudrate=115200 "
-                   "(overrides idcard_reader)")
-    p.add_argument("--qr-scanner", help="QR scanner URL: keyboard or serial://… (overrides qr_scanner)")
-    p.add_argument("--windowed", action="store_true", help="a 540×960 window instead of full screen")
-    p.add_argument("--hash-pin", action="store_true", help="read a staff PIN on stdin, print its hash")
-    p.add_argument("--demo-pin", action="store_true",
-                   help="the demo hall's well-known staff PIN 2468 (queue-server demo only)")
+    p.add_argument(
+        "--printer", help="printer URL, e.g. virtual:///var/demo/printer (overrides printer_url)"
+    )
+    p.add_argument(
+        "--idcard-reader",
+        help="ID card reader URL, e.g. serial:///dev/ttyUSB0?baudrate=115200 "
+        "(overrides idcard_reader)",
+    )
+    p.add_argument(
+        "--qr-scanner", help="QR scanner URL: keyboard or serial://… (overrides qr_scanner)"
+    )
+    p.add_argument(
+        "--windowed", action="store_true", help="a 540×960 window instead of full screen"
+    )
+    p.add_argument(
+        "--hash-pin", action="store_true", help="read a staff PIN on stdin, print its hash"
+    )
+    p.add_argument(
+        "--demo-pin",
+        action="store_true",
+        help="the demo hall's well-known staff PIN 2468 (queue-server demo only)",
+    )
     return p.parse_args(argv)
 
 
@@ -66,9 +82,15 @@ def main(argv=None) -> int:
         print(hash_pin(pin))
         return 0
     try:
-        cfg = load_config(args.config, server_url=args.server, token=args.token, token_file=args.token_file,
-                          printer_url=args.printer, idcard_reader=args.idcard_reader,
-                          qr_scanner=args.qr_scanner)
+        cfg = load_config(
+            args.config,
+            server_url=args.server,
+            token=args.token,
+            token_file=args.token_file,
+            printer_url=args.printer,
+            idcard_reader=args.idcard_reader,
+            qr_scanner=args.qr_scanner,
+        )
         from dataclasses import replace
 
         if args.token_file and not args.token:
@@ -81,8 +103,11 @@ def main(argv=None) -> int:
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, filename=cfg.log_file or None,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        filename=cfg.log_file or None,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     if args.demo_pin:
         logging.warning("demo staff PIN in use: anyone who read the README can enter staff mode")

@@ -40,12 +40,23 @@ def screen_classes() -> dict:
     from .screens.statement import StatementScreen
     from .screens.ticket import TicketScreen
     from .screens.verify import VerifyScreen
+
     return {
-        Screen.HOME: HomeScreen, Screen.SERVICES: ServicesScreen, Screen.CONFIRM: ConfirmScreen,
-        Screen.ISSUING: IssuingScreen, Screen.TICKET: TicketScreen, Screen.GUIDE: GuideScreen,
-        Screen.GUIDE_ITEM: GuideItemScreen, Screen.FAQ: FaqScreen, Screen.FAQ_ENTRY: FaqEntryScreen,
-        Screen.STAFF_PIN: StaffPinScreen, Screen.STAFF: StaffScreen, Screen.OUT_OF_SERVICE: OutOfServiceScreen,
-        Screen.VERIFY: VerifyScreen, Screen.RECORDS: RecordsScreen, Screen.STATEMENT: StatementScreen,
+        Screen.HOME: HomeScreen,
+        Screen.SERVICES: ServicesScreen,
+        Screen.CONFIRM: ConfirmScreen,
+        Screen.ISSUING: IssuingScreen,
+        Screen.TICKET: TicketScreen,
+        Screen.GUIDE: GuideScreen,
+        Screen.GUIDE_ITEM: GuideItemScreen,
+        Screen.FAQ: FaqScreen,
+        Screen.FAQ_ENTRY: FaqEntryScreen,
+        Screen.STAFF_PIN: StaffPinScreen,
+        Screen.STAFF: StaffScreen,
+        Screen.OUT_OF_SERVICE: OutOfServiceScreen,
+        Screen.VERIFY: VerifyScreen,
+        Screen.RECORDS: RecordsScreen,
+        Screen.STATEMENT: StatementScreen,
         Screen.PROGRESS: ProgressScreen,
     }
 
@@ -71,8 +82,15 @@ class ScaledRoot(ScatterLayout):
     Scatter maps touches back to layout pixels. On the hall's own screen the scale is 1."""
 
     def __init__(self, content, **kw):
-        super().__init__(size=LAYOUT, size_hint=(None, None), do_rotation=False, do_scale=False,
-                         do_translation=False, auto_bring_to_front=False, **kw)
+        super().__init__(
+            size=LAYOUT,
+            size_hint=(None, None),
+            do_rotation=False,
+            do_scale=False,
+            do_translation=False,
+            auto_bring_to_front=False,
+            **kw,
+        )
         self.add_widget(content)
         Window.bind(size=self._fit)
         self._fit(Window, Window.size)
@@ -136,7 +154,7 @@ class KioskApp(App):
             left = self.sm.current_screen
             self.sm.current = scr.name
             if getattr(left, "personal", False):
-                left.ids.body.clear_widgets()   # nothing personal stays in a hidden screen
+                left.ids.body.clear_widgets()  # nothing personal stays in a hidden screen
                 left.ids.footer.clear_widgets()
         elif scr.update():
             return
@@ -153,7 +171,7 @@ class KioskApp(App):
         runner = self.controller.runner if self.controller else None
         if self.controller:
             c = self.controller
-            c.flow.home()     # a session still open ends on the server, now
+            c.flow.home()  # a session still open ends on the server, now
             for token in c.flow.take_ending():
                 c.client.end_session(token)
             c.stop_devices()

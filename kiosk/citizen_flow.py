@@ -20,30 +20,35 @@ from queue_server.core.insurance import INSURANCES
 ID_LEN, PASSWORD_LEN, CHECK_LEN, CASE_MAX = 18, 6, 4, 24
 TABS = ("profile", "contributions", "account", "benefits", "cases")
 KINDS = ("contribution_certificate", "annual_record")
-ELDER_ROWS = 4          # rows of a records table per page in elder mode (适老化: fewer at once)
-FIRST_YEAR = 1990       # the statement steppers stop here (and at the first month insured)
+ELDER_ROWS = 4  # rows of a records table per page in elder mode (适老化: fewer at once)
+FIRST_YEAR = 1990  # the statement steppers stop here (and at the first month insured)
 
 # Notices (msgids of kiosk/locale/*/kiosk.po).
 BAD_ID = "This ID number is not valid; please check it."
 NEED_PASSWORD = "Type the 6-digit query password."
 WRONG_PASSWORD = "The ID number or query password is wrong. {tries} tries left today."
-LOCKED = ("Too many wrong query passwords for this ID number today. Please try again tomorrow "
-          "or go to a window.")
+LOCKED = (
+    "Too many wrong query passwords for this ID number today. Please try again tomorrow "
+    "or go to a window."
+)
 CARD_REFUSED = "This ID card could not be confirmed. Please use another way or go to a window."
 CARD_EXPIRED = "This ID card is out of date. Please use another way or go to a window."
 CODE_REFUSED = "This code is not valid or has expired. Refresh it in the app and scan again."
 RECORDS_DOWN = "Personal records cannot be looked up at the moment. Please go to a window."
 SERVER_DOWN = "The hall's server cannot be reached. Please go to a window."
 SESSION_ENDED = "Your session has ended. Please verify your identity again."
-CARD_RETRY = ("The ID card could not be read. Lift it, place it on the reader again and hold it "
-              "still.")
+CARD_RETRY = (
+    "The ID card could not be read. Lift it, place it on the reader again and hold it still."
+)
 CARD_UNSUPPORTED = "This kiosk reads resident ID cards only. Please use another way."
 READER_DOWN = "The ID card reader is not answering. Please scan your code or type your ID number."
 SCANNER_DOWN = "The code scanner is not answering. Please use another way."
 CASE_NOT_FOUND = "No case matches this number and these four characters. Please check both."
 CASE_INPUT = "Type the case number and the last 4 characters of the applicant's ID number."
-PAPER_PROBLEM = ("The printer stopped ({problem}): the statement may be incomplete. Please ask "
-                 "the guide desk to load paper, then touch Reprint.")
+PAPER_PROBLEM = (
+    "The printer stopped ({problem}): the statement may be incomplete. Please ask "
+    "the guide desk to load paper, then touch Reprint."
+)
 STAFF_ENDED = "The citizen's session has ended."
 DEVICE_DOWN_WORDS = ("no_answer", "offline", "reader_fault")
 
@@ -51,37 +56,38 @@ DEVICE_DOWN_WORDS = ("no_answer", "offline", "reader_fault")
 @dataclass
 class Personal:
     """What this citizen's visit holds; replaced whole by ``Flow.wipe()``."""
+
     token: str | None = None
-    person: dict = field(default_factory=dict)      # masked name and ID number from the server
+    person: dict = field(default_factory=dict)  # masked name and ID number from the server
     idle_s: float = 120.0
     max_s: float = 600.0
     started: float = 0.0
-    seen: float = 0.0                               # the last answer of the session's server
-    busy: str | None = None                         # verify | statement | print | progress
-    assisted: bool = False                          # a guide started this (§7.5)
-    suspended: str | None = None                    # the citizen screen staff mode covers
+    seen: float = 0.0  # the last answer of the session's server
+    busy: str | None = None  # verify | statement | print | progress
+    assisted: bool = False  # a guide started this (§7.5)
+    suspended: str | None = None  # the citizen screen staff mode covers
     # the verify keypad
-    focus: str = "id"                               # id | password
+    focus: str = "id"  # id | password
     id_entry: str = ""
     password_entry: str = ""
     # my records
     tab: str = "profile"
-    records: dict = field(default_factory=dict)     # "profile", "contributions:2024" → answer
-    failed: set = field(default_factory=set)        # keys not loaded: tried again on a touch
-    year: int | None = None                         # contributions: the year shown
+    records: dict = field(default_factory=dict)  # "profile", "contributions:2024" → answer
+    failed: set = field(default_factory=set)  # keys not loaded: tried again on a touch
+    year: int | None = None  # contributions: the year shown
     insurance: str = "pension"
     page: int = 0
     # statements
     kind: str = "contribution_certificate"
-    first: int | None = None                        # months as year * 12 + month - 1
+    first: int | None = None  # months as year * 12 + month - 1
     last: int | None = None
     stmt_year: int | None = None
-    statement: dict | None = None                   # the server's answer: content + code
+    statement: dict | None = None  # the server's answer: content + code
     printed: bool | None = None
     print_problem: str | None = None
     printer_back: bool = False
     # progress query (no session)
-    case_field: str = "case"                        # case | check
+    case_field: str = "case"  # case | check
     case_entry: str = ""
     check_entry: str = ""
     letters: bool = False
@@ -121,8 +127,11 @@ class CitizenSteps:
         p = self.personal
         if not p.token:
             return 0.0
-        return max(0.0, min(p.started + p.max_s, p.seen + p.idle_s,
-                            self.last_touch + self.idle_timeout_s) - now)
+        return max(
+            0.0,
+            min(p.started + p.max_s, p.seen + p.idle_s, self.last_touch + self.idle_timeout_s)
+            - now,
+        )
 
     def citizen_tick(self, now: float) -> bool:
         """The session's time ran out on screen: wipe and go home. True when it did."""
@@ -133,7 +142,7 @@ class CitizenSteps:
 
     def session_ended_by_server(self, now: float | None = None) -> None:
         """The server says the session is over (idle, 10 minutes, ended elsewhere)."""
-        self.personal.token = None          # nothing left to end on the server
+        self.personal.token = None  # nothing left to end on the server
         self.wipe()
         self._go(self.Screen.VERIFY, now)
         self.notice = SESSION_ENDED
@@ -217,7 +226,7 @@ class CitizenSteps:
         p.person = dict(answer.get("person") or {})
         p.idle_s, p.max_s = float(answer.get("idle_s", 120)), float(answer.get("max_s", 600))
         p.started = p.seen = now
-        p.id_entry = p.password_entry = ""          # typed credentials are not kept
+        p.id_entry = p.password_entry = ""  # typed credentials are not kept
         p.tab = "profile"
         self._go(self.Screen.RECORDS, now)
         return p.tab
@@ -267,15 +276,18 @@ class CitizenSteps:
         p = self.personal
         if not p.token or self.screen not in (self.Screen.RECORDS, self.Screen.STATEMENT):
             return None
-        if "profile" not in p.records:      # the years to offer come from the profile
+        if "profile" not in p.records:  # the years to offer come from the profile
             return None if "profile" in p.failed else ("profile", "profile", {})
         if self.screen is self.Screen.RECORDS:
             if p.tab == "contributions" and p.year is None:
                 p.year = self.this_year
             key = self.record_key()
             if key not in p.records and key not in p.failed:
-                params = {"from": f"{p.year}-01", "to": f"{p.year}-12"} \
-                    if p.tab == "contributions" else {}
+                params = (
+                    {"from": f"{p.year}-01", "to": f"{p.year}-12"}
+                    if p.tab == "contributions"
+                    else {}
+                )
                 return key, p.tab, params
         if self.last_touch > p.seen and now - p.seen >= p.idle_s / 2 and not p.failed:
             return "profile", "profile", {}
@@ -299,7 +311,7 @@ class CitizenSteps:
     def choose_tab(self, tab: str) -> None:
         if tab in TABS and self.in_session:
             self.personal.tab, self.personal.page = tab, 0
-            self.personal.failed.clear()            # touching again tries again
+            self.personal.failed.clear()  # touching again tries again
             self.notice = None
 
     def choose_insurance(self, code: str) -> None:
@@ -348,7 +360,7 @@ class CitizenSteps:
 
     @property
     def rows_per_page(self) -> int:
-        return ELDER_ROWS if self.elder else 1000   # ordinary mode scrolls instead
+        return ELDER_ROWS if self.elder else 1000  # ordinary mode scrolls instead
 
     @property
     def records_pages(self) -> int:
@@ -356,7 +368,7 @@ class CitizenSteps:
 
     def page_rows(self) -> list:
         start = self.personal.page * self.rows_per_page
-        return self.table_rows()[start:start + self.rows_per_page]
+        return self.table_rows()[start : start + self.rows_per_page]
 
     # ---- statements ------------------------------------------------------------------------
     def open_statement(self, now: float | None = None) -> None:
@@ -476,8 +488,9 @@ class CitizenSteps:
         if p.case_field == "case":
             if len(p.case_entry) < CASE_MAX:
                 p.case_entry += key
-        elif (key.isdigit() or (key == "X" and len(p.check_entry) == CHECK_LEN - 1)) \
-                and len(p.check_entry) < CHECK_LEN:
+        elif (key.isdigit() or (key == "X" and len(p.check_entry) == CHECK_LEN - 1)) and len(
+            p.check_entry
+        ) < CHECK_LEN:
             p.check_entry += key
         p.progress, self.notice = None, None
 

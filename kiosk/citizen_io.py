@@ -13,8 +13,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from kiosk.devices import (CardRead, CardUnreadable, CodeScanned, DeviceDown, DeviceUp,
-                           open_idcard_reader, open_qr_scanner)
+from kiosk.devices import (
+    CardRead,
+    CardUnreadable,
+    CodeScanned,
+    DeviceDown,
+    DeviceUp,
+    open_idcard_reader,
+    open_qr_scanner,
+)
 from printer import PrinterError
 from queue_server.core.numbering import HALL_TZ
 
@@ -27,10 +34,14 @@ log = logging.getLogger(__name__)
 
 def id_card_body(card) -> dict:
     """What the server needs from a card (kiosk/devices/idcard.IdCard); nothing else leaves."""
-    return {"id_card": {
-        "name": card.name, "id_number": card.id_number,
-        "valid_from": card.valid_from.isoformat(),
-        "valid_to": card.valid_to.isoformat() if card.valid_to else "长期"}}
+    return {
+        "id_card": {
+            "name": card.name,
+            "id_number": card.id_number,
+            "valid_from": card.valid_from.isoformat(),
+            "valid_to": card.valid_to.isoformat() if card.valid_to else "长期",
+        }
+    }
 
 
 class CitizenIO:
@@ -131,7 +142,7 @@ class CitizenIO:
 
         def done(results):
             result, profile = results
-            if self.flow.personal is not personal:   # the citizen left meanwhile
+            if self.flow.personal is not personal:  # the citizen left meanwhile
                 if result.ok:
                     self.flow.ending.append(result.data["token"])
                     self.changed()
@@ -146,6 +157,7 @@ class CitizenIO:
             else:
                 self.flow.verify_failed(result, method)
             self.changed()
+
         self.runner.submit(job, done)
 
     # ---- my records ------------------------------------------------------------------------
@@ -167,6 +179,7 @@ class CitizenIO:
             else:
                 self.flow.records_failed(result, self.now(), key)
             self.changed()
+
         self.runner.submit(lambda: self.client.citizen(token, what, params), done)
 
     # ---- statements ------------------------------------------------------------------------
@@ -187,6 +200,7 @@ class CitizenIO:
             else:
                 self.flow.statement_failed(result, self.now())
             self.changed()
+
         self.runner.submit(lambda: self.client.statement(token, body), done)
 
     def print_statement(self) -> None:
@@ -209,6 +223,7 @@ class CitizenIO:
             else:
                 self.flow.statement_print_failed(word)
             self.changed()
+
         self.runner.submit(lambda: self._print_statement(layout), done)
 
     def _print_statement(self, layout):
@@ -237,6 +252,7 @@ class CitizenIO:
             self._checking_printer = False
             if self.flow.printer_status(word):
                 self.changed()
+
         self.runner.submit(job, done)
 
     # ---- progress (no session) -------------------------------------------------------------
@@ -257,4 +273,5 @@ class CitizenIO:
             else:
                 self.flow.progress_failed(result, self.now())
             self.changed()
+
         self.runner.submit(lambda: self.client.case_progress(number, check), done)

@@ -29,7 +29,7 @@ class Failure:
     message: str = ""
     code: str = ""
     status: int = 0
-    details: dict = field(default_factory=dict)   # the error's other fields (tries_left, field)
+    details: dict = field(default_factory=dict)  # the error's other fields (tries_left, field)
     ok = False
 
 
@@ -45,8 +45,16 @@ class HallClient:
     """``language`` returns the kiosk's current UI language (zh_CN, en, ug) at each request, so
     the server's messages (e.g. why a ticket was refused) come in the citizen's language."""
 
-    def __init__(self, base_url: str, token: str = "", *, timeout: float = 3.0, retries: int = 2,
-                 retry_pause_s: float = 0.3, language: Callable[[], str] = lambda: "zh_CN"):
+    def __init__(
+        self,
+        base_url: str,
+        token: str = "",
+        *,
+        timeout: float = 3.0,
+        retries: int = 2,
+        retry_pause_s: float = 0.3,
+        language: Callable[[], str] = lambda: "zh_CN",
+    ):
         self.base = base_url.rstrip("/")
         self.timeout, self.retries, self.retry_pause_s = timeout, retries, retry_pause_s
         self.session = requests.Session()
@@ -55,14 +63,26 @@ class HallClient:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.language = language
 
-    def _call(self, method: str, path: str, *, json=None, params=None, retries: int = 0,
-              headers: dict | None = None) -> Result:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json=None,
+        params=None,
+        retries: int = 0,
+        headers: dict | None = None,
+    ) -> Result:
         url = self.base + path
-        headers = {"Accept-Language": LANGUAGE_TAGS.get(self.language(), "zh-CN"), **(headers or {})}
+        headers = {
+            "Accept-Language": LANGUAGE_TAGS.get(self.language(), "zh-CN"),
+            **(headers or {}),
+        }
         for attempt in range(retries + 1):
             try:
-                r = self.session.request(method, url, json=json, params=params, headers=headers,
-                                         timeout=self.timeout)
+                r = self.session.request(
+                    method, url, json=json, params=params, headers=headers, timeout=self.timeout
+                )
             except requests.RequestException as exc:
                 failure = Failure("offline", str(exc)[:200])
             else:
@@ -99,19 +119,21 @@ class HallClient:
     def faq(self, q: str = "", topic: str = "") -> Result:
         return self._call("GET", "/api/v1/faq", params={"q": q, "topic": topic})
 
-    def issue_ticket(self, service: str, request_id: str, priority_reason: str | None = None) -> Result:
+    def issue_ticket(
+        self, service: str, request_id: str, priority_reason: str | None = None
+    ) -> Result:
         """Safe to retry: the server returns the same ticket for the same request_id."""
         body = {"service": service, "request_id": request_id}
         if priority_reason:
             body["priority_reason"] = priority_reason
         return self._call("POST", "/api/v1/tickets", json=body, retries=self.retries)
 
-    def heartbeat(self, device_id: str, printer_word: str, detail: str = "",
-                  devices: dict | None = None) -> Result:
+    def heartbeat(
+        self, device_id: str, printer_word: str, detail: str = "", devices: dict | None = None
+    ) -> Result:
         """``devices``: the other devices' status words (idcard_reader, qr_scanner)."""
         status = {"printer": printer_word, "detail": detail[:200], **(devices or {})}
-        return self._call("POST", f"/api/v1/devices/{device_id}/heartbeat",
-                          json={"status": status})
+        return self._call("POST", f"/api/v1/devices/{device_id}/heartbeat", json={"status": status})
 
     # ---- personal records (§8.1.3): the citizen session's token travels in its own header ----
     def start_session(self, body: dict) -> Result:
@@ -119,19 +141,31 @@ class HallClient:
         return self._call("POST", "/api/v1/citizen/session", json=body)
 
     def end_session(self, token: str) -> Result:
-        return self._call("DELETE", "/api/v1/citizen/session", json={}, retries=self.retries,
-                          headers={CITIZEN_HEADER: token})
+        return self._call(
+            "DELETE",
+            "/api/v1/citizen/session",
+            json={},
+            retries=self.retries,
+            headers={CITIZEN_HEADER: token},
+        )
 
     def citizen(self, token: str, what: str, params: dict | None = None) -> Result:
         """GET /api/v1/citizen/<what> (profile, contributions, account, benefits, cases)."""
-        return self._call("GET", f"/api/v1/citizen/{what}", params=params, retries=1,
-                          headers={CITIZEN_HEADER: token})
+        return self._call(
+            "GET",
+            f"/api/v1/citizen/{what}",
+            params=params,
+            retries=1,
+            headers={CITIZEN_HEADER: token},
+        )
 
     def statement(self, token: str, body: dict) -> Result:
         """Not retried: each answer is a new statement with its own verification code."""
-        return self._call("POST", "/api/v1/citizen/statements", json=body,
-                          headers={CITIZEN_HEADER: token})
+        return self._call(
+            "POST", "/api/v1/citizen/statements", json=body, headers={CITIZEN_HEADER: token}
+        )
 
     def case_progress(self, case_number: str, check: str) -> Result:
-        return self._call("GET", f"/api/v1/cases/{quote(case_number, safe='')}",
-                          params={"check": check})
+        return self._call(
+            "GET", f"/api/v1/cases/{quote(case_number, safe='')}", params={"check": check}
+        )

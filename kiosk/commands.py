@@ -25,9 +25,14 @@ def parser(command: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=f"python -m kiosk {command}")
     p.add_argument("--config", required=True, help="kiosk TOML file")
     if command == "set-pin":
-        p.description = "设置导引员 PIN（哈希写入配置）/ set the guide staff PIN (its hash into the config)"
-        p.add_argument("--pin-stdin", action="store_true",
-                       help="read the PIN from one line of standard input (scripts); else asked twice")
+        p.description = (
+            "设置导引员 PIN（哈希写入配置）/ set the guide staff PIN (its hash into the config)"
+        )
+        p.add_argument(
+            "--pin-stdin",
+            action="store_true",
+            help="read the PIN from one line of standard input (scripts); else asked twice",
+        )
     else:
         p.description = "检查自助终端配置 / check a kiosk configuration"
     return p
@@ -41,7 +46,7 @@ def with_pin_hash(text: str, pin_hash: str) -> str:
             return pattern.sub(lambda m: line, text, count=1)
     table = _TABLE.search(text)
     if table:
-        return text[:table.end()] + "\n" + line + text[table.end():]
+        return text[: table.end()] + "\n" + line + text[table.end() :]
     return text.rstrip("\n") + ("\n\n" if text.strip() else "") + "[kiosk]\n" + line + "\n"
 
 
@@ -64,7 +69,9 @@ def _read_pin(from_stdin: bool) -> str | None:
     first = getpass.getpass("新的导引员 PIN（4–8 位数字）/ new staff PIN (4–8 digits): ")
     again = getpass.getpass("再输入一次 / once more: ")
     if first != again:
-        print("两次输入的 PIN 不一致，未修改 / the two PINs differ; nothing changed", file=sys.stderr)
+        print(
+            "两次输入的 PIN 不一致，未修改 / the two PINs differ; nothing changed", file=sys.stderr
+        )
         return None
     return first.strip()
 
@@ -84,9 +91,11 @@ def set_pin(argv: list[str]) -> int:
         print("PIN 须为 4–8 位数字 / the PIN must be 4–8 digits", file=sys.stderr)
         return 2
     if pin in staffpin.KNOWN_PINS:
-        print("这个 PIN 人人都会先试（演示 PIN 或常见数字），请换一个 / "
-              "everyone tries this PIN first (the demo PIN or a common one); choose another",
-              file=sys.stderr)
+        print(
+            "这个 PIN 人人都会先试（演示 PIN 或常见数字），请换一个 / "
+            "everyone tries this PIN first (the demo PIN or a common one); choose another",
+            file=sys.stderr,
+        )
         return 2
     pin_hash = staffpin.hash_pin(pin)
     old = path.read_text(encoding="utf-8")
@@ -97,9 +106,11 @@ def set_pin(argv: list[str]) -> int:
         ok = False
     if not ok:  # an unusual layout we did not understand: put the file back as it was
         _write_keeping_owner(path, old)
-        print(f"无法写入 {path} 的 [kiosk] staff_pin_hash，请手工填写 / could not set "
-              f"[kiosk] staff_pin_hash in {path}; add it by hand:\nstaff_pin_hash = \"{pin_hash}\"",
-              file=sys.stderr)
+        print(
+            f"无法写入 {path} 的 [kiosk] staff_pin_hash，请手工填写 / could not set "
+            f'[kiosk] staff_pin_hash in {path}; add it by hand:\nstaff_pin_hash = "{pin_hash}"',
+            file=sys.stderr,
+        )
         return 2
     print(f"已设置导引员 PIN，重启自助终端后生效 / staff PIN set in {path}; restart the kiosk")
     return 0
@@ -109,25 +120,45 @@ def warnings(cfg) -> list[tuple[str, str]]:
     """(Chinese, English) warnings about a valid kiosk config that is unsafe in a real hall."""
     out = []
     if not cfg.staff_pin_hash:
-        out.append(("未设置导引员 PIN，员工模式（绿色通道取号）不可用；请运行 python -m kiosk set-pin",
-                    "no staff PIN: staff mode (priority tickets) is refused; run python -m kiosk set-pin"))
+        out.append(
+            (
+                "未设置导引员 PIN，员工模式（绿色通道取号）不可用；请运行 python -m kiosk set-pin",
+                "no staff PIN: staff mode (priority tickets) is refused; run python -m kiosk set-pin",
+            )
+        )
     elif not cfg.staff_pin_hash.startswith("scrypt$"):
-        out.append(("staff_pin_hash 不是 set-pin 生成的哈希，员工模式无法进入",
-                    "staff_pin_hash is not a hash made by set-pin: staff mode cannot be entered"))
+        out.append(
+            (
+                "staff_pin_hash 不是 set-pin 生成的哈希，员工模式无法进入",
+                "staff_pin_hash is not a hash made by set-pin: staff mode cannot be entered",
+            )
+        )
     else:
         known = staffpin.known_pin(cfg.staff_pin_hash)
         if known:
-            out.append((f"staff_pin_hash 是众所周知的 PIN（{known}，演示或常见数字）的哈希，"
-                        "任何人都能进入员工模式；请运行 python -m kiosk set-pin 更换",
-                        f"staff_pin_hash is the hash of a well-known PIN ({known}, the demo's or a "
-                        "common one): anyone can enter staff mode; run python -m kiosk set-pin"))
+            out.append(
+                (
+                    f"staff_pin_hash 是众所周知的 PIN（{known}，演示或常见数字）的哈希，"
+                    "任何人都能进入员工模式；请运行 python -m kiosk set-pin 更换",
+                    f"staff_pin_hash is the hash of a well-known PIN ({known}, the demo's or a "
+                    "common one): anyone can enter staff mode; run python -m kiosk set-pin",
+                )
+            )
     if cfg.printer_url.startswith("virtual://"):
-        out.append(("printer_url 是虚拟打印机，号票只写成图片文件，不出纸",
-                    "printer_url is the virtual printer: tickets become image files, no paper"))
+        out.append(
+            (
+                "printer_url 是虚拟打印机，号票只写成图片文件，不出纸",
+                "printer_url is the virtual printer: tickets become image files, no paper",
+            )
+        )
     if not (cfg.token or cfg.token_file):
-        out.append(("未配置设备令牌（token_file），终端无法取号；见 queue-server create-device",
-                    "no device token (token_file): the kiosk cannot issue tickets; "
-                    "see queue-server create-device"))
+        out.append(
+            (
+                "未配置设备令牌（token_file），终端无法取号；见 queue-server create-device",
+                "no device token (token_file): the kiosk cannot issue tickets; "
+                "see queue-server create-device",
+            )
+        )
     return out
 
 
@@ -144,8 +175,10 @@ def check_config(argv: list[str]) -> int:
     for zh, en in found:
         print(f"警告 / warning: {zh}\n    {en}")
     if found:
-        print(f"{len(found)} 条警告，正式使用前请处理（不影响退出码）/ "
-              f"{len(found)} warning(s): fix them before use (exit code unchanged)")
+        print(
+            f"{len(found)} 条警告，正式使用前请处理（不影响退出码）/ "
+            f"{len(found)} warning(s): fix them before use (exit code unchanged)"
+        )
     return 0
 
 

@@ -27,28 +27,67 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class KioskConfig:
-    server_url: str = field(default="http://127.0.0.1:8080", metadata={"help": "Queue server base URL"})
-    device_id: str = field(default="kiosk-1", metadata={"help": "Device id given to queue-server create-device"})
-    token: str = field(default="", metadata={"help": "Device token (prefer token_file or --token-file)"})
-    token_file: str = field(default="", metadata={"help": "File holding the device token (first line)"})
-    printer_url: str = field(default="virtual:///tmp/kiosk-printer", metadata={"help": "printer/ URL: tcp://, serial://, usb://, file://, virtual://"})
+    server_url: str = field(
+        default="http://127.0.0.1:8080", metadata={"help": "Queue server base URL"}
+    )
+    device_id: str = field(
+        default="kiosk-1", metadata={"help": "Device id given to queue-server create-device"}
+    )
+    token: str = field(
+        default="", metadata={"help": "Device token (prefer token_file or --token-file)"}
+    )
+    token_file: str = field(
+        default="", metadata={"help": "File holding the device token (first line)"}
+    )
+    printer_url: str = field(
+        default="virtual:///tmp/kiosk-printer",
+        metadata={"help": "printer/ URL: tcp://, serial://, usb://, file://, virtual://"},
+    )
     printer_width_mm: int = field(default=80, metadata={"help": "Paper width, 58 or 80"})
-    printer_mode: str = field(default="raster", metadata={"help": "raster (any printer) or native (GB18030 text)"})
-    idcard_reader: str = field(default="none", metadata={
-        "help": "ID card (SAM) reader: none or serial:///dev/ttyUSB0?baudrate=115200"})
-    qr_scanner: str = field(default="none", metadata={
-        "help": "e-SSC QR scanner: none, keyboard (wedge) or serial:///dev/ttyACM0?baudrate=9600"})
-    languages: list = field(default_factory=lambda: list(LANGUAGES), metadata={"help": "Languages offered; the first is the default"})
-    idle_timeout_s: float = field(default=60.0, metadata={"help": "Seconds without a touch before going home and clearing input"})
-    refresh_s: float = field(default=5.0, metadata={"help": "Seconds between refreshes of waiting counts"})
-    heartbeat_s: float = field(default=5.0, metadata={"help": "Seconds between heartbeats to the server"})
-    ticket_screen_s: float = field(default=12.0, metadata={"help": "Seconds the printed-ticket screen stays up"})
+    printer_mode: str = field(
+        default="raster", metadata={"help": "raster (any printer) or native (GB18030 text)"}
+    )
+    idcard_reader: str = field(
+        default="none",
+        metadata={"help": "ID card (SAM) reader: none or serial:///dev/ttyUSB0?baudrate=115200"},
+    )
+    qr_scanner: str = field(
+        default="none",
+        metadata={
+            "help": "e-SSC QR scanner: none, keyboard (wedge) or serial:///dev/ttyACM0?baudrate=9600"
+        },
+    )
+    languages: list = field(
+        default_factory=lambda: list(LANGUAGES),
+        metadata={"help": "Languages offered; the first is the default"},
+    )
+    idle_timeout_s: float = field(
+        default=60.0,
+        metadata={"help": "Seconds without a touch before going home and clearing input"},
+    )
+    refresh_s: float = field(
+        default=5.0, metadata={"help": "Seconds between refreshes of waiting counts"}
+    )
+    heartbeat_s: float = field(
+        default=5.0, metadata={"help": "Seconds between heartbeats to the server"}
+    )
+    ticket_screen_s: float = field(
+        default=12.0, metadata={"help": "Seconds the printed-ticket screen stays up"}
+    )
     http_timeout_s: float = field(default=3.0, metadata={"help": "Timeout of one HTTP request"})
-    http_retries: int = field(default=2, metadata={"help": "Retries of a ticket request (same request_id)"})
-    staff_pin_hash: str = field(default="", metadata={"help": "scrypt hash of the guide staff PIN: python -m kiosk --hash-pin"})
+    http_retries: int = field(
+        default=2, metadata={"help": "Retries of a ticket request (same request_id)"}
+    )
+    staff_pin_hash: str = field(
+        default="",
+        metadata={"help": "scrypt hash of the guide staff PIN: python -m kiosk --hash-pin"},
+    )
     voice: bool = field(default=True, metadata={"help": "Spoken prompts in elder mode (espeak-ng)"})
     fullscreen: bool = field(default=True, metadata={"help": "Full screen, borderless, no cursor"})
-    window_size: list = field(default_factory=lambda: [1080, 1920], metadata={"help": "Window size when not full screen (portrait)"})
+    window_size: list = field(
+        default_factory=lambda: [1080, 1920],
+        metadata={"help": "Window size when not full screen (portrait)"},
+    )
     log_file: str = field(default="", metadata={"help": "Log file; empty = stderr only"})
 
     def device_token(self) -> str:
@@ -73,8 +112,8 @@ def absolute(value: str, base: Path) -> str:
 def absolute_printer_url(url: str, base: Path) -> str:
     """``virtual://var/demo/printer`` (relative) → ``virtual:///abs/var/demo/printer``."""
     for scheme in _PATH_SCHEMES:
-        if url.startswith(scheme) and not url[len(scheme):].startswith("/"):
-            rest, sep, query = url[len(scheme):].partition("?")
+        if url.startswith(scheme) and not url[len(scheme) :].startswith("/"):
+            rest, sep, query = url[len(scheme) :].partition("?")
             return scheme + absolute(rest, base) + sep + query
     return url
 
@@ -125,5 +164,6 @@ def load_config(path: str | Path | None, **overrides) -> KioskConfig:
             parse_device_url(getattr(cfg, key), kind)
         except DeviceError as exc:
             raise ConfigError(
-                f"{source}: kiosk.{key}: {exc.message_zh} / {exc.message_en}") from None
+                f"{source}: kiosk.{key}: {exc.message_zh} / {exc.message_en}"
+            ) from None
     return cfg

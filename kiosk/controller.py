@@ -49,6 +49,7 @@ class ThreadRunner:
                 log.exception("background job failed")
                 result = Failure("server", "internal")
             self.deliver(lambda: done(result))
+
         self.pool.submit(run)
 
     def shutdown(self) -> None:
@@ -56,20 +57,41 @@ class ThreadRunner:
 
 
 class Controller(CitizenIO):
-    def __init__(self, config: KioskConfig, *, runner=None, client: HallClient | None = None,
-                 printer=None, voice: Voice | None = None, clock: Callable[[], float] = time.monotonic,
-                 reader=None, scanner=None):
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        runner=None,
+        client: HallClient | None = None,
+        printer=None,
+        voice: Voice | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        reader=None,
+        scanner=None,
+    ):
         self.config = config
         self.pin_guard = staffpin.PinGuard(config.staff_pin_hash)
         self.runner = runner or SyncRunner()
-        self.client = client or HallClient(config.server_url, config.device_token(),
-                                           timeout=config.http_timeout_s, retries=config.http_retries)
-        self.printer = printer if printer is not None else open_printer(
-            config.printer_url, width_mm=config.printer_width_mm, mode=config.printer_mode)
+        self.client = client or HallClient(
+            config.server_url,
+            config.device_token(),
+            timeout=config.http_timeout_s,
+            retries=config.http_retries,
+        )
+        self.printer = (
+            printer
+            if printer is not None
+            else open_printer(
+                config.printer_url, width_mm=config.printer_width_mm, mode=config.printer_mode
+            )
+        )
         self.voice = voice or Voice(enabled=config.voice)
         self.clock = clock
-        self.flow = Flow(languages=tuple(config.languages), idle_timeout_s=config.idle_timeout_s,
-                         ticket_screen_s=config.ticket_screen_s)
+        self.flow = Flow(
+            languages=tuple(config.languages),
+            idle_timeout_s=config.idle_timeout_s,
+            ticket_screen_s=config.ticket_screen_s,
+        )
         # The server answers in the citizen's language (its refusals reach the screen).
         self.client.language = lambda: self.flow.language
         self.hall: dict = {}
@@ -111,8 +133,14 @@ class Controller(CitizenIO):
             method(*args, now=now)
         else:
             method(*args)
-        after = {"take_ticket": self.refresh, "open_guide": self.load_items, "open_faq": self.search_faq,
-                 "faq_key": self.search_faq, "faq_backspace": self.search_faq, "choose_topic": self.search_faq}
+        after = {
+            "take_ticket": self.refresh,
+            "open_guide": self.load_items,
+            "open_faq": self.search_faq,
+            "faq_key": self.search_faq,
+            "faq_backspace": self.search_faq,
+            "choose_topic": self.search_faq,
+        }
         if name in after:
             after[name]()
         self.changed()
@@ -133,8 +161,13 @@ class Controller(CitizenIO):
     def refresh(self) -> None:
         """Services (waiting, estimated wait, open), windows and the hall; also the health probe
         that takes the kiosk out of and back into service."""
+
         def job():
-            return self.client.services(), (self.client.hall() if not self.hall else None), self.client._call("GET", "/api/v1/windows")
+            return (
+                self.client.services(),
+                (self.client.hall() if not self.hall else None),
+                self.client._call("GET", "/api/v1/windows"),
+            )
 
         def done(results):
             services, hall, windows = results
@@ -150,6 +183,7 @@ class Controller(CitizenIO):
                 self.windows = windows.data["windows"]
             self.flow.server_up(self.now())
             self.changed()
+
         self.runner.submit(job, done)
 
     def send_heartbeat(self) -> None:
@@ -169,7 +203,9 @@ class Controller(CitizenIO):
     def _report_printer(self, word: str, detail: str) -> None:
         """A print failure is reported at once, not at the next heartbeat."""
         self.printer_word, self.printer_detail = word, detail
-        self.runner.submit(lambda: self.client.heartbeat(self.config.device_id, word, detail), lambda r: None)
+        self.runner.submit(
+            lambda: self.client.heartbeat(self.config.device_id, word, detail), lambda r: None
+        )
 
     # ---- loads ------------------------------------------------------------------------------
     def load_items(self) -> None:
@@ -180,6 +216,7 @@ class Controller(CitizenIO):
             elif result.kind != "rejected":
                 self.flow.server_down(self.now())
                 self.changed()
+
         if not self.flow.services:
             self.refresh()
         self.runner.submit(self.client.items, done)
@@ -196,6 +233,7 @@ class Controller(CitizenIO):
             elif result.kind != "rejected":
                 self.flow.server_down(self.now())
                 self.changed()
+
         self.runner.submit(lambda: self.client.faq(q, topic), done)
 
     # ---- the ticket -------------------------------------------------------------------------
@@ -207,7 +245,9 @@ class Controller(CitizenIO):
             return
         self.changed()
         service, reason = self.flow.service, self.flow.priority_reason
-        self.runner.submit(lambda: self.client.issue_ticket(service, request_id, reason), self._issued)
+        self.runner.submit(
+            lambda: self.client.issue_ticket(service, request_id, reason), self._issued
+        )
 
     def _issued(self, result) -> None:
         if not result.ok:
@@ -216,8 +256,12 @@ class Controller(CitizenIO):
             return
         self.flow.issued(result.data, self.now())
         self.changed()
-        layout = ticket_layout(self.hall, result.data, self.flow.service_info(result.data["service"]) or {},
-                               self.windows)
+        layout = ticket_layout(
+            self.hall,
+            result.data,
+            self.flow.service_info(result.data["service"]) or {},
+            self.windows,
+        )
         self.runner.submit(lambda: self._print(layout), self._printed)
 
     def _print(self, layout):

@@ -18,32 +18,34 @@ from .citizen_flow import CASE_INPUT, CitizenSteps, Personal, month_index
 
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
 CLOSED_NOTICE = "This service is not issuing tickets now."
-SOLD_OUT_NOTICE = ("Today's tickets for this service are all taken. Please come back on another"
-                   " working day, or ask at the guide desk.")
+SOLD_OUT_NOTICE = (
+    "Today's tickets for this service are all taken. Please come back on another"
+    " working day, or ask at the guide desk."
+)
 FAQ_QUERY_MAX = 12
-FAQ_PAGE_SIZE = 5        # questions per page: the Q&A screen also shows topics and a keyboard
+FAQ_PAGE_SIZE = 5  # questions per page: the Q&A screen also shows topics and a keyboard
 PIN_MAX = 8
-CORNER_TAPS = 3          # taps on the hidden corner within CORNER_WINDOW_S open the PIN pad
+CORNER_TAPS = 3  # taps on the hidden corner within CORNER_WINDOW_S open the PIN pad
 CORNER_WINDOW_S = 2.0
 
 
 class Screen(str, Enum):
     HOME = "home"
-    SERVICES = "services"          # take a ticket: choose a service
+    SERVICES = "services"  # take a ticket: choose a service
     CONFIRM = "confirm"
-    ISSUING = "issuing"            # waiting for the server, then the printer
-    TICKET = "ticket"              # printed, or shown on screen when printing failed
-    GUIDE = "guide"                # business guide: services → items
+    ISSUING = "issuing"  # waiting for the server, then the printer
+    TICKET = "ticket"  # printed, or shown on screen when printing failed
+    GUIDE = "guide"  # business guide: services → items
     GUIDE_ITEM = "guide_item"
     FAQ = "faq"
     FAQ_ENTRY = "faq_entry"
     STAFF_PIN = "staff_pin"
-    STAFF = "staff"                # guide staff: priority ticket with a reason
+    STAFF = "staff"  # guide staff: priority ticket with a reason
     OUT_OF_SERVICE = "out_of_service"
-    VERIFY = "verify"              # identity: ID card, e-SSC code, or number + query password
-    RECORDS = "records"            # my records (a citizen session)
-    STATEMENT = "statement"        # print a 制式清单 (a citizen session)
-    PROGRESS = "progress"          # case progress: case number + last 4 of the ID number
+    VERIFY = "verify"  # identity: ID card, e-SSC code, or number + query password
+    RECORDS = "records"  # my records (a citizen session)
+    STATEMENT = "statement"  # print a 制式清单 (a citizen session)
+    PROGRESS = "progress"  # case progress: case number + last 4 of the ID number
 
 
 CORNER_SCREENS = (Screen.HOME, Screen.VERIFY, Screen.RECORDS, Screen.STATEMENT, Screen.PROGRESS)
@@ -77,8 +79,8 @@ class Flow(CitizenSteps):
     request_id: str | None = None
     ticket: dict | None = None
     printed: bool | None = None
-    printer_problem: str | None = None      # status word of the failed job
-    notice: str | None = None               # msgid of a message shown on the current screen
+    printer_problem: str | None = None  # status word of the failed job
+    notice: str | None = None  # msgid of a message shown on the current screen
     notice_params: dict = field(default_factory=dict)
     guide_service: str | None = None
     guide_item: str | None = None
@@ -92,8 +94,8 @@ class Flow(CitizenSteps):
     corner_taps: list = field(default_factory=list)
     # the citizen's own records (kiosk/citizen_flow.py): all of it in one object, wiped whole
     personal: Personal = field(default_factory=Personal)
-    ending: list = field(default_factory=list)      # session tokens to end on the server
-    reader_status: str = "off"                      # the devices' status words
+    ending: list = field(default_factory=list)  # session tokens to end on the server
+    reader_status: str = "off"  # the devices' status words
     scanner_status: str = "off"
     today_month: int = field(default_factory=_this_month)  # the controller keeps it current
 
@@ -127,13 +129,20 @@ class Flow(CitizenSteps):
         """Called every second or so; True when it changed the screen."""
         if self.citizen_tick(now):
             return True
-        if self.screen is Screen.HOME and now - self.last_touch >= self.idle_timeout_s \
-                and (self.language != self.languages[0] or self.elder):
+        if (
+            self.screen is Screen.HOME
+            and now - self.last_touch >= self.idle_timeout_s
+            and (self.language != self.languages[0] or self.elder)
+        ):
             self.next_citizen(now)  # a language chosen at home and left behind
             return True
         if self.screen in (Screen.HOME, Screen.OUT_OF_SERVICE, Screen.ISSUING):
             return False  # ISSUING ends by itself; leaving it could hide an issued ticket
-        if self.screen is Screen.TICKET and now - self.shown_at >= self.ticket_screen_s and self.printed:
+        if (
+            self.screen is Screen.TICKET
+            and now - self.shown_at >= self.ticket_screen_s
+            and self.printed
+        ):
             self.next_citizen(now)
             return True
         if now - self.last_touch >= self.idle_timeout_s:
@@ -165,7 +174,7 @@ class Flow(CitizenSteps):
 
     def paged(self, rows: list) -> list:
         start = self.page * self.page_size
-        return rows[start:start + self.page_size]
+        return rows[start : start + self.page_size]
 
     @property
     def page_count(self) -> int:
@@ -181,7 +190,7 @@ class Flow(CitizenSteps):
         return self.page > 0
 
     def next_page(self) -> None:
-        """"More" wraps to the first page, so a screen without "previous" never gets stuck."""
+        """ "More" wraps to the first page, so a screen without "previous" never gets stuck."""
         self.page = self.page + 1 if self.has_next_page else 0
 
     def prev_page(self) -> None:
@@ -211,9 +220,12 @@ class Flow(CitizenSteps):
             self._go(Screen.FAQ, now)
         elif self.screen is Screen.STATEMENT and self.in_session:
             self._go(Screen.RECORDS, now)
-        elif self.screen in (Screen.STAFF_PIN, Screen.STAFF) and self.personal.suspended \
-                and self.in_session:
-            self.staff, self.pin = False, ""        # back to the citizen a guide covered
+        elif (
+            self.screen in (Screen.STAFF_PIN, Screen.STAFF)
+            and self.personal.suspended
+            and self.in_session
+        ):
+            self.staff, self.pin = False, ""  # back to the citizen a guide covered
             covered, self.personal.suspended = self.personal.suspended, None
             self._go(Screen(covered), now)
         elif self.screen is not Screen.ISSUING:
@@ -253,7 +265,7 @@ class Flow(CitizenSteps):
             self.notice = "Choose the reason for priority first."
             return False
         if code != self.service:
-            self.request_id = None   # a new choice is a new ticket
+            self.request_id = None  # a new choice is a new ticket
         self.service = code
         self._go(Screen.CONFIRM, now)
         return True
@@ -272,8 +284,9 @@ class Flow(CitizenSteps):
         self.ticket = ticket
         self.printed = None  # printing starts now; screen stays ISSUING
 
-    def issue_failed(self, kind: str, message: str = "", now: float | None = None,
-                     code: str = "") -> None:
+    def issue_failed(
+        self, kind: str, message: str = "", now: float | None = None, code: str = ""
+    ) -> None:
         if kind == "rejected" and code in (SOLD_OUT_CODE, CLOSED_CODE):
             # Stopped issuing since the list was read: mark it, and say so in the kiosk's words.
             state = SOLD_OUT if code == SOLD_OUT_CODE else CLOSED
@@ -286,15 +299,22 @@ class Flow(CitizenSteps):
         elif kind == "rejected":
             self.request_id = None
             self._go(Screen.CONFIRM, now)
-            self.notice, self.notice_params = "The hall could not issue this ticket: {reason}", {"reason": message}
+            self.notice, self.notice_params = (
+                "The hall could not issue this ticket: {reason}",
+                {"reason": message},
+            )
         else:
             # Keep request_id: the server may have issued it; "try again" must get the same one.
             self._go(Screen.CONFIRM, now)
-            if kind == "server" and message:  # e.g. 503 "系统繁忙，请稍后再试", in the citizen's language
+            if (
+                kind == "server" and message
+            ):  # e.g. 503 "系统繁忙，请稍后再试", in the citizen's language
                 self.notice = "The hall could not issue this ticket: {reason}"
                 self.notice_params = {"reason": message}
             else:
-                self.notice = "The queue server cannot be reached. Please try again or see the guide desk."
+                self.notice = (
+                    "The queue server cannot be reached. Please try again or see the guide desk."
+                )
 
     def print_done(self, word: str = "ok", now: float | None = None) -> None:
         self.printed, self.printer_problem = True, None
@@ -382,8 +402,11 @@ class Flow(CitizenSteps):
         if len(self.corner_taps) >= CORNER_TAPS and self.screen in CORNER_SCREENS:
             # A guide helping a citizen (§7.5): a live session is kept, hidden behind staff
             # mode (which never shows records); anything else the citizen typed is dropped.
-            covered = self.screen.value if self.in_session and \
-                self.screen in (Screen.RECORDS, Screen.STATEMENT) else None
+            covered = (
+                self.screen.value
+                if self.in_session and self.screen in (Screen.RECORDS, Screen.STATEMENT)
+                else None
+            )
             if covered is None:
                 self.wipe()
             self.personal.suspended = covered
@@ -417,12 +440,15 @@ class Flow(CitizenSteps):
     def prompt(self) -> str:
         return {
             Screen.HOME: "Welcome. Touch Take a ticket, My records, Case progress, Business guide "
-                         "or Policy Q&A.",
+            "or Policy Q&A.",
             Screen.SERVICES: "Choose the business you want to handle.",
             Screen.CONFIRM: "Touch Confirm to take the ticket.",
             Screen.ISSUING: "Printing your ticket, please wait.",
-            Screen.TICKET: ("Please take your ticket and wait for your number to be called."
-                            if self.printed else "The ticket could not be printed. Please note your number and see the guide desk."),
+            Screen.TICKET: (
+                "Please take your ticket and wait for your number to be called."
+                if self.printed
+                else "The ticket could not be printed. Please note your number and see the guide desk."
+            ),
             Screen.GUIDE: "Choose a business to see what to bring.",
             Screen.GUIDE_ITEM: "Here is what to bring and where to go.",
             Screen.FAQ: "Choose a topic, or type the first letters of the pinyin.",
@@ -430,8 +456,11 @@ class Flow(CitizenSteps):
             Screen.STAFF_PIN: "Staff only.",
             Screen.STAFF: "Staff only.",
             Screen.OUT_OF_SERVICE: "This kiosk is temporarily out of service. Please see the guide desk.",
-            Screen.VERIFY: ("Please place your ID card on the reader." if self.reader_usable else
-                            "Scan your e-SSC code, or type your ID number and query password."),
+            Screen.VERIFY: (
+                "Please place your ID card on the reader."
+                if self.reader_usable
+                else "Scan your e-SSC code, or type your ID number and query password."
+            ),
             Screen.RECORDS: "Here are your records. Touch Exit when you are done.",
             Screen.STATEMENT: "Choose the statement and the months, then touch Preview.",
             Screen.PROGRESS: CASE_INPUT,

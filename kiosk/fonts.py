@@ -11,7 +11,7 @@ CJK_CANDIDATES = [
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
 ]
 ARABIC_CANDIDATES = [
-    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",   # has '-', Naskh has not
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",  # has '-', Naskh has not
     "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf",
 ]
 ARABIC_BOLD = "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf"
@@ -25,7 +25,9 @@ def _first(paths: list[str], what: str) -> str:
     for p in paths:
         if Path(p).is_file():
             return p
-    raise FontMissing(f"no {what} font found (tried {', '.join(paths)}); install fonts-wqy-microhei / fonts-noto-core")
+    raise FontMissing(
+        f"no {what} font found (tried {', '.join(paths)}); install fonts-wqy-microhei / fonts-noto-core"
+    )
 
 
 def cjk_font() -> str:
@@ -47,5 +49,8 @@ def register() -> None:
     cjk = cjk_font()
     LabelBase.register(name="Roboto", fn_regular=cjk, fn_bold=cjk)
     arab = arabic_font()
-    LabelBase.register(name="KioskArab", fn_regular=arab,
-                       fn_bold=ARABIC_BOLD if Path(ARABIC_BOLD).is_file() else arab)
+    LabelBase.register(
+        name="KioskArab",
+        fn_regular=arab,
+        fn_bold=ARABIC_BOLD if Path(ARABIC_BOLD).is_file() else arab,
+    )

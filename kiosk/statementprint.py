@@ -10,7 +10,7 @@ from printer import StatementLayout
 
 from .i18n import translate
 
-ROWS_PER_PART = 40   # a part ends with a cut and "（续下页）"; a long statement goes on
+ROWS_PER_PART = 40  # a part ends with a cut and "（续下页）"; a long statement goes on
 
 
 def statement_layout(data: dict) -> StatementLayout:
@@ -25,7 +25,9 @@ def statement_layout(data: dict) -> StatementLayout:
         printed_at=datetime.fromisoformat(data["printed_at"]),
         footer=list(data["footer"]),
         rows_per_part=ROWS_PER_PART,
-        header=[zh("Issued by: {issuer}", issuer=data["issuer"]),
-                zh("Period: {period}", period=data["period"])],
+        header=[
+            zh("Issued by: {issuer}", issuer=data["issuer"]),
+            zh("Period: {period}", period=data["period"]),
+        ],
         qr_payload=data["verify_url"],
     )

@@ -11,25 +11,33 @@ import ctypes
 import os
 from math import floor, gcd
 
-LAYOUT = (1080, 1920)      # logical size of every screen (kiosk/screens/*.kv are in these pixels)
-SCREEN_FRACTION = 0.9      # a window leaves room for the desktop's panels and title bar
+LAYOUT = (1080, 1920)  # logical size of every screen (kiosk/screens/*.kv are in these pixels)
+SCREEN_FRACTION = 0.9  # a window leaves room for the desktop's panels and title bar
 
 
-def fit_portrait(screen: tuple[int, int], wanted: tuple[int, int] = LAYOUT,
-                 fraction: float = SCREEN_FRACTION,
-                 layout: tuple[int, int] = LAYOUT) -> tuple[int, int]:
+def fit_portrait(
+    screen: tuple[int, int],
+    wanted: tuple[int, int] = LAYOUT,
+    fraction: float = SCREEN_FRACTION,
+    layout: tuple[int, int] = LAYOUT,
+) -> tuple[int, int]:
     """The largest window with exactly the layout's aspect (9:16) that is no larger than
     ``wanted`` and within ``fraction`` of the screen's width and height."""
     g = gcd(*layout)
-    unit = (layout[0] // g, layout[1] // g)          # (9, 16): whole pixels on the exact aspect
-    limit = min(wanted[0] / layout[0], wanted[1] / layout[1],
-                fraction * screen[0] / layout[0], fraction * screen[1] / layout[1])
+    unit = (layout[0] // g, layout[1] // g)  # (9, 16): whole pixels on the exact aspect
+    limit = min(
+        wanted[0] / layout[0],
+        wanted[1] / layout[1],
+        fraction * screen[0] / layout[0],
+        fraction * screen[1] / layout[1],
+    )
     n = max(1, floor(limit * g + 1e-9))
     return n * unit[0], n * unit[1]
 
 
-def letterbox(window: tuple[float, float],
-              layout: tuple[int, int] = LAYOUT) -> tuple[float, float, float]:
+def letterbox(
+    window: tuple[float, float], layout: tuple[int, int] = LAYOUT
+) -> tuple[float, float, float]:
     """(scale, x, y): the layout scaled to fit the window whole, centred; bars fill the rest."""
     scale = min(window[0] / layout[0], window[1] / layout[1])
     return scale, (window[0] - layout[0] * scale) / 2, (window[1] - layout[1] * scale) / 2

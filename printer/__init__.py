@@ -31,15 +31,40 @@ Command line: ``python -m printer status|test-page --printer URL`` (see printer/
 """
 
 from .device import Printer, open_printer
-from .errors import (BadPrinterSetting, BadPrinterURL, CoverOpen, FontNotFound, PaperOut, PrinterError,
-                     PrinterFault, PrinterNotReady, PrinterOffline, TransportUnavailable)
+from .errors import (
+    BadPrinterSetting,
+    BadPrinterURL,
+    CoverOpen,
+    FontNotFound,
+    PaperOut,
+    PrinterError,
+    PrinterFault,
+    PrinterNotReady,
+    PrinterOffline,
+    TransportUnavailable,
+)
 from .layouts import StatementLayout, TicketLayout, sample_ticket
 from .render import render_statement, render_ticket
 from .status import WORDS, PrinterStatus
 
 __all__ = [
-    "open_printer", "Printer", "PrinterStatus", "WORDS",
-    "TicketLayout", "StatementLayout", "sample_ticket", "render_ticket", "render_statement",
-    "PrinterError", "PrinterNotReady", "PaperOut", "CoverOpen", "PrinterOffline", "PrinterFault",
-    "BadPrinterURL", "BadPrinterSetting", "FontNotFound", "TransportUnavailable",
+    "open_printer",
+    "Printer",
+    "PrinterStatus",
+    "WORDS",
+    "TicketLayout",
+    "StatementLayout",
+    "sample_ticket",
+    "render_ticket",
+    "render_statement",
+    "PrinterError",
+    "PrinterNotReady",
+    "PaperOut",
+    "CoverOpen",
+    "PrinterOffline",
+    "PrinterFault",
+    "BadPrinterURL",
+    "BadPrinterSetting",
+    "FontNotFound",
+    "TransportUnavailable",
 ]

@@ -18,19 +18,31 @@ from .layouts import sample_ticket
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m printer", description="热敏打印机工具 / thermal printer tool")
+    p = argparse.ArgumentParser(
+        prog="python -m printer", description="热敏打印机工具 / thermal printer tool"
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    for name, text in (("status", "读取打印机状态 / read the printer status"),
-                       ("test-page", "打印测试票 A001 / print a sample ticket A001")):
+    for name, text in (
+        ("status", "读取打印机状态 / read the printer status"),
+        ("test-page", "打印测试票 A001 / print a sample ticket A001"),
+    ):
         s = sub.add_parser(name, help=text, description=text)
-        s.add_argument("--printer", required=True, metavar="URL",
-                       help="tcp://host:9100, serial:///dev/ttyUSB0?baud=115200, usb://04b8:0202, "
-                            "file:///dev/usb/lp0, virtual:///dir")
+        s.add_argument(
+            "--printer",
+            required=True,
+            metavar="URL",
+            help="tcp://host:9100, serial:///dev/ttyUSB0?baud=115200, usb://04b8:0202, "
+            "file:///dev/usb/lp0, virtual:///dir",
+        )
         s.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
         if name == "test-page":
-            s.add_argument("--width", type=int, choices=(58, 80), default=80, help="paper width in mm")
+            s.add_argument(
+                "--width", type=int, choices=(58, 80), default=80, help="paper width in mm"
+            )
             s.add_argument("--mode", choices=("raster", "native"), default="raster")
-            s.add_argument("--font", default=None, help="Simplified-Chinese font file (raster mode)")
+            s.add_argument(
+                "--font", default=None, help="Simplified-Chinese font file (raster mode)"
+            )
     return p
 
 
@@ -51,8 +63,13 @@ def main(argv: list[str] | None = None) -> int:
             if not status.ok:
                 _say(status.message_zh, status.message_en, status.detail)
             return 0 if status.ok else 1
-        printer = open_printer(args.printer, width_mm=args.width, mode=args.mode, font_path=args.font,
-                               timeout=args.timeout)
+        printer = open_printer(
+            args.printer,
+            width_mm=args.width,
+            mode=args.mode,
+            font_path=args.font,
+            timeout=args.timeout,
+        )
         after = printer.print_ticket(sample_ticket())
     except PrinterNotReady as exc:
         print(exc.word)

@@ -38,10 +38,10 @@ class Feed:
 
 @dataclass(frozen=True)
 class Table:
-    widths: tuple[int, ...]       # cells per column
-    aligns: tuple[str, ...]       # left | right
+    widths: tuple[int, ...]  # cells per column
+    aligns: tuple[str, ...]  # left | right
     rows: tuple[tuple[str, ...], ...]
-    header: bool = True           # first row is the header (printed bold)
+    header: bool = True  # first row is the header (printed bold)
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,20 @@ def ticket_blocks(t: TicketLayout, width_dots: int) -> list[Block]:
         wait = f"预计等候约 {t.estimated_wait_min} 分钟"
     blocks: list[Block] = [
         # Double size only when the name fits on one line: a lone wrapped character looks broken.
-        Text(t.hall_name, size=2 if wide and fits(t.hall_name, 2, width_dots) else 1, bold=True, align="center"),
+        Text(
+            t.hall_name,
+            size=2 if wide and fits(t.hall_name, 2, width_dots) else 1,
+            bold=True,
+            align="center",
+        ),
         Rule(),
         Text(t.service_name, size=2, align="center"),
         Text(t.number, size=4 if wide else 3, bold=True, align="center"),
-        *([Text(f"预约 {t.appointment_at:%H:%M}", size=2, bold=True, align="center")]
-          if t.appointment_at else []),
+        *(
+            [Text(f"预约 {t.appointment_at:%H:%M}", size=2, bold=True, align="center")]
+            if t.appointment_at
+            else []
+        ),
         Text(f"您前面还有 {t.people_ahead} 人等候", align="center"),
         Text(wait, align="center"),
         Text(f"请到 {t.zone} {t.window_hint} 等候叫号", bold=True, align="center"),
@@ -63,6 +71,7 @@ def _aligns(columns: list[str], rows: list[list[str]]) -> tuple[str, ...]:
     def numeric(i: int) -> bool:
         values = [r[i].strip() for r in rows if r[i].strip()]
         return bool(values) and all(_NUMBER.match(v) for v in values)
+
     return tuple("right" if numeric(i) else "left" for i in range(len(columns)))
 
 
@@ -76,13 +85,18 @@ def statement_blocks(s: StatementLayout, width_dots: int) -> list[Block]:
     widths = tuple(fit_columns([list(s.columns)] + rows, width_dots // CELL_DOTS))
     aligns = _aligns(s.columns, rows)
     step = max(1, s.rows_per_part)
-    chunks = [rows[i:i + step] for i in range(0, len(rows), step)] or [[]]
+    chunks = [rows[i : i + step] for i in range(0, len(rows), step)] or [[]]
     blocks: list[Block] = []
     for n, chunk in enumerate(chunks, start=1):
         last = n == len(chunks)
         if n == 1:
             blocks += [
-                Text(s.title, size=2 if fits(s.title, 2, width_dots) else 1, bold=True, align="center"),
+                Text(
+                    s.title,
+                    size=2 if fits(s.title, 2, width_dots) else 1,
+                    bold=True,
+                    align="center",
+                ),
                 Text(f"姓名：{s.name_masked}"),
                 Text(f"证件号码：{s.id_masked}"),
                 *[Text(line) for line in s.header],

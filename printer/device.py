@@ -23,8 +23,16 @@ class Printer:
     switched off and on (or a TCP printer that dropped the connection) needs no reconnect logic.
     """
 
-    def __init__(self, transport: Transport, *, width_mm: int = 80, mode: str = "raster",
-                 font_path: str | None = None, timeout: float = 5.0, url: str = ""):
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        width_mm: int = 80,
+        mode: str = "raster",
+        font_path: str | None = None,
+        timeout: float = 5.0,
+        url: str = "",
+    ):
         self.transport = transport
         self.width_mm = int(width_mm)
         self.width_dots = width_dots_for(width_mm)
@@ -78,14 +86,22 @@ class Printer:
                 try:
                     self.transport.write(job)
                 except LinkDown as exc:
-                    raise PrinterFault(PrinterStatus("error", str(exc)), message_zh=_MIDJOB_ZH,
-                                       message_en=_MIDJOB_EN) from None
+                    raise PrinterFault(
+                        PrinterStatus("error", str(exc)),
+                        message_zh=_MIDJOB_ZH,
+                        message_en=_MIDJOB_EN,
+                    ) from None
                 after = self._read_status()
                 if after.word == "offline":
-                    raise PrinterFault(PrinterStatus("error", f"after the job: {after.detail}"),
-                                       message_zh=_MIDJOB_ZH, message_en=_MIDJOB_EN)
+                    raise PrinterFault(
+                        PrinterStatus("error", f"after the job: {after.detail}"),
+                        message_zh=_MIDJOB_ZH,
+                        message_en=_MIDJOB_EN,
+                    )
                 if not after.can_print:
-                    raise error_for(after, detail=f"after the job, which may be incomplete: {after.detail}")
+                    raise error_for(
+                        after, detail=f"after the job, which may be incomplete: {after.detail}"
+                    )
                 return after
             finally:
                 self.transport.close()
@@ -107,11 +123,19 @@ class Printer:
         return interpret(replies)
 
 
-def open_printer(url: str, *, width_mm: int = 80, mode: str = "raster", font_path: str | None = None,
-                 timeout: float = 5.0) -> Printer:
+def open_printer(
+    url: str,
+    *,
+    width_mm: int = 80,
+    mode: str = "raster",
+    font_path: str | None = None,
+    timeout: float = 5.0,
+) -> Printer:
     """A Printer for a URL (see printer.urls). Does not connect yet; raises BadPrinterURL,
     BadPrinterSetting, FontNotFound or TransportUnavailable for configuration mistakes."""
     width_dots = width_dots_for(width_mm)
     check_mode(mode)
     transport = transport_for(parse_url(url), timeout, width_dots=width_dots, font=font_path)
-    return Printer(transport, width_mm=width_mm, mode=mode, font_path=font_path, timeout=timeout, url=url)
+    return Printer(
+        transport, width_mm=width_mm, mode=mode, font_path=font_path, timeout=timeout, url=url
+    )

@@ -12,7 +12,9 @@ class PrinterError(Exception):
 
     word = "error"
 
-    def __init__(self, message_zh: str, message_en: str, *, detail: str = "", word: str | None = None):
+    def __init__(
+        self, message_zh: str, message_en: str, *, detail: str = "", word: str | None = None
+    ):
         super().__init__(f"{message_zh} / {message_en}")
         self.message_zh = message_zh
         self.message_en = message_en
@@ -26,6 +28,7 @@ class PrinterError(Exception):
 
 
 # --- configuration problems: fixed by whoever installs the kiosk ---------------------------
+
 
 class BadPrinterURL(PrinterError):
     """The printer URL cannot be understood."""
@@ -45,12 +48,17 @@ class TransportUnavailable(PrinterError):
 
 # --- printer states: fixed by staff at the printer ------------------------------------------
 
+
 class PrinterNotReady(PrinterError):
     """The printer reported a state in which it cannot print. `.status` holds the reading."""
 
     def __init__(self, status, *, detail: str = "", message_zh: str = "", message_en: str = ""):
-        super().__init__(message_zh or status.message_zh, message_en or status.message_en,
-                         detail=detail or status.detail, word=status.word)
+        super().__init__(
+            message_zh or status.message_zh,
+            message_en or status.message_en,
+            detail=detail or status.detail,
+            word=status.word,
+        )
         self.status = status
 
 
@@ -72,9 +80,18 @@ class PrinterFault(PrinterNotReady):
     word = "error"
 
 
-_BY_WORD = {"paper_out": PaperOut, "cover_open": CoverOpen, "offline": PrinterOffline, "error": PrinterFault}
+_BY_WORD = {
+    "paper_out": PaperOut,
+    "cover_open": CoverOpen,
+    "offline": PrinterOffline,
+    "error": PrinterFault,
+}
 
 
-def error_for(status, *, detail: str = "", message_zh: str = "", message_en: str = "") -> PrinterNotReady:
+def error_for(
+    status, *, detail: str = "", message_zh: str = "", message_en: str = ""
+) -> PrinterNotReady:
     """The typed error for a status that does not allow printing."""
-    return _BY_WORD.get(status.word, PrinterFault)(status, detail=detail, message_zh=message_zh, message_en=message_en)
+    return _BY_WORD.get(status.word, PrinterFault)(
+        status, detail=detail, message_zh=message_zh, message_en=message_en
+    )

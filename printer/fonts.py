@@ -36,15 +36,20 @@ def resolve(spec: str | None) -> tuple[str, int]:
         raise FontNotFound(
             f"找不到中文字体文件：{DEFAULT_FONT}。请安装 fonts-wqy-microhei，或在配置中设置字体路径",
             f"Chinese font not found: {DEFAULT_FONT}. Install fonts-wqy-microhei or set the font path in the config",
-            detail="also tried: " + ", ".join(_CANDIDATES[1:]))
+            detail="also tried: " + ", ".join(_CANDIDATES[1:]),
+        )
     path, index = split_spec(spec)
     if not os.path.isfile(path):
-        raise FontNotFound(f"找不到中文字体文件：{path}，请检查配置中的字体路径",
-                           f"Chinese font not found: {path}, check the font path in the config")
+        raise FontNotFound(
+            f"找不到中文字体文件：{path}，请检查配置中的字体路径",
+            f"Chinese font not found: {path}, check the font path in the config",
+        )
     try:
         return path, index if index is not None else _sc_face(path)
     except OSError as exc:
-        raise FontNotFound(f"无法读取字体文件：{path}", f"Cannot read the font file: {path}", detail=str(exc)) from None
+        raise FontNotFound(
+            f"无法读取字体文件：{path}", f"Cannot read the font file: {path}", detail=str(exc)
+        ) from None
 
 
 @lru_cache(maxsize=16)
@@ -67,4 +72,6 @@ def load(path: str, index: int, px: int) -> ImageFont.FreeTypeFont:
     try:
         return ImageFont.truetype(path, px, index=index)
     except OSError as exc:
-        raise FontNotFound(f"无法读取字体文件：{path}", f"Cannot read the font file: {path}", detail=str(exc)) from None
+        raise FontNotFound(
+            f"无法读取字体文件：{path}", f"Cannot read the font file: {path}", detail=str(exc)
+        ) from None

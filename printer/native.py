@@ -7,7 +7,20 @@ full-width punctuation with '?'.
 from __future__ import annotations
 
 from . import escpos_commands as cmd
-from .blocks import CELL_DOTS, QR, Block, Cut, Feed, Rule, Table, Text, cells, qr_ec_level, qr_module_dots, wrap_cells
+from .blocks import (
+    CELL_DOTS,
+    QR,
+    Block,
+    Cut,
+    Feed,
+    Rule,
+    Table,
+    Text,
+    cells,
+    qr_ec_level,
+    qr_module_dots,
+    wrap_cells,
+)
 
 
 def _pad(text: str, width: int, how: str) -> str:
@@ -27,7 +40,11 @@ def render_blocks(blocks: list[Block], width_dots: int) -> bytes:
         elif isinstance(b, Rule):
             out += cmd.align("left") + b"-" * per_line + cmd.LF
         elif isinstance(b, QR):
-            out += cmd.align("center") + cmd.qr(b.payload, qr_module_dots(width_dots), qr_ec_level()) + cmd.LF
+            out += (
+                cmd.align("center")
+                + cmd.qr(b.payload, qr_module_dots(width_dots), qr_ec_level())
+                + cmd.LF
+            )
             out += cmd.align("left")
         elif isinstance(b, Table):
             out += cmd.align("left")
@@ -36,8 +53,10 @@ def render_blocks(blocks: list[Block], width_dots: int) -> bytes:
                 wrapped = [wrap_cells(v, w) for v, w in zip(row, b.widths)]
                 out += cmd.bold(header)
                 for k in range(max(len(w) for w in wrapped)):
-                    parts = [_pad(w[k] if k < len(w) else "", width, "left" if header else how)
-                             for w, width, how in zip(wrapped, b.widths, b.aligns)]
+                    parts = [
+                        _pad(w[k] if k < len(w) else "", width, "left" if header else how)
+                        for w, width, how in zip(wrapped, b.widths, b.aligns)
+                    ]
                     out += " ".join(parts).rstrip().encode("gb18030") + cmd.LF
                 out += cmd.bold(False)
         elif isinstance(b, Feed):

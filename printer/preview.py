@@ -31,7 +31,7 @@ def _items(data: bytes) -> list[tuple]:
 
     while i < n:
         b = data[i]
-        two = data[i:i + 2]
+        two = data[i : i + 2]
         if b == 0x0A:
             flush(True)
             i += 1
@@ -39,7 +39,9 @@ def _items(data: bytes) -> list[tuple]:
             align, bold, w, h, chinese = "left", False, 1, 1, False
             i += 2
         elif two == b"\x1ba" and i + 2 < n:
-            align = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}.get(data[i + 2], "left")
+            align = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}.get(
+                data[i + 2], "left"
+            )
             i += 3
         elif two == b"\x1bE" and i + 2 < n:
             bold = bool(data[i + 2] & 1)
@@ -59,16 +61,16 @@ def _items(data: bytes) -> list[tuple]:
             flush(False)
             items.append(("cut",))
             i += 4 if data[i + 2] in (65, 66) else 3
-        elif data[i:i + 3] == b"\x1dv0" and i + 7 < n:
-            xb = int.from_bytes(data[i + 4:i + 6], "little")
-            rows = int.from_bytes(data[i + 6:i + 8], "little")
-            bits = data[i + 8:i + 8 + xb * rows]
+        elif data[i : i + 3] == b"\x1dv0" and i + 7 < n:
+            xb = int.from_bytes(data[i + 4 : i + 6], "little")
+            rows = int.from_bytes(data[i + 6 : i + 8], "little")
+            bits = data[i + 8 : i + 8 + xb * rows]
             img = Image.frombytes("1", (xb * 8, rows), bits).convert("L")
             items.append(("image", img, "left"))
             i += 8 + xb * rows
-        elif data[i:i + 3] == b"\x1d(k" and i + 5 < n:
-            size = int.from_bytes(data[i + 3:i + 5], "little")
-            body = data[i + 5:i + 5 + size]
+        elif data[i : i + 3] == b"\x1d(k" and i + 5 < n:
+            size = int.from_bytes(data[i + 3 : i + 5], "little")
+            body = data[i + 5 : i + 5 + size]
             if body[:2] == b"\x31\x50":
                 qr_data = body[3:]
             elif body[:2] == b"\x31\x51":
@@ -113,16 +115,22 @@ def render(data: bytes, width_dots: int, font: str | None = None) -> Image.Image
             if text:
                 font_spec = font_spec or fonts.resolve(font)
                 f = fonts.load(*font_spec, 24 * h)
-                glyphs = Image.new("L", (max(1, int(f.getlength(text)) + 2), 24 * h + _LINE_SPACING), 0)
-                ImageDraw.Draw(glyphs).text((0, 0), text, font=f, fill=255, stroke_width=1 if bold else 0,
-                                            stroke_fill=255)
+                glyphs = Image.new(
+                    "L", (max(1, int(f.getlength(text)) + 2), 24 * h + _LINE_SPACING), 0
+                )
+                ImageDraw.Draw(glyphs).text(
+                    (0, 0), text, font=f, fill=255, stroke_width=1 if bold else 0, stroke_fill=255
+                )
                 if w != h:  # GS ! scales width and height independently
                     glyphs = glyphs.resize((glyphs.width * w // h, glyphs.height))
                 paper.paste(glyphs, (_x(align, glyphs.width, width_dots), y))
             y += 24 * h + _LINE_SPACING
         elif it[0] == "image":
             img, align = it[1], it[2]
-            paper.paste(img.crop((0, 0, min(img.width, width_dots), img.height)), (_x(align, img.width, width_dots), y))
+            paper.paste(
+                img.crop((0, 0, min(img.width, width_dots), img.height)),
+                (_x(align, img.width, width_dots), y),
+            )
             y += img.height
         elif it[0] == "feed":
             y += it[1]

@@ -13,14 +13,30 @@ from PIL import Image, ImageDraw
 
 from . import escpos_commands as cmd
 from . import fonts
-from .blocks import (CELL_DOTS, LINE_DOTS, QR, Block, Cut, Feed, Rule, Table, Text, qr_ec_level, qr_module_dots,
-                     wrap)
+from .blocks import (
+    CELL_DOTS,
+    LINE_DOTS,
+    QR,
+    Block,
+    Cut,
+    Feed,
+    Rule,
+    Table,
+    Text,
+    qr_ec_level,
+    qr_module_dots,
+    wrap,
+)
 
-BAND_ROWS = 240            # rows per GS v 0: small enough for modest printer buffers
-MARGIN = 0                 # the 576/384 printable dots already sit inside the paper margins
+BAND_ROWS = 240  # rows per GS v 0: small enough for modest printer buffers
+MARGIN = 0  # the 576/384 printable dots already sit inside the paper margins
 _THRESHOLD = [0] * 128 + [255] * 128
-_QR_EC = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
-          "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+_QR_EC = {
+    "L": qrcode.constants.ERROR_CORRECT_L,
+    "M": qrcode.constants.ERROR_CORRECT_M,
+    "Q": qrcode.constants.ERROR_CORRECT_Q,
+    "H": qrcode.constants.ERROR_CORRECT_H,
+}
 
 
 def _line_height(px: int) -> int:
@@ -39,6 +55,7 @@ def _wrap_px(text: str, font, width: int) -> list[str]:
         if w is None:
             w = advance[ch] = font.getlength(ch)
         return w
+
     return wrap(text, width, measure)
 
 
@@ -76,7 +93,14 @@ def _line_image(line: str, font, bold: bool, size: int) -> Image.Image:
         d.text((_PAD + 1, _PAD), line, font=font, fill=255)
         d.text((_PAD, _PAD), line, font=font, fill=255)
     else:
-        d.text((_PAD, _PAD), line, font=font, fill=255, stroke_width=size // 2 + 1 if bold else 0, stroke_fill=255)
+        d.text(
+            (_PAD, _PAD),
+            line,
+            font=font,
+            fill=255,
+            stroke_width=size // 2 + 1 if bold else 0,
+            stroke_fill=255,
+        )
     return img
 
 
@@ -91,7 +115,15 @@ class _Canvas:
     def font(self, size: int):
         return fonts.load(*self.font_spec, LINE_DOTS * size)
 
-    def text(self, text: str, size: int, bold: bool, align: str, x0: int = MARGIN, width: int | None = None):
+    def text(
+        self,
+        text: str,
+        size: int,
+        bold: bool,
+        align: str,
+        x0: int = MARGIN,
+        width: int | None = None,
+    ):
         font = self.font(size)
         width = width if width is not None else self.width - 2 * MARGIN
         for line in _wrap_px(text, font, width):
@@ -116,7 +148,9 @@ class _Canvas:
         return img
 
 
-def render_images(blocks: list[Block], width_dots: int, font_spec: tuple[str, int]) -> list[Image.Image]:
+def render_images(
+    blocks: list[Block], width_dots: int, font_spec: tuple[str, int]
+) -> list[Image.Image]:
     """One image per part (parts end at a cut). Mode "1", 1 = black dot."""
     images, canvas = [], _Canvas(width_dots, font_spec)
     for b in blocks:
@@ -159,7 +193,9 @@ def _table(canvas: _Canvas, t: Table) -> None:
             for k, line in enumerate(wrapped):
                 lw = font.getlength(line)
                 lx = x0 + width - lw if (how == "right" and not header) else x0
-                canvas.ops.append(("text", (round(lx), top + k * _line_height(LINE_DOTS)), line, font, header, 1))
+                canvas.ops.append(
+                    ("text", (round(lx), top + k * _line_height(LINE_DOTS)), line, font, header, 1)
+                )
             lines = max(lines, len(wrapped))
         canvas.y = top + lines * _line_height(LINE_DOTS)
 

@@ -14,13 +14,26 @@ WORDS = ("ok", "paper_near_end", "paper_out", "cover_open", "offline", "error")
 #: (Chinese, English) per status word, written for the person at the kiosk or guide desk.
 MESSAGES = {
     "ok": ("打印机正常", "Printer ready"),
-    "paper_near_end": ("打印纸即将用完，请通知工作人员更换纸卷",
-                       "Paper is running low, please ask staff to replace the roll"),
-    "paper_out": ("打印机缺纸，请联系导引台工作人员", "The printer is out of paper, please ask the guide desk staff"),
-    "cover_open": ("打印机盖未关好，请联系导引台工作人员", "The printer cover is open, please ask the guide desk staff"),
-    "offline": ("打印机未连接或未开机，请联系导引台工作人员",
-                "The printer is not connected or switched off, please ask the guide desk staff"),
-    "error": ("打印机故障，请联系导引台工作人员", "The printer has a fault, please ask the guide desk staff"),
+    "paper_near_end": (
+        "打印纸即将用完，请通知工作人员更换纸卷",
+        "Paper is running low, please ask staff to replace the roll",
+    ),
+    "paper_out": (
+        "打印机缺纸，请联系导引台工作人员",
+        "The printer is out of paper, please ask the guide desk staff",
+    ),
+    "cover_open": (
+        "打印机盖未关好，请联系导引台工作人员",
+        "The printer cover is open, please ask the guide desk staff",
+    ),
+    "offline": (
+        "打印机未连接或未开机，请联系导引台工作人员",
+        "The printer is not connected or switched off, please ask the guide desk staff",
+    ),
+    "error": (
+        "打印机故障，请联系导引台工作人员",
+        "The printer has a fault, please ask the guide desk staff",
+    ),
 }
 
 DLE_EOT = b"\x10\x04"

@@ -28,8 +28,12 @@ class Transport:
 
     def open(self) -> None: ...
     def close(self) -> None: ...
-    def write(self, data: bytes) -> None: raise NotImplementedError
-    def read_byte(self, timeout: float) -> int | None: raise NotImplementedError
+    def write(self, data: bytes) -> None:
+        raise NotImplementedError
+
+    def read_byte(self, timeout: float) -> int | None:
+        raise NotImplementedError
+
     def discard_input(self) -> None: ...
 
     def describe(self) -> str:
@@ -40,6 +44,7 @@ class NetworkTransport(Transport):
     def __init__(self, host: str, port: int, timeout: float):
         super().__init__(timeout)
         from escpos.printer import Network
+
         self.host, self.port = host, port
         self._p = Network(host, port, timeout=timeout)
         self._sock: socket.socket | None = None
@@ -62,9 +67,11 @@ class NetworkTransport(Transport):
         try:
             self._sock.settimeout(self.timeout)
             for i in range(0, len(data), CHUNK):
-                self._p._raw(data[i:i + CHUNK])
+                self._p._raw(data[i : i + CHUNK])
         except OSError as exc:
-            raise LinkDown(f"sending to {self.host}:{self.port} failed after at most {self.timeout} s: {exc!r}") from None
+            raise LinkDown(
+                f"sending to {self.host}:{self.port} failed after at most {self.timeout} s: {exc!r}"
+            ) from None
 
     def read_byte(self, timeout: float) -> int | None:
         try:
@@ -94,8 +101,11 @@ class SerialTransport(Transport):
     def __init__(self, path: str, baud: int, flow: str, timeout: float):
         super().__init__(timeout)
         from escpos.printer import Serial
+
         self.path, self.baud, self.flow = path, baud, flow
-        self._p = Serial(path, baudrate=baud, timeout=timeout, xonxoff=flow == "xonxoff", dsrdtr=flow == "dsrdtr")
+        self._p = Serial(
+            path, baudrate=baud, timeout=timeout, xonxoff=flow == "xonxoff", dsrdtr=flow == "dsrdtr"
+        )
         self._dev = None
 
     def describe(self) -> str:
@@ -107,23 +117,27 @@ class SerialTransport(Transport):
         except Exception as exc:
             raise LinkDown(f"cannot open {self.path}: {exc}") from None
         self._dev = self._p.device
-        if self.flow == "rtscts":  # python-escpos has no rtscts argument; pyserial reconfigures live
+        if (
+            self.flow == "rtscts"
+        ):  # python-escpos has no rtscts argument; pyserial reconfigures live
             self._dev.rtscts = True
 
     def write(self, data: bytes) -> None:
         import serial
+
         # At 9600 baud a raster ticket takes most of a minute: allow the wire time plus the timeout.
         seconds_per_chunk = CHUNK * 10 / self.baud
         try:
             self._dev.write_timeout = self.timeout + seconds_per_chunk * 1.5
             for i in range(0, len(data), CHUNK):
-                self._p._raw(data[i:i + CHUNK])
+                self._p._raw(data[i : i + CHUNK])
             self._dev.flush()
         except (serial.SerialException, OSError) as exc:
             raise LinkDown(f"writing to {self.path} failed: {exc!r}") from None
 
     def read_byte(self, timeout: float) -> int | None:
         import serial
+
         try:
             self._dev.timeout = timeout
             got = self._dev.read(1)
@@ -149,13 +163,17 @@ class UsbTransport(Transport):
     def __init__(self, vendor_id: int, product_id: int, in_ep: int, out_ep: int, timeout: float):
         super().__init__(timeout)
         from escpos.printer import Usb
+
         if not Usb.is_usable():
             raise TransportUnavailable(
                 "USB 打印机需要 pyusb：请执行 pip install pyusb，并安装 libusb-1.0-0",
-                "USB printers need pyusb: run pip install pyusb and install libusb-1.0-0")
+                "USB printers need pyusb: run pip install pyusb and install libusb-1.0-0",
+            )
         self.ids = f"{vendor_id:04x}:{product_id:04x}"
         self.in_ep = in_ep
-        self._p = Usb(vendor_id, product_id, timeout=int(timeout * 1000), in_ep=in_ep, out_ep=out_ep)
+        self._p = Usb(
+            vendor_id, product_id, timeout=int(timeout * 1000), in_ep=in_ep, out_ep=out_ep
+        )
 
     def describe(self) -> str:
         return f"usb {self.ids}"
@@ -169,7 +187,7 @@ class UsbTransport(Transport):
     def write(self, data: bytes) -> None:
         try:
             for i in range(0, len(data), CHUNK):
-                self._p._raw(data[i:i + CHUNK])
+                self._p._raw(data[i : i + CHUNK])
         except Exception as exc:  # usb.core.USBError / USBTimeoutError
             raise LinkDown(f"writing to USB printer {self.ids} failed: {exc!r}") from None
 
@@ -196,6 +214,7 @@ class FileTransport(Transport):
     def __init__(self, path: str, timeout: float):
         super().__init__(timeout)
         from escpos.printer import File
+
         self.path = path
         self._p = File(path)
 
@@ -223,7 +242,9 @@ class FileTransport(Transport):
         return None
 
 
-def transport_for(url: PrinterURL, timeout: float, *, width_dots: int = 576, font: str | None = None) -> Transport:
+def transport_for(
+    url: PrinterURL, timeout: float, *, width_dots: int = 576, font: str | None = None
+) -> Transport:
     if url.scheme == "tcp":
         return NetworkTransport(url.host, url.port, timeout)
     if url.scheme == "serial":
@@ -233,4 +254,5 @@ def transport_for(url: PrinterURL, timeout: float, *, width_dots: int = 576, fon
     if url.scheme == "file":
         return FileTransport(url.path, timeout)
     from .virtual import VirtualTransport
+
     return VirtualTransport(url.path, width_dots=width_dots, font=font)

@@ -26,7 +26,7 @@ class VirtualTransport(Transport):
         self.directory = Path(directory)
         self.width_dots, self.font = width_dots, font
         self.state = "ok"
-        self.jobs: list[Path] = []      # PNG paths written, oldest first
+        self.jobs: list[Path] = []  # PNG paths written, oldest first
         self._reply: int | None = None
 
     def describe(self) -> str:

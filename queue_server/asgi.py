@@ -38,8 +38,14 @@ from .web.stream import send_error
 log = logging.getLogger("hallqueue")
 
 STREAM_PATH = "/api/v1/events"
-HEALTH_SCOPE = {"type": "http", "method": "GET", "path": "/healthz", "query_string": b"",
-                "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 0)}
+HEALTH_SCOPE = {
+    "type": "http",
+    "method": "GET",
+    "path": "/healthz",
+    "query_string": b"",
+    "headers": [(b"host", b"localhost")],
+    "client": ("127.0.0.1", 0),
+}
 """The watchdog's request: run by an API worker like any other (queue_server/notify.py)."""
 GRACE_S = 5.0
 """Longest wait for running requests at a stop (systemd's TimeoutStopSec is 15 s)."""
@@ -137,8 +143,9 @@ class WsgiPool:
             return True
         slot = asyncio.ensure_future(self.slots.acquire())
         gone = asyncio.ensure_future(receive())
-        done, _ = await asyncio.wait({slot, gone}, timeout=self.queue_timeout_s,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {slot, gone}, timeout=self.queue_timeout_s, return_when=asyncio.FIRST_COMPLETED
+        )
         left = gone in done and gone.result()["type"] == "http.disconnect"
         gone.cancel()
         slot.cancel()
@@ -148,25 +155,32 @@ class WsgiPool:
         if got:
             self.slots.release()
         if left:
-            log.info("%s %s: the client left before a worker was free; not run",
-                     scope["method"], scope["path"])
+            log.info(
+                "%s %s: the client left before a worker was free; not run",
+                scope["method"],
+                scope["path"],
+            )
         else:
-            busy = Unavailable("The server is busy; try again in {seconds} seconds.",
-                               seconds=RETRY_AFTER_S)
-            await send_error(send, busy, request_language(scope, self.languages), RETRY_AFTER_S,
-                             self.headers)
+            busy = Unavailable(
+                "The server is busy; try again in {seconds} seconds.", seconds=RETRY_AFTER_S
+            )
+            await send_error(
+                send, busy, request_language(scope, self.languages), RETRY_AFTER_S, self.headers
+            )
         return False
 
     async def __call__(self, scope, receive, send) -> None:
-        body = await _read_body(scope, receive,
-                                self.upload_limits.get(scope["path"], self.max_body))
+        body = await _read_body(
+            scope, receive, self.upload_limits.get(scope["path"], self.max_body)
+        )
         if body is None or not await self._acquire(scope, receive, send):
             return
         self.running += 1
         try:
             loop = asyncio.get_running_loop()
             status, headers, data = await loop.run_in_executor(
-                self.executor, self._run, _environ(scope, body))
+                self.executor, self._run, _environ(scope, body)
+            )
         finally:
             self.running -= 1
             self.slots.release()
@@ -212,8 +226,9 @@ def _protocol_class(user_timeout_s: float):
                 # connection that only keep-alive comments reach). Twice the write timeout, so
                 # a reader that stalls with events waiting is dropped (and logged) by the stream.
                 with contextlib.suppress(OSError):
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT,
-                                    int(user_timeout_s * 1000))
+                    sock.setsockopt(
+                        socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(user_timeout_s * 1000)
+                    )
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
@@ -238,14 +253,27 @@ def serve(flask_app, host: str, port: int) -> None:
     app = HallApp(flask_app)
     limit = raise_fd_limit(settings.max_connections + 256)
     if limit < settings.max_connections + 64:
-        log.warning("file descriptor limit %s is below server.max_connections %s", limit,
-                    settings.max_connections)
+        log.warning(
+            "file descriptor limit %s is below server.max_connections %s",
+            limit,
+            settings.max_connections,
+        )
     config = uvicorn.Config(
-        app, host=host, port=port, loop="asyncio", http=_protocol_class(
-            2 * settings.stream_write_timeout_s), lifespan="off", log_config=None, access_log=False,
-        proxy_headers=False, server_header=False, headers=[("server", "hallqueue")],
-        limit_concurrency=settings.max_connections, backlog=2048,
-        timeout_keep_alive=KEEP_ALIVE_S, timeout_graceful_shutdown=GRACE_S,
+        app,
+        host=host,
+        port=port,
+        loop="asyncio",
+        http=_protocol_class(2 * settings.stream_write_timeout_s),
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        headers=[("server", "hallqueue")],
+        limit_concurrency=settings.max_connections,
+        backlog=2048,
+        timeout_keep_alive=KEEP_ALIVE_S,
+        timeout_graceful_shutdown=GRACE_S,
     )
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     server = _Server(config, app)
@@ -269,13 +297,19 @@ class _Server(uvicorn.Server):
         await super().startup(sockets)
         if self.started and self.servers:
             port = self.servers[0].sockets[0].getsockname()[1]
-            log.info("serving on http://%s:%s with %s API workers", self.config.host, port,
-                     self.app.api.workers)
+            log.info(
+                "serving on http://%s:%s with %s API workers",
+                self.config.host,
+                port,
+                self.app.api.workers,
+            )
             print(f"hallqueue serving on http://{self.config.host}:{port}", flush=True)
             api = self.app.api
             self.watchdog = notify.serving(  # sd_notify READY=1; WATCHDOG=1 from a worker
-                api.executor, lambda: api._run(_environ(HEALTH_SCOPE, b""))[0],
-                asyncio.get_running_loop())
+                api.executor,
+                lambda: api._run(_environ(HEALTH_SCOPE, b""))[0],
+                asyncio.get_running_loop(),
+            )
 
     async def shutdown(self, sockets=None) -> None:
         log.info("stopping")

@@ -62,8 +62,9 @@ def records_db(settings) -> Path | None:
 
 
 def _is_database_file(path: Path, databases: list[Path]) -> bool:
-    return any(path == f for db in databases for f in files.db_files(db)) or \
-        path.name.endswith(".lock")
+    return any(path == f for db in databases for f in files.db_files(db)) or path.name.endswith(
+        ".lock"
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -83,6 +84,7 @@ def _fsync(path: Path) -> None:
 
 
 # --- who runs it --------------------------------------------------------------------------------
+
 
 def become_data_owner(settings) -> str | None:
     """Run by root (an operator's shell): become the owner of the data folder, the service user,
@@ -107,6 +109,7 @@ def become_data_owner(settings) -> str | None:
 
 # --- the server's lock --------------------------------------------------------------------------
 
+
 def lock_path(db_path: str | Path) -> Path:
     return Path(f"{db_path}.lock")
 
@@ -129,8 +132,9 @@ def hold_serving_lock(db_path: str | Path) -> IO:
         fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         fh.close()
-        raise BackupError("A restore of {path} is in progress; the server starts after it.",
-                          path=str(db_path)) from None
+        raise BackupError(
+            "A restore of {path} is in progress; the server starts after it.", path=str(db_path)
+        ) from None
     return fh
 
 
@@ -143,13 +147,15 @@ def _no_server(db_path: str | Path):
         except BlockingIOError:
             raise BackupError(
                 "The server is running on {path}. Stop it first: systemctl stop hallqueue-server",
-                path=str(db_path)) from None
+                path=str(db_path),
+            ) from None
         yield
     finally:
         fh.close()
 
 
 # --- backup -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Backup:
@@ -164,8 +170,9 @@ def _copy_file(source: Path, target: Path) -> None:
     target.chmod(files.FILE_MODE)
 
 
-def take(settings, db_path: str | Path, now: datetime, config_path: str | Path | None = None
-         ) -> Backup:
+def take(
+    settings, db_path: str | Path, now: datetime, config_path: str | Path | None = None
+) -> Backup:
     """One checked backup of the hall while it runs; raises BackupError if a copy is unsound."""
     folder = backup_folder(settings)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -221,14 +228,23 @@ def _fill(work: Path, settings, db_path: Path, config_path, now: datetime) -> di
         if entry["role"].endswith("_db"):
             problems = maintenance.integrity_problems(target)
             if problems:
-                raise BackupError("The copy of {path} failed its integrity check: {problems}",
-                                  path=entry["source"], problems="; ".join(problems[:5]))
+                raise BackupError(
+                    "The copy of {path} failed its integrity check: {problems}",
+                    path=entry["source"],
+                    problems="; ".join(problems[:5]),
+                )
             entry["integrity_check"] = "ok"
-    manifest = {"format": FORMAT, "created_at": now.isoformat(), "hall": settings.hall.name,
-                "version": _version(), "files": entries,
-                "hall_db": maintenance.summary(work / "hall.db")}
-    (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
+    manifest = {
+        "format": FORMAT,
+        "created_at": now.isoformat(),
+        "hall": settings.hall.name,
+        "version": _version(),
+        "files": entries,
+        "hall_db": maintenance.summary(work / "hall.db"),
+    }
+    (work / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     (work / MANIFEST).chmod(files.FILE_MODE)
     return manifest
 
@@ -246,12 +262,15 @@ def listing(settings) -> list[Backup]:
     folder = backup_folder(settings)
     for path in sorted(folder.glob(f"{PREFIX}*")) if folder.is_dir() else []:
         try:
-            created = datetime.strptime(path.name[len(PREFIX):][:15], STAMP)
+            created = datetime.strptime(path.name[len(PREFIX) :][:15], STAMP)
             manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         except (ValueError, OSError):
             continue
-        when = (datetime.fromisoformat(manifest["created_at"]) if manifest.get("created_at")
-                else created.replace(tzinfo=HALL_TZ))
+        when = (
+            datetime.fromisoformat(manifest["created_at"])
+            if manifest.get("created_at")
+            else created.replace(tzinfo=HALL_TZ)
+        )
         out.append(Backup(path, when, manifest))
     return sorted(out, key=lambda b: b.created_at)
 
@@ -270,6 +289,7 @@ def prune(settings, now: datetime) -> list[Path]:
 
 # --- restore ------------------------------------------------------------------------------------
 
+
 def _backup_dir(source: Path) -> Path:
     if source.is_dir():
         return source
@@ -284,15 +304,17 @@ def verify(folder: Path) -> dict:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         entries = manifest["files"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BackupError("{path} is not a readable backup ({reason}).", path=str(folder),
-                          reason=str(exc)) from None
+        raise BackupError(
+            "{path} is not a readable backup ({reason}).", path=str(folder), reason=str(exc)
+        ) from None
     for entry in entries:
         path = folder / entry["name"]
         try:
             same = _sha256(path) == entry["sha256"]
         except OSError as exc:
-            raise BackupError("{path} cannot be read ({reason}).", path=str(path),
-                              reason=exc.strerror or str(exc)) from None
+            raise BackupError(
+                "{path} cannot be read ({reason}).", path=str(path), reason=exc.strerror or str(exc)
+            ) from None
         if not same:
             raise BackupError("{path} has changed since the backup was made.", path=str(path))
         if entry["role"].endswith("_db") and maintenance.integrity_problems(path):
@@ -347,13 +369,18 @@ def restore(settings, db_path: str | Path, source: str | Path, now: datetime) ->
             os.replace(part, target)
         problems = maintenance.integrity_problems(db_path)
         if problems:  # the disk failed us while copying: say so loudly
-            raise BackupError("The restored {path} failed its integrity check: {problems}; the "
-                              "files from before are in {kept}.", path=str(db_path),
-                              problems="; ".join(problems[:5]), kept=str(kept))
+            raise BackupError(
+                "The restored {path} failed its integrity check: {problems}; the "
+                "files from before are in {kept}.",
+                path=str(db_path),
+                problems="; ".join(problems[:5]),
+                kept=str(kept),
+            )
     return Restored(folder, kept, manifest, [t for _, t, _ in targets])
 
 
 # --- the commands -------------------------------------------------------------------------------
+
 
 def _say(exc: HallError) -> str:
     from .i18n import translate
@@ -370,8 +397,10 @@ def backup_command(args, settings, now: datetime) -> int:
     if args.list:
         for b in listing(settings):
             db = b.manifest.get("hall_db", {})
-            print(f"{b.path}  {b.created_at:%Y-%m-%d %H:%M}  tickets={db.get('tickets', '?')}  "
-                  f"last_event={db.get('last_event_id', '?')}")
+            print(
+                f"{b.path}  {b.created_at:%Y-%m-%d %H:%M}  tickets={db.get('tickets', '?')}  "
+                f"last_event={db.get('last_event_id', '?')}"
+            )
         return 0
     from .hall import default_db_path
 
@@ -385,9 +414,14 @@ def backup_command(args, settings, now: datetime) -> int:
         return 1
     gone = prune(settings, now)
     size = sum(e["bytes"] for e in made.manifest["files"])
-    log.info("backup %s: %d files, %d bytes, integrity ok; %d old backups deleted%s",
-             made.path.name, len(made.manifest["files"]), size, len(gone),
-             f" (as {user})" if user else "")
+    log.info(
+        "backup %s: %d files, %d bytes, integrity ok; %d old backups deleted%s",
+        made.path.name,
+        len(made.manifest["files"]),
+        size,
+        len(gone),
+        f" (as {user})" if user else "",
+    )
     print(f"已备份并检查通过 / backup made and checked: {made.path}")
     for path in gone:
         print(f"已删除过期备份 / deleted (older than {settings.backup.keep_days} days): {path}")
@@ -405,8 +439,10 @@ def restore_command(args, settings, now: datetime) -> int:
         if not sys.stdin.isatty():
             print("请加 --yes 确认恢复 / add --yes to confirm the restore", file=sys.stderr)
             return 2
-        answer = input(f"用备份 {args.backup} 替换 {db_path}？旧文件会保留。输入 yes 继续 / "
-                       f"replace {db_path} with this backup (old files kept)? type yes: ")
+        answer = input(
+            f"用备份 {args.backup} 替换 {db_path}？旧文件会保留。输入 yes 继续 / "
+            f"replace {db_path} with this backup (old files kept)? type yes: "
+        )
         if answer.strip().lower() != "yes":
             print("未恢复 / nothing restored")
             return 2
@@ -416,8 +452,10 @@ def restore_command(args, settings, now: datetime) -> int:
         print(f"未恢复 / not restored: {_say(exc)}", file=sys.stderr)
         return 1
     db = done.manifest.get("hall_db", {})
-    print(f"已恢复备份 / restored: {done.backup} (made {done.manifest.get('created_at')}, "
-          f"{db.get('tickets', '?')} tickets, last event {db.get('last_event_id', '?')})")
+    print(
+        f"已恢复备份 / restored: {done.backup} (made {done.manifest.get('created_at')}, "
+        f"{db.get('tickets', '?')} tickets, last event {db.get('last_event_id', '?')})"
+    )
     for path in done.restored:
         print(f"  {path}")
     print(f"原来的文件保留在 / the files from before are kept in: {done.kept}")

@@ -24,7 +24,12 @@ from lunardate import LunarDate
 from .core.numbering import HALL_TZ
 from .core.errors import InvalidField
 from .core.ledger import REPLY_LIMITS
-from .core.workdays import add_working_days, provisional_workday, statutory_holidays, working_days_between
+from .core.workdays import (
+    add_working_days,
+    provisional_workday,
+    statutory_holidays,
+    working_days_between,
+)
 from .store import Store
 from .store import calendar as repo
 
@@ -57,8 +62,11 @@ def statutory_holidays_of(year: int) -> dict[date, str]:
     """The statutory holidays of ``year`` (empty outside 1900–2099, where the lunar tables end:
     weekends only there)."""
     try:
-        qingming = next(day for day, term in chinese_calendar.get_solar_terms(
-            date(year, 4, 1), date(year, 4, 30)) if term == "清明")
+        qingming = next(
+            day
+            for day, term in chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
+            if term == "清明"
+        )
         return statutory_holidays(year, _lunar_to_solar, qingming)
     except (ValueError, NotImplementedError, StopIteration):
         return {}
@@ -74,7 +82,9 @@ class Deadline:
 class CalendarView:
     """One consistent reading of the calendar (overrides and confirmed years loaded once)."""
 
-    def __init__(self, overrides: dict[str, str], confirmed: frozenset[int] | set[int] = frozenset()):
+    def __init__(
+        self, overrides: dict[str, str], confirmed: frozenset[int] | set[int] = frozenset()
+    ):
         self.overrides = overrides
         self.confirmed = frozenset(confirmed)
 
@@ -115,13 +125,18 @@ class HallCalendar:
 
     def deadline(self, start: date, reply_class: str) -> Deadline:
         if reply_class not in REPLY_LIMITS:
-            raise InvalidField("Reply class must be one of immediate, agreed, escalated, letter.", field="class")
+            raise InvalidField(
+                "Reply class must be one of immediate, agreed, escalated, letter.", field="class"
+            )
         return self.view().deadline(start, REPLY_LIMITS[reply_class])
 
     # --- overrides (admin) -----------------------------------------------------------------
 
     def overrides(self) -> list[dict]:
-        return [dict(r, official=self._official_label(r["day"])) for r in repo.overrides(self.store.db).values()]
+        return [
+            dict(r, official=self._official_label(r["day"]))
+            for r in repo.overrides(self.store.db).values()
+        ]
 
     @staticmethod
     def _official_label(day: str) -> str:
@@ -133,9 +148,16 @@ class HallCalendar:
             raise InvalidField("Kind must be holiday or workday.", field="kind")
         today = self.clock().astimezone(HALL_TZ).date()
         if not (today - timedelta(days=366) <= day <= today + timedelta(days=3 * 366)):
-            raise InvalidField("The date must lie within a year back and three years ahead.", field="date")
-        row = {"day": day.isoformat(), "kind": kind, "note": note, "created_by": by,
-               "created_at": self.clock().astimezone(HALL_TZ).isoformat(timespec="seconds")}
+            raise InvalidField(
+                "The date must lie within a year back and three years ahead.", field="date"
+            )
+        row = {
+            "day": day.isoformat(),
+            "kind": kind,
+            "note": note,
+            "created_by": by,
+            "created_at": self.clock().astimezone(HALL_TZ).isoformat(timespec="seconds"),
+        }
         with self.store.write() as db:
             repo.save(db, row)
         return dict(row, official=self._official_label(row["day"]))
@@ -154,24 +176,48 @@ class HallCalendar:
         """How ``year`` is counted: ``official`` (chinesecalendar), ``confirmed`` (an admin entered
         the schedule as overrides) or ``provisional`` (statutory holidays and weekends only)."""
         view = self.view()
-        status = "official" if published(year) else "confirmed" if year in view.confirmed else "provisional"
-        return {"year": year, "status": status,
-                "statutory_holidays": [{"date": d.isoformat(), "name": n}
-                                       for d, n in sorted(statutory_holidays_of(year).items())]}
+        status = (
+            "official"
+            if published(year)
+            else "confirmed"
+            if year in view.confirmed
+            else "provisional"
+        )
+        return {
+            "year": year,
+            "status": status,
+            "statutory_holidays": [
+                {"date": d.isoformat(), "name": n}
+                for d, n in sorted(statutory_holidays_of(year).items())
+            ],
+        }
 
     def confirm_year(self, year: int, confirmed: bool, note: str | None, by: str | None) -> dict:
         """Mark ``year``'s overrides as its official schedule (or take that back)."""
         today = self.clock().astimezone(HALL_TZ).date()
         if not today.year - 1 <= year <= today.year + 3:
-            raise InvalidField("The year must lie within a year back and three years ahead.", field="year")
+            raise InvalidField(
+                "The year must lie within a year back and three years ahead.", field="year"
+            )
         if published(year):
-            raise InvalidField("The official schedule of {year} is already built in; nothing to confirm.",
-                               field="year", year=year)
+            raise InvalidField(
+                "The official schedule of {year} is already built in; nothing to confirm.",
+                field="year",
+                year=year,
+            )
         with self.store.write() as db:
             if confirmed:
-                repo.confirm_year(db, {"year": year, "confirmed_by": by, "note": note,
-                                       "confirmed_at": self.clock().astimezone(HALL_TZ).isoformat(
-                                           timespec="seconds")})
+                repo.confirm_year(
+                    db,
+                    {
+                        "year": year,
+                        "confirmed_by": by,
+                        "note": note,
+                        "confirmed_at": self.clock()
+                        .astimezone(HALL_TZ)
+                        .isoformat(timespec="seconds"),
+                    },
+                )
             else:
                 repo.unconfirm_year(db, year)
         return self.year(year)

@@ -21,8 +21,10 @@ from .errors import HallError
 from .i18n import translate
 
 
-FILE_PROBLEM = ("{path} cannot be written or read ({reason}). Check that it exists, belongs to the "
-                "server's user and the disk has space.")
+FILE_PROBLEM = (
+    "{path} cannot be written or read ({reason}). Check that it exists, belongs to the "
+    "server's user and the disk has space."
+)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -31,7 +33,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="queue-server", description="社保经办大厅排队叫号服务 / hall queue server")
+    ap = argparse.ArgumentParser(
+        prog="queue-server", description="社保经办大厅排队叫号服务 / hall queue server"
+    )
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="run the HTTP server (uvicorn)")
     _common(p)
@@ -40,19 +44,29 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check-config",
         help="validate the config and its FAQ file, the §4.2 consulting-window check, and warn about "
-             "settings unsafe for a real hall; exit 0 (warnings too), 1 invalid, 3 §4.2 not met")
+        "settings unsafe for a real hall; exit 0 (warnings too), 1 invalid, 3 §4.2 not met",
+    )
     _common(p)
-    p = sub.add_parser("dump-config", help="print the effective configuration (defaults + file + env)")
+    p = sub.add_parser(
+        "dump-config", help="print the effective configuration (defaults + file + env)"
+    )
     _common(p)
     p = sub.add_parser("create-user", help="create or reset a staff account")
     _common(p)
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=["window", "guide", "supervisor", "admin"])
-    p.add_argument("--password-stdin", action="store_true", required=True,
-                   help="read the password from standard input (never from the command line)")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input (never from the command line)",
+    )
     p.add_argument("--display-name", default="")
-    p = sub.add_parser("create-device", help="register a kiosk/display/evaluator, or the province's "
-                       "booking platform; prints its token once")
+    p = sub.add_parser(
+        "create-device",
+        help="register a kiosk/display/evaluator, or the province's "
+        "booking platform; prints its token once",
+    )
     _common(p)
     p.add_argument("device_id")
     p.add_argument("--kind", required=True, choices=["kiosk", "display", "evaluator", "platform"])
@@ -60,21 +74,34 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("unlock-user", help="lift the hard lock of a user name after failed logins")
     _common(p)
     p.add_argument("username")
-    p = sub.add_parser("demo-records", help="generate a records database of fictitious people for "
-                       "the sqlite records provider; prints a few of them and an e-SSC code")
+    p = sub.add_parser(
+        "demo-records",
+        help="generate a records database of fictitious people for "
+        "the sqlite records provider; prints a few of them and an e-SSC code",
+    )
     _common(p)
     p.add_argument("--people", type=int, default=1000, help="how many people (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="same seed, same people (default 1)")
     p.add_argument("--out", help="records database file (default: records.db of the config)")
-    p = sub.add_parser("plan", help="staffing planner (§9): the fewest open windows per hour that "
-                       "keep the 90th percentile wait under the target, from the history of a range")
+    p = sub.add_parser(
+        "plan",
+        help="staffing planner (§9): the fewest open windows per hour that "
+        "keep the 90th percentile wait under the target, from the history of a range",
+    )
     _common(p)
-    p.add_argument("--from", dest="day_from", required=True, help="first day of history, YYYY-MM-DD")
+    p.add_argument(
+        "--from", dest="day_from", required=True, help="first day of history, YYYY-MM-DD"
+    )
     p.add_argument("--to", dest="day_to", required=True, help="last day of history, YYYY-MM-DD")
-    p.add_argument("--target-p90", default=None,
-                   help="e.g. 20m, 1200s, 0.5h (default: [reports] target_p90_min)")
+    p.add_argument(
+        "--target-p90",
+        default=None,
+        help="e.g. 20m, 1200s, 0.5h (default: [reports] target_p90_min)",
+    )
     p.add_argument("--days", type=int, default=None, help="simulated days per trial (default 6)")
-    p = sub.add_parser("demo", help="the demo hall: server + kiosk + display with a virtual printer")
+    p = sub.add_parser(
+        "demo", help="the demo hall: server + kiosk + display with a virtual printer"
+    )
     _common(p)
     p.add_argument("--kiosk-config", default="config/kiosk.example.toml")
     p.add_argument("--no-kiosk", action="store_true")
@@ -87,17 +114,26 @@ def _ops_commands(sub) -> None:
     """Keeping a hall running: backup, restore, doctor, install (docs/install.md)."""
     from .install import add_arguments
 
-    p = sub.add_parser("backup", help="take a checked online backup now ([backup] folder, "
-                       "keep_days); the nightly hallqueue-backup.timer runs this")
+    p = sub.add_parser(
+        "backup",
+        help="take a checked online backup now ([backup] folder, "
+        "keep_days); the nightly hallqueue-backup.timer runs this",
+    )
     _common(p)
     p.add_argument("--list", action="store_true", help="list the backups instead")
-    p = sub.add_parser("restore", help="put a backup back: the server must be stopped, the files "
-                       "it replaces are kept in <data_dir>/before-restore-<time>/")
+    p = sub.add_parser(
+        "restore",
+        help="put a backup back: the server must be stopped, the files "
+        "it replaces are kept in <data_dir>/before-restore-<time>/",
+    )
     _common(p)
     p.add_argument("backup", help="a backup folder (or its hall.db)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p = sub.add_parser("doctor", help="check this hall's server and say what to do (Chinese and "
-                       "English); exit 0 all well, 1 warnings, 2 failures")
+    p = sub.add_parser(
+        "doctor",
+        help="check this hall's server and say what to do (Chinese and "
+        "English); exit 0 all well, 1 warnings, 2 failures",
+    )
     _common(p)
     p = sub.add_parser("install", help="set up this PC for one role, as root (docs/install.md)")
     add_arguments(p)
@@ -108,10 +144,16 @@ def section_4_2(settings) -> tuple[bool, str]:
     have = sum(1 for w in settings.windows if w.kind == "consulting")
     need = consulting_windows_required(h.city_tier, h.insured_population)
     ok = have >= need
-    tier = {"large": "城区常住人口100万以上", "small": "城区常住人口100万及以下", "county": "县级经办服务大厅"}[h.city_tier]
-    text = (f"§4.2 咨询服务窗口：{tier}，参保人 {h.insured_population:,} 人，最低需要 {need} 个，已设置 {have} 个 — "
-            f"{'符合' if ok else '不足'}\n"
-            f"§4.2 consulting windows: need {need}, have {have} — {'OK' if ok else 'NOT ENOUGH'}")
+    tier = {
+        "large": "城区常住人口100万以上",
+        "small": "城区常住人口100万及以下",
+        "county": "县级经办服务大厅",
+    }[h.city_tier]
+    text = (
+        f"§4.2 咨询服务窗口：{tier}，参保人 {h.insured_population:,} 人，最低需要 {need} 个，已设置 {have} 个 — "
+        f"{'符合' if ok else '不足'}\n"
+        f"§4.2 consulting windows: need {need}, have {have} — {'OK' if ok else 'NOT ENOUGH'}"
+    )
     return ok, text
 
 
@@ -123,14 +165,17 @@ def data_file_warnings(settings, db_path: str | None) -> list[str]:
     lines = []
     for p in files.problems(settings.hall.data_dir, db_path or default_db_path(settings)):
         owner = "，且不属于当前用户 / and not owned by this user" if not p["owner_ok"] else ""
-        lines.append(f"警告 / warning: {p['path']} 权限 / mode {p['mode']}，应为 / should be "
-                     f"{p['expected']}{owner}")
+        lines.append(
+            f"警告 / warning: {p['path']} 权限 / mode {p['mode']}，应为 / should be "
+            f"{p['expected']}{owner}"
+        )
     return lines
 
 
 def reload_on_sighup(hall) -> None:
     """SIGHUP (``systemctl reload hallqueue-server``) re-reads the config file (§8.1.4). The
     reload runs in its own thread: the signal arrives on the server's loop, which must not wait."""
+
     def handler(signum, frame):
         threading.Thread(target=hall.reload, name="config-reload", daemon=True).start()
 
@@ -152,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         from .install import main as install
 
         return install(args)
-    journal.setup({"serve": "hallqueue-server", "backup": "hallqueue-backup"}.get(
-        args.command, "queue-server"))  # the journal under systemd, else stderr
+    journal.setup(
+        {"serve": "hallqueue-server", "backup": "hallqueue-backup"}.get(
+            args.command, "queue-server"
+        )
+    )  # the journal under systemd, else stderr
     try:
         if args.command == "check-config":
             return check(args.config, args.db)
@@ -164,8 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args, settings)
     except HallError as exc:
-        print(f"{translate(exc.message, **exc.params)} / {translate(exc.message, 'en', **exc.params)}",
-              file=sys.stderr)
+        print(
+            f"{translate(exc.message, **exc.params)} / {translate(exc.message, 'en', **exc.params)}",
+            file=sys.stderr,
+        )
         return 1
     except OSError as exc:  # the data folder (secret key, voice cache, fonts) cannot be written
         msg, params = FILE_PROBLEM, {"path": exc.filename or "-", "reason": exc.strerror or exc}
@@ -185,8 +235,10 @@ def check(path: str, db: str | None = None) -> int:
     for line in data_file_warnings(checked.settings, db):
         print(line)
     if checked.hazards:
-        print(f"{len(checked.hazards)} 条警告，正式开放前请处理（不影响退出码）/ "
-              f"{len(checked.hazards)} warning(s): fix them before opening (exit code unchanged)")
+        print(
+            f"{len(checked.hazards)} 条警告，正式开放前请处理（不影响退出码）/ "
+            f"{len(checked.hazards)} warning(s): fix them before opening (exit code unchanged)"
+        )
     return 0 if ok else 3
 
 
@@ -208,13 +260,19 @@ def _run(args, settings) -> int:
         hall = Hall.open(settings, args.db)
         token = hall.accounts.create_device(args.device_id, args.kind, window=args.window)
         print(token)
-        print(f"已登记设备 {args.device_id}（{args.kind}）。令牌只显示这一次。/ token shown once.", file=sys.stderr)
+        print(
+            f"已登记设备 {args.device_id}（{args.kind}）。令牌只显示这一次。/ token shown once.",
+            file=sys.stderr,
+        )
         return 0
     if args.command == "unlock-user":
         hall = Hall.open(settings, args.db)
         was = hall.accounts.logins.unlock(args.username)
-        print(f"已解锁 / unlocked: {args.username}" if was else
-              f"未锁定，已清除失败记录 / was not locked; failed tries forgotten: {args.username}")
+        print(
+            f"已解锁 / unlocked: {args.username}"
+            if was
+            else f"未锁定，已清除失败记录 / was not locked; failed tries forgotten: {args.username}"
+        )
         return 0
     if args.command == "serve":
         from .web import create_app
@@ -249,8 +307,10 @@ def _run(args, settings) -> int:
             return 2
         out = args.out or records_db_path(settings)
         people = generate(out, args.people, seed=args.seed)
-        print(f"已生成 {args.people} 名虚构人员的个人权益记录 / records of {args.people} fictitious "
-              f"people written: {out}")
+        print(
+            f"已生成 {args.people} 名虚构人员的个人权益记录 / records of {args.people} fictitious "
+            f"people written: {out}"
+        )
         print_demo_people(out, people)
         return 0
     if args.command == "plan":

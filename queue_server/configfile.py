@@ -37,9 +37,13 @@ def _apply_env(data: dict, environ: typing.Mapping[str, str]) -> None:
                 continue
             raw, target = environ[var], sub_hints[f.name]
             try:
-                value = {int: int, float: float, bool: lambda v: v.lower() in ("1", "true", "yes")}.get(
-                    target, str
-                )(raw) if target in (int, float, bool, str) else raw
+                value = (
+                    {int: int, float: float, bool: lambda v: v.lower() in ("1", "true", "yes")}.get(
+                        target, str
+                    )(raw)
+                    if target in (int, float, bool, str)
+                    else raw
+                )
             except ValueError:
                 raise SettingsError(var, f"{section.name}.{f.name}", f"bad value {raw!r}") from None
             if f.metadata.get("path") and value:
@@ -56,8 +60,8 @@ def absolute_printer_url(url: str, base: Path) -> str:
     """A printer URL naming a file or folder (``virtual://var/printer``, ``file://spool/lp``)
     with that path absolute; network, serial and USB URLs are returned as they are."""
     for scheme in ("file://", "virtual://"):
-        if url.startswith(scheme) and not url[len(scheme):].startswith("/"):
-            rest, sep, query = url[len(scheme):].partition("?")
+        if url.startswith(scheme) and not url[len(scheme) :].startswith("/"):
+            rest, sep, query = url[len(scheme) :].partition("?")
             return scheme + absolute(rest, base) + sep + query
     return url
 
@@ -83,7 +87,9 @@ def resolve_paths(obj, base: Path):
     return replace(obj, **changes)
 
 
-def load_settings(path: str | os.PathLike, environ: typing.Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | os.PathLike, environ: typing.Mapping[str, str] | None = None
+) -> Settings:
     """Read, layer and validate once; every problem is a SettingsError naming file and key."""
     path = Path(path)
     try:
@@ -96,9 +102,13 @@ def load_settings(path: str | os.PathLike, environ: typing.Mapping[str, str] | N
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(str(path), "-", f"not valid TOML ({exc})") from None
     except UnicodeDecodeError as exc:
-        line = exc.object[:exc.start].count(b"\n") + 1
-        raise SettingsError(str(path), "-", f"not UTF-8 text (line {line}, byte "
-                            f"{exc.object[exc.start]:#04x}); save the file as UTF-8") from None
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            str(path),
+            "-",
+            f"not UTF-8 text (line {line}, byte "
+            f"{exc.object[exc.start]:#04x}); save the file as UTF-8",
+        ) from None
     _apply_env(data, os.environ if environ is None else environ)
     return resolve_paths(build(Settings, data, str(path)), path.absolute().parent)
 
@@ -107,13 +117,15 @@ def load_settings(path: str | os.PathLike, environ: typing.Mapping[str, str] | N
 class CheckedConfig:
     """What ``check-config`` validates: the settings, the parsed FAQ (None = file missing) and
     the hazards of a valid but risky configuration."""
+
     settings: Settings
     faq: tuple[list[dict], list[dict]] | None
     hazards: list[Hazard]
 
 
-def check_config(path: str | os.PathLike,
-                 environ: typing.Mapping[str, str] | None = None) -> CheckedConfig:
+def check_config(
+    path: str | os.PathLike, environ: typing.Mapping[str, str] | None = None
+) -> CheckedConfig:
     """Everything a hall config refers to, validated without touching the running hall. Raises
     SettingsError for a bad settings file or a malformed FAQ file (the reload and check-config
     both stop there); a missing FAQ file is a hazard (the Q&A would be empty)."""
@@ -126,8 +138,13 @@ def check_config(path: str | os.PathLike,
         faq = read_faq(faq_file)
     except FaqMissing:
         faq = None
-        found.append(Hazard("hall.faq_file", f"{faq_file} 不存在，政策问答将为空",
-                            f"{faq_file} does not exist: the policy Q&A will be empty"))
+        found.append(
+            Hazard(
+                "hall.faq_file",
+                f"{faq_file} 不存在，政策问答将为空",
+                f"{faq_file} does not exist: the policy Q&A will be empty",
+            )
+        )
     except FaqFileError as exc:
         raise SettingsError(str(path), "hall.faq_file", str(exc)) from None
     return CheckedConfig(settings, faq, found)

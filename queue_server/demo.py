@@ -20,9 +20,11 @@ from pathlib import Path
 
 from .hall import Hall, default_db_path
 
-DEMO_USERS = (("window1", "window", "window-demo-1", "窗口人员"),
-              ("guide1", "guide", "guide-demo-1", "导引员"),
-              ("admin1", "admin", "admin-demo-1", "管理员"))
+DEMO_USERS = (
+    ("window1", "window", "window-demo-1", "窗口人员"),
+    ("guide1", "guide", "guide-demo-1", "导引员"),
+    ("admin1", "admin", "admin-demo-1", "管理员"),
+)
 
 
 def seed(settings, db_path: Path) -> dict[str, str]:
@@ -34,8 +36,11 @@ def seed(settings, db_path: Path) -> dict[str, str]:
         for username, role, password, name in DEMO_USERS:
             if hall.accounts.user(username) is None:
                 hall.accounts.create_user(username, role, password, name)
-        for device_id, kind, window in (("kiosk-1", "kiosk", None), ("evaluator-3", "evaluator", 3),
-                                        ("display-1", "display", None)):
+        for device_id, kind, window in (
+            ("kiosk-1", "kiosk", None),
+            ("evaluator-3", "evaluator", 3),
+            ("display-1", "display", None),
+        ):
             token = hall.accounts.create_device(device_id, kind, window=window)
             path = data / f"{device_id}.token"
             path.write_text(token)
@@ -74,12 +79,15 @@ def demo_people_of(path: Path) -> list:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
             seed = int(conn.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()[0])
-            rows = conn.execute("SELECT id, id_number, name FROM people ORDER BY id LIMIT ?",
-                                [len(STORIES)]).fetchall()
+            rows = conn.execute(
+                "SELECT id, id_number, name FROM people ORDER BY id LIMIT ?", [len(STORIES)]
+            ).fetchall()
     except (sqlite3.Error, TypeError, ValueError):
         return []
-    return [DemoPerson(pid - 1, pid, number, name, demo_password(seed, pid - 1),
-                       STORIES[pid - 1]) for pid, number, name in rows]
+    return [
+        DemoPerson(pid - 1, pid, number, name, demo_password(seed, pid - 1), STORIES[pid - 1])
+        for pid, number, name in rows
+    ]
 
 
 def print_demo_people(path: Path, people: list) -> None:
@@ -90,14 +98,18 @@ def print_demo_people(path: Path, people: list) -> None:
     from .core.numbering import HALL_TZ
     from .records.demo_people import essc_code
 
-    print("演示人员（虚构数据）/ demo people (fictitious):  姓名 / name   身份证号码 / ID number   "
-          "查询密码 / query password")
+    print(
+        "演示人员（虚构数据）/ demo people (fictitious):  姓名 / name   身份证号码 / ID number   "
+        "查询密码 / query password"
+    )
     for p in people:
         print(f"  {p.name:<8} {p.id_number}  {p.password}   {p.story}")
     if people:
         code = essc_code(path, people[0].person_id, datetime.now(HALL_TZ), lifetime_s=600)
-        print(f"电子社保卡二维码内容（{people[0].name}，10 分钟内有效）/ e-SSC code, valid 10 minutes:"
-              f"\n  {code}")
+        print(
+            f"电子社保卡二维码内容（{people[0].name}，10 分钟内有效）/ e-SSC code, valid 10 minutes:"
+            f"\n  {code}"
+        )
 
 
 class DemoDevices:
@@ -109,15 +121,22 @@ class DemoDevices:
     def __init__(self, records_path: Path, person):
         self.records_path, self.person = records_path, person
         fakes = [sys.executable, "-m", "kiosk.devices.fakes"]
-        self.reader = self._start([*fakes, "idcard", "--person",
-                                   f"{person.name},{person.id_number}"])
+        self.reader = self._start(
+            [*fakes, "idcard", "--person", f"{person.name},{person.id_number}"]
+        )
         self.scanner = self._start([*fakes, "scanner"])
         self.reader_url, self.scanner_url = self._url(self.reader), self._url(self.scanner)
 
     @staticmethod
     def _start(cmd: list[str]) -> subprocess.Popen:
-        return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        return subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+        )
 
     @staticmethod
     def _url(proc: subprocess.Popen) -> str:
@@ -136,12 +155,14 @@ class DemoDevices:
 
     def banner(self) -> str:
         name = self.person.name
-        return (f"读卡与扫码演示（假设备）/ ID card reader and e-SSC scanner (fakes on ptys):\n"
-                f"  在自助终端点“个人查询”，然后在本终端输入 i 回车放上 {name} 的身份证，r 拿走；"
-                f"s 扫描其电子社保卡二维码；x 放一张过期的身份证。\n"
-                f"  On the kiosk touch 个人查询 (My records), then type here: i + Enter places "
-                f"{name}'s ID card on the reader, r lifts it, s scans their e-SSC code, "
-                f"x places an expired card.")
+        return (
+            f"读卡与扫码演示（假设备）/ ID card reader and e-SSC scanner (fakes on ptys):\n"
+            f"  在自助终端点“个人查询”，然后在本终端输入 i 回车放上 {name} 的身份证，r 拿走；"
+            f"s 扫描其电子社保卡二维码；x 放一张过期的身份证。\n"
+            f"  On the kiosk touch 个人查询 (My records), then type here: i + Enter places "
+            f"{name}'s ID card on the reader, r lifts it, s scans their e-SSC code, "
+            f"x places an expired card."
+        )
 
     def _tell(self, proc: subprocess.Popen, line: str) -> None:
         try:
@@ -181,6 +202,7 @@ class DemoDevices:
                 said = self.command(line.strip().lower())
                 if said:
                     print(said, flush=True)
+
         if sys.stdin is not None and sys.stdin.isatty():
             threading.Thread(target=loop, name="demo-devices", daemon=True).start()
 
@@ -203,15 +225,20 @@ class DemoDevices:
 def demo_env(url: str) -> dict:
     """The demo's own values over the example config's safe ones (issue 9.6): tickets at any hour
     and ticket QR codes pointing at this machine. A value already in the environment wins."""
-    return {"HALLQUEUE_HALL_ISSUE_OUTSIDE_HOURS": "true", "HALLQUEUE_HALL_PUBLIC_URL": url,
-            **os.environ}
+    return {
+        "HALLQUEUE_HALL_ISSUE_OUTSIDE_HOURS": "true",
+        "HALLQUEUE_HALL_PUBLIC_URL": url,
+        **os.environ,
+    }
 
 
 def _wait_ready(url: str, proc: subprocess.Popen, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit("服务器启动失败，请查看上面的日志 / the server failed to start, see the log above")
+            raise SystemExit(
+                "服务器启动失败，请查看上面的日志 / the server failed to start, see the log above"
+            )
         try:
             urllib.request.urlopen(f"{url}/api/v1/hall", timeout=1)
             return
@@ -233,29 +260,42 @@ def desktop_layout(screen: tuple[int, int]) -> dict[str, tuple[int, int, int, in
     x = DESKTOP_GAP + kw + DESKTOP_GAP
     dw = max(320, min(screen[0] - x - DESKTOP_GAP, kh * 16 // 9))
     dh = dw * 9 // 16
-    return {"kiosk": (DESKTOP_GAP, (screen[1] - kh) // 2, kw, kh),
-            "display": (x, max(0, (screen[1] - dh) // 2), dw, dh)}
+    return {
+        "kiosk": (DESKTOP_GAP, (screen[1] - kh) // 2, kw, kh),
+        "display": (x, max(0, (screen[1] - dh) // 2), dw, dh),
+    }
 
 
 def kiosk_env(place: tuple[int, int, int, int] | None) -> dict:
     """Kivy reads KCFG_<section>_<key> over its config: where the kiosk window opens."""
     if place is None:
         return dict(os.environ)
-    return {**os.environ, "KCFG_GRAPHICS_POSITION": "custom",
-            "KCFG_GRAPHICS_LEFT": str(place[0]), "KCFG_GRAPHICS_TOP": str(place[1])}
+    return {
+        **os.environ,
+        "KCFG_GRAPHICS_POSITION": "custom",
+        "KCFG_GRAPHICS_LEFT": str(place[0]),
+        "KCFG_GRAPHICS_TOP": str(place[1]),
+    }
 
 
-def display_command(chromium: str, url: str, profile: Path, place, as_root: bool,
-                    token: str = "") -> list[str]:
+def display_command(
+    chromium: str, url: str, profile: Path, place, as_root: bool, token: str = ""
+) -> list[str]:
     """Chromium showing the hall display as an app window: no address bar, no infobars. With a
     display device token the page reports its heartbeat to the guide desk (§8.1.5)."""
     page = f"{url}/display" + (f"?token={token}" if token else "")
-    cmd = [chromium, f"--app={page}", f"--user-data-dir={profile}",
-           "--autoplay-policy=no-user-gesture-required",  # the display speaks without a click
-           "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
-           "--password-store=basic",  # no desktop keyring prompt
-           "--accept-lang=zh-CN",  # the page's language: no "translate this page?" prompt
-           "--hide-crash-restore-bubble"]  # Ctrl-C of the demo is not a crash to restore
+    cmd = [
+        chromium,
+        f"--app={page}",
+        f"--user-data-dir={profile}",
+        "--autoplay-policy=no-user-gesture-required",  # the display speaks without a click
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--password-store=basic",  # no desktop keyring prompt
+        "--accept-lang=zh-CN",  # the page's language: no "translate this page?" prompt
+        "--hide-crash-restore-bubble",
+    ]  # Ctrl-C of the demo is not a crash to restore
     if as_root:
         # Chromium refuses to run as root with its sandbox on (demo machines are often root);
         # --test-type drops the "unsupported command-line flag" bar that --no-sandbox brings.
@@ -299,8 +339,9 @@ def run_demo(settings, args) -> int:
     printer_dir.mkdir(exist_ok=True)
     exe = [sys.executable, "-m", "queue_server"]
     children: list[subprocess.Popen] = []
-    server = subprocess.Popen([*exe, "serve", "--config", args.config, "--db", str(db_path)],
-                              env=demo_env(url))
+    server = subprocess.Popen(
+        [*exe, "serve", "--config", args.config, "--db", str(db_path)], env=demo_env(url)
+    )
     children.append(server)
     _wait_ready(url, server)
 
@@ -309,10 +350,25 @@ def run_demo(settings, args) -> int:
 
     screen = x11_screen_size() if has_display else None
     places = desktop_layout(screen) if screen else {}
-    kiosk_cmd = [sys.executable, "-m", "kiosk", "--config", args.kiosk_config, "--server", url,
-                 "--token-file", tokens["kiosk-1"], "--printer", f"virtual://{printer_dir}", "--demo-pin"]
-    devices = DemoDevices(demo_records[0], demo_records[1][0]) \
-        if demo_records and demo_records[1] else None
+    kiosk_cmd = [
+        sys.executable,
+        "-m",
+        "kiosk",
+        "--config",
+        args.kiosk_config,
+        "--server",
+        url,
+        "--token-file",
+        tokens["kiosk-1"],
+        "--printer",
+        f"virtual://{printer_dir}",
+        "--demo-pin",
+    ]
+    devices = (
+        DemoDevices(demo_records[0], demo_records[1][0])
+        if demo_records and demo_records[1]
+        else None
+    )
     if devices:  # the reader and scanner as fakes on ptys, driven from this terminal
         kiosk_cmd += devices.kiosk_flags()
     kiosk_log = data / "kiosk.log"
@@ -320,16 +376,32 @@ def run_demo(settings, args) -> int:
         # a portrait window beside the display, not full screen over it; its log in a file so
         # the terminal keeps the accounts and the printed tickets readable
         with open(kiosk_log, "ab") as log:
-            children.append(subprocess.Popen([*kiosk_cmd, "--windowed"], stdout=log, stderr=log,
-                                             env=kiosk_env(places.get("kiosk"))))
+            children.append(
+                subprocess.Popen(
+                    [*kiosk_cmd, "--windowed"],
+                    stdout=log,
+                    stderr=log,
+                    env=kiosk_env(places.get("kiosk")),
+                )
+            )
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     display_token = Path(tokens["display-1"]).read_text()  # the board then heartbeats (§8.1.5)
     if has_display and chromium and not args.no_display:
         prepare_chromium_profile(data / "chromium")
-        children.append(subprocess.Popen(
-            display_command(chromium, url, data / "chromium", places.get("display"),
-                            as_root=os.geteuid() == 0, token=display_token),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        children.append(
+            subprocess.Popen(
+                display_command(
+                    chromium,
+                    url,
+                    data / "chromium",
+                    places.get("display"),
+                    as_root=os.geteuid() == 0,
+                    token=display_token,
+                ),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
 
     print(f"""
 ================ 演示大厅已启动 / demo hall running ================
@@ -351,12 +423,18 @@ def run_demo(settings, args) -> int:
     if has_display and not args.no_kiosk:
         print(f"自助终端日志 / kiosk log: {kiosk_log}")
     if not has_display:
-        print("""
+        print(
+            """
 本机没有图形界面，自助终端与叫号屏未打开。/ No display here: kiosk and display windows not opened.
   无界面运行自助终端 / run the kiosk headless:
-    SDL_VIDEODRIVER=offscreen KIVY_WINDOW=sdl2 """ + shlex.join(kiosk_cmd) + """
-  或在虚拟屏幕上 / or on a virtual screen:  xvfb-run -s "-screen 0 1080x1920x24" """ + shlex.join(kiosk_cmd) + f"""
-  叫号屏请在任一浏览器打开 / open the display in any browser: {url}/display?token={display_token}""")
+    SDL_VIDEODRIVER=offscreen KIVY_WINDOW=sdl2 """
+            + shlex.join(kiosk_cmd)
+            + """
+  或在虚拟屏幕上 / or on a virtual screen:  xvfb-run -s "-screen 0 1080x1920x24" """
+            + shlex.join(kiosk_cmd)
+            + f"""
+  叫号屏请在任一浏览器打开 / open the display in any browser: {url}/display?token={display_token}"""
+        )
     print("按 Ctrl-C 停止 / press Ctrl-C to stop\n", flush=True)
 
     def stop(*_):

@@ -23,9 +23,17 @@ from .hall import default_db_path, system_clock
 from .store import maintenance
 from .web.health import RANK, gather, judge
 
-LABELS = {"config": "配置", "server": "服务器", "database": "数据库", "data_files": "数据文件权限",
-          "disk_space": "磁盘空间", "voice": "叫号语音", "last_event": "最近事件",
-          "backup": "备份", "units": "systemd 服务"}
+LABELS = {
+    "config": "配置",
+    "server": "服务器",
+    "database": "数据库",
+    "data_files": "数据文件权限",
+    "disk_space": "磁盘空间",
+    "voice": "叫号语音",
+    "last_event": "最近事件",
+    "backup": "备份",
+    "units": "systemd 服务",
+}
 WORDS = {"ok": "正常 ok", "warn": "注意 warn", "fail": "故障 FAIL"}
 BACKUP_WARN_H = 36
 """The nightly timer runs once a day; a day and a half leaves room for a late run."""
@@ -52,28 +60,43 @@ def _server(settings) -> Line:
     except urllib.error.HTTPError as exc:
         status = "fail" if exc.code == 503 else f"HTTP {exc.code}"
     except (OSError, ValueError) as exc:
-        return Line("server", "fail", f"{url} 没有应答（{exc}）", f"{url} does not answer ({exc})",
-                    "systemctl status hallqueue-server；journalctl -u hallqueue-server -n 50",
-                    "systemctl status hallqueue-server; journalctl -u hallqueue-server -n 50")
+        return Line(
+            "server",
+            "fail",
+            f"{url} 没有应答（{exc}）",
+            f"{url} does not answer ({exc})",
+            "systemctl status hallqueue-server；journalctl -u hallqueue-server -n 50",
+            "systemctl status hallqueue-server; journalctl -u hallqueue-server -n 50",
+        )
     return Line("server", "ok", f"{url} 应答 {status}", f"{url} answers {status}")
 
 
 def _backup(settings, now) -> Line:
     found = listing(settings)
-    enable = ("启用每晚备份：systemctl enable --now hallqueue-backup.timer；立即备份：queue-server backup",
-              "turn on nightly backups: systemctl enable --now hallqueue-backup.timer; "
-              "take one now: queue-server backup")
+    enable = (
+        "启用每晚备份：systemctl enable --now hallqueue-backup.timer；立即备份：queue-server backup",
+        "turn on nightly backups: systemctl enable --now hallqueue-backup.timer; "
+        "take one now: queue-server backup",
+    )
     if not found:
         return Line("backup", "warn", "还没有备份", "no backup yet", *enable)
     newest = found[-1]
     hours = int((now - newest.created_at).total_seconds() // 3600)
     if hours > BACKUP_WARN_H:
-        return Line("backup", "warn", f"最新备份已是 {hours} 小时前：{newest.path}",
-                    f"the newest backup is {hours} hours old: {newest.path}",
-                    "查看 journalctl -u hallqueue-backup；" + enable[0],
-                    "see journalctl -u hallqueue-backup; " + enable[1])
-    return Line("backup", "ok", f"最新备份 {hours} 小时前，共 {len(found)} 份：{newest.path}",
-                f"newest backup {hours} hours ago, {len(found)} in all: {newest.path}")
+        return Line(
+            "backup",
+            "warn",
+            f"最新备份已是 {hours} 小时前：{newest.path}",
+            f"the newest backup is {hours} hours old: {newest.path}",
+            "查看 journalctl -u hallqueue-backup；" + enable[0],
+            "see journalctl -u hallqueue-backup; " + enable[1],
+        )
+    return Line(
+        "backup",
+        "ok",
+        f"最新备份 {hours} 小时前，共 {len(found)} 份：{newest.path}",
+        f"newest backup {hours} hours ago, {len(found)} in all: {newest.path}",
+    )
 
 
 def _units() -> Line | None:
@@ -81,26 +104,41 @@ def _units() -> Line | None:
         return None  # not booted with systemd (a container, a test): nothing to ask
     off = []
     for unit in UNITS:
-        state = subprocess.run(["systemctl", "is-enabled", unit], capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+        state = subprocess.run(
+            ["systemctl", "is-enabled", unit], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
         if state != "enabled":
             off.append(f"{unit} ({state or 'unknown'})")
     if off:
-        return Line("units", "warn", "未启用：" + "，".join(off), "not enabled: " + ", ".join(off),
-                    "systemctl enable --now " + " ".join(UNITS),
-                    "systemctl enable --now " + " ".join(UNITS))
+        return Line(
+            "units",
+            "warn",
+            "未启用：" + "，".join(off),
+            "not enabled: " + ", ".join(off),
+            "systemctl enable --now " + " ".join(UNITS),
+            "systemctl enable --now " + " ".join(UNITS),
+        )
     return Line("units", "ok", "已启用：" + "，".join(UNITS), "enabled: " + ", ".join(UNITS))
 
 
 def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
     now = system_clock()
     db = Path(db_path or default_db_path(settings))
-    out = [Line("config", "warn", f"{h.key}: {h.zh}", f"{h.key}: {h.en}",
-                "修改配置后运行 queue-server check-config", "edit the config, then run "
-                "queue-server check-config") for h in check_config(config_path).hazards]
+    out = [
+        Line(
+            "config",
+            "warn",
+            f"{h.key}: {h.zh}",
+            f"{h.key}: {h.en}",
+            "修改配置后运行 queue-server check-config",
+            "edit the config, then run queue-server check-config",
+        )
+        for h in check_config(config_path).hazards
+    ]
     if not out:
-        out.append(Line("config", "ok", f"配置有效：{config_path}",
-                        f"configuration valid: {config_path}"))
+        out.append(
+            Line("config", "ok", f"配置有效：{config_path}", f"configuration valid: {config_path}")
+        )
     out.append(_server(settings))
     busy_ms = int(settings.server.db_busy_timeout_s * 1000)
 
@@ -114,8 +152,16 @@ def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
 
     facts = gather(settings, db, database, now)
     for zh, en in zip(judge(facts, "zh_CN")[1], judge(facts, "en")[1]):
-        out.append(Line(zh["name"], zh["status"], zh["message"], en["message"],
-                        zh.get("advice", ""), en.get("advice", "")))
+        out.append(
+            Line(
+                zh["name"],
+                zh["status"],
+                zh["message"],
+                en["message"],
+                zh.get("advice", ""),
+                en.get("advice", ""),
+            )
+        )
     out.append(_backup(settings, now))
     units = _units()
     if units is not None:
@@ -129,12 +175,19 @@ def main(args, settings) -> int:
         print(f"以数据目录的所有者 {user} 的身份检查 / checking as {user}, the data folder's owner")
     lines = checks(settings, args.config, args.db)
     for line in lines:
-        print(f"[{WORDS[line.status]}] {LABELS.get(line.name, line.name)} {line.name}: "
-              f"{line.zh} / {line.en}")
+        print(
+            f"[{WORDS[line.status]}] {LABELS.get(line.name, line.name)} {line.name}: "
+            f"{line.zh} / {line.en}"
+        )
         if line.do_zh or line.do_en:
             print(f"    处理 / what to do: {line.do_zh} / {line.do_en}")
     worst = max((line.status for line in lines), key=RANK.__getitem__, default="ok")
-    print({"ok": "一切正常 / all well", "warn": "有需要处理的事项 / something needs attention",
-           "fail": "大厅无法正常工作，请先处理“故障”项 / the hall cannot work: fix the FAIL lines "
-                   "first"}[worst])
+    print(
+        {
+            "ok": "一切正常 / all well",
+            "warn": "有需要处理的事项 / something needs attention",
+            "fail": "大厅无法正常工作，请先处理“故障”项 / the hall cannot work: fix the FAIL lines "
+            "first",
+        }[worst]
+    )
     return RANK[worst]

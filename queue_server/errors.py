@@ -6,9 +6,23 @@ from .core.errors import InvalidIdNumber, InvalidTransition
 from .core.issuing import CLOSED_CODE, SOLD_OUT_CODE
 
 __all__ = [
-    "HallError", "InvalidIdNumber", "InvalidTransition", "BadRequest", "ValidationFailed",
-    "NotFound", "Conflict", "ServiceClosed", "SoldOut", "Unauthorized", "Forbidden", "TooLarge",
-    "Unavailable", "UnsupportedMediaType", "TooManyRequests", "StorageUnavailable", "StorageFull",
+    "HallError",
+    "InvalidIdNumber",
+    "InvalidTransition",
+    "BadRequest",
+    "ValidationFailed",
+    "NotFound",
+    "Conflict",
+    "ServiceClosed",
+    "SoldOut",
+    "Unauthorized",
+    "Forbidden",
+    "TooLarge",
+    "Unavailable",
+    "UnsupportedMediaType",
+    "TooManyRequests",
+    "StorageUnavailable",
+    "StorageFull",
     "StorageBusy",
 ]
 

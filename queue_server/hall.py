@@ -48,11 +48,13 @@ def file_clock(path: str) -> Callable[[], datetime]:
     Set ``HALLQUEUE_CLOCK_FILE`` for browser tests that move time (overdue ledger items) without
     sleeping, or for staff training on a copy of the hall. Never set in production.
     """
+
     def now() -> datetime:
         try:
             return datetime.fromisoformat(Path(path).read_text().strip()).astimezone(HALL_TZ)
         except (OSError, ValueError):
             return system_clock()
+
     return now
 
 
@@ -104,20 +106,30 @@ class Hall:
     planner: PlannerService | None = None
 
     @classmethod
-    def open(cls, settings: Settings, db_path: str | Path | None = None,
-             clock: Callable[[], datetime] | None = None,
-             config_path: str | Path | None = None) -> "Hall":
+    def open(
+        cls,
+        settings: Settings,
+        db_path: str | Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+        config_path: str | Path | None = None,
+    ) -> "Hall":
         clock = clock or clock_from_env()
-        store = Store(db_path or default_db_path(settings),
-                      busy_timeout_ms=int(settings.server.db_busy_timeout_s * 1000))
+        store = Store(
+            db_path or default_db_path(settings),
+            busy_timeout_ms=int(settings.server.db_busy_timeout_s * 1000),
+        )
         bus = EventBus()
         bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
         calendar = HallCalendar(store, clock)
+
         def current() -> Settings:  # services read the hall's Settings as of the last reload
             return hall.settings
 
         hall = cls(
-            settings=settings, store=store, bus=bus, clock=clock,
+            settings=settings,
+            store=store,
+            bus=bus,
+            clock=clock,
             queue=QueueService(current, store, bus, clock),
             accounts=Accounts(store, clock, settings.auth),
             devices=Devices(current, store, bus, clock),
@@ -132,8 +144,9 @@ class Hall:
         hall.statements = StatementService(current, store, hall.citizen, clock)
         hall.audit_view = AuditView(store, hall.citizen, clock)
         hall.config_path = Path(config_path) if config_path else None
-        hall.appointments = AppointmentService(current, store, bus, clock, calendar, hall.queue,
-                                               hall.citizen.secret)
+        hall.appointments = AppointmentService(
+            current, store, bus, clock, calendar, hall.queue, hall.citizen.secret
+        )
         hall.followups = FollowupService(current, store, calendar, clock)
         hall.evaluations.followups = hall.followups
         hall.reports = ReportService(current, store, hall.queue, clock, hall.followups)
@@ -154,6 +167,7 @@ class Hall:
     def start_day_keeper(self, interval_s: float = 30.0) -> None:
         """Close each hall day when it ends (expire open tickets, clear windows), also right
         away for days that ended while the server was down."""
+
         def run() -> None:
             while True:
                 try:
@@ -166,6 +180,7 @@ class Hall:
                     log.exception("closing the hall day failed; retrying")
                 if self.stopping.wait(interval_s):
                     return
+
         worker = threading.Thread(target=run, name="day-keeper", daemon=True)
         worker.start()
         self.workers.append(worker)

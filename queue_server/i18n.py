@@ -39,8 +39,10 @@ def translate(msgid: str, lang: str = DEFAULT, **params) -> str:
     text = translations(lang).gettext(msgid)
     if text == msgid and lang == "ug":
         text = translations(DEFAULT).gettext(msgid)  # ug falls back to Chinese, not English
-    params = {k: (v.get(lang) or v.get(DEFAULT, "")) if isinstance(v, dict) else v
-              for k, v in params.items()}
+    params = {
+        k: (v.get(lang) or v.get(DEFAULT, "")) if isinstance(v, dict) else v
+        for k, v in params.items()
+    }
     # A Msgid parameter (e.g. the annex A.2 class of a forbidden phrase) is translated too.
     params = {k: translate(v, lang) if isinstance(v, Msgid) else v for k, v in params.items()}
     try:

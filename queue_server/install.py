@@ -31,13 +31,21 @@ CONFIG_DIR = ROOT / "config"
 SHIPPED_VENV = "/opt/hallqueue/.venv"
 ROLES = ("server", "kiosk", "display")
 USER = {"server": "hallqueue", "kiosk": "kiosk", "display": "hallqueue-display"}
-UNITS = {"server": ("hallqueue-server.service", "hallqueue-backup.service",
-                    "hallqueue-backup.timer"),
-         "kiosk": ("hallqueue-kiosk.service",), "display": ("hallqueue-display.service",)}
-ENABLE = {"server": ("hallqueue-server.service", "hallqueue-backup.timer"),
-          "kiosk": ("hallqueue-kiosk.service",), "display": ("hallqueue-display.service",)}
-PACKAGES = {"server": ("espeak-ng",), "kiosk": ("cage", "xwayland"),
-            "display": ("cage", "chromium")}
+UNITS = {
+    "server": ("hallqueue-server.service", "hallqueue-backup.service", "hallqueue-backup.timer"),
+    "kiosk": ("hallqueue-kiosk.service",),
+    "display": ("hallqueue-display.service",),
+}
+ENABLE = {
+    "server": ("hallqueue-server.service", "hallqueue-backup.timer"),
+    "kiosk": ("hallqueue-kiosk.service",),
+    "display": ("hallqueue-display.service",),
+}
+PACKAGES = {
+    "server": ("espeak-ng",),
+    "kiosk": ("cage", "xwayland"),
+    "display": ("cage", "chromium"),
+}
 """Beyond `make setup`'s: cage runs the kiosk and the board full screen; Kivy draws through
 Xwayland (its SDL has no Wayland backend); Chromium shows /display."""
 DATA_DIR = "/var/lib/hallqueue"
@@ -54,26 +62,45 @@ class Refused(Exception):
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--role", required=True, choices=ROLES,
-                   help="server: the queue server; kiosk: the self-service kiosk PC; "
-                        "display: the hall display PC")
-    p.add_argument("--root", default="/", help="install into this folder instead of / "
-                   "(systemctl and apt-get are printed, not run)")
-    p.add_argument("--server-url", help="kiosk, display: the queue server, "
-                   "e.g. http://hall-server:8080")
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=ROLES,
+        help="server: the queue server; kiosk: the self-service kiosk PC; "
+        "display: the hall display PC",
+    )
+    p.add_argument(
+        "--root",
+        default="/",
+        help="install into this folder instead of / (systemctl and apt-get are printed, not run)",
+    )
+    p.add_argument(
+        "--server-url", help="kiosk, display: the queue server, e.g. http://hall-server:8080"
+    )
     p.add_argument("--public-url", help="server: the address citizens' phones reach (ticket QR)")
-    p.add_argument("--pin-stdin", action="store_true",
-                   help="kiosk: read the staff PIN from one line of standard input")
-    p.add_argument("--token-file", help="kiosk, display: a file with the device token from "
-                   "queue-server create-device on the server")
+    p.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="kiosk: read the staff PIN from one line of standard input",
+    )
+    p.add_argument(
+        "--token-file",
+        help="kiosk, display: a file with the device token from "
+        "queue-server create-device on the server",
+    )
     p.add_argument("--device-id", default="kiosk-1", help="kiosk: its device id (kiosk-1)")
     p.add_argument("--printer", help="kiosk: printer URL, e.g. tcp://192.168.1.50:9100")
     p.add_argument("--zone", help="display: show one zone's calls (e.g. B区)")
-    p.add_argument("--rotate", type=int, choices=(0, 1, 2, 3),
-                   help="kiosk, display: turn the screen 90° clockwise this many times")
+    p.add_argument(
+        "--rotate",
+        type=int,
+        choices=(0, 1, 2, 3),
+        help="kiosk, display: turn the screen 90° clockwise this many times",
+    )
 
 
 # --- what is done -------------------------------------------------------------------------------
+
 
 @dataclass
 class Installer:
@@ -95,8 +122,15 @@ class Installer:
         print(f"运行 / running: {' '.join(cmd)}")
         subprocess.run(cmd, check=True)
 
-    def write(self, absolute: str, text: str, mode: int, owner: str = "root",
-              group: str = "root", keep: bool = False) -> bool:
+    def write(
+        self,
+        absolute: str,
+        text: str,
+        mode: int,
+        owner: str = "root",
+        group: str = "root",
+        keep: bool = False,
+    ) -> bool:
         """Write ``text`` unless the file says it already; ``keep``: never replace a file that
         exists (a config an operator may have edited). Mode and owner are set either way."""
         target = self.path(absolute)
@@ -121,8 +155,9 @@ class Installer:
         made = not target.exists()
         target.mkdir(parents=True, exist_ok=True)
         self.own(target, mode, owner, group)
-        print(f"{'建立 / made' if made else '已有 / exists'}: {absolute} "
-              f"({owner}:{group} {mode:04o})")
+        print(
+            f"{'建立 / made' if made else '已有 / exists'}: {absolute} ({owner}:{group} {mode:04o})"
+        )
 
     def own(self, target: Path, mode: int, owner: str, group: str) -> None:
         target.chmod(mode)
@@ -156,6 +191,7 @@ def _lookup(table: Path, name: str) -> int:
 
 # --- checks -------------------------------------------------------------------------------------
 
+
 def os_release(root: Path) -> dict[str, str]:
     for candidate in ("etc/os-release", "usr/lib/os-release"):
         path = root / candidate
@@ -173,22 +209,29 @@ def check_system(root: Path, live: bool) -> None:
     info = os_release(root)
     name = info.get("PRETTY_NAME") or "unknown"
     if info.get("ID") != "debian" or info.get("VERSION_ID") != "12":
-        raise Refused(f"不支持的系统：{name}。本安装程序只支持 Debian 12（bookworm）",
-                      f"unsupported system: {name}. This installer supports Debian 12 (bookworm) "
-                      "only")
+        raise Refused(
+            f"不支持的系统：{name}。本安装程序只支持 Debian 12（bookworm）",
+            f"unsupported system: {name}. This installer supports Debian 12 (bookworm) only",
+        )
     if not any((root / p).exists() for p in ("usr/lib/systemd/systemd", "lib/systemd/systemd")):
-        raise Refused("没有安装 systemd（apt-get install systemd）",
-                      "systemd is not installed (apt-get install systemd)")
+        raise Refused(
+            "没有安装 systemd（apt-get install systemd）",
+            "systemd is not installed (apt-get install systemd)",
+        )
     if live and not Path("/run/systemd/system").is_dir():
-        raise Refused("systemd 没有运行（本机不是用 systemd 启动的，例如容器）",
-                      "systemd is not running (this machine was not booted with it, e.g. a "
-                      "container)")
+        raise Refused(
+            "systemd 没有运行（本机不是用 systemd 启动的，例如容器）",
+            "systemd is not running (this machine was not booted with it, e.g. a container)",
+        )
     if live and os.geteuid() != 0:
-        raise Refused("请以 root 运行（sudo queue-server install …）",
-                      "run it as root (sudo queue-server install …)")
+        raise Refused(
+            "请以 root 运行（sudo queue-server install …）",
+            "run it as root (sudo queue-server install …)",
+        )
 
 
 # --- texts --------------------------------------------------------------------------------------
+
 
 def venv_prefix() -> str:
     """The venv this command runs from: the units start the programs of the same one."""
@@ -206,15 +249,15 @@ def _set_key(text: str, table: str, key: str, value: str) -> str:
     header = re.search(rf"(?m)^\[{re.escape(table)}\][ \t]*(#.*)?$", text)
     if header is None:
         return text.rstrip("\n") + f"\n\n[{table}]\n{key} = {value}\n"
-    end = re.search(r"(?m)^\[", text[header.end():])
+    end = re.search(r"(?m)^\[", text[header.end() :])
     body_end = header.end() + (end.start() if end else len(text) - header.end())
-    body = text[header.end():body_end]
+    body = text[header.end() : body_end]
     line = re.compile(rf"(?m)^[ \t]*#?[ \t]*{re.escape(key)}[ \t]*=.*$")
     if line.search(body):
         body = line.sub(lambda m: f"{key} = {value}", body, count=1)
     else:
         body = f"\n{key} = {value}" + body
-    return text[:header.end()] + body + text[body_end:]
+    return text[: header.end()] + body + text[body_end:]
 
 
 def _toml_string(value: str) -> str:
@@ -231,8 +274,10 @@ def hall_config(public_url: str | None) -> str:
     text = _set_key(text, "server", "host", _toml_string("0.0.0.0"))
     text = _set_key(text, "server", "secret_key", _toml_string(secrets.token_hex(32)))
     text = _set_key(text, "backup", "folder", _toml_string(BACKUP_DIR))
-    header = ("# 由 queue-server install 生成 / written by queue-server install: edit freely, "
-              "then queue-server check-config\n")
+    header = (
+        "# 由 queue-server install 生成 / written by queue-server install: edit freely, "
+        "then queue-server check-config\n"
+    )
     return header + text
 
 
@@ -241,10 +286,16 @@ def kiosk_config(server_url: str, device_id: str, printer: str | None) -> str:
     text = _set_key(text, "kiosk", "server_url", _toml_string(server_url))
     text = _set_key(text, "kiosk", "device_id", _toml_string(device_id))
     text = _set_key(text, "kiosk", "token_file", _toml_string(f"/{ETC}/kiosk.token"))
-    text = _set_key(text, "kiosk", "printer_url", _toml_string(
-        printer or "virtual:///var/lib/hallqueue-kiosk/printer"))
-    return ("# 由 queue-server install 生成 / written by queue-server install: edit freely, "
-            "then python -m kiosk check-config\n") + text
+    text = _set_key(
+        text,
+        "kiosk",
+        "printer_url",
+        _toml_string(printer or "virtual:///var/lib/hallqueue-kiosk/printer"),
+    )
+    return (
+        "# 由 queue-server install 生成 / written by queue-server install: edit freely, "
+        "then python -m kiosk check-config\n"
+    ) + text
 
 
 def display_url(server_url: str, token: str | None, zone: str | None) -> str:
@@ -258,13 +309,15 @@ def _cage_args(rotate: int | None) -> str:
 
 # --- roles --------------------------------------------------------------------------------------
 
+
 def _common(inst: Installer, role: str) -> None:
     missing = [p for p in PACKAGES[role] if not _installed(p)] if inst.live else PACKAGES[role]
     if missing:
         inst.run("apt-get", "install", "-y", "--no-install-recommends", *missing)
     conf = f"/etc/sysusers.d/hallqueue-{role}.conf"
-    inst.write(conf, (UNIT_DIR / f"hallqueue-{role}.sysusers.conf").read_text(encoding="utf-8"),
-               0o644)
+    inst.write(
+        conf, (UNIT_DIR / f"hallqueue-{role}.sysusers.conf").read_text(encoding="utf-8"), 0o644
+    )
     # sysusers into another root only writes that root's /etc/passwd: safe to run for real.
     cmd = ["systemd-sysusers"] + ([] if inst.live else [f"--root={inst.root}"])
     print(f"运行 / running: {' '.join(cmd + [conf])}")
@@ -273,8 +326,9 @@ def _common(inst: Installer, role: str) -> None:
 
 
 def _installed(package: str) -> bool:
-    out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+    )
     return "install ok installed" in out.stdout
 
 
@@ -290,17 +344,25 @@ def install_server(inst: Installer, args) -> None:
     inst.write(f"/{ETC}/hall.toml", hall_config(args.public_url), 0o640, "root", user, keep=True)
     existing = inst.path(f"/{ETC}/hall.toml").read_text(encoding="utf-8")
     if not re.search(rf'(?m)^data_dir\s*=\s*"{re.escape(DATA_DIR)}"', existing):
-        inst.notes.append(f"hall.toml 的 data_dir 不是 {DATA_DIR}，而服务单元使用它 / hall.toml's "
-                          f"data_dir is not {DATA_DIR}, which the units use: set it")
+        inst.notes.append(
+            f"hall.toml 的 data_dir 不是 {DATA_DIR}，而服务单元使用它 / hall.toml's "
+            f"data_dir is not {DATA_DIR}, which the units use: set it"
+        )
     faq = inst.path(f"/{ETC}/faq.toml")
-    inst.write(f"/{ETC}/faq.toml", (CONFIG_DIR / "faq.toml").read_text(encoding="utf-8"), 0o644,
-               keep=faq.exists())
+    inst.write(
+        f"/{ETC}/faq.toml",
+        (CONFIG_DIR / "faq.toml").read_text(encoding="utf-8"),
+        0o644,
+        keep=faq.exists(),
+    )
     inst.folder(DATA_DIR, 0o700, user, user)
     inst.folder(BACKUP_DIR, 0o700, user, user)
     _units(inst, "server")
     inst.run("systemctl", "enable", "--now", *ENABLE["server"])
-    inst.notes.append(f"下一步 / next: queue-server check-config --config /{ETC}/hall.toml; "
-                      f"queue-server create-user …; queue-server doctor --config /{ETC}/hall.toml")
+    inst.notes.append(
+        f"下一步 / next: queue-server check-config --config /{ETC}/hall.toml; "
+        f"queue-server create-user …; queue-server doctor --config /{ETC}/hall.toml"
+    )
 
 
 def _read_token(path: str | None, what: str) -> str | None:
@@ -308,11 +370,15 @@ def _read_token(path: str | None, what: str) -> str | None:
         try:
             token = Path(path).read_text(encoding="utf-8").strip().splitlines()[0].strip()
         except (OSError, IndexError):
-            raise Refused(f"无法读取令牌文件 {path}", f"cannot read the token file {path}") from None
+            raise Refused(
+                f"无法读取令牌文件 {path}", f"cannot read the token file {path}"
+            ) from None
         return token or None
     if sys.stdin.isatty():
-        token = getpass.getpass(f"{what}的设备令牌（queue-server create-device 打印的；直接回车跳过）"
-                                f" / {what} device token (Enter to skip): ").strip()
+        token = getpass.getpass(
+            f"{what}的设备令牌（queue-server create-device 打印的；直接回车跳过）"
+            f" / {what} device token (Enter to skip): "
+        ).strip()
         return token or None
     return None
 
@@ -326,8 +392,9 @@ def _with_pin(inst: Installer, text: str, pin_stdin: bool) -> str:
     try:
         cmd = [sys.executable, "-m", "kiosk", "set-pin", "--config", str(scratch)]
         if pin_stdin:
-            done = subprocess.run(cmd + ["--pin-stdin"], input=sys.stdin.readline(), text=True,
-                                  capture_output=True)
+            done = subprocess.run(
+                cmd + ["--pin-stdin"], input=sys.stdin.readline(), text=True, capture_output=True
+            )
             print(done.stdout, end="")
             print(done.stderr, end="", file=sys.stderr)
         else:
@@ -343,12 +410,17 @@ def install_kiosk(inst: Installer, args) -> None:
     path = f"/{ETC}/kiosk.toml"
     exists = inst.path(path).exists()
     if not exists and not args.server_url:
-        raise Refused("首次安装自助终端需要 --server-url（例如 http://hall-server:8080）",
-                      "a first kiosk install needs --server-url (e.g. http://hall-server:8080)")
+        raise Refused(
+            "首次安装自助终端需要 --server-url（例如 http://hall-server:8080）",
+            "a first kiosk install needs --server-url (e.g. http://hall-server:8080)",
+        )
     _common(inst, "kiosk")
     user = USER["kiosk"]
-    text = (inst.path(path).read_text(encoding="utf-8") if exists
-            else kiosk_config(args.server_url, args.device_id, args.printer))
+    text = (
+        inst.path(path).read_text(encoding="utf-8")
+        if exists
+        else kiosk_config(args.server_url, args.device_id, args.printer)
+    )
     if not re.search(r'(?m)^staff_pin_hash\s*=\s*"scrypt\$', text):  # asked once
         text = _with_pin(inst, text, args.pin_stdin)
         inst.write(path, text, 0o640, "root", user)
@@ -358,9 +430,11 @@ def install_kiosk(inst: Installer, args) -> None:
     if token:
         inst.write(f"/{ETC}/kiosk.token", token + "\n", 0o640, "root", user)
     elif not inst.path(f"/{ETC}/kiosk.token").exists():
-        inst.notes.append(f"还没有设备令牌：在服务器上运行 queue-server create-device {args.device_id} "
-                          f"--kind kiosk，把令牌写入 /{ETC}/kiosk.token / no device token yet: "
-                          f"put the one create-device prints into /{ETC}/kiosk.token")
+        inst.notes.append(
+            f"还没有设备令牌：在服务器上运行 queue-server create-device {args.device_id} "
+            f"--kind kiosk，把令牌写入 /{ETC}/kiosk.token / no device token yet: "
+            f"put the one create-device prints into /{ETC}/kiosk.token"
+        )
     _screen(inst, "kiosk", args.rotate)
     _units(inst, "kiosk")
     inst.run("systemctl", "set-default", "graphical.target")
@@ -368,8 +442,11 @@ def install_kiosk(inst: Installer, args) -> None:
 
 
 def _screen(inst: Installer, role: str, rotate: int | None) -> None:
-    inst.write("/etc/pam.d/hallqueue-session",
-               (UNIT_DIR / "hallqueue-session.pam").read_text(encoding="utf-8"), 0o644)
+    inst.write(
+        "/etc/pam.d/hallqueue-session",
+        (UNIT_DIR / "hallqueue-session.pam").read_text(encoding="utf-8"),
+        0o644,
+    )
     env = f"/{ETC}/{role}.env"
     if rotate is not None or not inst.path(env).exists():
         if role == "kiosk":
@@ -387,21 +464,28 @@ def install_display(inst: Installer, args) -> None:
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
     server_url = args.server_url or (f"{url.scheme}://{url.netloc}" if url.netloc else None)
     if not server_url:
-        raise Refused("首次安装叫号屏需要 --server-url（例如 http://hall-server:8080）",
-                      "a first display install needs --server-url (e.g. http://hall-server:8080)")
+        raise Refused(
+            "首次安装叫号屏需要 --server-url（例如 http://hall-server:8080）",
+            "a first display install needs --server-url (e.g. http://hall-server:8080)",
+        )
     _common(inst, "display")
     user = USER["display"]
     token = _read_token(args.token_file, "叫号屏 / display") or query.get("token")
     if not token:
-        inst.notes.append("还没有设备令牌：在服务器上运行 queue-server create-device board-1 --kind "
-                          "display，再用 --token-file 重新运行安装 / no device token: the guide "
-                          "desk will not see this board; run create-device, then install again "
-                          "with --token-file")
+        inst.notes.append(
+            "还没有设备令牌：在服务器上运行 queue-server create-device board-1 --kind "
+            "display，再用 --token-file 重新运行安装 / no device token: the guide "
+            "desk will not see this board; run create-device, then install again "
+            "with --token-file"
+        )
     zone = args.zone if args.zone is not None else query.get("zone")
-    rotate = args.rotate if args.rotate is not None else \
-        old.get("HALLQUEUE_CAGE_ARGS", "").count("-r")
-    text = (f"HALLQUEUE_DISPLAY_URL={display_url(server_url, token, zone)}\n"
-            f"HALLQUEUE_CAGE_ARGS={_cage_args(rotate)}\n")
+    rotate = (
+        args.rotate if args.rotate is not None else old.get("HALLQUEUE_CAGE_ARGS", "").count("-r")
+    )
+    text = (
+        f"HALLQUEUE_DISPLAY_URL={display_url(server_url, token, zone)}\n"
+        f"HALLQUEUE_CAGE_ARGS={_cage_args(rotate)}\n"
+    )
     inst.write(path, text, 0o640, "root", user)  # the token is a secret of this board
     _screen(inst, "display", rotate)
     _units(inst, "display")
@@ -414,14 +498,17 @@ def main(args) -> int:
     inst = Installer(root, live=root == Path("/"))
     try:
         check_system(root, inst.live)
-        {"server": install_server, "kiosk": install_kiosk, "display": install_display}[
-            args.role](inst, args)
+        {"server": install_server, "kiosk": install_kiosk, "display": install_display}[args.role](
+            inst, args
+        )
     except Refused as exc:
         print(f"未安装 / not installed: {exc.zh}\n{exc.en}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as exc:
-        print(f"命令失败 / a command failed: {' '.join(map(str, exc.cmd))} ({exc.returncode})",
-              file=sys.stderr)
+        print(
+            f"命令失败 / a command failed: {' '.join(map(str, exc.cmd))} ({exc.returncode})",
+            file=sys.stderr,
+        )
         return 1
     for note in inst.notes:
         print(f"注意 / note: {note}")

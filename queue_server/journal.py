@@ -25,10 +25,29 @@ import threading
 
 JOURNAL_SOCKET = "/run/systemd/journal/socket"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-PRIORITY = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, logging.INFO: 6,
-            logging.DEBUG: 7}
-EVENT_FIELDS = ("number", "service", "status", "window", "state", "level", "kind", "device",
-                "problem", "reason", "source", "day", "expired", "id")
+PRIORITY = {
+    logging.CRITICAL: 2,
+    logging.ERROR: 3,
+    logging.WARNING: 4,
+    logging.INFO: 6,
+    logging.DEBUG: 7,
+}
+EVENT_FIELDS = (
+    "number",
+    "service",
+    "status",
+    "window",
+    "state",
+    "level",
+    "kind",
+    "device",
+    "problem",
+    "reason",
+    "source",
+    "day",
+    "expired",
+    "id",
+)
 """The keys of an event's data (and of its ``ticket``, ``window``… parts) a log line keeps."""
 
 log = logging.getLogger("hallqueue.events")
@@ -58,11 +77,17 @@ class JournalHandler(logging.Handler):
             message = f"{record.name}: {record.getMessage()}"
             if record.exc_info:
                 message += "\n" + _FORMATTER.formatException(record.exc_info)
-            fields = {"MESSAGE": message, "PRIORITY": str(PRIORITY.get(record.levelno, 6)),
-                      "SYSLOG_IDENTIFIER": self.identifier, "LOGGER": record.name,
-                      "CODE_FILE": record.pathname, "CODE_LINE": str(record.lineno),
-                      "CODE_FUNC": record.funcName, **self.fields,
-                      **getattr(record, "journal", {})}
+            fields = {
+                "MESSAGE": message,
+                "PRIORITY": str(PRIORITY.get(record.levelno, 6)),
+                "SYSLOG_IDENTIFIER": self.identifier,
+                "LOGGER": record.name,
+                "CODE_FILE": record.pathname,
+                "CODE_LINE": str(record.lineno),
+                "CODE_FUNC": record.funcName,
+                **self.fields,
+                **getattr(record, "journal", {}),
+            }
             self.sock.sendto(b"".join(_field(k, v) for k, v in fields.items()), self.path)
         except Exception:  # noqa: BLE001 — logging must never take the hall down
             self.handleError(record)
@@ -113,15 +138,22 @@ def event_fields(event: dict) -> dict[str, str]:
         parts = value.items() if isinstance(value, dict) else [(None, value)]
         for sub, item in parts:
             name = sub if sub is not None else key
-            if name in EVENT_FIELDS and isinstance(item, (str, int)) and not isinstance(
-                    item, bool) and len(str(item)) <= 40:
+            if (
+                name in EVENT_FIELDS
+                and isinstance(item, (str, int))
+                and not isinstance(item, bool)
+                and len(str(item)) <= 40
+            ):
                 out["HALL_" + (f"{key}_{sub}" if sub else key).upper()] = str(item)
     return out
 
 
 def event_line(fields: dict[str, str]) -> str:
-    rest = " ".join(f"{k[5:].lower()}={v}" for k, v in fields.items()
-                    if k not in ("HALL_EVENT", "HALL_EVENT_ID"))
+    rest = " ".join(
+        f"{k[5:].lower()}={v}"
+        for k, v in fields.items()
+        if k not in ("HALL_EVENT", "HALL_EVENT_ID")
+    )
     return f"event {fields['HALL_EVENT_ID']} {fields['HALL_EVENT']} {rest}".rstrip()
 
 

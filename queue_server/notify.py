@@ -61,8 +61,13 @@ class Watchdog:
     """Every ``period`` seconds the loop hands ``probe`` to ``executor`` (the API worker pool);
     the worker that ran it sends WATCHDOG=1. A probe still waiting for a worker is not doubled."""
 
-    def __init__(self, period: float, probe: Callable[[], int], executor,
-                 send: Callable[[str], bool] = notify) -> None:
+    def __init__(
+        self,
+        period: float,
+        probe: Callable[[], int],
+        executor,
+        send: Callable[[str], bool] = notify,
+    ) -> None:
         self.period = period
         self.probe = probe
         self.executor = executor
@@ -99,8 +104,7 @@ class Watchdog:
             self.task.cancel()
 
 
-def serving(executor, probe: Callable[[], int], loop: asyncio.AbstractEventLoop
-            ) -> Watchdog | None:
+def serving(executor, probe: Callable[[], int], loop: asyncio.AbstractEventLoop) -> Watchdog | None:
     """The server answers: READY=1, and the watchdog's pings when the unit asked for them."""
     notify("READY=1")
     period = watchdog_period()

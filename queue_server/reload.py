@@ -57,8 +57,11 @@ class ReloadOutcome:
 
 
 def _changed(old, new, prefix: str, only: tuple[str, ...] | None = None) -> list[str]:
-    return [f"{prefix}.{f.name}" for f in fields(old)
-            if (only is None or f.name in only) and getattr(old, f.name) != getattr(new, f.name)]
+    return [
+        f"{prefix}.{f.name}"
+        for f in fields(old)
+        if (only is None or f.name in only) and getattr(old, f.name) != getattr(new, f.name)
+    ]
 
 
 def merge(old: Settings, new: Settings, source: str) -> tuple[Settings, tuple[str, ...]]:
@@ -66,12 +69,20 @@ def merge(old: Settings, new: Settings, source: str) -> tuple[Settings, tuple[st
     Raises SettingsError when the new file removes a service or a window."""
     gone = [s.code for s in old.services if new.service(s.code) is None]
     if gone:
-        raise SettingsError(source, "services", f"service {gone[0]!r} cannot be removed while the "
-                            "server runs (tickets may wait for it); restart the server to remove it")
+        raise SettingsError(
+            source,
+            "services",
+            f"service {gone[0]!r} cannot be removed while the "
+            "server runs (tickets may wait for it); restart the server to remove it",
+        )
     gone_windows = [w.number for w in old.windows if new.window(w.number) is None]
     if gone_windows:
-        raise SettingsError(source, "windows", f"window {gone_windows[0]} cannot be removed while "
-                            "the server runs; restart the server to remove it")
+        raise SettingsError(
+            source,
+            "windows",
+            f"window {gone_windows[0]} cannot be removed while "
+            "the server runs; restart the server to remove it",
+        )
     waiting = _changed(old.hall, new.hall, "hall", RESTART_HALL_KEYS)
     kept = {k: getattr(old.hall, k) for k in RESTART_HALL_KEYS}
     sections = {}
@@ -90,21 +101,26 @@ def reload_hall(hall: "Hall", path: str | Path | None) -> ReloadOutcome:
         checked = check_config(path)
         settings, waiting = merge(hall.settings, checked.settings, str(path))
         if checked.faq is None:
-            raise SettingsError(str(path), "hall.faq_file",
-                                f"{checked.settings.hall.faq_file}: file not found")
+            raise SettingsError(
+                str(path), "hall.faq_file", f"{checked.settings.hall.faq_file}: file not found"
+            )
     except SettingsError as exc:
         log.warning("configuration not reloaded, the old one stays: %s", exc)
         return ReloadOutcome(False, now, FAILED, {"reason": str(exc)})
     topics, entries = checked.faq
     hall.faq.path = Path(settings.hall.faq_file) if settings.hall.faq_file else None
-    data = {"services": [s.code for s in settings.services], "items": len(settings.items),
-            "faq": len(entries)}
+    data = {
+        "services": [s.code for s in settings.services],
+        "items": len(settings.items),
+        "faq": len(entries),
+    }
     with hall.store.write() as db:  # the new Q&A and the event that announces it, together
         faq_repo.replace_all(db, topics, entries)
         event_id = event_log.append(db, "config.reloaded", iso(now), data)
     hall.settings = settings  # one reference: readers see the old Settings or the new one
     hall.bus.published(event_id)
-    outcome = ReloadOutcome(True, now, OK, {"items": len(settings.items), "faq": len(entries)},
-                            waiting)
+    outcome = ReloadOutcome(
+        True, now, OK, {"items": len(settings.items), "faq": len(entries)}, waiting
+    )
     log.info("configuration reloaded from %s: %s", path, outcome.text("en"))
     return outcome

@@ -72,9 +72,18 @@ def app(settings, db_path, clock, password_hash):
     hall = app.extensions["hall"]
     with hall.store.write() as db:
         for username, role in (("win1", "window"), ("guide1", "guide"), ("admin1", "admin")):
-            save_user(db, {"username": username, "role": role, "display_name": username,
-                           "password_hash": password_hash, "failed_logins": 0, "locked_until": None,
-                           "created_at": clock().isoformat()})
+            save_user(
+                db,
+                {
+                    "username": username,
+                    "role": role,
+                    "display_name": username,
+                    "password_hash": password_hash,
+                    "failed_logins": 0,
+                    "locked_until": None,
+                    "created_at": clock().isoformat(),
+                },
+            )
     yield app
     hall.close()
 

@@ -15,9 +15,17 @@ PACKAGES = ("queue_server", "kiosk", "printer")
 ALLOWED = {
     "queue_server.core": ("queue_server.core",),
     "queue_server.store": ("queue_server.core", "queue_server.store", "queue_server.errors"),
-    "queue_server.services": ("queue_server.core", "queue_server.store", "queue_server.services",
-                              "queue_server.errors", "queue_server.eventbus", "queue_server.i18n",
-                              "queue_server.records", "queue_server.calendar_cn", "printer"),
+    "queue_server.services": (
+        "queue_server.core",
+        "queue_server.store",
+        "queue_server.services",
+        "queue_server.errors",
+        "queue_server.eventbus",
+        "queue_server.i18n",
+        "queue_server.records",
+        "queue_server.calendar_cn",
+        "printer",
+    ),
     "printer": ("printer",),
     "kiosk": ("kiosk", "queue_server.core", "printer"),
 }
@@ -81,8 +89,11 @@ def is_under(name: str, prefixes) -> bool:
 @pytest.mark.parametrize("path", list(modules()), ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_point_one_way(path):
     name = module_name(path)
-    imported = {m for m in own_imports(path)
-                if not any(name == a and is_under(m, (b,)) for a, b in EXCEPTIONS)}
+    imported = {
+        m
+        for m in own_imports(path)
+        if not any(name == a and is_under(m, (b,)) for a, b in EXCEPTIONS)
+    }
     layer = rule_for(name)
     if layer is not None:
         wrong = sorted(m for m in imported if not is_under(m, ALLOWED[layer]))

@@ -26,16 +26,23 @@ def missing_libraries(binary: Path) -> list[str]:
 
 def apt_packages() -> list[str]:
     """APT_PACKAGES as make expands it (the Makefile builds it from commented groups)."""
-    out = subprocess.run(["make", "-s", "-C", str(ROOT), "print-apt-packages"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "print-apt-packages"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return out.split()
 
 
 def extension_modules() -> list[Path]:
     # Wheels' private *.libs folders are loaded through their module's RPATH, so ldd on the
     # module covers them; ldd on them alone would report their hashed siblings missing.
-    return sorted(p for p in SITE.rglob("*.so*")
-                  if not any(part.endswith(".libs") for part in p.relative_to(SITE).parts))
+    return sorted(
+        p
+        for p in SITE.rglob("*.so*")
+        if not any(part.endswith(".libs") for part in p.relative_to(SITE).parts)
+    )
 
 
 def test_playwright_node_finds_its_libraries():
@@ -70,7 +77,10 @@ def test_zbar_for_pyzbar_is_found():
 def test_every_package_of_the_makefile_is_installed():
     pkgs = apt_packages()
     assert "libatomic1" in pkgs and "chromium" in pkgs
-    out = subprocess.run(["dpkg-query", "-W", "-f=${Package} ${db:Status-Status}\n", *pkgs],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Package} ${db:Status-Status}\n", *pkgs],
+        capture_output=True,
+        text=True,
+    ).stdout
     installed = {line.split()[0] for line in out.splitlines() if line.endswith(" installed")}
     assert sorted(set(pkgs) - installed) == []

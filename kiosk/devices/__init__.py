@@ -16,8 +16,7 @@ pty fakes of both devices for tests and the demo. No Kivy in this package.
 
 from __future__ import annotations
 
-from .base import (CardRead, CardRemoved, CardUnreadable, CodeScanned, Device, DeviceDown,
-                   DeviceUp)
+from .base import CardRead, CardRemoved, CardUnreadable, CodeScanned, Device, DeviceDown, DeviceUp
 from .errors import DeviceError
 from .urls import parse_device_url
 
@@ -25,16 +24,23 @@ from .urls import parse_device_url
 def open_idcard_reader(url: str, *, callback=None) -> Device:
     """The reader for an idcard_reader URL (not started). BadDeviceURL for a bad URL."""
     from .idcard import IdCardReader, NoReader
+
     spec = parse_device_url(url, "idcard")
     if spec.scheme == "none":
         return NoReader(callback)
-    return IdCardReader(spec.path, spec.baud, poll_s=spec.poll_ms / 1000,
-                        timeout_s=spec.timeout_ms / 1000, callback=callback)
+    return IdCardReader(
+        spec.path,
+        spec.baud,
+        poll_s=spec.poll_ms / 1000,
+        timeout_s=spec.timeout_ms / 1000,
+        callback=callback,
+    )
 
 
 def open_qr_scanner(url: str, *, callback=None) -> Device:
     """The scanner for a qr_scanner URL (not started). BadDeviceURL for a bad URL."""
     from .qrscanner import KeyboardQrScanner, NoQrScanner, SerialQrScanner
+
     spec = parse_device_url(url, "scanner")
     if spec.scheme == "none":
         return NoQrScanner(callback)
@@ -43,6 +49,16 @@ def open_qr_scanner(url: str, *, callback=None) -> Device:
     return SerialQrScanner(spec.path, spec.baud, callback=callback)
 
 
-__all__ = ["CardRead", "CardRemoved", "CardUnreadable", "CodeScanned", "Device", "DeviceDown",
-           "DeviceUp", "DeviceError", "open_idcard_reader", "open_qr_scanner",
-           "parse_device_url"]
+__all__ = [
+    "CardRead",
+    "CardRemoved",
+    "CardUnreadable",
+    "CodeScanned",
+    "Device",
+    "DeviceDown",
+    "DeviceUp",
+    "DeviceError",
+    "open_idcard_reader",
+    "open_qr_scanner",
+    "parse_device_url",
+]

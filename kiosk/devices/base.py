@@ -22,9 +22,11 @@ log = logging.getLogger(__name__)
 
 # --- events ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CardRead:
     """A card was placed and read. `seconds`: from the poll that found it to decoded."""
+
     card: object  # idcard.IdCard (its repr is masked)
     seconds: float
 
@@ -38,6 +40,7 @@ class CardRemoved:
 class CardUnreadable:
     """A card is there but could not be read; `error.word` says why. Tried again while it
     stays, a few times."""
+
     error: DeviceError
 
 
@@ -52,6 +55,7 @@ class CodeScanned:
 @dataclass(frozen=True)
 class DeviceDown:
     """The device stopped answering or went away; `error.word` is its status word."""
+
     error: DeviceError
 
 

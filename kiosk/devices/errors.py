@@ -12,8 +12,9 @@ class DeviceError(Exception):
 
     word = "error"
 
-    def __init__(self, message_zh: str, message_en: str, *, detail: str = "",
-                 word: str | None = None):
+    def __init__(
+        self, message_zh: str, message_en: str, *, detail: str = "", word: str | None = None
+    ):
         super().__init__(f"{message_zh} / {message_en}")
         self.message_zh = message_zh
         self.message_en = message_en
@@ -28,6 +29,7 @@ class DeviceError(Exception):
 
 # --- configuration: fixed by whoever installs the kiosk -------------------------------------
 
+
 class BadDeviceURL(DeviceError):
     """An idcard_reader / qr_scanner URL cannot be understood."""
 
@@ -36,15 +38,18 @@ class BadDeviceURL(DeviceError):
 
 # --- the device itself: fixed by staff at the kiosk -----------------------------------------
 
+
 class DeviceUnavailable(DeviceError):
     """The serial port cannot be opened or went away (unplugged, wrong path, pyserial missing)."""
 
     word = "offline"
 
     def __init__(self, path: str, detail: str = ""):
-        super().__init__(f"设备未连接：{path}，请检查连接线和端口",
-                         f"The device at {path} is not connected: check its cable and port",
-                         detail=detail)
+        super().__init__(
+            f"设备未连接：{path}，请检查连接线和端口",
+            f"The device at {path} is not connected: check its cable and port",
+            detail=detail,
+        )
 
 
 class ReaderSilent(DeviceError):
@@ -53,9 +58,11 @@ class ReaderSilent(DeviceError):
     word = "no_answer"
 
     def __init__(self, detail: str = ""):
-        super().__init__("身份证阅读器没有响应，请改用扫码或输入身份证号",
-                         "The ID card reader is not answering: scan your code or type your "
-                         "ID number instead", detail=detail)
+        super().__init__(
+            "身份证阅读器没有响应，请改用扫码或输入身份证号",
+            "The ID card reader is not answering: scan your code or type your ID number instead",
+            detail=detail,
+        )
 
 
 class ReaderFault(DeviceError):
@@ -64,12 +71,16 @@ class ReaderFault(DeviceError):
     word = "reader_fault"
 
     def __init__(self, detail: str = ""):
-        super().__init__("身份证阅读器故障，请联系工作人员；可改用扫码或输入身份证号",
-                         "The ID card reader has a fault: please ask staff, or scan your code "
-                         "or type your ID number instead", detail=detail)
+        super().__init__(
+            "身份证阅读器故障，请联系工作人员；可改用扫码或输入身份证号",
+            "The ID card reader has a fault: please ask staff, or scan your code "
+            "or type your ID number instead",
+            detail=detail,
+        )
 
 
 # --- one card at the reader: the person can try again ---------------------------------------
+
 
 class CardError(DeviceError):
     """Base of the errors about the card on the reader (not the reader)."""
@@ -77,9 +88,13 @@ class CardError(DeviceError):
     word = "card_error"
 
     def __init__(self, detail: str = "", *, message_zh: str = "", message_en: str = ""):
-        super().__init__(message_zh or "未能读取身份证，请拿开后重新放在感应区，放稳不要移动",
-                         message_en or "The ID card could not be read: lift it, then place it "
-                         "on the reader again and hold it still", detail=detail)
+        super().__init__(
+            message_zh or "未能读取身份证，请拿开后重新放在感应区，放稳不要移动",
+            message_en
+            or "The ID card could not be read: lift it, then place it "
+            "on the reader again and hold it still",
+            detail=detail,
+        )
 
 
 class FrameError(CardError):
@@ -106,6 +121,9 @@ class UnsupportedCard(CardError):
     word = "unsupported_card"
 
     def __init__(self, detail: str = ""):
-        super().__init__(detail, message_zh="自助终端暂只支持居民身份证，请改用其他方式或到窗口办理",
-                         message_en="This kiosk reads resident ID cards only: please use another "
-                         "way or go to a service window")
+        super().__init__(
+            detail,
+            message_zh="自助终端暂只支持居民身份证，请改用其他方式或到窗口办理",
+            message_en="This kiosk reads resident ID cards only: please use another "
+            "way or go to a service window",
+        )

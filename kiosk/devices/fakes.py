@@ -52,8 +52,9 @@ def _xor(data: bytes) -> int:
     return value
 
 
-def reply_frame(sw3: int, data: bytes = b"", *, sw1: int = 0, sw2: int = 0,
-                corrupt: bool = False) -> bytes:
+def reply_frame(
+    sw3: int, data: bytes = b"", *, sw1: int = 0, sw2: int = 0, corrupt: bool = False
+) -> bytes:
     """A reader → host frame from the documented layout."""
     payload = bytes([sw1, sw2, sw3]) + data
     size = len(payload) + 1  # + the checksum byte
@@ -65,21 +66,31 @@ def reply_frame(sw3: int, data: bytes = b"", *, sw1: int = 0, sw2: int = 0,
 @dataclass(frozen=True)
 class FakeCard:
     """The card's own text as GA 467 lays it out (codes, dates as YYYYMMDD, or 长期)."""
+
     name: str
-    sex: str          # "1" 男, "2" 女
-    nation: str       # GB/T 3304 two digits
+    sex: str  # "1" 男, "2" 女
+    nation: str  # GB/T 3304 two digits
     birth: str
     address: str
     id_number: str
     authority: str
     valid_from: str
     valid_to: str
-    card_type: str = ""   # "I" 外国人永久居留身份证, "J" 港澳台居民居住证; blank here
+    card_type: str = ""  # "I" 外国人永久居留身份证, "J" 港澳台居民居住证; blank here
 
     def text(self) -> bytes:
         """The 256 bytes: fields one after another at their byte widths, space-padded."""
-        widths = [("name", 30), ("sex", 2), ("nation", 4), ("birth", 16), ("address", 70),
-                  ("id_number", 36), ("authority", 30), ("valid_from", 16), ("valid_to", 16)]
+        widths = [
+            ("name", 30),
+            ("sex", 2),
+            ("nation", 4),
+            ("birth", 16),
+            ("address", 70),
+            ("id_number", 36),
+            ("authority", 30),
+            ("valid_from", 16),
+            ("valid_to", 16),
+        ]
         out = b""
         for field, width in widths:
             out += _utf16(getattr(self, field), width, field)
@@ -89,13 +100,22 @@ class FakeCard:
         return out
 
     @classmethod
-    def person(cls, name: str, id_number: str, *, valid_from: str = "20200101",
-               valid_to: str = "20400101", nation: str = "01",
-               address: str = "北京市西城区示例街1号", authority: str = "北京市公安局西城分局"):
+    def person(
+        cls,
+        name: str,
+        id_number: str,
+        *,
+        valid_from: str = "20200101",
+        valid_to: str = "20400101",
+        nation: str = "01",
+        address: str = "北京市西城区示例街1号",
+        authority: str = "北京市公安局西城分局",
+    ):
         """A card for someone (e.g. a demo records person): birth date and sex from the number."""
         sex = "1" if int(id_number[16]) % 2 else "2"
-        return cls(name, sex, nation, id_number[6:14], address, id_number, authority,
-                   valid_from, valid_to)
+        return cls(
+            name, sex, nation, id_number[6:14], address, id_number, authority, valid_from, valid_to
+        )
 
     def base_data(self) -> bytes:
         """The data of the 30 01 reply: text length, photo length (big-endian), text, photo."""
@@ -106,25 +126,68 @@ class FakeCard:
 def _utf16(value: str, width: int, field: str) -> bytes:
     raw = value.encode("utf-16-le")
     if len(raw) > width:
-        raise ValueError(f"{field} {value!r} is {len(raw) // 2} characters; "
-                         f"the card holds {width // 2}")
+        raise ValueError(
+            f"{field} {value!r} is {len(raw) // 2} characters; the card holds {width // 2}"
+        )
     return raw + " ".encode("utf-16-le") * ((width - len(raw)) // 2)
 
 
 CARDS = {
-    "demo1": FakeCard("王秀兰", "2", "01", "19580312", "北京市朝阳区建国路88号院3号楼2单元501室",
-                      "110105195803120045", "北京市公安局朝阳分局", "20100608", "长期"),
-    "demo2": FakeCard("李建国", "1", "01", "19851023", "北京市海淀区中关村大街27号",
-                      "110108198510231537", "北京市公安局海淀分局", "20160411", "20360411"),
-    "uyghur": FakeCard("مۇختەر ئابدۇللا", "1", "05", "19880715",
-                       "新疆维吾尔自治区乌鲁木齐市天山区解放南路幸福路社区128号3栋401室",
-                       "65010219880715201X", "乌鲁木齐市公安局天山区分局", "20190302", "20390302"),
-    "uyghur_cn": FakeCard("阿不都热西提·阿不都拉", "1", "05", "19900306",
-                          "新疆维吾尔自治区乌鲁木齐市天山区幸福路社区12号",
-                          "650102199003061811", "乌鲁木齐市公安局天山区分局", "20150520",
-                          "20350520"),
-    "expired": FakeCard("赵敏", "2", "01", "19900501", "广东省深圳市南山区粤海街道科技园社区科苑路15号",
-                        "440306199005013028", "深圳市公安局南山分局", "20100501", "20200501"),
+    "demo1": FakeCard(
+        "王秀兰",
+        "2",
+        "01",
+        "19580312",
+        "北京市朝阳区建国路88号院3号楼2单元501室",
+        "110105195803120045",
+        "北京市公安局朝阳分局",
+        "20100608",
+        "长期",
+    ),
+    "demo2": FakeCard(
+        "李建国",
+        "1",
+        "01",
+        "19851023",
+        "北京市海淀区中关村大街27号",
+        "110108198510231537",
+        "北京市公安局海淀分局",
+        "20160411",
+        "20360411",
+    ),
+    "uyghur": FakeCard(
+        "مۇختەر ئابدۇللا",
+        "1",
+        "05",
+        "19880715",
+        "新疆维吾尔自治区乌鲁木齐市天山区解放南路幸福路社区128号3栋401室",
+        "65010219880715201X",
+        "乌鲁木齐市公安局天山区分局",
+        "20190302",
+        "20390302",
+    ),
+    "uyghur_cn": FakeCard(
+        "阿不都热西提·阿不都拉",
+        "1",
+        "05",
+        "19900306",
+        "新疆维吾尔自治区乌鲁木齐市天山区幸福路社区12号",
+        "650102199003061811",
+        "乌鲁木齐市公安局天山区分局",
+        "20150520",
+        "20350520",
+    ),
+    "expired": FakeCard(
+        "赵敏",
+        "2",
+        "01",
+        "19900501",
+        "广东省深圳市南山区粤海街道科技园社区科苑路15号",
+        "440306199005013028",
+        "深圳市公安局南山分局",
+        "20100501",
+        "20200501",
+    ),
 }
 
 
@@ -143,7 +206,7 @@ class _Pty:
         """Write at the line's speed: 10 bits per byte (8N1)."""
         start, per_byte = time.monotonic(), 10 / self.baud
         for at in range(0, len(data), 64):
-            chunk = data[at:at + 64]
+            chunk = data[at : at + 64]
             try:
                 os.write(self._master, chunk)
             except OSError:
@@ -238,7 +301,7 @@ class FakeIdCardReader(_Pty):
             while True:
                 at = buf.find(HEADER)
                 if at < 0:
-                    del buf[:max(0, len(buf) - 4)]
+                    del buf[: max(0, len(buf) - 4)]
                     break
                 del buf[:at]
                 if len(buf) < 7:
@@ -287,7 +350,7 @@ class FakeIdCardReader(_Pty):
             self._send(reply_frame(SW_OK, card.base_data(), corrupt=True))
         elif self._misbehaving("truncated"):
             whole = reply_frame(SW_OK, card.base_data())
-            self._send(whole[:len(whole) // 2])
+            self._send(whole[: len(whole) // 2])
         else:
             self._send(reply_frame(SW_OK, card.base_data()))
 
@@ -361,11 +424,13 @@ def _idcard(args) -> int:
         fake.insert(args.card)
     _link(fake.path, args.link)  # before the path is printed: whoever reads it may use the link
     print(f"path {fake.path}\nurl {fake.url}", flush=True)
-    print(f"假身份证阅读器已就绪。kiosk 配置：idcard_reader = \"{fake.url}\"\n"
-          f"命令：insert [卡]（放卡，默认 {args.card}）、remove（拿走）、cards（列出演示卡）、"
-          f"mode <{'|'.join(BEHAVIOURS)}|normal>、quit\n"
-          f"Fake ID card reader ready. Commands: insert [card], remove, cards, mode <…>, quit",
-          flush=True)
+    print(
+        f'假身份证阅读器已就绪。kiosk 配置：idcard_reader = "{fake.url}"\n'
+        f"命令：insert [卡]（放卡，默认 {args.card}）、remove（拿走）、cards（列出演示卡）、"
+        f"mode <{'|'.join(BEHAVIOURS)}|normal>、quit\n"
+        f"Fake ID card reader ready. Commands: insert [card], remove, cards, mode <…>, quit",
+        flush=True,
+    )
 
     def handle(words: list[str]):
         if not words:
@@ -385,8 +450,11 @@ def _idcard(args) -> int:
             print("已拿走 / card removed", flush=True)
         elif verb == "cards":
             for name, card in CARDS.items():
-                print(f"{name}: {card.name} {card.id_number[:6]}********{card.id_number[-4:]} "
-                      f"valid to {card.valid_to}", flush=True)
+                print(
+                    f"{name}: {card.name} {card.id_number[:6]}********{card.id_number[-4:]} "
+                    f"valid to {card.valid_to}",
+                    flush=True,
+                )
         elif verb == "mode" and rest:
             try:
                 fake.behave(None if rest[0] == "normal" else rest[0])
@@ -404,9 +472,12 @@ def _scanner(args) -> int:
     fake = FakeQrScanner(args.baud)
     _link(fake.path, args.link)
     print(f"path {fake.path}\nurl {fake.url}", flush=True)
-    print(f"假扫码器已就绪。kiosk 配置：qr_scanner = \"{fake.url}\"\n"
-          f"回车或 send [码] 发送（默认 {args.code}）、quit\n"
-          f"Fake QR scanner ready. Enter or send [code] sends a code; quit", flush=True)
+    print(
+        f'假扫码器已就绪。kiosk 配置：qr_scanner = "{fake.url}"\n'
+        f"回车或 send [码] 发送（默认 {args.code}）、quit\n"
+        f"Fake QR scanner ready. Enter or send [code] sends a code; quit",
+        flush=True,
+    )
 
     def handle(words: list[str]):
         if words and words[0].lower() in ("q", "quit", "exit"):
@@ -420,13 +491,17 @@ def _scanner(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.devices.fakes",
-                                     description="假设备（pty）/ fake devices on a pty")
+    parser = argparse.ArgumentParser(
+        prog="python -m kiosk.devices.fakes", description="假设备（pty）/ fake devices on a pty"
+    )
     sub = parser.add_subparsers(dest="device", required=True)
     reader = sub.add_parser("idcard", help="二代身份证阅读器 / ID card reader")
     reader.add_argument("--card", default="demo1", choices=sorted(CARDS))
-    reader.add_argument("--person", metavar="NAME,ID_NUMBER",
-                        help="add a card 'person' for this name and number (e.g. a demo person)")
+    reader.add_argument(
+        "--person",
+        metavar="NAME,ID_NUMBER",
+        help="add a card 'person' for this name and number (e.g. a demo person)",
+    )
     reader.add_argument("--inserted", action="store_true", help="start with the card placed")
     reader.add_argument("--baud", type=int, default=115200)
     reader.add_argument("--card-ms", type=float, default=0.0, help="SAM radio time per read")

@@ -29,8 +29,16 @@ from queue_server.core.idnumber import mask_id_number, mask_name
 
 from . import sam
 from .base import CardRead, CardRemoved, CardUnreadable, Device
-from .errors import (CardDataError, CardError, CardReadFailed, DeviceUnavailable, FrameError,
-                     ReaderFault, ReaderSilent, UnsupportedCard)
+from .errors import (
+    CardDataError,
+    CardError,
+    CardReadFailed,
+    DeviceUnavailable,
+    FrameError,
+    ReaderFault,
+    ReaderSilent,
+    UnsupportedCard,
+)
 from .nations import nation_name
 from .port import open_serial
 
@@ -38,9 +46,16 @@ log = logging.getLogger(__name__)
 
 TEXT_BYTES = 256
 FIELDS = {  # name: (offset, length) in bytes of the UTF-16LE text
-    "name": (0, 30), "sex": (30, 2), "nation": (32, 4), "birth": (36, 16), "address": (52, 70),
-    "id_number": (122, 36), "authority": (158, 30), "valid_from": (188, 16),
-    "valid_to": (204, 16), "card_type": (248, 2),
+    "name": (0, 30),
+    "sex": (30, 2),
+    "nation": (32, 4),
+    "birth": (36, 16),
+    "address": (52, 70),
+    "id_number": (122, 36),
+    "authority": (158, 30),
+    "valid_from": (188, 16),
+    "valid_to": (204, 16),
+    "card_type": (248, 2),
 }
 SEXES = {"1": "男", "2": "女", "0": "未知", "9": "未说明"}  # GB/T 2261.1
 LONG_TERM = "长期"
@@ -49,15 +64,16 @@ LONG_TERM = "长期"
 @dataclass(frozen=True, repr=False)
 class IdCard:
     """What a 居民身份证 says. Its repr is masked; keep it no longer than the session."""
+
     name: str
-    sex: str                 # 男 / 女
-    nation: str              # 汉, 维吾尔 … ("" for a code outside GB/T 3304)
+    sex: str  # 男 / 女
+    nation: str  # 汉, 维吾尔 … ("" for a code outside GB/T 3304)
     birth_date: date
     address: str
     id_number: str
-    authority: str           # 签发机关
+    authority: str  # 签发机关
     valid_from: date
-    valid_to: date | None    # None: 长期 (no end date)
+    valid_to: date | None  # None: 长期 (no end date)
     sex_code: str = ""
     nation_code: str = ""
 
@@ -75,14 +91,16 @@ class IdCard:
         return self.valid_to is not None and today > self.valid_to
 
     def __repr__(self) -> str:
-        return (f"IdCard({mask_name(self.name)}, {mask_id_number(self.id_number)}, "
-                f"valid to {self.valid_to_text})")
+        return (
+            f"IdCard({mask_name(self.name)}, {mask_id_number(self.id_number)}, "
+            f"valid to {self.valid_to_text})"
+        )
 
 
 def _field(text: bytes, name: str) -> str:
     at, size = FIELDS[name]
     try:
-        return text[at:at + size].decode("utf-16-le").strip(" \x00")
+        return text[at : at + size].decode("utf-16-le").strip(" \x00")
     except UnicodeDecodeError:
         raise CardDataError(f"{name}: not UTF-16LE text") from None
 
@@ -106,13 +124,18 @@ def decode_text(text: bytes) -> IdCard:
     sex_code, nation_code = _field(text, "sex"), _field(text, "nation")
     valid_to = _field(text, "valid_to")
     return IdCard(
-        name=_field(text, "name"), sex=SEXES.get(sex_code, ""),
-        nation=nation_name(nation_code), birth_date=_date(_field(text, "birth"), "birth"),
-        address=_field(text, "address"), id_number=_field(text, "id_number").upper(),
+        name=_field(text, "name"),
+        sex=SEXES.get(sex_code, ""),
+        nation=nation_name(nation_code),
+        birth_date=_date(_field(text, "birth"), "birth"),
+        address=_field(text, "address"),
+        id_number=_field(text, "id_number").upper(),
         authority=_field(text, "authority"),
         valid_from=_date(_field(text, "valid_from"), "valid_from"),
         valid_to=None if valid_to == LONG_TERM else _date(valid_to, "valid_to"),
-        sex_code=sex_code, nation_code=nation_code)
+        sex_code=sex_code,
+        nation_code=nation_code,
+    )
 
 
 def decode_base(data: bytes) -> IdCard:
@@ -121,9 +144,10 @@ def decode_base(data: bytes) -> IdCard:
         raise FrameError(f"base reply of {len(data)} bytes")
     text_len, photo_len = int.from_bytes(data[0:2], "big"), int.from_bytes(data[2:4], "big")
     if text_len != TEXT_BYTES or len(data) < 4 + text_len + photo_len:
-        raise FrameError(f"base reply says text {text_len} + photo {photo_len} bytes, "
-                         f"carries {len(data) - 4}")
-    return decode_text(data[4:4 + TEXT_BYTES])
+        raise FrameError(
+            f"base reply says text {text_len} + photo {photo_len} bytes, carries {len(data) - 4}"
+        )
+    return decode_text(data[4 : 4 + TEXT_BYTES])
 
 
 class _Placement:
@@ -141,10 +165,20 @@ class IdCardReader(Device):
 
     name = "idcard-reader"
 
-    def __init__(self, path: str, baud: int = 115200, *, poll_s: float = 0.3,
-                 timeout_s: float = 1.0, read_timeout_s: float | None = None, health_s: float = 5.0,
-                 max_attempts: int = 3, removal_polls: int = 2, callback=None,
-                 opener=open_serial):
+    def __init__(
+        self,
+        path: str,
+        baud: int = 115200,
+        *,
+        poll_s: float = 0.3,
+        timeout_s: float = 1.0,
+        read_timeout_s: float | None = None,
+        health_s: float = 5.0,
+        max_attempts: int = 3,
+        removal_polls: int = 2,
+        callback=None,
+        opener=open_serial,
+    ):
         super().__init__(callback)
         self.path, self.baud = path, baud
         self.poll_s, self.timeout_s = poll_s, timeout_s
@@ -263,4 +297,3 @@ class NoReader(Device):
     def __init__(self, callback=None):
         super().__init__(callback)
         self.status = "off"
-

@@ -13,7 +13,8 @@ def open_serial(path: str, baud: int):
     except ImportError:
         raise DeviceUnavailable(path, "pyserial is not installed (pip install pyserial)") from None
     try:
-        return serial.Serial(path, baudrate=baud, bytesize=8, parity="N", stopbits=1,
-                             timeout=0.1, write_timeout=1.0)
+        return serial.Serial(
+            path, baudrate=baud, bytesize=8, parity="N", stopbits=1, timeout=0.1, write_timeout=1.0
+        )
     except (serial.SerialException, OSError, ValueError) as exc:
         raise DeviceUnavailable(path, str(exc)) from None

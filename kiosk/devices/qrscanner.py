@@ -92,8 +92,11 @@ class SerialQrScanner(_Scanner):
                 self._port.timeout = 0.1
                 data = self._port.read(4096)
             except (DeviceUnavailable, OSError) as exc:
-                error = exc if isinstance(exc, DeviceUnavailable) else \
-                    DeviceUnavailable(self.path, repr(exc))
+                error = (
+                    exc
+                    if isinstance(exc, DeviceUnavailable)
+                    else DeviceUnavailable(self.path, repr(exc))
+                )
                 self._close()
                 self._set_status("offline", error)
                 self._sleep(1.0)

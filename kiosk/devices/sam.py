@@ -113,7 +113,7 @@ class FrameReader:
                     raise FrameError("bytes without a frame header")
                 raise ReaderSilent(f"no reply within {timeout:.2f} s")
             if at < 0:  # keep a possible partial preamble at the end
-                del self._buf[:max(0, len(self._buf) - len(PREAMBLE) + 1)]
+                del self._buf[: max(0, len(self._buf) - len(PREAMBLE) + 1)]
         length = int.from_bytes(self._buf[5:7], "big")
         if not 4 <= length <= MAX_LEN:
             self._wipe()

@@ -73,10 +73,17 @@ class KioskScreen(Screen):
     def text(self, msgid: str, **params) -> str:
         return self.c.t(msgid, **params)
 
-    def label(self, text: str, size: str = "text", color=None, halign="left", lang=None, height=None):
+    def label(
+        self, text: str, size: str = "text", color=None, halign="left", lang=None, height=None
+    ):
         lang = lang or self.lang
-        lbl = Label(text=for_label(text, lang), color=color or self.theme.text, halign=halign, valign="middle",
-                    size_hint_y=None)
+        lbl = Label(
+            text=for_label(text, lang),
+            color=color or self.theme.text,
+            halign=halign,
+            valign="middle",
+            size_hint_y=None,
+        )
         style(lbl, lang, getattr(self.theme, f"{size}_px"))
         lbl.line_height = 1.0 if lang == "ug" else 1.3  # the Arabic face's lines are tall already
         lbl.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
@@ -84,11 +91,29 @@ class KioskScreen(Screen):
         lbl.text_size = (1000, None)
         return lbl
 
-    def button(self, text: str, on_press, *, name: str = "", lang=None, height=None, color=None, enabled=True):
+    def button(
+        self,
+        text: str,
+        on_press,
+        *,
+        name: str = "",
+        lang=None,
+        height=None,
+        color=None,
+        enabled=True,
+    ):
         lang = lang or self.lang
-        btn = Button(text=for_label(text, lang), size_hint_y=None, height=height or self.theme.target_px,
-                     background_normal="", background_color=color or self.theme.button,
-                     color=self.theme.button_text, halign="center", valign="middle", disabled=not enabled)
+        btn = Button(
+            text=for_label(text, lang),
+            size_hint_y=None,
+            height=height or self.theme.target_px,
+            background_normal="",
+            background_color=color or self.theme.button,
+            color=self.theme.button_text,
+            halign="center",
+            valign="middle",
+            disabled=not enabled,
+        )
         style(btn, lang, self.theme.button_px)
         btn.bind(size=lambda w, v: setattr(w, "text_size", (v[0] - 30, None)))
         btn.kiosk_name = name or text
@@ -96,13 +121,30 @@ class KioskScreen(Screen):
             btn.bind(on_release=lambda *_: on_press())
         return btn
 
-    def tile(self, text: str, icon: str, on_press, *, name: str, height, hint: str = "",
-             color=None, size: str = "title"):
+    def tile(
+        self,
+        text: str,
+        icon: str,
+        on_press,
+        *,
+        name: str,
+        height,
+        hint: str = "",
+        color=None,
+        size: str = "title",
+    ):
         """A tile with an ``icons.Icon`` of ``icon`` and the words under it."""
         from .icons import Icon
+
         t = self.theme
-        tile = Tile(color or t.button, orientation="vertical", size_hint_y=None, height=height,
-                    padding=(20, 24), spacing=8)
+        tile = Tile(
+            color or t.button,
+            orientation="vertical",
+            size_hint_y=None,
+            height=height,
+            padding=(20, 24),
+            spacing=8,
+        )
         tile.add_widget(Icon(kind=icon, color=list(t.button_text)))
         words = self.label(text, size, color=t.button_text, halign="center")
         tile.add_widget(words)
@@ -112,16 +154,32 @@ class KioskScreen(Screen):
         tile.bind(on_release=lambda *_: on_press())
         return tile
 
-    def keypad(self, keys: str, on_key, *, prefix: str, cols: int = 4, height=None,
-               enabled=lambda key: True) -> GridLayout:
+    def keypad(
+        self,
+        keys: str,
+        on_key,
+        *,
+        prefix: str,
+        cols: int = 4,
+        height=None,
+        enabled=lambda key: True,
+    ) -> GridLayout:
         """Keys (one character each; "←" erases) on a grid; named ``{prefix}_{key}``."""
         height = height or self.theme.target_px
         pad = GridLayout(cols=cols, spacing=12, size_hint_y=None)
         pad.bind(minimum_height=pad.setter("height"))
         for key in keys:
             name = f"{prefix}_{'back' if key == '←' else key}"
-            pad.add_widget(self.button(key, lambda k=key: on_key(k), name=name, lang="zh_CN",
-                                       height=height, enabled=enabled(key)))
+            pad.add_widget(
+                self.button(
+                    key,
+                    lambda k=key: on_key(k),
+                    name=name,
+                    lang="zh_CN",
+                    height=height,
+                    enabled=enabled(key),
+                )
+            )
         return pad
 
     # ---- render -----------------------------------------------------------------------------

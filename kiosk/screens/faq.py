@@ -20,10 +20,15 @@ class FaqScreen(KioskScreen):
             hint = self.text("Type pinyin initials, e.g. YLBX")
             body.add_widget(self.label(hint, halign="center"))
         for entry in f.paged(f.faq_entries):
-            body.add_widget(self.button(entry["question"],
-                                        lambda i=entry["id"]: c.act("open_entry", i),
-                                        name=f"entry_{entry['id']}", lang="zh_CN",
-                                        height=t.target_px * 0.9))
+            body.add_widget(
+                self.button(
+                    entry["question"],
+                    lambda i=entry["id"]: c.act("open_entry", i),
+                    name=f"entry_{entry['id']}",
+                    lang="zh_CN",
+                    height=t.target_px * 0.9,
+                )
+            )
         if not f.faq_entries:
             body.add_widget(self.label(self.text("No questions found."), halign="center"))
         if f.page_count > 1:
@@ -41,10 +46,15 @@ class FaqScreen(KioskScreen):
         for topic in f.faq_topics:
             name = topic["name"].get(self.lang) or topic["name"]["zh_CN"]
             chosen = topic["code"] == f.faq_topic or not f.faq_topic
-            grid.add_widget(self.button(name,
-                                        lambda code=topic["code"]: c.act("choose_topic", code),
-                                        name=f"topic_{topic['code']}", height=height,
-                                        color=t.button if chosen else t.muted))
+            grid.add_widget(
+                self.button(
+                    name,
+                    lambda code=topic["code"]: c.act("choose_topic", code),
+                    name=f"topic_{topic['code']}",
+                    height=height,
+                    color=t.button if chosen else t.muted,
+                )
+            )
         return grid
 
     def keyboard(self) -> GridLayout:
@@ -53,10 +63,16 @@ class FaqScreen(KioskScreen):
         keys = GridLayout(cols=7, spacing=8, size_hint_y=None)  # 4 rows; elder keys ≥ 130 px wide
         keys.bind(minimum_height=keys.setter("height"))
         for k in KEYS:
-            keys.add_widget(self.button(k, lambda k=k: c.act("faq_key", k), name=f"key_{k}",
-                                        lang="zh_CN", height=height))
-        keys.add_widget(self.button("←", lambda: c.act("faq_backspace"), name="key_back",
-                                    lang="zh_CN", height=height))
+            keys.add_widget(
+                self.button(
+                    k, lambda k=k: c.act("faq_key", k), name=f"key_{k}", lang="zh_CN", height=height
+                )
+            )
+        keys.add_widget(
+            self.button(
+                "←", lambda: c.act("faq_backspace"), name="key_back", lang="zh_CN", height=height
+            )
+        )
         return keys
 
     def pager(self) -> BoxLayout:
@@ -64,12 +80,29 @@ class FaqScreen(KioskScreen):
         c, f, t = self.c, self.c.flow, self.theme
         height = max(80, t.target_px * 0.6)
         row = BoxLayout(orientation="horizontal", spacing=10, size_hint_y=None, height=height)
-        row.add_widget(self.button(self.text("Previous page"), lambda: c.act("prev_page"),
-                                   name="page_prev", height=height, enabled=f.has_prev_page))
-        where = self.label(self.text("Page {page} of {pages}", page=f.page + 1, pages=f.page_count),
-                           halign="center", height=height)
+        row.add_widget(
+            self.button(
+                self.text("Previous page"),
+                lambda: c.act("prev_page"),
+                name="page_prev",
+                height=height,
+                enabled=f.has_prev_page,
+            )
+        )
+        where = self.label(
+            self.text("Page {page} of {pages}", page=f.page + 1, pages=f.page_count),
+            halign="center",
+            height=height,
+        )
         where.kiosk_name = "page_where"
         row.add_widget(where)
-        row.add_widget(self.button(self.text("Next page"), lambda: c.act("next_page"),
-                                   name="page_next", height=height, enabled=f.has_next_page))
+        row.add_widget(
+            self.button(
+                self.text("Next page"),
+                lambda: c.act("next_page"),
+                name="page_next",
+                height=height,
+                enabled=f.has_next_page,
+            )
+        )
         return row

@@ -38,5 +38,10 @@ class GuideItemScreen(KioskScreen):
         scroll = ScrollView(do_scroll_x=False)
         scroll.add_widget(col)
         body.add_widget(scroll)
-        body.add_widget(self.button(self.text("Take a ticket for this"), lambda: c.act("ticket_for_item"),
-                                    name="ticket_for_item"))
+        body.add_widget(
+            self.button(
+                self.text("Take a ticket for this"),
+                lambda: c.act("ticket_for_item"),
+                name="ticket_for_item",
+            )
+        )

@@ -30,29 +30,50 @@ class HomeScreen(KioskScreen):
         name = self.label(c.hall.get("name", ""), "title", halign="center", lang="zh_CN")
         body.add_widget(name)
         # digits in the CJK face (Uyghur: the date and time only, no bidi reordering of digits)
-        self._clock = self.label(self.now_text(), "text", color=t.muted, halign="center",
-                                 lang="zh_CN")
+        self._clock = self.label(
+            self.now_text(), "text", color=t.muted, halign="center", lang="zh_CN"
+        )
         self._clock.kiosk_name = "clock"
         body.add_widget(self._clock)
         big = 420 if c.flow.elder else 400
         # Uyghur words are long and the Arabic face is tall: smaller words, no hint lines
         words = "text" if self.lang == "ug" else "title"
-        body.add_widget(self.tile(self.text("Take a ticket"), "ticket",
-                                  lambda: c.act("take_ticket"), name="take_ticket", height=big,
-                                  size=words))
+        body.add_widget(
+            self.tile(
+                self.text("Take a ticket"),
+                "ticket",
+                lambda: c.act("take_ticket"),
+                name="take_ticket",
+                height=big,
+                size=words,
+            )
+        )
         grid = GridLayout(cols=2, spacing=20, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         tall = 380 if c.flow.elder else 360
         for msgid, icon, act, hint in (
-                ("My records", "records", "open_verify",
-                 "Contributions, account, benefits, statements"),
-                ("Case progress", "progress", "open_progress", "Stage of a case you applied for"),
-                ("Business guide", "guide", "open_guide", ""),
-                ("Policy Q&A", "faq", "open_faq", "")):
+            (
+                "My records",
+                "records",
+                "open_verify",
+                "Contributions, account, benefits, statements",
+            ),
+            ("Case progress", "progress", "open_progress", "Stage of a case you applied for"),
+            ("Business guide", "guide", "open_guide", ""),
+            ("Policy Q&A", "faq", "open_faq", ""),
+        ):
             shown = hint and not c.flow.elder and self.lang != "ug"
-            grid.add_widget(self.tile(self.text(msgid), icon, lambda a=act: c.act(a), name=act,
-                                      height=tall, hint=self.text(hint) if shown else "",
-                                      size=words))
+            grid.add_widget(
+                self.tile(
+                    self.text(msgid),
+                    icon,
+                    lambda a=act: c.act(a),
+                    name=act,
+                    height=tall,
+                    hint=self.text(hint) if shown else "",
+                    size=words,
+                )
+            )
         body.add_widget(grid)
         body.add_widget(Widget())
 
@@ -68,9 +89,15 @@ class HomeScreen(KioskScreen):
 
     def footer(self, bar: BoxLayout):
         for lang in self.c.flow.languages:
-            bar.add_widget(self.button(LANGUAGE_NAMES[lang], lambda lang=lang: self.c.act("set_language", lang),
-                                       name=f"lang_{lang}", lang=lang,
-                                       color=self.theme.muted if lang != self.lang else self.theme.button))
+            bar.add_widget(
+                self.button(
+                    LANGUAGE_NAMES[lang],
+                    lambda lang=lang: self.c.act("set_language", lang),
+                    name=f"lang_{lang}",
+                    lang=lang,
+                    color=self.theme.muted if lang != self.lang else self.theme.button,
+                )
+            )
         words = self.text("Standard mode") if self.c.flow.elder else self.text("Elder mode")
         elder = self.button(words, lambda: self.c.act("toggle_elder"), name="elder")
         if self.lang == "ug":  # two long words: they fit at the smaller size

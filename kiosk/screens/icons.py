@@ -11,13 +11,13 @@ from kivy.uix.widget import Widget
 
 KINDS = ("ticket", "records", "progress", "guide", "faq", "card", "scan", "keypad")
 ANIMATION_FPS = 12
-CARD_DOWN_S, CARD_CYCLE_S = 1.0, 1.8   # the card comes down in 1 s, rests, starts again
+CARD_DOWN_S, CARD_CYCLE_S = 1.0, 1.8  # the card comes down in 1 s, rests, starts again
 
 
 class Icon(Widget):
     kind = StringProperty("ticket")
     color = ListProperty([1, 1, 1, 1])
-    phase = NumericProperty(0.0)   # the card animation: 0 above the reader … 1 on it
+    phase = NumericProperty(0.0)  # the card animation: 0 above the reader … 1 on it
     moving = BooleanProperty(True)
 
     def __init__(self, **kw):
@@ -52,80 +52,135 @@ class Icon(Widget):
 
     # Each drawing works in a square (x0, y0, side s).
     def _ticket(self, x0, y0, s, w):
-        Line(rounded_rectangle=(x0 + s * .12, y0 + s * .18, s * .76, s * .64, s * .08), width=w)
-        Line(points=[x0 + s * .62, y0 + s * .24, x0 + s * .62, y0 + s * .76], width=w / 2,
-             dash_length=6, dash_offset=6)
+        Line(
+            rounded_rectangle=(x0 + s * 0.12, y0 + s * 0.18, s * 0.76, s * 0.64, s * 0.08), width=w
+        )
+        Line(
+            points=[x0 + s * 0.62, y0 + s * 0.24, x0 + s * 0.62, y0 + s * 0.76],
+            width=w / 2,
+            dash_length=6,
+            dash_offset=6,
+        )
         for k in range(3):
-            y = y0 + s * (.62 - k * .14)
-            Line(points=[x0 + s * .22, y, x0 + s * .52, y], width=w)
-        Ellipse(pos=(x0 + s * .68, y0 + s * .44), size=(s * .12, s * .12))
+            y = y0 + s * (0.62 - k * 0.14)
+            Line(points=[x0 + s * 0.22, y, x0 + s * 0.52, y], width=w)
+        Ellipse(pos=(x0 + s * 0.68, y0 + s * 0.44), size=(s * 0.12, s * 0.12))
 
     def _records(self, x0, y0, s, w):
-        Line(rounded_rectangle=(x0 + s * .08, y0 + s * .2, s * .84, s * .6, s * .06), width=w)
-        Ellipse(pos=(x0 + s * .18, y0 + s * .46), size=(s * .2, s * .2))
-        RoundedRectangle(pos=(x0 + s * .15, y0 + s * .28), size=(s * .26, s * .16),
-                         radius=[s * .08, s * .08, 0, 0])
+        Line(rounded_rectangle=(x0 + s * 0.08, y0 + s * 0.2, s * 0.84, s * 0.6, s * 0.06), width=w)
+        Ellipse(pos=(x0 + s * 0.18, y0 + s * 0.46), size=(s * 0.2, s * 0.2))
+        RoundedRectangle(
+            pos=(x0 + s * 0.15, y0 + s * 0.28),
+            size=(s * 0.26, s * 0.16),
+            radius=[s * 0.08, s * 0.08, 0, 0],
+        )
         for k in range(3):
-            y = y0 + s * (.64 - k * .14)
-            Line(points=[x0 + s * .5, y, x0 + s * .82, y], width=w)
+            y = y0 + s * (0.64 - k * 0.14)
+            Line(points=[x0 + s * 0.5, y, x0 + s * 0.82, y], width=w)
 
     def _progress(self, x0, y0, s, w):
-        y = y0 + s * .5
-        Line(points=[x0 + s * .14, y, x0 + s * .86, y], width=w)
+        y = y0 + s * 0.5
+        Line(points=[x0 + s * 0.14, y, x0 + s * 0.86, y], width=w)
         for k, filled in enumerate((True, True, False)):
-            cx = x0 + s * (.18 + k * .32)
+            cx = x0 + s * (0.18 + k * 0.32)
             if filled:
-                Ellipse(pos=(cx - s * .1, y - s * .1), size=(s * .2, s * .2))
+                Ellipse(pos=(cx - s * 0.1, y - s * 0.1), size=(s * 0.2, s * 0.2))
             else:
-                Line(circle=(cx, y, s * .1), width=w)
-        Line(points=[x0 + s * .12, y0 + s * .26, x0 + s * .52, y0 + s * .26], width=w)
+                Line(circle=(cx, y, s * 0.1), width=w)
+        Line(points=[x0 + s * 0.12, y0 + s * 0.26, x0 + s * 0.52, y0 + s * 0.26], width=w)
 
     def _guide(self, x0, y0, s, w):
         mid = x0 + s / 2
-        Line(points=[mid, y0 + s * .22, x0 + s * .1, y0 + s * .3, x0 + s * .1, y0 + s * .8,
-                     mid, y0 + s * .72, x0 + s * .9, y0 + s * .8, x0 + s * .9, y0 + s * .3,
-                     mid, y0 + s * .22, mid, y0 + s * .72], width=w, joint="round")
+        Line(
+            points=[
+                mid,
+                y0 + s * 0.22,
+                x0 + s * 0.1,
+                y0 + s * 0.3,
+                x0 + s * 0.1,
+                y0 + s * 0.8,
+                mid,
+                y0 + s * 0.72,
+                x0 + s * 0.9,
+                y0 + s * 0.8,
+                x0 + s * 0.9,
+                y0 + s * 0.3,
+                mid,
+                y0 + s * 0.22,
+                mid,
+                y0 + s * 0.72,
+            ],
+            width=w,
+            joint="round",
+        )
         for k in range(3):
-            y = y0 + s * (.62 - k * .1)
-            Line(points=[x0 + s * .18, y + s * .02, x0 + s * .42, y - s * .02], width=w / 2)
-            Line(points=[x0 + s * .58, y - s * .02, x0 + s * .82, y + s * .02], width=w / 2)
+            y = y0 + s * (0.62 - k * 0.1)
+            Line(points=[x0 + s * 0.18, y + s * 0.02, x0 + s * 0.42, y - s * 0.02], width=w / 2)
+            Line(points=[x0 + s * 0.58, y - s * 0.02, x0 + s * 0.82, y + s * 0.02], width=w / 2)
 
     def _faq(self, x0, y0, s, w):
-        Line(rounded_rectangle=(x0 + s * .1, y0 + s * .3, s * .8, s * .55, s * .12), width=w)
-        Line(points=[x0 + s * .28, y0 + s * .3, x0 + s * .22, y0 + s * .12,
-                     x0 + s * .44, y0 + s * .3], width=w)
+        Line(rounded_rectangle=(x0 + s * 0.1, y0 + s * 0.3, s * 0.8, s * 0.55, s * 0.12), width=w)
+        Line(
+            points=[
+                x0 + s * 0.28,
+                y0 + s * 0.3,
+                x0 + s * 0.22,
+                y0 + s * 0.12,
+                x0 + s * 0.44,
+                y0 + s * 0.3,
+            ],
+            width=w,
+        )
         # a question mark: an arc, a stem and a dot
-        cx, cy = x0 + s * .5, y0 + s * .66
-        Line(circle=(cx, cy, s * .1, -90, 150), width=w)
-        Line(points=[cx, cy - s * .1, cx, cy - s * .17], width=w)
-        Ellipse(pos=(cx - w, y0 + s * .36), size=(2 * w, 2 * w))
+        cx, cy = x0 + s * 0.5, y0 + s * 0.66
+        Line(circle=(cx, cy, s * 0.1, -90, 150), width=w)
+        Line(points=[cx, cy - s * 0.1, cx, cy - s * 0.17], width=w)
+        Ellipse(pos=(cx - w, y0 + s * 0.36), size=(2 * w, 2 * w))
 
     def _card(self, x0, y0, s, w):
         """An ID card coming down onto the reader's sensing area (phase 0 → 1), waves on top."""
-        Line(rounded_rectangle=(x0 + s * .1, y0 + s * .06, s * .8, s * .2, s * .04), width=w)
-        Rectangle(pos=(x0 + s * .3, y0 + s * .26), size=(s * .4, w))
-        lift = (1 - self.phase) * s * .34
-        cy = y0 + s * .3 + lift
-        Line(rounded_rectangle=(x0 + s * .2, cy, s * .6, s * .36, s * .04), width=w)
-        Ellipse(pos=(x0 + s * .58, cy + s * .14), size=(s * .14, s * .16))
+        Line(rounded_rectangle=(x0 + s * 0.1, y0 + s * 0.06, s * 0.8, s * 0.2, s * 0.04), width=w)
+        Rectangle(pos=(x0 + s * 0.3, y0 + s * 0.26), size=(s * 0.4, w))
+        lift = (1 - self.phase) * s * 0.34
+        cy = y0 + s * 0.3 + lift
+        Line(rounded_rectangle=(x0 + s * 0.2, cy, s * 0.6, s * 0.36, s * 0.04), width=w)
+        Ellipse(pos=(x0 + s * 0.58, cy + s * 0.14), size=(s * 0.14, s * 0.16))
         for k in range(2):
-            Line(points=[x0 + s * .26, cy + s * (.24 - k * .1), x0 + s * .5,
-                         cy + s * (.24 - k * .1)], width=w / 2)
-        if self.phase > .95:
-            for r in (.16, .26):
-                Line(circle=(x0 + s / 2, y0 + s * .8, s * r, -40, 40), width=w / 2)
+            Line(
+                points=[
+                    x0 + s * 0.26,
+                    cy + s * (0.24 - k * 0.1),
+                    x0 + s * 0.5,
+                    cy + s * (0.24 - k * 0.1),
+                ],
+                width=w / 2,
+            )
+        if self.phase > 0.95:
+            for r in (0.16, 0.26):
+                Line(circle=(x0 + s / 2, y0 + s * 0.8, s * r, -40, 40), width=w / 2)
 
     def _scan(self, x0, y0, s, w):
-        unit = s * .08
-        for fx, fy in ((.14, .58), (.58, .58), (.14, .14)):
+        unit = s * 0.08
+        for fx, fy in ((0.14, 0.58), (0.58, 0.58), (0.14, 0.14)):
             Line(rectangle=(x0 + s * fx, y0 + s * fy, unit * 3.5, unit * 3.5), width=w)
-            Rectangle(pos=(x0 + s * fx + unit * 1.1, y0 + s * fy + unit * 1.1),
-                      size=(unit * 1.3, unit * 1.3))
-        for cx, cy in ((.6, .2), (.72, .3), (.82, .16), (.66, .42), (.8, .44), (.5, .46)):
+            Rectangle(
+                pos=(x0 + s * fx + unit * 1.1, y0 + s * fy + unit * 1.1),
+                size=(unit * 1.3, unit * 1.3),
+            )
+        for cx, cy in (
+            (0.6, 0.2),
+            (0.72, 0.3),
+            (0.82, 0.16),
+            (0.66, 0.42),
+            (0.8, 0.44),
+            (0.5, 0.46),
+        ):
             Rectangle(pos=(x0 + s * cx, y0 + s * cy), size=(unit, unit))
 
     def _keypad(self, x0, y0, s, w):
         for row in range(4):
             for col in range(3):
-                Rectangle(pos=(x0 + s * (.17 + col * .24), y0 + s * (.1 + row * .21)),
-                          size=(s * .18, s * .15))
+                Rectangle(
+                    pos=(x0 + s * (0.17 + col * 0.24), y0 + s * (0.1 + row * 0.21)),
+                    size=(s * 0.18, s * 0.15),
+                )

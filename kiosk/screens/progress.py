@@ -20,20 +20,31 @@ class ProgressScreen(KioskScreen):
     def fill(self, body):
         c, f, t = self.c, self.c.flow, self.theme
         p = f.personal
-        body.add_widget(self.label(self.text(
-            "Type the case number from your receipt and the last 4 characters of the "
-            "applicant's ID number."), halign="center"))
+        body.add_widget(
+            self.label(
+                self.text(
+                    "Type the case number from your receipt and the last 4 characters of the "
+                    "applicant's ID number."
+                ),
+                halign="center",
+            )
+        )
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
         for name, entry, hint, width in (
-                ("case", p.case_entry, "Case number", 0.66),
-                ("check", p.check_entry, "Last 4", 0.34)):
+            ("case", p.case_entry, "Case number", 0.66),
+            ("check", p.check_entry, "Last 4", 0.34),
+        ):
             focused = p.case_field == name
             text = entry or self.text(hint)
             if focused and (entry or self.lang != "ug"):
                 text = "▶ " + text  # not by colour alone (适老化)
-            btn = self.button(text, lambda n=name: c.act("progress_field", n),
-                              name=f"field_{name}", lang="zh_CN" if entry else None,
-                              color=t.text if focused else t.muted)
+            btn = self.button(
+                text,
+                lambda n=name: c.act("progress_field", n),
+                name=f"field_{name}",
+                lang="zh_CN" if entry else None,
+                color=t.text if focused else t.muted,
+            )
             if focused:
                 btn.color = t.background
             btn.size_hint_x = width
@@ -44,23 +55,38 @@ class ProgressScreen(KioskScreen):
         elif p.busy:
             body.add_widget(self.label(self.text("Please wait…"), halign="center", color=t.accent))
         elif f.notice:
-            note = self.label(self.text(f.notice, **f.notice_params), color=t.warning,
-                              halign="center")
+            note = self.label(
+                self.text(f.notice, **f.notice_params), color=t.warning, halign="center"
+            )
             note.kiosk_name = "notice"
             body.add_widget(note)
         if p.letters:
-            body.add_widget(self.keypad(LETTERS + "←", self.key, prefix="key", cols=7,
-                                        height=max(80, t.target_px * 0.75)))
+            body.add_widget(
+                self.keypad(
+                    LETTERS + "←",
+                    self.key,
+                    prefix="key",
+                    cols=7,
+                    height=max(80, t.target_px * 0.75),
+                )
+            )
         else:
-            body.add_widget(self.keypad(DIGITS, self.key, prefix="key",
-                                        enabled=self.key_enabled))
+            body.add_widget(self.keypad(DIGITS, self.key, prefix="key", enabled=self.key_enabled))
         keys = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
         if p.case_field == "case":
-            keys.add_widget(self.button(self.text("Digits") if p.letters else self.text("Letters"),
-                                        lambda: c.act("progress_letters"), name="letters",
-                                        color=t.muted))
-        keys.add_widget(self.button(self.text("Look up"), c.submit_progress, name="progress_ok",
-                                    enabled=not p.busy))
+            keys.add_widget(
+                self.button(
+                    self.text("Digits") if p.letters else self.text("Letters"),
+                    lambda: c.act("progress_letters"),
+                    name="letters",
+                    color=t.muted,
+                )
+            )
+        keys.add_widget(
+            self.button(
+                self.text("Look up"), c.submit_progress, name="progress_ok", enabled=not p.busy
+            )
+        )
         body.add_widget(keys)
         body.add_widget(Widget())  # content starts at the top
 
@@ -68,16 +94,29 @@ class ProgressScreen(KioskScreen):
         t, labels = self.theme, self.c.flow.personal.progress.get("labels", {})
         col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=8)
         col.bind(minimum_height=col.setter("height"))
-        col.add_widget(self.label(got.get("case_number", ""), "text", halign="center",
-                                  lang="zh_CN", color=t.accent))
-        stage = self.label(self.text("Stage now: {stage}", stage=labels.get(got["stage"],
-                                                                            got["stage"])),
-                           "title", halign="center")
+        col.add_widget(
+            self.label(
+                got.get("case_number", ""), "text", halign="center", lang="zh_CN", color=t.accent
+            )
+        )
+        stage = self.label(
+            self.text("Stage now: {stage}", stage=labels.get(got["stage"], got["stage"])),
+            "title",
+            halign="center",
+        )
         stage.kiosk_name = "stage"
         col.add_widget(stage)
         if got.get("next_stage"):
-            col.add_widget(self.label(self.text("Next stage: {stage}", stage=labels.get(
-                got["next_stage"], got["next_stage"])), "text", halign="center"))
+            col.add_widget(
+                self.label(
+                    self.text(
+                        "Next stage: {stage}",
+                        stage=labels.get(got["next_stage"], got["next_stage"]),
+                    ),
+                    "text",
+                    halign="center",
+                )
+            )
         if got.get("next_expected"):
             row = BoxLayout(spacing=16, size_hint_y=None, height=t.text_px * 2)
             row.add_widget(self.label(self.text("Expected by"), halign="right"))

@@ -14,8 +14,13 @@ from .session import SessionScreen, money
 
 load_kv(__file__)
 
-TAB_NAMES = {"profile": "Personal information", "contributions": "Contributions",
-             "account": "Personal account", "benefits": "Benefits paid", "cases": "My cases"}
+TAB_NAMES = {
+    "profile": "Personal information",
+    "contributions": "Contributions",
+    "account": "Personal account",
+    "benefits": "Benefits paid",
+    "cases": "My cases",
+}
 SEXES = {"M": "Male", "F": "Female"}
 
 
@@ -48,13 +53,18 @@ class RecordsScreen(SessionScreen):
 
     def tabs(self) -> GridLayout:
         c, f, t = self.c, self.c.flow, self.theme
-        grid = GridLayout(cols=3 if f.elder or self.lang == "ug" else 5, spacing=10,
-                          size_hint_y=None)
+        grid = GridLayout(
+            cols=3 if f.elder or self.lang == "ug" else 5, spacing=10, size_hint_y=None
+        )
         grid.bind(minimum_height=grid.setter("height"))
         for tab in TABS:
-            btn = self.button(self.text(TAB_NAMES[tab]), lambda x=tab: c.act("choose_tab", x),
-                              name=f"tab_{tab}", height=t.target_px * (1 if f.elder else 0.8),
-                              color=t.button if tab == f.personal.tab else t.muted)
+            btn = self.button(
+                self.text(TAB_NAMES[tab]),
+                lambda x=tab: c.act("choose_tab", x),
+                name=f"tab_{tab}",
+                height=t.target_px * (1 if f.elder else 0.8),
+                color=t.button if tab == f.personal.tab else t.muted,
+            )
             btn.font_size = t.small_px if not f.elder else t.button_px * 0.8
             grid.add_widget(btn)
         return grid
@@ -63,14 +73,31 @@ class RecordsScreen(SessionScreen):
         c, f, t = self.c, self.c.flow, self.theme
         year = f.personal.year or f.this_year
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px * 0.8)
-        row.add_widget(self.button(f"◀ {year - 1}", lambda: c.act("year_step", -1),
-                                   name="year_prev", lang="zh_CN", height=row.height,
-                                   enabled=year > f.first_year))
-        row.add_widget(self.label(self.text("Year {year}", year=year), "title", halign="center",
-                                  height=row.height))
-        row.add_widget(self.button(f"{year + 1} ▶", lambda: c.act("year_step", 1),
-                                   name="year_next", lang="zh_CN", height=row.height,
-                                   enabled=year < f.this_year))
+        row.add_widget(
+            self.button(
+                f"◀ {year - 1}",
+                lambda: c.act("year_step", -1),
+                name="year_prev",
+                lang="zh_CN",
+                height=row.height,
+                enabled=year > f.first_year,
+            )
+        )
+        row.add_widget(
+            self.label(
+                self.text("Year {year}", year=year), "title", halign="center", height=row.height
+            )
+        )
+        row.add_widget(
+            self.button(
+                f"{year + 1} ▶",
+                lambda: c.act("year_step", 1),
+                name="year_next",
+                lang="zh_CN",
+                height=row.height,
+                enabled=year < f.this_year,
+            )
+        )
         return row
 
     def insurance_row(self, data) -> GridLayout:
@@ -80,10 +107,13 @@ class RecordsScreen(SessionScreen):
         grid = GridLayout(cols=2 if f.elder or ug else 4, spacing=10, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for code, msgid in INSURANCES.items():
-            btn = self.button(labels.get(code) or self.text(msgid),
-                              lambda x=code: c.act("choose_insurance", x),
-                              name=f"insurance_{code}", height=t.target_px * 0.8,
-                              color=t.button if code == f.personal.insurance else t.muted)
+            btn = self.button(
+                labels.get(code) or self.text(msgid),
+                lambda x=code: c.act("choose_insurance", x),
+                name=f"insurance_{code}",
+                height=t.target_px * 0.8,
+                color=t.button if code == f.personal.insurance else t.muted,
+            )
             if ug and not f.elder:
                 btn.font_size = t.small_px
             grid.add_widget(btn)
@@ -92,58 +122,132 @@ class RecordsScreen(SessionScreen):
     # ---- the tabs ---------------------------------------------------------------------------
     def show_profile(self, content, data) -> None:
         f, labels = self.c.flow, data.get("labels", {})
-        self.pairs(content, [
-            ("Name", data["name_masked"]), ("ID number", data["id_number_masked"]),
-            ("Sex", (self.text(SEXES.get(data.get("sex"), "Unknown")), True)),
-            ("Year of birth", data.get("birth_year", "")),
-            ("First month insured", data.get("first_month") or "—"),
-            ("Employer", data.get("employer") or "—")])
-        rows = [[labels.get(s["insurance"], s["insurance"]), labels.get(s["status"], s["status"]),
-                 s.get("first_month") or "—", str(s.get("months_paid", 0))]
-                for s in f.page_rows()]
-        content.add_widget(self.table([self.text("Insurance"), self.text("Status"),
-                                       self.text("Since"), self.text("Months paid")],
-                                      rows, name="table", translated=(0, 1)))
+        self.pairs(
+            content,
+            [
+                ("Name", data["name_masked"]),
+                ("ID number", data["id_number_masked"]),
+                ("Sex", (self.text(SEXES.get(data.get("sex"), "Unknown")), True)),
+                ("Year of birth", data.get("birth_year", "")),
+                ("First month insured", data.get("first_month") or "—"),
+                ("Employer", data.get("employer") or "—"),
+            ],
+        )
+        rows = [
+            [
+                labels.get(s["insurance"], s["insurance"]),
+                labels.get(s["status"], s["status"]),
+                s.get("first_month") or "—",
+                str(s.get("months_paid", 0)),
+            ]
+            for s in f.page_rows()
+        ]
+        content.add_widget(
+            self.table(
+                [
+                    self.text("Insurance"),
+                    self.text("Status"),
+                    self.text("Since"),
+                    self.text("Months paid"),
+                ],
+                rows,
+                name="table",
+                translated=(0, 1),
+            )
+        )
 
     def show_contributions(self, content, data) -> None:
         f, labels = self.c.flow, data.get("labels", {})
         total = data.get("totals", {}).get(f.personal.insurance)
         if total:
-            content.add_widget(self.label(self.text(
-                "{months} months paid · personal {personal} · employer {unit} · owed {owed}",
-                months=total["months"], personal=money(total["personal"]),
-                unit=money(total["unit"]), owed=money(total["owed"])), "text"))
-        rows = [[m["month"], money(m["base"]), money(m["personal"]), money(m["unit"]),
-                 labels.get(m["state"], m["state"])] for m in f.page_rows()]
+            content.add_widget(
+                self.label(
+                    self.text(
+                        "{months} months paid · personal {personal} · employer {unit} · owed {owed}",
+                        months=total["months"],
+                        personal=money(total["personal"]),
+                        unit=money(total["unit"]),
+                        owed=money(total["owed"]),
+                    ),
+                    "text",
+                )
+            )
+        rows = [
+            [
+                m["month"],
+                money(m["base"]),
+                money(m["personal"]),
+                money(m["unit"]),
+                labels.get(m["state"], m["state"]),
+            ]
+            for m in f.page_rows()
+        ]
         if not f.table_rows():
             content.add_widget(self.label(self.text("No contributions this year."), "text"))
             return
-        content.add_widget(self.table([self.text("Month"), self.text("Base"),
-                                       self.text("Personal part"), self.text("Employer part"),
-                                       self.text("Payment state")], rows, name="table",
-                                      translated=(4,)))
+        content.add_widget(
+            self.table(
+                [
+                    self.text("Month"),
+                    self.text("Base"),
+                    self.text("Personal part"),
+                    self.text("Employer part"),
+                    self.text("Payment state"),
+                ],
+                rows,
+                name="table",
+                translated=(4,),
+            )
+        )
 
     def show_account(self, content, data) -> None:
         f = self.c.flow
-        self.pairs(content, [("Balance", money(data.get("balance"))),
-                             ("As of", data.get("as_of", ""))])
-        rows = [[str(y["year"]), money(y["credits"]), y.get("rate") or "—",
-                 money(y["interest"]), money(y["closing"])] for y in f.page_rows()]
-        content.add_widget(self.table([self.text("Year"), self.text("Credited"),
-                                       self.text("Interest rate"), self.text("Interest"),
-                                       self.text("Year-end balance")], rows, name="table"))
+        self.pairs(
+            content, [("Balance", money(data.get("balance"))), ("As of", data.get("as_of", ""))]
+        )
+        rows = [
+            [
+                str(y["year"]),
+                money(y["credits"]),
+                y.get("rate") or "—",
+                money(y["interest"]),
+                money(y["closing"]),
+            ]
+            for y in f.page_rows()
+        ]
+        content.add_widget(
+            self.table(
+                [
+                    self.text("Year"),
+                    self.text("Credited"),
+                    self.text("Interest rate"),
+                    self.text("Interest"),
+                    self.text("Year-end balance"),
+                ],
+                rows,
+                name="table",
+            )
+        )
 
     def show_benefits(self, content, data) -> None:
         f, labels = self.c.flow, data.get("labels", {})
         if not f.table_rows():
-            content.add_widget(self.label(self.text("No benefits paid in the last 12 months."),
-                                          "text"))
+            content.add_widget(
+                self.label(self.text("No benefits paid in the last 12 months."), "text")
+            )
             return
-        rows = [[b["month"], labels.get(b["kind"], b["kind"]), money(b["amount"])]
-                for b in f.page_rows()]
-        content.add_widget(self.table([self.text("Month"), self.text("Benefit"),
-                                       self.text("Amount")], rows, name="table",
-                                      translated=(1,)))
+        rows = [
+            [b["month"], labels.get(b["kind"], b["kind"]), money(b["amount"])]
+            for b in f.page_rows()
+        ]
+        content.add_widget(
+            self.table(
+                [self.text("Month"), self.text("Benefit"), self.text("Amount")],
+                rows,
+                name="table",
+                translated=(1,),
+            )
+        )
 
     def show_cases(self, content, data) -> None:
         f, t, labels = self.c.flow, self.theme, data.get("labels", {})
@@ -151,18 +255,36 @@ class RecordsScreen(SessionScreen):
             content.add_widget(self.label(self.text("You have no cases in progress."), "text"))
             return
         for case in f.page_rows():
-            content.add_widget(self.label(f"{case['case_number']}  {case['item']}", "text",
-                                          color=t.accent, lang="zh_CN"))
+            content.add_widget(
+                self.label(
+                    f"{case['case_number']}  {case['item']}", "text", color=t.accent, lang="zh_CN"
+                )
+            )
             nxt = labels.get(case.get("next_stage"), "") if case.get("next_stage") else "—"
-            self.pairs(content, [
-                ("Received", case.get("received_on", "")),
-                ("Stage now", (labels.get(case["stage"], case["stage"]), True)),
-                ("Next stage", (nxt, True)),
-                ("Expected by", case.get("next_expected") or "—"),
-                ("Window", case.get("window") or "—")])
+            self.pairs(
+                content,
+                [
+                    ("Received", case.get("received_on", "")),
+                    ("Stage now", (labels.get(case["stage"], case["stage"]), True)),
+                    ("Next stage", (nxt, True)),
+                    ("Expected by", case.get("next_expected") or "—"),
+                    ("Window", case.get("window") or "—"),
+                ],
+            )
 
     def footer(self, bar):
-        bar.add_widget(self.button(self.text("Print a statement"),
-                                   lambda: self.c.act("open_statement"), name="open_statement"))
-        bar.add_widget(self.button(self.text("Exit"), lambda: self.c.act("finish"), name="finish",
-                                   color=self.theme.accent))
+        bar.add_widget(
+            self.button(
+                self.text("Print a statement"),
+                lambda: self.c.act("open_statement"),
+                name="open_statement",
+            )
+        )
+        bar.add_widget(
+            self.button(
+                self.text("Exit"),
+                lambda: self.c.act("finish"),
+                name="finish",
+                color=self.theme.accent,
+            )
+        )

@@ -36,16 +36,18 @@ class SessionScreen(KioskScreen):
         f, t = self.c.flow, self.theme
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.text_px * 2)
         person = f.personal.person
-        who = self.label(f"{person.get('name_masked', '')}  {person.get('id_number_masked', '')}",
-                         "text", lang="zh_CN")
+        who = self.label(
+            f"{person.get('name_masked', '')}  {person.get('id_number_masked', '')}",
+            "text",
+            lang="zh_CN",
+        )
         who.kiosk_name = "who"
         row.add_widget(who)
         words = self.label(self.text("Time left"), "text", color=t.accent, halign="right")
         words.size_hint_x = 0.35
         row.add_widget(words)
         # the minutes in the CJK face: digits and ":" read the same in every language
-        self._countdown = self.label(self.countdown_text(), "text", color=t.accent,
-                                     lang="zh_CN")
+        self._countdown = self.label(self.countdown_text(), "text", color=t.accent, lang="zh_CN")
         self._countdown.size_hint_x = 0.15
         self._countdown.kiosk_name = "countdown"
         row.add_widget(self._countdown)
@@ -64,8 +66,15 @@ class SessionScreen(KioskScreen):
         self.ids.body.clear_widgets()
         self.ids.footer.clear_widgets()
 
-    def table(self, columns: list[str], rows: list[list[str]], *, name: str,
-              translated: tuple = (), header_lang: str | None = None) -> GridLayout:
+    def table(
+        self,
+        columns: list[str],
+        rows: list[list[str]],
+        *,
+        name: str,
+        translated: tuple = (),
+        header_lang: str | None = None,
+    ) -> GridLayout:
         """Figures, dates and the hall's Chinese words in the CJK face; the columns named in
         ``translated`` are in the screen's language (the Arabic face has no Chinese)."""
         t = self.theme
@@ -80,8 +89,9 @@ class SessionScreen(KioskScreen):
             grid.add_widget(self.label(columns[i], "small", color=t.muted, lang=header_lang))
         for row in rows:
             for i in order:
-                grid.add_widget(self.label(str(row[i]), "small",
-                                           lang=self.lang if i in translated else "zh_CN"))
+                grid.add_widget(
+                    self.label(str(row[i]), "small", lang=self.lang if i in translated else "zh_CN")
+                )
         grid.kiosk_name = name
         return grid
 
@@ -96,8 +106,9 @@ class SessionScreen(KioskScreen):
             value, translated = value if isinstance(value, tuple) else (value, False)
             key = self.label(self.text(label), "text", color=t.muted, height=height)
             key.size_hint_x = 0.4
-            cell = self.label(str(value), "text", lang=self.lang if translated else "zh_CN",
-                              height=height)
+            cell = self.label(
+                str(value), "text", lang=self.lang if translated else "zh_CN", height=height
+            )
             cell.size_hint_x = 0.6
             if self.lang == "ug":  # right to left: the label first, on the right
                 cell.halign = "right"
@@ -112,13 +123,26 @@ class SessionScreen(KioskScreen):
         if f.records_pages <= 1:
             return
         row = BoxLayout(spacing=10, size_hint_y=None, height=t.target_px)
-        row.add_widget(self.button(self.text("Previous page"), lambda: c.act("records_page", -1),
-                                   name="page_prev", enabled=f.personal.page > 0))
-        where = self.label(self.text("Page {page} of {pages}", page=f.personal.page + 1,
-                                     pages=f.records_pages), halign="center")
+        row.add_widget(
+            self.button(
+                self.text("Previous page"),
+                lambda: c.act("records_page", -1),
+                name="page_prev",
+                enabled=f.personal.page > 0,
+            )
+        )
+        where = self.label(
+            self.text("Page {page} of {pages}", page=f.personal.page + 1, pages=f.records_pages),
+            halign="center",
+        )
         where.kiosk_name = "page_where"
         row.add_widget(where)
-        row.add_widget(self.button(self.text("Next page"), lambda: c.act("records_page", 1),
-                                   name="page_next",
-                                   enabled=f.personal.page + 1 < f.records_pages))
+        row.add_widget(
+            self.button(
+                self.text("Next page"),
+                lambda: c.act("records_page", 1),
+                name="page_next",
+                enabled=f.personal.page + 1 < f.records_pages,
+            )
+        )
         body.add_widget(row)

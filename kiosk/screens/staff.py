@@ -17,16 +17,28 @@ class StaffScreen(KioskScreen):
         grid = GridLayout(cols=3, spacing=10, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for r in PRIORITY_REASONS:
-            grid.add_widget(self.button(self.text(f"priority:{r}"), lambda r=r: c.act("choose_reason", r),
-                                        name=f"reason_{r}", color=t.accent if r == f.priority_reason else t.muted))
+            grid.add_widget(
+                self.button(
+                    self.text(f"priority:{r}"),
+                    lambda r=r: c.act("choose_reason", r),
+                    name=f"reason_{r}",
+                    color=t.accent if r == f.priority_reason else t.muted,
+                )
+            )
         body.add_widget(grid)
         if f.notice:
             body.add_widget(self.label(self.text(f.notice), color=t.warning))
         body.add_widget(self.label(self.text("2. Service")))
         for svc in f.services:
             name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
-            body.add_widget(self.button(name, lambda code=svc["code"]: c.act("choose_service", code),
-                                        name=f"service_{svc['code']}", height=t.target_px * 0.8))
+            body.add_widget(
+                self.button(
+                    name,
+                    lambda code=svc["code"]: c.act("choose_service", code),
+                    name=f"service_{svc['code']}",
+                    height=t.target_px * 0.8,
+                )
+            )
 
     def assist(self, body) -> None:
         """§7.5: help a citizen with the self-service query — start the identity check for them,
@@ -34,15 +46,33 @@ class StaffScreen(KioskScreen):
         c, f, t = self.c, self.c.flow, self.theme
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
         if f.in_session:
-            body.add_widget(self.label(self.text(
-                "A citizen's records are open on this kiosk (hidden in staff mode)."),
-                color=t.accent))
-            row.add_widget(self.button(self.text("End the citizen's session"),
-                                       lambda: c.act("staff_end_session"),
-                                       name="staff_end_session", color=t.accent))
-            row.add_widget(self.button(self.text("Return to the citizen"),
-                                       lambda: c.act("staff_return"), name="staff_return"))
+            body.add_widget(
+                self.label(
+                    self.text("A citizen's records are open on this kiosk (hidden in staff mode)."),
+                    color=t.accent,
+                )
+            )
+            row.add_widget(
+                self.button(
+                    self.text("End the citizen's session"),
+                    lambda: c.act("staff_end_session"),
+                    name="staff_end_session",
+                    color=t.accent,
+                )
+            )
+            row.add_widget(
+                self.button(
+                    self.text("Return to the citizen"),
+                    lambda: c.act("staff_return"),
+                    name="staff_return",
+                )
+            )
         else:
-            row.add_widget(self.button(self.text("Help a citizen check their records"),
-                                       lambda: c.act("staff_assist"), name="staff_assist"))
+            row.add_widget(
+                self.button(
+                    self.text("Help a citizen check their records"),
+                    lambda: c.act("staff_assist"),
+                    name="staff_assist",
+                )
+            )
         body.add_widget(row)

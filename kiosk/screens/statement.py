@@ -13,11 +13,17 @@ from .session import SessionScreen
 
 load_kv(__file__)
 
-KIND_NAMES = {"contribution_certificate": "Certificate of contributions",
-              "annual_record": "Yearly record of rights and interests"}
+KIND_NAMES = {
+    "contribution_certificate": "Certificate of contributions",
+    "annual_record": "Yearly record of rights and interests",
+}
 KIND_HINTS = {"contribution_certificate": "Choose the months", "annual_record": "Choose a year"}
-PRESETS = ((12, "Last 12 months"), (60, "Last 5 years"), (120, "Last 10 years"),
-           (0, "Whole career"))
+PRESETS = (
+    (12, "Last 12 months"),
+    (60, "Last 5 years"),
+    (120, "Last 10 years"),
+    (0, "Whole career"),
+)
 PREVIEW_ROWS = 8
 
 
@@ -40,9 +46,13 @@ class StatementScreen(SessionScreen):
         kinds = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px * 1.2)
         for kind in KINDS:
             words = f"{self.text(KIND_NAMES[kind])}\n{self.text(KIND_HINTS[kind])}"
-            btn = self.button(words, lambda k=kind: c.act("statement_kind", k),
-                              name=f"kind_{kind}", height=kinds.height,
-                              color=t.button if kind == p.kind else t.muted)
+            btn = self.button(
+                words,
+                lambda k=kind: c.act("statement_kind", k),
+                name=f"kind_{kind}",
+                height=kinds.height,
+                color=t.button if kind == p.kind else t.muted,
+            )
             btn.font_size = t.small_px if self.lang == "ug" else t.text_px
             kinds.add_widget(btn)
         body.add_widget(kinds)
@@ -50,29 +60,44 @@ class StatementScreen(SessionScreen):
             body.add_widget(self.presets())
             body.add_widget(self.period_line(p))
             if not f.elder:  # elder mode: the presets only (fewer choices, 适老化)
-                body.add_widget(self.label(self.text(
-                    "Single arrows: a month. Double arrows: a year."), "small", color=t.muted,
-                    halign="center"))
+                body.add_widget(
+                    self.label(
+                        self.text("Single arrows: a month. Double arrows: a year."),
+                        "small",
+                        color=t.muted,
+                        halign="center",
+                    )
+                )
                 body.add_widget(self.stepper("From", "first", p.first))
                 body.add_widget(self.stepper("To", "last", p.last))
         else:
             body.add_widget(self.year_stepper())
         if p.busy:
-            body.add_widget(self.label(self.text("Please wait…"), halign="center",
-                                       color=t.accent))
+            body.add_widget(self.label(self.text("Please wait…"), halign="center", color=t.accent))
         elif f.notice:
-            note = self.label(self.text(f.notice, **f.notice_params), color=t.warning,
-                              halign="center")
+            note = self.label(
+                self.text(f.notice, **f.notice_params), color=t.warning, halign="center"
+            )
             note.kiosk_name = "notice"
             body.add_widget(note)
-        body.add_widget(self.button(self.text("Preview"), c.preview_statement,
-                                    name="preview_statement", enabled=not p.busy))
+        body.add_widget(
+            self.button(
+                self.text("Preview"),
+                c.preview_statement,
+                name="preview_statement",
+                enabled=not p.busy,
+            )
+        )
 
     def period_line(self, p) -> BoxLayout:
         row = BoxLayout(spacing=16, size_hint_y=None, height=self.theme.text_px * 2)
         row.add_widget(self.label(self.text("Months"), halign="right", height=row.height))
-        value = self.label(f"{month_label(p.first)} ～ {month_label(p.last)}", "text",
-                           lang="zh_CN", height=row.height)
+        value = self.label(
+            f"{month_label(p.first)} ～ {month_label(p.last)}",
+            "text",
+            lang="zh_CN",
+            height=row.height,
+        )
         value.kiosk_name = "period"
         row.add_widget(value)
         return row
@@ -83,11 +108,14 @@ class StatementScreen(SessionScreen):
         p = f.personal
         body.add_widget(self.preview(p.statement))
         if p.busy:
-            body.add_widget(self.label(self.text("Please wait…"), halign="center",
-                                       color=t.accent))
+            body.add_widget(self.label(self.text("Please wait…"), halign="center", color=t.accent))
         elif p.printed:
-            done = self.label(self.text("Printed. Please take your statement."), "text",
-                              halign="center", color=t.accent)
+            done = self.label(
+                self.text("Printed. Please take your statement."),
+                "text",
+                halign="center",
+                color=t.accent,
+            )
             done.kiosk_name = "printed"
             body.add_widget(done)
         elif f.notice:
@@ -98,12 +126,24 @@ class StatementScreen(SessionScreen):
             note.kiosk_name = "notice"
             body.add_widget(note)
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
-        row.add_widget(self.button(self.text("Change"), lambda: c.act("statement_change"),
-                                   name="statement_change", color=t.muted,
-                                   enabled=not p.busy))
+        row.add_widget(
+            self.button(
+                self.text("Change"),
+                lambda: c.act("statement_change"),
+                name="statement_change",
+                color=t.muted,
+                enabled=not p.busy,
+            )
+        )
         label = "Reprint" if p.printed is False else "Print"
-        row.add_widget(self.button(self.text(label), c.print_statement, name="print_statement",
-                                   enabled=not p.busy and not f.waiting_for_printer))
+        row.add_widget(
+            self.button(
+                self.text(label),
+                c.print_statement,
+                name="print_statement",
+                enabled=not p.busy and not f.waiting_for_printer,
+            )
+        )
         body.add_widget(row)
 
     def presets(self) -> GridLayout:
@@ -111,8 +151,12 @@ class StatementScreen(SessionScreen):
         grid = GridLayout(cols=2 if f.elder else 4, spacing=10, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for months, msgid in PRESETS:
-            btn = self.button(self.text(msgid), lambda m=months: c.act("statement_preset", m),
-                              name=f"preset_{months}", height=t.target_px * 0.8)
+            btn = self.button(
+                self.text(msgid),
+                lambda m=months: c.act("statement_preset", m),
+                name=f"preset_{months}",
+                height=t.target_px * 0.8,
+            )
             btn.font_size = t.small_px
             grid.add_widget(btn)
         return grid
@@ -125,18 +169,28 @@ class StatementScreen(SessionScreen):
         head = self.label(self.text(msgid), "small", height=row.height)
         head.size_hint_x = 0.9
         row.add_widget(head)
-        for step, key, arrow in ((-12, "minus_year", "◀◀"), (-1, "minus_month", "◀"),
-                                 (None, "", ""), (1, "plus_month", "▶"),
-                                 (12, "plus_year", "▶▶")):
+        for step, key, arrow in (
+            (-12, "minus_year", "◀◀"),
+            (-1, "minus_month", "◀"),
+            (None, "", ""),
+            (1, "plus_month", "▶"),
+            (12, "plus_year", "▶▶"),
+        ):
             if step is None:
-                value = self.label(month_label(month), "title", halign="center", lang="zh_CN",
-                                   height=row.height)
+                value = self.label(
+                    month_label(month), "title", halign="center", lang="zh_CN", height=row.height
+                )
                 value.size_hint_x = 1.3
                 value.kiosk_name = f"{which}_month"
                 row.add_widget(value)
                 continue
-            btn = self.button(arrow, lambda s=step: c.act("statement_range", which, s),
-                              name=f"{which}_{key}", height=row.height, lang="zh_CN")
+            btn = self.button(
+                arrow,
+                lambda s=step: c.act("statement_range", which, s),
+                name=f"{which}_{key}",
+                height=row.height,
+                lang="zh_CN",
+            )
             btn.size_hint_x = 0.5
             row.add_widget(btn)
         return row
@@ -145,16 +199,29 @@ class StatementScreen(SessionScreen):
         c, f, t = self.c, self.c.flow, self.theme
         year = f.personal.stmt_year
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
-        row.add_widget(self.button(f"◀ {year - 1}", lambda: c.act("statement_year_step", -1),
-                                   name="stmt_year_prev", lang="zh_CN",
-                                   enabled=year > f.first_year))
-        value = self.label(self.text("Year {year}", year=year), "title", halign="center",
-                           height=row.height)
+        row.add_widget(
+            self.button(
+                f"◀ {year - 1}",
+                lambda: c.act("statement_year_step", -1),
+                name="stmt_year_prev",
+                lang="zh_CN",
+                enabled=year > f.first_year,
+            )
+        )
+        value = self.label(
+            self.text("Year {year}", year=year), "title", halign="center", height=row.height
+        )
         value.kiosk_name = "stmt_year"
         row.add_widget(value)
-        row.add_widget(self.button(f"{year + 1} ▶", lambda: c.act("statement_year_step", 1),
-                                   name="stmt_year_next", lang="zh_CN",
-                                   enabled=year < f.this_year))
+        row.add_widget(
+            self.button(
+                f"{year + 1} ▶",
+                lambda: c.act("statement_year_step", 1),
+                name="stmt_year_next",
+                lang="zh_CN",
+                enabled=year < f.this_year,
+            )
+        )
         return row
 
     def preview(self, s: dict) -> ScrollView:
@@ -164,10 +231,12 @@ class StatementScreen(SessionScreen):
         col.bind(minimum_height=col.setter("height"))
         add = col.add_widget
         add(self.label(s["title"], "text", halign="center", lang="zh_CN", color=t.accent))
-        add(self.label(f"姓名：{s['name_masked']}    证件号码：{s['id_masked']}", "small",
-                       lang="zh_CN"))
-        add(self.label(self.c.t_zh("Period: {period}", period=s["period"]), "small",
-                       lang="zh_CN"))
+        add(
+            self.label(
+                f"姓名：{s['name_masked']}    证件号码：{s['id_masked']}", "small", lang="zh_CN"
+            )
+        )
+        add(self.label(self.c.t_zh("Period: {period}", period=s["period"]), "small", lang="zh_CN"))
         rows = s["rows"][:PREVIEW_ROWS]
         add(self.table(list(s["columns"]), rows, name="preview_table", header_lang="zh_CN"))
         more = len(s["rows"]) - len(rows)
@@ -179,14 +248,22 @@ class StatementScreen(SessionScreen):
         code.kiosk_name = "code"
         row.add_widget(code)
         add(row)
-        box = ScrollView(do_scroll_x=False, size_hint_y=None,
-                         height=900 if self.c.flow.elder else 1000)
+        box = ScrollView(
+            do_scroll_x=False, size_hint_y=None, height=900 if self.c.flow.elder else 1000
+        )
         box.add_widget(col)
         box.kiosk_name = "preview"
         return box
 
     def footer(self, bar):
-        bar.add_widget(self.button(self.text("Back to my records"), lambda: self.c.act("back"),
-                                   name="back"))
-        bar.add_widget(self.button(self.text("Exit"), lambda: self.c.act("finish"), name="finish",
-                                   color=self.theme.accent))
+        bar.add_widget(
+            self.button(self.text("Back to my records"), lambda: self.c.act("back"), name="back")
+        )
+        bar.add_widget(
+            self.button(
+                self.text("Exit"),
+                lambda: self.c.act("finish"),
+                name="finish",
+                color=self.theme.accent,
+            )
+        )

@@ -25,28 +25,63 @@ class TicketScreen(KioskScreen):
         c, f, t = self.c, self.c.flow, self.theme
         ticket = f.ticket or {}
         # The number in its own label with the CJK/Latin face: the Arabic face has no Latin letters.
-        num = self.label(ticket.get("number", ""), "title", color=t.accent, halign="center", lang="zh_CN")
+        num = self.label(
+            ticket.get("number", ""), "title", color=t.accent, halign="center", lang="zh_CN"
+        )
         num.font_size = t.title_px * 3
         body.add_widget(num)
         svc = f.service_info(ticket.get("service")) or {"name": {}}
-        body.add_widget(self.label(svc["name"].get(self.lang) or svc["name"].get("zh_CN", ""), "title", halign="center"))
-        body.add_widget(self.label(self.text("{ahead} people ahead · {wait}", ahead=ticket.get("ahead") or 0,
-                                             wait=c.estimated_wait_text(ticket.get("estimated_wait_s"))), halign="center"))
+        body.add_widget(
+            self.label(
+                svc["name"].get(self.lang) or svc["name"].get("zh_CN", ""), "title", halign="center"
+            )
+        )
+        body.add_widget(
+            self.label(
+                self.text(
+                    "{ahead} people ahead · {wait}",
+                    ahead=ticket.get("ahead") or 0,
+                    wait=c.estimated_wait_text(ticket.get("estimated_wait_s")),
+                ),
+                halign="center",
+            )
+        )
         zone, hint = window_hint(c.windows, ticket.get("service", ""))
         if zone:
             # Zones and window names are the hall's Chinese signage.
-            body.add_widget(self.label(self.c.t_zh("Please wait in {zone}, {windows}", zone=zone, windows=hint),
-                                       halign="center", lang="zh_CN"))
+            body.add_widget(
+                self.label(
+                    self.c.t_zh("Please wait in {zone}, {windows}", zone=zone, windows=hint),
+                    halign="center",
+                    lang="zh_CN",
+                )
+            )
         if f.printed:
-            body.add_widget(self.label(self.text("Please take your ticket and wait for your number to be called."),
-                                       halign="center"))
+            body.add_widget(
+                self.label(
+                    self.text("Please take your ticket and wait for your number to be called."),
+                    halign="center",
+                )
+            )
         else:
-            body.add_widget(self.label(self.text("The ticket could not be printed ({problem}). Your number is kept: "
-                                                 "please note it or scan the code, and see the guide desk.",
-                                                 problem=self.text(f"printer:{f.printer_problem or 'error'}")),
-                                       color=t.warning, halign="center"))
-            img = Image(texture=qr_texture(ticket.get("status_url") or ticket.get("number", "")),
-                        size_hint_y=None, height=360, allow_stretch=True, keep_ratio=True)
+            body.add_widget(
+                self.label(
+                    self.text(
+                        "The ticket could not be printed ({problem}). Your number is kept: "
+                        "please note it or scan the code, and see the guide desk.",
+                        problem=self.text(f"printer:{f.printer_problem or 'error'}"),
+                    ),
+                    color=t.warning,
+                    halign="center",
+                )
+            )
+            img = Image(
+                texture=qr_texture(ticket.get("status_url") or ticket.get("number", "")),
+                size_hint_y=None,
+                height=360,
+                allow_stretch=True,
+                keep_ratio=True,
+            )
             img.kiosk_name = "qr"
             body.add_widget(img)
 

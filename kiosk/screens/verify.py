@@ -31,8 +31,17 @@ class VerifyScreen(KioskScreen):
         """What the layout depends on, the busy flag and the notice aside."""
         f = self.c.flow
         p = f.personal
-        return (f.language, f.elder, f.reader_status, f.scanner_status, p.assisted, p.id_entry,
-                p.password_entry, p.focus, id(p))
+        return (
+            f.language,
+            f.elder,
+            f.reader_status,
+            f.scanner_status,
+            p.assisted,
+            p.id_entry,
+            p.password_entry,
+            p.focus,
+            id(p),
+        )
 
     def update(self) -> bool:
         """A card or code was taken (busy): say so in place instead of drawing the screen
@@ -51,12 +60,20 @@ class VerifyScreen(KioskScreen):
     def fill(self, body):
         c, f, t = self.c, self.c.flow, self.theme
         p = f.personal
-        body.add_widget(self.label(self.text("Choose one way to prove who you are."),
-                                   halign="center"))
+        body.add_widget(
+            self.label(self.text("Choose one way to prove who you are."), halign="center")
+        )
         if p.assisted:
-            body.add_widget(self.label(self.text(
-                "A guide is helping you. Guide: please look away while the password is typed."),
-                "small", color=t.accent, halign="center"))
+            body.add_widget(
+                self.label(
+                    self.text(
+                        "A guide is helping you. Guide: please look away while the password is typed."
+                    ),
+                    "small",
+                    color=t.accent,
+                    halign="center",
+                )
+            )
         body.add_widget(self.ways())
         body.add_widget(self.fields())
         # one line for "checking…" or why not (always there: update() writes into it)
@@ -71,10 +88,17 @@ class VerifyScreen(KioskScreen):
         self._shape = self.shape()
         body.add_widget(self.keypad(KEYS, self.key, prefix="key", enabled=self.key_enabled))
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
-        row.add_widget(self.button(self.text("Clear"), lambda: c.act("verify_clear"),
-                                   name="verify_clear", color=t.muted))
-        row.add_widget(self.button(self.text("OK"), c.submit_verify, name="verify_ok",
-                                   enabled=not p.busy))
+        row.add_widget(
+            self.button(
+                self.text("Clear"),
+                lambda: c.act("verify_clear"),
+                name="verify_clear",
+                color=t.muted,
+            )
+        )
+        row.add_widget(
+            self.button(self.text("OK"), c.submit_verify, name="verify_ok", enabled=not p.busy)
+        )
         body.add_widget(row)
         body.add_widget(Widget())  # the rest of the screen below: content starts at the top
 
@@ -83,19 +107,47 @@ class VerifyScreen(KioskScreen):
         height = 400 if f.elder else 480
         row = BoxLayout(spacing=20, size_hint_y=None, height=height)
         if f.reader_status != "off":
-            words = ("Please place your ID card on the reader." if f.reader_usable
-                     else "The card reader is not answering")
-            row.add_widget(self.tile(self.text(words), "card" if f.reader_usable else "records",
-                                     lambda: None, name="way_card", height=height, size="text",
-                                     color=t.button if f.reader_usable else t.muted))
+            words = (
+                "Please place your ID card on the reader."
+                if f.reader_usable
+                else "The card reader is not answering"
+            )
+            row.add_widget(
+                self.tile(
+                    self.text(words),
+                    "card" if f.reader_usable else "records",
+                    lambda: None,
+                    name="way_card",
+                    height=height,
+                    size="text",
+                    color=t.button if f.reader_usable else t.muted,
+                )
+            )
         if f.scanner_status != "off":
-            words = ("Scan your e-SSC code" if f.scanner_usable
-                     else "The code scanner is not answering")
-            row.add_widget(self.tile(self.text(words), "scan", lambda: None, name="way_scan",
-                                     height=height, size="text",
-                                     color=t.button if f.scanner_usable else t.muted))
-        row.add_widget(self.tile(self.text("Or type your ID number and query password"), "keypad",
-                                 lambda: None, name="way_type", height=height, size="text"))
+            words = (
+                "Scan your e-SSC code" if f.scanner_usable else "The code scanner is not answering"
+            )
+            row.add_widget(
+                self.tile(
+                    self.text(words),
+                    "scan",
+                    lambda: None,
+                    name="way_scan",
+                    height=height,
+                    size="text",
+                    color=t.button if f.scanner_usable else t.muted,
+                )
+            )
+        row.add_widget(
+            self.tile(
+                self.text("Or type your ID number and query password"),
+                "keypad",
+                lambda: None,
+                name="way_type",
+                height=height,
+                size="text",
+            )
+        )
         return row
 
     def fields(self) -> BoxLayout:
@@ -103,13 +155,20 @@ class VerifyScreen(KioskScreen):
         row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
         number = grouped(p.id_entry) or self.text("ID number")
         dots = "●" * len(p.password_entry) + "○" * (PASSWORD_LEN - len(p.password_entry))
-        for name, text, lang, width in (("id", number, "zh_CN" if p.id_entry else None, 0.62),
-                                        ("password", dots, "zh_CN", 0.38)):
+        for name, text, lang, width in (
+            ("id", number, "zh_CN" if p.id_entry else None, 0.62),
+            ("password", dots, "zh_CN", 0.38),
+        ):
             focused = p.focus == name
             if focused and (lang or self.lang) != "ug":
                 text = "▶ " + text  # not by colour alone (适老化)
-            btn = self.button(text, lambda n=name: c.act("verify_field", n), name=f"field_{name}",
-                              lang=lang, color=t.text if focused else t.muted)
+            btn = self.button(
+                text,
+                lambda n=name: c.act("verify_field", n),
+                name=f"field_{name}",
+                lang=lang,
+                color=t.text if focused else t.muted,
+            )
             if focused:
                 btn.color = t.background
             btn.size_hint_x = width

@@ -33,8 +33,9 @@ def delay_after(failures: int, policy: LoginPolicy) -> timedelta:
     return timedelta(seconds=min(seconds, policy.max_delay_s))
 
 
-def retry_at(failures: int, last_failure: datetime | None, now: datetime,
-             policy: LoginPolicy) -> datetime | None:
+def retry_at(
+    failures: int, last_failure: datetime | None, now: datetime, policy: LoginPolicy
+) -> datetime | None:
     """When this (name, address) may try again, or None if it may try now.
 
     A pair whose last failure is older than the lock window starts afresh."""
@@ -71,8 +72,9 @@ class SessionPolicy:
     touch_every: timedelta = timedelta(seconds=30)  # coarse last-seen writes, not one per request
 
 
-def session_expired(created: datetime, last_seen: datetime, now: datetime,
-                    policy: SessionPolicy) -> bool:
+def session_expired(
+    created: datetime, last_seen: datetime, now: datetime, policy: SessionPolicy
+) -> bool:
     return now - last_seen >= policy.idle or now - created >= policy.absolute
 
 
@@ -83,11 +85,16 @@ def session_needs_touch(last_seen: datetime, now: datetime, policy: SessionPolic
 def policies(auth) -> tuple[LoginPolicy, SessionPolicy]:
     """Both policies from the [auth] settings (core.settings.AuthSettings)."""
     login = LoginPolicy(
-        free_failures=auth.login_free_failures, first_delay_s=auth.login_first_delay_s,
-        max_delay_s=auth.login_max_delay_s, lock_failures=auth.lock_failures,
-        lock_addresses=auth.lock_addresses, lock_window=timedelta(minutes=auth.lock_window_minutes),
+        free_failures=auth.login_free_failures,
+        first_delay_s=auth.login_first_delay_s,
+        max_delay_s=auth.login_max_delay_s,
+        lock_failures=auth.lock_failures,
+        lock_addresses=auth.lock_addresses,
+        lock_window=timedelta(minutes=auth.lock_window_minutes),
         lock_duration=timedelta(minutes=auth.lock_minutes) if auth.lock_minutes else None,
     )
-    session = SessionPolicy(idle=timedelta(minutes=auth.session_idle_minutes),
-                            absolute=timedelta(hours=auth.session_max_hours))
+    session = SessionPolicy(
+        idle=timedelta(minutes=auth.session_idle_minutes),
+        absolute=timedelta(hours=auth.session_max_hours),
+    )
     return login, session

@@ -66,8 +66,9 @@ def periods_of(s: AppointmentSettings, svc: ServiceSpec, hall_hours: list[str]) 
     return list(s.hours or svc.hours or hall_hours)
 
 
-def day_slots(day: date, svc: ServiceSpec, s: AppointmentSettings,
-              hall_hours: list[str]) -> list[Slot]:
+def day_slots(
+    day: date, svc: ServiceSpec, s: AppointmentSettings, hall_hours: list[str]
+) -> list[Slot]:
     """Whole slots of ``slot_minutes`` inside each booking period of the day (a remainder too
     short for a slot at a period's end is not bookable). Working days are the caller's check."""
     cap = capacity_of(s, svc.code)
@@ -98,25 +99,37 @@ def horizon(today: date, s: AppointmentSettings, is_workday: Callable[[date], bo
     return day
 
 
-def bookable_days(today: date, s: AppointmentSettings,
-                  is_workday: Callable[[date], bool]) -> list[date]:
+def bookable_days(
+    today: date, s: AppointmentSettings, is_workday: Callable[[date], bool]
+) -> list[date]:
     """Working days from ``min_days_ahead`` days after today up to the horizon."""
     last = horizon(today, s, is_workday)
     first = today + timedelta(days=s.min_days_ahead)
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)
-            if is_workday(first + timedelta(days=i))]
+    return [
+        first + timedelta(days=i)
+        for i in range((last - first).days + 1)
+        if is_workday(first + timedelta(days=i))
+    ]
 
 
-def check_day(day: date, today: date, s: AppointmentSettings,
-              is_workday: Callable[[date], bool]) -> None:
+def check_day(
+    day: date, today: date, s: AppointmentSettings, is_workday: Callable[[date], bool]
+) -> None:
     """Refused unless ``day`` may be booked today."""
     if day < today + timedelta(days=s.min_days_ahead):
-        raise Refused("too_soon", "Bookings start {days} day(s) ahead; today please take a "
-                      "ticket at the kiosk.", days=s.min_days_ahead)
+        raise Refused(
+            "too_soon",
+            "Bookings start {days} day(s) ahead; today please take a ticket at the kiosk.",
+            days=s.min_days_ahead,
+        )
     last = horizon(today, s, is_workday)
     if day > last:
-        raise Refused("too_far", "Bookings reach at most {days} working days ahead (until "
-                      "{date}).", days=s.horizon_working_days, date=last.isoformat())
+        raise Refused(
+            "too_far",
+            "Bookings reach at most {days} working days ahead (until {date}).",
+            days=s.horizon_working_days,
+            date=last.isoformat(),
+        )
     if not is_workday(day):
         raise Refused("not_working_day", "The hall does not open on {date}.", date=day.isoformat())
 
@@ -125,15 +138,17 @@ def check_slot(slot: Slot | None, booked: int) -> Slot:
     if slot is None:
         raise Refused("no_slot", "There is no such slot; choose one of the day's slots.")
     if booked >= slot.capacity:
-        raise Refused("slot_full", "The slot {slot} is fully booked; please choose another.",
-                      slot=slot.label)
+        raise Refused(
+            "slot_full", "The slot {slot} is fully booked; please choose another.", slot=slot.label
+        )
     return slot
 
 
 def check_one_a_day(held_that_day: int, s: AppointmentSettings, day: date) -> None:
     if held_that_day >= s.per_person_per_day:
-        raise Refused("one_per_day", "This person already has a booking on {date}.",
-                      date=day.isoformat())
+        raise Refused(
+            "one_per_day", "This person already has a booking on {date}.", date=day.isoformat()
+        )
 
 
 def banned_until(no_show_days: Iterable[date], s: AppointmentSettings) -> date | None:
@@ -144,24 +159,33 @@ def banned_until(no_show_days: Iterable[date], s: AppointmentSettings) -> date |
     if n <= 0:
         return None
     days = sorted(no_show_days)
-    ends = [days[i + n - 1] + timedelta(days=s.no_show_ban_days)
-            for i in range(len(days) - n + 1)
-            if (days[i + n - 1] - days[i]).days < s.no_show_window_days]
+    ends = [
+        days[i + n - 1] + timedelta(days=s.no_show_ban_days)
+        for i in range(len(days) - n + 1)
+        if (days[i + n - 1] - days[i]).days < s.no_show_window_days
+    ]
     return max(ends) if ends else None
 
 
 def check_no_shows(no_show_days: Iterable[date], today: date, s: AppointmentSettings) -> None:
     until = banned_until(no_show_days, s)
     if until is not None and today < until:
-        raise Refused("no_show_limit", "{limit} missed bookings within {window} days: booking is "
-                      "possible again from {date}.", limit=s.no_show_limit,
-                      window=s.no_show_window_days, date=until.isoformat())
+        raise Refused(
+            "no_show_limit",
+            "{limit} missed bookings within {window} days: booking is possible again from {date}.",
+            limit=s.no_show_limit,
+            window=s.no_show_window_days,
+            date=until.isoformat(),
+        )
 
 
 def check_cancel(slot_start: datetime, now: datetime, s: AppointmentSettings) -> None:
     if now > slot_start - timedelta(minutes=s.cancel_before_min):
-        raise Refused("cancel_too_late", "A booking can be cancelled until {minutes} minutes "
-                      "before its slot.", minutes=s.cancel_before_min)
+        raise Refused(
+            "cancel_too_late",
+            "A booking can be cancelled until {minutes} minutes before its slot.",
+            minutes=s.cancel_before_min,
+        )
 
 
 # --- check-in ----------------------------------------------------------------------------------
@@ -173,17 +197,26 @@ def checkin_opens(slot_start: datetime, s: AppointmentSettings) -> datetime:
     return slot_start - timedelta(minutes=s.checkin_early_min)
 
 
-def checkin_state(slot_start: datetime, slot_end: datetime, now: datetime,
-                  s: AppointmentSettings) -> str:
+def checkin_state(
+    slot_start: datetime, slot_end: datetime, now: datetime, s: AppointmentSettings
+) -> str:
     """on_time (a ticket with the slot's precedence) or late (past the grace, before the slot
     ends: a normal ticket); Refused when too early, or when the slot has ended (a no-show)."""
     opens = checkin_opens(slot_start, s)
     if now < opens:
-        raise Refused("checkin_early", "Please check in after {time}.",
-                      extra={"checkin_from": opens.isoformat()}, time=f"{opens:%H:%M}")
+        raise Refused(
+            "checkin_early",
+            "Please check in after {time}.",
+            extra={"checkin_from": opens.isoformat()},
+            time=f"{opens:%H:%M}",
+        )
     if now >= slot_end:
-        raise Refused("checkin_missed", "The booked slot {slot} has ended; please take a normal "
-                      "ticket.", extra={"offer": "walk_in"}, slot=f"{slot_start:%H:%M}")
+        raise Refused(
+            "checkin_missed",
+            "The booked slot {slot} has ended; please take a normal ticket.",
+            extra={"offer": "walk_in"},
+            slot=f"{slot_start:%H:%M}",
+        )
     if now > slot_start + timedelta(minutes=s.checkin_late_min):
         return LATE
     return ON_TIME
@@ -195,6 +228,7 @@ def is_no_show(status: str, slot_end: datetime, now: datetime) -> bool:
 
 
 # --- personal data -------------------------------------------------------------------------------
+
 
 def normalise_phone(raw) -> str:
     """A mobile (11 digits), a landline (0xx-xxxxxxxx) or an international number (+…)."""

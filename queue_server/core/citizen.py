@@ -23,9 +23,20 @@ METHODS = ("id_card", "essc_qr", "password")
 # Audit results: ok, or why not (the reason column says more).
 RESULTS = ("ok", "refused", "locked", "throttled", "unavailable", "ended")
 # Audit actions.
-ACTIONS = ("verify", "session.end", "read.profile", "read.contributions", "read.account",
-           "read.benefits", "read.cases", "statement.create", "statement.check", "case.progress",
-           "audit.read", "audit.export")
+ACTIONS = (
+    "verify",
+    "session.end",
+    "read.profile",
+    "read.contributions",
+    "read.account",
+    "read.benefits",
+    "read.cases",
+    "statement.create",
+    "statement.check",
+    "case.progress",
+    "audit.read",
+    "audit.export",
+)
 READS = ("profile", "contributions", "account", "benefits", "cases")
 
 
@@ -55,9 +66,11 @@ def policy_from(records) -> CitizenPolicy:
 
 # --- the session ---------------------------------------------------------------------------
 
-def session_end_reason(created: datetime, last_seen: datetime, now: datetime,
-                       policy: CitizenPolicy) -> str | None:
-    """"idle" or "absolute" once the session is over, else None."""
+
+def session_end_reason(
+    created: datetime, last_seen: datetime, now: datetime, policy: CitizenPolicy
+) -> str | None:
+    """ "idle" or "absolute" once the session is over, else None."""
     if now - created >= policy.absolute:
         return "absolute"
     if now - last_seen >= policy.idle:
@@ -106,8 +119,9 @@ def parse_case_check(value) -> str:
     """The last four characters of the applicant's ID number (digits, or X last)."""
     text = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(r"\d{3}[\dX]", text):
-        raise InvalidField("check must be the last 4 characters of the applicant's ID number.",
-                           field="check")
+        raise InvalidField(
+            "check must be the last 4 characters of the applicant's ID number.", field="check"
+        )
     return text
 
 
@@ -130,6 +144,7 @@ def subject_digest(secret: bytes, kind: str, value: str) -> str:
 
 # --- throttling ----------------------------------------------------------------------------
 
+
 def failures_today(row_day: str | None, failures: int, today: date) -> int:
     """Failures of a subject (an ID number, a case number) count for one hall day."""
     return failures if row_day == today.isoformat() else 0
@@ -147,13 +162,15 @@ def kiosk_delay(failures: int, policy: CitizenPolicy) -> timedelta:
     return min(delay, policy.kiosk_max_delay)
 
 
-def kiosk_counts_restart(last_failure: datetime | None, now: datetime,
-                         policy: CitizenPolicy) -> bool:
+def kiosk_counts_restart(
+    last_failure: datetime | None, now: datetime, policy: CitizenPolicy
+) -> bool:
     return last_failure is None or now - last_failure > policy.kiosk_window
 
 
-def kiosk_retry_at(failures: int, last_failure: datetime | None, now: datetime,
-                   policy: CitizenPolicy) -> datetime | None:
+def kiosk_retry_at(
+    failures: int, last_failure: datetime | None, now: datetime, policy: CitizenPolicy
+) -> datetime | None:
     """When this kiosk may try again, or None if it may try now."""
     if kiosk_counts_restart(last_failure, now, policy):
         return None

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from .hours import in_periods
 
-SILENT = "silent"     # device.alert problem: no heartbeat for silent_s
-PRINTER = "printer"   # device.alert problem: the printer reports paper out, cover open…
+SILENT = "silent"  # device.alert problem: no heartbeat for silent_s
+PRINTER = "printer"  # device.alert problem: the printer reports paper out, cover open…
 
 
 def is_silent(last_seen: datetime | None, now: datetime, silent_s: float) -> bool:

@@ -35,7 +35,7 @@ DOCUMENT_LABEL_MSGIDS = {
 
 # 港澳台居民居住证: GB 11643 numbers whose address code is 810000 (HK), 820000 (Macao), 830000 (TW).
 _RESIDENCE_PREFIXES = ("810000", "820000", "830000")
-_FOREIGN_2023 = re.compile(r"^9\d{16}[\dX]$")   # 2023 card: MOD 11-2 check digit as GB 11643
+_FOREIGN_2023 = re.compile(r"^9\d{16}[\dX]$")  # 2023 card: MOD 11-2 check digit as GB 11643
 _FOREIGN_2004 = re.compile(r"^[A-Z]{3}\d{12}$")  # 2004/2017 card: country letters + 12 digits
 _HK_MACAO = re.compile(r"^[HM]\d{8}(?:\d{2})?$")  # H/M + 8 digits (2013 card), + 10 before
 _TAIWAN = re.compile(r"^(?:\d{8}|[0-9A-Z]{10}(?:\([A-Z]\))?)$")  # 8 digits (2015); older 10
@@ -62,8 +62,10 @@ def _birth_date_ok(digits8: str) -> bool:
 
 def _resident_id(value: str) -> str:
     if value.startswith(_RESIDENCE_PREFIXES):
-        raise _bad("This is the number of a residence permit for Hong Kong, Macao and Taiwan "
-                   "residents; please choose that document type.")
+        raise _bad(
+            "This is the number of a residence permit for Hong Kong, Macao and Taiwan "
+            "residents; please choose that document type."
+        )
     try:
         return validate_id_number(value)
     except InvalidIdNumber as exc:
@@ -74,37 +76,48 @@ def _foreign_permanent_id(value: str) -> str:
     if _FOREIGN_2004.match(value):
         return value
     if not _FOREIGN_2023.match(value):
-        raise _bad("A foreign permanent residence ID card number has 18 characters starting "
-                   "with 9 (2023 card), or 3 letters and 12 digits (earlier cards).")
+        raise _bad(
+            "A foreign permanent residence ID card number has 18 characters starting "
+            "with 9 (2023 card), or 3 letters and 12 digits (earlier cards)."
+        )
     if check_digit(value[:17]) != value[17]:
-        raise _bad("The check digit of the foreign permanent residence ID card number is wrong; "
-                   "please check each digit.")
+        raise _bad(
+            "The check digit of the foreign permanent residence ID card number is wrong; "
+            "please check each digit."
+        )
     return value
 
 
 def _residence_permit(value: str) -> str:
     if not re.fullmatch(r"\d{17}[\dX]", value) or not value.startswith(_RESIDENCE_PREFIXES):
-        raise _bad("A residence permit number for Hong Kong, Macao and Taiwan residents has 18 "
-                   "characters starting with 810000, 820000 or 830000.")
+        raise _bad(
+            "A residence permit number for Hong Kong, Macao and Taiwan residents has 18 "
+            "characters starting with 810000, 820000 or 830000."
+        )
     if not _birth_date_ok(value[6:14]):
         raise _bad("The residence permit number contains an impossible birth date.")
     if check_digit(value[:17]) != value[17]:
-        raise _bad("The check digit of the residence permit number is wrong; "
-                   "please check each digit.")
+        raise _bad(
+            "The check digit of the residence permit number is wrong; please check each digit."
+        )
     return value
 
 
 def _hk_macao_permit(value: str) -> str:
     if not _HK_MACAO.match(value):
-        raise _bad("A mainland travel permit for Hong Kong and Macao residents has H or M "
-                   "followed by 8 digits (older permits: 10 digits).")
+        raise _bad(
+            "A mainland travel permit for Hong Kong and Macao residents has H or M "
+            "followed by 8 digits (older permits: 10 digits)."
+        )
     return value
 
 
 def _taiwan_permit(value: str) -> str:
     if not _TAIWAN.match(value):
-        raise _bad("A mainland travel permit for Taiwan residents has 8 digits "
-                   "(older permits: 10 letters or digits).")
+        raise _bad(
+            "A mainland travel permit for Taiwan residents has 8 digits "
+            "(older permits: 10 letters or digits)."
+        )
     return value
 
 
@@ -145,8 +158,10 @@ def parse_document(data: dict) -> tuple[str, str, str | None]:
         if isinstance(raw_country, str) and raw_country.strip():
             country = raw_country.strip().upper()
             if not _COUNTRY.match(country):
-                raise InvalidField("The issuing country must be a three-letter code such as "
-                                   "GBR or USA.", field="document_country")
+                raise InvalidField(
+                    "The issuing country must be a three-letter code such as GBR or USA.",
+                    field="document_country",
+                )
         elif raw_country not in (None, ""):
             raise InvalidField("{field} must be text.", field="document_country")
     return doc_type, number, country
@@ -157,9 +172,13 @@ def mask_document(number: str, doc_type: str | None) -> str:
     permit keeps its H/M letter and last 4; other documents show the last 4 only (fewer when
     the number is short, so at least half stays hidden)."""
     number = number or ""
-    if len(number) == 18 and doc_type in (None, "resident_id", "foreign_permanent_id",
-                                          "hmt_residence_permit"):
+    if len(number) == 18 and doc_type in (
+        None,
+        "resident_id",
+        "foreign_permanent_id",
+        "hmt_residence_permit",
+    ):
         return mask_id_number(number)
     keep = min(4, len(number) // 2)
     head = 1 if doc_type == "hk_macao_permit" and number[:1] in ("H", "M") else 0
-    return number[:head] + "*" * (len(number) - head - keep) + number[len(number) - keep:]
+    return number[:head] + "*" * (len(number) - head - keep) + number[len(number) - keep :]

@@ -27,13 +27,15 @@ def parse_contact(data: dict, level: int) -> str | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if level not in BAD_LEVELS:
-        raise InvalidField("A contact is asked for only with a dissatisfied rating.",
-                           field="contact")
+        raise InvalidField(
+            "A contact is asked for only with a dissatisfied rating.", field="contact"
+        )
     try:
         return normalise_phone(raw)
     except InvalidField as exc:
-        raise InvalidField(exc.message, field="contact", **{k: v for k, v in exc.params.items()
-                                                             if k != "field"}) from None
+        raise InvalidField(
+            exc.message, field="contact", **{k: v for k, v in exc.params.items() if k != "field"}
+        ) from None
 
 
 def _text(data: dict, key: str, missing: str) -> str:
@@ -44,8 +46,9 @@ def _text(data: dict, key: str, missing: str) -> str:
         raise InvalidField("{field} must be text.", field=key)
     value = value.strip()
     if len(value) > MAX_TEXT:
-        raise InvalidField("{field} is too long (at most {max} characters).", field=key,
-                           max=MAX_TEXT)
+        raise InvalidField(
+            "{field} is too long (at most {max} characters).", field=key, max=MAX_TEXT
+        )
     return value
 
 
@@ -58,23 +61,29 @@ def _when(data: dict, key: str, now: datetime, not_before: datetime) -> datetime
 
 def parse_call(data: dict, now: datetime, since: datetime) -> dict:
     """回访: when and what the citizen said."""
-    return {"called_at": _when(data, "called_at", now, since),
-            "call_summary": _text(data, "call_summary",
-                                  "Please write what the citizen said on the call.")}
+    return {
+        "called_at": _when(data, "called_at", now, since),
+        "call_summary": _text(
+            data, "call_summary", "Please write what the citizen said on the call."
+        ),
+    }
 
 
 def parse_finding(data: dict) -> dict:
     finding = data.get("finding")
     if not isinstance(finding, str) or finding not in FINDINGS:
         raise InvalidField("Finding must be one of valid, mistaken, malicious.", field="finding")
-    return {"finding": finding,
-            "finding_reason": _text(data, "finding_reason",
-                                    "Please give the reason for the finding.")}
+    return {
+        "finding": finding,
+        "finding_reason": _text(data, "finding_reason", "Please give the reason for the finding."),
+    }
 
 
 def parse_rectification(data: dict, now: datetime, since: datetime) -> dict:
-    return {"rectified_at": _when(data, "rectified_at", now, since),
-            "measures": _text(data, "measures", "Please describe the rectification measures.")}
+    return {
+        "rectified_at": _when(data, "rectified_at", now, since),
+        "measures": _text(data, "measures", "Please describe the rectification measures."),
+    }
 
 
 def call_due(rated: date, days: int, is_workday: Callable[[date], bool]) -> date:

@@ -40,8 +40,9 @@ def unreachable_host(url: str) -> str | None:
     if host == "localhost" or host.endswith(".localhost"):
         return "loopback"
     labels = host.split(".")
-    if labels[-1] in _PLACEHOLDER_TLDS or any(host == d or host.endswith("." + d)
-                                              for d in _PLACEHOLDER_DOMAINS):
+    if labels[-1] in _PLACEHOLDER_TLDS or any(
+        host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS
+    ):
         return "placeholder"
     try:
         ip = ipaddress.ip_address(host)
@@ -61,31 +62,48 @@ def hazards(s: Settings) -> list[Hazard]:
     out = []
     why = unreachable_host(s.hall.public_url)
     if why:
-        what_zh = {"loopback": "是本机回环地址", "placeholder": "是示例占位地址",
-                   "unspecified": "不是可访问的地址", "scheme": "不是 http(s) 网址"}[why]
-        what_en = {"loopback": "is a loopback address", "placeholder": "is a placeholder",
-                   "unspecified": "is not a reachable address", "scheme": "is not an http(s) URL"}[why]
-        out.append(Hazard(
-            "hall.public_url",
-            f"{s.hall.public_url} {what_zh}，号票二维码在市民手机上打不开；"
-            "请改为手机能访问的服务器地址（如大厅无线网中服务器的 IP 或域名）",
-            f"{s.hall.public_url} {what_en}: ticket QR codes will not open on citizens' phones; "
-            "set the address phones reach (the server's IP or name on the hall Wi-Fi)",
-        ))
+        what_zh = {
+            "loopback": "是本机回环地址",
+            "placeholder": "是示例占位地址",
+            "unspecified": "不是可访问的地址",
+            "scheme": "不是 http(s) 网址",
+        }[why]
+        what_en = {
+            "loopback": "is a loopback address",
+            "placeholder": "is a placeholder",
+            "unspecified": "is not a reachable address",
+            "scheme": "is not an http(s) URL",
+        }[why]
+        out.append(
+            Hazard(
+                "hall.public_url",
+                f"{s.hall.public_url} {what_zh}，号票二维码在市民手机上打不开；"
+                "请改为手机能访问的服务器地址（如大厅无线网中服务器的 IP 或域名）",
+                f"{s.hall.public_url} {what_en}: ticket QR codes will not open on citizens' phones; "
+                "set the address phones reach (the server's IP or name on the hall Wi-Fi)",
+            )
+        )
     r = s.records
-    if r.provider == "http" and r.base_url.lower().startswith("http://") and \
-            unreachable_host(r.base_url) != "loopback":
-        out.append(Hazard(
-            "records.base_url",
-            f"{r.base_url} 未加密（http://）：身份证号码、查询密码与个人权益记录将明文经过网络；请改用 https://",
-            f"{r.base_url} is not encrypted (http://): ID numbers, query passwords and personal "
-            "records would cross the network in clear; use https://",
-        ))
+    if (
+        r.provider == "http"
+        and r.base_url.lower().startswith("http://")
+        and unreachable_host(r.base_url) != "loopback"
+    ):
+        out.append(
+            Hazard(
+                "records.base_url",
+                f"{r.base_url} 未加密（http://）：身份证号码、查询密码与个人权益记录将明文经过网络；请改用 https://",
+                f"{r.base_url} is not encrypted (http://): ID numbers, query passwords and personal "
+                "records would cross the network in clear; use https://",
+            )
+        )
     if s.hall.issue_outside_hours:
-        out.append(Hazard(
-            "hall.issue_outside_hours",
-            "为 true：营业时间外（例如凌晨 3 点）也会出号；只用于演示或 24 小时自助区",
-            "is true: tickets are issued outside opening hours (at 3 a.m. too); "
-            "only for a demo or a 24-hour self-service area",
-        ))
+        out.append(
+            Hazard(
+                "hall.issue_outside_hours",
+                "为 true：营业时间外（例如凌晨 3 点）也会出号；只用于演示或 24 小时自助区",
+                "is true: tickets are issued outside opening hours (at 3 a.m. too); "
+                "only for a demo or a 24-hour self-service area",
+            )
+        )
     return out

@@ -30,5 +30,7 @@ def day_closes_at(day: date, periods: list[str], after_close_min: int) -> dateti
 
 def periods_on(day: date, periods: list[str]) -> list[tuple[datetime, datetime]]:
     """The "HH:MM-HH:MM" periods of ``day`` as hall-time datetimes, in order."""
-    return sorted((datetime.combine(day, start, HALL_TZ), datetime.combine(day, end, HALL_TZ))
-                  for start, end in map(_span, periods))
+    return sorted(
+        (datetime.combine(day, start, HALL_TZ), datetime.combine(day, end, HALL_TZ))
+        for start, end in map(_span, periods)
+    )

@@ -19,4 +19,3 @@ def hall_day(now: datetime, tz: ZoneInfo = HALL_TZ) -> date:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     return now.astimezone(tz).date()
-

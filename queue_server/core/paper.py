@@ -17,7 +17,9 @@ def where_to_wait(windows: list[dict], service: str) -> tuple[list[str], list[in
     is this one (a business window that also takes consultations is not where a consulting
     ticket waits); every window serving it when none has it first; all of them when none is
     open. The 绿色通道 window is never named."""
-    serving = [w for w in windows if service in w.get("services", []) and w.get("kind") != "priority"]
+    serving = [
+        w for w in windows if service in w.get("services", []) and w.get("kind") != "priority"
+    ]
     primary = [w for w in serving if w.get("services", [])[:1] == [service]] or serving
     chosen = [w for w in primary if w.get("state") == "open"] or primary
     zones = sorted({w.get("zone", "") for w in chosen if w.get("zone")})
@@ -40,8 +42,9 @@ def wait_minutes(estimated_wait_s: int | None) -> int | None:
     return 0 if estimated_wait_s == 0 else max(1, round(estimated_wait_s / 60))
 
 
-def ticket_paper(hall: dict, ticket: dict, service: dict | None, windows: list[dict],
-                 t: Translate) -> dict:
+def ticket_paper(
+    hall: dict, ticket: dict, service: dict | None, windows: list[dict], t: Translate
+) -> dict:
     """The keyword arguments of ``printer.TicketLayout`` for an issued ticket."""
     zones, numbers = where_to_wait(windows, ticket["service"])
     return dict(
@@ -58,5 +61,6 @@ def ticket_paper(hall: dict, ticket: dict, service: dict | None, windows: list[d
         footer=[t("Supervision hotline {hotline}", hotline=hall.get("hotline", "12333"))],
         # A booking checked in on time (预约): the paper says so, with its slot.
         appointment_at=datetime.fromisoformat(ticket["appointment_at"])
-        if ticket.get("appointment_at") else None,
+        if ticket.get("appointment_at")
+        else None,
     )

@@ -14,44 +14,59 @@ from .errors import InvalidField, Msgid
 
 # Table A.1, in the order of a consultation (§7.1: greet, introduce, ask … close, rating).
 POLITE: dict[str, tuple[str, list[str]]] = {
-    "first_question": ("首问语", [
-        "您好，请问您需要办理什么业务？",
-        "您好，请问您需要什么帮助？",
-        "您好，×××社会保险机构咨询工作人员×××，请问有什么可以帮助您？",
-        "对不起，刚才因为线路忙，让您久等了！请问有什么可以帮助您？",
-    ]),
-    "process": ("过程语", [
-        "对不起，正在为您查询，请稍等。",
-        "对不起，您的××材料不符合要求，请您重新填写一下，好吗？",
-        "请问我刚才的解释您是否听清楚了？",
-        "对不起，因为系统正在调整，请您留下联系电话，待系统恢复后通知您，好吗？",
-        "对不起，请您到××窗口做详细咨询，好吗？",
-    ]),
-    "consulting": ("征询语", [
-        "对不起，请您稍等片刻，好吗？",
-        "对不起！请您大声一点，好吗？",
-        "抱歉/对不起，请您再重复一遍，好吗？",
-        "对不起！您的电话声音太小，请您换一部电话打来，好吗？",
-        "对不起，为了帮助您解决问题，我可以向您询问几个问题吗？",
-        "您看这样可以吗？",
-        "不好意思，这件事我会转交相关的工作人员为您处理好吗？",
-        "对不起，这超出了我的服务范围，不过我可以请我们上司或领导与您联系，好吗？",
-    ]),
-    "closing": ("结束语", [
-        "请问对我的帮助满意吗？",
-        "请问还有什么可以帮助您？",
-        "再见，请走好！",
-        "不客气，这是我们应该做的。",
-        "不客气，很高兴为您服务。",
-        "感谢您的来电，若有问题请再次来电，谢谢再见！",
-    ]),
+    "first_question": (
+        "首问语",
+        [
+            "您好，请问您需要办理什么业务？",
+            "您好，请问您需要什么帮助？",
+            "您好，×××社会保险机构咨询工作人员×××，请问有什么可以帮助您？",
+            "对不起，刚才因为线路忙，让您久等了！请问有什么可以帮助您？",
+        ],
+    ),
+    "process": (
+        "过程语",
+        [
+            "对不起，正在为您查询，请稍等。",
+            "对不起，您的××材料不符合要求，请您重新填写一下，好吗？",
+            "请问我刚才的解释您是否听清楚了？",
+            "对不起，因为系统正在调整，请您留下联系电话，待系统恢复后通知您，好吗？",
+            "对不起，请您到××窗口做详细咨询，好吗？",
+        ],
+    ),
+    "consulting": (
+        "征询语",
+        [
+            "对不起，请您稍等片刻，好吗？",
+            "对不起！请您大声一点，好吗？",
+            "抱歉/对不起，请您再重复一遍，好吗？",
+            "对不起！您的电话声音太小，请您换一部电话打来，好吗？",
+            "对不起，为了帮助您解决问题，我可以向您询问几个问题吗？",
+            "您看这样可以吗？",
+            "不好意思，这件事我会转交相关的工作人员为您处理好吗？",
+            "对不起，这超出了我的服务范围，不过我可以请我们上司或领导与您联系，好吗？",
+        ],
+    ),
+    "closing": (
+        "结束语",
+        [
+            "请问对我的帮助满意吗？",
+            "请问还有什么可以帮助您？",
+            "再见，请走好！",
+            "不客气，这是我们应该做的。",
+            "不客气，很高兴为您服务。",
+            "感谢您的来电，若有问题请再次来电，谢谢再见！",
+        ],
+    ),
     "welcome": ("欢迎语", ["您好！", "欢迎！", "您请坐！"]),
-    "thanks": ("感谢语", [
-        "感谢您为我们提出的宝贵意见！",
-        "感谢您对我们工作的支持！",
-        "感谢您的配合和理解！",
-        "这是我们没有注意到的地方，谢谢您的提醒。",
-    ]),
+    "thanks": (
+        "感谢语",
+        [
+            "感谢您为我们提出的宝贵意见！",
+            "感谢您对我们工作的支持！",
+            "感谢您的配合和理解！",
+            "这是我们没有注意到的地方，谢谢您的提醒。",
+        ],
+    ),
     "apology": ("道歉语", ["对不起，很抱歉！", "对不起，请您原谅！", "给您添麻烦了。"]),
     "sympathy": ("同情语", ["我非常理解您的心情！", "我也很替您着急！"]),
     "confirmation": ("确认语", ["对不起，您的意思是……？", "您是说……吗？"]),
@@ -62,8 +77,11 @@ SATISFACTION_PROMPT = "请问对我的帮助满意吗？"  # A.1 结束语; §7.
 
 def window_prompts(hall_name: str, staff_name: str) -> dict[str, list[str]]:
     """What the window console shows at each step of §7.1."""
-    intro = (f"您好，{hall_name}咨询工作人员{staff_name}，请问有什么可以帮助您？" if staff_name
-             else POLITE["first_question"][1][1])
+    intro = (
+        f"您好，{hall_name}咨询工作人员{staff_name}，请问有什么可以帮助您？"
+        if staff_name
+        else POLITE["first_question"][1][1]
+    )
     return {
         # §7.1: greet first, then introduce oneself, then ask what help is needed.
         "on_call": ["您好！欢迎！您请坐！", intro],
@@ -112,7 +130,10 @@ FORBIDDEN: dict[str, list[tuple[str, list[str]]]] = {
         ("这是规定，我也没办法！", ["我也没办法"]),
     ],
     "斗气语": [
-        ("政策就这么规定的，有意见告去，找领导去！", ["政策就这么规定的", "有意见告去", "找领导去"]),
+        (
+            "政策就这么规定的，有意见告去，找领导去！",
+            ["政策就这么规定的", "有意见告去", "找领导去"],
+        ),
         ("该找谁找谁去，我不管。", ["该找谁找谁去", "我不管"]),
         ("不清楚，不知道。", ["不清楚不知道"]),
     ],
@@ -177,12 +198,18 @@ def forbidden_phrases_in(text: str) -> list[tuple[str, str]]:
     norm = normalise(text)
     if not norm:
         return []
-    return [(cls, example) for cls, example, patterns in _COMPILED if any(p.search(norm) for p in patterns)]
+    return [
+        (cls, example)
+        for cls, example, patterns in _COMPILED
+        if any(p.search(norm) for p in patterns)
+    ]
 
 
 # One refusal for every text a citizen may read (§8.4): notices, ledger replies and remarks.
-FORBIDDEN_MESSAGE = ("The text contains forbidden service language ({category}) like “{phrase}” "
-                     "(standard annex A.2); please rephrase it politely.")
+FORBIDDEN_MESSAGE = (
+    "The text contains forbidden service language ({category}) like “{phrase}” "
+    "(standard annex A.2); please rephrase it politely."
+)
 
 
 def check_service_language(text: str | None, field: str) -> None:
@@ -194,5 +221,9 @@ def check_service_language(text: str | None, field: str) -> None:
     found = forbidden_phrases_in(text or "")
     if found:
         cls, example = found[0]
-        raise InvalidField(FORBIDDEN_MESSAGE, field=field,
-                           category=Msgid(FORBIDDEN_CLASS_MSGIDS[cls]), phrase=example)
+        raise InvalidField(
+            FORBIDDEN_MESSAGE,
+            field=field,
+            category=Msgid(FORBIDDEN_CLASS_MSGIDS[cls]),
+            phrase=example,
+        )

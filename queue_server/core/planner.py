@@ -41,15 +41,26 @@ def groups(windows: Sequence[SimWindow]) -> list[Group]:
     found: dict[tuple, list[int]] = {}
     for w in windows:
         found.setdefault((tuple(w.services), w.kind), []).append(w.number)
-    return [Group("+".join(services) + ("" if kind == "business" else f"/{kind}"), services, kind,
-                  tuple(sorted(numbers)))
-            for (services, kind), numbers in sorted(found.items(), key=lambda kv: min(kv[1]))]
+    return [
+        Group(
+            "+".join(services) + ("" if kind == "business" else f"/{kind}"),
+            services,
+            kind,
+            tuple(sorted(numbers)),
+        )
+        for (services, kind), numbers in sorted(found.items(), key=lambda kv: min(kv[1]))
+    ]
 
 
 def open_hours(periods: Sequence[str]) -> list[int]:
     """Clock hours that overlap the opening periods."""
-    return sorted({h for a, b in periods_to_spans(periods)
-                   for h in range(int(a // 3600), math.ceil(b / 3600))})
+    return sorted(
+        {
+            h
+            for a, b in periods_to_spans(periods)
+            for h in range(int(a // 3600), math.ceil(b / 3600))
+        }
+    )
 
 
 Counts = dict[int, dict[str, int]]  # hour → group key → windows open
@@ -100,12 +111,17 @@ class Outcome:
         for hour in sorted(self.by_hour_service):
             if (self.by_hour.get(hour) or 0) <= target_s:
                 continue
-            cells = [(v, s) for s, v in self.by_hour_service[hour].items()
-                     if v is not None and v > target_s and (hour, s) not in skip]
+            cells = [
+                (v, s)
+                for s, v in self.by_hour_service[hour].items()
+                if v is not None and v > target_s and (hour, s) not in skip
+            ]
             if cells:
                 return hour, max(cells)[1]
-        for _, service in sorted(((v, s) for s, v in self.by_service.items()
-                                  if v is not None and v > target_s), reverse=True):
+        for _, service in sorted(
+            ((v, s) for s, v in self.by_service.items() if v is not None and v > target_s),
+            reverse=True,
+        ):
             for hour in sorted(self.by_hour_service):
                 v = self.by_hour_service[hour].get(service)
                 if v is not None and v > target_s and (hour, service) not in skip:
@@ -127,9 +143,13 @@ def outcome(days: Sequence[Sequence[SimTicket]]) -> Outcome:
             cells.setdefault(hour, {}).setdefault(t.service, []).append(wait)
             n += 1
             missed += t.wait is None
-    return Outcome({h: p90(v) for h, v in by_hour.items()},
-                   {s: p90(v) for s, v in by_service.items()},
-                   {h: {s: p90(v) for s, v in c.items()} for h, c in cells.items()}, n, missed)
+    return Outcome(
+        {h: p90(v) for h, v in by_hour.items()},
+        {s: p90(v) for s, v in by_service.items()},
+        {h: {s: p90(v) for s, v in c.items()} for h, c in cells.items()},
+        n,
+        missed,
+    )
 
 
 @dataclass
@@ -155,9 +175,15 @@ def _load(profile: Profile, service: str, hour: int) -> float:
 
 def _serving(gs: Sequence[Group], service: str) -> list[Group]:
     """Groups that serve ``service``, the most dedicated first (fewest services, not priority)."""
-    return sorted((g for g in gs if service in g.services),
-                  key=lambda g: (KIND_ORDER.get(g.kind, 0), len(g.services),
-                                 g.services.index(service), g.windows[0]))
+    return sorted(
+        (g for g in gs if service in g.services),
+        key=lambda g: (
+            KIND_ORDER.get(g.kind, 0),
+            len(g.services),
+            g.services.index(service),
+            g.windows[0],
+        ),
+    )
 
 
 SEEDS = tuple(range(1, 11))
@@ -170,10 +196,17 @@ KEEP_MARGIN = 0.75
 sample, and a plan cut to fit exactly those days misses on others."""
 
 
-def make_plan(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules, target_s: float,
-              seeds: Sequence[int] = SEEDS, confirm: Sequence[int] = CONFIRM_SEEDS,
-              min_open: dict[str, int] | None = None,
-              max_trials: int = 100, on_trial: Callable[[int], None] | None = None) -> Plan:
+def make_plan(
+    profile: Profile,
+    windows: Sequence[SimWindow],
+    rules: QueueRules,
+    target_s: float,
+    seeds: Sequence[int] = SEEDS,
+    confirm: Sequence[int] = CONFIRM_SEEDS,
+    min_open: dict[str, int] | None = None,
+    max_trials: int = 100,
+    on_trial: Callable[[int], None] | None = None,
+) -> Plan:
     """The plan for ``profile``; ``min_open``: group key → windows always open (§4.2)."""
     aim = target_s * MARGIN
     gs = groups(windows)
@@ -185,8 +218,9 @@ def make_plan(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules,
             floor[h][g.key] = min((min_open or {}).get(g.key, 0), len(g.windows))
     for h in hours:  # enough windows for each hour's work at UTILISATION_MAX, the busiest first
         spare = dict(floor[h])  # windows already open (§4.2) that no service has counted on yet
-        loads = sorted(((_load(profile, service, h), service) for service in profile.arrivals),
-                       reverse=True)
+        loads = sorted(
+            ((_load(profile, service, h), service) for service in profile.arrivals), reverse=True
+        )
         for load, service in loads:
             per_hour = profile.arrivals[service]
             busy = any(per_hour[x] > 0 for x in (h - 1, h) if 0 <= x < len(per_hour))
@@ -210,8 +244,9 @@ def make_plan(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules,
         if on_trial:
             on_trial(trials)
         plan_windows = schedule(c, gs, profile.periods)
-        return outcome([simulate(profile, plan_windows, rules, seed, estimator=None)
-                        for seed in days])
+        return outcome(
+            [simulate(profile, plan_windows, rules, seed, estimator=None) for seed in days]
+        )
 
     short: list[tuple[int, str]] = []
 
@@ -222,7 +257,7 @@ def make_plan(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules,
             return False
         hour, service = worst
         for h in (hour, hour + 1, hour - 1):  # the hour itself, else the next or the one before
-            for g in (_serving(gs, service) if h in counts else ()):
+            for g in _serving(gs, service) if h in counts else ():
                 if counts[h][g.key] < len(g.windows):
                     counts[h][g.key] += 1
                     return True
@@ -253,8 +288,13 @@ def make_plan(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules,
 
 # --- the day profile ---------------------------------------------------------------------------
 
-def profile_from_history(arrivals: Sequence[tuple], samples: dict[str, list[float]],
-                         services: dict[str, float], periods: Sequence[str]) -> Profile:
+
+def profile_from_history(
+    arrivals: Sequence[tuple],
+    samples: dict[str, list[float]],
+    services: dict[str, float],
+    periods: Sequence[str],
+) -> Profile:
     """A day profile from the hall's own history: ``arrivals`` rows (day, service, hour "HH",
     tickets, priority tickets) averaged over the days that had tickets; service times drawn from
     the recorded ``samples``, or — for a service without history — spread around its configured

@@ -66,7 +66,6 @@ def _ordered(
         rest.sort(key=lambda t: (served.index(t.service), *_age(t)))
     others = list(_others(due, rest, window.appointment_streak, now, rules))
 
-
     streak = window.priority_streak
     unbounded = window.kind == "priority"
     p = o = 0
@@ -84,8 +83,9 @@ def _ordered(
             streak = 0
 
 
-def _others(due: list[Ticket], rest: list[Ticket], streak: int, now: datetime,
-            rules: QueueRules) -> Iterator[Ticket]:
+def _others(
+    due: list[Ticket], rest: list[Ticket], streak: int, now: datetime, rules: QueueRules
+) -> Iterator[Ticket]:
     """The non-priority order: due appointments first, but while some of ``rest`` have waited
     past the bound, after ``max_consecutive_appointments`` of them in a row comes the first of
     those long waiters (in ``rest``'s order); otherwise the rest in its order."""
@@ -117,8 +117,11 @@ def walkin_cutoff(now: datetime, rules: QueueRules) -> datetime:
 
 def is_due_appointment(t: Ticket, now: datetime, rules: QueueRules) -> bool:
     """A call of this ticket is an appointment's precedence (counts in the appointment streak)."""
-    return (not t.is_priority and t.appointment_at is not None
-            and t.appointment_at <= due_by(now, rules))
+    return (
+        not t.is_priority
+        and t.appointment_at is not None
+        and t.appointment_at <= due_by(now, rules)
+    )
 
 
 def choose_next(
@@ -157,8 +160,9 @@ class PlaceCounts:
     others_before: int  # of them, ahead of this one in ``_others`` (see ``others_before``)
 
 
-def others_before(is_due: bool, before: int, due_total: int, over_total: int, is_over: bool,
-                  rules: QueueRules) -> int:
+def others_before(
+    is_due: bool, before: int, due_total: int, over_total: int, is_over: bool, rules: QueueRules
+) -> int:
     """How many non-priority tickets ``_others`` puts ahead of one, at a one-service window with
     no appointment streak, in closed form. ``before``: due appointments ahead of it (it is due)
     or others of the rest ahead of it by age (it is not); ``due_total``: due appointments;

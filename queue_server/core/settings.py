@@ -13,15 +13,19 @@ import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 
 
-
 class SettingsError(Exception):
     def __init__(self, source: str, key: str, problem: str):
         super().__init__(f"{source}: {key}: {problem}")
         self.source, self.key, self.problem = source, key, problem
 
 
-def setting(default=MISSING, help: str = "", choices: tuple | None = None, default_factory=MISSING,
-            path: bool | str = False):
+def setting(
+    default=MISSING,
+    help: str = "",
+    choices: tuple | None = None,
+    default_factory=MISSING,
+    path: bool | str = False,
+):
     """``path=True``: a file or folder (``path="printer_url"``: a printer URL whose file:// or
     virtual:// folder is one); queue_server.configfile makes a relative one absolute against the
     config file's folder when the file is loaded (the only place paths resolve)."""
@@ -38,7 +42,8 @@ _LANGS = ("zh_CN", "en", "ug")
 @dataclass(frozen=True, kw_only=True)
 class QueueRules:
     max_consecutive_priority: int = setting(
-        3, help="At most this many priority (绿色通道) calls in a row at one window while others wait"
+        3,
+        help="At most this many priority (绿色通道) calls in a row at one window while others wait",
     )
     reinstate_behind: int = setting(
         3, help="A reinstated no-show re-enters behind this many waiting tickets (过号顺延)"
@@ -48,19 +53,24 @@ class QueueRules:
         help="ordered: a window serves its first service first; oldest: oldest across its services",
         choices=("ordered", "oldest"),
     )
-    appointment_early_min: int = setting(0, help="An appointment may be called this early (minutes)")
+    appointment_early_min: int = setting(
+        0, help="An appointment may be called this early (minutes)"
+    )
     max_consecutive_appointments: int = setting(
-        2, help="At most this many appointment calls in a row at one window while a walk-in has "
+        2,
+        help="At most this many appointment calls in a row at one window while a walk-in has "
         "waited longer than appointment_walkin_bound_min (then one walk-in); 0 = appointments "
-        "get no precedence over such walk-ins"
+        "get no precedence over such walk-ins",
     )
     appointment_walkin_bound_min: int = setting(
-        20, help="Walk-ins waiting longer than this many minutes bound the appointments' precedence "
-        "(max_consecutive_appointments)"
+        20,
+        help="Walk-ins waiting longer than this many minutes bound the appointments' precedence "
+        "(max_consecutive_appointments)",
     )
     expire_after_close_min: int = setting(
-        60, help="Minutes after the last opening period when tickets still waiting expire"
-        " (the day closes; at the latest at midnight)"
+        60,
+        help="Minutes after the last opening period when tickets still waiting expire"
+        " (the day closes; at the latest at midnight)",
     )
 
 
@@ -88,12 +98,14 @@ class HallSettings:
         False, help="Issue tickets outside opening hours too (demo halls, 24 h self-service areas)"
     )
     data_dir: str = setting(
-        "var/hall", path=True,
+        "var/hall",
+        path=True,
         help="Folder for the database, voice cache, fonts and logs; relative = to the config's folder",
     )
     notice: str = setting("", help="Scrolling notice on the hall display at start")
     faq_file: str = setting(
-        "faq.toml", path=True,
+        "faq.toml",
+        path=True,
         help="Policy Q&A file (TOML); relative = to the config file's folder; empty = none",
     )
 
@@ -106,20 +118,24 @@ class ServerSettings:
         16, help="API worker threads (the JSON API and pages); event streams never hold one"
     )
     api_queue_timeout_s: float = setting(
-        10.0, help="A request that waited this long for a free worker gets 503 + Retry-After "
-        "instead of being run after its client gave up"
+        10.0,
+        help="A request that waited this long for a free worker gets 503 + Retry-After "
+        "instead of being run after its client gave up",
     )
     sse_heartbeat_s: float = setting(15.0, help="Seconds between SSE keep-alive comments")
     db_busy_timeout_s: float = setting(
-        2.0, help="Seconds a request waits while another program writes the database before it "
-        "answers 503 系统繁忙 (with Retry-After); keep it below the kiosk's HTTP timeout (3 s)"
+        2.0,
+        help="Seconds a request waits while another program writes the database before it "
+        "answers 503 系统繁忙 (with Retry-After); keep it below the kiosk's HTTP timeout (3 s)",
     )
     device_silent_s: float = setting(
-        30.0, help="A kiosk, display or evaluator with no heartbeat for this long raises device.alert "
-        "(§8.1.5); devices beat every third of it (at most every 10 s)"
+        30.0,
+        help="A kiosk, display or evaluator with no heartbeat for this long raises device.alert "
+        "(§8.1.5); devices beat every third of it (at most every 10 s)",
     )
     stream_max_total: int = setting(
-        2000, help="Most event streams (displays, consoles) open at once; more get 503 + Retry-After"
+        2000,
+        help="Most event streams (displays, consoles) open at once; more get 503 + Retry-After",
     )
     stream_max_per_address: int = setting(
         20, help="Most event streams from one client address; more get 503 + Retry-After"
@@ -130,14 +146,18 @@ class ServerSettings:
     max_connections: int = setting(
         4096, help="Most open HTTP connections of every kind; beyond it requests get 503"
     )
-    secret_key: str = setting("", help="Session signing key; empty = generated and kept in data_dir")
+    secret_key: str = setting(
+        "", help="Session signing key; empty = generated and kept in data_dir"
+    )
     https: bool = setting(
-        False, help="The hall is served over HTTPS (directly or by a TLS proxy): session cookies get "
-        "Secure and browsers are told to keep to HTTPS (HSTS)"
+        False,
+        help="The hall is served over HTTPS (directly or by a TLS proxy): session cookies get "
+        "Secure and browsers are told to keep to HTTPS (HSTS)",
     )
     proxy_hops: int = setting(
-        0, help="Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host are "
-        "trusted (werkzeug ProxyFix); 0 = none, 1 = one nginx/caddy on the same host"
+        0,
+        help="Reverse proxies in front of the server whose X-Forwarded-For/-Proto/-Host are "
+        "trusted (werkzeug ProxyFix); 0 = none, 1 = one nginx/caddy on the same host",
     )
 
 
@@ -153,17 +173,21 @@ class AuthSettings:
         3, help="Wrong passwords per (user name, computer) before each next try must wait"
     )
     login_first_delay_s: int = setting(
-        5, help="First wait in seconds after the free failures; it doubles with each further failure"
+        5,
+        help="First wait in seconds after the free failures; it doubles with each further failure",
     )
-    login_max_delay_s: int = setting(300, help="Longest wait in seconds between tries from one computer")
+    login_max_delay_s: int = setting(
+        300, help="Longest wait in seconds between tries from one computer"
+    )
     lock_failures: int = setting(
         30, help="Hard-lock a user name after this many wrong passwords within lock_window_minutes…"
     )
     lock_addresses: int = setting(4, help="…coming from at least this many different computers")
     lock_window_minutes: int = setting(60, help="Window in minutes in which failures are counted")
     lock_minutes: int = setting(
-        60, help="How long a hard lock lasts; 0 = until an administrator unlocks it "
-        "(/admin or queue-server unlock-user)"
+        60,
+        help="How long a hard lock lasts; 0 = until an administrator unlocks it "
+        "(/admin or queue-server unlock-user)",
     )
 
 
@@ -198,7 +222,9 @@ class WindowSpec:
     room: str = setting("", help="Room (门牌号)")
     services: list[str] = setting(help="Service codes served, in order of preference")
     kind: str = setting(
-        "business", help="consulting / business / priority", choices=("consulting", "business", "priority")
+        "business",
+        help="consulting / business / priority",
+        choices=("consulting", "business", "priority"),
     )
 
 
@@ -209,11 +235,13 @@ class VoiceSettings:
         help="Languages each call is spoken in, in order (zh_CN, ug, en)",
     )
     engine: str = setting(
-        "espeak", help="espeak: espeak-ng offline synthesis; segments: the hall's recorded clips",
+        "espeak",
+        help="espeak: espeak-ng offline synthesis; segments: the hall's recorded clips",
         choices=("espeak", "segments"),
     )
     segment_dir: str = setting(
-        "", path=True,
+        "",
+        path=True,
         help="Folder of recorded WAV clips, one sub-folder per language (engine = segments)",
     )
     repeat: int = setting(2, help="How many times the display plays each call (1–5)")
@@ -227,75 +255,101 @@ class VoiceSettings:
 @dataclass(frozen=True, kw_only=True)
 class DeskPrinterSettings:
     url: str = setting(
-        "", help="Ticket printer at the guide desk (tcp://…:9100, serial://, usb://, virtual:DIR);"
-        " empty = none, the guide shows the number instead"
+        "",
+        help="Ticket printer at the guide desk (tcp://…:9100, serial://, usb://, virtual:DIR);"
+        " empty = none, the guide shows the number instead",
     )
     width_mm: int = setting(80, help="Paper width of the desk printer: 58 or 80", choices=(58, 80))
-    mode: str = setting("raster", help="raster (any printer) or native (Chinese-mode printers)",
-                        choices=("raster", "native"))
+    mode: str = setting(
+        "raster",
+        help="raster (any printer) or native (Chinese-mode printers)",
+        choices=("raster", "native"),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class RecordsSettings:
     provider: str = setting(
-        "sqlite", help="Where personal records come from (§6.3): sqlite = a records database file "
+        "sqlite",
+        help="Where personal records come from (§6.3): sqlite = a records database file "
         "(the demo's, made by queue-server demo-records); http = the province's system (docs/records.md)",
         choices=("sqlite", "http"),
     )
     db: str = setting(
-        "", path=True,
+        "",
+        path=True,
         help="provider = sqlite: the records database (not the hall's); empty = <data_dir>/records.db",
     )
     base_url: str = setting(
-        "", help="provider = http: base URL of the province's records API, e.g. https://rec.example/api"
+        "",
+        help="provider = http: base URL of the province's records API, e.g. https://rec.example/api",
     )
     auth_header: str = setting(
         "Authorization", help="provider = http: the header that carries the hall's credential"
     )
     auth_value: str = setting(
-        "", help="provider = http: the credential itself, e.g. 'Bearer …'; better set by the "
-        "environment (HALLQUEUE_RECORDS_AUTH_VALUE) than written in the file"
+        "",
+        help="provider = http: the credential itself, e.g. 'Bearer …'; better set by the "
+        "environment (HALLQUEUE_RECORDS_AUTH_VALUE) than written in the file",
     )
     ca_file: str = setting(
-        "", path=True, help="provider = http: CA certificates to trust for https (empty = the system's)"
+        "",
+        path=True,
+        help="provider = http: CA certificates to trust for https (empty = the system's)",
     )
     timeout_s: float = setting(
-        2.5, help="provider = http: one deadline per call, retries included; then 503 个人信息查询暂不可用"
+        2.5,
+        help="provider = http: one deadline per call, retries included; then 503 个人信息查询暂不可用",
     )
-    retries: int = setting(1, help="provider = http: extra tries of a read after a dropped connection or 502–504")
+    retries: int = setting(
+        1, help="provider = http: extra tries of a read after a dropped connection or 502–504"
+    )
     breaker_failures: int = setting(
-        5, help="provider = http: after this many failures in a row, calls fail at once (circuit open)…"
+        5,
+        help="provider = http: after this many failures in a row, calls fail at once (circuit open)…",
     )
-    breaker_reset_s: float = setting(30.0, help="…for this many seconds, then one trial call decides")
-    session_idle_s: int = setting(120, help="A citizen session ends after this many seconds without a request")
-    session_max_s: int = setting(600, help="A citizen session ends this many seconds after it began")
+    breaker_reset_s: float = setting(
+        30.0, help="…for this many seconds, then one trial call decides"
+    )
+    session_idle_s: int = setting(
+        120, help="A citizen session ends after this many seconds without a request"
+    )
+    session_max_s: int = setting(
+        600, help="A citizen session ends this many seconds after it began"
+    )
     statement_days: int = setting(
         180, help="A printed statement's verification code works for this many days (/v/<code>)"
     )
     password_tries: int = setting(
-        5, help="Wrong query passwords (or case checks) that lock an ID number (or case) for the day"
+        5,
+        help="Wrong query passwords (or case checks) that lock an ID number (or case) for the day",
     )
     kiosk_free_failures: int = setting(
         10, help="Failed verifications of one kiosk within kiosk_window_minutes before it is slowed"
     )
-    kiosk_first_delay_s: int = setting(5, help="First wait of a slowed kiosk, doubling with each failure")
+    kiosk_first_delay_s: int = setting(
+        5, help="First wait of a slowed kiosk, doubling with each failure"
+    )
     kiosk_max_delay_s: int = setting(300, help="Longest wait between tries of a slowed kiosk")
     kiosk_window_minutes: int = setting(30, help="Window in which a kiosk's failures are counted")
     secret: str = setting(
-        "", help="The hall's secret for the audit's ID-number HMACs and statement seals; empty = "
-        "generated and kept in data_dir/records_secret (keep it: changing it unlinks old audit rows)"
+        "",
+        help="The hall's secret for the audit's ID-number HMACs and statement seals; empty = "
+        "generated and kept in data_dir/records_secret (keep it: changing it unlinks old audit rows)",
     )
 
 
 @dataclass(frozen=True, kw_only=True)
 class ReportSettings:
     wait_threshold_min: int = setting(
-        30, help="Reports count waits longer than this many minutes (§9.2 服务时限; no national "
-        "figure exists, so the hall sets its own)"
+        30,
+        help="Reports count waits longer than this many minutes (§9.2 服务时限; no national "
+        "figure exists, so the hall sets its own)",
     )
     absence_min: int = setting(
-        15, help="Reports list a window closed or paused at least this many minutes in opening "
-        "hours while tickets it serves wait (§8.6 不得擅自离岗)"
+        15,
+        help="Reports list a window closed or paused at least this many minutes in opening "
+        "hours while tickets it serves wait (§8.6 不得擅自离岗)",
     )
     target_p90_min: int = setting(
         20, help="Staffing planner target: 90 % of citizens wait at most this many minutes"
@@ -312,14 +366,17 @@ class ReportSettings:
 class AppointmentSettings:
     enabled: bool = setting(True, help="Take bookings (预约) and check them in at the kiosk")
     slot_minutes: int = setting(30, help="Length of a booking slot in minutes (10–240)")
-    capacity: int = setting(4, help="Bookings per slot of each service (0 = the service takes none)")
+    capacity: int = setting(
+        4, help="Bookings per slot of each service (0 = the service takes none)"
+    )
     service_capacity: dict[str, int] = setting(
-        default_factory=dict, help="Per-service capacity per slot overriding capacity, e.g. "
-        "{ pension = 6, consult = 0 }"
+        default_factory=dict,
+        help="Per-service capacity per slot overriding capacity, e.g. { pension = 6, consult = 0 }",
     )
     hours: list[str] = setting(
-        default_factory=list, help="Periods with bookable slots, HH:MM-HH:MM; empty = each "
-        "service's hours, else the hall's opening hours"
+        default_factory=list,
+        help="Periods with bookable slots, HH:MM-HH:MM; empty = each "
+        "service's hours, else the hall's opening hours",
     )
     min_days_ahead: int = setting(1, help="Earliest booking: this many days ahead (1 = tomorrow)")
     horizon_working_days: int = setting(
@@ -333,8 +390,9 @@ class AppointmentSettings:
         30, help="Check-in opens this many minutes before the slot (earlier: 请于 HH:MM 后签到)"
     )
     checkin_late_min: int = setting(
-        15, help="Check-in with precedence closes this many minutes after the slot begins; later "
-        "the citizen is offered a normal ticket; never checked in by the slot's end = no-show"
+        15,
+        help="Check-in with precedence closes this many minutes after the slot begins; later "
+        "the citizen is offered a normal ticket; never checked in by the slot's end = no-show",
     )
     no_show_limit: int = setting(
         3, help="No-shows within no_show_window_days that stop a person booking; 0 = no limit"
@@ -348,12 +406,15 @@ class AppointmentSettings:
 @dataclass(frozen=True, kw_only=True)
 class BackupSettings:
     folder: str = setting(
-        "", path=True, help="Folder of the nightly backups (queue-server backup); best on another "
-        "disk or a mounted share; relative = to the config's folder; empty = <data_dir>/backups"
+        "",
+        path=True,
+        help="Folder of the nightly backups (queue-server backup); best on another "
+        "disk or a mounted share; relative = to the config's folder; empty = <data_dir>/backups",
     )
     keep_days: int = setting(
-        30, help="Backups older than this many days are deleted after a good new one (the newest "
-        "is always kept)"
+        30,
+        help="Backups older than this many days are deleted after a good new one (the newest "
+        "is always kept)",
     )
 
 
@@ -366,18 +427,23 @@ class Settings:
     services: list[ServiceSpec] = setting(help="Queues (业务类别)")
     items: list[BusinessItem] = setting(default_factory=list, help="Business guide (§8.1.2)")
     windows: list[WindowSpec] = setting(help="Windows")
-    voice: VoiceSettings = setting(default_factory=VoiceSettings, help="Voice calling on the hall display (§8)")
+    voice: VoiceSettings = setting(
+        default_factory=VoiceSettings, help="Voice calling on the hall display (§8)"
+    )
     desk_printer: DeskPrinterSettings = setting(
-        default_factory=DeskPrinterSettings, help="Printer of the guide desk (priority tickets, reprints)"
+        default_factory=DeskPrinterSettings,
+        help="Printer of the guide desk (priority tickets, reprints)",
     )
     records: RecordsSettings = setting(
         default_factory=RecordsSettings, help="Personal records at the kiosk (§6.3, §8.1.3, §8.6)"
     )
     reports: ReportSettings = setting(
-        default_factory=ReportSettings, help="Supervision reports, 差评 follow-up, staffing planner (§9)"
+        default_factory=ReportSettings,
+        help="Supervision reports, 差评 follow-up, staffing planner (§9)",
     )
     appointments: AppointmentSettings = setting(
-        default_factory=AppointmentSettings, help="Bookings (预约): slots, rules, check-in, no-shows"
+        default_factory=AppointmentSettings,
+        help="Bookings (预约): slots, rules, check-in, no-shows",
     )
     backup: BackupSettings = setting(
         default_factory=BackupSettings, help="Backups of the hall's data (queue-server backup)"
@@ -391,6 +457,7 @@ class Settings:
 
 
 # --- building ---------------------------------------------------------------------------------
+
 
 def _type_name(tp) -> str:
     return getattr(tp, "__name__", str(tp))
@@ -457,6 +524,7 @@ def build(cls, data: dict, source: str = "<settings>", prefix: str = ""):
 
 def validate(s: Settings, source: str) -> None:
     """Cross-checks that types alone cannot express."""
+
     def err(key, problem):
         raise SettingsError(source, key, problem)
 
@@ -509,7 +577,9 @@ def validate(s: Settings, source: str) -> None:
         err("voice.languages", "at least one language is required")
     for lang in s.voice.languages:
         if lang not in _LANGS:
-            err("voice.languages", f"unsupported language {lang!r} (supported: {', '.join(_LANGS)})")
+            err(
+                "voice.languages", f"unsupported language {lang!r} (supported: {', '.join(_LANGS)})"
+            )
     if s.voice.engine == "segments" and not s.voice.segment_dir.strip():
         err("voice.segment_dir", "is required when engine = segments")
     if not 1 <= s.voice.repeat <= 5:
@@ -521,9 +591,13 @@ def validate(s: Settings, source: str) -> None:
     _validate_records(s.records, err)
     if not 1 <= s.backup.keep_days <= 3650:
         err("backup.keep_days", "must be 1–3650")
-    for key, low, high in (("wait_threshold_min", 1, 180), ("absence_min", 1, 240),
-                           ("target_p90_min", 1, 180), ("followup_call_days", 0, 30),
-                           ("followup_rectify_days", 1, 90)):
+    for key, low, high in (
+        ("wait_threshold_min", 1, 180),
+        ("absence_min", 1, 240),
+        ("target_p90_min", 1, 180),
+        ("followup_call_days", 0, 30),
+        ("followup_rectify_days", 1, 90),
+    ):
         if not low <= getattr(s.reports, key) <= high:
             err(f"reports.{key}", f"must be {low}–{high}")
     if not s.services:
@@ -585,7 +659,8 @@ def _validate_records(r: RecordsSettings, err) -> None:
     if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", r.auth_header):
         err("records.auth_header", "must be an HTTP header name")
     for key, value, low, high in (
-        ("timeout_s", r.timeout_s, 0.1, 60), ("retries", r.retries, 0, 5),
+        ("timeout_s", r.timeout_s, 0.1, 60),
+        ("retries", r.retries, 0, 5),
         ("breaker_failures", r.breaker_failures, 1, 1000),
         ("breaker_reset_s", r.breaker_reset_s, 1, 3600),
         ("session_idle_s", r.session_idle_s, 10, 3600),
@@ -604,7 +679,8 @@ def _validate_records(r: RecordsSettings, err) -> None:
 def _validate_appointments(s: Settings, err) -> None:
     a = s.appointments
     for key, value, low, high in (
-        ("slot_minutes", a.slot_minutes, 10, 240), ("capacity", a.capacity, 0, 999),
+        ("slot_minutes", a.slot_minutes, 10, 240),
+        ("capacity", a.capacity, 0, 999),
         ("min_days_ahead", a.min_days_ahead, 0, 30),
         ("horizon_working_days", a.horizon_working_days, 1, 60),
         ("per_person_per_day", a.per_person_per_day, 1, 10),
@@ -637,4 +713,3 @@ def consulting_windows_required(city_tier: str, insured_population: int) -> int:
         return 1
     per = 200_000 if city_tier == "large" else 150_000
     return max(1, -(-insured_population // per))  # ceiling division
-

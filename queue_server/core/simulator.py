@@ -22,8 +22,16 @@ from .numbering import HALL_TZ
 from .policy import WindowView, choose_next, people_ahead
 from .settings import QueueRules
 from .tickets import Status, Ticket
-from .waits import (RECENT_VISITS, HallSnapshot, WindowLoad, WindowState, arrival_rates,
-                    estimate_wait, mean_service_seconds, promised_wait)
+from .waits import (
+    RECENT_VISITS,
+    HallSnapshot,
+    WindowLoad,
+    WindowState,
+    arrival_rates,
+    estimate_wait,
+    mean_service_seconds,
+    promised_wait,
+)
 
 Spans = Sequence[tuple[float, float]]  # seconds after midnight, [start, end)
 Draw = Callable[[random.Random], float]
@@ -34,6 +42,7 @@ def periods_to_spans(periods: Sequence[str]) -> list[tuple[float, float]]:
     def s(hhmm: str) -> float:
         t = time.fromisoformat(hhmm)
         return t.hour * 3600 + t.minute * 60
+
     return sorted((s(p[:5]), s(p[6:])) for p in periods)
 
 
@@ -139,17 +148,23 @@ def arrivals(profile: Profile, rng: random.Random) -> list[tuple[float, str, boo
     return sorted(out)
 
 
-def simulate(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules, seed: int,
-             day: date = date(2026, 11, 24), estimator: Estimator | None = production_estimate
-             ) -> list[SimTicket]:
+def simulate(
+    profile: Profile,
+    windows: Sequence[SimWindow],
+    rules: QueueRules,
+    seed: int,
+    day: date = date(2026, 11, 24),
+    estimator: Estimator | None = production_estimate,
+) -> list[SimTicket]:
     """One simulated day; every ticket with its promised and actual wait."""
     rng = random.Random(seed)
     midnight = datetime.combine(day, time(0), HALL_TZ)
     hall_spans = periods_to_spans(profile.periods)
     last_end = hall_spans[-1][1] if hall_spans else 86400.0
     serve_until = last_end + rules.expire_after_close_min * 60  # then tickets expire
-    day_spans = [(midnight + timedelta(seconds=a), midnight + timedelta(seconds=b))
-                 for a, b in hall_spans]
+    day_spans = [
+        (midnight + timedelta(seconds=a), midnight + timedelta(seconds=b)) for a, b in hall_spans
+    ]
     state = {w.number: _Window(w) for w in windows}
     events: list = []  # (time, order, kind, payload): kind 0 close, 1 finish, 2 open, 3 arrive
     seq = 0
@@ -160,7 +175,7 @@ def simulate(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules, 
         heapq.heappush(events, (t, kind, seq, payload))
 
     for w in windows:
-        for a, b in (w.spans if w.spans is not None else hall_spans):
+        for a, b in w.spans if w.spans is not None else hall_spans:
             push(a, 2, w.number)
             push(b, 0, w.number)
     for t, service, priority in arrivals(profile, rng):
@@ -181,27 +196,54 @@ def simulate(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules, 
         return found
 
     def loads() -> list[WindowLoad]:
-        return [WindowLoad(services=w.spec.services, kind=w.spec.kind, is_open=w.open,
-                           busy=w.current is not None, recent_services=tuple(w.recent))
-                for w in state.values()]
+        return [
+            WindowLoad(
+                services=w.spec.services,
+                kind=w.spec.kind,
+                is_open=w.open,
+                busy=w.current is not None,
+                recent_services=tuple(w.recent),
+            )
+            for w in state.values()
+        ]
 
     def means() -> dict[str, float]:
-        return {s: mean_service_seconds(finished[s][-RECENT_VISITS:][::-1], profile.mean_s(s))
-                for s in profile.service_s}
+        return {
+            s: mean_service_seconds(finished[s][-RECENT_VISITS:][::-1], profile.mean_s(s))
+            for s in profile.service_s
+        }
 
     def issue(ticket: Ticket, now: float) -> Issue:
         same = list(by_service.get(ticket.service, {}).values())  # the new ticket among them
-        states = [WindowState(w.spec.number, w.spec.services, w.spec.kind, w.open,
-                              at(w.busy_since) if w.current else None,
-                              w.current.service if w.current else None, w.streak)
-                  for w in state.values()]
+        states = [
+            WindowState(
+                w.spec.number,
+                w.spec.services,
+                w.spec.kind,
+                w.open,
+                at(w.busy_since) if w.current else None,
+                w.current.service if w.current else None,
+                w.streak,
+            )
+            for w in state.values()
+        ]
         m = means()
-        recent = [(at(t.issued), t.service, t.priority)
-                  for t in takewhile(lambda t: t.issued >= now - 3600, reversed(tickets))]
-        snap = HallSnapshot(at(now), list(waiting.values()), states, m, day_spans, rules,
-                            arrival_rates(recent, at(now), day_spans))
-        return Issue(ticket, people_ahead(ticket, same, at(now), rules), m[ticket.service],
-                     loads(), snap)
+        recent = [
+            (at(t.issued), t.service, t.priority)
+            for t in takewhile(lambda t: t.issued >= now - 3600, reversed(tickets))
+        ]
+        snap = HallSnapshot(
+            at(now),
+            list(waiting.values()),
+            states,
+            m,
+            day_spans,
+            rules,
+            arrival_rates(recent, at(now), day_spans),
+        )
+        return Issue(
+            ticket, people_ahead(ticket, same, at(now), rules), m[ticket.service], loads(), snap
+        )
 
     def call(w: _Window, now: float) -> None:
         if not w.open or w.current is not None:
@@ -234,8 +276,15 @@ def simulate(profile: Profile, windows: Sequence[SimWindow], rules: QueueRules, 
             sim = SimTicket(len(tickets) + 1, service, now, priority)
             tickets.append(sim)
             tid = str(sim.number)
-            ticket = Ticket(tid, f"{sim.number:06d}", service, Status.WAITING, at(now), at(now),
-                            "elderly" if priority else None)
+            ticket = Ticket(
+                tid,
+                f"{sim.number:06d}",
+                service,
+                Status.WAITING,
+                at(now),
+                at(now),
+                "elderly" if priority else None,
+            )
             waiting[tid] = ticket
             by_service.setdefault(service, {})[tid] = ticket
             if estimator is not None:

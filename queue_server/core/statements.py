@@ -19,8 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
 from .errors import InvalidField
-from .insurance import (BENEFITS, INSURANCES, STATES, STATUSES, money_grouped, month_text,
-                        rate_text)
+from .insurance import BENEFITS, INSURANCES, STATES, STATUSES, money_grouped, month_text, rate_text
 
 KINDS = {
     "contribution_certificate": "Certificate of social insurance contributions",
@@ -37,6 +36,7 @@ Label = Callable[..., str]
 
 # --- the verification code -------------------------------------------------------------------
 
+
 def _check_char(values: list[int]) -> str:
     """Luhn mod 32: catches every single mistyped character and most swapped neighbours."""
     total, factor = 0, 2
@@ -51,7 +51,7 @@ def new_code(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
     """``XXXXX-XXXXX-XXXXX-XXXXX``: 19 random base32 characters and a check character."""
     values = [randbelow(32) for _ in range(CODE_RANDOM)]
     raw = "".join(ALPHABET[v] for v in values) + _check_char(values)
-    return "-".join(raw[i:i + 5] for i in range(0, 20, 5))
+    return "-".join(raw[i : i + 5] for i in range(0, 20, 5))
 
 
 def normalize_code(raw) -> str | None:
@@ -66,7 +66,7 @@ def normalize_code(raw) -> str | None:
 
 
 def pretty_code(code: str) -> str:
-    return "-".join(code[i:i + 5] for i in range(0, len(code), 5))
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
 
 
 def code_digest(code: str) -> str:
@@ -97,6 +97,7 @@ def is_expired(expires: date, today: date) -> bool:
 
 # --- requests --------------------------------------------------------------------------------
 
+
 def check_kind(kind) -> str:
     if kind not in KINDS:
         raise InvalidField("kind must be contribution_certificate or annual_record.", field="kind")
@@ -109,12 +110,14 @@ def check_range(first: int, last: int, this_month: int) -> tuple[int, int]:
     if last > this_month:
         raise InvalidField("The last month is in the future.", field="to")
     if last - first + 1 > MAX_MONTHS:
-        raise InvalidField("At most {months} months in one statement.", field="from",
-                           months=MAX_MONTHS)
+        raise InvalidField(
+            "At most {months} months in one statement.", field="from", months=MAX_MONTHS
+        )
     return first, last
 
 
 # --- content ---------------------------------------------------------------------------------
+
 
 def _runs(months: Iterable) -> list[dict]:
     """Consecutive months of one insurance with the same base, amounts, payer and state, as one
@@ -152,45 +155,105 @@ def _footer(label: Label, code: str, url: str, expires: date) -> list[str]:
     ]
 
 
-def contribution_certificate(*, label: Label, issuer: str, name_masked: str, id_masked: str,
-                             statuses: Iterable, months: Iterable, first: int, last: int,
-                             printed_at: datetime, code: str, url: str, expires: date) -> dict:
+def contribution_certificate(
+    *,
+    label: Label,
+    issuer: str,
+    name_masked: str,
+    id_masked: str,
+    statuses: Iterable,
+    months: Iterable,
+    first: int,
+    last: int,
+    printed_at: datetime,
+    code: str,
+    url: str,
+    expires: date,
+) -> dict:
     """参保缴费证明: each insurance's status, then the chosen months' bases and amounts."""
     months = [m for m in months if first <= _index(m.month) <= last]
     rows = []
     for run in _runs(months):
         insurance, base, unit, personal, _payer, state = run["key"]
-        rows.append([_period(run["from"], run["to"]), label(INSURANCES[insurance]), str(run["n"]),
-                     money_grouped(base), money_grouped(personal * run["n"]),
-                     money_grouped(unit * run["n"]), label(STATES[state])])
+        rows.append(
+            [
+                _period(run["from"], run["to"]),
+                label(INSURANCES[insurance]),
+                str(run["n"]),
+                money_grouped(base),
+                money_grouped(personal * run["n"]),
+                money_grouped(unit * run["n"]),
+                label(STATES[state]),
+            ]
+        )
     totals = []
     for s in statuses:
         since = label("since {month}", month=s.first_month) if s.first_month else ""
-        totals.append([label(INSURANCES[s.insurance]), " ".join(filter(None, [
-            label(STATUSES[s.status]), since,
-            label("{months} months paid in all", months=s.months_paid)]))])
+        totals.append(
+            [
+                label(INSURANCES[s.insurance]),
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            label(STATUSES[s.status]),
+                            since,
+                            label("{months} months paid in all", months=s.months_paid),
+                        ],
+                    )
+                ),
+            ]
+        )
     paid = [m for m in months if m.state != "arrears"]
     totals += [
-        [label("Personal contributions in the period"),
-         money_grouped(sum(m.personal for m in paid))],
+        [
+            label("Personal contributions in the period"),
+            money_grouped(sum(m.personal for m in paid)),
+        ],
         [label("Employer contributions in the period"), money_grouped(sum(m.unit for m in paid))],
-        [label("Contributions owed in the period"),
-         money_grouped(sum(m.unit + m.personal for m in months if m.state == "arrears"))],
+        [
+            label("Contributions owed in the period"),
+            money_grouped(sum(m.unit + m.personal for m in months if m.state == "arrears")),
+        ],
     ]
     return {
-        "kind": "contribution_certificate", "title": label(KINDS["contribution_certificate"]),
-        "issuer": issuer, "name_masked": name_masked, "id_masked": id_masked,
+        "kind": "contribution_certificate",
+        "title": label(KINDS["contribution_certificate"]),
+        "issuer": issuer,
+        "name_masked": name_masked,
+        "id_masked": id_masked,
         "period": _period(first, last),
-        "columns": [label("Months from–to"), label("Insurance"), label("Months"), label("Base"),
-                    label("Personal part"), label("Employer part"), label("Payment state")],
-        "rows": rows, "totals": totals, "printed_at": printed_at.isoformat(timespec="seconds"),
+        "columns": [
+            label("Months from–to"),
+            label("Insurance"),
+            label("Months"),
+            label("Base"),
+            label("Personal part"),
+            label("Employer part"),
+            label("Payment state"),
+        ],
+        "rows": rows,
+        "totals": totals,
+        "printed_at": printed_at.isoformat(timespec="seconds"),
         "footer": _footer(label, code, url, expires),
     }
 
 
-def annual_record(*, label: Label, issuer: str, name_masked: str, id_masked: str, year: int,
-                  months: Iterable, account_year, benefits: Iterable, printed_at: datetime,
-                  code: str, url: str, expires: date) -> dict:
+def annual_record(
+    *,
+    label: Label,
+    issuer: str,
+    name_masked: str,
+    id_masked: str,
+    year: int,
+    months: Iterable,
+    account_year,
+    benefits: Iterable,
+    printed_at: datetime,
+    code: str,
+    url: str,
+    expires: date,
+) -> dict:
     """个人权益记录单 for ``year``: months paid, base, both parts per insurance; the pension
     account's credits, interest and balance; benefits received."""
     months = [m for m in months if m.month.startswith(f"{year:04d}-")]
@@ -200,17 +263,28 @@ def annual_record(*, label: Label, issuer: str, name_masked: str, id_masked: str
         if not mine:
             continue
         bases = sorted({m.base for m in mine})
-        base = money_grouped(bases[0]) if len(bases) == 1 else \
-            f"{money_grouped(bases[0])}～{money_grouped(bases[-1])}"
-        rows.append([label(name), str(len(mine)), base,
-                     money_grouped(sum(m.personal for m in mine)),
-                     money_grouped(sum(m.unit for m in mine))])
+        base = (
+            money_grouped(bases[0])
+            if len(bases) == 1
+            else f"{money_grouped(bases[0])}～{money_grouped(bases[-1])}"
+        )
+        rows.append(
+            [
+                label(name),
+                str(len(mine)),
+                base,
+                money_grouped(sum(m.personal for m in mine)),
+                money_grouped(sum(m.unit for m in mine)),
+            ]
+        )
     totals = []
     if account_year is not None:
         rate = rate_text(account_year.rate_bp) or label("not yet published")
         totals += [
-            [label("Pension account at the start of the year"),
-             money_grouped(account_year.opening)],
+            [
+                label("Pension account at the start of the year"),
+                money_grouped(account_year.opening),
+            ],
             [label("Credited this year"), money_grouped(account_year.credits)],
             [label("Interest rate (记账利率)"), rate],
             [label("Interest this year"), money_grouped(account_year.interest)],
@@ -223,10 +297,21 @@ def annual_record(*, label: Label, issuer: str, name_masked: str, id_masked: str
     for kind, amount in by_kind.items():
         totals.append([label(BENEFITS[kind]), money_grouped(amount)])
     return {
-        "kind": "annual_record", "title": label(KINDS["annual_record"]), "issuer": issuer,
-        "name_masked": name_masked, "id_masked": id_masked, "period": f"{year:04d}",
-        "columns": [label("Insurance"), label("Months paid"), label("Base"), label("Personal part"),
-                    label("Employer part")],
-        "rows": rows, "totals": totals, "printed_at": printed_at.isoformat(timespec="seconds"),
+        "kind": "annual_record",
+        "title": label(KINDS["annual_record"]),
+        "issuer": issuer,
+        "name_masked": name_masked,
+        "id_masked": id_masked,
+        "period": f"{year:04d}",
+        "columns": [
+            label("Insurance"),
+            label("Months paid"),
+            label("Base"),
+            label("Personal part"),
+            label("Employer part"),
+        ],
+        "rows": rows,
+        "totals": totals,
+        "printed_at": printed_at.isoformat(timespec="seconds"),
         "footer": _footer(label, code, url, expires),
     }

@@ -54,9 +54,7 @@ def service_share(window: WindowLoad, service: str) -> float:
 
 def serving_capacity(service: str, windows: Sequence[WindowLoad]) -> float:
     """Open windows serving ``service``, each weighted by its share; priority windows left out."""
-    return sum(
-        service_share(w, service) for w in windows if w.is_open and w.kind != "priority"
-    )
+    return sum(service_share(w, service) for w in windows if w.is_open and w.kind != "priority")
 
 
 def estimate_wait(
@@ -136,8 +134,11 @@ MAX_IMAGINED_ARRIVALS = 300
 MAX_FORECAST_STEPS = 20_000
 
 
-def arrival_rates(issued: Iterable[tuple[datetime, str, bool]], now: datetime,
-                  spans: Sequence[tuple[datetime, datetime]]) -> dict[str, tuple[float, float]]:
+def arrival_rates(
+    issued: Iterable[tuple[datetime, str, bool]],
+    now: datetime,
+    spans: Sequence[tuple[datetime, datetime]],
+) -> dict[str, tuple[float, float]]:
     """Arrivals per hour per service, (ordinary, priority), from the tickets issued in the last
     ``ARRIVAL_WINDOW_MIN`` minutes of opening time (at least 10 minutes of it, so the first
     ticket of the morning does not read as a flood)."""
@@ -284,8 +285,15 @@ def promises(snap: HallSnapshot, extra: Sequence[Ticket] = ()) -> dict[str, Wait
     """``promised_wait`` of every waiting ticket, and of ``extra`` tickets joining now (one per
     service: what the kiosk shows before a ticket is taken), from one forecast."""
     if extra:
-        snap = HallSnapshot(snap.now, [*snap.waiting, *extra], snap.windows, snap.mean_service_s,
-                            snap.spans, snap.rules, snap.arrivals_per_hour)
+        snap = HallSnapshot(
+            snap.now,
+            [*snap.waiting, *extra],
+            snap.windows,
+            snap.mean_service_s,
+            snap.spans,
+            snap.rules,
+            snap.arrivals_per_hour,
+        )
     return {tid: _promise(seconds) for tid, seconds in forecast(snap).items()}
 
 

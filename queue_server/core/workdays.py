@@ -77,7 +77,8 @@ def statutory_holidays(year: int, lunar: LunarToSolar, qingming: date) -> dict[d
         (spring - timedelta(days=1), "春节（除夕）"),
         *[(spring + timedelta(days=i), "春节") for i in range(3)],  # 初一至初三
         (qingming, "清明节"),
-        (date(year, 5, 1), "劳动节"), (date(year, 5, 2), "劳动节"),
+        (date(year, 5, 1), "劳动节"),
+        (date(year, 5, 2), "劳动节"),
         (lunar(year, 5, 5), "端午节"),
         (lunar(year, 8, 15), "中秋节"),
         *[(date(year, 10, d), "国庆节") for d in (1, 2, 3)],

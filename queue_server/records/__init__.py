@@ -9,8 +9,14 @@ from pathlib import Path
 from .errors import NotVerified, RecordsError, RecordsUnavailable
 from .provider import RecordsProvider
 
-__all__ = ["open_provider", "records_db_path", "RecordsProvider", "RecordsError",
-           "RecordsUnavailable", "NotVerified"]
+__all__ = [
+    "open_provider",
+    "records_db_path",
+    "RecordsProvider",
+    "RecordsError",
+    "RecordsUnavailable",
+    "NotVerified",
+]
 
 
 def records_db_path(settings) -> Path:
@@ -23,10 +29,16 @@ def open_provider(settings) -> RecordsProvider:
     if r.provider == "http":
         from .http_provider import HttpProvider
 
-        return HttpProvider(r.base_url, auth_header=r.auth_header, auth_value=r.auth_value,
-                            timeout_s=r.timeout_s, retries=r.retries,
-                            breaker_failures=r.breaker_failures, breaker_reset_s=r.breaker_reset_s,
-                            ca_file=r.ca_file)
+        return HttpProvider(
+            r.base_url,
+            auth_header=r.auth_header,
+            auth_value=r.auth_value,
+            timeout_s=r.timeout_s,
+            retries=r.retries,
+            breaker_failures=r.breaker_failures,
+            breaker_reset_s=r.breaker_reset_s,
+            ca_file=r.ca_file,
+        )
     from .sqlite_provider import SqliteProvider
 
     return SqliteProvider(records_db_path(settings))

@@ -27,13 +27,13 @@ def pct(amount: int, bp: int) -> int:
 
 @dataclass(frozen=True)
 class Spell:
-    first: int                # month index
+    first: int  # month index
     last: int
-    payer: str                # employer name or PAYER_SELF
-    injury_bp: int            # the employer's work-injury rate (industry class)
-    base: int                 # fen per month
-    state: str                # paid / arrears / back_paid
-    insurances: str           # letters of LETTERS, e.g. "pmui"
+    payer: str  # employer name or PAYER_SELF
+    injury_bp: int  # the employer's work-injury rate (industry class)
+    base: int  # fen per month
+    state: str  # paid / arrears / back_paid
+    insurances: str  # letters of LETTERS, e.g. "pmui"
 
 
 class RateTable:
@@ -70,8 +70,17 @@ def expand(spells: list[Spell], rates: RateTable, first: int, last: int) -> list
                 if rate is None:
                     continue
                 unit_bp = s.injury_bp if rate[0] is None else rate[0]
-                out.append(ContributionMonth(text, insurance, s.base, pct(s.base, unit_bp),
-                                             pct(s.base, rate[1]), s.payer, s.state))
+                out.append(
+                    ContributionMonth(
+                        text,
+                        insurance,
+                        s.base,
+                        pct(s.base, unit_bp),
+                        pct(s.base, rate[1]),
+                        s.payer,
+                        s.state,
+                    )
+                )
     return out
 
 
@@ -89,8 +98,9 @@ def credits_by_year(spells: list[Spell], rates: RateTable) -> dict[int, int]:
     return out
 
 
-def account_years(credits: dict[int, int], interest_bp: dict[int, int], through: int
-                  ) -> list[AccountYear]:
+def account_years(
+    credits: dict[int, int], interest_bp: dict[int, int], through: int
+) -> list[AccountYear]:
     """The account year by year from the first credit through ``through``. A year whose rate is
     not published yet earns no interest yet (rate None)."""
     if not credits:
@@ -99,8 +109,9 @@ def account_years(credits: dict[int, int], interest_bp: dict[int, int], through:
     for year in range(min(credits), through + 1):
         credit = credits.get(year, 0)
         bp = interest_bp.get(year)
-        interest = 0 if bp is None else pct(balance, bp) + (credit * bp * 1083 + 10_000_000) \
-            // 20_000_000
+        interest = (
+            0 if bp is None else pct(balance, bp) + (credit * bp * 1083 + 10_000_000) // 20_000_000
+        )
         closing = balance + credit + interest
         years.append(AccountYear(year, balance, credit, bp, interest, closing))
         balance = closing

@@ -26,17 +26,52 @@ import sqlite_utils
 from ..core.idnumber import check_digit
 from ..core.insurance import month_index, month_of
 from .accrual import pct
-from .sqlite_provider import (SCHEMA_VERSION, create_indexes, create_schema, key_path, pin_mac,
-                              subkey)
+from .sqlite_provider import (
+    SCHEMA_VERSION,
+    create_indexes,
+    create_schema,
+    key_path,
+    pin_mac,
+    subkey,
+)
 
 # 城镇非私营单位在岗职工年平均工资 (yuan), national figures as the demo province's; later years
 # grow 3 % a year.
 AVG_WAGE = {
-    1991: 2340, 1992: 2711, 1993: 3371, 1994: 4538, 1995: 5348, 1996: 5980, 1997: 6444,
-    1998: 7446, 1999: 8319, 2000: 9333, 2001: 10834, 2002: 12373, 2003: 13969, 2004: 15920,
-    2005: 18200, 2006: 20856, 2007: 24721, 2008: 28898, 2009: 32244, 2010: 36539, 2011: 41799,
-    2012: 46769, 2013: 51483, 2014: 56360, 2015: 62029, 2016: 67569, 2017: 74318, 2018: 82413,
-    2019: 90501, 2020: 97379, 2021: 106837, 2022: 114029, 2023: 120698, 2024: 124110,
+    1991: 2340,
+    1992: 2711,
+    1993: 3371,
+    1994: 4538,
+    1995: 5348,
+    1996: 5980,
+    1997: 6444,
+    1998: 7446,
+    1999: 8319,
+    2000: 9333,
+    2001: 10834,
+    2002: 12373,
+    2003: 13969,
+    2004: 15920,
+    2005: 18200,
+    2006: 20856,
+    2007: 24721,
+    2008: 28898,
+    2009: 32244,
+    2010: 36539,
+    2011: 41799,
+    2012: 46769,
+    2013: 51483,
+    2014: 56360,
+    2015: 62029,
+    2016: 67569,
+    2017: 74318,
+    2018: 82413,
+    2019: 90501,
+    2020: 97379,
+    2021: 106837,
+    2022: 114029,
+    2023: 120698,
+    2024: 124110,
 }
 # (insurance, payer kind, from month, unit %, personal %, into the personal account %) in basis
 # points. 养老 unit 20 % → 16 % from May 2019; 医疗 from 1999 (国发〔1998〕44号), 生育 merged in
@@ -57,21 +92,77 @@ RATES = [
 # 记账利率: published for 2016–2024 (人社部、财政部); earlier years the one-year deposit rate the
 # provinces used (approximate). A year missing here is not yet published.
 INTEREST_BP = {
-    1992: 760, 1993: 1098, 1994: 1098, 1995: 1098, 1996: 747, 1997: 567, 1998: 477, 1999: 225,
-    2000: 225, 2001: 225, 2002: 198, 2003: 198, 2004: 225, 2005: 225, 2006: 252, 2007: 414,
-    2008: 225, 2009: 225, 2010: 275, 2011: 350, 2012: 300, 2013: 300, 2014: 275, 2015: 150,
-    2016: 831, 2017: 712, 2018: 829, 2019: 761, 2020: 604, 2021: 669, 2022: 612, 2023: 397,
+    1992: 760,
+    1993: 1098,
+    1994: 1098,
+    1995: 1098,
+    1996: 747,
+    1997: 567,
+    1998: 477,
+    1999: 225,
+    2000: 225,
+    2001: 225,
+    2002: 198,
+    2003: 198,
+    2004: 225,
+    2005: 225,
+    2006: 252,
+    2007: 414,
+    2008: 225,
+    2009: 225,
+    2010: 275,
+    2011: 350,
+    2012: 300,
+    2013: 300,
+    2014: 275,
+    2015: 150,
+    2016: 831,
+    2017: 712,
+    2018: 829,
+    2019: 761,
+    2020: 604,
+    2021: 669,
+    2022: 612,
+    2023: 397,
     2024: 262,
 }
 # Yearly pension rises (基本养老金调整), from January of the year.
-PENSION_RAISE_BP = {2016: 650, 2017: 550, 2018: 500, 2019: 500, 2020: 500, 2021: 450,
-                    2022: 400, 2023: 380, 2024: 300, 2025: 200}
+PENSION_RAISE_BP = {
+    2016: 650,
+    2017: 550,
+    2018: 500,
+    2019: 500,
+    2020: 500,
+    2021: 450,
+    2022: 400,
+    2023: 380,
+    2024: 300,
+    2025: 200,
+}
 SPLITS = (month_index(1999, 1), month_index(2004, 1))  # 医疗/失业 and 工伤 begin
 
-REGIONS = ["110105", "110108", "310104", "310115", "440305", "440106", "510107", "330106",
-           "420106", "320102", "370102", "610113", "210102", "500103", "650102", "650104"]
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
-            "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史")
+REGIONS = [
+    "110105",
+    "110108",
+    "310104",
+    "310115",
+    "440305",
+    "440106",
+    "510107",
+    "330106",
+    "420106",
+    "320102",
+    "370102",
+    "610113",
+    "210102",
+    "500103",
+    "650102",
+    "650104",
+]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
+    "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史"
+)
 DOUBLE_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方")
 GIVEN_M = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林阳建国志文斌峰"
 GIVEN_F = "芳娜敏静丽艳娟霞秀英华慧巧美娅玲燕萍红琳雪婷颖露瑶怡佳欣梅兰凤洁琴云莉"
@@ -79,24 +170,63 @@ UYGHUR_M = ("艾力", "买买提", "阿不都", "吐尔逊", "艾买提", "热�
 UYGHUR_F = ("古丽", "阿依", "热依拉", "帕丽达", "米娜", "再努尔", "阿依古丽", "努尔古丽")
 
 CITY_WORDS = ("示范", "东城", "西湖", "滨江", "南山", "天山", "锦江", "高新", "临港", "北辰")
-FIRM_WORDS = ("华兴", "宏达", "恒信", "中联", "远航", "金桥", "瑞丰", "新元", "嘉禾", "博远",
-              "天成", "润泽", "永安", "鼎盛", "海纳", "星辰", "广源", "同创", "立信", "和光")
+FIRM_WORDS = (
+    "华兴",
+    "宏达",
+    "恒信",
+    "中联",
+    "远航",
+    "金桥",
+    "瑞丰",
+    "新元",
+    "嘉禾",
+    "博远",
+    "天成",
+    "润泽",
+    "永安",
+    "鼎盛",
+    "海纳",
+    "星辰",
+    "广源",
+    "同创",
+    "立信",
+    "和光",
+)
 # Industry and its 工伤 class rate (bp), 0.2 %–1.9 % by risk class.
-INDUSTRIES = (("科技", 20), ("商贸", 20), ("餐饮", 40), ("物流", 70), ("纺织", 90),
-              ("医药", 110), ("机械", 130), ("建设", 160), ("矿业", 190))
+INDUSTRIES = (
+    ("科技", 20),
+    ("商贸", 20),
+    ("餐饮", 40),
+    ("物流", 70),
+    ("纺织", 90),
+    ("医药", 110),
+    ("机械", 130),
+    ("建设", 160),
+    ("矿业", 190),
+)
 FORMS = ("有限公司", "股份有限公司", "有限责任公司")
 EMPLOYERS = 2000
 
 # Cases: (item, window hint, working days promised).
 CASE_ITEMS = (
-    ("职工养老保险关系转移接续", "3–5号窗口", 45), ("退休待遇申领", "3–5号窗口", 20),
-    ("丧葬补助金、抚恤金申领", "3–5号窗口", 15), ("医疗费零星报销", "6–7号窗口", 30),
-    ("生育津贴申领", "6–7号窗口", 20), ("失业保险金申领", "8号窗口", 5),
-    ("工伤医疗费报销", "8号窗口", 30), ("劳动能力鉴定", "8号窗口", 60),
+    ("职工养老保险关系转移接续", "3–5号窗口", 45),
+    ("退休待遇申领", "3–5号窗口", 20),
+    ("丧葬补助金、抚恤金申领", "3–5号窗口", 15),
+    ("医疗费零星报销", "6–7号窗口", 30),
+    ("生育津贴申领", "6–7号窗口", 20),
+    ("失业保险金申领", "8号窗口", 5),
+    ("工伤医疗费报销", "8号窗口", 30),
+    ("劳动能力鉴定", "8号窗口", 60),
     ("社保卡补换", "9–10号窗口", 30),
 )
-NEXT = {"received": "review", "review": "approval", "approval": "done", "correction": "review",
-        "done": None, "rejected": None}
+NEXT = {
+    "received": "review",
+    "review": "approval",
+    "approval": "done",
+    "correction": "review",
+    "done": None,
+    "rejected": None,
+}
 
 
 @dataclass(frozen=True)
@@ -148,8 +278,15 @@ class _Builder:
         self.cases: list[tuple] = []
         self.paid_months = 0
 
-    def job(self, first: int, last: int, employer: int | None, ratio: float, state="paid",
-            arrears_tail: int = 0) -> float:
+    def job(
+        self,
+        first: int,
+        last: int,
+        employer: int | None,
+        ratio: float,
+        state="paid",
+        arrears_tail: int = 0,
+    ) -> float:
         """Spells for one job, split each July (new base) and where insurances begin."""
         month = first
         while month <= last:
@@ -167,8 +304,9 @@ class _Builder:
                 self._spell(month, tail_from - 1, employer, base, state, letters)
                 self._spell(tail_from, end, employer, base, "arrears", letters)
             else:
-                self._spell(month, end, employer, base, "arrears" if month >= tail_from else state,
-                            letters)
+                self._spell(
+                    month, end, employer, base, "arrears" if month >= tail_from else state, letters
+                )
             month = end + 1
             ratio = min(3.5, max(0.45, ratio * self.rng.uniform(0.96, 1.05)))
         return ratio
@@ -194,8 +332,17 @@ class _Builder:
             balance += credit + pct(balance, bp) + (credit * bp * 1083 + 10_000_000) // 20_000_000
         return balance
 
-    def career(self, start: int, end: int, *, flexible_p=0.12, gap_p=0.35, retire: bool = False,
-               arrears_p=0.06, back_paid_p=0.04) -> int:
+    def career(
+        self,
+        start: int,
+        end: int,
+        *,
+        flexible_p=0.12,
+        gap_p=0.35,
+        retire: bool = False,
+        arrears_p=0.06,
+        back_paid_p=0.04,
+    ) -> int:
         """Jobs and gaps from ``start`` to ``end``; returns the month the last job ended."""
         rng = self.rng
         month, ratio, ended = start, rng.uniform(0.55, 1.8), start - 1
@@ -252,17 +399,27 @@ class _Builder:
         if expected and expected <= self.today:
             expected = self.today + timedelta(days=rng.randint(1, 5))
         while True:
-            number = f"SB{received:%Y%m%d}{rng.randrange(10 ** 6):06d}"
+            number = f"SB{received:%Y%m%d}{rng.randrange(10**6):06d}"
             if number not in used:
                 used.add(number)
                 break
-        self.cases.append((number, self.pid, name, received.isoformat(), stage, nxt,
-                           expected.isoformat() if expected else None, window))
+        self.cases.append(
+            (
+                number,
+                self.pid,
+                name,
+                received.isoformat(),
+                stage,
+                nxt,
+                expected.isoformat() if expected else None,
+                window,
+            )
+        )
 
 
 def demo_password(seed: int, index: int) -> str:
     """The person's 6-digit 查询密码, from the seed and index alone (the demo prints it again)."""
-    return f"{random.Random(seed * 7_000_003 + index).randrange(10 ** 6):06d}"
+    return f"{random.Random(seed * 7_000_003 + index).randrange(10**6):06d}"
 
 
 def _name(rng: random.Random, male: bool, uyghur: bool) -> str:
@@ -298,8 +455,15 @@ STORIES = (
 )
 
 
-def _person(index: int, seed: int, today: date, employers, used_ids: set[str],
-            used_cases: set[str], pin_key: bytes):
+def _person(
+    index: int,
+    seed: int,
+    today: date,
+    employers,
+    used_ids: set[str],
+    used_cases: set[str],
+    pin_key: bytes,
+):
     rng = random.Random(seed * 1_000_003 + index)
     pid = index + 1
     now_month = month_of(today)
@@ -334,8 +498,9 @@ def _person(index: int, seed: int, today: date, employers, used_ids: set[str],
     if index == 1:
         retire_age = 50
     retire_month = month_index(born.year + retire_age, born.month)
-    start = max(month_index(1992, 1), month_index(born.year + rng.randint(18, 24),
-                                                   rng.randint(1, 12)))
+    start = max(
+        month_index(1992, 1), month_index(born.year + rng.randint(18, 24), rng.randint(1, 12))
+    )
     if index == 0:
         start = month_index(1996, 7)
     retired = retire_month <= now_month
@@ -362,15 +527,23 @@ def _person(index: int, seed: int, today: date, employers, used_ids: set[str],
         b.pension(retire_month - 1, b.paid_months // 12)
     if index > 4 and rng.random() < 0.25:
         b.case(used_cases)
-    person = (pid, number, name, "M" if male else "F", born.isoformat(),
-              "05" if uyghur else "01", pin_mac(pin_key, number, pin),
-              retire_month - 1 if retired else None)
+    person = (
+        pid,
+        number,
+        name,
+        "M" if male else "F",
+        born.isoformat(),
+        "05" if uyghur else "01",
+        pin_mac(pin_key, number, pin),
+        retire_month - 1 if retired else None,
+    )
     demo = DemoPerson(index, pid, number, name, pin, story)
     return person, b, demo
 
 
-def generate(path: str | Path, people: int, seed: int = 1, today: date | None = None,
-             show: int = 5) -> list[DemoPerson]:
+def generate(
+    path: str | Path, people: int, seed: int = 1, today: date | None = None, show: int = 5
+) -> list[DemoPerson]:
     """Write a records database of ``people`` fictitious people to ``path`` (replacing it) and
     its key file; returns the first ``show`` people (ID numbers and query passwords)."""
     if people < 1:
@@ -394,13 +567,21 @@ def generate(path: str | Path, people: int, seed: int = 1, today: date | None = 
     used_cases: set[str] = set()
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO employers VALUES (?, ?, ?)", employers)
-    conn.executemany("INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?)",
-                     [(i, k, month_index(int(m[:4]), int(m[5:])), u, p, a)
-                      for i, k, m, u, p, a in RATES])
+    conn.executemany(
+        "INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?)",
+        [(i, k, month_index(int(m[:4]), int(m[5:])), u, p, a) for i, k, m, u, p, a in RATES],
+    )
     conn.executemany("INSERT INTO interest_rates VALUES (?, ?)", sorted(INTEREST_BP.items()))
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
-        ("schema_version", SCHEMA_VERSION), ("generated_on", today.isoformat()),
-        ("seed", str(seed)), ("people", str(people)), ("fictitious", "yes")])
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [
+            ("schema_version", SCHEMA_VERSION),
+            ("generated_on", today.isoformat()),
+            ("seed", str(seed)),
+            ("people", str(people)),
+            ("fictitious", "yes"),
+        ],
+    )
     batch: dict[str, list] = {"people": [], "spells": [], "benefits": [], "cases": []}
     for index in range(people):
         person, b, demo = _person(index, seed, today, employers, used_ids, used_cases, pin_key)
@@ -439,4 +620,3 @@ def essc_code(path: str | Path, person_id: int, now, lifetime_s: int = 600) -> s
 
     master = bytes.fromhex(key_path(path).read_text().strip())
     return essc.issue(subkey(master, "essc"), person_id, now, lifetime_s)
-

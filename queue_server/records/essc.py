@@ -19,9 +19,9 @@ from datetime import datetime
 from .errors import NotVerified
 
 PREFIX = "ESSC1"
-DEFAULT_LIFETIME_S = 60        # the real codes refresh about every minute
-MAX_LIFETIME_S = 15 * 60       # a code claiming to live longer is refused
-CLOCK_SKEW_S = 30              # a scanner-side clock slightly ahead is tolerated
+DEFAULT_LIFETIME_S = 60  # the real codes refresh about every minute
+MAX_LIFETIME_S = 15 * 60  # a code claiming to live longer is refused
+CLOCK_SKEW_S = 30  # a scanner-side clock slightly ahead is tolerated
 
 
 def _mac(key: bytes, body: str) -> str:

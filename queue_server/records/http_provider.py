@@ -26,9 +26,22 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from ..core.insurance import BENEFITS, INSURANCES, STAGES, STATES, STATUSES, parse_money
 from .errors import NotVerified, RecordsUnavailable
-from .provider import (Account, AccountYear, BenefitPayment, Case, CaseProgress, ContributionMonth,
-                       Credential, EsscCode, IdCard, InsuranceStatus, Person, Profile,
-                       QueryPassword, RecordsProvider)
+from .provider import (
+    Account,
+    AccountYear,
+    BenefitPayment,
+    Case,
+    CaseProgress,
+    ContributionMonth,
+    Credential,
+    EsscCode,
+    IdCard,
+    InsuranceStatus,
+    Person,
+    Profile,
+    QueryPassword,
+    RecordsProvider,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +82,11 @@ class Breaker:
             self.count += 1
             if self.trial or self.count >= self.limit:
                 if self.open_until is None or self.trial:
-                    log.warning("records upstream: circuit open for %.0f s after %d failures",
-                                self.reset_s, self.count)
+                    log.warning(
+                        "records upstream: circuit open for %.0f s after %d failures",
+                        self.reset_s,
+                        self.count,
+                    )
                 self.open_until = self.clock() + self.reset_s
             self.trial = False
 
@@ -78,10 +94,19 @@ class Breaker:
 class HttpProvider(RecordsProvider):
     kind = "http"
 
-    def __init__(self, base_url: str, *, auth_header: str = "Authorization", auth_value: str = "",
-                 timeout_s: float = 2.5, retries: int = 1, breaker_failures: int = 5,
-                 breaker_reset_s: float = 30.0, ca_file: str = "",
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth_header: str = "Authorization",
+        auth_value: str = "",
+        timeout_s: float = 2.5,
+        retries: int = 1,
+        breaker_failures: int = 5,
+        breaker_reset_s: float = 30.0,
+        ca_file: str = "",
+        clock: Callable[[], float] = time.monotonic,
+    ):
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("records.base_url must be an http:// or https:// URL")
@@ -97,8 +122,16 @@ class HttpProvider(RecordsProvider):
 
     # --- transport ---------------------------------------------------------------------------
 
-    def _call(self, operation: str, method: str, path: str, body: dict | None = None,
-              query: dict | None = None, retry: bool = True, allow_404: bool = False):
+    def _call(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        query: dict | None = None,
+        retry: bool = True,
+        allow_404: bool = False,
+    ):
         """The decoded JSON (None for an allowed 404), or RecordsUnavailable."""
         if not self.breaker.admit():
             raise RecordsUnavailable("circuit open")
@@ -113,11 +146,14 @@ class HttpProvider(RecordsProvider):
                 except _Retryable as exc:
                     left = deadline - self.clock()
                     if attempt + 1 < attempts and left > 0.05:
-                        time.sleep(min(0.1 * 2 ** attempt, left / 2))
+                        time.sleep(min(0.1 * 2**attempt, left / 2))
                         continue
                     raise RecordsUnavailable(str(exc)) from None
-                if status in RETRY_STATUSES and attempt + 1 < attempts \
-                        and deadline - self.clock() > 0.05:
+                if (
+                    status in RETRY_STATUSES
+                    and attempt + 1 < attempts
+                    and deadline - self.clock() > 0.05
+                ):
                     continue
                 decoded = self._decode(status, raw, allow_404)
                 self.breaker.success()
@@ -133,8 +169,9 @@ class HttpProvider(RecordsProvider):
         if left <= 0:
             raise RecordsUnavailable(f"no answer within {self.timeout_s:g} s")
         if self.https:
-            conn = http.client.HTTPSConnection(self.host, self.port, timeout=left,
-                                               context=self._ssl)
+            conn = http.client.HTTPSConnection(
+                self.host, self.port, timeout=left, context=self._ssl
+            )
         else:
             conn = http.client.HTTPConnection(self.host, self.port, timeout=left)
         headers = dict(self.headers)
@@ -175,8 +212,10 @@ class HttpProvider(RecordsProvider):
         if status == 404 and allow_404:
             return None
         if status in (401, 403):
-            raise RecordsUnavailable(f"HTTP {status}: the upstream refused our credentials "
-                                     "(records.auth_header / auth_value)")
+            raise RecordsUnavailable(
+                f"HTTP {status}: the upstream refused our credentials "
+                "(records.auth_header / auth_value)"
+            )
         if status != 200:
             raise RecordsUnavailable(f"HTTP {status}")
         try:
@@ -207,8 +246,11 @@ class HttpProvider(RecordsProvider):
         if isinstance(credential, IdCard):
             body = {"method": "id_card", "id_number": credential.id_number, "name": credential.name}
         elif isinstance(credential, QueryPassword):
-            body = {"method": "password", "id_number": credential.id_number,
-                    "password": credential.password}
+            body = {
+                "method": "password",
+                "id_number": credential.id_number,
+                "password": credential.password,
+            }
         elif isinstance(credential, EsscCode):
             body = {"method": "essc_qr", "code": credential.payload}
         else:
@@ -232,60 +274,107 @@ class HttpProvider(RecordsProvider):
         p = self._read("profile", person)
         with self._parsing("profile"):
             statuses = tuple(
-                InsuranceStatus(_one(s["insurance"], INSURANCES), _one(s["status"], STATUSES),
-                                _month_or_none(s.get("first_month")), _count(s["months_paid"]))
-                for s in _list(p["statuses"]))
-            return Profile(person.ref, _text(p["id_number"]), _text(p["name"]),
-                           _one(p["sex"], ("M", "F")), date.fromisoformat(p["birth_date"]),
-                           statuses, _month_or_none(p.get("first_month")),
-                           _text_or_none(p.get("employer")))
+                InsuranceStatus(
+                    _one(s["insurance"], INSURANCES),
+                    _one(s["status"], STATUSES),
+                    _month_or_none(s.get("first_month")),
+                    _count(s["months_paid"]),
+                )
+                for s in _list(p["statuses"])
+            )
+            return Profile(
+                person.ref,
+                _text(p["id_number"]),
+                _text(p["name"]),
+                _one(p["sex"], ("M", "F")),
+                date.fromisoformat(p["birth_date"]),
+                statuses,
+                _month_or_none(p.get("first_month")),
+                _text_or_none(p.get("employer")),
+            )
 
     def contributions(self, person: Person, first: str, last: str) -> list[ContributionMonth]:
         found = self._read("contributions", person, {"from": first, "to": last})
         with self._parsing("contributions"):
-            return [ContributionMonth(_month(m["month"]), _one(m["insurance"], INSURANCES),
-                                      parse_money(m["base"]), parse_money(m["unit"]),
-                                      parse_money(m["personal"]), _text(m["payer"]),
-                                      _one(m["state"], STATES)) for m in _list(found["months"])]
+            return [
+                ContributionMonth(
+                    _month(m["month"]),
+                    _one(m["insurance"], INSURANCES),
+                    parse_money(m["base"]),
+                    parse_money(m["unit"]),
+                    parse_money(m["personal"]),
+                    _text(m["payer"]),
+                    _one(m["state"], STATES),
+                )
+                for m in _list(found["months"])
+            ]
 
     def account(self, person: Person, today: date) -> Account:
         found = self._read("account", person)
         with self._parsing("account"):
-            years = tuple(AccountYear(_count(y["year"]), parse_money(y["opening"]),
-                                      parse_money(y["credits"]),
-                                      None if y.get("rate") is None else parse_money(y["rate"]),
-                                      parse_money(y["interest"]), parse_money(y["closing"]))
-                          for y in _list(found["years"]))
+            years = tuple(
+                AccountYear(
+                    _count(y["year"]),
+                    parse_money(y["opening"]),
+                    parse_money(y["credits"]),
+                    None if y.get("rate") is None else parse_money(y["rate"]),
+                    parse_money(y["interest"]),
+                    parse_money(y["closing"]),
+                )
+                for y in _list(found["years"])
+            )
             return Account(person.ref, parse_money(found["balance"]), years)
 
     def benefits(self, person: Person, first: str, last: str) -> list[BenefitPayment]:
         found = self._read("benefits", person, {"from": first, "to": last})
         with self._parsing("benefits"):
-            return [BenefitPayment(_month(b["month"]), _one(b["kind"], BENEFITS),
-                                   parse_money(b["amount"])) for b in _list(found["payments"])]
+            return [
+                BenefitPayment(
+                    _month(b["month"]), _one(b["kind"], BENEFITS), parse_money(b["amount"])
+                )
+                for b in _list(found["payments"])
+            ]
 
     def cases(self, person: Person) -> list[Case]:
         found = self._read("cases", person)
         with self._parsing("cases"):
-            return [Case(_text(c["case_number"]), _text(c["item"]),
-                         date.fromisoformat(c["received_on"]), _one(c["stage"], STAGES),
-                         _stage_or_none(c.get("next_stage")), _date_or_none(c.get("next_expected")),
-                         _text_or_none(c.get("window"))) for c in _list(found["cases"])]
+            return [
+                Case(
+                    _text(c["case_number"]),
+                    _text(c["item"]),
+                    date.fromisoformat(c["received_on"]),
+                    _one(c["stage"], STAGES),
+                    _stage_or_none(c.get("next_stage")),
+                    _date_or_none(c.get("next_expected")),
+                    _text_or_none(c.get("window")),
+                )
+                for c in _list(found["cases"])
+            ]
 
     def case_progress(self, case_number: str, id_last4: str) -> CaseProgress | None:
-        found = self._call("case", "GET", f"/cases/{quote(case_number, safe='')}",
-                           query={"check": id_last4}, allow_404=True)
+        found = self._call(
+            "case",
+            "GET",
+            f"/cases/{quote(case_number, safe='')}",
+            query={"check": id_last4},
+            allow_404=True,
+        )
         if found is None:
             return None
         with self._parsing("case"):
             if found["case_number"] != case_number:
                 raise ValueError("another case")
-            return CaseProgress(case_number, _text(found["item"]), _one(found["stage"], STAGES),
-                                _stage_or_none(found.get("next_stage")),
-                                _date_or_none(found.get("next_expected")))
+            return CaseProgress(
+                case_number,
+                _text(found["item"]),
+                _one(found["stage"], STAGES),
+                _stage_or_none(found.get("next_stage")),
+                _date_or_none(found.get("next_expected")),
+            )
 
 
 # --- checking what came back ----------------------------------------------------------------
+
 
 class _Parsing:
     """Any missing key, wrong type or unknown code in an answer → RecordsUnavailable (and a
@@ -334,8 +423,13 @@ def _list(value) -> list:
 
 
 def _month(value) -> str:
-    if not isinstance(value, str) or len(value) != 7 or value[4] != "-" or \
-            not (value[:4] + value[5:]).isdigit() or not 1 <= int(value[5:]) <= 12:
+    if (
+        not isinstance(value, str)
+        or len(value) != 7
+        or value[4] != "-"
+        or not (value[:4] + value[5:]).isdigit()
+        or not 1 <= int(value[5:]) <= 12
+    ):
         raise ValueError("month expected")
     return value
 

@@ -19,17 +19,33 @@ from datetime import date, datetime
 from .errors import NotVerified, RecordsError, RecordsUnavailable
 
 __all__ = [
-    "RecordsProvider", "RecordsError", "RecordsUnavailable", "NotVerified", "IdCard", "EsscCode",
-    "QueryPassword", "Credential", "Person", "InsuranceStatus", "Profile", "ContributionMonth",
-    "AccountYear", "Account", "BenefitPayment", "Case", "CaseProgress",
+    "RecordsProvider",
+    "RecordsError",
+    "RecordsUnavailable",
+    "NotVerified",
+    "IdCard",
+    "EsscCode",
+    "QueryPassword",
+    "Credential",
+    "Person",
+    "InsuranceStatus",
+    "Profile",
+    "ContributionMonth",
+    "AccountYear",
+    "Account",
+    "BenefitPayment",
+    "Case",
+    "CaseProgress",
 ]
 
 
 # --- credentials -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IdCard:
     """What the kiosk's reader decoded from the 居民身份证 (the card's dates are checked before)."""
+
     id_number: str
     name: str
 
@@ -37,6 +53,7 @@ class IdCard:
 @dataclass(frozen=True)
 class EsscCode:
     """The scanned 电子社保卡 QR code: dynamic, verified by the records system."""
+
     payload: str
 
 
@@ -51,6 +68,7 @@ Credential = IdCard | EsscCode | QueryPassword
 
 # --- results ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Person:
     ref: str
@@ -60,9 +78,9 @@ class Person:
 
 @dataclass(frozen=True)
 class InsuranceStatus:
-    insurance: str            # core.insurance.INSURANCES
-    status: str               # core.insurance.STATUSES
-    first_month: str | None   # first month ever paid
+    insurance: str  # core.insurance.INSURANCES
+    status: str  # core.insurance.STATUSES
+    first_month: str | None  # first month ever paid
     months_paid: int
 
 
@@ -71,22 +89,22 @@ class Profile:
     ref: str
     id_number: str
     name: str
-    sex: str                  # "M" / "F"
+    sex: str  # "M" / "F"
     birth_date: date
     statuses: tuple[InsuranceStatus, ...]
-    first_month: str | None   # first contribution month of any insurance
-    employer: str | None      # current or last payer; None for flexible employment
+    first_month: str | None  # first contribution month of any insurance
+    employer: str | None  # current or last payer; None for flexible employment
 
 
 @dataclass(frozen=True)
 class ContributionMonth:
     month: str
     insurance: str
-    base: int                 # monthly contribution base, fen
-    unit: int                 # employer's part, fen
-    personal: int             # the person's part, fen
-    payer: str                # employer name, or core.insurance.PAYER_SELF
-    state: str                # core.insurance.STATES
+    base: int  # monthly contribution base, fen
+    unit: int  # employer's part, fen
+    personal: int  # the person's part, fen
+    payer: str  # employer name, or core.insurance.PAYER_SELF
+    state: str  # core.insurance.STATES
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,7 @@ class AccountYear:
     year: int
     opening: int
     credits: int
-    rate_bp: int | None       # 记账利率 in basis points; None while not yet published
+    rate_bp: int | None  # 记账利率 in basis points; None while not yet published
     interest: int
     closing: int
 
@@ -109,24 +127,25 @@ class Account:
 @dataclass(frozen=True)
 class BenefitPayment:
     month: str
-    kind: str                 # core.insurance.BENEFITS
+    kind: str  # core.insurance.BENEFITS
     amount: int
 
 
 @dataclass(frozen=True)
 class Case:
     case_number: str
-    item: str                 # business item name, e.g. 职工养老保险关系转移接续
+    item: str  # business item name, e.g. 职工养老保险关系转移接续
     received_on: date
-    stage: str                # core.insurance.STAGES
+    stage: str  # core.insurance.STAGES
     next_stage: str | None
     next_expected: date | None
-    window: str | None        # where to ask, e.g. "3–5号窗口"
+    window: str | None  # where to ask, e.g. "3–5号窗口"
 
 
 @dataclass(frozen=True)
 class CaseProgress:
     """What an unverified progress query may see: no person, no figures (§8.1.2)."""
+
     case_number: str
     item: str
     stage: str

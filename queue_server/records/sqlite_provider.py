@@ -23,9 +23,21 @@ from ..core.insurance import PAYER_SELF, month_of, month_text
 from . import essc
 from .accrual import RateTable, Spell, account_years, credits_by_year, expand, statuses_from
 from .errors import NotVerified, RecordsUnavailable
-from .provider import (Account, BenefitPayment, Case, CaseProgress, ContributionMonth, Credential,
-                       EsscCode, IdCard, InsuranceStatus, Person, Profile, QueryPassword,
-                       RecordsProvider)
+from .provider import (
+    Account,
+    BenefitPayment,
+    Case,
+    CaseProgress,
+    ContributionMonth,
+    Credential,
+    EsscCode,
+    IdCard,
+    InsuranceStatus,
+    Person,
+    Profile,
+    QueryPassword,
+    RecordsProvider,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,25 +47,63 @@ SCHEMA_VERSION = "1"
 def create_schema(db: sqlite_utils.Database) -> None:
     """The records database's tables (months are indexes ``year * 12 + month - 1``)."""
     db["meta"].create({"key": str, "value": str}, pk="key")
-    db["employers"].create({"id": int, "name": str, "injury_bp": int}, pk="id",
-                           not_null={"name", "injury_bp"})
-    db["people"].create({"id": int, "id_number": str, "name": str, "sex": str, "birth_date": str,
-                         "nation": str, "pin_mac": str, "retired_month": int}, pk="id",
-                        not_null={"id_number", "name", "sex", "birth_date"})
+    db["employers"].create(
+        {"id": int, "name": str, "injury_bp": int}, pk="id", not_null={"name", "injury_bp"}
+    )
+    db["people"].create(
+        {
+            "id": int,
+            "id_number": str,
+            "name": str,
+            "sex": str,
+            "birth_date": str,
+            "nation": str,
+            "pin_mac": str,
+            "retired_month": int,
+        },
+        pk="id",
+        not_null={"id_number", "name", "sex", "birth_date"},
+    )
     # A spell: months [first, last] with one payer (employer_id NULL: flexible employment) and
     # one base; insurances as letters p m u i; state paid / arrears / back_paid.
-    db["spells"].create({"person_id": int, "first": int, "last": int, "employer_id": int,
-                         "base": int, "state": str, "insurances": str},
-                        not_null={"person_id", "first", "last", "base", "state", "insurances"})
+    db["spells"].create(
+        {
+            "person_id": int,
+            "first": int,
+            "last": int,
+            "employer_id": int,
+            "base": int,
+            "state": str,
+            "insurances": str,
+        },
+        not_null={"person_id", "first", "last", "base", "state", "insurances"},
+    )
     # unit_bp NULL: the employer's own rate (work injury, by industry class).
-    db["rates"].create({"insurance": str, "payer_kind": str, "first": int, "unit_bp": int,
-                        "personal_bp": int, "account_bp": int})
+    db["rates"].create(
+        {
+            "insurance": str,
+            "payer_kind": str,
+            "first": int,
+            "unit_bp": int,
+            "personal_bp": int,
+            "account_bp": int,
+        }
+    )
     db["interest_rates"].create({"year": int, "rate_bp": int}, pk="year")
-    db["benefits"].create({"person_id": int, "kind": str, "first": int, "last": int,
-                           "amount": int})
-    db["cases"].create({"case_number": str, "person_id": int, "item": str, "received_on": str,
-                        "stage": str, "next_stage": str, "next_expected": str, "window": str},
-                       pk="case_number")
+    db["benefits"].create({"person_id": int, "kind": str, "first": int, "last": int, "amount": int})
+    db["cases"].create(
+        {
+            "case_number": str,
+            "person_id": int,
+            "item": str,
+            "received_on": str,
+            "stage": str,
+            "next_stage": str,
+            "next_expected": str,
+            "window": str,
+        },
+        pk="case_number",
+    )
 
 
 def create_indexes(db: sqlite_utils.Database) -> None:
@@ -78,8 +128,10 @@ def pin_mac(key: bytes, id_number: str, pin: str) -> str:
 
 def same_name(a: str, b: str) -> bool:
     """Names as a card reader and the records system may write them (spaces, middle dots)."""
+
     def norm(s: str) -> str:
         return "".join(s.split()).replace("•", "·").replace("．", "·").replace("・", "·")
+
     return hmac.compare_digest(norm(a).encode(), norm(b).encode())
 
 
@@ -125,8 +177,9 @@ class SqliteProvider(RecordsProvider):
             conn = None
         if conn is None:
             try:
-                conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True,
-                                       check_same_thread=False)
+                conn = sqlite3.connect(
+                    f"file:{quote(str(self.path))}?mode=ro", uri=True, check_same_thread=False
+                )
                 conn.execute("PRAGMA query_only = ON")
             except sqlite3.Error as exc:
                 raise RecordsUnavailable(f"records database cannot be opened: {exc}") from None
@@ -144,8 +197,9 @@ class SqliteProvider(RecordsProvider):
 
     def _tables(self) -> tuple[RateTable, dict[int, int]]:
         if self._rates is None:
-            rows = self._query("SELECT insurance, payer_kind, first, unit_bp, personal_bp, "
-                               "account_bp FROM rates")
+            rows = self._query(
+                "SELECT insurance, payer_kind, first, unit_bp, personal_bp, account_bp FROM rates"
+            )
             self._interest = dict(self._query("SELECT year, rate_bp FROM interest_rates"))
             self._rates = RateTable(rows)
         return self._rates, self._interest
@@ -171,9 +225,11 @@ class SqliteProvider(RecordsProvider):
             raise RecordsUnavailable("not a reference of this records database") from None
 
     def _spells(self, pid: int, first: int | None = None, last: int | None = None) -> list[Spell]:
-        sql = ("SELECT s.first, s.last, coalesce(e.name, ?), coalesce(e.injury_bp, 0), s.base, "
-               "s.state, s.insurances FROM spells s LEFT JOIN employers e ON e.id = s.employer_id "
-               "WHERE s.person_id = ?")
+        sql = (
+            "SELECT s.first, s.last, coalesce(e.name, ?), coalesce(e.injury_bp, 0), s.base, "
+            "s.state, s.insurances FROM spells s LEFT JOIN employers e ON e.id = s.employer_id "
+            "WHERE s.person_id = ?"
+        )
         params: list = [PAYER_SELF, pid]
         if first is not None:
             sql += " AND s.last >= ? AND s.first <= ?"
@@ -189,8 +245,10 @@ class SqliteProvider(RecordsProvider):
             if not found:
                 raise NotVerified("unknown")
             return Person(str(found[0][0]), found[0][1], found[0][2])
-        found = self._query("SELECT id, id_number, name, pin_mac FROM people WHERE id_number = ?",
-                            [credential.id_number])
+        found = self._query(
+            "SELECT id, id_number, name, pin_mac FROM people WHERE id_number = ?",
+            [credential.id_number],
+        )
         if isinstance(credential, QueryPassword):
             key = self._key("pin")
             typed = pin_mac(key, credential.id_number, credential.password)
@@ -209,31 +267,47 @@ class SqliteProvider(RecordsProvider):
 
     def profile(self, person: Person, today: date) -> Profile:
         pid = self._pid(person)
-        found = self._query("SELECT id_number, name, sex, birth_date, retired_month FROM people "
-                            "WHERE id = ?", [pid])
+        found = self._query(
+            "SELECT id_number, name, sex, birth_date, retired_month FROM people WHERE id = ?", [pid]
+        )
         if not found:
             raise RecordsUnavailable("verified person missing from the records database")
         id_number, name, sex, birth, retired = found[0]
         parts = []
         for letter in "pmui":
-            parts.append(f"min(CASE WHEN instr(insurances, '{letter}') THEN first END), "
-                         f"max(CASE WHEN instr(insurances, '{letter}') THEN last END), "
-                         f"sum(CASE WHEN instr(insurances, '{letter}') AND state != 'arrears' "
-                         f"THEN last - first + 1 ELSE 0 END)")
+            parts.append(
+                f"min(CASE WHEN instr(insurances, '{letter}') THEN first END), "
+                f"max(CASE WHEN instr(insurances, '{letter}') THEN last END), "
+                f"sum(CASE WHEN instr(insurances, '{letter}') AND state != 'arrears' "
+                f"THEN last - first + 1 ELSE 0 END)"
+            )
         row = self._query(f"SELECT {', '.join(parts)} FROM spells WHERE person_id = ?", [pid])[0]
         spans = {}
         for i, insurance in enumerate(("pension", "medical", "unemployment", "injury")):
             if row[3 * i] is not None:
                 spans[insurance] = (row[3 * i], row[3 * i + 1], row[3 * i + 2])
-        statuses = tuple(InsuranceStatus(*s) for s in statuses_from(
-            spans, retired is not None and retired <= month_of(today), month_of(today)))
-        last = self._query("SELECT e.name FROM spells s LEFT JOIN employers e ON e.id = "
-                           "s.employer_id WHERE s.person_id = ? ORDER BY s.last DESC LIMIT 1",
-                           [pid])
+        statuses = tuple(
+            InsuranceStatus(*s)
+            for s in statuses_from(
+                spans, retired is not None and retired <= month_of(today), month_of(today)
+            )
+        )
+        last = self._query(
+            "SELECT e.name FROM spells s LEFT JOIN employers e ON e.id = "
+            "s.employer_id WHERE s.person_id = ? ORDER BY s.last DESC LIMIT 1",
+            [pid],
+        )
         first = min((s[0] for s in spans.values()), default=None)
-        return Profile(str(pid), id_number, name, sex, date.fromisoformat(birth), statuses,
-                       month_text(first) if first is not None else None,
-                       last[0][0] if last else None)
+        return Profile(
+            str(pid),
+            id_number,
+            name,
+            sex,
+            date.fromisoformat(birth),
+            statuses,
+            month_text(first) if first is not None else None,
+            last[0][0] if last else None,
+        )
 
     def contributions(self, person: Person, first: str, last: str) -> list[ContributionMonth]:
         a, b = _month(first), _month(last)
@@ -248,23 +322,44 @@ class SqliteProvider(RecordsProvider):
 
     def benefits(self, person: Person, first: str, last: str) -> list[BenefitPayment]:
         a, b = _month(first), _month(last)
-        rows = self._query("SELECT kind, first, last, amount FROM benefits WHERE person_id = ? "
-                           "AND last >= ? AND first <= ? ORDER BY first", [self._pid(person), a, b])
-        return [BenefitPayment(month_text(m), kind, amount)
-                for kind, start, end, amount in rows for m in range(max(start, a), min(end, b) + 1)]
+        rows = self._query(
+            "SELECT kind, first, last, amount FROM benefits WHERE person_id = ? "
+            "AND last >= ? AND first <= ? ORDER BY first",
+            [self._pid(person), a, b],
+        )
+        return [
+            BenefitPayment(month_text(m), kind, amount)
+            for kind, start, end, amount in rows
+            for m in range(max(start, a), min(end, b) + 1)
+        ]
 
     def cases(self, person: Person) -> list[Case]:
-        rows = self._query("SELECT case_number, item, received_on, stage, next_stage, "
-                           "next_expected, window FROM cases WHERE person_id = ? "
-                           "ORDER BY received_on DESC", [self._pid(person)])
-        return [Case(n, item, date.fromisoformat(received), stage, nxt,
-                     date.fromisoformat(expected) if expected else None, window)
-                for n, item, received, stage, nxt, expected, window in rows]
+        rows = self._query(
+            "SELECT case_number, item, received_on, stage, next_stage, "
+            "next_expected, window FROM cases WHERE person_id = ? "
+            "ORDER BY received_on DESC",
+            [self._pid(person)],
+        )
+        return [
+            Case(
+                n,
+                item,
+                date.fromisoformat(received),
+                stage,
+                nxt,
+                date.fromisoformat(expected) if expected else None,
+                window,
+            )
+            for n, item, received, stage, nxt, expected, window in rows
+        ]
 
     def case_progress(self, case_number: str, id_last4: str) -> CaseProgress | None:
-        rows = self._query("SELECT c.case_number, c.item, c.stage, c.next_stage, c.next_expected, "
-                           "p.id_number FROM cases c JOIN people p ON p.id = c.person_id "
-                           "WHERE c.case_number = ?", [case_number])
+        rows = self._query(
+            "SELECT c.case_number, c.item, c.stage, c.next_stage, c.next_expected, "
+            "p.id_number FROM cases c JOIN people p ON p.id = c.person_id "
+            "WHERE c.case_number = ?",
+            [case_number],
+        )
         if not rows or not hmac.compare_digest(rows[0][5][-4:].encode(), id_last4.encode()):
             return None
         n, item, stage, nxt, expected, _ = rows[0]

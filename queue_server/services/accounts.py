@@ -51,13 +51,16 @@ def _check_display_name(name) -> str:
 
 
 def _new_password(password: str, now: datetime) -> dict:
-    return {"password_hash": generate_password_hash(password, method="scrypt"),
-            "password_changed_at": iso(now)}
+    return {
+        "password_hash": generate_password_hash(password, method="scrypt"),
+        "password_changed_at": iso(now),
+    }
 
 
 class Accounts:
-    def __init__(self, store: Store, clock: Callable[[], datetime],
-                 auth: AuthSettings | None = None):
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime], auth: AuthSettings | None = None
+    ):
         self.store = store
         self.clock = clock
         login_policy, session_policy = access.policies(auth or AuthSettings())
@@ -66,13 +69,15 @@ class Accounts:
 
     # --- users -----------------------------------------------------------------------------
 
-    def create_user(self, username: str, role: str, password: str, display_name: str = "",
-                    replace: bool = True) -> dict:
+    def create_user(
+        self, username: str, role: str, password: str, display_name: str = "", replace: bool = True
+    ) -> dict:
         """Create an account; with ``replace`` (the CLI) an existing one gets the new role and
         password, and its sessions end as after any password reset."""
         if not isinstance(username, str) or not _NAME.match(username):
-            raise ValidationFailed("User name must be 2–32 letters, digits or . _ -",
-                                   field="username")
+            raise ValidationFailed(
+                "User name must be 2–32 letters, digits or . _ -", field="username"
+            )
         _check_role(role)
         _check_password(password)
         display_name = _check_display_name(display_name or "")
@@ -82,7 +87,9 @@ class Accounts:
             if old is not None and not replace:
                 raise Conflict("The user {username} already exists.", username=username)
             row = (old or {"created_at": now, "disabled": 0}) | {
-                "username": username, "role": role, "display_name": display_name or username,
+                "username": username,
+                "role": role,
+                "display_name": display_name or username,
                 "password_hash": generate_password_hash(password, method="scrypt"),
                 "password_changed_at": now,
             }
@@ -123,9 +130,12 @@ class Accounts:
             if disabled is not None:
                 changes["disabled"] = int(disabled)
             after = user | changes
-            if user["role"] == "admin" and not user["disabled"] \
-                    and (after["role"] != "admin" or after["disabled"]) \
-                    and repo.enabled_admins(db) == [username]:
+            if (
+                user["role"] == "admin"
+                and not user["disabled"]
+                and (after["role"] != "admin" or after["disabled"])
+                and repo.enabled_admins(db) == [username]
+            ):
                 raise Conflict("At least one active administrator must remain.")
             repo.save_user(db, after)
             if after["disabled"]:
@@ -144,20 +154,24 @@ class Accounts:
             repo.clear_failures(db, username)
         return self.user_view(username)
 
-    def change_password(self, username: str, current: str, new: str, address: str,
-                        keep_token: str | None) -> None:
+    def change_password(
+        self, username: str, current: str, new: str, address: str, keep_token: str | None
+    ) -> None:
         """The user's own change: the current password is checked (throttled like a login) and
         every other session of the user ends; ``keep_token``'s session goes on."""
         _check_password(new, field="new_password")
         try:
-            self.logins.authenticate(username, current if isinstance(current, str) else "", address,
-                                     record_login=False)
+            self.logins.authenticate(
+                username, current if isinstance(current, str) else "", address, record_login=False
+            )
         except Unauthorized:
-            raise ValidationFailed("The current password is wrong.",
-                                   field="current_password") from None
+            raise ValidationFailed(
+                "The current password is wrong.", field="current_password"
+            ) from None
         if isinstance(current, str) and current == new:
-            raise ValidationFailed("The new password must differ from the current one.",
-                                   field="new_password")
+            raise ValidationFailed(
+                "The new password must differ from the current one.", field="new_password"
+            )
         with self.store.write() as db:
             user = self._existing(db, username)
             repo.save_user(db, user | _new_password(new, self.clock()))
@@ -176,21 +190,36 @@ class Accounts:
             lock = locks.get(u["username"])
             locked = bool(lock) and access.is_locked(
                 datetime.fromisoformat(lock["locked_at"]),
-                datetime.fromisoformat(lock["locked_until"]) if lock["locked_until"] else None, now)
-            out.append({
-                "username": u["username"], "display_name": u["display_name"], "role": u["role"],
-                "disabled": bool(u["disabled"]), "created_at": u["created_at"],
-                "last_login_at": u["last_login_at"], "last_login_address": u["last_login_address"],
-                "password_changed_at": u["password_changed_at"],
-                "sessions": sessions.get(u["username"], 0),
-                "locked": locked, "locked_until": lock["locked_until"] if locked else None,
-            })
+                datetime.fromisoformat(lock["locked_until"]) if lock["locked_until"] else None,
+                now,
+            )
+            out.append(
+                {
+                    "username": u["username"],
+                    "display_name": u["display_name"],
+                    "role": u["role"],
+                    "disabled": bool(u["disabled"]),
+                    "created_at": u["created_at"],
+                    "last_login_at": u["last_login_at"],
+                    "last_login_address": u["last_login_address"],
+                    "password_changed_at": u["password_changed_at"],
+                    "sessions": sessions.get(u["username"], 0),
+                    "locked": locked,
+                    "locked_until": lock["locked_until"] if locked else None,
+                }
+            )
         return out
 
     # --- devices ---------------------------------------------------------------------------
 
-    def create_device(self, device_id: str, kind: str, name: str = "", window: int | None = None,
-                      replace: bool = True) -> str:
+    def create_device(
+        self,
+        device_id: str,
+        kind: str,
+        name: str = "",
+        window: int | None = None,
+        replace: bool = True,
+    ) -> str:
         """Register a device and return its token (shown once; only its hash is kept).
 
         ``window`` ties an evaluator to its window (it then rates only that window's visits).
@@ -198,10 +227,15 @@ class Accounts:
         if not isinstance(device_id, str) or not _NAME.match(device_id):
             raise ValidationFailed("Device id must be 2–32 letters, digits or . _ -", field="id")
         if kind not in DEVICE_KINDS:
-            raise ValidationFailed("Device kind must be kiosk, display, evaluator or platform.",
-                                   field="kind")
-        if window is not None and (kind != "evaluator" or isinstance(window, bool)
-                                   or not isinstance(window, int) or window < 1):
+            raise ValidationFailed(
+                "Device kind must be kiosk, display, evaluator or platform.", field="kind"
+            )
+        if window is not None and (
+            kind != "evaluator"
+            or isinstance(window, bool)
+            or not isinstance(window, int)
+            or window < 1
+        ):
             raise ValidationFailed("Only an evaluator is tied to a window.", field="window")
         if not isinstance(name, str) or len(name) > 64:
             raise ValidationFailed("{field} is too long.", field="name")
@@ -209,11 +243,20 @@ class Accounts:
         with self.store.write() as db:
             if not replace and repo.get_device(db, device_id) is not None:
                 raise Conflict("The device {device} already exists.", device=device_id)
-            repo.save_device(db, {
-                "id": device_id, "kind": kind, "name": name.strip() or device_id,
-                "token_hash": hash_token(token), "last_seen": None, "status": None,
-                "created_at": iso(self.clock()), "window": window, "revoked_at": None,
-            })
+            repo.save_device(
+                db,
+                {
+                    "id": device_id,
+                    "kind": kind,
+                    "name": name.strip() or device_id,
+                    "token_hash": hash_token(token),
+                    "last_seen": None,
+                    "status": None,
+                    "created_at": iso(self.clock()),
+                    "window": window,
+                    "revoked_at": None,
+                },
+            )
         return token
 
     def device_for_token(self, token: str) -> dict | None:

@@ -76,21 +76,25 @@ def read_table(file_name: str, content: bytes) -> list[list[str]]:
     if "\0" in text:
         raise ValidationFailed(NOT_A_TABLE, field="file")
     try:
-        return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))][:MAX_ROWS + 2]
+        return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))][: MAX_ROWS + 2]
     except csv.Error:
         raise ValidationFailed(NOT_A_TABLE, field="file") from None
 
 
 def _columns(header: list[str]) -> dict[int, str]:
-    found = {i: _BY_HEADER[h.strip().lower()] for i, h in enumerate(header)
-             if h.strip().lower() in _BY_HEADER}
+    found = {
+        i: _BY_HEADER[h.strip().lower()]
+        for i, h in enumerate(header)
+        if h.strip().lower() in _BY_HEADER
+    }
     have = set(found.values())
     missing = [k for k in ("external_id", "service", "id_number", "phone") if k not in have]
     if "slot_start" not in have and not {"date", "time"} <= have:
         missing.append("date, time")
     if missing:
-        raise ValidationFailed("The file lacks the columns {columns}.", field="file",
-                               columns=", ".join(missing))
+        raise ValidationFailed(
+            "The file lacks the columns {columns}.", field="file", columns=", ".join(missing)
+        )
     return found
 
 
@@ -102,8 +106,13 @@ def _service_code(value: str, appointments: AppointmentService) -> str:
     return value
 
 
-def import_file(appointments: AppointmentService, file_name: str, content: bytes,
-                actor: str | None, translate: Callable[..., str]) -> dict:
+def import_file(
+    appointments: AppointmentService,
+    file_name: str,
+    content: bytes,
+    actor: str | None,
+    translate: Callable[..., str],
+) -> dict:
     """Book every good row; report each bad one (its line in the file) with the reason."""
     table = [r for r in read_table(file_name, content)]
     if not table:
@@ -124,8 +133,14 @@ def import_file(appointments: AppointmentService, file_name: str, content: bytes
         try:
             _, created = appointments.book(data, "import", actor)
         except HallError as exc:
-            errors.append({"line": line, "external_id": data.get("external_id", ""),
-                           "code": exc.code, "message": translate(exc.message, **exc.params)})
+            errors.append(
+                {
+                    "line": line,
+                    "external_id": data.get("external_id", ""),
+                    "code": exc.code,
+                    "message": translate(exc.message, **exc.params),
+                }
+            )
             continue
         imported += created
         duplicates += not created

@@ -36,14 +36,16 @@ ONE_WAY = "Send exactly one of id_number or code (with phone_last4 if you like).
 def parse_slot_start(value) -> datetime:
     """An ISO date-time; without an offset it is the hall's local time."""
     if not isinstance(value, str) or len(value) > 40:
-        raise ValidationFailed("{field} must be a date and time such as 2026-11-25T09:00.",
-                               field="slot_start")
+        raise ValidationFailed(
+            "{field} must be a date and time such as 2026-11-25T09:00.", field="slot_start"
+        )
     try:
         dt = datetime.fromisoformat(value.strip())
         return (dt.replace(tzinfo=HALL_TZ) if dt.tzinfo is None else dt).astimezone(HALL_TZ)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved into our zone
-        raise ValidationFailed("{field} must be a date and time such as 2026-11-25T09:00.",
-                               field="slot_start") from None
+        raise ValidationFailed(
+            "{field} must be a date and time such as 2026-11-25T09:00.", field="slot_start"
+        ) from None
 
 
 def _id_number(data: dict) -> str:
@@ -67,9 +69,16 @@ def _text(data: dict, key: str, max_len: int, required: bool = False) -> str:
 
 
 class AppointmentService:
-    def __init__(self, settings: Callable[[], Settings], store: Store, bus: EventBus,
-                 clock: Callable[[], datetime], calendar: HallCalendar, queue: QueueService,
-                 secret: bytes):
+    def __init__(
+        self,
+        settings: Callable[[], Settings],
+        store: Store,
+        bus: EventBus,
+        clock: Callable[[], datetime],
+        calendar: HallCalendar,
+        queue: QueueService,
+        secret: bytes,
+    ):
         self._settings = settings  # read at each use: the rules follow a config reload
         self.store = store
         self.bus = bus
@@ -85,28 +94,59 @@ class AppointmentService:
     def _service(self, code, bookable: bool = True) -> ServiceSpec:
         svc = self._settings().service(code) if isinstance(code, str) else None
         if svc is None:
-            raise ValidationFailed("Unknown service {service}.", field="service",
-                                   service=str(code)[:40])
+            raise ValidationFailed(
+                "Unknown service {service}.", field="service", service=str(code)[:40]
+            )
         if bookable and rules.capacity_of(self.settings, svc.code) <= 0:
-            raise ValidationFailed("{service} takes no bookings.", field="service",
-                                   service=svc.name)
+            raise ValidationFailed(
+                "{service} takes no bookings.", field="service", service=svc.name
+            )
         return svc
 
     def _slots(self, svc: ServiceSpec, day: date) -> list[rules.Slot]:
         return rules.day_slots(day, svc, self.settings, self._settings().hall.opening_hours)
 
     def _publish(self, db, type_: str, row: dict, now: datetime, **extra) -> int:
-        return event_log.append(db, type_, iso(now), {"appointment": {
-            "service": row["service"], "day": row["day"], "slot_start": row["slot_start"],
-            "source": row["source"], "status": row["status"], **extra}})
+        return event_log.append(
+            db,
+            type_,
+            iso(now),
+            {
+                "appointment": {
+                    "service": row["service"],
+                    "day": row["day"],
+                    "slot_start": row["slot_start"],
+                    "source": row["source"],
+                    "status": row["status"],
+                    **extra,
+                }
+            },
+        )
 
     @staticmethod
     def view(row: dict) -> dict:
         """A booking as staff, the platform and the kiosk see it: masked, never the phone."""
-        return {k: row.get(k) for k in ("id", "code", "service", "day", "slot_start", "slot_end",
-                                    "status", "source", "external_id", "id_masked", "name_masked",
-                                    "phone_masked", "created_at", "checked_in_at",
-                                    "cancelled_at", "no_show_at")}
+        return {
+            k: row.get(k)
+            for k in (
+                "id",
+                "code",
+                "service",
+                "day",
+                "slot_start",
+                "slot_end",
+                "status",
+                "source",
+                "external_id",
+                "id_masked",
+                "name_masked",
+                "phone_masked",
+                "created_at",
+                "checked_in_at",
+                "cancelled_at",
+                "no_show_at",
+            )
+        }
 
     # --- slots ---------------------------------------------------------------------------------
 
@@ -118,8 +158,9 @@ class AppointmentService:
     def _check_view_day(self, day: date) -> None:
         today = hall_day(self.clock())
         if abs((day - today).days) > 366:
-            raise ValidationFailed("The date must lie within a year back and a year ahead.",
-                                   field="day")
+            raise ValidationFailed(
+                "The date must lie within a year back and a year ahead.", field="day"
+            )
 
     def slots(self, service, day: date) -> list[dict]:
         """The service's slots of a day with the places left (no personal data)."""
@@ -132,9 +173,16 @@ class AppointmentService:
         out = []
         for sl in self._slots(svc, day):
             held = sum(counts.get((svc.code, iso(sl.start)), {}).get(s, 0) for s in rules.HOLDING)
-            out.append({"start": iso(sl.start), "end": iso(sl.end), "label": sl.label,
-                        "capacity": sl.capacity, "booked": held,
-                        "left": max(sl.capacity - held, 0)})
+            out.append(
+                {
+                    "start": iso(sl.start),
+                    "end": iso(sl.end),
+                    "label": sl.label,
+                    "capacity": sl.capacity,
+                    "booked": held,
+                    "left": max(sl.capacity - held, 0),
+                }
+            )
         return out
 
     # --- booking -------------------------------------------------------------------------------
@@ -146,9 +194,14 @@ class AppointmentService:
         except InvalidField as exc:
             raise as_validation(exc) from None
         name = _text(data, "name", 40)
-        return {"id_hmac": id_digest(self.secret, number), "id_masked": mask_id_number(number),
-                "name_masked": mask_name(name), "phone": phone, "phone_masked": mask_phone(phone),
-                "phone_last4": rules.phone_last4(phone)}
+        return {
+            "id_hmac": id_digest(self.secret, number),
+            "id_masked": mask_id_number(number),
+            "name_masked": mask_name(name),
+            "phone": phone,
+            "phone_masked": mask_phone(phone),
+            "phone_last4": rules.phone_last4(phone),
+        }
 
     def book(self, data: dict, source: str, actor: str | None) -> tuple[dict, bool]:
         """A booking, or the one this platform booking id already made (created=False)."""
@@ -156,8 +209,9 @@ class AppointmentService:
             raise ValidationFailed("The request body must be a JSON object.")
         external_id = _text(data, "external_id", 64, required=source != "desk") or None
         if external_id is not None and not rules.EXTERNAL_ID.match(external_id):
-            raise ValidationFailed("{field} must be 1–64 letters, digits or - _ . :",
-                                   field="external_id")
+            raise ValidationFailed(
+                "{field} must be 1–64 letters, digits or - _ . :", field="external_id"
+            )
         svc = self._service(data.get("service"))
         start = parse_slot_start(data.get("slot_start"))
         person = self._person(data)
@@ -165,8 +219,9 @@ class AppointmentService:
         if code is not None:
             code = rules.normalise_code(code)
             if code is None:
-                raise ValidationFailed("{field} must be 4–12 digits or capital letters.",
-                                       field="code")
+                raise ValidationFailed(
+                    "{field} must be 4–12 digits or capital letters.", field="code"
+                )
         now = self.clock()
         today, day = hall_day(now), start.date()
         is_workday = self.calendar.view().is_workday
@@ -181,34 +236,56 @@ class AppointmentService:
             rules.check_day(day, today, self.settings, is_workday)
             slot = rules.find_slot(self._slots(svc, day), start)
             rules.check_slot(slot, repo.booked_in_slot(db, svc.code, iso(start)) if slot else 0)
-            rules.check_one_a_day(repo.held_on(db, person["id_hmac"], day.isoformat()),
-                                  self.settings, day)
-            since = today - timedelta(days=self.settings.no_show_window_days
-                                      + self.settings.no_show_ban_days)
-            rules.check_no_shows([date.fromisoformat(d) for d in repo.no_show_days(
-                db, person["id_hmac"], since.isoformat())], today, self.settings)
+            rules.check_one_a_day(
+                repo.held_on(db, person["id_hmac"], day.isoformat()), self.settings, day
+            )
+            since = today - timedelta(
+                days=self.settings.no_show_window_days + self.settings.no_show_ban_days
+            )
+            rules.check_no_shows(
+                [
+                    date.fromisoformat(d)
+                    for d in repo.no_show_days(db, person["id_hmac"], since.isoformat())
+                ],
+                today,
+                self.settings,
+            )
             if code is None:
                 code = self._new_code(db, day.isoformat())
             elif repo.code_taken(db, day.isoformat(), code):
                 raise Conflict("The booking code {code} is taken that day.", code=code)
-            row = {"id": secrets.token_urlsafe(12), "code": code, "service": svc.code,
-                   "day": day.isoformat(), "slot_start": iso(slot.start), "slot_end": iso(slot.end),
-                   "status": "booked", "source": source, "external_id": external_id,
-                   "created_at": iso(now), "created_by": actor, **person}
+            row = {
+                "id": secrets.token_urlsafe(12),
+                "code": code,
+                "service": svc.code,
+                "day": day.isoformat(),
+                "slot_start": iso(slot.start),
+                "slot_end": iso(slot.end),
+                "status": "booked",
+                "source": source,
+                "external_id": external_id,
+                "created_at": iso(now),
+                "created_by": actor,
+                **person,
+            }
             repo.insert(db, row)
             event_id = self._publish(db, "appointment.booked", row, now)
         self.bus.published(event_id)
         return self.view(row), True
 
-    def _known(self, db, external_id, svc: ServiceSpec, start: datetime,
-               person: dict) -> dict | None:
+    def _known(
+        self, db, external_id, svc: ServiceSpec, start: datetime, person: dict
+    ) -> dict | None:
         """The booking this platform id already made (a retry), or None; the same id for
         another booking is a conflict."""
         old = repo.by_external_id(db, external_id) if external_id is not None else None
         if old is None:
             return None
-        if (old["service"], old["slot_start"], old["id_hmac"]) != \
-                (svc.code, iso(start), person["id_hmac"]):
+        if (old["service"], old["slot_start"], old["id_hmac"]) != (
+            svc.code,
+            iso(start),
+            person["id_hmac"],
+        ):
             raise Conflict("This booking id was already used for another booking.")
         return self.view(old)
 
@@ -224,8 +301,11 @@ class AppointmentService:
 
     @staticmethod
     def _row(db, appointment_id) -> dict:
-        row = repo.get(db, appointment_id) if isinstance(appointment_id, str) \
-            and len(appointment_id) <= 64 else None
+        row = (
+            repo.get(db, appointment_id)
+            if isinstance(appointment_id, str) and len(appointment_id) <= 64
+            else None
+        )
         if row is None:
             raise NotFound("No such booking.")
         return row
@@ -273,10 +353,12 @@ class AppointmentService:
         code = rules.normalise_code(data.get("code"))
         row = repo.by_code(db, today, code) if code else None
         last4 = data.get("phone_last4")
-        if last4 is not None and (not isinstance(last4, str) or len(last4) != 4
-                                  or not last4.isdigit()):
-            raise ValidationFailed("{field} must be the phone number's last 4 digits.",
-                                   field="phone_last4")
+        if last4 is not None and (
+            not isinstance(last4, str) or len(last4) != 4 or not last4.isdigit()
+        ):
+            raise ValidationFailed(
+                "{field} must be the phone number's last 4 digits.", field="phone_last4"
+            )
         if row is None or (last4 is not None and last4 != row["phone_last4"]):
             raise NotFound("No booking today with this code; please check it.")
         return row
@@ -297,27 +379,44 @@ class AppointmentService:
         row = self._find_today(db, data, today)
         if row["status"] in ("checked_in", "late"):
             ticket = self.queue.get_ticket(row["ticket_id"]) if row["ticket_id"] else None
-            raise Refused("already_checked_in", "This booking was checked in at {time}; ticket "
-                          "{number}.", extra={"ticket_number": ticket and ticket["number"]},
-                          time=row["checked_in_at"][11:16], number=ticket and ticket["number"])
+            raise Refused(
+                "already_checked_in",
+                "This booking was checked in at {time}; ticket {number}.",
+                extra={"ticket_number": ticket and ticket["number"]},
+                time=row["checked_in_at"][11:16],
+                number=ticket and ticket["number"],
+            )
         if row["status"] == "cancelled":
             raise Refused("cancelled", "This booking was cancelled.")
         if row["status"] == "no_show":
             start = datetime.fromisoformat(row["slot_start"])
-            raise Refused("checkin_missed", "The booked slot {slot} has ended; please take a "
-                          "normal ticket.", extra={"offer": "walk_in"}, slot=f"{start:%H:%M}")
+            raise Refused(
+                "checkin_missed",
+                "The booked slot {slot} has ended; please take a normal ticket.",
+                extra={"offer": "walk_in"},
+                slot=f"{start:%H:%M}",
+            )
         start = datetime.fromisoformat(row["slot_start"])
-        state = rules.checkin_state(start, datetime.fromisoformat(row["slot_end"]), now,
-                                    self.settings)
+        state = rules.checkin_state(
+            start, datetime.fromisoformat(row["slot_end"]), now, self.settings
+        )
         if state == rules.LATE and not walk_in:
-            raise Refused("checkin_late", "You are more than {minutes} minutes late for your "
-                          "slot; you can take a normal ticket.", extra={"offer": "walk_in"},
-                          minutes=self.settings.checkin_late_min)
+            raise Refused(
+                "checkin_late",
+                "You are more than {minutes} minutes late for your "
+                "slot; you can take a normal ticket.",
+                extra={"offer": "walk_in"},
+                minutes=self.settings.checkin_late_min,
+            )
         on_time = state == rules.ON_TIME
         # Retries and two kiosks at once get the same ticket: its request id is the booking's.
         ticket, _ = self.queue.issue(
-            row["service"], f"appt-{row['id']}", channel="appointment" if on_time else channel,
-            appointment_code=row["code"], appointment_at=start if on_time else None)
+            row["service"],
+            f"appt-{row['id']}",
+            channel="appointment" if on_time else channel,
+            appointment_code=row["code"],
+            appointment_at=start if on_time else None,
+        )
         status = "checked_in" if on_time else "late"
         with self.store.write() as db:
             fresh = repo.get(db, row["id"])
@@ -362,28 +461,47 @@ class AppointmentService:
         services = []
         for svc in self._settings().services:
             slots = []
-            for sl in (self._slots(svc, day) if workday else []):
+            for sl in self._slots(svc, day) if workday else []:
                 c = counts.get((svc.code, iso(sl.start)), {})
-                slots.append({"start": iso(sl.start), "label": sl.label, "capacity": sl.capacity,
-                              **{s: c.get(s, 0) for s in rules.STATUSES}})
+                slots.append(
+                    {
+                        "start": iso(sl.start),
+                        "label": sl.label,
+                        "capacity": sl.capacity,
+                        **{s: c.get(s, 0) for s in rules.STATUSES},
+                    }
+                )
             if slots:
-                services.append({"code": svc.code, "prefix": svc.prefix, "name": svc.name,
-                                 "slots": slots})
-        return {"day": day.isoformat(), "working_day": workday, "services": services,
-                "bookings": [self.view(r) for r in repo.of_day(db, day.isoformat())]}
+                services.append(
+                    {"code": svc.code, "prefix": svc.prefix, "name": svc.name, "slots": slots}
+                )
+        return {
+            "day": day.isoformat(),
+            "working_day": workday,
+            "services": services,
+            "bookings": [self.view(r) for r in repo.of_day(db, day.isoformat())],
+        }
 
     def capacity(self) -> dict:
         """Per bookable day and service: places in all and places held."""
         days = self.bookable_days()
-        held = repo.holding_by_day(self.store.db, days[0].isoformat(), days[-1].isoformat()) \
-            if days else {}
+        held = (
+            repo.holding_by_day(self.store.db, days[0].isoformat(), days[-1].isoformat())
+            if days
+            else {}
+        )
         out = []
         for day in days:
             per = []
             for svc in self._settings().services:
                 places = sum(sl.capacity for sl in self._slots(svc, day))
                 if places:
-                    per.append({"service": svc.code, "capacity": places,
-                                "booked": held.get((day.isoformat(), svc.code), 0)})
+                    per.append(
+                        {
+                            "service": svc.code,
+                            "capacity": places,
+                            "booked": held.get((day.isoformat(), svc.code), 0),
+                        }
+                    )
             out.append({"day": day.isoformat(), "services": per})
         return {"days": out}

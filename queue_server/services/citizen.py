@@ -45,8 +45,10 @@ REFUSED = {
     "essc_qr": "This code is not valid or has expired; refresh it in the app and scan again.",
 }
 CARD_EXPIRED = "This ID card is out of date; please use another way or go to a window."
-ID_LOCKED = ("Too many wrong query passwords for this ID number today; please try again tomorrow "
-             "or go to a window.")
+ID_LOCKED = (
+    "Too many wrong query passwords for this ID number today; please try again tomorrow "
+    "or go to a window."
+)
 CASE_LOCKED = "Too many wrong checks for this case number today; please go to a window."
 KIOSK_SLOWED = "Too many failed tries at this kiosk; please wait {seconds} seconds."
 CASE_NOT_FOUND = "No case matches this number and check; please check both."
@@ -87,13 +89,16 @@ def hall_secret(settings: Settings) -> bytes:
 # which only the kiosk holds (the row keeps the token's hash): HMAC-SHA256 as a keystream and a
 # tag (encrypt-then-MAC; one key per session, used once).
 
+
 def _key(secret: bytes, token: str) -> bytes:
     return hmac.new(secret, b"seal|" + token.encode(), hashlib.sha256).digest()
 
 
 def _stream(key: bytes, n: int) -> bytes:
-    blocks = (hmac.new(key, b"ks" + i.to_bytes(4, "big"), hashlib.sha256).digest()
-              for i in range(math.ceil(n / 32)))
+    blocks = (
+        hmac.new(key, b"ks" + i.to_bytes(4, "big"), hashlib.sha256).digest()
+        for i in range(math.ceil(n / 32))
+    )
     return b"".join(blocks)[:n]
 
 
@@ -120,16 +125,37 @@ class LiveSession:
     kiosk: str
     method: str
     id_hmac: str
-    person: Person        # ref only: the provider's handle (no number, no name)
+    person: Person  # ref only: the provider's handle (no number, no name)
 
 
-def audit(db, now: datetime, actor: str, actor_kind: str, action: str, result: str, *,
-          method: str | None = None, reason: str | None = None, id_hmac: str | None = None,
-          detail: str | None = None) -> int:
-    return records_audit.append(db, {
-        "at": iso(now), "day": hall_day(now).isoformat(), "actor": actor, "actor_kind": actor_kind,
-        "action": action, "method": method, "result": result, "reason": reason, "id_hmac": id_hmac,
-        "detail": detail})
+def audit(
+    db,
+    now: datetime,
+    actor: str,
+    actor_kind: str,
+    action: str,
+    result: str,
+    *,
+    method: str | None = None,
+    reason: str | None = None,
+    id_hmac: str | None = None,
+    detail: str | None = None,
+) -> int:
+    return records_audit.append(
+        db,
+        {
+            "at": iso(now),
+            "day": hall_day(now).isoformat(),
+            "actor": actor,
+            "actor_kind": actor_kind,
+            "action": action,
+            "method": method,
+            "result": result,
+            "reason": reason,
+            "id_hmac": id_hmac,
+            "detail": detail,
+        },
+    )
 
 
 def _obj(body: dict, key: str) -> dict:
@@ -151,8 +177,14 @@ def _as_validation(exc: InvalidField) -> ValidationFailed:
 
 
 class CitizenService:
-    def __init__(self, settings: Callable[[], Settings], store: Store, provider: RecordsProvider,
-                 clock: Callable[[], datetime], secret: bytes):
+    def __init__(
+        self,
+        settings: Callable[[], Settings],
+        store: Store,
+        provider: RecordsProvider,
+        clock: Callable[[], datetime],
+        secret: bytes,
+    ):
         self.settings = settings  # read at each use: limits follow a config reload
         self.store = store
         self.provider = provider
@@ -188,8 +220,11 @@ class CitizenService:
             name = data.get("name")
             if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40:
                 raise ValidationFailed("{field} is required.", field="id_card.name")
-            valid_from = rules.parse_card_date(data["valid_from"], "id_card.valid_from") \
-                if data.get("valid_from") is not None else None
+            valid_from = (
+                rules.parse_card_date(data["valid_from"], "id_card.valid_from")
+                if data.get("valid_from") is not None
+                else None
+            )
             valid_to = rules.parse_card_date(data.get("valid_to"), "id_card.valid_to")
             in_date = rules.card_in_date(valid_from, valid_to, today)
             return method, IdCard(number, name.strip()), self.id_hmac(number), in_date
@@ -204,8 +239,17 @@ class CitizenService:
             repo.delete_stale_sessions(db, iso(now - policy.absolute), iso(now - policy.idle))
             repo.forget_locks_before(db, today.isoformat())  # yesterday's tries no longer count
             for old in repo.delete_kiosk_sessions(db, kiosk):
-                audit(db, now, kiosk, "kiosk", "session.end", "ended", method=old["method"],
-                      reason="replaced", id_hmac=old["id_hmac"])
+                audit(
+                    db,
+                    now,
+                    kiosk,
+                    "kiosk",
+                    "session.end",
+                    "ended",
+                    method=old["method"],
+                    reason="replaced",
+                    id_hmac=old["id_hmac"],
+                )
         try:
             method, credential, digest, in_date = self._credential(body, today)
         except ValidationFailed:
@@ -233,15 +277,25 @@ class CitizenService:
             with self.store.write() as db:
                 if method == "password":  # not the citizen's fault: the try does not count
                     self._uncount(db, digest, today)
-                audit(db, now, kiosk, "kiosk", "verify", "unavailable", method=method,
-                      id_hmac=digest)
+                audit(
+                    db, now, kiosk, "kiosk", "verify", "unavailable", method=method, id_hmac=digest
+                )
             raise
         found = self.id_hmac(person.id_number)
         if digest is not None and found != digest:
             log.warning("records provider confirmed another person than asked; refused")
             with self.store.write() as db:
-                audit(db, now, kiosk, "kiosk", "verify", "unavailable", method=method,
-                      reason="other_person", id_hmac=digest)
+                audit(
+                    db,
+                    now,
+                    kiosk,
+                    "kiosk",
+                    "verify",
+                    "unavailable",
+                    method=method,
+                    reason="other_person",
+                    id_hmac=digest,
+                )
             raise RecordsUnavailable("verify answered for another person")
         token = secrets.token_urlsafe(32)
         with self.store.write() as db:
@@ -250,23 +304,42 @@ class CitizenService:
             if used:
                 repo.use_code(db, used, iso(now), iso(now - CODE_MEMORY))
             repo.delete_kiosk_sessions(db, kiosk)  # a parallel start on this kiosk loses
-            repo.insert_session(db, {
-                "id_hash": hash_token(token), "kiosk": kiosk, "method": method, "id_hmac": found,
-                "sealed": seal_ref(self.secret, token, person.ref), "created_at": iso(now),
-                "last_seen_at": iso(now)})
+            repo.insert_session(
+                db,
+                {
+                    "id_hash": hash_token(token),
+                    "kiosk": kiosk,
+                    "method": method,
+                    "id_hmac": found,
+                    "sealed": seal_ref(self.secret, token, person.ref),
+                    "created_at": iso(now),
+                    "last_seen_at": iso(now),
+                },
+            )
             audit(db, now, kiosk, "kiosk", "verify", "ok", method=method, id_hmac=found)
         return {
-            "token": token, "method": method,
+            "token": token,
+            "method": method,
             "expires_at": iso(rules.session_expires_at(now, now, policy)),
             "idle_s": int(policy.idle.total_seconds()),
             "max_s": int(policy.absolute.total_seconds()),
-            "person": {"name_masked": mask_name(person.name),
-                       "id_number_masked": mask_id_number(person.id_number)},
+            "person": {
+                "name_masked": mask_name(person.name),
+                "id_number_masked": mask_id_number(person.id_number),
+            },
         }
 
-    def _check_kiosk(self, key: str, now: datetime, method: str | None, digest: str | None, *,
-                     actor: str | None = None, actor_kind: str = "kiosk",
-                     action: str = "verify") -> None:
+    def _check_kiosk(
+        self,
+        key: str,
+        now: datetime,
+        method: str | None,
+        digest: str | None,
+        *,
+        actor: str | None = None,
+        actor_kind: str = "kiosk",
+        action: str = "verify",
+    ) -> None:
         """Refuse while this kiosk (or staff member: ``key``) is slowed after failures."""
         row = repo.get_kiosk_failures(self.store.db, key)
         last = datetime.fromisoformat(row["last_at"]) if row else None
@@ -274,8 +347,17 @@ class CitizenService:
         if wait is not None:
             seconds = max(1, math.ceil((wait - now).total_seconds()))
             with self.store.write() as db:
-                audit(db, now, actor or key, actor_kind, action, "throttled", method=method,
-                      id_hmac=digest, detail=f"wait={seconds}s")
+                audit(
+                    db,
+                    now,
+                    actor or key,
+                    actor_kind,
+                    action,
+                    "throttled",
+                    method=method,
+                    id_hmac=digest,
+                    detail=f"wait={seconds}s",
+                )
             error = TooManyRequests(KIOSK_SLOWED, seconds=seconds)
             error.retry_after = seconds
             raise error
@@ -287,11 +369,13 @@ class CitizenService:
         today = hall_day(now)
         with self.store.write() as db:
             row = repo.get_lock(db, digest)
-            failures = rules.failures_today(row["day"] if row else None,
-                                            row["failures"] if row else 0, today)
+            failures = rules.failures_today(
+                row["day"] if row else None, row["failures"] if row else 0, today
+            )
             if rules.subject_locked(failures, self.policy):
-                audit(db, now, kiosk, "kiosk", "verify", "locked", method="password",
-                      id_hmac=digest)
+                audit(
+                    db, now, kiosk, "kiosk", "verify", "locked", method="password", id_hmac=digest
+                )
                 locked = True
             else:
                 repo.save_lock(db, digest, today.isoformat(), failures + 1, iso(now))
@@ -309,12 +393,22 @@ class CitizenService:
         if row and row["day"] == today.isoformat():
             repo.save_lock(db, subject, row["day"], max(0, row["failures"] - 1), row["last_at"])
 
-    def _failed(self, kiosk: str, now: datetime, method: str, digest: str | None,
-                reason: str) -> None:
+    def _failed(
+        self, kiosk: str, now: datetime, method: str, digest: str | None, reason: str
+    ) -> None:
         with self.store.write() as db:
             self._kiosk_failure(db, kiosk, now)
-            audit(db, now, kiosk, "kiosk", "verify", "refused", method=method, reason=reason,
-                  id_hmac=digest)
+            audit(
+                db,
+                now,
+                kiosk,
+                "kiosk",
+                "verify",
+                "refused",
+                method=method,
+                reason=reason,
+                id_hmac=digest,
+            )
 
     def _kiosk_failure(self, db, actor: str, now: datetime) -> None:
         row = repo.get_kiosk_failures(db, actor)
@@ -334,8 +428,17 @@ class CitizenService:
             if row is None or row["kiosk"] != kiosk:
                 return
             repo.delete_session(db, row["id_hash"])
-            audit(db, now, kiosk, "kiosk", "session.end", "ended", method=row["method"],
-                  reason="ended", id_hmac=row["id_hmac"])
+            audit(
+                db,
+                now,
+                kiosk,
+                "kiosk",
+                "session.end",
+                "ended",
+                method=row["method"],
+                reason="ended",
+                id_hmac=row["id_hmac"],
+            )
 
     def live(self, kiosk: str, token: str | None, action: str) -> LiveSession:
         """The session of this token on this kiosk, touched; otherwise CitizenSessionEnded.
@@ -352,17 +455,28 @@ class CitizenService:
             elif row["kiosk"] != kiosk:
                 reason = "other_kiosk"
             else:
-                reason = rules.session_end_reason(datetime.fromisoformat(row["created_at"]),
-                                                  datetime.fromisoformat(row["last_seen_at"]),
-                                                  now, self.policy)
+                reason = rules.session_end_reason(
+                    datetime.fromisoformat(row["created_at"]),
+                    datetime.fromisoformat(row["last_seen_at"]),
+                    now,
+                    self.policy,
+                )
             ref = open_ref(self.secret, token, row["sealed"]) if row and not reason else None
             if row and not reason and ref is None:
                 reason = "unsealable"
             if reason:
                 if row is not None:
                     repo.delete_session(db, key)
-                audit(db, now, kiosk, "kiosk", action, "refused", reason=f"session_{reason}",
-                      id_hmac=row["id_hmac"] if row else None)
+                audit(
+                    db,
+                    now,
+                    kiosk,
+                    "kiosk",
+                    action,
+                    "refused",
+                    reason=f"session_{reason}",
+                    id_hmac=row["id_hmac"] if row else None,
+                )
             else:
                 repo.touch_session(db, key, iso(now))
         if reason:
@@ -377,20 +491,39 @@ class CitizenService:
         session = self.live(kiosk, token, action)
         now = self.clock()
         today = hall_day(now)
-        first, last = self._range(args, today) if what in ("contributions", "benefits") \
-            else (None, None)
+        first, last = (
+            self._range(args, today) if what in ("contributions", "benefits") else (None, None)
+        )
         detail = f"from={month_text(first)};to={month_text(last)}" if first is not None else None
         try:
             data = getattr(self, f"_{what}")(session, today, first, last)
         except RecordsUnavailable:
             with self.store.write() as db:
-                audit(db, now, kiosk, "kiosk", action, "unavailable", method=session.method,
-                      id_hmac=session.id_hmac, detail=detail)
+                audit(
+                    db,
+                    now,
+                    kiosk,
+                    "kiosk",
+                    action,
+                    "unavailable",
+                    method=session.method,
+                    id_hmac=session.id_hmac,
+                    detail=detail,
+                )
             raise
         # No audit row, no data: a failed write (full disk) answers 503 and shows nothing.
         with self.store.write() as db:
-            audit(db, now, kiosk, "kiosk", action, "ok", method=session.method,
-                  id_hmac=session.id_hmac, detail=detail)
+            audit(
+                db,
+                now,
+                kiosk,
+                "kiosk",
+                action,
+                "ok",
+                method=session.method,
+                id_hmac=session.id_hmac,
+                detail=detail,
+            )
         return data
 
     def _range(self, args: dict, today: date) -> tuple[int, int]:
@@ -404,8 +537,9 @@ class CitizenService:
         if last < first:
             raise ValidationFailed("The last month is before the first.", field="to")
         if last - first + 1 > MAX_READ_MONTHS:
-            raise ValidationFailed("At most {months} months at a time.", field="from",
-                                   months=MAX_READ_MONTHS)
+            raise ValidationFailed(
+                "At most {months} months at a time.", field="from", months=MAX_READ_MONTHS
+            )
         return first, min(last, this)
 
     def checked_profile(self, session: LiveSession, today: date):
@@ -419,12 +553,21 @@ class CitizenService:
     def _profile(self, session: LiveSession, today: date, *_) -> dict:
         p = self.checked_profile(session, today)
         return {
-            "name_masked": mask_name(p.name), "id_number_masked": mask_id_number(p.id_number),
-            "sex": p.sex, "birth_year": p.birth_date.year,  # the full date would unmask the number
-            "first_month": p.first_month, "employer": p.employer,
-            "statuses": [{"insurance": s.insurance, "status": s.status,
-                          "first_month": s.first_month, "months_paid": s.months_paid}
-                         for s in p.statuses],
+            "name_masked": mask_name(p.name),
+            "id_number_masked": mask_id_number(p.id_number),
+            "sex": p.sex,
+            "birth_year": p.birth_date.year,  # the full date would unmask the number
+            "first_month": p.first_month,
+            "employer": p.employer,
+            "statuses": [
+                {
+                    "insurance": s.insurance,
+                    "status": s.status,
+                    "first_month": s.first_month,
+                    "months_paid": s.months_paid,
+                }
+                for s in p.statuses
+            ],
         }
 
     def _contributions(self, session: LiveSession, today: date, first: int, last: int) -> dict:
@@ -439,36 +582,74 @@ class CitizenService:
                 t["unit"] += m.unit
                 t["personal"] += m.personal
         return {
-            "from": month_text(first), "to": month_text(last),
-            "months": [{"month": m.month, "insurance": m.insurance, "base": money(m.base),
-                        "unit": money(m.unit), "personal": money(m.personal), "payer": m.payer,
-                        "state": m.state} for m in months],
-            "totals": {k: {"months": v["months"], "unit": money(v["unit"]),
-                           "personal": money(v["personal"]), "owed": money(v["owed"])}
-                       for k, v in totals.items()},
+            "from": month_text(first),
+            "to": month_text(last),
+            "months": [
+                {
+                    "month": m.month,
+                    "insurance": m.insurance,
+                    "base": money(m.base),
+                    "unit": money(m.unit),
+                    "personal": money(m.personal),
+                    "payer": m.payer,
+                    "state": m.state,
+                }
+                for m in months
+            ],
+            "totals": {
+                k: {
+                    "months": v["months"],
+                    "unit": money(v["unit"]),
+                    "personal": money(v["personal"]),
+                    "owed": money(v["owed"]),
+                }
+                for k, v in totals.items()
+            },
         }
 
     def _account(self, session: LiveSession, today: date, *_) -> dict:
         account = self.provider.account(session.person, today)
         return {
-            "as_of": today.isoformat(), "balance": money(account.balance),
-            "years": [{"year": y.year, "opening": money(y.opening), "credits": money(y.credits),
-                       "rate": rate_text(y.rate_bp) or None, "interest": money(y.interest),
-                       "closing": money(y.closing)} for y in account.years],
+            "as_of": today.isoformat(),
+            "balance": money(account.balance),
+            "years": [
+                {
+                    "year": y.year,
+                    "opening": money(y.opening),
+                    "credits": money(y.credits),
+                    "rate": rate_text(y.rate_bp) or None,
+                    "interest": money(y.interest),
+                    "closing": money(y.closing),
+                }
+                for y in account.years
+            ],
         }
 
     def _benefits(self, session: LiveSession, today: date, first: int, last: int) -> dict:
         payments = self.provider.benefits(session.person, month_text(first), month_text(last))
-        return {"from": month_text(first), "to": month_text(last),
-                "payments": [{"month": b.month, "kind": b.kind, "amount": money(b.amount)}
-                             for b in payments]}
+        return {
+            "from": month_text(first),
+            "to": month_text(last),
+            "payments": [
+                {"month": b.month, "kind": b.kind, "amount": money(b.amount)} for b in payments
+            ],
+        }
 
     def _cases(self, session: LiveSession, today: date, *_) -> dict:
-        return {"cases": [{
-            "case_number": c.case_number, "item": c.item, "received_on": c.received_on.isoformat(),
-            "stage": c.stage, "next_stage": c.next_stage,
-            "next_expected": c.next_expected.isoformat() if c.next_expected else None,
-            "window": c.window} for c in self.provider.cases(session.person)]}
+        return {
+            "cases": [
+                {
+                    "case_number": c.case_number,
+                    "item": c.item,
+                    "received_on": c.received_on.isoformat(),
+                    "stage": c.stage,
+                    "next_stage": c.next_stage,
+                    "next_expected": c.next_expected.isoformat() if c.next_expected else None,
+                    "window": c.window,
+                }
+                for c in self.provider.cases(session.person)
+            ]
+        }
 
     # --- progress without verification (§8.1.2) ----------------------------------------------
 
@@ -485,12 +666,20 @@ class CitizenService:
         subject = rules.subject_digest(self.secret, "case", number)
         # A kiosk's failed checks slow its identity checks too (device ids have no colon).
         throttle_key = actor if actor_kind == "kiosk" else f"{actor_kind}:{actor}"
-        self._check_kiosk(throttle_key, now, None, None, actor=actor, actor_kind=actor_kind,
-                          action="case.progress")
+        self._check_kiosk(
+            throttle_key,
+            now,
+            None,
+            None,
+            actor=actor,
+            actor_kind=actor_kind,
+            action="case.progress",
+        )
         with self.store.write() as db:
             row = repo.get_lock(db, subject)
-            failures = rules.failures_today(row["day"] if row else None,
-                                            row["failures"] if row else 0, today)
+            failures = rules.failures_today(
+                row["day"] if row else None, row["failures"] if row else 0, today
+            )
             locked = rules.subject_locked(failures, self.policy)
             if locked:
                 audit(db, now, actor, actor_kind, "case.progress", "locked")
@@ -516,9 +705,12 @@ class CitizenService:
                 audit(db, now, actor, actor_kind, "case.progress", "ok")
         if found is None:
             raise NotFound(CASE_NOT_FOUND)
-        return {"case_number": found.case_number, "stage": found.stage,
-                "next_stage": found.next_stage,
-                "next_expected": found.next_expected.isoformat() if found.next_expected else None}
+        return {
+            "case_number": found.case_number,
+            "stage": found.stage,
+            "next_stage": found.next_stage,
+            "next_expected": found.next_expected.isoformat() if found.next_expected else None,
+        }
 
 
 def _code_digest(payload: str) -> str:

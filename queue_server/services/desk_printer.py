@@ -16,8 +16,11 @@ from ..i18n import translate
 
 # The printer library's status words → the server catalog's words for them.
 PROBLEM_TEXT = {
-    "paper_near_end": "Paper near end", "paper_out": "Paper out", "cover_open": "Cover open",
-    "offline": "Printer offline", "error": "Printer error",
+    "paper_near_end": "Paper near end",
+    "paper_out": "Paper out",
+    "cover_open": "Cover open",
+    "offline": "Printer offline",
+    "error": "Printer error",
 }
 
 
@@ -31,7 +34,9 @@ def _zh(msgid: str, **params) -> str:
 
 
 class DeskPrinter:
-    def __init__(self, settings: Callable[[], Settings] | Settings, windows: Callable[[], list[dict]]):
+    def __init__(
+        self, settings: Callable[[], Settings] | Settings, windows: Callable[[], list[dict]]
+    ):
         self._settings = settings if callable(settings) else (lambda: settings)
         self._windows = windows
         self._printer = None
@@ -53,9 +58,15 @@ class DeskPrinter:
     def layout(self, ticket: dict) -> TicketLayout:
         s = self._settings()
         svc = s.service(ticket["service"])
-        return TicketLayout(**ticket_paper(
-            {"name": s.hall.name, "hotline": s.hall.hotline}, ticket,
-            {"name": svc.name} if svc else None, self._windows(), _zh))
+        return TicketLayout(
+            **ticket_paper(
+                {"name": s.hall.name, "hotline": s.hall.hotline},
+                ticket,
+                {"name": svc.name} if svc else None,
+                self._windows(),
+                _zh,
+            )
+        )
 
     def print_ticket(self, ticket: dict) -> str:
         """Print; returns the printer's word after the job (ok / paper_near_end), or raises
@@ -63,5 +74,7 @@ class DeskPrinter:
         try:
             return self._device().print_ticket(self.layout(ticket)).word
         except PrinterError as exc:
-            raise PrintFailed("The desk printer could not print: {problem}",
-                              problem=Msgid(PROBLEM_TEXT.get(exc.word, "Printer error"))) from None
+            raise PrintFailed(
+                "The desk printer could not print: {problem}",
+                problem=Msgid(PROBLEM_TEXT.get(exc.word, "Printer error")),
+            ) from None

@@ -29,8 +29,13 @@ class Devices:
     """Heartbeats in; ``device.alert`` out when a printer reports a problem or a device falls
     silent (``sweep``, run by ``watch`` in the server), ``device.recovered`` when it is back."""
 
-    def __init__(self, settings: Callable[[], Settings], store: Store, bus: EventBus,
-                 clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        settings: Callable[[], Settings],
+        store: Store,
+        bus: EventBus,
+        clock: Callable[[], datetime],
+    ):
         self.settings = settings  # read at each use: the limit follows a config reload
         self.store = store
         self.bus = bus
@@ -46,8 +51,9 @@ class Devices:
             raise ValidationFailed("status must be a small JSON object.", field="status")
         printer = status.get("printer")
         if printer is not None and printer not in PRINTER_WORDS:
-            raise ValidationFailed("Unknown printer status {word}.", field="printer",
-                                   word=str(printer)[:20])
+            raise ValidationFailed(
+                "Unknown printer status {word}.", field="printer", word=str(printer)[:20]
+            )
         now = self.clock()
         at = iso(now)
         events = []
@@ -55,17 +61,49 @@ class Devices:
             row = repo.get_device(db, device["id"])
             before = json.loads(row["status"]) if row and row["status"] else {}
             if row["silent_since"]:
-                events.append(event_log.append(db, "device.recovered", at, _event(
-                    row, SILENT, silent_since=row["silent_since"], last_seen=row["last_seen"])))
-            repo.save_device(db, row | {"last_seen": at, "silent_since": None,
-                                        "status": json.dumps(status, ensure_ascii=False)})
+                events.append(
+                    event_log.append(
+                        db,
+                        "device.recovered",
+                        at,
+                        _event(
+                            row,
+                            SILENT,
+                            silent_since=row["silent_since"],
+                            last_seen=row["last_seen"],
+                        ),
+                    )
+                )
+            repo.save_device(
+                db,
+                row
+                | {
+                    "last_seen": at,
+                    "silent_since": None,
+                    "status": json.dumps(status, ensure_ascii=False),
+                },
+            )
             was = before.get("printer")
             if printer and printer != was and printer != "ok":
-                events.append(event_log.append(db, "device.alert", at, _event(
-                    row, PRINTER, printer=printer, detail=str(status.get("detail", ""))[:200])))
+                events.append(
+                    event_log.append(
+                        db,
+                        "device.alert",
+                        at,
+                        _event(
+                            row,
+                            PRINTER,
+                            printer=printer,
+                            detail=str(status.get("detail", ""))[:200],
+                        ),
+                    )
+                )
             elif printer == "ok" and was not in (None, "ok"):
-                events.append(event_log.append(db, "device.recovered", at, _event(
-                    row, PRINTER, printer=printer, was=was)))
+                events.append(
+                    event_log.append(
+                        db, "device.recovered", at, _event(row, PRINTER, printer=printer, was=was)
+                    )
+                )
         if events:
             self.bus.published(max(events))
         # The device learns how often to beat, so one setting governs both ends.
@@ -85,8 +123,14 @@ class Devices:
             for row in repo.devices(db):
                 if self._newly_silent(row, now):  # checked again inside the transaction
                     repo.save_device(db, row | {"silent_since": iso(now)})
-                    events.append(event_log.append(db, "device.alert", iso(now), _event(
-                        row, SILENT, last_seen=row["last_seen"])))
+                    events.append(
+                        event_log.append(
+                            db,
+                            "device.alert",
+                            iso(now),
+                            _event(row, SILENT, last_seen=row["last_seen"]),
+                        )
+                    )
         if events:
             self.bus.published(max(events))
         return len(events)
@@ -97,6 +141,7 @@ class Devices:
 
     def watch(self, stopping: threading.Event) -> threading.Thread:
         """Sweep every few seconds until ``stopping`` is set (the server starts this)."""
+
         def run() -> None:
             while True:
                 try:
@@ -105,6 +150,7 @@ class Devices:
                     log.exception("looking for silent devices failed; retrying")
                 if stopping.wait(sweep_every_s(self.silent_s)):
                     return
+
         worker = threading.Thread(target=run, name="device-watch", daemon=True)
         worker.start()
         return worker
@@ -118,22 +164,34 @@ class Devices:
             seen = datetime.fromisoformat(row["last_seen"]) if row["last_seen"] else None
             status = json.loads(row["status"]) if row["status"] else {}
             online = seen is not None and not is_silent(seen, now, self.silent_s)
-            out.append({
-                "id": row["id"], "kind": row["kind"], "name": row["name"],
-                "last_seen": row["last_seen"], "online": online, "status": status,
-                "silent_since": row["silent_since"],
-                "alert": (not online) or status.get("printer") not in (None, "ok"),
-            })
+            out.append(
+                {
+                    "id": row["id"],
+                    "kind": row["kind"],
+                    "name": row["name"],
+                    "last_seen": row["last_seen"],
+                    "online": online,
+                    "status": status,
+                    "silent_since": row["silent_since"],
+                    "alert": (not online) or status.get("printer") not in (None, "ok"),
+                }
+            )
         return out
 
 
 def _event(row: dict, problem: str, **data) -> dict:
     """device.alert / device.recovered data: which device and what (never its token)."""
-    return {"device": row["id"], "kind": row["kind"], "name": row["name"], "problem": problem,
-            **data}
+    return {
+        "device": row["id"],
+        "kind": row["kind"],
+        "name": row["name"],
+        "problem": problem,
+        **data,
+    }
 
 
 # --- device administration (/admin): revoke or re-issue a token, tie an evaluator to a window ---
+
 
 class DeviceAdmin:
     """What an administrator does to devices; registering one is Accounts.create_device."""
@@ -150,10 +208,18 @@ class DeviceAdmin:
 
     def list(self) -> list[dict]:
         """Every device, revoked ones too; never the token hash."""
-        return [{"id": r["id"], "kind": r["kind"], "name": r["name"], "window": r["window"],
-                 "created_at": r["created_at"], "last_seen": r["last_seen"],
-                 "revoked_at": r["revoked_at"]}
-                for r in repo.devices(self.store.db, include_revoked=True)]
+        return [
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "name": r["name"],
+                "window": r["window"],
+                "created_at": r["created_at"],
+                "last_seen": r["last_seen"],
+                "revoked_at": r["revoked_at"],
+            }
+            for r in repo.devices(self.store.db, include_revoked=True)
+        ]
 
     def revoke(self, device_id: str) -> dict:
         """The token stops working at once; the device stays on record as revoked."""

@@ -25,8 +25,13 @@ MAX_RANGE_DAYS = 366
 
 
 class EvaluationService:
-    def __init__(self, settings: Settings | Callable[[], Settings], store: Store, bus: EventBus,
-                 clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        settings: Settings | Callable[[], Settings],
+        store: Store,
+        bus: EventBus,
+        clock: Callable[[], datetime],
+    ):
         # A getter (the hall's current Settings) so a reload (§8.1.4) reaches every call.
         self._settings = settings if callable(settings) else (lambda: settings)
         self.store = store
@@ -61,25 +66,48 @@ class EvaluationService:
             if repo.for_ticket(db, ticket_id) is not None:
                 raise Conflict("This visit has already been rated (one rating per visit).")
             row = {
-                "ticket_id": ticket_id, "ticket_number": ticket["number"], "service": ticket["service"],
-                "day": today, "window": ticket["window"], "staff": ticket["staff"],
-                "level": rating["level"], "reasons": rating["reasons"], "comment": rating["comment"],
-                "source": source, "created_at": iso(now),
+                "ticket_id": ticket_id,
+                "ticket_number": ticket["number"],
+                "service": ticket["service"],
+                "day": today,
+                "window": ticket["window"],
+                "staff": ticket["staff"],
+                "level": rating["level"],
+                "reasons": rating["reasons"],
+                "comment": rating["comment"],
+                "source": source,
+                "created_at": iso(now),
             }
             try:
                 row["id"] = repo.insert(db, row)
             except sqlite3.IntegrityError:  # a second device won the race
-                raise Conflict("This visit has already been rated (one rating per visit).") from None
+                raise Conflict(
+                    "This visit has already been rated (one rating per visit)."
+                ) from None
             if contact:
                 self.followups.open_item(db, row, contact, now)
             # Public event: no ticket id, no comment, no staff — displays may show it.
-            event_id = event_log.append(db, "evaluation.recorded", iso(now), {
-                "evaluation": {"level": row["level"], "bad": row["level"] in BAD_LEVELS,
-                               "window": row["window"], "service": row["service"]},
-            })
+            event_id = event_log.append(
+                db,
+                "evaluation.recorded",
+                iso(now),
+                {
+                    "evaluation": {
+                        "level": row["level"],
+                        "bad": row["level"] in BAD_LEVELS,
+                        "window": row["window"],
+                        "service": row["service"],
+                    },
+                },
+            )
         self.bus.published(event_id)
-        return {"id": row["id"], "ticket_number": row["ticket_number"], "level": row["level"],
-                "window": row["window"], "reasons": row["reasons"]}
+        return {
+            "id": row["id"],
+            "ticket_number": row["ticket_number"],
+            "level": row["level"],
+            "window": row["window"],
+            "reasons": row["reasons"],
+        }
 
     def pending(self, window: int) -> dict | None:
         if self.settings.window(window) is None:
@@ -88,14 +116,20 @@ class EvaluationService:
         row = repo.unrated_finished_at_window(self.store.db, window, since)
         if row is None:
             return None
-        return {"ticket_id": row["id"], "number": row["number"], "service": row["service"],
-                "finished_at": row["finished_at"]}
+        return {
+            "ticket_id": row["id"],
+            "number": row["number"],
+            "service": row["service"],
+            "finished_at": row["finished_at"],
+        }
 
     def summary(self, day_from: date, day_to: date) -> dict:
         if day_from > day_to:
             raise ValidationFailed("The start date must not be after the end date.", field="from")
         if (day_to - day_from).days >= MAX_RANGE_DAYS:
-            raise ValidationFailed("The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS)
+            raise ValidationFailed(
+                "The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS
+            )
         db = self.store.db
         rows = repo.between(db, day_from.isoformat(), day_to.isoformat())
         names = accounts_repo.display_names(db)
@@ -106,9 +140,13 @@ class EvaluationService:
                 counts[str(r["level"])] += 1
             total = len(items)
             bad = sum(counts[str(level)] for level in BAD_LEVELS)
-            return {"total": total, "counts": counts, "bad": bad,
-                    "bad_rate": round(bad / total, 4) if total else None,
-                    "mean_level": round(sum(r["level"] for r in items) / total, 2) if total else None}
+            return {
+                "total": total,
+                "counts": counts,
+                "bad": bad,
+                "bad_rate": round(bad / total, 4) if total else None,
+                "mean_level": round(sum(r["level"] for r in items) / total, 2) if total else None,
+            }
 
         def group(key: str) -> list[dict]:
             groups: dict = {}
@@ -123,14 +161,26 @@ class EvaluationService:
             return out
 
         return {
-            "from": day_from.isoformat(), "to": day_to.isoformat(),
+            "from": day_from.isoformat(),
+            "to": day_to.isoformat(),
             "levels": {str(k): v for k, v in LEVELS.items()},
             **tally(rows),
             "bad_list": [
-                {"id": r["id"], "ticket_number": r["ticket_number"], "service": r["service"], "day": r["day"],
-                 "window": r["window"], "staff": r["staff"], "staff_name": names.get(r["staff"], r["staff"]),
-                 "level": r["level"], "reasons": r["reasons"], "comment": r["comment"], "at": r["created_at"]}
-                for r in rows if r["level"] in BAD_LEVELS
+                {
+                    "id": r["id"],
+                    "ticket_number": r["ticket_number"],
+                    "service": r["service"],
+                    "day": r["day"],
+                    "window": r["window"],
+                    "staff": r["staff"],
+                    "staff_name": names.get(r["staff"], r["staff"]),
+                    "level": r["level"],
+                    "reasons": r["reasons"],
+                    "comment": r["comment"],
+                    "at": r["created_at"],
+                }
+                for r in rows
+                if r["level"] in BAD_LEVELS
             ],
             "by_window": group("window"),
             "by_staff": group("staff"),

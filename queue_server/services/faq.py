@@ -47,7 +47,11 @@ def parse_faq(data: dict, source: str) -> tuple[list[dict], list[dict]]:
         codes[code] = name
         topics.append({"code": code, "position": i, "name": json.dumps(name, ensure_ascii=False)})
     for i, e in enumerate(data.get("entries", [])):
-        missing = [k for k in ("id", "topic", "question", "answer") if not isinstance(e.get(k), str) or not e[k]]
+        missing = [
+            k
+            for k in ("id", "topic", "question", "answer")
+            if not isinstance(e.get(k), str) or not e[k]
+        ]
         if missing:
             raise FaqFileError(f"{source}: entries[{i}] lacks {', '.join(missing)}")
         if e["topic"] not in codes:
@@ -55,12 +59,20 @@ def parse_faq(data: dict, source: str) -> tuple[list[dict], list[dict]]:
         if e["id"] in ids:
             raise FaqFileError(f"{source}: entries[{i}]: duplicate id {e['id']!r}")
         ids.add(e["id"])
-        entries.append({
-            "id": e["id"], "topic": e["topic"], "position": i, "question": e["question"],
-            "answer": e["answer"], "basis": e.get("basis", ""),
-            # Question and topic name: `ylbx` finds every 养老保险 question, `sbk` the card ones.
-            "initials": pinyin_initials(e["question"]) + " " + pinyin_initials(codes[e["topic"]]["zh_CN"]),
-        })
+        entries.append(
+            {
+                "id": e["id"],
+                "topic": e["topic"],
+                "position": i,
+                "question": e["question"],
+                "answer": e["answer"],
+                "basis": e.get("basis", ""),
+                # Question and topic name: `ylbx` finds every 养老保险 question, `sbk` the card ones.
+                "initials": pinyin_initials(e["question"])
+                + " "
+                + pinyin_initials(codes[e["topic"]]["zh_CN"]),
+            }
+        )
     return topics, entries
 
 

@@ -30,8 +30,13 @@ def _day(value: str | None) -> date | None:
 
 
 class FollowupService:
-    def __init__(self, settings: Callable[[], Settings], store: Store, calendar: HallCalendar,
-                 clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        settings: Callable[[], Settings],
+        store: Store,
+        calendar: HallCalendar,
+        clock: Callable[[], datetime],
+    ):
         self._settings = settings
         self.store = store
         self.calendar = calendar
@@ -57,39 +62,66 @@ class FollowupService:
     def open_item(self, db, rating: dict, contact: str, now: datetime) -> int:
         """A follow-up item for a 差评 with a contact, in the rating's own transaction."""
         day = date.fromisoformat(rating["day"])
-        due = rules.call_due(day, self.settings.reports.followup_call_days,
-                             self.calendar.view(db).is_workday)
-        return repo.insert(db, {
-            "evaluation_id": rating["id"], "ticket_number": rating["ticket_number"],
-            "service": rating["service"], "window": rating["window"], "staff": rating["staff"],
-            "level": rating["level"], "reasons": rating["reasons"], "comment": rating["comment"],
-            "contact": contact, "day": rating["day"], "created_at": iso(now),
-            "status": rules.CALL, "call_due": due.isoformat(), "updated_at": iso(now)})
+        due = rules.call_due(
+            day, self.settings.reports.followup_call_days, self.calendar.view(db).is_workday
+        )
+        return repo.insert(
+            db,
+            {
+                "evaluation_id": rating["id"],
+                "ticket_number": rating["ticket_number"],
+                "service": rating["service"],
+                "window": rating["window"],
+                "staff": rating["staff"],
+                "level": rating["level"],
+                "reasons": rating["reasons"],
+                "comment": rating["comment"],
+                "contact": contact,
+                "day": rating["day"],
+                "created_at": iso(now),
+                "status": rules.CALL,
+                "call_due": due.isoformat(),
+                "updated_at": iso(now),
+            },
+        )
 
     # --- views ---------------------------------------------------------------------------------
 
     def view(self, item: dict, today: date, names: dict) -> dict:
         due = rules.due(item)
         return {
-            "id": item["id"], "ticket_number": item["ticket_number"], "service": item["service"],
-            "window": item["window"], "staff": item["staff"],
+            "id": item["id"],
+            "ticket_number": item["ticket_number"],
+            "service": item["service"],
+            "window": item["window"],
+            "staff": item["staff"],
             "staff_name": names.get(item["staff"], item["staff"]),
-            "level": item["level"], "reasons": item["reasons"], "comment": item["comment"],
-            "contact_masked": mask_phone(item["contact"]), "day": item["day"],
-            "status": item["status"], "call_due": item["call_due"],
-            "called_at": item["called_at"], "called_by": item["called_by"],
-            "call_summary": item["call_summary"], "rectify_due": item["rectify_due"],
-            "finding": item["finding"], "finding_reason": item["finding_reason"],
-            "finding_at": item["finding_at"], "rectified_at": item["rectified_at"],
-            "rectified_by": item["rectified_by"], "measures": item["measures"],
+            "level": item["level"],
+            "reasons": item["reasons"],
+            "comment": item["comment"],
+            "contact_masked": mask_phone(item["contact"]),
+            "day": item["day"],
+            "status": item["status"],
+            "call_due": item["call_due"],
+            "called_at": item["called_at"],
+            "called_by": item["called_by"],
+            "call_summary": item["call_summary"],
+            "rectify_due": item["rectify_due"],
+            "finding": item["finding"],
+            "finding_reason": item["finding_reason"],
+            "finding_at": item["finding_at"],
+            "rectified_at": item["rectified_at"],
+            "rectified_by": item["rectified_by"],
+            "measures": item["measures"],
             "due": due.isoformat() if due else None,
             "overdue": rules.overdue(item, today),
         }
 
     def list(self, status: str = "open") -> dict:
         if status not in LIST_STATUSES:
-            raise ValidationFailed("Status must be one of open, overdue, closed, all.",
-                                   field="status")
+            raise ValidationFailed(
+                "Status must be one of open, overdue, closed, all.", field="status"
+            )
         today = self.today()
         db = self.store.db
         rows = repo.select(db, open_only=status in ("open", "overdue"))
@@ -111,8 +143,15 @@ class FollowupService:
         """The item with the full phone number, to make the call; the access is audited."""
         with self.store.write() as db:
             item = self._item(db, item_id)
-            audit.record(db, iso(self.clock()), actor, role, "followup.view_contact",
-                         f"followup:{item['id']}", "contact")
+            audit.record(
+                db,
+                iso(self.clock()),
+                actor,
+                role,
+                "followup.view_contact",
+                f"followup:{item['id']}",
+                "contact",
+            )
             names = accounts_repo.display_names(db)
         return self.view(item, self.today(), names) | {"contact": item["contact"]}
 
@@ -137,11 +176,19 @@ class FollowupService:
     def record_call(self, item_id: int, data: dict, by: str) -> dict:
         def parse(item, now, db):
             call = rules.parse_call(data, now, datetime.fromisoformat(item["created_at"]))
-            due = rules.rectify_due(hall_day(call["called_at"]),
-                                    self.settings.reports.followup_rectify_days,
-                                    self.calendar.view(db).is_workday)
-            return {"called_at": iso(call["called_at"]), "call_summary": call["call_summary"],
-                    "called_by": by, "status": rules.FINDING, "rectify_due": due.isoformat()}
+            due = rules.rectify_due(
+                hall_day(call["called_at"]),
+                self.settings.reports.followup_rectify_days,
+                self.calendar.view(db).is_workday,
+            )
+            return {
+                "called_at": iso(call["called_at"]),
+                "call_summary": call["call_summary"],
+                "called_by": by,
+                "status": rules.FINDING,
+                "rectify_due": due.isoformat(),
+            }
+
         return self._step(item_id, (rules.CALL,), parse)
 
     def record_finding(self, item_id: int, data: dict, by: str) -> dict:
@@ -149,27 +196,44 @@ class FollowupService:
             found = rules.parse_finding(data)
             status = rules.RECTIFY if found["finding"] == "valid" else rules.CLOSED
             return {**found, "finding_at": iso(now), "finding_by": by, "status": status}
+
         return self._step(item_id, (rules.FINDING,), parse)
 
     def record_rectification(self, item_id: int, data: dict, by: str) -> dict:
         def parse(item, now, db):
             done = rules.parse_rectification(data, now, datetime.fromisoformat(item["called_at"]))
-            return {"rectified_at": iso(done["rectified_at"]), "measures": done["measures"],
-                    "rectified_by": by, "status": rules.CLOSED}
+            return {
+                "rectified_at": iso(done["rectified_at"]),
+                "measures": done["measures"],
+                "rectified_by": by,
+                "status": rules.CLOSED,
+            }
+
         return self._step(item_id, (rules.RECTIFY,), parse)
 
     # --- the report ----------------------------------------------------------------------------
 
     def report(self, day_from: date, day_to: date) -> dict:
         """On-time rates of the calls and of the rectifications of the range's 差评."""
-        items = repo.select(self.store.db, open_only=False, day_from=day_from.isoformat(),
-                            day_to=day_to.isoformat(), limit=1_000_000)
+        items = repo.select(
+            self.store.db,
+            open_only=False,
+            day_from=day_from.isoformat(),
+            day_to=day_to.isoformat(),
+            limit=1_000_000,
+        )
         today = self.today()
         calls = [Deadline(_day(i["call_due"]), _day(i["called_at"])) for i in items]
-        rectify = [Deadline(_day(i["rectify_due"]), _day(i["rectified_at"])) for i in items
-                   if i["finding"] in (None, "valid") and i["rectify_due"]]
+        rectify = [
+            Deadline(_day(i["rectify_due"]), _day(i["rectified_at"]))
+            for i in items
+            if i["finding"] in (None, "valid") and i["rectify_due"]
+        ]
         findings = {k: sum(1 for i in items if i["finding"] == k) for k in rules.FINDINGS}
-        return {"items": len(items), "calls": deadline_figures(calls, today),
-                "rectifications": deadline_figures(rectify, today), "findings": findings,
-                "open": sum(1 for i in items if i["status"] != rules.CLOSED)}
-
+        return {
+            "items": len(items),
+            "calls": deadline_figures(calls, today),
+            "rectifications": deadline_figures(rectify, today),
+            "findings": findings,
+            "open": sum(1 for i in items if i["status"] != rules.CLOSED),
+        }

@@ -12,8 +12,15 @@ from ..calendar_cn import CalendarView, HallCalendar
 from ..core.errors import InvalidField
 from ..core.documents import DOCUMENT_TYPES, mask_document
 from ..core.idnumber import mask_phone
-from ..core.ledger import (FORMS, REPLY_LIMITS, REPLY_METHODS, check_agreed_date, parse_new_record, parse_remarks,
-                           parse_reply)
+from ..core.ledger import (
+    FORMS,
+    REPLY_LIMITS,
+    REPLY_METHODS,
+    check_agreed_date,
+    parse_new_record,
+    parse_remarks,
+    parse_reply,
+)
 from ..core.numbering import HALL_TZ, hall_day
 from ..core.workdays import CalendarGap
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -28,8 +35,21 @@ LIST_STATUSES = ("open", "due_today", "overdue", "answered", "all")
 
 # Annex B layout, in its order; the export's header row.
 EXPORT_COLUMNS = [
-    "咨询人姓名", "证件号", "联系电话", "E-mail", "现通讯地址", "接待人", "接待时间", "预约答复日期",
-    "咨询形式", "咨询内容要点", "答复方式", "答复内容要点", "答复时间", "答复人", "备注",
+    "咨询人姓名",
+    "证件号",
+    "联系电话",
+    "E-mail",
+    "现通讯地址",
+    "接待人",
+    "接待时间",
+    "预约答复日期",
+    "咨询形式",
+    "咨询内容要点",
+    "答复方式",
+    "答复内容要点",
+    "答复时间",
+    "答复人",
+    "备注",
 ]
 
 
@@ -39,7 +59,11 @@ def as_validation(exc: InvalidField) -> ValidationFailed:
 
 
 def _local_minute(value: str | None) -> str:
-    return datetime.fromisoformat(value).astimezone(HALL_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
+    return (
+        datetime.fromisoformat(value).astimezone(HALL_TZ).strftime("%Y-%m-%d %H:%M")
+        if value
+        else ""
+    )
 
 
 def _cell(value: str) -> str:
@@ -50,8 +74,12 @@ def _cell(value: str) -> str:
 def changed_event(db, now: datetime, record_id: int | None, status: str | None, action: str) -> int:
     """``ledger.changed`` tells open consoles to reload their list. The event stream is
     public, so it carries the record's id and status only, never a name or a number."""
-    return event_log.append(db, "ledger.changed", iso(now),
-                            {"ledger": {"id": record_id, "status": status, "action": action}})
+    return event_log.append(
+        db,
+        "ledger.changed",
+        iso(now),
+        {"ledger": {"id": record_id, "status": status, "action": action}},
+    )
 
 
 def _document_cell(row: dict) -> str:
@@ -64,8 +92,9 @@ def _document_cell(row: dict) -> str:
 
 
 class LedgerService:
-    def __init__(self, store: Store, calendar: HallCalendar, bus: EventBus,
-                 clock: Callable[[], datetime]):
+    def __init__(
+        self, store: Store, calendar: HallCalendar, bus: EventBus, clock: Callable[[], datetime]
+    ):
         self.store = store
         self.calendar = calendar
         self.bus = bus
@@ -76,7 +105,9 @@ class LedgerService:
 
     # --- views -------------------------------------------------------------------------------
 
-    def masked(self, row: dict, today: date | None = None, view: CalendarView | None = None) -> dict:
+    def masked(
+        self, row: dict, today: date | None = None, view: CalendarView | None = None
+    ) -> dict:
         """The record as staff see it: ID number and phone masked, name in full."""
         today = today or self.today()
         due = date.fromisoformat(row["due_date"])
@@ -109,7 +140,8 @@ class LedgerService:
             "reply_content": row["reply_content"],
             "replied_at": row["replied_at"],
             "replied_by": row["replied_by"],
-            "answered_late": bool(row["replied_at"]) and hall_day(datetime.fromisoformat(row["replied_at"])) > due,
+            "answered_late": bool(row["replied_at"])
+            and hall_day(datetime.fromisoformat(row["replied_at"])) > due,
             "created_by": row["created_by"],
             "created_at": row["created_at"],
         }
@@ -125,22 +157,43 @@ class LedgerService:
             limit = view.deadline(received_day, REPLY_LIMITS[rec["reply_class"]])
             due, provisional = limit.due_date, limit.provisional
             if rec["agreed_reply_date"] is not None:
-                check_agreed_date(rec["agreed_reply_date"], hall_day(now), limit.due_date, view.is_workday)
+                check_agreed_date(
+                    rec["agreed_reply_date"], hall_day(now), limit.due_date, view.is_workday
+                )
                 due = rec["agreed_reply_date"]
         except InvalidField as exc:
             raise as_validation(exc) from None
         row = {
-            **{k: rec[k] for k in ("name", "document_type", "id_number", "document_country", "phone",
-                                   "email", "address", "form", "summary", "reply_class",
-                                   "receptionist", "remarks")},
+            **{
+                k: rec[k]
+                for k in (
+                    "name",
+                    "document_type",
+                    "id_number",
+                    "document_country",
+                    "phone",
+                    "email",
+                    "address",
+                    "form",
+                    "summary",
+                    "reply_class",
+                    "receptionist",
+                    "remarks",
+                )
+            },
             "received_at": iso(rec["received_at"]),
             "received_day": received_day.isoformat(),
-            "agreed_reply_date": rec["agreed_reply_date"].isoformat() if rec["agreed_reply_date"] else None,
+            "agreed_reply_date": rec["agreed_reply_date"].isoformat()
+            if rec["agreed_reply_date"]
+            else None,
             "due_date": due.isoformat(),
             "due_provisional": int(provisional),
             "created_by": created_by,
             "status": "open",
-            "reply_method": None, "reply_content": None, "replied_at": None, "replied_by": None,
+            "reply_method": None,
+            "reply_content": None,
+            "replied_at": None,
+            "replied_by": None,
             "answered_by": None,
             "created_at": iso(now),
             "updated_at": iso(now),
@@ -164,14 +217,19 @@ class LedgerService:
         with self.store.write() as db:
             view = self.calendar.view(db)
             for row in repo.provisional(db):
-                start = (date.fromisoformat(row["received_day"]) if row["received_day"]
-                         else hall_day(datetime.fromisoformat(row["received_at"])))
+                start = (
+                    date.fromisoformat(row["received_day"])
+                    if row["received_day"]
+                    else hall_day(datetime.fromisoformat(row["received_at"]))
+                )
                 try:
                     limit = view.deadline(start, REPLY_LIMITS[row["reply_class"]])
                 except (CalendarGap, KeyError):
                     continue  # broken overrides or an unknown class: keep what was stored
-                target = {"due_date": row["agreed_reply_date"] or limit.due_date.isoformat(),
-                          "due_provisional": int(limit.provisional)}
+                target = {
+                    "due_date": row["agreed_reply_date"] or limit.due_date.isoformat(),
+                    "due_provisional": int(limit.provisional),
+                }
                 changes = {k: v for k, v in target.items() if row[k] != v}
                 if changes:
                     repo.update(db, row["id"], changes | {"updated_at": iso(now)})
@@ -182,12 +240,21 @@ class LedgerService:
             self.bus.published(event_id)
         return changed
 
-    def list(self, status: str = "open", day_from: date | None = None, day_to: date | None = None) -> list[dict]:
+    def list(
+        self, status: str = "open", day_from: date | None = None, day_to: date | None = None
+    ) -> list[dict]:
         if status not in LIST_STATUSES:
-            raise ValidationFailed("Status must be one of open, due_today, overdue, answered, all.", field="status")
+            raise ValidationFailed(
+                "Status must be one of open, due_today, overdue, answered, all.", field="status"
+            )
         today = self.today()
-        rows = repo.select(self.store.db, status, today.isoformat(),
-                           day_from.isoformat() if day_from else None, day_to.isoformat() if day_to else None)
+        rows = repo.select(
+            self.store.db,
+            status,
+            today.isoformat(),
+            day_from.isoformat() if day_from else None,
+            day_to.isoformat() if day_to else None,
+        )
         view = self.calendar.view()
         return [self.masked(r, today, view) for r in rows]
 
@@ -204,8 +271,15 @@ class LedgerService:
         """The record with the full ID number and phone, for an admin; the access is audited."""
         with self.store.write() as db:
             row = self._row(db, record_id)
-            audit.record(db, iso(self.clock()), actor, role, "ledger.view_full", f"ledger:{row['id']}",
-                         "id_number,phone")
+            audit.record(
+                db,
+                iso(self.clock()),
+                actor,
+                role,
+                "ledger.view_full",
+                f"ledger:{row['id']}",
+                "id_number,phone",
+            )
         return self.masked(row) | {"id_number": row["id_number"], "phone": row["phone"]}
 
     def answer(self, record_id: int, data: dict, replier: str | None, by: str) -> dict:
@@ -219,12 +293,20 @@ class LedgerService:
                 if any(data.get(k) not in (None, "") for k in reply_keys):
                     if row["status"] != "open":
                         raise Conflict("This consultation has already been answered.")
-                    reply = parse_reply(data, now, datetime.fromisoformat(row["received_at"]), replier)
-                    changes = {**reply, "replied_at": iso(reply["replied_at"]), "status": "answered",
-                               "answered_by": by}
+                    reply = parse_reply(
+                        data, now, datetime.fromisoformat(row["received_at"]), replier
+                    )
+                    changes = {
+                        **reply,
+                        "replied_at": iso(reply["replied_at"]),
+                        "status": "answered",
+                        "answered_by": by,
+                    }
                 elif "remarks" not in data:
-                    raise InvalidField("Reply method must be one of phone, letter, email, window, sms.",
-                                       field="reply_method")
+                    raise InvalidField(
+                        "Reply method must be one of phone, letter, email, window, sms.",
+                        field="reply_method",
+                    )
                 if "remarks" in data:
                     changes["remarks"] = parse_remarks(data)
             except InvalidField as exc:
@@ -239,28 +321,63 @@ class LedgerService:
 
     # --- export ------------------------------------------------------------------------------
 
-    def export_rows(self, status: str, day_from: date | None, day_to: date | None, actor: str,
-                    role: str | None, fmt: str) -> list[list[str]]:
+    def export_rows(
+        self,
+        status: str,
+        day_from: date | None,
+        day_to: date | None,
+        actor: str,
+        role: str | None,
+        fmt: str,
+    ) -> list[list[str]]:
         if status not in LIST_STATUSES:
-            raise ValidationFailed("Status must be one of open, due_today, overdue, answered, all.", field="status")
+            raise ValidationFailed(
+                "Status must be one of open, due_today, overdue, answered, all.", field="status"
+            )
         with self.store.write() as db:
-            rows = repo.select(db, status, self.today().isoformat(),
-                               day_from.isoformat() if day_from else None,
-                               day_to.isoformat() if day_to else None, limit=100_000)
+            rows = repo.select(
+                db,
+                status,
+                self.today().isoformat(),
+                day_from.isoformat() if day_from else None,
+                day_to.isoformat() if day_to else None,
+                limit=100_000,
+            )
             # Exports are masked, but who took a copy of the ledger still matters.
-            audit.record(db, iso(self.clock()), actor, role, f"ledger.export.{fmt}", "ledger",
-                         f"status={status};rows={len(rows)}")
+            audit.record(
+                db,
+                iso(self.clock()),
+                actor,
+                role,
+                f"ledger.export.{fmt}",
+                "ledger",
+                f"status={status};rows={len(rows)}",
+            )
         out = []
         for r in rows:
             agreed = r["agreed_reply_date"] or r["due_date"]
-            out.append([_cell(v) for v in [
-                r["name"], _document_cell(r), mask_phone(r["phone"]), r["email"] or "",
-                r["address"] or "", r["receptionist"] or "", _local_minute(r["received_at"]), agreed,
-                FORMS.get(r["form"], r["form"]), r["summary"],
-                REPLY_METHODS.get(r["reply_method"], "") if r["reply_method"] else "",
-                r["reply_content"] or "", _local_minute(r["replied_at"]), r["replied_by"] or "",
-                r["remarks"] or "",
-            ]])
+            out.append(
+                [
+                    _cell(v)
+                    for v in [
+                        r["name"],
+                        _document_cell(r),
+                        mask_phone(r["phone"]),
+                        r["email"] or "",
+                        r["address"] or "",
+                        r["receptionist"] or "",
+                        _local_minute(r["received_at"]),
+                        agreed,
+                        FORMS.get(r["form"], r["form"]),
+                        r["summary"],
+                        REPLY_METHODS.get(r["reply_method"], "") if r["reply_method"] else "",
+                        r["reply_content"] or "",
+                        _local_minute(r["replied_at"]),
+                        r["replied_by"] or "",
+                        r["remarks"] or "",
+                    ]
+                ]
+            )
         return out
 
     @staticmethod

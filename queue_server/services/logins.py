@@ -25,8 +25,10 @@ from .queue import iso
 WRONG = "Wrong user name or password."
 DISABLED = "This account is disabled; ask an administrator."
 THROTTLED = "Too many failed logins from this computer; try again in {seconds} seconds."
-LOCKED = ("This user name is locked after failed logins from several computers; "
-          "ask an administrator to unlock it.")
+LOCKED = (
+    "This user name is locked after failed logins from several computers; "
+    "ask an administrator to unlock it."
+)
 
 
 @functools.cache
@@ -40,8 +42,9 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _locked(lock: dict | None, now: datetime) -> bool:
-    return bool(lock) and access.is_locked(_when(lock["locked_at"]), _when(lock["locked_until"]),
-                                           now)
+    return bool(lock) and access.is_locked(
+        _when(lock["locked_at"]), _when(lock["locked_until"]), now
+    )
 
 
 class Logins:
@@ -50,11 +53,17 @@ class Logins:
         self.clock = clock
         self.policy = policy
 
-    def authenticate(self, username, password, address: str = "-",
-                     record_login: bool = True) -> dict:
+    def authenticate(
+        self, username, password, address: str = "-", record_login: bool = True
+    ) -> dict:
         """The user row, or Unauthorized / TooManyRequests with words that never reveal the name."""
-        if not isinstance(username, str) or not isinstance(password, str) or not username \
-                or len(username) > 64 or len(password) > 256:
+        if (
+            not isinstance(username, str)
+            or not isinstance(password, str)
+            or not username
+            or len(username) > 64
+            or len(password) > 256
+        ):
             raise Unauthorized(WRONG)
         address = (address or "-")[:64]
         self._count_try(username, address)
@@ -85,11 +94,16 @@ class Logins:
                     error = TooManyRequests(THROTTLED, seconds=seconds)
                 else:
                     fresh = access.counts_restart(last, now, p)
-                    repo.save_failures(db, {
-                        "username": username, "address": address,
-                        "failures": 1 if fresh else row["failures"] + 1,
-                        "first_at": iso(now) if fresh else row["first_at"], "last_at": iso(now),
-                    })
+                    repo.save_failures(
+                        db,
+                        {
+                            "username": username,
+                            "address": address,
+                            "failures": 1 if fresh else row["failures"] + 1,
+                            "first_at": iso(now) if fresh else row["first_at"],
+                            "last_at": iso(now),
+                        },
+                    )
                     error = None
         if error is not None:
             raise error
@@ -99,8 +113,9 @@ class Logins:
         with self.store.write() as db:
             repo.clear_failures(db, user["username"], address)
             if record_login and not user["disabled"]:
-                repo.save_user(db, user | {"last_login_at": iso(now),
-                                           "last_login_address": address})
+                repo.save_user(
+                    db, user | {"last_login_at": iso(now), "last_login_address": address}
+                )
 
     def _failed(self, username: str) -> None:
         """The try is already counted; lock the name if the failures now look distributed."""
@@ -113,9 +128,15 @@ class Logins:
             locked = _locked(lock, now)
             if access.should_lock(failures, addresses, p) and not locked:
                 until = access.lock_until(now, p)
-                repo.save_lock(db, {"username": username, "locked_at": iso(now),
-                                    "locked_until": iso(until) if until else None,
-                                    "addresses": addresses})
+                repo.save_lock(
+                    db,
+                    {
+                        "username": username,
+                        "locked_at": iso(now),
+                        "locked_until": iso(until) if until else None,
+                        "addresses": addresses,
+                    },
+                )
 
     def unlock(self, username: str) -> bool:
         """Lift a hard lock and forget the name's failures; True if it was locked."""
@@ -129,5 +150,6 @@ class Logins:
         if not lock:
             return False, None
         now = self.clock()
-        return access.is_locked(_when(lock["locked_at"]), _when(lock["locked_until"]), now), \
-            lock["locked_until"]
+        return access.is_locked(_when(lock["locked_at"]), _when(lock["locked_until"]), now), lock[
+            "locked_until"
+        ]

@@ -10,13 +10,38 @@ from typing import Callable
 from ..core import issuing
 from ..core.hours import day_closes_at, in_periods, periods_on
 from ..core.numbering import HALL_TZ, format_number, hall_day
-from ..core.policy import (WindowView, choose_next, due_by, is_due_appointment, position,
-                           queue_order, reinstate_position, walkin_cutoff)
+from ..core.policy import (
+    WindowView,
+    choose_next,
+    due_by,
+    is_due_appointment,
+    position,
+    queue_order,
+    reinstate_position,
+    walkin_cutoff,
+)
 from ..core.settings import ServiceSpec, Settings
-from ..core.tickets import (ACTIVE, CANCEL_REASONS, OPEN, PRIORITY_REASONS, REPRINT_REASONS,
-                            Action, Status, Ticket, next_status)
-from ..core.waits import (ARRIVAL_WINDOW_MIN, RECENT_VISITS, HallSnapshot, WaitEstimate,
-                          WindowState, arrival_rates, mean_service_seconds, promises)
+from ..core.tickets import (
+    ACTIVE,
+    CANCEL_REASONS,
+    OPEN,
+    PRIORITY_REASONS,
+    REPRINT_REASONS,
+    Action,
+    Status,
+    Ticket,
+    next_status,
+)
+from ..core.waits import (
+    ARRIVAL_WINDOW_MIN,
+    RECENT_VISITS,
+    HallSnapshot,
+    WaitEstimate,
+    WindowState,
+    arrival_rates,
+    mean_service_seconds,
+    promises,
+)
 from ..errors import Conflict, NotFound, ServiceClosed, SoldOut, ValidationFailed
 from ..eventbus import EventBus
 from ..store import Store
@@ -34,8 +59,13 @@ def iso(dt: datetime) -> str:
 
 
 class QueueService:
-    def __init__(self, settings: Settings | Callable[[], Settings], store: Store, bus: EventBus,
-                 clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        settings: Settings | Callable[[], Settings],
+        store: Store,
+        bus: EventBus,
+        clock: Callable[[], datetime],
+    ):
         # A getter (the hall's current Settings) so a reload (§8.1.4) reaches every call.
         self._settings = settings if callable(settings) else (lambda: settings)
         self.store = store
@@ -57,7 +87,9 @@ class QueueService:
     def _service(self, code) -> ServiceSpec:
         svc = self.settings.service(code) if isinstance(code, str) else None
         if svc is None:
-            raise ValidationFailed("Unknown service {service}.", field="service", service=str(code)[:40])
+            raise ValidationFailed(
+                "Unknown service {service}.", field="service", service=str(code)[:40]
+            )
         return svc
 
     def _window_spec(self, number):
@@ -100,7 +132,8 @@ class QueueService:
 
     def open_windows_for(self, service: str, states: dict) -> int:
         return sum(
-            1 for w in self.settings.windows
+            1
+            for w in self.settings.windows
             if service in w.services and states.get(w.number, {}).get("state") == "open"
         )
 
@@ -117,18 +150,26 @@ class QueueService:
                 cur = repo.get(db, st["current_ticket"]) if st.get("current_ticket") else None
                 busy = cur is not None and cur["status"] in ACTIVE
                 since = (cur["started_at"] or cur["called_at"]) if busy else None
-                windows.append(WindowState(
-                    w.number, tuple(w.services), w.kind, st.get("state") == "open",
-                    datetime.fromisoformat(since) if since else None,
-                    cur["service"] if busy else None, st.get("priority_streak") or 0))
+                windows.append(
+                    WindowState(
+                        w.number,
+                        tuple(w.services),
+                        w.kind,
+                        st.get("state") == "open",
+                        datetime.fromisoformat(since) if since else None,
+                        cur["service"] if busy else None,
+                        st.get("priority_streak") or 0,
+                    )
+                )
             means = {svc.code: self._mean_s(db, svc) for svc in s.services}
             self._forecast_windows = (key, windows, means)
         _, windows, means = self._forecast_windows
         spans = periods_on(datetime.fromisoformat(day).date(), s.hall.opening_hours)
         waiting = [repo.to_domain(r) for r in repo.waiting(db, day)]
         issued = repo.issued_since(db, day, iso(now - timedelta(minutes=ARRIVAL_WINDOW_MIN)))
-        return HallSnapshot(now, waiting, windows, means, spans, s.rules,
-                            arrival_rates(issued, now, spans))
+        return HallSnapshot(
+            now, waiting, windows, means, spans, s.rules, arrival_rates(issued, now, spans)
+        )
 
     def _promises(self, db, day: str, now: datetime) -> dict[str, WaitEstimate]:
         """The wait promised to every waiting ticket and, as ``~new-<service>``, to a ticket
@@ -138,8 +179,10 @@ class QueueService:
         key = (event_log.last_id(db), day, int(now.timestamp()) // 30, id(self.settings))
         cached = self._promised
         if cached is None or cached[0] != key:
-            new = [Ticket(f"~new-{svc.code}", "~new", svc.code, Status.WAITING, now, now)
-                   for svc in self.settings.services]
+            new = [
+                Ticket(f"~new-{svc.code}", "~new", svc.code, Status.WAITING, now, now)
+                for svc in self.settings.services
+            ]
             cached = self._promised = (key, promises(self._snapshot(db, day, now), new))
         return cached[1]
 
@@ -159,14 +202,17 @@ class QueueService:
             self._means[key] = mean_service_seconds(recent, svc.default_service_min * 60)
         return self._means[key]
 
-    def service_issuing(self, svc: ServiceSpec, now: datetime, db=None,
-                        issued: int | None = None) -> str:
+    def service_issuing(
+        self, svc: ServiceSpec, now: datetime, db=None, issued: int | None = None
+    ) -> str:
         """open, closed (outside its hours) or sold_out (daily_cap reached): core.issuing."""
         hours = svc.hours or self.settings.hall.opening_hours
         in_hours = self.settings.hall.issue_outside_hours or in_periods(hours, now)
         if issued is None:
             issued = repo.issued_today(db or self.store.db, svc.code, hall_day(now).isoformat())
-        return issuing.issuing_state(in_hours=in_hours, issued_today=issued, daily_cap=svc.daily_cap)
+        return issuing.issuing_state(
+            in_hours=in_hours, issued_today=issued, daily_cap=svc.daily_cap
+        )
 
     def ticket_view(self, db, row: dict) -> dict:
         """The ticket as its holder sees it: position, estimate, window when called."""
@@ -175,8 +221,9 @@ class QueueService:
         if row["status"] == Status.WAITING:
             rules = self.settings.rules
             now = self.clock()
-            counts = repo.place_counts(db, row, iso(due_by(now, rules)),
-                                       iso(walkin_cutoff(now, rules)), rules)
+            counts = repo.place_counts(
+                db, row, iso(due_by(now, rules)), iso(walkin_cutoff(now, rules)), rules
+            )
             ahead = position(bool(row["priority_reason"]), counts, rules)
             estimate = self._promises(db, row["day"], now).get(row["id"], WaitEstimate(None))
         return {
@@ -211,19 +258,21 @@ class QueueService:
             estimate = promised[f"~new-{svc.code}"]  # for a ticket taken now
             issued = repo.issued_today(db, svc.code, day)
             state = self.service_issuing(svc, now, db, issued)
-            out.append({
-                "code": svc.code,
-                "prefix": svc.prefix,
-                "name": svc.name,
-                "waiting": n,
-                "open_windows": self.open_windows_for(svc.code, states),
-                "estimated_wait_s": estimate.seconds,
-                "no_wait": estimate.no_wait,
-                "open": state == issuing.OPEN,
-                "issuing": state,
-                "daily_cap": svc.daily_cap,
-                "remaining": max(svc.daily_cap - issued, 0) if svc.daily_cap else None,
-            })
+            out.append(
+                {
+                    "code": svc.code,
+                    "prefix": svc.prefix,
+                    "name": svc.name,
+                    "waiting": n,
+                    "open_windows": self.open_windows_for(svc.code, states),
+                    "estimated_wait_s": estimate.seconds,
+                    "no_wait": estimate.no_wait,
+                    "open": state == issuing.OPEN,
+                    "issuing": state,
+                    "daily_cap": svc.daily_cap,
+                    "remaining": max(svc.daily_cap - issued, 0) if svc.daily_cap else None,
+                }
+            )
         return out
 
     def guide_overview(self) -> dict:
@@ -236,13 +285,17 @@ class QueueService:
         for svc in self.services():
             first = oldest.get(svc["code"])
             longest = int((now - datetime.fromisoformat(first)).total_seconds()) if first else 0
-            queues.append({k: svc[k] for k in ("code", "prefix", "name", "waiting", "open_windows", "open")}
-                          | {"longest_wait_s": max(longest, 0)})
+            queues.append(
+                {k: svc[k] for k in ("code", "prefix", "name", "waiting", "open_windows", "open")}
+                | {"longest_wait_s": max(longest, 0)}
+            )
         return {"now": iso(now), "queues": queues, "no_shows": repo.no_shows(db, day)}
 
     def get_ticket(self, ticket_id: str) -> dict:
         db = self.store.db
-        row = repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+        row = (
+            repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+        )
         if row is None:
             raise NotFound("No such ticket.")
         return self.ticket_view(db, row)
@@ -254,11 +307,18 @@ class QueueService:
         for spec in self.settings.windows:
             st = states.get(spec.number) or repo.window(db, spec.number)
             current = repo.get(db, st["current_ticket"]) if st["current_ticket"] else None
-            out.append({
-                "number": spec.number, "name": spec.name, "zone": spec.zone, "room": spec.room,
-                "services": list(spec.services), "kind": spec.kind, "state": st["state"],
-                "current": self.public_ticket(current) if current else None,
-            })
+            out.append(
+                {
+                    "number": spec.number,
+                    "name": spec.name,
+                    "zone": spec.zone,
+                    "room": spec.room,
+                    "services": list(spec.services),
+                    "kind": spec.kind,
+                    "state": st["state"],
+                    "current": self.public_ticket(current) if current else None,
+                }
+            )
         return out
 
     def window_queue(self, number: int) -> list[dict]:
@@ -266,17 +326,32 @@ class QueueService:
         spec = self._window_spec(number)
         db = self.store.db
         now = self.clock()
-        rows = {r["id"]: r for r in repo.waiting(db, hall_day(now).isoformat(), list(spec.services))}
+        rows = {
+            r["id"]: r for r in repo.waiting(db, hall_day(now).isoformat(), list(spec.services))
+        }
         win = repo.window(db, spec.number)
-        view = WindowView(spec.number, spec.services, spec.kind, win["priority_streak"] or 0,
-                          win["appointment_streak"] or 0)
-        order = queue_order([repo.to_domain(r) for r in rows.values()], view, now, self.settings.rules)
+        view = WindowView(
+            spec.number,
+            spec.services,
+            spec.kind,
+            win["priority_streak"] or 0,
+            win["appointment_streak"] or 0,
+        )
+        order = queue_order(
+            [repo.to_domain(r) for r in rows.values()], view, now, self.settings.rules
+        )
         rows = [rows[t.id] for t in order]  # the order call-next would take them in
         return [
-            {"id": r["id"], "number": r["number"], "service": r["service"],
-             "priority_reason": r["priority_reason"], "issued_at": r["issued_at"],
-             "queue_at": r["queue_at"], "channel": r["channel"],
-             "appointment_at": r["appointment_at"]}
+            {
+                "id": r["id"],
+                "number": r["number"],
+                "service": r["service"],
+                "priority_reason": r["priority_reason"],
+                "issued_at": r["issued_at"],
+                "queue_at": r["queue_at"],
+                "channel": r["channel"],
+                "appointment_at": r["appointment_at"],
+            }
             for r in rows
         ]
 
@@ -293,8 +368,10 @@ class QueueService:
             day = hall_day(now).isoformat()
             last = event_log.last_id(db)
             windows = self.windows()
-            recent = [self.public_ticket(r) | {"window_info": self._window_public(r["window"])}
-                      for r in repo.recent_calls(db, day, 8)]
+            recent = [
+                self.public_ticket(r) | {"window_info": self._window_public(r["window"])}
+                for r in repo.recent_calls(db, day, 8)
+            ]
             services = self.services()
             notice = self.notice(db)
         return {
@@ -303,7 +380,9 @@ class QueueService:
             "last_event_id": last,
             "windows": windows,
             "recent_calls": recent,
-            "services": [{k: s[k] for k in ("code", "prefix", "name", "waiting", "open")} for s in services],
+            "services": [
+                {k: s[k] for k in ("code", "prefix", "name", "waiting", "open")} for s in services
+            ],
             "notice": notice,
         }
 
@@ -322,19 +401,34 @@ class QueueService:
 
     # --- issuing ---------------------------------------------------------------------------
 
-    def issue(self, service, request_id, channel="kiosk", priority_reason=None,
-              appointment_code=None, appointment_at: datetime | None = None) -> tuple[dict, bool]:
+    def issue(
+        self,
+        service,
+        request_id,
+        channel="kiosk",
+        priority_reason=None,
+        appointment_code=None,
+        appointment_at: datetime | None = None,
+    ) -> tuple[dict, bool]:
         """Issue a ticket, or return the one this ``request_id`` already got (created=False)."""
         svc = self._service(service)
         if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id):
             raise ValidationFailed(
-                "request_id must be 8–64 letters, digits or - _ . :", field="request_id")
+                "request_id must be 8–64 letters, digits or - _ . :", field="request_id"
+            )
         if channel not in CHANNELS:
-            raise ValidationFailed("Unknown channel {channel}.", field="channel", channel=str(channel)[:20])
+            raise ValidationFailed(
+                "Unknown channel {channel}.", field="channel", channel=str(channel)[:20]
+            )
         if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
-            raise ValidationFailed("Unknown priority reason {reason}.", field="priority_reason",
-                                   reason=str(priority_reason)[:20])
-        if appointment_code is not None and (not isinstance(appointment_code, str) or len(appointment_code) > 32):
+            raise ValidationFailed(
+                "Unknown priority reason {reason}.",
+                field="priority_reason",
+                reason=str(priority_reason)[:20],
+            )
+        if appointment_code is not None and (
+            not isinstance(appointment_code, str) or len(appointment_code) > 32
+        ):
             raise ValidationFailed("Appointment code is not valid.", field="appointment_code")
         now = self.clock()
         day = hall_day(now).isoformat()
@@ -347,8 +441,9 @@ class QueueService:
             state = self.service_issuing(svc, now, db)
             if state == issuing.SOLD_OUT and appointment_at is not None:
                 # A booked place was promised: daily_cap limits walk-ins; the 999 numbers remain.
-                state = issuing.issuing_state(in_hours=True, daily_cap=0,
-                                              issued_today=repo.issued_today(db, svc.code, day))
+                state = issuing.issuing_state(
+                    in_hours=True, daily_cap=0, issued_today=repo.issued_today(db, svc.code, day)
+                )
             if state == issuing.SOLD_OUT:
                 raise SoldOut("Today's tickets for {service} are all taken.", service=svc.name)
             if state != issuing.OPEN:
@@ -369,8 +464,13 @@ class QueueService:
                 "request_id": request_id,
                 "issued_at": iso(now),
                 "queue_at": iso(now),
-                "called_at": None, "started_at": None, "finished_at": None,
-                "window": None, "staff": None, "recalls": 0, "transfers": 0,
+                "called_at": None,
+                "started_at": None,
+                "finished_at": None,
+                "window": None,
+                "staff": None,
+                "recalls": 0,
+                "transfers": 0,
             }
             repo.insert(db, row)
             event_id = self._publish(db, "ticket.issued", now, self._event_data(db, row, day))
@@ -385,26 +485,37 @@ class QueueService:
     def set_window_state(self, number: int, state: str, staff: str | None = None) -> dict:
         spec = self._window_spec(number)
         if state not in WINDOW_STATES:
-            raise ValidationFailed("Unknown window state {state}.", field="state", state=str(state)[:20])
+            raise ValidationFailed(
+                "Unknown window state {state}.", field="state", state=str(state)[:20]
+            )
         now = self.clock()
         with self.store.write() as db:
             win = repo.window(db, spec.number)
             if state == "closed" and win["current_ticket"]:
                 cur = repo.get(db, win["current_ticket"])
                 if cur and cur["status"] in ACTIVE:
-                    raise Conflict("Finish, transfer or mark the current ticket before closing the window.")
+                    raise Conflict(
+                        "Finish, transfer or mark the current ticket before closing the window."
+                    )
             win.update(state=state, updated_at=iso(now), staff=staff if state != "closed" else None)
             if state == "closed":
                 win["current_ticket"] = None
             repo.save_window(db, win)
-            event_id = self._publish(db, "window.changed", now, {
-                "window": self._window_public(spec.number) | {"state": state},
-                "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
-            })
+            event_id = self._publish(
+                db,
+                "window.changed",
+                now,
+                {
+                    "window": self._window_public(spec.number) | {"state": state},
+                    "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
+                },
+            )
         self._changed(event_id)
         return next(w for w in self.windows() if w["number"] == spec.number)
 
-    def call_next(self, number: int, staff: str | None = None, ticket_id: str | None = None) -> dict | None:
+    def call_next(
+        self, number: int, staff: str | None = None, ticket_id: str | None = None
+    ) -> dict | None:
         """Call the policy's choice (or a named waiting ticket); finishes the window's current one."""
         spec = self._window_spec(number)
         now = self.clock()
@@ -419,43 +530,74 @@ class QueueService:
                 if cur and cur["status"] in ACTIVE:
                     # "Next" at a window means the current citizen is done (usual hall practice).
                     self._finish_row(db, cur, now)
-                    published.append(self._publish(db, "ticket.finished", now, self._event_data(db, cur, day)))
+                    published.append(
+                        self._publish(db, "ticket.finished", now, self._event_data(db, cur, day))
+                    )
             if ticket_id is not None:
                 chosen = repo.get(db, ticket_id)
-                if chosen is None or chosen["status"] != "waiting" or chosen["day"] != day \
-                        or chosen["service"] not in spec.services:
+                if (
+                    chosen is None
+                    or chosen["status"] != "waiting"
+                    or chosen["day"] != day
+                    or chosen["service"] not in spec.services
+                ):
                     raise Conflict("That ticket is not waiting for this window.")
             else:
                 rows = repo.call_candidates(db, day, list(spec.services))
-                view = WindowView(spec.number, spec.services, spec.kind, win["priority_streak"] or 0,
-                                  win["appointment_streak"] or 0)
-                pick = choose_next([repo.to_domain(r) for r in rows], view, now, self.settings.rules)
+                view = WindowView(
+                    spec.number,
+                    spec.services,
+                    spec.kind,
+                    win["priority_streak"] or 0,
+                    win["appointment_streak"] or 0,
+                )
+                pick = choose_next(
+                    [repo.to_domain(r) for r in rows], view, now, self.settings.rules
+                )
                 chosen = next((r for r in rows if pick and r["id"] == pick.id), None)
             if chosen is None:
                 win.update(current_ticket=None, updated_at=iso(now))
                 repo.save_window(db, win)
             else:
-                chosen.update(status=next_status(chosen["status"], Action.CALL).value,
-                              called_at=iso(now), window=spec.number, staff=staff)
-                repo.update(db, chosen["id"], {k: chosen[k] for k in ("status", "called_at", "window", "staff")})
+                chosen.update(
+                    status=next_status(chosen["status"], Action.CALL).value,
+                    called_at=iso(now),
+                    window=spec.number,
+                    staff=staff,
+                )
+                repo.update(
+                    db,
+                    chosen["id"],
+                    {k: chosen[k] for k in ("status", "called_at", "window", "staff")},
+                )
                 streak = (win["priority_streak"] or 0) + 1 if chosen["priority_reason"] else 0
                 # Priority calls keep the appointment streak: they serve no walk-in either.
                 a_streak = win["appointment_streak"] or 0
                 if not chosen["priority_reason"]:
                     due = is_due_appointment(repo.to_domain(chosen), now, self.settings.rules)
                     a_streak = a_streak + 1 if due else 0
-                win.update(current_ticket=chosen["id"], priority_streak=streak,
-                           appointment_streak=a_streak, updated_at=iso(now), staff=staff)
+                win.update(
+                    current_ticket=chosen["id"],
+                    priority_streak=streak,
+                    appointment_streak=a_streak,
+                    updated_at=iso(now),
+                    staff=staff,
+                )
                 repo.save_window(db, win)
-                published.append(self._publish(db, "ticket.called", now, self._event_data(db, chosen, day)))
+                published.append(
+                    self._publish(db, "ticket.called", now, self._event_data(db, chosen, day))
+                )
             result = self.ticket_view(db, chosen) if chosen else None
         for event_id in published:
             self._changed(event_id)
         return result
 
     def _finish_row(self, db, row: dict, now: datetime) -> None:
-        row.update(status=next_status(row["status"], Action.FINISH).value, finished_at=iso(now),
-                   started_at=row["started_at"] or row["called_at"])
+        row.update(
+            status=next_status(row["status"], Action.FINISH).value,
+            finished_at=iso(now),
+            started_at=row["started_at"] or row["called_at"],
+        )
         repo.update(db, row["id"], {k: row[k] for k in ("status", "finished_at", "started_at")})
 
     def _current(self, db, spec) -> tuple[dict, dict]:
@@ -465,7 +607,9 @@ class QueueService:
             raise Conflict("Window {number} has no current ticket.", number=spec.number)
         return win, row
 
-    def act(self, number: int, action: str, staff: str | None = None, service: str | None = None) -> dict:
+    def act(
+        self, number: int, action: str, staff: str | None = None, service: str | None = None
+    ) -> dict:
         """recall / start / no_show / finish / transfer on the window's current ticket."""
         spec = self._window_spec(number)
         action = Action(action)
@@ -477,8 +621,11 @@ class QueueService:
             if action == Action.TRANSFER:
                 target = self._service(service)
                 if target.code == row["service"]:
-                    raise ValidationFailed("The ticket is already in {service}.", field="service",
-                                           service=target.name["zh_CN"])
+                    raise ValidationFailed(
+                        "The ticket is already in {service}.",
+                        field="service",
+                        service=target.name["zh_CN"],
+                    )
                 extra = {"from_service": row["service"], "to_service": target.code}
             new_status = next_status(row["status"], action).value
             changes: dict = {"status": new_status}
@@ -493,17 +640,26 @@ class QueueService:
             elif action == Action.TRANSFER:
                 # 一票到底: same number, original take time, so it is not sent to the back.
                 # The next visit is timed from its own call or start (reports, wait estimates).
-                changes.update(service=service, queue_at=row["issued_at"], window=None,
-                               started_at=None, transfers=(row["transfers"] or 0) + 1)
+                changes.update(
+                    service=service,
+                    queue_at=row["issued_at"],
+                    window=None,
+                    started_at=None,
+                    transfers=(row["transfers"] or 0) + 1,
+                )
             repo.update(db, row["id"], changes)
             row.update(changes)
             if action != Action.RECALL and action != Action.START:
                 win.update(current_ticket=None)
             win["updated_at"] = iso(now)
             repo.save_window(db, win)
-            type_ = {Action.RECALL: "ticket.recalled", Action.START: "ticket.started",
-                     Action.NO_SHOW: "ticket.no_show", Action.FINISH: "ticket.finished",
-                     Action.TRANSFER: "ticket.transferred"}[action]
+            type_ = {
+                Action.RECALL: "ticket.recalled",
+                Action.START: "ticket.started",
+                Action.NO_SHOW: "ticket.no_show",
+                Action.FINISH: "ticket.finished",
+                Action.TRANSFER: "ticket.transferred",
+            }[action]
             data = self._event_data(db, row, day, **extra)
             if action in (Action.NO_SHOW, Action.FINISH, Action.TRANSFER):
                 data["window"] = self._window_public(spec.number)
@@ -515,7 +671,9 @@ class QueueService:
     # --- the guide desk: cancel and reprint ----------------------------------------------------
 
     def _todays_ticket(self, db, ticket_id, now: datetime) -> dict:
-        row = repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+        row = (
+            repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+        )
         if row is None:
             raise NotFound("No such ticket.")
         if row["day"] != hall_day(now).isoformat():
@@ -551,8 +709,9 @@ class QueueService:
                 if win["current_ticket"] == row["id"]:
                     win.update(current_ticket=None, updated_at=iso(now))
                     repo.save_window(db, win)
-            event_id = self._publish(db, "ticket.cancelled", now,
-                                     self._event_data(db, row, day, reason=reason, by=staff))
+            event_id = self._publish(
+                db, "ticket.cancelled", now, self._event_data(db, row, day, reason=reason, by=staff)
+            )
             view = self.ticket_view(db, row)
         self._changed(event_id)
         return view
@@ -568,8 +727,12 @@ class QueueService:
             row = self._todays_ticket(db, ticket_id, now)
             if row["status"] not in OPEN:
                 raise Conflict("Only a ticket that is still in the queue can be printed again.")
-            event_id = self._publish(db, "ticket.reprinted", now, self._event_data(
-                db, row, day, reason=reason, printed=printed, by=staff))
+            event_id = self._publish(
+                db,
+                "ticket.reprinted",
+                now,
+                self._event_data(db, row, day, reason=reason, printed=printed, by=staff),
+            )
             view = self.ticket_view(db, row)
         self._changed(event_id)
         return view
@@ -607,17 +770,30 @@ class QueueService:
             if not rows:
                 return 0
             for row in rows:
-                repo.update(db, row["id"], {"status": next_status(row["status"], Action.EXPIRE).value})
+                repo.update(
+                    db, row["id"], {"status": next_status(row["status"], Action.EXPIRE).value}
+                )
             for number, win in repo.all_windows(db).items():
-                win.update(state="closed", current_ticket=None, priority_streak=0,
-                           appointment_streak=0, staff=None, updated_at=iso(now))
+                win.update(
+                    state="closed",
+                    current_ticket=None,
+                    priority_streak=0,
+                    appointment_streak=0,
+                    staff=None,
+                    updated_at=iso(now),
+                )
                 repo.save_window(db, win)
-            event_id = self._publish(db, "day.closed", now, {
-                "day": closed,
-                "expired": [r["number"] for r in rows if r["day"] == closed],
-                "expired_count": len(rows),
-                "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
-            })
+            event_id = self._publish(
+                db,
+                "day.closed",
+                now,
+                {
+                    "day": closed,
+                    "expired": [r["number"] for r in rows if r["day"] == closed],
+                    "expired_count": len(rows),
+                    "waiting": repo.waiting_counts(db, hall_day(now).isoformat()),
+                },
+            )
         self._changed(event_id)
         return len(rows)
 
@@ -625,7 +801,11 @@ class QueueService:
         now = self.clock()
         day = hall_day(now).isoformat()
         with self.store.write() as db:
-            row = repo.get(db, ticket_id) if isinstance(ticket_id, str) and len(ticket_id) <= 64 else None
+            row = (
+                repo.get(db, ticket_id)
+                if isinstance(ticket_id, str) and len(ticket_id) <= 64
+                else None
+            )
             if row is None:
                 raise NotFound("No such ticket.")
             if row["day"] != day:
@@ -633,7 +813,9 @@ class QueueService:
             status = next_status(row["status"], Action.REINSTATE).value
             same = [repo.to_domain(r) for r in repo.waiting(db, day, [row["service"]])]
             queue_at = reinstate_position(same, now, self.settings.rules)
-            repo.update(db, row["id"], {"status": status, "queue_at": iso(queue_at), "window": None})
+            repo.update(
+                db, row["id"], {"status": status, "queue_at": iso(queue_at), "window": None}
+            )
             row.update(status=status, queue_at=iso(queue_at), window=None)
             event_id = self._publish(db, "ticket.reinstated", now, self._event_data(db, row, day))
             view = self.ticket_view(db, row)

@@ -20,8 +20,18 @@ from .citizen import CitizenService, audit
 
 MAX_LIMIT = 1000
 EXPORT_LIMIT = 100_000
-CSV_COLUMNS = ("id", "at", "actor", "actor_kind", "action", "method", "result", "reason",
-               "person", "detail")
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "actor_kind",
+    "action",
+    "method",
+    "result",
+    "reason",
+    "person",
+    "detail",
+)
 
 
 def _cell(value) -> str:
@@ -52,8 +62,11 @@ class AuditView:
         result = raw.get("result")
         if result not in (None, ""):
             if result not in rules.RESULTS:
-                raise ValidationFailed("result must be one of {choices}.", field="result",
-                                       choices=", ".join(rules.RESULTS))
+                raise ValidationFailed(
+                    "result must be one of {choices}.",
+                    field="result",
+                    choices=", ".join(rules.RESULTS),
+                )
             out["result"] = result
         number = raw.get("id_number")
         if number not in (None, ""):
@@ -76,16 +89,32 @@ class AuditView:
     def read(self, actor: str, filters: dict) -> list[dict]:
         with self.store.write() as db:
             found = repo.select(db, **filters)
-            audit(db, self.clock(), actor, "staff", "audit.read", "ok",
-                  id_hmac=filters.get("id_hmac"), detail=_describe(filters, len(found)))
+            audit(
+                db,
+                self.clock(),
+                actor,
+                "staff",
+                "audit.read",
+                "ok",
+                id_hmac=filters.get("id_hmac"),
+                detail=_describe(filters, len(found)),
+            )
         return [_view(r) for r in found]
 
     def export_csv(self, actor: str, filters: dict) -> bytes:
         filters = {**filters, "limit": EXPORT_LIMIT}
         with self.store.write() as db:
             found = repo.select(db, **filters)
-            audit(db, self.clock(), actor, "staff", "audit.export", "ok",
-                  id_hmac=filters.get("id_hmac"), detail=_describe(filters, len(found)))
+            audit(
+                db,
+                self.clock(),
+                actor,
+                "staff",
+                "audit.export",
+                "ok",
+                id_hmac=filters.get("id_hmac"),
+                detail=_describe(filters, len(found)),
+            )
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(CSV_COLUMNS)
@@ -97,8 +126,21 @@ class AuditView:
 
 def _view(row: dict) -> dict:
     """A row as shown: the HMAC shortened to a tag that groups one person's rows."""
-    out = {k: row[k] for k in ("id", "at", "day", "actor", "actor_kind", "action", "method",
-                               "result", "reason", "detail")}
+    out = {
+        k: row[k]
+        for k in (
+            "id",
+            "at",
+            "day",
+            "actor",
+            "actor_kind",
+            "action",
+            "method",
+            "result",
+            "reason",
+            "detail",
+        )
+    }
     out["person"] = row["id_hmac"][:12] if row["id_hmac"] else None
     return out
 

@@ -11,8 +11,14 @@ from typing import Callable
 from ..core.reports.tables import TABLES, Table, cell, columns, table
 from ..i18n import translate
 
-FORMATS = {"int": "0", "min": "0.0", "hours": "0.00", "pct": "0.0%", "num": "0.0",
-           "date": "yyyy-mm-dd"}
+FORMATS = {
+    "int": "0",
+    "min": "0.0",
+    "hours": "0.00",
+    "pct": "0.0%",
+    "num": "0.0",
+    "date": "yyyy-mm-dd",
+}
 SHEET_TITLE_MAX = 31  # Excel's limit
 
 
@@ -21,13 +27,16 @@ def _namer(lang: str) -> Callable[[dict], str]:
         if isinstance(names, dict):
             return names.get(lang) or names.get("zh_CN") or ""
         return names or ""
+
     return name
 
 
 def rendered(t: Table, summary: dict, lang: str) -> tuple[list[tuple[str, str, str]], list[dict]]:
     """The table's columns with translated headers, and its rows."""
+
     def tr(msgid: str) -> str:
         return translate(msgid, lang)
+
     cols = [(f, tr(h), k) for f, h, k in columns(t, summary)]
     return cols, t.rows(summary, tr, _namer(lang))
 
@@ -71,8 +80,9 @@ def to_xlsx(summary: dict, lang: str = "zh_CN") -> bytes:
                 if fmt and c.value is not None:
                     c.number_format = fmt
         for i, (_, header, kind) in enumerate(cols, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = 30 if kind == "text" else max(
-                10, min(len(header) * 2 + 2, 24))
+            ws.column_dimensions[get_column_letter(i)].width = (
+                30 if kind == "text" else max(10, min(len(header) * 2 + 2, 24))
+            )
         ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)

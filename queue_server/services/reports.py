@@ -33,8 +33,14 @@ def _date(value: str | None) -> date | None:
 
 
 class ReportService:
-    def __init__(self, settings: Callable[[], Settings], store: Store, queue: QueueService,
-                 clock: Callable[[], datetime], followups=None):
+    def __init__(
+        self,
+        settings: Callable[[], Settings],
+        store: Store,
+        queue: QueueService,
+        clock: Callable[[], datetime],
+        followups=None,
+    ):
         self._settings = settings
         self.store = store
         self.queue = queue
@@ -53,11 +59,16 @@ class ReportService:
     def _input(self, db, day: date) -> DayInput:
         s = self.settings
         windows, devices = repo.last_state_before(db, day)
-        return DayInput(day=day, periods=s.hall.opening_hours,
-                        windows={w.number: tuple(w.services) for w in s.windows},
-                        tickets=repo.day_tickets(db, day), ratings=repo.day_ratings(db, day),
-                        window_start=windows, device_start=devices,
-                        absence_min=s.reports.absence_min)
+        return DayInput(
+            day=day,
+            periods=s.hall.opening_hours,
+            windows={w.number: tuple(w.services) for w in s.windows},
+            tickets=repo.day_tickets(db, day),
+            ratings=repo.day_ratings(db, day),
+            window_start=windows,
+            device_start=devices,
+            absence_min=s.reports.absence_min,
+        )
 
     def store_day(self, day: date) -> None:
         """Replay a closed day and store its tally (replacing an older one)."""
@@ -71,8 +82,17 @@ class ReportService:
         windows, devices = end_states(rep, inp)
         tallies = tallied.tallies if rep.visits or rep.windows or rep.devices or inp.ratings else {}
         with self.store.write() as db:
-            repo.save_day(db, day, tallies, tallied.absences, windows, devices, REPORT_VERSION,
-                          rep.last_id, iso(self.clock()))
+            repo.save_day(
+                db,
+                day,
+                tallies,
+                tallied.absences,
+                windows,
+                devices,
+                REPORT_VERSION,
+                rep.last_id,
+                iso(self.clock()),
+            )
 
     def catch_up(self, until: date | None = None, limit: int | None = None) -> int:
         """Store every closed day not stored yet (oldest first: each starts from the states the
@@ -112,8 +132,9 @@ class ReportService:
         if day_from > day_to:
             raise ValidationFailed("The start date must not be after the end date.", field="from")
         if (day_to - day_from).days >= MAX_RANGE_DAYS:
-            raise ValidationFailed("The period may be at most {days} days.", field="to",
-                                   days=MAX_RANGE_DAYS)
+            raise ValidationFailed(
+                "The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS
+            )
 
     def summary(self, day_from: date, day_to: date, bad_limit: int = BAD_LIST_LIMIT) -> dict:
         self.check_range(day_from, day_to)
@@ -127,8 +148,9 @@ class ReportService:
             r = Range()
             for dim, key, tally in repo.merged_between(db, day_from, stored_to):
                 r.add_merged((dim, key), tally)
-            for day, dim, key, tally in repo.tallies_between(db, day_from, stored_to,
-                                                             ("total", "hour")):
+            for day, dim, key, tally in repo.tallies_between(
+                db, day_from, stored_to, ("total", "hour")
+            ):
                 r.add_daily(day, (dim, key), tally)
             absences = repo.absences_between(db, day_from, day_to)
             bad = repo.bad_ratings_between(db, day_from, day_to, bad_limit)
@@ -152,10 +174,18 @@ class ReportService:
         out["by_service"].sort(key=lambda row: (order.get(row["key"], len(order)), row["key"]))
         out["live"] = live
         out["generated_at"] = iso(now)
-        out["absences"] = [{"day": a.start.date().isoformat(), "window": a.window,
-                            "state": a.state, "start": iso(a.start), "end": iso(a.end),
-                            "minutes": round(a.minutes, 1), "waiting": a.waiting}
-                           for a in sorted(absences, key=lambda a: (a.start, a.window))]
+        out["absences"] = [
+            {
+                "day": a.start.date().isoformat(),
+                "window": a.window,
+                "state": a.state,
+                "start": iso(a.start),
+                "end": iso(a.end),
+                "minutes": round(a.minutes, 1),
+                "waiting": a.waiting,
+            }
+            for a in sorted(absences, key=lambda a: (a.start, a.window))
+        ]
         out["bad_list"] = [dict(b, staff_name=names.get(b["staff"], b["staff"])) for b in bad]
         out["ledger"] = self._ledger(ledger, today)
         out["appointments"] = booking_figures(bookings)
@@ -163,8 +193,10 @@ class ReportService:
             svc = self.settings.service(row["key"])
             row["name"] = svc.name if svc else {"zh_CN": row["key"]}
         out["followups"] = self.followups.report(day_from, day_to) if self.followups else None
-        out["settings"] = {k: getattr(self.settings.reports, k)
-                           for k in ("wait_threshold_min", "absence_min", "target_p90_min")}
+        out["settings"] = {
+            k: getattr(self.settings.reports, k)
+            for k in ("wait_threshold_min", "absence_min", "target_p90_min")
+        }
         return out
 
     def _labeller(self, names: dict, devices: dict):
@@ -183,25 +215,48 @@ class ReportService:
                 d = devices.get(key) or {}
                 return {"name": d.get("name") or key, "kind": d.get("kind")}
             return {}
+
         return label
 
     @staticmethod
     def _ledger(rows: list[dict], today: date) -> dict:
         """§8.2: replies on time vs late, in all and per reply class."""
-        def items(rs):
-            return [Deadline(_date(r["due_date"]), _date(r["replied_at"])
-                             if r["status"] == "answered" else None) for r in rs]
-        classes = sorted({r["reply_class"] for r in rows})
-        return {**deadline_figures(items(rows), today),
-                "by_class": [{"reply_class": c, **deadline_figures(
-                    items([r for r in rows if r["reply_class"] == c]), today)} for c in classes]}
 
-    def record_export(self, actor: str, role: str | None, fmt: str, day_from: date,
-                      day_to: date, what: str) -> None:
+        def items(rs):
+            return [
+                Deadline(
+                    _date(r["due_date"]),
+                    _date(r["replied_at"]) if r["status"] == "answered" else None,
+                )
+                for r in rs
+            ]
+
+        classes = sorted({r["reply_class"] for r in rows})
+        return {
+            **deadline_figures(items(rows), today),
+            "by_class": [
+                {
+                    "reply_class": c,
+                    **deadline_figures(items([r for r in rows if r["reply_class"] == c]), today),
+                }
+                for c in classes
+            ],
+        }
+
+    def record_export(
+        self, actor: str, role: str | None, fmt: str, day_from: date, day_to: date, what: str
+    ) -> None:
         """Who took a copy of the figures (差评 comments, staff names): the audit log."""
         with self.store.write() as db:
-            audit.record(db, iso(self.clock()), actor, role, f"reports.export.{fmt}", "reports",
-                         f"{day_from}..{day_to};{what}")
+            audit.record(
+                db,
+                iso(self.clock()),
+                actor,
+                role,
+                f"reports.export.{fmt}",
+                "reports",
+                f"{day_from}..{day_to};{what}",
+            )
 
     # --- the planner's history -----------------------------------------------------------------
 

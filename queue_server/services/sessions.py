@@ -34,15 +34,23 @@ class StaffSessions:
         now = self.clock()
         with self.store.write() as db:
             self._forget_expired(db, now)
-            repo.insert_session(db, {
-                "id_hash": hash_token(token), "username": username, "created_at": iso(now),
-                "last_seen_at": iso(now), "address": address[:64], "user_agent": user_agent[:200],
-            })
+            repo.insert_session(
+                db,
+                {
+                    "id_hash": hash_token(token),
+                    "username": username,
+                    "created_at": iso(now),
+                    "last_seen_at": iso(now),
+                    "address": address[:64],
+                    "user_agent": user_agent[:200],
+                },
+            )
         return token
 
     def _forget_expired(self, db, now: datetime) -> None:
-        repo.delete_sessions_before(db, iso(now - self.policy.absolute),
-                                    iso(now - self.policy.idle))
+        repo.delete_sessions_before(
+            db, iso(now - self.policy.absolute), iso(now - self.policy.idle)
+        )
 
     def user(self, token: str | None) -> dict | None:
         """The live user of this session, or None when it is unknown, expired or disabled."""

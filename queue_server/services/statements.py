@@ -34,8 +34,13 @@ def paper_label(msgid: str, **params) -> str:
 
 
 class StatementService:
-    def __init__(self, settings: Callable[[], Settings], store: Store, citizen: CitizenService,
-                 clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        settings: Callable[[], Settings],
+        store: Store,
+        citizen: CitizenService,
+        clock: Callable[[], datetime],
+    ):
         self.settings = settings
         self.store = store
         self.citizen = citizen
@@ -52,10 +57,12 @@ class StatementService:
         try:
             kind = rules.check_kind(body.get("kind"))
             if kind == "contribution_certificate":
-                last = parse_month(body["to"], "to") if body.get("to") is not None \
-                    else month_of(today)
-                first = parse_month(body["from"], "from") if body.get("from") is not None \
-                    else last - 11
+                last = (
+                    parse_month(body["to"], "to") if body.get("to") is not None else month_of(today)
+                )
+                first = (
+                    parse_month(body["from"], "from") if body.get("from") is not None else last - 11
+                )
                 first, last = rules.check_range(first, last, month_of(today))
             else:
                 year = parse_year(body.get("year"), "year")
@@ -73,35 +80,72 @@ class StatementService:
         try:
             profile = self.citizen.checked_profile(session, today)
             months = provider.contributions(session.person, month_text(first), month_text(last))
-            common = dict(label=paper_label, issuer=s.hall.name,
-                          name_masked=mask_name(profile.name),
-                          id_masked=mask_id_number(profile.id_number), printed_at=now, code=code,
-                          url=url, expires=expires)
+            common = dict(
+                label=paper_label,
+                issuer=s.hall.name,
+                name_masked=mask_name(profile.name),
+                id_masked=mask_id_number(profile.id_number),
+                printed_at=now,
+                code=code,
+                url=url,
+                expires=expires,
+            )
             if kind == "contribution_certificate":
                 content = rules.contribution_certificate(
-                    statuses=profile.statuses, months=months, first=first, last=last, **common)
+                    statuses=profile.statuses, months=months, first=first, last=last, **common
+                )
             else:
                 account = provider.account(session.person, today)
                 year_row = next((y for y in account.years if y.year == year), None)
                 benefits = provider.benefits(session.person, month_text(first), month_text(last))
-                content = rules.annual_record(year=year, months=months, account_year=year_row,
-                                              benefits=benefits, **common)
+                content = rules.annual_record(
+                    year=year, months=months, account_year=year_row, benefits=benefits, **common
+                )
         except RecordsUnavailable:
             with self.store.write() as db:
-                audit(db, now, kiosk, "kiosk", "statement.create", "unavailable",
-                      method=session.method, id_hmac=session.id_hmac, detail=f"kind={kind}")
+                audit(
+                    db,
+                    now,
+                    kiosk,
+                    "kiosk",
+                    "statement.create",
+                    "unavailable",
+                    method=session.method,
+                    id_hmac=session.id_hmac,
+                    detail=f"kind={kind}",
+                )
             raise
         with self.store.write() as db:
-            statement_id = repo.insert(db, {
-                "code_hash": digest, "kind": kind, "printed_at": iso(now),
-                "expires_on": expires.isoformat(), "kiosk": kiosk, "id_hmac": session.id_hmac,
-                "content": rules.canonical(content).decode(),
-                "seal": rules.seal(self.secret, digest, content)})
-            audit(db, now, kiosk, "kiosk", "statement.create", "ok", method=session.method,
-                  id_hmac=session.id_hmac,
-                  detail=f"kind={kind};statement={statement_id};period={content['period']}")
-        return {**content, "verification_code": code, "verify_url": url,
-                "expires_on": expires.isoformat()}
+            statement_id = repo.insert(
+                db,
+                {
+                    "code_hash": digest,
+                    "kind": kind,
+                    "printed_at": iso(now),
+                    "expires_on": expires.isoformat(),
+                    "kiosk": kiosk,
+                    "id_hmac": session.id_hmac,
+                    "content": rules.canonical(content).decode(),
+                    "seal": rules.seal(self.secret, digest, content),
+                },
+            )
+            audit(
+                db,
+                now,
+                kiosk,
+                "kiosk",
+                "statement.create",
+                "ok",
+                method=session.method,
+                id_hmac=session.id_hmac,
+                detail=f"kind={kind};statement={statement_id};period={content['period']}",
+            )
+        return {
+            **content,
+            "verification_code": code,
+            "verify_url": url,
+            "expires_on": expires.isoformat(),
+        }
 
     def check(self, raw_code) -> dict:
         """``{"status": "genuine"|"expired"|"unknown"|"damaged", ...}``; for a genuine one the
@@ -126,11 +170,23 @@ class StatementService:
         else:
             status = "genuine"
         with self.store.write() as db:  # the person can learn that their paper was checked
-            audit(db, now, "public", "public", "statement.check", "ok" if status == "genuine"
-                  else "refused", reason=None if status == "genuine" else status,
-                  id_hmac=row["id_hmac"], detail=f"statement={row['id']}")
-        out = {"status": status, "kind": row["kind"], "printed_at": row["printed_at"],
-               "expires_on": row["expires_on"]}
+            audit(
+                db,
+                now,
+                "public",
+                "public",
+                "statement.check",
+                "ok" if status == "genuine" else "refused",
+                reason=None if status == "genuine" else status,
+                id_hmac=row["id_hmac"],
+                detail=f"statement={row['id']}",
+            )
+        out = {
+            "status": status,
+            "kind": row["kind"],
+            "printed_at": row["printed_at"],
+            "expires_on": row["expires_on"],
+        }
         if status == "genuine":
             out["content"] = content
         return out

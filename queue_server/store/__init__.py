@@ -21,10 +21,20 @@ from . import citizen, followups, records_audit, reports, statements
 from . import appointments
 from .connection import Connection, busy, connect
 
-MIGRATION_SETS = [schema.migrations, faq.migrations, ledger.migrations, evaluations.migrations,
-                  calendar.migrations, audit.migrations, citizen.migrations,
-                  statements.migrations, records_audit.migrations, reports.migrations,
-                  followups.migrations, appointments.migrations]
+MIGRATION_SETS = [
+    schema.migrations,
+    faq.migrations,
+    ledger.migrations,
+    evaluations.migrations,
+    calendar.migrations,
+    audit.migrations,
+    citizen.migrations,
+    statements.migrations,
+    records_audit.migrations,
+    reports.migrations,
+    followups.migrations,
+    appointments.migrations,
+]
 
 
 class Store:
@@ -51,7 +61,10 @@ class Store:
             raise StorageUnavailable(
                 "The database {path} cannot be opened for writing ({reason}). Check that the "
                 "file and its folder exist, are writable by the server's user and the disk has "
-                "space.", path=self.path, reason=reason) from exc
+                "space.",
+                path=self.path,
+                reason=reason,
+            ) from exc
 
     def _check_writable(self) -> None:
         """A database opened read-only answers reads and fails every write: refuse at start.
@@ -76,7 +89,9 @@ class Store:
             conn = connect(self.path)
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy_ms)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a power cut loses ≤ last txn
+            conn.execute(
+                "PRAGMA synchronous = NORMAL"
+            )  # safe with WAL; a power cut loses ≤ last txn
             db = sqlite_utils.Database(conn)
             self._local.db = db
             with self._lock:

@@ -22,13 +22,19 @@ def users(db: sqlite_utils.Database) -> list[dict]:
 
 
 def enabled_admins(db: sqlite_utils.Database) -> list[str]:
-    return [r["username"] for r in rows(
-        db, "SELECT username FROM users WHERE role = 'admin' AND NOT disabled ORDER BY username")]
+    return [
+        r["username"]
+        for r in rows(
+            db, "SELECT username FROM users WHERE role = 'admin' AND NOT disabled ORDER BY username"
+        )
+    ]
 
 
 def display_names(db: sqlite_utils.Database) -> dict[str, str]:
-    return {r["username"]: r["display_name"]
-            for r in rows(db, "SELECT username, display_name FROM users")}
+    return {
+        r["username"]: r["display_name"]
+        for r in rows(db, "SELECT username, display_name FROM users")
+    }
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -51,29 +57,36 @@ def delete_session(db: sqlite_utils.Database, id_hash: str) -> None:
 
 
 def delete_sessions_of(db: sqlite_utils.Database, username: str, keep: str | None = None) -> int:
-    cur = db.execute("DELETE FROM staff_sessions WHERE username = ? AND id_hash IS NOT ?",
-                     [username, keep])
+    cur = db.execute(
+        "DELETE FROM staff_sessions WHERE username = ? AND id_hash IS NOT ?", [username, keep]
+    )
     return cur.rowcount
 
 
-def delete_sessions_before(db: sqlite_utils.Database, created_before: str,
-                           seen_before: str) -> None:
+def delete_sessions_before(
+    db: sqlite_utils.Database, created_before: str, seen_before: str
+) -> None:
     """Drop sessions past their absolute or idle lifetime (housekeeping at each login)."""
-    db.execute("DELETE FROM staff_sessions WHERE created_at < ? OR last_seen_at < ?",
-               [created_before, seen_before])
+    db.execute(
+        "DELETE FROM staff_sessions WHERE created_at < ? OR last_seen_at < ?",
+        [created_before, seen_before],
+    )
 
 
 def session_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    return {r["username"]: r["n"] for r in rows(
-        db, "SELECT username, count(*) AS n FROM staff_sessions GROUP BY username")}
+    return {
+        r["username"]: r["n"]
+        for r in rows(db, "SELECT username, count(*) AS n FROM staff_sessions GROUP BY username")
+    }
 
 
 # --- login throttling ----------------------------------------------------------------------
 
 
 def get_failures(db: sqlite_utils.Database, username: str, address: str) -> dict | None:
-    return first(db, "SELECT * FROM login_failures WHERE username = ? AND address = ?",
-                 [username, address])
+    return first(
+        db, "SELECT * FROM login_failures WHERE username = ? AND address = ?", [username, address]
+    )
 
 
 def save_failures(db: sqlite_utils.Database, row: dict) -> None:
@@ -84,14 +97,19 @@ def clear_failures(db: sqlite_utils.Database, username: str, address: str | None
     if address is None:
         db.execute("DELETE FROM login_failures WHERE username = ?", [username])
     else:
-        db.execute("DELETE FROM login_failures WHERE username = ? AND address = ?",
-                   [username, address])
+        db.execute(
+            "DELETE FROM login_failures WHERE username = ? AND address = ?", [username, address]
+        )
 
 
 def recent_failures(db: sqlite_utils.Database, username: str, since: str) -> tuple[int, int]:
     """(failures, distinct addresses) for ``username`` with a last failure at or after ``since``."""
-    row = first(db, "SELECT coalesce(sum(failures), 0) AS n, count(*) AS a FROM login_failures"
-                    " WHERE username = ? AND last_at >= ?", [username, since])
+    row = first(
+        db,
+        "SELECT coalesce(sum(failures), 0) AS n, count(*) AS a FROM login_failures"
+        " WHERE username = ? AND last_at >= ?",
+        [username, since],
+    )
     return row["n"], row["a"]
 
 
@@ -119,8 +137,9 @@ def locks(db: sqlite_utils.Database) -> dict[str, dict]:
 
 
 def device_by_token_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
-    return first(db, "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
-                 [token_hash])
+    return first(
+        db, "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL", [token_hash]
+    )
 
 
 def get_device(db: sqlite_utils.Database, device_id: str) -> dict | None:

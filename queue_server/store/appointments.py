@@ -24,8 +24,10 @@ def m001_appointments(db):
         " cancelled_at TEXT, cancelled_by TEXT, no_show_at TEXT)"
     )
     db.execute("CREATE UNIQUE INDEX appointments_code ON appointments (day, code)")
-    db.execute("CREATE UNIQUE INDEX appointments_external ON appointments (external_id)"
-               " WHERE external_id IS NOT NULL")
+    db.execute(
+        "CREATE UNIQUE INDEX appointments_external ON appointments (external_id)"
+        " WHERE external_id IS NOT NULL"
+    )
     db.execute("CREATE INDEX appointments_person ON appointments (id_hmac, day)")
     db.execute("CREATE INDEX appointments_slot ON appointments (day, service, slot_start, status)")
     db.execute("CREATE INDEX appointments_open ON appointments (status, slot_end)")
@@ -33,21 +35,46 @@ def m001_appointments(db):
     db.execute("ALTER TABLE windows ADD COLUMN appointment_streak INTEGER DEFAULT 0")
 
 
-COLUMNS = ("id", "code", "service", "day", "slot_start", "slot_end", "status", "source",
-           "external_id", "id_hmac", "id_masked", "name_masked", "phone", "phone_masked",
-           "phone_last4", "created_at", "created_by", "ticket_id", "checked_in_at",
-           "cancelled_at", "cancelled_by", "no_show_at")
+COLUMNS = (
+    "id",
+    "code",
+    "service",
+    "day",
+    "slot_start",
+    "slot_end",
+    "status",
+    "source",
+    "external_id",
+    "id_hmac",
+    "id_masked",
+    "name_masked",
+    "phone",
+    "phone_masked",
+    "phone_last4",
+    "created_at",
+    "created_by",
+    "ticket_id",
+    "checked_in_at",
+    "cancelled_at",
+    "cancelled_by",
+    "no_show_at",
+)
 
 
 def insert(db: sqlite_utils.Database, row: dict) -> None:
-    db.execute(f"INSERT INTO appointments ({', '.join(COLUMNS)})"
-               f" VALUES ({', '.join(':' + c for c in COLUMNS)})", {c: row.get(c) for c in COLUMNS})
+    db.execute(
+        f"INSERT INTO appointments ({', '.join(COLUMNS)})"
+        f" VALUES ({', '.join(':' + c for c in COLUMNS)})",
+        {c: row.get(c) for c in COLUMNS},
+    )
 
 
 def update(db: sqlite_utils.Database, appointment_id: str, changes: dict) -> None:
     cols = [c for c in changes if c in COLUMNS]  # names from our code, never from requests
-    db.execute(f"UPDATE appointments SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
-               [changes[c] for c in cols] + [appointment_id])
+    db.execute(
+        f"UPDATE appointments SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
+        [changes[c] for c in cols] + [appointment_id],
+    )
 
 
 def get(db: sqlite_utils.Database, appointment_id: str) -> dict | None:
@@ -59,8 +86,10 @@ def by_external_id(db: sqlite_utils.Database, external_id: str) -> dict | None:
 
 
 def code_taken(db: sqlite_utils.Database, day: str, code: str) -> bool:
-    return first(db, "SELECT 1 AS x FROM appointments WHERE day = ? AND code = ?", [day, code]) \
+    return (
+        first(db, "SELECT 1 AS x FROM appointments WHERE day = ? AND code = ?", [day, code])
         is not None
+    )
 
 
 def by_code(db: sqlite_utils.Database, day: str, code: str) -> dict | None:
@@ -68,59 +97,85 @@ def by_code(db: sqlite_utils.Database, day: str, code: str) -> dict | None:
 
 
 def of_person(db: sqlite_utils.Database, id_hmac: str, day: str) -> list[dict]:
-    return rows(db, "SELECT * FROM appointments WHERE id_hmac = ? AND day = ? ORDER BY slot_start",
-                [id_hmac, day])
+    return rows(
+        db,
+        "SELECT * FROM appointments WHERE id_hmac = ? AND day = ? ORDER BY slot_start",
+        [id_hmac, day],
+    )
 
 
 def held_on(db: sqlite_utils.Database, id_hmac: str, day: str) -> int:
     return db.execute(
         "SELECT count(*) FROM appointments WHERE id_hmac = ? AND day = ?"
-        " AND status IN ('booked', 'checked_in', 'late')", [id_hmac, day]).fetchone()[0]
+        " AND status IN ('booked', 'checked_in', 'late')",
+        [id_hmac, day],
+    ).fetchone()[0]
 
 
 def no_show_days(db: sqlite_utils.Database, id_hmac: str, since: str) -> list[str]:
-    return [r[0] for r in db.execute(
-        "SELECT day FROM appointments WHERE id_hmac = ? AND status = 'no_show' AND day >= ?"
-        " ORDER BY day", [id_hmac, since]).fetchall()]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT day FROM appointments WHERE id_hmac = ? AND status = 'no_show' AND day >= ?"
+            " ORDER BY day",
+            [id_hmac, since],
+        ).fetchall()
+    ]
 
 
 def booked_in_slot(db: sqlite_utils.Database, service: str, slot_start: str) -> int:
     return db.execute(
         "SELECT count(*) FROM appointments WHERE service = ? AND slot_start = ?"
-        " AND status IN ('booked', 'checked_in', 'late')", [service, slot_start]).fetchone()[0]
+        " AND status IN ('booked', 'checked_in', 'late')",
+        [service, slot_start],
+    ).fetchone()[0]
 
 
 def counts_by_slot(db: sqlite_utils.Database, day: str) -> dict[tuple[str, str], dict[str, int]]:
     """(service, slot_start) → {status: count} of one day."""
     out: dict[tuple[str, str], dict[str, int]] = {}
     for service, start, status, n in db.execute(
-            "SELECT service, slot_start, status, count(*) FROM appointments WHERE day = ?"
-            " GROUP BY service, slot_start, status", [day]).fetchall():
+        "SELECT service, slot_start, status, count(*) FROM appointments WHERE day = ?"
+        " GROUP BY service, slot_start, status",
+        [day],
+    ).fetchall():
         out.setdefault((service, start), {})[status] = n
     return out
 
 
 def holding_by_day(db: sqlite_utils.Database, first_day: str, last_day: str) -> dict:
     """(day, service) → bookings holding a place, for the capacity overview."""
-    return {(d, s): n for d, s, n in db.execute(
-        "SELECT day, service, count(*) FROM appointments WHERE day BETWEEN ? AND ?"
-        " AND status IN ('booked', 'checked_in', 'late') GROUP BY day, service",
-        [first_day, last_day]).fetchall()}
+    return {
+        (d, s): n
+        for d, s, n in db.execute(
+            "SELECT day, service, count(*) FROM appointments WHERE day BETWEEN ? AND ?"
+            " AND status IN ('booked', 'checked_in', 'late') GROUP BY day, service",
+            [first_day, last_day],
+        ).fetchall()
+    }
 
 
 def of_day(db: sqlite_utils.Database, day: str) -> list[dict]:
-    return rows(db, "SELECT * FROM appointments WHERE day = ? ORDER BY slot_start, service, code",
-                [day])
+    return rows(
+        db, "SELECT * FROM appointments WHERE day = ? ORDER BY slot_start, service, code", [day]
+    )
 
 
 def overdue(db: sqlite_utils.Database, now: str) -> list[dict]:
     """Bookings still only booked whose slot has ended by ``now`` (ISO, one zone)."""
-    return rows(db, "SELECT * FROM appointments WHERE status = 'booked' AND slot_end <= ?"
-                " ORDER BY slot_end", [now])
+    return rows(
+        db,
+        "SELECT * FROM appointments WHERE status = 'booked' AND slot_end <= ? ORDER BY slot_end",
+        [now],
+    )
 
 
 def no_shows_between(db: sqlite_utils.Database, first_day: str, last_day: str) -> dict[str, int]:
     """service → no-shows of the days, for the reports."""
-    return dict(db.execute(
-        "SELECT service, count(*) FROM appointments WHERE status = 'no_show'"
-        " AND day BETWEEN ? AND ? GROUP BY service", [first_day, last_day]).fetchall())
+    return dict(
+        db.execute(
+            "SELECT service, count(*) FROM appointments WHERE status = 'no_show'"
+            " AND day BETWEEN ? AND ? GROUP BY service",
+            [first_day, last_day],
+        ).fetchall()
+    )

@@ -26,8 +26,15 @@ def m001_audit(db):
     )
 
 
-def record(db: sqlite_utils.Database, at: str, actor: str, actor_role: str | None, action: str,
-           subject: str, detail: str | None = None) -> int:
+def record(
+    db: sqlite_utils.Database,
+    at: str,
+    actor: str,
+    actor_role: str | None,
+    action: str,
+    subject: str,
+    detail: str | None = None,
+) -> int:
     cur = db.execute(
         "INSERT INTO audit_log (at, actor, actor_role, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
         [at, actor, actor_role, action, subject, detail],
@@ -37,5 +44,10 @@ def record(db: sqlite_utils.Database, at: str, actor: str, actor_role: str | Non
 
 def recent(db: sqlite_utils.Database, limit: int = 200, subject: str | None = None) -> list[dict]:
     if subject:
-        return list(db.query("SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", [subject, limit]))
+        return list(
+            db.query(
+                "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?",
+                [subject, limit],
+            )
+        )
     return list(db.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", [limit]))

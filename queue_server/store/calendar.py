@@ -13,7 +13,8 @@ migrations = Migrations("hallqueue.calendar")
 def m001_calendar_overrides(db):
     db["calendar_overrides"].create(
         {"day": str, "kind": str, "note": str, "created_by": str, "created_at": str},
-        pk="day", not_null={"kind"},
+        pk="day",
+        not_null={"kind"},
     )
 
 
@@ -22,7 +23,8 @@ def m002_confirmed_years(db):
     # Years whose official schedule an admin has entered as overrides before chinesecalendar
     # knows it: their deadlines are no longer provisional.
     db["calendar_years"].create(
-        {"year": int, "confirmed_by": str, "confirmed_at": str, "note": str}, pk="year",
+        {"year": int, "confirmed_by": str, "confirmed_at": str, "note": str},
+        pk="year",
     )
 
 

@@ -18,26 +18,40 @@ migrations = Migrations("hallqueue.citizen")
 @migrations()
 def m001_citizen(db):
     db["citizen_sessions"].create(
-        {"id_hash": str, "kiosk": str, "method": str, "id_hmac": str, "sealed": str,
-         "created_at": str, "last_seen_at": str},
-        pk="id_hash", not_null={"kiosk", "method", "id_hmac", "sealed", "created_at",
-                                "last_seen_at"},
+        {
+            "id_hash": str,
+            "kiosk": str,
+            "method": str,
+            "id_hmac": str,
+            "sealed": str,
+            "created_at": str,
+            "last_seen_at": str,
+        },
+        pk="id_hash",
+        not_null={"kiosk", "method", "id_hmac", "sealed", "created_at", "last_seen_at"},
     )
     db["citizen_sessions"].create_index(["kiosk"])
     # Wrong query passwords per ID number (and wrong checks per case number), per hall day;
     # the subject is an HMAC, never the number.
-    db["citizen_locks"].create({"subject": str, "day": str, "failures": int, "last_at": str},
-                               pk="subject", not_null={"day", "failures", "last_at"})
-    db["citizen_kiosk_failures"].create({"kiosk": str, "failures": int, "last_at": str},
-                                        pk="kiosk", not_null={"failures", "last_at"})
+    db["citizen_locks"].create(
+        {"subject": str, "day": str, "failures": int, "last_at": str},
+        pk="subject",
+        not_null={"day", "failures", "last_at"},
+    )
+    db["citizen_kiosk_failures"].create(
+        {"kiosk": str, "failures": int, "last_at": str},
+        pk="kiosk",
+        not_null={"failures", "last_at"},
+    )
 
 
 @migrations()
 def m002_used_codes(db):
     # e-SSC codes already accepted (SHA-256 of the scanned text): a photographed code cannot be
     # shown again at another kiosk within its minute of life.
-    db["citizen_used_codes"].create({"digest": str, "used_at": str}, pk="digest",
-                                    not_null={"used_at"})
+    db["citizen_used_codes"].create(
+        {"digest": str, "used_at": str}, pk="digest", not_null={"used_at"}
+    )
     db["citizen_used_codes"].create_index(["used_at"])
 
 
@@ -47,14 +61,18 @@ def code_used(db: sqlite_utils.Database, digest: str) -> bool:
 
 def use_code(db: sqlite_utils.Database, digest: str, at: str, forget_before: str) -> None:
     db.execute("DELETE FROM citizen_used_codes WHERE used_at < ?", [forget_before])
-    db.execute("INSERT OR IGNORE INTO citizen_used_codes (digest, used_at) VALUES (?, ?)",
-               [digest, at])
+    db.execute(
+        "INSERT OR IGNORE INTO citizen_used_codes (digest, used_at) VALUES (?, ?)", [digest, at]
+    )
 
 
 def insert_session(db: sqlite_utils.Database, row: dict) -> None:
-    db.execute("INSERT INTO citizen_sessions (id_hash, kiosk, method, id_hmac, sealed, created_at,"
-               " last_seen_at) VALUES (:id_hash, :kiosk, :method, :id_hmac, :sealed, :created_at,"
-               " :last_seen_at)", row)
+    db.execute(
+        "INSERT INTO citizen_sessions (id_hash, kiosk, method, id_hmac, sealed, created_at,"
+        " last_seen_at) VALUES (:id_hash, :kiosk, :method, :id_hmac, :sealed, :created_at,"
+        " :last_seen_at)",
+        row,
+    )
 
 
 def get_session(db: sqlite_utils.Database, id_hash: str) -> dict | None:
@@ -71,15 +89,20 @@ def delete_session(db: sqlite_utils.Database, id_hash: str) -> int:
 
 def delete_kiosk_sessions(db: sqlite_utils.Database, kiosk: str) -> list[dict]:
     """End every session of ``kiosk``; returns the rows ended (for the audit)."""
-    rows = list(db.execute("SELECT id_hash, id_hmac, method FROM citizen_sessions WHERE kiosk = ?",
-                           [kiosk]).fetchall())
+    rows = list(
+        db.execute(
+            "SELECT id_hash, id_hmac, method FROM citizen_sessions WHERE kiosk = ?", [kiosk]
+        ).fetchall()
+    )
     db.execute("DELETE FROM citizen_sessions WHERE kiosk = ?", [kiosk])
     return [{"id_hash": r[0], "id_hmac": r[1], "method": r[2]} for r in rows]
 
 
 def delete_stale_sessions(db: sqlite_utils.Database, created_before: str, seen_before: str) -> int:
-    return db.execute("DELETE FROM citizen_sessions WHERE created_at < ? OR last_seen_at < ?",
-                      [created_before, seen_before]).rowcount
+    return db.execute(
+        "DELETE FROM citizen_sessions WHERE created_at < ? OR last_seen_at < ?",
+        [created_before, seen_before],
+    ).rowcount
 
 
 def get_lock(db: sqlite_utils.Database, subject: str) -> dict | None:
@@ -87,10 +110,12 @@ def get_lock(db: sqlite_utils.Database, subject: str) -> dict | None:
 
 
 def save_lock(db: sqlite_utils.Database, subject: str, day: str, failures: int, at: str) -> None:
-    db.execute("INSERT INTO citizen_locks (subject, day, failures, last_at) VALUES (?, ?, ?, ?) "
-               "ON CONFLICT(subject) DO UPDATE SET day = excluded.day,"
-               " failures = excluded.failures, last_at = excluded.last_at",
-               [subject, day, failures, at])
+    db.execute(
+        "INSERT INTO citizen_locks (subject, day, failures, last_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(subject) DO UPDATE SET day = excluded.day,"
+        " failures = excluded.failures, last_at = excluded.last_at",
+        [subject, day, failures, at],
+    )
 
 
 def clear_lock(db: sqlite_utils.Database, subject: str) -> None:
@@ -106,6 +131,9 @@ def get_kiosk_failures(db: sqlite_utils.Database, kiosk: str) -> dict | None:
 
 
 def save_kiosk_failures(db: sqlite_utils.Database, kiosk: str, failures: int, at: str) -> None:
-    db.execute("INSERT INTO citizen_kiosk_failures (kiosk, failures, last_at) VALUES (?, ?, ?) "
-               "ON CONFLICT(kiosk) DO UPDATE SET failures = excluded.failures, "
-               "last_at = excluded.last_at", [kiosk, failures, at])
+    db.execute(
+        "INSERT INTO citizen_kiosk_failures (kiosk, failures, last_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(kiosk) DO UPDATE SET failures = excluded.failures, "
+        "last_at = excluded.last_at",
+        [kiosk, failures, at],
+    )

@@ -20,9 +20,15 @@ log = logging.getLogger(__name__)
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 # After these the connection itself may be unusable (a database opened while its file was
 # read-only stays read-only): it is replaced on the next use, so fixing the cause is enough.
-_BROKEN = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR,
-           sqlite3.SQLITE_PERM, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT,
-           sqlite3.SQLITE_PROTOCOL}
+_BROKEN = {
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_NOTADB,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_PROTOCOL,
+}
 
 
 def busy() -> StorageBusy:
@@ -38,11 +44,13 @@ def storage_error(exc: BaseException) -> StorageUnavailable | None:
         return busy()
     if code == sqlite3.SQLITE_FULL:
         return StorageFull(
-            "The server's disk is full, so nothing was saved. Please tell the hall's IT staff.")
+            "The server's disk is full, so nothing was saved. Please tell the hall's IT staff."
+        )
     if code in _BROKEN:
         return StorageUnavailable(
             "The database cannot be written at the moment (read-only or no permission), "
-            "so nothing was saved. Please tell the hall's IT staff.")
+            "so nothing was saved. Please tell the hall's IT staff."
+        )
     return None
 
 
@@ -55,6 +63,7 @@ def _typed(method):
             if typed is None:
                 raise
             raise typed from exc
+
     return wrapped
 
 
@@ -79,8 +88,9 @@ class Connection(sqlite3.Connection):
 
 def connect(path: str) -> Connection:
     try:
-        return sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                               factory=Connection)
+        return sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, factory=Connection
+        )
     except sqlite3.Error as exc:
         typed = storage_error(exc)
         if typed is None:

@@ -45,17 +45,25 @@ def for_ticket(db: sqlite_utils.Database, ticket_id: str) -> dict | None:
 
 
 def between(db: sqlite_utils.Database, day_from: str, day_to: str) -> list[dict]:
-    return [_decode(r) for r in db.query(
-        "SELECT * FROM evaluations WHERE day >= ? AND day <= ? ORDER BY created_at, id", [day_from, day_to])]
+    return [
+        _decode(r)
+        for r in db.query(
+            "SELECT * FROM evaluations WHERE day >= ? AND day <= ? ORDER BY created_at, id",
+            [day_from, day_to],
+        )
+    ]
 
 
 def unrated_finished_at_window(db: sqlite_utils.Database, window: int, since: str) -> dict | None:
     """The latest ticket finished at ``window`` since ``since`` that has no rating yet."""
-    rows = list(db.query(
-        "SELECT t.* FROM tickets t LEFT JOIN evaluations e ON e.ticket_id = t.id"
-        " WHERE t.window = ? AND t.status = 'done' AND t.finished_at >= ? AND e.id IS NULL"
-        " ORDER BY t.finished_at DESC LIMIT 1",
-        [window, since]))
+    rows = list(
+        db.query(
+            "SELECT t.* FROM tickets t LEFT JOIN evaluations e ON e.ticket_id = t.id"
+            " WHERE t.window = ? AND t.status = 'done' AND t.finished_at >= ? AND e.id IS NULL"
+            " ORDER BY t.finished_at DESC LIMIT 1",
+            [window, since],
+        )
+    )
     return rows[0] if rows else None
 
 

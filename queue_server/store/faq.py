@@ -45,8 +45,14 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def search(db: sqlite_utils.Database, *, text: str = "", initials: str = "", topic: str = "",
-           limit: int = 50) -> list[dict]:
+def search(
+    db: sqlite_utils.Database,
+    *,
+    text: str = "",
+    initials: str = "",
+    topic: str = "",
+    limit: int = 50,
+) -> list[dict]:
     """Entries matching Chinese ``text`` and/or pinyin ``initials``, optionally in one topic.
 
     Trigram MATCH needs at least 3 characters; shorter terms fall back to LIKE (a full scan of a

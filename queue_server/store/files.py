@@ -52,6 +52,12 @@ def problems(data_dir: str | Path, db_path: str | Path) -> list[dict]:
             continue
         mode = stat.S_IMODE(st.st_mode)
         if mode & 0o077 or st.st_uid != uid:
-            found.append({"path": str(path), "mode": f"{mode:04o}", "expected": f"{expected:04o}",
-                          "owner_ok": st.st_uid == uid})
+            found.append(
+                {
+                    "path": str(path),
+                    "mode": f"{mode:04o}",
+                    "expected": f"{expected:04o}",
+                    "owner_ok": st.st_uid == uid,
+                }
+            )
     return found

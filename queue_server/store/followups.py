@@ -55,14 +55,18 @@ def m001_followups(db):
 def insert(db: sqlite_utils.Database, row: dict) -> int:
     row = dict(row, reasons=json.dumps(row["reasons"]))
     cols = list(row)
-    return db.execute(f"INSERT INTO followups ({', '.join(cols)})"
-                      f" VALUES ({', '.join('?' * len(cols))})", [row[c] for c in cols]).lastrowid
+    return db.execute(
+        f"INSERT INTO followups ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [row[c] for c in cols],
+    ).lastrowid
 
 
 def update(db: sqlite_utils.Database, item_id: int, changes: dict) -> None:
     cols = list(changes)  # column names come from our code, never from requests
-    db.execute(f"UPDATE followups SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
-               [changes[c] for c in cols] + [item_id])
+    db.execute(
+        f"UPDATE followups SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
+        [changes[c] for c in cols] + [item_id],
+    )
 
 
 def get(db: sqlite_utils.Database, item_id: int) -> dict | None:
@@ -70,8 +74,13 @@ def get(db: sqlite_utils.Database, item_id: int) -> dict | None:
     return _decode(found) if found else None
 
 
-def select(db: sqlite_utils.Database, open_only: bool, day_from: str | None = None,
-           day_to: str | None = None, limit: int = 1000) -> list[dict]:
+def select(
+    db: sqlite_utils.Database,
+    open_only: bool,
+    day_from: str | None = None,
+    day_to: str | None = None,
+    limit: int = 1000,
+) -> list[dict]:
     sql, params = "SELECT * FROM followups WHERE 1 = 1", []
     if open_only:
         sql += " AND status != 'closed'"

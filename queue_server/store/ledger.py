@@ -39,8 +39,18 @@ def m001_ledger(db):
             "updated_at": str,
         },
         pk="id",
-        not_null={"name", "id_number", "phone", "received_at", "form", "summary", "reply_class",
-                  "due_date", "status", "created_at"},
+        not_null={
+            "name",
+            "id_number",
+            "phone",
+            "received_at",
+            "form",
+            "summary",
+            "reply_class",
+            "due_date",
+            "status",
+            "created_at",
+        },
         defaults={"status": "open", "due_provisional": 0},
     )
     db["ledger"].create_index(["status", "due_date"])
@@ -70,8 +80,14 @@ def update(db: sqlite_utils.Database, record_id: int, changes: dict) -> None:
     db["ledger"].update(record_id, changes)
 
 
-def select(db: sqlite_utils.Database, status: str, today: str, day_from: str | None = None,
-           day_to: str | None = None, limit: int = 1000) -> list[dict]:
+def select(
+    db: sqlite_utils.Database,
+    status: str,
+    today: str,
+    day_from: str | None = None,
+    day_to: str | None = None,
+    limit: int = 1000,
+) -> list[dict]:
     """Records by status: open, due_today, overdue, answered or all (newest deadline last)."""
     where, params = [], []
     if status == "open":

@@ -59,8 +59,9 @@ def summary(path: str | Path) -> dict:
     try:
         out: dict = {}
         with contextlib.suppress(sqlite3.Error):
-            out["migrations"] = conn.execute(
-                "SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+            out["migrations"] = conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[
+                0
+            ]
         with contextlib.suppress(sqlite3.Error):
             row = conn.execute("SELECT id, at FROM events ORDER BY id DESC LIMIT 1").fetchone()
             out["last_event_id"], out["last_event_at"] = row if row else (0, None)
@@ -74,8 +75,13 @@ def summary(path: str | Path) -> dict:
 def open_existing(path: str | Path, busy_timeout_ms: int) -> Connection:
     """A connection to a database that must already exist (a health check never creates one)."""
     try:
-        conn = sqlite3.connect(_uri(path, "rw"), uri=True, isolation_level=None,
-                               check_same_thread=False, factory=Connection)
+        conn = sqlite3.connect(
+            _uri(path, "rw"),
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=Connection,
+        )
     except sqlite3.Error as exc:
         raise (storage_error(exc) or exc) from exc
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")

@@ -12,8 +12,19 @@ from .sql import rows
 
 migrations = Migrations("hallqueue.records_audit")
 
-COLUMNS = ("id", "at", "day", "actor", "actor_kind", "action", "method", "result", "reason",
-           "id_hmac", "detail")
+COLUMNS = (
+    "id",
+    "at",
+    "day",
+    "actor",
+    "actor_kind",
+    "action",
+    "method",
+    "result",
+    "reason",
+    "id_hmac",
+    "detail",
+)
 
 
 @migrations()
@@ -24,10 +35,14 @@ def m001_records_audit(db):
         " method TEXT, result TEXT NOT NULL, reason TEXT, id_hmac TEXT, detail TEXT)"
     )
     # An audit trail that can be edited proves nothing.
-    db.execute("CREATE TRIGGER records_audit_no_update BEFORE UPDATE ON records_audit"
-               " BEGIN SELECT RAISE(ABORT, 'records_audit is append-only'); END")
-    db.execute("CREATE TRIGGER records_audit_no_delete BEFORE DELETE ON records_audit"
-               " BEGIN SELECT RAISE(ABORT, 'records_audit is append-only'); END")
+    db.execute(
+        "CREATE TRIGGER records_audit_no_update BEFORE UPDATE ON records_audit"
+        " BEGIN SELECT RAISE(ABORT, 'records_audit is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_audit_no_delete BEFORE DELETE ON records_audit"
+        " BEGIN SELECT RAISE(ABORT, 'records_audit is append-only'); END"
+    )
     for cols in (["day"], ["actor", "day"], ["id_hmac"], ["result", "day"]):
         db["records_audit"].create_index(cols)
 
@@ -37,16 +52,24 @@ def append(db: sqlite_utils.Database, row: dict) -> int:
     return db.execute(
         "INSERT INTO records_audit (at, day, actor, actor_kind, action, method, result, reason,"
         " id_hmac, detail) VALUES (:at, :day, :actor, :actor_kind, :action, :method, :result,"
-        " :reason, :id_hmac, :detail)", values).lastrowid
+        " :reason, :id_hmac, :detail)",
+        values,
+    ).lastrowid
 
 
-def select(db: sqlite_utils.Database, *, day: str | None = None, actor: str | None = None,
-           result: str | None = None, id_hmac: str | None = None, before: int | None = None,
-           limit: int = 200) -> list[dict]:
+def select(
+    db: sqlite_utils.Database,
+    *,
+    day: str | None = None,
+    actor: str | None = None,
+    result: str | None = None,
+    id_hmac: str | None = None,
+    before: int | None = None,
+    limit: int = 200,
+) -> list[dict]:
     """Newest first; every filter optional."""
     where, params = [], []
-    for column, value in (("day", day), ("actor", actor), ("result", result),
-                          ("id_hmac", id_hmac)):
+    for column, value in (("day", day), ("actor", actor), ("result", result), ("id_hmac", id_hmac)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)

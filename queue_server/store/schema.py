@@ -123,20 +123,29 @@ def m006_staff_access(db):
     # Server-side staff sessions: the cookie holds a random id, only its SHA-256 is stored, so a
     # copy of the database cannot be replayed as cookies; deleting the row ends the session.
     db["staff_sessions"].create(
-        {"id_hash": str, "username": str, "created_at": str, "last_seen_at": str,
-         "address": str, "user_agent": str},
-        pk="id_hash", not_null={"username", "created_at", "last_seen_at"},
+        {
+            "id_hash": str,
+            "username": str,
+            "created_at": str,
+            "last_seen_at": str,
+            "address": str,
+            "user_agent": str,
+        },
+        pk="id_hash",
+        not_null={"username", "created_at", "last_seen_at"},
     )
     db["staff_sessions"].create_index(["username"])
     # Login throttling per (name as typed, client address); names that do not exist count too,
     # so the replies cannot tell real accounts apart.
     db["login_failures"].create(
         {"username": str, "address": str, "failures": int, "first_at": str, "last_at": str},
-        pk=("username", "address"), not_null={"failures", "last_at"},
+        pk=("username", "address"),
+        not_null={"failures", "last_at"},
     )
     db["login_failures"].create_index(["last_at"])
     db["login_locks"].create(
-        {"username": str, "locked_at": str, "locked_until": str, "addresses": int}, pk="username",
+        {"username": str, "locked_at": str, "locked_until": str, "addresses": int},
+        pk="username",
     )
     # users.failed_logins / locked_until (the old per-account lock) are no longer used.
     db["users"].add_column("disabled", int, not_null_default=0)

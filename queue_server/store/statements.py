@@ -21,17 +21,23 @@ def m001_statements(db):
         " expires_on TEXT NOT NULL, kiosk TEXT NOT NULL, id_hmac TEXT NOT NULL,"
         " content TEXT NOT NULL, seal TEXT NOT NULL)"
     )
-    db.execute("CREATE TRIGGER statements_no_update BEFORE UPDATE ON statements"
-               " BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END")
-    db.execute("CREATE TRIGGER statements_no_delete BEFORE DELETE ON statements"
-               " BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END")
+    db.execute(
+        "CREATE TRIGGER statements_no_update BEFORE UPDATE ON statements"
+        " BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER statements_no_delete BEFORE DELETE ON statements"
+        " BEGIN SELECT RAISE(ABORT, 'statements are append-only'); END"
+    )
 
 
 def insert(db: sqlite_utils.Database, row: dict) -> int:
     return db.execute(
         "INSERT INTO statements (code_hash, kind, printed_at, expires_on, kiosk, id_hmac, content,"
         " seal) VALUES (:code_hash, :kind, :printed_at, :expires_on, :kiosk, :id_hmac, :content,"
-        " :seal)", row).lastrowid
+        " :seal)",
+        row,
+    ).lastrowid
 
 
 def by_code_hash(db: sqlite_utils.Database, code_hash: str) -> dict | None:

@@ -22,7 +22,9 @@ def next_seq(db: sqlite_utils.Database, service: str, day: str) -> int:
 
 
 def issued_today(db: sqlite_utils.Database, service: str, day: str) -> int:
-    row = db.execute("SELECT seq FROM counters WHERE service = ? AND day = ?", [service, day]).fetchone()
+    row = db.execute(
+        "SELECT seq FROM counters WHERE service = ? AND day = ?", [service, day]
+    ).fetchone()
     return row[0] if row else 0
 
 
@@ -40,14 +42,18 @@ def by_request_id(db: sqlite_utils.Database, request_id: str) -> dict | None:
 
 def insert(db: sqlite_utils.Database, row: dict) -> None:
     cols = list(row)
-    db.execute(f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-               [row[c] for c in cols])
+    db.execute(
+        f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [row[c] for c in cols],
+    )
 
 
 def update(db: sqlite_utils.Database, ticket_id: str, changes: dict) -> None:
     cols = list(changes)  # column names come from our code, never from requests
-    db.execute(f"UPDATE tickets SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
-               [changes[c] for c in cols] + [ticket_id])
+    db.execute(
+        f"UPDATE tickets SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
+        [changes[c] for c in cols] + [ticket_id],
+    )
 
 
 def waiting(db: sqlite_utils.Database, day: str, services: list[str] | None = None) -> list[dict]:
@@ -80,8 +86,9 @@ def call_candidates(db: sqlite_utils.Database, day: str, services: list[str]) ->
     return found
 
 
-def place_counts(db: sqlite_utils.Database, row: dict, due_by: str, cutoff: str,
-                 rules: QueueRules) -> PlaceCounts:
+def place_counts(
+    db: sqlite_utils.Database, row: dict, due_by: str, cutoff: str, rules: QueueRules
+) -> PlaceCounts:
     """``core.policy.PlaceCounts`` of a waiting ticket in one query: its place in the service's
     queue_order without reading the queue (ISO times of one zone compare as text). ``cutoff``:
     others queued at or before it have waited past the appointments' bound."""
@@ -96,28 +103,43 @@ def place_counts(db: sqlite_utils.Database, row: dict, due_by: str, cutoff: str,
         f" AND (appointment_at < :ap OR (appointment_at = :ap AND {before}))),"
         f" total(NOT ({prio}) AND NOT {due} AND queue_at <= :cut)"
         " FROM tickets WHERE day = :day AND status = 'waiting' AND service = :service AND id != :id",
-        {"qa": row["queue_at"], "num": row["number"], "due": due_by,
-         "ap": row["appointment_at"] or "", "cut": cutoff, "day": row["day"],
-         "service": row["service"], "id": row["id"]},
+        {
+            "qa": row["queue_at"],
+            "num": row["number"],
+            "due": due_by,
+            "ap": row["appointment_at"] or "",
+            "cut": cutoff,
+            "day": row["day"],
+            "service": row["service"],
+            "id": row["id"],
+        },
     ).fetchone()
     p_total, p_before, o_total, due_total, rest_before, due_before, over = map(int, r)
     x_due = bool(row["appointment_at"]) and row["appointment_at"] <= due_by
     x_over = not x_due and row["queue_at"] <= cutoff
-    ahead = others_before(x_due, due_before if x_due else rest_before, due_total,
-                          over + x_over, x_over, rules)
+    ahead = others_before(
+        x_due, due_before if x_due else rest_before, due_total, over + x_over, x_over, rules
+    )
     return PlaceCounts(p_total, p_before, o_total, ahead)
 
 
 def open_until(db: sqlite_utils.Database, last_day: str) -> list[dict]:
     """Tickets of ``last_day`` or earlier still waiting, called or being served."""
-    return rows(db, "SELECT * FROM tickets WHERE day <= ? AND status IN ('waiting', 'called', 'serving')"
-                " ORDER BY day, queue_at", [last_day])
+    return rows(
+        db,
+        "SELECT * FROM tickets WHERE day <= ? AND status IN ('waiting', 'called', 'serving')"
+        " ORDER BY day, queue_at",
+        [last_day],
+    )
 
 
 def waiting_counts(db: sqlite_utils.Database, day: str) -> dict[str, int]:
-    return dict(db.execute(
-        "SELECT service, count(*) FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service", [day]
-    ).fetchall())
+    return dict(
+        db.execute(
+            "SELECT service, count(*) FROM tickets WHERE day = ? AND status = 'waiting' GROUP BY service",
+            [day],
+        ).fetchall()
+    )
 
 
 def recent_service_seconds(db: sqlite_utils.Database, service: str, limit: int = 20) -> list[float]:
@@ -132,20 +154,31 @@ def recent_service_seconds(db: sqlite_utils.Database, service: str, limit: int =
 
 
 def oldest_waiting_by_service(db: sqlite_utils.Database, day: str) -> dict[str, str]:
-    return dict(db.execute(
-        "SELECT service, min(issued_at) FROM tickets WHERE day = ? AND status = 'waiting'"
-        " GROUP BY service", [day]).fetchall())
+    return dict(
+        db.execute(
+            "SELECT service, min(issued_at) FROM tickets WHERE day = ? AND status = 'waiting'"
+            " GROUP BY service",
+            [day],
+        ).fetchall()
+    )
 
 
 def no_shows(db: sqlite_utils.Database, day: str, limit: int = 50) -> list[dict]:
-    return rows(db,
-                "SELECT id, number, service, window, called_at FROM tickets WHERE day = ? AND status = 'no_show'"
-                " ORDER BY called_at DESC LIMIT ?", [day, limit])
+    return rows(
+        db,
+        "SELECT id, number, service, window, called_at FROM tickets WHERE day = ? AND status = 'no_show'"
+        " ORDER BY called_at DESC LIMIT ?",
+        [day, limit],
+    )
 
 
 def recent_calls(db: sqlite_utils.Database, day: str, limit: int = 8) -> list[dict]:
-    return rows(db, "SELECT * FROM tickets WHERE day = ? AND called_at IS NOT NULL"
-                " ORDER BY called_at DESC LIMIT ?", [day, limit])
+    return rows(
+        db,
+        "SELECT * FROM tickets WHERE day = ? AND called_at IS NOT NULL"
+        " ORDER BY called_at DESC LIMIT ?",
+        [day, limit],
+    )
 
 
 def to_domain(row: dict) -> Ticket:
@@ -157,18 +190,28 @@ def to_domain(row: dict) -> Ticket:
         issued_at=datetime.fromisoformat(row["issued_at"]),
         queue_at=datetime.fromisoformat(row["queue_at"]),
         priority_reason=row["priority_reason"],
-        appointment_at=datetime.fromisoformat(row["appointment_at"]) if row["appointment_at"] else None,
+        appointment_at=datetime.fromisoformat(row["appointment_at"])
+        if row["appointment_at"]
+        else None,
     )
 
 
 # --- windows ---------------------------------------------------------------------------------
 
+
 def window(db: sqlite_utils.Database, number: int) -> dict:
     found = first(db, "SELECT * FROM windows WHERE number = ?", [number])
     if found:
         return found
-    return {"number": number, "state": "closed", "current_ticket": None, "staff": None,
-            "priority_streak": 0, "appointment_streak": 0, "updated_at": None}
+    return {
+        "number": number,
+        "state": "closed",
+        "current_ticket": None,
+        "staff": None,
+        "priority_streak": 0,
+        "appointment_streak": 0,
+        "updated_at": None,
+    }
 
 
 def all_windows(db: sqlite_utils.Database) -> dict[int, dict]:
@@ -176,15 +219,31 @@ def all_windows(db: sqlite_utils.Database) -> dict[int, dict]:
 
 
 def save_window(db: sqlite_utils.Database, row: dict) -> None:
-    cols = ["number", "state", "current_ticket", "staff", "priority_streak", "appointment_streak",
-            "updated_at"]
-    db.execute(f"INSERT OR REPLACE INTO windows ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-               [row.get(c) for c in cols])
+    cols = [
+        "number",
+        "state",
+        "current_ticket",
+        "staff",
+        "priority_streak",
+        "appointment_streak",
+        "updated_at",
+    ]
+    db.execute(
+        f"INSERT OR REPLACE INTO windows ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [row.get(c) for c in cols],
+    )
 
 
-def issued_since(db: sqlite_utils.Database, day: str, since: str) -> list[tuple[datetime, str, bool]]:
+def issued_since(
+    db: sqlite_utils.Database, day: str, since: str
+) -> list[tuple[datetime, str, bool]]:
     """(issued at, service, priority) of the day's tickets issued since ``since`` (arrival rates
     for the wait forecast)."""
-    return [(datetime.fromisoformat(at), service, bool(priority)) for at, service, priority in db.execute(
-        "SELECT issued_at, original_service, priority_reason IS NOT NULL FROM tickets"
-        " WHERE day = ? AND issued_at >= ?", [day, since]).fetchall()]
+    return [
+        (datetime.fromisoformat(at), service, bool(priority))
+        for at, service, priority in db.execute(
+            "SELECT issued_at, original_service, priority_reason IS NOT NULL FROM tickets"
+            " WHERE day = ? AND issued_at >= ?",
+            [day, since],
+        ).fetchall()
+    ]

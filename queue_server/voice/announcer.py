@@ -64,8 +64,9 @@ def call_of(event: dict | None) -> tuple[str, int]:
         number = data["ticket"]["number"]
     except (KeyError, TypeError, AttributeError):
         raise NotAnnounced() from None
-    if not (isinstance(number, str) and number.isascii() and number.isalnum()
-            and len(number) <= 12):
+    if not (
+        isinstance(number, str) and number.isascii() and number.isalnum() and len(number) <= 12
+    ):
         raise NotAnnounced()
     if not (isinstance(window, int) and 0 <= window <= 999):
         raise NotAnnounced()
@@ -73,8 +74,13 @@ def call_of(event: dict | None) -> tuple[str, int]:
 
 
 class Announcer:
-    def __init__(self, settings: Settings, store: Store, bus: EventBus,
-                 clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        bus: EventBus,
+        clock: Callable[[], datetime] | None = None,
+    ):
         self.voice = settings.voice
         self.store = store
         self.bus = bus
@@ -82,8 +88,11 @@ class Announcer:
         self.folder = Path(settings.hall.data_dir) / "voice"
         self.faults = Faults(log)
         self.calls = CallCache(self.voice.cache_mb * 1024 * 1024)
-        self.phrases = (PhraseCache(self.folder / "phrases", self.voice.espeak_speed, self.faults)
-                        if self.voice.engine == "espeak" else None)
+        self.phrases = (
+            PhraseCache(self.folder / "phrases", self.voice.espeak_speed, self.faults)
+            if self.voice.engine == "espeak"
+            else None
+        )
         segments = self.voice.engine == "segments"
         self._pack = SegmentPack(self.voice.segment_dir) if segments else None
         self._pack_version = self._pack.version() if self._pack else ""
@@ -101,8 +110,18 @@ class Announcer:
             if version != self._pack_version:  # clips were re-recorded: forget the old ones
                 self._pack, self._pack_version = SegmentPack(self.voice.segment_dir), version
         v = self.voice
-        ident = json.dumps([FORMAT, v.engine, v.languages, v.espeak_speed, v.segment_dir,
-                            self._pack_version, number, window])
+        ident = json.dumps(
+            [
+                FORMAT,
+                v.engine,
+                v.languages,
+                v.espeak_speed,
+                v.segment_dir,
+                self._pack_version,
+                number,
+                window,
+            ]
+        )
         return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
     def _speak(self, lang: str, number: str, window: int) -> Clip:
@@ -175,8 +194,11 @@ class Announcer:
         try:
             self.wav_for(*call_of(event))
         except NotAnnounced:
-            self.faults.report("reading a call event", ValueError("malformed call event"),
-                               f" (event {event['id']})")
+            self.faults.report(
+                "reading a call event",
+                ValueError("malformed call event"),
+                f" (event {event['id']})",
+            )
         except Exception as exc:  # a full disk, espeak-ng missing, a bug: the next call may work
             self.faults.report("preparing a call", exc, f" (event {event['id']})")
         else:

@@ -44,8 +44,13 @@ def silence(fmt: Format, seconds: float) -> Clip:
     return Clip(fmt, b"\x00" * (n * fmt.channels * fmt.sample_width))
 
 
-def trimmed(clip: Clip, threshold: int = 300, before_s: float = 0.01, after_s: float = 0.04,
-            fade_s: float = 0.005) -> Clip:
+def trimmed(
+    clip: Clip,
+    threshold: int = 300,
+    before_s: float = 0.01,
+    after_s: float = 0.04,
+    fade_s: float = 0.005,
+) -> Clip:
     """The clip without the silence a synthesizer puts around a phrase (espeak-ng: ~0.05 s before,
     ~0.4 s after), keeping a short margin for soft onsets and decays, with 5 ms fades so a cut
     never clicks. Only 16-bit PCM is trimmed; anything else (and pure silence) is returned as is."""
@@ -67,7 +72,7 @@ def trimmed(clip: Clip, threshold: int = 300, before_s: float = 0.01, after_s: f
     frames = len(samples) // ch
     start = max(0, first // ch - int(before_s * fmt.rate))
     end = min(frames, last // ch + 1 + int(after_s * fmt.rate))
-    out = samples[start * ch:end * ch]
+    out = samples[start * ch : end * ch]
     fade = min(int(fade_s * fmt.rate), (end - start) // 2)
     for i in range(fade):
         for c in range(ch):
@@ -87,7 +92,9 @@ def join(clips: list[Clip], names: list[str] | None = None) -> Clip:
     for i, c in enumerate(clips):
         if c.format != fmt:
             who = names[i] if names else f"clip {i}"
-            raise VoiceError(f"{who}: format {c.format} differs from {fmt}; record every clip alike")
+            raise VoiceError(
+                f"{who}: format {c.format} differs from {fmt}; record every clip alike"
+            )
     return Clip(fmt, b"".join(c.frames for c in clips))
 
 

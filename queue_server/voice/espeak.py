@@ -30,7 +30,10 @@ def synthesize(text: str, lang: str, speed: int = 150) -> Clip:
     try:
         proc = subprocess.run(
             [espeak_binary(), "-v", voice, "-s", str(int(speed)), "-b", "1", "--stdout", "--stdin"],
-            input=text.encode("utf-8"), capture_output=True, timeout=TIMEOUT_S, check=False,
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise VoiceError(f"espeak-ng took longer than {TIMEOUT_S} s") from None

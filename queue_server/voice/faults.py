@@ -34,8 +34,9 @@ class Faults:
             self._active[where] = kind
         # Our own errors and the OS's are explained by their message; anything else is a bug.
         expected = isinstance(exc, (VoiceError, OSError))
-        self.log.error("voice: %s failed%s: %s", where, context, exc,
-                       exc_info=None if expected else exc)
+        self.log.error(
+            "voice: %s failed%s: %s", where, context, exc, exc_info=None if expected else exc
+        )
         return True
 
     def recovered(self, where: str, quietly: bool = False) -> None:

@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .reading import (
-    EN_DIGITS, UG_DIGITS, ZH_DIGITS, Word, chinese_numeral_words, spelled, uyghur_numeral_words, word,
+    EN_DIGITS,
+    UG_DIGITS,
+    ZH_DIGITS,
+    Word,
+    chinese_numeral_words,
+    spelled,
+    uyghur_numeral_words,
+    word,
 )
 
 # espeak-ng voice per hall language (Mandarin cmn, Uyghur ug).
@@ -36,16 +43,29 @@ class Template:
 
 TEMPLATES = {
     "zh_CN": Template(
-        (word("请"),), ZH_DIGITS, (word("号"), word("到")),
-        lambda n: [_numeral(chinese_numeral_words(n), ""), word("号窗口"), word("办理业务")]),
+        (word("请"),),
+        ZH_DIGITS,
+        (word("号"), word("到")),
+        lambda n: [_numeral(chinese_numeral_words(n), ""), word("号窗口"), word("办理业务")],
+    ),
     # "Customer number B012, please come to window 3 for your business."
     "ug": Template(
-        (), UG_DIGITS, (word("نومۇرلۇق"), word("خېرىدار،")),
-        lambda n: [_numeral(uyghur_numeral_words(n), " "), word("نومۇرلۇق"), word("كۆزنەككە"),
-                   word("كېلىڭ")]),
+        (),
+        UG_DIGITS,
+        (word("نومۇرلۇق"), word("خېرىدار،")),
+        lambda n: [
+            _numeral(uyghur_numeral_words(n), " "),
+            word("نومۇرلۇق"),
+            word("كۆزنەككە"),
+            word("كېلىڭ"),
+        ],
+    ),
     "en": Template(
-        (word("Number"),), EN_DIGITS, (),
-        lambda n: [word("please go to window"), Word(str(n), tuple(str(n)))]),
+        (word("Number"),),
+        EN_DIGITS,
+        (),
+        lambda n: [word("please go to window"), Word(str(n), tuple(str(n)))],
+    ),
 }
 
 

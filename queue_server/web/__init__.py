@@ -19,8 +19,26 @@ from ..hall import Hall
 from .context import SqlIntConverter, require_json_for_changes
 from . import appointments  # for its upload limit
 
-BLUEPRINTS = ["headers", "auth", "api", "events", "openapi", "display", "faq", "ledger", "calendar", "evaluations",
-              "notice", "staff", "admin", "health", "ticket_desk", "citizen", "reports", "appointments"]
+BLUEPRINTS = [
+    "headers",
+    "auth",
+    "api",
+    "events",
+    "openapi",
+    "display",
+    "faq",
+    "ledger",
+    "calendar",
+    "evaluations",
+    "notice",
+    "staff",
+    "admin",
+    "health",
+    "ticket_desk",
+    "citizen",
+    "reports",
+    "appointments",
+]
 MAX_BODY_BYTES = 64 * 1024
 # Routes whose view raises its own request.max_content_length (the server reads this much there).
 UPLOAD_LIMITS = {appointments.IMPORT_PATH: appointments.IMPORT_MAX_BYTES}
@@ -39,16 +57,25 @@ def _secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def create_app(settings: Settings | str | Path, db_path=None, clock=None, test_config: dict | None = None,
-               config_path: str | Path | None = None) -> Flask:
+def create_app(
+    settings: Settings | str | Path,
+    db_path=None,
+    clock=None,
+    test_config: dict | None = None,
+    config_path: str | Path | None = None,
+) -> Flask:
     """``config_path``: the file SIGHUP and /admin reload (given a path, that path)."""
     if not isinstance(settings, Settings):
         config_path = config_path or settings
         settings = load_settings(settings)
     app = Flask(__name__)
     if settings.server.proxy_hops:  # client address and scheme from the trusted proxy's headers
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.server.proxy_hops,
-                                x_proto=settings.server.proxy_hops, x_host=settings.server.proxy_hops)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=settings.server.proxy_hops,
+            x_proto=settings.server.proxy_hops,
+            x_host=settings.server.proxy_hops,
+        )
     app.config.update(
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,

@@ -18,8 +18,9 @@ def _window(data: dict):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not hall().settings.window(value):
-        raise ValidationFailed("There is no window {number}.", field="window",
-                               number=str(value)[:8])
+        raise ValidationFailed(
+            "There is no window {number}.", field="window", number=str(value)[:8]
+        )
     return value
 
 
@@ -32,6 +33,7 @@ def _bool(data: dict, key: str):
 
 # --- accounts ------------------------------------------------------------------------------
 
+
 @bp.get("/users")
 @require()
 def users():
@@ -42,8 +44,13 @@ def users():
 @require()
 def create_user():
     data = json_body()
-    user = hall().accounts.create_user(data.get("username"), data.get("role"), data.get("password"),
-                                       optional_str(data, "display_name", 64) or "", replace=False)
+    user = hall().accounts.create_user(
+        data.get("username"),
+        data.get("role"),
+        data.get("password"),
+        optional_str(data, "display_name", 64) or "",
+        replace=False,
+    )
     return jsonify(user), 201
 
 
@@ -51,9 +58,12 @@ def create_user():
 @require()
 def update_user(username: str):
     data = json_body()
-    user = hall().accounts.update_user(username, role=data.get("role"),
-                                       display_name=optional_str(data, "display_name", 64),
-                                       disabled=_bool(data, "disabled"))
+    user = hall().accounts.update_user(
+        username,
+        role=data.get("role"),
+        display_name=optional_str(data, "display_name", 64),
+        disabled=_bool(data, "disabled"),
+    )
     return jsonify(user)
 
 
@@ -75,6 +85,7 @@ def unlock_user(username: str):
 
 # --- devices -------------------------------------------------------------------------------
 
+
 @bp.get("/devices")
 @require()
 def devices():
@@ -86,9 +97,13 @@ def devices():
 def create_device():
     data = json_body()
     device_id = data.get("id")
-    token = hall().accounts.create_device(device_id, data.get("kind"),
-                                          optional_str(data, "name", 64) or "",
-                                          window=_window(data), replace=False)
+    token = hall().accounts.create_device(
+        device_id,
+        data.get("kind"),
+        optional_str(data, "name", 64) or "",
+        window=_window(data),
+        replace=False,
+    )
     return jsonify(hall().devices.admin.view(device_id) | {"token": token}), 201
 
 

@@ -17,11 +17,17 @@ WINDOW_ACTIONS = {"recall": "recall", "start": "start", "no-show": "no_show", "f
 @bp.get("/hall")
 def hall_info():
     s = hall().settings
-    return jsonify({
-        "name": s.hall.name, "address": s.hall.address, "hotline": s.hall.hotline,
-        "languages": s.hall.languages, "opening_hours": s.hall.opening_hours,
-        "notice": hall().queue.notice(), "public_url": s.hall.public_url,
-    })
+    return jsonify(
+        {
+            "name": s.hall.name,
+            "address": s.hall.address,
+            "hotline": s.hall.hotline,
+            "languages": s.hall.languages,
+            "opening_hours": s.hall.opening_hours,
+            "notice": hall().queue.notice(),
+            "public_url": s.hall.public_url,
+        }
+    )
 
 
 @bp.get("/services")
@@ -42,12 +48,20 @@ def items():
             continue
         if q and not any(q.lower() in name.lower() for name in item.name.values()):
             continue
-        out.append({
-            "code": item.code, "service": item.service, "name": item.name, "materials": item.materials,
-            "time_limit": item.time_limit, "legal_basis": item.legal_basis, "windows": item.windows,
-            "window_names": [windows[n].name for n in item.windows if n in windows],
-            "room": item.room, "notes": item.notes,
-        })
+        out.append(
+            {
+                "code": item.code,
+                "service": item.service,
+                "name": item.name,
+                "materials": item.materials,
+                "time_limit": item.time_limit,
+                "legal_basis": item.legal_basis,
+                "windows": item.windows,
+                "window_names": [windows[n].name for n in item.windows if n in windows],
+                "room": item.room,
+                "notes": item.notes,
+            }
+        )
     return jsonify({"items": out})
 
 
@@ -59,10 +73,13 @@ def issue_ticket():
     channel = data.get("channel") or ("kiosk" if who["type"] == "device" else "guide")
     if data.get("appointment_code") is not None or channel == "appointment":
         # A booking's ticket comes only from its check-in, which looks the booking up.
-        raise ValidationFailed("Check a booking in with POST /api/v1/appointments/check-in.",
-                               field="appointment_code")
+        raise ValidationFailed(
+            "Check a booking in with POST /api/v1/appointments/check-in.", field="appointment_code"
+        )
     view, created = hall().queue.issue(
-        data.get("service"), data.get("request_id"), channel=channel,
+        data.get("service"),
+        data.get("request_id"),
+        channel=channel,
         priority_reason=data.get("priority_reason"),
     )
     if data.get("print") is True and who["type"] != "device":
@@ -95,7 +112,12 @@ def windows():
 @bp.get("/windows/<sqlint:number>/queue")
 @require("window", "guide")
 def window_queue(number):
-    return jsonify({"current": hall().queue.window_current(number), "waiting": hall().queue.window_queue(number)})
+    return jsonify(
+        {
+            "current": hall().queue.window_current(number),
+            "waiting": hall().queue.window_queue(number),
+        }
+    )
 
 
 @bp.post("/windows/<sqlint:number>/<any(open, pause, close):state>")
@@ -110,7 +132,9 @@ def window_state(number, state):
 @require("window")
 def call_next(number):
     data = json_body()
-    ticket = hall().queue.call_next(number, staff_name(), ticket_id=optional_str(data, "ticket_id", 64))
+    ticket = hall().queue.call_next(
+        number, staff_name(), ticket_id=optional_str(data, "ticket_id", 64)
+    )
     if ticket is None:
         return Response(status=204)
     return jsonify(ticket)
@@ -144,5 +168,3 @@ def heartbeat(device_id):
 @require("guide")
 def devices():
     return jsonify({"devices": hall().devices.list()})
-
-

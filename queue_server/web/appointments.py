@@ -25,24 +25,35 @@ bp = Blueprint("appointments", __name__)
 bp.context_processor(_template_globals)  # the staff pages' texts, user, CSRF token, language
 
 # Texts of static/staff/appointments.js and the window console's 预约 mark (one JS_TEXT).
-JS_TEXT.update({
-    "ap_booked": "Not checked in", "ap_checked_in": "Checked in", "ap_late": "Late",
-    "ap_no_show": "Missed (no-show)", "ap_cancelled": "Cancelled",
-    "src_platform": "Platform", "src_import": "Import", "src_desk": "Guide desk",
-    "ap_cancel": "Cancel booking", "ap_confirm_cancel": "Cancel the booking {code} at {time}?",
-    "ap_cancelled_ok": "Booking {code} cancelled.",
-    "ap_booked_ok": "Booked {day} {time}: booking code {code}. Tell the caller the code.",
-    "ap_no_slots": "No bookable slots on this day.", "ap_left": "{left} left", "ap_full": "full",
-    "ap_nothing": "No bookings.", "ap_day": "Day",
-    "ap_not_working_day": "The hall does not open on this day.",
-    "ap_imported": "{imported} imported, {duplicates} already there, {errors} rows not imported.",
-    "ap_choose_file": "Choose the file first.",
-    "appt_at": "Booked {time}",
-})
+JS_TEXT.update(
+    {
+        "ap_booked": "Not checked in",
+        "ap_checked_in": "Checked in",
+        "ap_late": "Late",
+        "ap_no_show": "Missed (no-show)",
+        "ap_cancelled": "Cancelled",
+        "src_platform": "Platform",
+        "src_import": "Import",
+        "src_desk": "Guide desk",
+        "ap_cancel": "Cancel booking",
+        "ap_confirm_cancel": "Cancel the booking {code} at {time}?",
+        "ap_cancelled_ok": "Booking {code} cancelled.",
+        "ap_booked_ok": "Booked {day} {time}: booking code {code}. Tell the caller the code.",
+        "ap_no_slots": "No bookable slots on this day.",
+        "ap_left": "{left} left",
+        "ap_full": "full",
+        "ap_nothing": "No bookings.",
+        "ap_day": "Day",
+        "ap_not_working_day": "The hall does not open on this day.",
+        "ap_imported": "{imported} imported, {duplicates} already there, {errors} rows not imported.",
+        "ap_choose_file": "Choose the file first.",
+        "appt_at": "Booked {time}",
+    }
+)
 
 IMPORT_PATH = "/api/v1/appointments/import"
 IMPORT_MAX_BYTES = 1 << 20  # a platform's export of several days; asgi.py reads this much here
-IMPORT_MAX_FILE = 700_000   # the file itself, before base64
+IMPORT_MAX_FILE = 700_000  # the file itself, before base64
 
 
 def appointments() -> AppointmentService:
@@ -65,14 +76,21 @@ def _day(required: bool = False) -> date:
 
 # --- API -------------------------------------------------------------------------------------
 
+
 @bp.get("/api/v1/appointments/slots")
 def slots():
     """A service's slots of a day with the places left: public, no personal data."""
     day = _day(required=True)
     service = request.args.get("service")
     found = appointments().slots(service, day)
-    return jsonify({"service": service, "day": day.isoformat(),
-                    "bookable": day in appointments().bookable_days(), "slots": found})
+    return jsonify(
+        {
+            "service": service,
+            "day": day.isoformat(),
+            "bookable": day in appointments().bookable_days(),
+            "slots": found,
+        }
+    )
 
 
 @bp.get("/api/v1/appointments/days")
@@ -114,8 +132,11 @@ def get(appointment_id):
 @require("guide", devices=("platform",))
 def cancel(appointment_id):
     data = json_body()
-    return jsonify(appointments().cancel(appointment_id, data.get("by", "citizen"), staff_name(),
-                                         platform=_is_platform()))
+    return jsonify(
+        appointments().cancel(
+            appointment_id, data.get("by", "citizen"), staff_name(), platform=_is_platform()
+        )
+    )
 
 
 @bp.post("/api/v1/appointments/check-in")
@@ -150,27 +171,45 @@ def import_bookings():
     if not raw:
         raise ValidationFailed("The file is empty.", field="file")
     if len(raw) > IMPORT_MAX_FILE:
-        raise ValidationFailed("The file is larger than {size} KB.", field="file",
-                               size=IMPORT_MAX_FILE // 1000)
+        raise ValidationFailed(
+            "The file is larger than {size} KB.", field="file", size=IMPORT_MAX_FILE // 1000
+        )
     lang = language()
-    return jsonify(import_file(appointments(), name, raw, staff_name(),
-                               lambda msgid, **p: translate(msgid, lang, **p)))
+    return jsonify(
+        import_file(
+            appointments(), name, raw, staff_name(), lambda msgid, **p: translate(msgid, lang, **p)
+        )
+    )
 
 
 # --- pages -----------------------------------------------------------------------------------
 
+
 def _page(admin: bool):
     lang = language()
-    services = [{"code": s.code, "prefix": s.prefix,
-                 "name": s.name.get(lang) or s.name["zh_CN"]}
-                for s in hall().settings.services]
+    services = [
+        {"code": s.code, "prefix": s.prefix, "name": s.name.get(lang) or s.name["zh_CN"]}
+        for s in hall().settings.services
+    ]
     day = _day()
-    taking = [s for s in services  # the phone booking offers the services that take bookings
-              if capacity_of(hall().settings.appointments, s["code"]) > 0]
-    return render_template("staff/appointments.html", admin=admin, services=taking, day=day,
-                           page_data={"services": services, "day": day.isoformat(),
-                                      "today": hall_day(hall().clock()).isoformat(),
-                                      "admin": admin, "statuses": list(STATUSES)})
+    taking = [
+        s
+        for s in services  # the phone booking offers the services that take bookings
+        if capacity_of(hall().settings.appointments, s["code"]) > 0
+    ]
+    return render_template(
+        "staff/appointments.html",
+        admin=admin,
+        services=taking,
+        day=day,
+        page_data={
+            "services": services,
+            "day": day.isoformat(),
+            "today": hall_day(hall().clock()).isoformat(),
+            "admin": admin,
+            "statuses": list(STATUSES),
+        },
+    )
 
 
 @bp.get("/guide/appointments")

@@ -59,21 +59,31 @@ def principal() -> dict | None:
         device = hall().accounts.device_for_token(header[7:].strip())
         if device is None:
             raise Unauthorized("The device token is not valid.")
-        found = {"type": "device", "kind": device["kind"], "id": device["id"],
-                 "name": device["name"], "window": device.get("window")}
+        found = {
+            "type": "device",
+            "kind": device["kind"],
+            "id": device["id"],
+            "name": device["name"],
+            "window": device.get("window"),
+        }
     else:
         token = request.cookies.get(COOKIE)
         user = hall().accounts.sessions.user(token) if token else None
         if user is not None:
             g.session_token = token
-            found = {"type": "user", "role": user["role"], "username": user["username"],
-                     "display_name": user["display_name"]}
+            found = {
+                "type": "user",
+                "role": user["role"],
+                "username": user["username"],
+                "display_name": user["display_name"],
+            }
     g.principal = found
     return found
 
 
 def require(*roles: str, devices: tuple[str, ...] = ()):
     """Allow staff with one of ``roles`` (admin always) and devices of the given kinds."""
+
     def decorator(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
@@ -85,7 +95,9 @@ def require(*roles: str, devices: tuple[str, ...] = ()):
             if who["type"] == "device" and who["kind"] in devices:
                 return view(*args, **kwargs)
             raise Forbidden("You are not allowed to do this.")
+
         return wrapped
+
     return decorator
 
 
@@ -97,16 +109,21 @@ def staff_name() -> str | None:
 
 
 def _cookie_options() -> dict:
-    return {"httponly": True, "samesite": "Strict", "path": "/",
-            "secure": hall().settings.server.https}
+    return {
+        "httponly": True,
+        "samesite": "Strict",
+        "path": "/",
+        "secure": hall().settings.server.https,
+    }
 
 
 def start_session(response, username: str):
     """Log ``username`` in on ``response``: any session this browser had ends, a new one starts."""
     accounts = hall().accounts
     accounts.sessions.end(request.cookies.get(COOKIE))
-    token = accounts.sessions.start(username, client_address(),
-                                    request.headers.get("User-Agent", ""))
+    token = accounts.sessions.start(
+        username, client_address(), request.headers.get("User-Agent", "")
+    )
     response.set_cookie(COOKIE, token, **_cookie_options())
     return response
 
@@ -121,8 +138,9 @@ def end_session(response):
 @bp.post("/login")
 def login():
     data = json_body()
-    user = hall().accounts.authenticate(data.get("username"), data.get("password"),
-                                        client_address())
+    user = hall().accounts.authenticate(
+        data.get("username"), data.get("password"), client_address()
+    )
     return start_session(jsonify(user), user["username"])
 
 
@@ -146,6 +164,11 @@ def change_password():
     if who is None or who["type"] != "user":
         raise Unauthorized("Please log in first.")
     data = json_body()
-    hall().accounts.change_password(who["username"], data.get("current_password"),
-                                    data.get("new_password"), client_address(), session_token())
+    hall().accounts.change_password(
+        who["username"],
+        data.get("current_password"),
+        data.get("new_password"),
+        client_address(),
+        session_token(),
+    )
     return jsonify({"ok": True})

@@ -26,14 +26,23 @@ def due_date():
         deadline = calendar().deadline(start, reply_class)
     except InvalidField as exc:
         raise as_validation(exc) from None
-    return jsonify({"from": start.isoformat(), "class": reply_class, "working_days": deadline.working_days,
-                    "due_date": deadline.due_date.isoformat(), "provisional": deadline.provisional})
+    return jsonify(
+        {
+            "from": start.isoformat(),
+            "class": reply_class,
+            "working_days": deadline.working_days,
+            "due_date": deadline.due_date.isoformat(),
+            "provisional": deadline.provisional,
+        }
+    )
 
 
 @bp.get("/overrides")
 @require()
 def overrides():
-    return jsonify({"overrides": calendar().overrides(), "published_years": calendar().published_years()})
+    return jsonify(
+        {"overrides": calendar().overrides(), "published_years": calendar().published_years()}
+    )
 
 
 @bp.post("/overrides")
@@ -42,7 +51,9 @@ def set_override():
     data = json_body()
     try:
         day = parse_date(data.get("date"), "date")
-        row = calendar().set_override(day, data.get("kind"), optional_str(data, "note", 100), staff_name())
+        row = calendar().set_override(
+            day, data.get("kind"), optional_str(data, "note", 100), staff_name()
+        )
     except InvalidField as exc:
         raise as_validation(exc) from None
     ledger().recompute_provisional()  # provisional due dates follow the calendar (§8.2)
@@ -80,10 +91,13 @@ def confirm_year(year):
     data = json_body()
     confirmed = data.get("confirmed")
     if not isinstance(confirmed, bool):
-        raise ValidationFailed("Say true to confirm the year, false to take the confirmation back.",
-                               field="confirmed")
+        raise ValidationFailed(
+            "Say true to confirm the year, false to take the confirmation back.", field="confirmed"
+        )
     try:
-        result = calendar().confirm_year(year, confirmed, optional_str(data, "note", 100), staff_name())
+        result = calendar().confirm_year(
+            year, confirmed, optional_str(data, "note", 100), staff_name()
+        )
     except InvalidField as exc:
         raise as_validation(exc) from None
     return jsonify(result | {"recomputed": ledger().recompute_provisional()})

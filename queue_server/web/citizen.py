@@ -23,8 +23,13 @@ from .auth import principal, require, staff_name
 from .context import hall, json_body, language
 from .staff import _template_globals, page
 
-bp = Blueprint("citizen", __name__, template_folder="templates", static_folder="static/citizen",
-               static_url_path="/static/citizen")
+bp = Blueprint(
+    "citizen",
+    __name__,
+    template_folder="templates",
+    static_folder="static/citizen",
+    static_url_path="/static/citizen",
+)
 bp.context_processor(_template_globals)
 
 SESSION_HEADER = "X-Citizen-Session"
@@ -68,6 +73,7 @@ def _labels(*vocabularies) -> dict:
 
 # --- the citizen session -----------------------------------------------------------------------
 
+
 @bp.post("/api/v1/citizen/session")
 def start_session():
     kiosk = _kiosk()
@@ -85,6 +91,7 @@ def _reader(what: str):
         kiosk = _kiosk()
         data = hall().citizen.read(kiosk, _token(), what, request.args)
         return jsonify({**data, "labels": _labels(*LABELS[what])})
+
     view.__name__ = f"read_{what}"
     return view
 
@@ -101,6 +108,7 @@ def create_statement():
 
 # --- progress without verification -------------------------------------------------------------
 
+
 @bp.get("/api/v1/cases/<case_number>")
 @require("window", "guide", devices=("kiosk",))
 def case_progress(case_number: str):
@@ -113,21 +121,30 @@ def case_progress(case_number: str):
 
 # --- checking a printed statement --------------------------------------------------------------
 
+
 @bp.get("/v/<code>")
 def verify_statement(code: str):
     found = hall().statements.check(code)
     status = 200 if found["status"] == "genuine" else 404
-    return render_template("citizen/verify.html", found=found,
-                           kind_name=translate(KINDS.get(found.get("kind"), ""), language())
-                           if found.get("kind") else ""), status
+    return render_template(
+        "citizen/verify.html",
+        found=found,
+        kind_name=translate(KINDS.get(found.get("kind"), ""), language())
+        if found.get("kind")
+        else "",
+    ), status
 
 
 # --- the audit ---------------------------------------------------------------------------------
 
+
 def _csv(body: bytes) -> Response:
     stamp = hall().clock().strftime("%Y%m%d-%H%M%S")
-    return Response(body, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f"attachment; filename=records-audit-{stamp}.csv"})
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=records-audit-{stamp}.csv"},
+    )
 
 
 @bp.get("/api/v1/audit")
@@ -184,11 +201,16 @@ def audit_page():
             raise
         error = translate(exc.message, language(), **exc.params)
     shown["id_number"] = ""  # never echoed back into the page
-    return render_template("citizen/audit.html", entries=entries, shown=shown, error=error,
-                           results=rules.RESULTS, limit=view_limit(entries)), 422 if error else 200
+    return render_template(
+        "citizen/audit.html",
+        entries=entries,
+        shown=shown,
+        error=error,
+        results=rules.RESULTS,
+        limit=view_limit(entries),
+    ), 422 if error else 200
 
 
 def view_limit(entries: list) -> int | None:
     """The id to page back from when the page is full."""
     return entries[-1]["id"] if len(entries) >= 200 else None
-

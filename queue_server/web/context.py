@@ -54,8 +54,11 @@ def at_most(limit: int) -> str:
     """A regex for the decimal numbers 0 … ``limit``."""
     digits = str(limit)
     shorter = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
-    below = [f"{digits[:i]}[0-{int(d) - 1}]" + rf"\d{{{len(digits) - i - 1}}}"
-             for i, d in enumerate(digits) if d != "0"]
+    below = [
+        f"{digits[:i]}[0-{int(d) - 1}]" + rf"\d{{{len(digits) - i - 1}}}"
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
     return "(?:" + "|".join(shorter + below + [digits]) + ")"
 
 

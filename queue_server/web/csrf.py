@@ -73,8 +73,14 @@ def set_cookie(response):
     """after_request: hand out the pre-login cookie a page's token was made from."""
     value = g.get("csrf_pre_new")
     if value:
-        response.set_cookie(PRE_COOKIE, value, httponly=True, samesite="Strict", path="/",
-                            secure=hall().settings.server.https)
+        response.set_cookie(
+            PRE_COOKIE,
+            value,
+            httponly=True,
+            samesite="Strict",
+            path="/",
+            secure=hall().settings.server.https,
+        )
     return response
 
 

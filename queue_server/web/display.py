@@ -21,8 +21,13 @@ from .display_font import FAMILY, FontBuilder
 STATIC = Path(__file__).parent / "static" / "display"
 PAGE_LANGUAGES = ("zh_CN", "en")
 
-bp = Blueprint("display", __name__, static_folder="static/display", static_url_path="/display/static",
-               template_folder="templates")
+bp = Blueprint(
+    "display",
+    __name__,
+    static_folder="static/display",
+    static_url_path="/display/static",
+    template_folder="templates",
+)
 
 
 @functools.cache
@@ -59,7 +64,9 @@ def _start(state) -> None:
     the_hall.workers.append(announcer.thread)  # joined before the store closes
     app.extensions["voice"] = announcer
     data_dir = Path(the_hall.settings.hall.data_dir)
-    app.extensions["display_font"] = FontBuilder(data_dir / "fonts", _config_text(the_hall.settings))
+    app.extensions["display_font"] = FontBuilder(
+        data_dir / "fonts", _config_text(the_hall.settings)
+    )
 
 
 def _page(template: str, browser_choice: bool = False, **context):
@@ -68,11 +75,20 @@ def _page(template: str, browser_choice: bool = False, **context):
     lang = page_language(browser_choice)
     s = hall().settings
     # A list, not a dict: tojson sorts keys, and the board keeps the configured order.
-    services = [{"code": svc.code, "prefix": svc.prefix, "name": svc.name.get(lang) or svc.name["zh_CN"]}
-                for svc in s.services]
+    services = [
+        {"code": svc.code, "prefix": svc.prefix, "name": svc.name.get(lang) or svc.name["zh_CN"]}
+        for svc in s.services
+    ]
     return render_template(
-        template, t=catalog()[lang], lang=lang, hall_name=s.hall.name, font_family=FAMILY,
-        services=services, voice={"repeat": s.voice.repeat, "chime": s.voice.chime}, **context)
+        template,
+        t=catalog()[lang],
+        lang=lang,
+        hall_name=s.hall.name,
+        font_family=FAMILY,
+        services=services,
+        voice={"repeat": s.voice.repeat, "chime": s.voice.chime},
+        **context,
+    )
 
 
 @bp.get("/display")
@@ -86,8 +102,10 @@ def window_screen(number: int):
     spec = hall().settings.window(number)
     if spec is None:
         raise NotFound("There is no window {number}.", number=str(number))
-    return _page("display/window.html", window={"number": spec.number, "name": spec.name,
-                                                  "zone": spec.zone, "room": spec.room})
+    return _page(
+        "display/window.html",
+        window={"number": spec.number, "name": spec.name, "zone": spec.zone, "room": spec.room},
+    )
 
 
 @bp.get("/t/<ticket_id>")
@@ -95,15 +113,34 @@ def ticket_status(ticket_id: str):
     try:
         ticket = hall().queue.get_ticket(ticket_id)
     except NotFound:
-        return _page("display/status.html", browser_choice=True, ticket=None, ticket_id="",
-                     service_name=""), 404
+        return _page(
+            "display/status.html", browser_choice=True, ticket=None, ticket_id="", service_name=""
+        ), 404
     # Only what the holder needs; the id is already in the URL, nothing personal is passed.
-    public = {k: ticket[k] for k in ("number", "service", "status", "ahead", "estimated_wait_s",
-                                     "issued_at", "called_at", "window")}
+    public = {
+        k: ticket[k]
+        for k in (
+            "number",
+            "service",
+            "status",
+            "ahead",
+            "estimated_wait_s",
+            "issued_at",
+            "called_at",
+            "window",
+        )
+    }
     svc = hall().settings.service(ticket["service"])
-    service_name = (svc.name.get(page_language(True)) or svc.name["zh_CN"]) if svc else ticket["service"]
-    return _page("display/status.html", browser_choice=True, ticket=public, ticket_id=ticket_id,
-                 service_name=service_name)
+    service_name = (
+        (svc.name.get(page_language(True)) or svc.name["zh_CN"]) if svc else ticket["service"]
+    )
+    return _page(
+        "display/status.html",
+        browser_choice=True,
+        ticket=public,
+        ticket_id=ticket_id,
+        service_name=service_name,
+    )
 
 
 @bp.get("/display/fonts/hallsans.ttf")

@@ -66,7 +66,10 @@ class FontBuilder:
             text = "".join(map(chr, self.chars))
             proc = subprocess.run(
                 [sys.executable, "-m", "queue_server.web.display_font", str(self.source), str(tmp)],
-                input=text.encode("utf-8"), capture_output=True, timeout=120, check=False,
+                input=text.encode("utf-8"),
+                capture_output=True,
+                timeout=120,
+                check=False,
             )
             if proc.returncode != 0 or not tmp.exists():
                 log.error("font subsetting failed: %s", proc.stderr.decode(errors="replace")[-500:])

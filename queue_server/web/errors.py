@@ -35,8 +35,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def respond(status: int, code: str, message: str, field: str | None = None, headers=None,
-            extra: dict | None = None):
+def respond(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers=None,
+    extra: dict | None = None,
+):
     if wants_json():
         body = {"error": {"code": code, "message": message}}
         if field:
@@ -61,8 +67,12 @@ def register(app) -> None:
         msg = _HTTP_MESSAGES.get(exc.code, exc.name)
         # Keep the exception's own headers (Allow on a 405, RFC 9110 §15.5.6), not its body's type.
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
-        return respond(exc.code, exc.name.lower().replace(" ", "_"), translate(msg, language()),
-                       headers=headers)
+        return respond(
+            exc.code,
+            exc.name.lower().replace(" ", "_"),
+            translate(msg, language()),
+            headers=headers,
+        )
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

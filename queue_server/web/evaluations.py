@@ -27,7 +27,9 @@ def evaluator_window() -> int | None:
 @bp.post("/evaluations")
 @require("window", devices=("evaluator",))
 def record():
-    return jsonify(evaluations().record(json_body(), staff_name(), only_window=evaluator_window())), 201
+    return jsonify(
+        evaluations().record(json_body(), staff_name(), only_window=evaluator_window())
+    ), 201
 
 
 @bp.get("/windows/<sqlint:number>/pending-evaluation")

@@ -43,6 +43,7 @@ QUIET_WARN_MIN = 60
 @dataclass
 class Facts:
     """One look at the hall, independent of language."""
+
     now: datetime
     database: str  # ok | busy | full | unavailable | missing
     database_size: int = 0
@@ -80,14 +81,22 @@ def _voice(settings) -> tuple[bool, str]:
     return ok, "" if ok else str(v.segment_dir or "voice.segment_dir")
 
 
-def gather(settings, db_path: str | Path, database: Callable[[], str | None],
-           now: datetime, workday: Callable[[date], bool] | None = None,
-           voice_faults: dict | None = None) -> Facts:
+def gather(
+    settings,
+    db_path: str | Path,
+    database: Callable[[], str | None],
+    now: datetime,
+    workday: Callable[[date], bool] | None = None,
+    voice_faults: dict | None = None,
+) -> Facts:
     """``database()``: proves the hall database writable (changing nothing) and returns the
     time of its last event; raises the store's errors otherwise."""
     data_dir = Path(settings.hall.data_dir)
-    state, last = (_database(database) if Path(db_path).exists() or str(db_path) == ":memory:"
-                   else ("missing", None))
+    state, last = (
+        _database(database)
+        if Path(db_path).exists() or str(db_path) == ":memory:"
+        else ("missing", None)
+    )
     facts = Facts(now=now, database=state, last_event_at=last)
     try:
         facts.database_size = sum(f.stat().st_size for f in files.db_files(db_path) if f.exists())
@@ -121,34 +130,67 @@ def database_check(f: Facts, lang: str) -> dict:
     if f.database == "ok":
         return _check("database", "ok", translate("The database answers and can be written.", lang))
     if f.database == "busy":
-        return _check("database", "warn", translate(
-            "The database is busy: another program is writing it.", lang), translate(
-            "If this lasts, find the program holding the database (fuser hall.db) and stop it.",
-            lang))
+        return _check(
+            "database",
+            "warn",
+            translate("The database is busy: another program is writing it.", lang),
+            translate(
+                "If this lasts, find the program holding the database (fuser hall.db) and stop it.",
+                lang,
+            ),
+        )
     if f.database == "missing":
-        return _check("database", "fail", translate("The database file does not exist.", lang),
-                      translate("Start the server once (it creates the database) or restore a "
-                                "backup: queue-server restore.", lang))
+        return _check(
+            "database",
+            "fail",
+            translate("The database file does not exist.", lang),
+            translate(
+                "Start the server once (it creates the database) or restore a "
+                "backup: queue-server restore.",
+                lang,
+            ),
+        )
     if f.database == "full":
-        return _check("database", "fail", translate(
-            "The database cannot be written: the disk is full.", lang), translate(
-            "Free disk space (old backups, logs: journalctl --vacuum-size=200M).", lang))
-    return _check("database", "fail", translate(
-        "The database cannot be read or written.", lang), translate(
-        "Check that the data folder and hall.db belong to the server's user and are writable; "
-        "see journalctl -u hallqueue-server.", lang))
+        return _check(
+            "database",
+            "fail",
+            translate("The database cannot be written: the disk is full.", lang),
+            translate("Free disk space (old backups, logs: journalctl --vacuum-size=200M).", lang),
+        )
+    return _check(
+        "database",
+        "fail",
+        translate("The database cannot be read or written.", lang),
+        translate(
+            "Check that the data folder and hall.db belong to the server's user and are writable; "
+            "see journalctl -u hallqueue-server.",
+            lang,
+        ),
+    )
 
 
 def data_files_check(f: Facts, lang: str) -> dict:
     """§8.6: the database holds ID numbers and phones — only the service user may read it."""
     if not f.file_problems:
-        return _check("data_files", "ok", translate(
-            "Data files are private to the service user.", lang), problems=[])
-    return _check("data_files", "warn", translate(
-        "Data files can be read by other users or belong to another user; see problems.", lang),
-        translate("Give the data folder and its files to the server's user (chown -R hallqueue: "
-                  "the folder); the server makes them 0700/0600 at its next start.", lang),
-        problems=f.file_problems)
+        return _check(
+            "data_files",
+            "ok",
+            translate("Data files are private to the service user.", lang),
+            problems=[],
+        )
+    return _check(
+        "data_files",
+        "warn",
+        translate(
+            "Data files can be read by other users or belong to another user; see problems.", lang
+        ),
+        translate(
+            "Give the data folder and its files to the server's user (chown -R hallqueue: "
+            "the folder); the server makes them 0700/0600 at its next start.",
+            lang,
+        ),
+        problems=f.file_problems,
+    )
 
 
 def disk_space_check(f: Facts, lang: str) -> dict:
@@ -161,30 +203,62 @@ def disk_space_check(f: Facts, lang: str) -> dict:
     elif f.disk_free < max(DISK_WARN_BYTES, 3 * f.database_size):
         status = "warn"
     else:
-        return _check("disk_space", "ok", translate(
-            "{free_mb} MB free on the data disk.", lang, free_mb=free_mb), **details)
-    return _check("disk_space", status, translate(
-        "Only {free_mb} MB free on the data disk.", lang, free_mb=free_mb), translate(
-        "Free disk space: delete old backups or move [backup] folder to another disk; "
-        "journalctl --vacuum-size=200M.", lang), **details)
+        return _check(
+            "disk_space",
+            "ok",
+            translate("{free_mb} MB free on the data disk.", lang, free_mb=free_mb),
+            **details,
+        )
+    return _check(
+        "disk_space",
+        status,
+        translate("Only {free_mb} MB free on the data disk.", lang, free_mb=free_mb),
+        translate(
+            "Free disk space: delete old backups or move [backup] folder to another disk; "
+            "journalctl --vacuum-size=200M.",
+            lang,
+        ),
+        **details,
+    )
 
 
 def voice_check(f: Facts, lang: str) -> dict:
     details = {"engine": f.voice_engine}
     if not f.voice_ready:
         if f.voice_engine == "espeak":
-            return _check("voice", "warn", translate(
-                "The voice engine espeak-ng is not installed: calls are shown but not spoken.",
-                lang), translate("Install it: apt-get install espeak-ng", lang), **details)
-        return _check("voice", "warn", translate(
-            "The recorded voice clips are missing: calls are shown but not spoken.", lang),
-            translate("Check [voice] segment_dir and its folder per language "
-                      "(queue_server/voice/README.md).", lang), **details)
+            return _check(
+                "voice",
+                "warn",
+                translate(
+                    "The voice engine espeak-ng is not installed: calls are shown but not spoken.",
+                    lang,
+                ),
+                translate("Install it: apt-get install espeak-ng", lang),
+                **details,
+            )
+        return _check(
+            "voice",
+            "warn",
+            translate(
+                "The recorded voice clips are missing: calls are shown but not spoken.", lang
+            ),
+            translate(
+                "Check [voice] segment_dir and its folder per language "
+                "(queue_server/voice/README.md).",
+                lang,
+            ),
+            **details,
+        )
     if f.voice_faults:
-        return _check("voice", "warn", translate(
-            "The voice had trouble: {trouble}.", lang, trouble="; ".join(sorted(f.voice_faults))),
+        return _check(
+            "voice",
+            "warn",
+            translate(
+                "The voice had trouble: {trouble}.", lang, trouble="; ".join(sorted(f.voice_faults))
+            ),
             translate("See journalctl -u hallqueue-server for the voice's messages.", lang),
-            **details)
+            **details,
+        )
     return _check("voice", "ok", translate("The voice engine is ready.", lang), **details)
 
 
@@ -198,13 +272,26 @@ def last_event_check(f: Facts, lang: str) -> dict:
     details = {"age_s": age_s, "last_event_at": f.last_event_at}
     minutes = (age_s or 0) // 60
     if f.open_now and age_s is not None and age_s > QUIET_WARN_MIN * 60:
-        return _check("last_event", "warn", translate(
-            "No ticket, call or other event for {minutes} minutes although the hall is open.",
-            lang, minutes=minutes), translate(
-            "Check that the kiosks and window consoles reach the server (/guide shows devices).",
-            lang), **details)
-    return _check("last_event", "ok", translate(
-        "The last event was {minutes} minutes ago.", lang, minutes=minutes), **details)
+        return _check(
+            "last_event",
+            "warn",
+            translate(
+                "No ticket, call or other event for {minutes} minutes although the hall is open.",
+                lang,
+                minutes=minutes,
+            ),
+            translate(
+                "Check that the kiosks and window consoles reach the server (/guide shows devices).",
+                lang,
+            ),
+            **details,
+        )
+    return _check(
+        "last_event",
+        "ok",
+        translate("The last event was {minutes} minutes ago.", lang, minutes=minutes),
+        **details,
+    )
 
 
 CHECKS = [database_check, data_files_check, disk_space_check, voice_check, last_event_check]
@@ -230,6 +317,7 @@ def _store_probe(store) -> Callable[[], str | None]:
                 raise _Unchanged
         except _Unchanged:
             return last
+
     return probe
 
 
@@ -237,8 +325,9 @@ def server_facts() -> Facts:
     h = hall()
     announcer = current_app.extensions.get("voice")
     faults = announcer.faults.active() if announcer is not None else {}
-    return gather(h.settings, h.store.path, _store_probe(h.store), h.clock(),
-                  h.calendar.is_workday, faults)
+    return gather(
+        h.settings, h.store.path, _store_probe(h.store), h.clock(), h.calendar.is_workday, faults
+    )
 
 
 @bp.get("/healthz")

@@ -95,16 +95,25 @@ def export_xlsx():
 
 def _export(fmt: str) -> Response:
     status = request.args.get("status", "all")
-    rows = ledger().export_rows(status, query_date("from"), query_date("to"), staff_name(), _role(), fmt)
+    rows = ledger().export_rows(
+        status, query_date("from"), query_date("to"), staff_name(), _role(), fmt
+    )
     stamp = ledger().today().strftime("%Y%m%d")
     if fmt == "csv":
         body, mime = LedgerService.to_csv(rows), "text/csv; charset=utf-8"
     else:
-        body, mime = LedgerService.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mime, headers={
-        "Content-Disposition": f"attachment; filename=ledger-{stamp}.{fmt}",
-        "Cache-Control": "no-store",
-    })
+        body, mime = (
+            LedgerService.to_xlsx(rows),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return Response(
+        body,
+        mimetype=mime,
+        headers={
+            "Content-Disposition": f"attachment; filename=ledger-{stamp}.{fmt}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/ledger/audit")

@@ -6,7 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..core.errors import InvalidField
-from ..core.phrases import FORBIDDEN, FORBIDDEN_CLASS_MSGIDS, POLITE, check_service_language, window_prompts
+from ..core.phrases import (
+    FORBIDDEN,
+    FORBIDDEN_CLASS_MSGIDS,
+    POLITE,
+    check_service_language,
+    window_prompts,
+)
 from ..errors import ValidationFailed
 from ..services.ledger import as_validation
 from ..i18n import translate
@@ -27,7 +33,9 @@ def set_notice():
         raise ValidationFailed("{field} must be text.", field="text")
     text = " ".join(text.split())  # one line on the display
     if len(text) > MAX_NOTICE:
-        raise ValidationFailed("The notice may have at most {max} characters.", field="text", max=MAX_NOTICE)
+        raise ValidationFailed(
+            "The notice may have at most {max} characters.", field="text", max=MAX_NOTICE
+        )
     try:
         check_service_language(text, "text")
     except InvalidField as exc:
@@ -40,11 +48,20 @@ def set_notice():
 def phrases():
     who = principal() or {}
     staff = who.get("display_name") or ""
-    return jsonify({
-        "polite": [{"situation": code, "name": name, "phrases": list(items)}
-                   for code, (name, items) in POLITE.items()],
-        "forbidden": [{"class": cls, "name": translate(FORBIDDEN_CLASS_MSGIDS[cls], language()),
-                       "examples": [example for example, _ in examples]}
-                      for cls, examples in FORBIDDEN.items()],
-        "prompts": window_prompts(hall().settings.hall.name, staff),
-    })
+    return jsonify(
+        {
+            "polite": [
+                {"situation": code, "name": name, "phrases": list(items)}
+                for code, (name, items) in POLITE.items()
+            ],
+            "forbidden": [
+                {
+                    "class": cls,
+                    "name": translate(FORBIDDEN_CLASS_MSGIDS[cls], language()),
+                    "examples": [example for example, _ in examples],
+                }
+                for cls, examples in FORBIDDEN.items()
+            ],
+            "prompts": window_prompts(hall().settings.hall.name, staff),
+        }
+    )

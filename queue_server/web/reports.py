@@ -49,6 +49,7 @@ def _role() -> str | None:
 
 # --- API -------------------------------------------------------------------------------------
 
+
 @bp.get("/api/v1/reports/summary")
 @require("supervisor")
 def summary():
@@ -59,10 +60,15 @@ def summary():
 def _export(fmt: str, body: bytes, mime: str, day_from: date, day_to: date, what: str):
     hall().reports.record_export(staff_name(), _role(), fmt, day_from, day_to, what)
     name = f"report-{day_from:%Y%m%d}-{day_to:%Y%m%d}"
-    return Response(body, mimetype=mime, headers={
-        "Content-Disposition": f"attachment; filename={name}{'-' + what if fmt == 'csv' else ''}"
-                               f".{fmt}",
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mime,
+        headers={
+            "Content-Disposition": f"attachment; filename={name}{'-' + what if fmt == 'csv' else ''}"
+            f".{fmt}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/api/v1/reports/export.xlsx")
@@ -81,8 +87,9 @@ def export_csv():
     if name not in TABLE_NAMES:
         raise ValidationFailed("Unknown table {table}.", field="table", table=name[:40])
     s = hall().reports.summary(day_from, day_to, bad_limit=100_000)
-    return _export("csv", to_csv(s, name, language()), "text/csv; charset=utf-8", day_from,
-                   day_to, name)
+    return _export(
+        "csv", to_csv(s, name, language()), "text/csv; charset=utf-8", day_from, day_to, name
+    )
 
 
 @bp.get("/api/v1/followups")
@@ -101,8 +108,11 @@ def followup(item_id):
 @require("supervisor")
 def followup_step(item_id, action):
     svc = hall().followups
-    act = {"call": svc.record_call, "finding": svc.record_finding,
-           "rectification": svc.record_rectification}[action]
+    act = {
+        "call": svc.record_call,
+        "finding": svc.record_finding,
+        "rectification": svc.record_rectification,
+    }[action]
     return jsonify(act(item_id, json_body(), staff_name()))
 
 
@@ -115,9 +125,14 @@ def _shortcuts(today: date) -> list[tuple[str, date, date]]:
     month = today.replace(day=1)
     last_month_end = month - timedelta(days=1)
     yesterday = today - timedelta(days=1)
-    spans = [(today, today), (yesterday, yesterday), (today - timedelta(days=6), today),
-             (month, today), (last_month_end.replace(day=1), last_month_end),
-             (today.replace(month=1, day=1), today)]
+    spans = [
+        (today, today),
+        (yesterday, yesterday),
+        (today - timedelta(days=6), today),
+        (month, today),
+        (last_month_end.replace(day=1), last_month_end),
+        (today.replace(month=1, day=1), today),
+    ]
     return [(label, a, b) for label, (a, b) in zip(SHORTCUTS, spans)]
 
 
@@ -142,10 +157,14 @@ def _tables(s: dict) -> dict:
     for t in TABLES:
         cols, rows = rendered(t, s, lang)
         out[t.name] = {
-            "title": _(t.title), "columns": [h for _, h, _ in cols],
+            "title": _(t.title),
+            "columns": [h for _, h, _ in cols],
             "numeric": [k not in ("text", "date", "time") for _, _, k in cols],
-            "rows": [[_fmt(r.get(f), r.get("kind", "text") if k == "by_row" else k)
-                      for f, _, k in cols] for r in rows]}
+            "rows": [
+                [_fmt(r.get(f), r.get("kind", "text") if k == "by_row" else k) for f, _, k in cols]
+                for r in rows
+            ],
+        }
     return out
 
 
@@ -158,36 +177,55 @@ def _charts(s: dict) -> dict:
 
     def mins(v):
         return None if v is None else round(v / 60, 1)
+
     out = {}
     hours = s["by_hour"]
     out["hourly"] = charts.bars_and_line(
-        [f"{h['key']}" for h in hours], [h["issued"] for h in hours],
+        [f"{h['key']}" for h in hours],
+        [h["issued"] for h in hours],
         [mins(h["wait_p90_s"]) for h in hours],
         _("Tickets issued and 90th percentile wait by hour"),
-        _("Issued"), _("90th percentile wait (min)"), target)
+        _("Issued"),
+        _("90th percentile wait (min)"),
+        target,
+    )
     if len(s["trend"]) > 1:
         trend = s["trend"]
         out["trend"] = charts.bars_and_line(
-            [t["day"][5:] for t in trend], [t["issued"] for t in trend],
+            [t["day"][5:] for t in trend],
+            [t["issued"] for t in trend],
             [mins(t["wait_p90_s"]) for t in trend],
             _("Tickets issued and 90th percentile wait by day"),
-            _("Issued"), _("90th percentile wait (min)"), target)
+            _("Issued"),
+            _("90th percentile wait (min)"),
+            target,
+        )
     h = s["heatmap"]
     if h["cells"]:
-        out["heatmap"] = charts.heatmap([_(WEEKDAYS[w]) for w in h["weekdays"]], h["hours"],
-                                        h["cells"], _("Arrivals by hour and weekday"),
-                                        _("Mean tickets issued per day"))
+        out["heatmap"] = charts.heatmap(
+            [_(WEEKDAYS[w]) for w in h["weekdays"]],
+            h["hours"],
+            h["cells"],
+            _("Arrivals by hour and weekday"),
+            _("Mean tickets issued per day"),
+        )
     counts = s["totals"]["rating_counts"]
     if s["totals"]["ratings"]:
         from ..core.reports.tables import LEVEL_NAMES
+
         out["ratings"] = charts.hbars(
-            [_(LEVEL_NAMES[int(k)]) for k in counts], list(counts.values()), _("Ratings by level"),
-            ["#2e7d32", "#66bb6a", "#9e9d24", "#ef6c00", "#c62828"])
+            [_(LEVEL_NAMES[int(k)]) for k in counts],
+            list(counts.values()),
+            _("Ratings by level"),
+            ["#2e7d32", "#66bb6a", "#9e9d24", "#ef6c00", "#c62828"],
+        )
     services = [r for r in s["by_service"] if r["issued"]]
     if services:
-        out["services"] = charts.hbars([name(r["name"]) for r in services],
-                                       [mins(r["wait_mean_s"]) or 0 for r in services],
-                                       _("Mean wait by service (min)"))
+        out["services"] = charts.hbars(
+            [name(r["name"]) for r in services],
+            [mins(r["wait_mean_s"]) or 0 for r in services],
+            _("Mean wait by service (min)"),
+        )
     return out
 
 
@@ -199,10 +237,17 @@ def reports_page():
     today = hall_day(hall().clock())
     query = f"from={day_from.isoformat()}&to={day_to.isoformat()}"
     return render_template(
-        "staff/reports.html", s=s, tables=_tables(s), charts=_charts(s), day_from=day_from,
-        day_to=day_to, single_day=day_from == day_to, query=query,
+        "staff/reports.html",
+        s=s,
+        tables=_tables(s),
+        charts=_charts(s),
+        day_from=day_from,
+        day_to=day_to,
+        single_day=day_from == day_to,
+        query=query,
         shortcuts=[(_(label), a, b) for label, a, b in _shortcuts(today)],
-        csv_tables=[(t.name, _(t.title)) for t in TABLES])
+        csv_tables=[(t.name, _(t.title)) for t in TABLES],
+    )
 
 
 @bp.get("/admin/followups")
@@ -211,9 +256,11 @@ def followups_page():
     from ..core.followups import FINDINGS
     from ..core.reports.tables import REASON_NAMES
 
-    return render_template("staff/followups.html", findings=list(FINDINGS),
-                           page_data={"reasons": {k: _(v) for k, v in REASON_NAMES.items()},
-                                      "manage": True})
+    return render_template(
+        "staff/followups.html",
+        findings=list(FINDINGS),
+        page_data={"reasons": {k: _(v) for k, v in REASON_NAMES.items()}, "manage": True},
+    )
 
 
 _TYPED = re.compile(r"^a\.([a-z][a-z0-9_]{0,31})\.(\d{1,2})$")
@@ -251,9 +298,19 @@ def planner_page():
 
     def name(names: dict) -> str:
         return names.get(lang) or names.get("zh_CN") or ""
-    labels = {g["key"]: " + ".join(name(n) for n in g["names"])
-              + (f" ({_('Priority window')})" if g["kind"] == "priority" else "")
-              for g in result["groups"]}
+
+    labels = {
+        g["key"]: " + ".join(name(n) for n in g["names"])
+        + (f" ({_('Priority window')})" if g["kind"] == "priority" else "")
+        for g in result["groups"]
+    }
     services = [(svc.code, name(svc.name)) for svc in hall().settings.services]
-    return render_template("staff/planner.html", p=result, labels=labels, services=services,
-                           day_from=day_from, day_to=day_to, target_min=round(target / 60, 1))
+    return render_template(
+        "staff/planner.html",
+        p=result,
+        labels=labels,
+        services=services,
+        day_from=day_from,
+        day_to=day_to,
+        target_min=round(target / 60, 1),
+    )

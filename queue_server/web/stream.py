@@ -79,8 +79,13 @@ def extra_headers(server_settings) -> list[tuple[bytes, bytes]]:
     return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
 
 
-async def send_error(send, exc: HallError, lang: str, retry_after: int | None = None,
-                     extra: list[tuple[bytes, bytes]] = ()) -> None:
+async def send_error(
+    send,
+    exc: HallError,
+    lang: str,
+    retry_after: int | None = None,
+    extra: list[tuple[bytes, bytes]] = (),
+) -> None:
     """The API's JSON error shape (web/errors.py), for answers given before Flask is reached."""
     message = translate(exc.message, lang, **exc.params)
     body = {"error": {"code": exc.code, "message": message}}
@@ -241,7 +246,8 @@ class StreamHub:
             items.reverse()
         else:  # behind the buffer: read the log itself, off the event loop
             logged = await self._loop.run_in_executor(
-                None, event_log.after, self.hall.store.db, last, BATCH)
+                None, event_log.after, self.hall.store.db, last, BATCH
+            )
             items = [(e["id"], e["type"], format_event(e).encode()) for e in logged]
             if not items:  # nothing logged between here and the buffer: continue from it
                 return b"", self._covered_from
@@ -252,14 +258,19 @@ class StreamHub:
 
     def _admit(self, address: str) -> Unavailable | None:
         if self.closed:
-            return Unavailable("The server is restarting; try again in {seconds} seconds.",
-                               seconds=RETRY_AFTER_S)
+            return Unavailable(
+                "The server is restarting; try again in {seconds} seconds.", seconds=RETRY_AFTER_S
+            )
         if self.open >= self.settings.stream_max_total:
-            return Unavailable("The server has too many live connections; "
-                               "try again in {seconds} seconds.", seconds=RETRY_AFTER_S)
+            return Unavailable(
+                "The server has too many live connections; try again in {seconds} seconds.",
+                seconds=RETRY_AFTER_S,
+            )
         if self.by_address[address] >= self.settings.stream_max_per_address:
-            return Unavailable("Too many live connections from this address; "
-                               "try again in {seconds} seconds.", seconds=RETRY_AFTER_S)
+            return Unavailable(
+                "Too many live connections from this address; try again in {seconds} seconds.",
+                seconds=RETRY_AFTER_S,
+            )
         self.open += 1
         self.by_address[address] += 1
         return None
@@ -332,14 +343,18 @@ class _Connection:
             await self._write(b"", more=False)
         except _Dropped:
             self.done = True
-            log.warning("dropped an event stream to %s: no write accepted for %s s",
-                        self.scope.get("client"), self.hub.settings.stream_write_timeout_s)
+            log.warning(
+                "dropped an event stream to %s: no write accepted for %s s",
+                self.scope.get("client"),
+                self.hub.settings.stream_write_timeout_s,
+            )
             if self.transport is not None:
                 # A reset, not close(): close() would wait for a reader that does not read,
                 # and the kernel would keep trying to deliver what it holds.
                 with contextlib.suppress(OSError):
                     self.transport.get_extra_info("socket").setsockopt(
-                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
                 self.transport.abort()
                 await asyncio.sleep(0)  # let the transport report the loss before we return
         except asyncio.CancelledError:

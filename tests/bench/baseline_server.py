@@ -31,10 +31,14 @@ def db(path: str) -> sqlite3.Connection:
 def create(path: str) -> Flask:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE IF NOT EXISTS counters (service TEXT, day TEXT, seq INTEGER,"
-                     " PRIMARY KEY (service, day))")
-        conn.execute("CREATE TABLE IF NOT EXISTS tickets (id TEXT PRIMARY KEY, service TEXT,"
-                     " day TEXT, seq INTEGER, request_id TEXT UNIQUE)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS counters (service TEXT, day TEXT, seq INTEGER,"
+            " PRIMARY KEY (service, day))"
+        )
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS tickets (id TEXT PRIMARY KEY, service TEXT,"
+            " day TEXT, seq INTEGER, request_id TEXT UNIQUE)"
+        )
     app = Flask(__name__)
 
     @app.post("/api/v1/tickets")
@@ -45,10 +49,14 @@ def create(path: str) -> Flask:
         try:
             seq = conn.execute(
                 "INSERT INTO counters VALUES (?, '2026-11-24', 1) ON CONFLICT (service, day)"
-                " DO UPDATE SET seq = seq + 1 RETURNING seq", [body["service"]]).fetchone()[0]
+                " DO UPDATE SET seq = seq + 1 RETURNING seq",
+                [body["service"]],
+            ).fetchone()[0]
             tid = secrets.token_urlsafe(12)
-            conn.execute("INSERT INTO tickets VALUES (?, ?, '2026-11-24', ?, ?)",
-                         [tid, body["service"], seq, body["request_id"]])
+            conn.execute(
+                "INSERT INTO tickets VALUES (?, ?, '2026-11-24', ?, ?)",
+                [tid, body["service"], seq, body["request_id"]],
+            )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

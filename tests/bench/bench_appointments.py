@@ -54,8 +54,11 @@ def day_visits(rng: random.Random, booked: float, load: float) -> list[Ticket]:
     total = load * WINDOWS * 3600 / MEAN_S * hours
     out: list[Ticket] = []
     n = 0
-    slots = [DAY + timedelta(hours=a) + timedelta(minutes=30 * i)
-             for a, b in PERIODS for i in range(int((b - a) * 2))]
+    slots = [
+        DAY + timedelta(hours=a) + timedelta(minutes=30 * i)
+        for a, b in PERIODS
+        for i in range(int((b - a) * 2))
+    ]
     for _ in range(round(total * booked)):
         slot = rng.choice(slots)
         at = slot + timedelta(minutes=rng.uniform(-20, 10))
@@ -96,8 +99,9 @@ def run_day(visits: list[Ticket], rules, rng: random.Random) -> dict[str, list[f
             continue
         waiting.remove(chosen)
         due = is_due_appointment(chosen, now, rules)
-        views[w] = dataclasses.replace(views[w], appointment_streak=views[w].appointment_streak + 1
-                                       if due else 0)
+        views[w] = dataclasses.replace(
+            views[w], appointment_streak=views[w].appointment_streak + 1 if due else 0
+        )
         start = max(chosen.queue_at, chosen.appointment_at or chosen.queue_at)
         kind = "appointment" if chosen.appointment_at else "walk-in"
         waits[kind].append(max((now - start).total_seconds(), 0) / 60)
@@ -114,11 +118,17 @@ def figures(values: list[float]) -> str:
 
 def precedence(days: int, booked: float, load: float) -> None:
     print(f"{days} simulated days, {WINDOWS} windows, {booked:.0%} booked, load {load:.2f}")
-    for label, k, bound in (("bound: 2 in a row after 20 min (the example)", 2, 20),
-                            ("no bound (appointments always first)", 10_000, 20),
-                            ("no precedence over long waiters (k = 0)", 0, 20)):
-        rules = dataclasses.replace(BASE.rules, max_consecutive_appointments=k,
-                                    appointment_walkin_bound_min=bound, appointment_early_min=0)
+    for label, k, bound in (
+        ("bound: 2 in a row after 20 min (the example)", 2, 20),
+        ("no bound (appointments always first)", 10_000, 20),
+        ("no precedence over long waiters (k = 0)", 0, 20),
+    ):
+        rules = dataclasses.replace(
+            BASE.rules,
+            max_consecutive_appointments=k,
+            appointment_walkin_bound_min=bound,
+            appointment_early_min=0,
+        )
         walk, appt = [], []
         for seed in range(days):
             rng = random.Random(seed)
@@ -146,31 +156,55 @@ def import_speed(rows: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         hall_s = dataclasses.replace(BASE.hall, data_dir=tmp)
         appts = dataclasses.replace(BASE.appointments, capacity=999)
-        app = create_app(dataclasses.replace(BASE, hall=hall_s, appointments=appts),
-                         db_path=Path(tmp) / "hall.db", clock=Clock())
+        app = create_app(
+            dataclasses.replace(BASE, hall=hall_s, appointments=appts),
+            db_path=Path(tmp) / "hall.db",
+            clock=Clock(),
+        )
         hall = app.extensions["hall"]
         with hall.store.write() as db:
-            save_user(db, {"username": "admin1", "role": "admin", "display_name": "a",
-                           "password_hash": generate_password_hash("pw-12345678"),
-                           "failed_logins": 0, "locked_until": None,
-                           "created_at": Clock.now.isoformat()})
+            save_user(
+                db,
+                {
+                    "username": "admin1",
+                    "role": "admin",
+                    "display_name": "a",
+                    "password_hash": generate_password_hash("pw-12345678"),
+                    "failed_logins": 0,
+                    "locked_until": None,
+                    "created_at": Clock.now.isoformat(),
+                },
+            )
         client = app.test_client()
         client.post("/api/v1/auth/login", json={"username": "admin1", "password": "pw-12345678"})
         buf = io.StringIO()
         out = csv.writer(buf)
-        out.writerow(["预约编号", "业务类别", "预约日期", "预约时段", "身份证号码", "姓名", "手机号码"])
+        out.writerow(
+            ["预约编号", "业务类别", "预约日期", "预约时段", "身份证号码", "姓名", "手机号码"]
+        )
         for i in range(rows):
             first17 = f"110105{19600101 + i % 28 + 100 * (i // 28 % 12):08d}{i % 1000:03d}"
             day = ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01"][i % 5]
-            out.writerow([f"P-{i}", "养老保险", day, "09:00", first17 + check_digit(first17),
-                          "张三", "13812345678"])
+            out.writerow(
+                [
+                    f"P-{i}",
+                    "养老保险",
+                    day,
+                    "09:00",
+                    first17 + check_digit(first17),
+                    "张三",
+                    "13812345678",
+                ]
+            )
         body = {"file_name": "x.csv", "content": base64.b64encode(buf.getvalue().encode()).decode()}
         t0 = time.perf_counter()
         r = client.post("/api/v1/appointments/import", json=body)
         dt = time.perf_counter() - t0
         report = r.get_json()
-        print(f"import of {rows} rows: {dt:.2f} s ({rows / dt:.0f} rows/s); imported "
-              f"{report['imported']}, errors {len(report['errors'])}")
+        print(
+            f"import of {rows} rows: {dt:.2f} s ({rows / dt:.0f} rows/s); imported "
+            f"{report['imported']}, errors {len(report['errors'])}"
+        )
         hall.close()
 
 

@@ -36,14 +36,30 @@ def fill(db: Path, tickets: int) -> None:
         for i in range(tickets):
             day = f"2025-{1 + i // 25000 % 12:02d}-{1 + i // 1000 % 28:02d}"
             at = f"{day}T09:{i % 60:02d}:00+08:00"
-            rows.append((f"past-{i}", f"B{i % 1000:03d}", "pension", "pension", day, i % 1000 + 1,
-                         "done", "kiosk", f"req-past-{i:08d}", at, at, 3))
+            rows.append(
+                (
+                    f"past-{i}",
+                    f"B{i % 1000:03d}",
+                    "pension",
+                    "pension",
+                    day,
+                    i % 1000 + 1,
+                    "done",
+                    "kiosk",
+                    f"req-past-{i:08d}",
+                    at,
+                    at,
+                    3,
+                )
+            )
             data = json.dumps({"ticket": {"number": f"B{i % 1000:03d}", "service": "pension"}})
             events += [("ticket.issued", at, data), ("ticket.finished", at, data)]
         conn.executemany(
             "INSERT OR IGNORE INTO tickets (id, number, service, original_service, day, seq, "
             "status, channel, request_id, issued_at, queue_at, window) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         conn.executemany("INSERT INTO events (type, at, data) VALUES (?,?,?)", events)
     conn.close()
 
@@ -52,8 +68,12 @@ def issue_latencies(srv, kiosk: dict, n: int) -> list[float]:
     http, out = requests.Session(), []
     for _ in range(n):
         start = time.perf_counter()
-        r = http.post(f"{srv.url}/api/v1/tickets", headers=kiosk, timeout=30,
-                      json={"service": "consult", "request_id": uuid.uuid4().hex})
+        r = http.post(
+            f"{srv.url}/api/v1/tickets",
+            headers=kiosk,
+            timeout=30,
+            json={"service": "consult", "request_id": uuid.uuid4().hex},
+        )
         out.append(time.perf_counter() - start)
         assert r.status_code == 201, r.text
     return out
@@ -61,8 +81,10 @@ def issue_latencies(srv, kiosk: dict, n: int) -> list[float]:
 
 def figures(label: str, xs: list[float]) -> None:
     xs = sorted(xs)
-    print(f"{label:<34} median {statistics.median(xs) * 1000:6.1f} ms   "
-          f"p95 {xs[int(len(xs) * 0.95)] * 1000:6.1f} ms   max {xs[-1] * 1000:6.1f} ms")
+    print(
+        f"{label:<34} median {statistics.median(xs) * 1000:6.1f} ms   "
+        f"p95 {xs[int(len(xs) * 0.95)] * 1000:6.1f} ms   max {xs[-1] * 1000:6.1f} ms"
+    )
 
 
 def main() -> None:
@@ -95,8 +117,10 @@ def main() -> None:
         worker.join()
         figures("issue, backups running", during)
         for copied, checked in copies:
-            print(f"backup copy {copied:6.2f} s ({size / 1e6 / copied:5.0f} MB/s), "
-                  f"integrity_check {checked:6.2f} s")
+            print(
+                f"backup copy {copied:6.2f} s ({size / 1e6 / copied:5.0f} MB/s), "
+                f"integrity_check {checked:6.2f} s"
+            )
     finally:
         srv.stop()
 

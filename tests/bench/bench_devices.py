@@ -43,8 +43,10 @@ def wait_event(device, kind, timeout: float = 10.0):
 def figures(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return (f"min {ordered[0] * 1000:5.0f}  median {statistics.median(ordered) * 1000:5.0f}  "
-            f"p95 {p95 * 1000:5.0f}  max {ordered[-1] * 1000:5.0f} ms")
+    return (
+        f"min {ordered[0] * 1000:5.0f}  median {statistics.median(ordered) * 1000:5.0f}  "
+        f"p95 {p95 * 1000:5.0f}  max {ordered[-1] * 1000:5.0f} ms"
+    )
 
 
 def bench_reader(poll_ms: int, placements: int, card_ms: float) -> None:
@@ -65,8 +67,10 @@ def bench_reader(poll_ms: int, placements: int, card_ms: float) -> None:
         finally:
             reader.stop()
     print(f"poll {poll_ms:4d} ms  placed → on the UI thread: {figures(seen)}")
-    print(f"{'':14s}寻卡 found → decoded:    {figures(inside)}  ({reads} reads, "
-          f"{placements} placements)")
+    print(
+        f"{'':14s}寻卡 found → decoded:    {figures(inside)}  ({reads} reads, "
+        f"{placements} placements)"
+    )
 
 
 def bench_scanner(codes: int) -> None:
@@ -84,8 +88,9 @@ def bench_scanner(codes: int) -> None:
                 seen.append(at - sent)
         finally:
             scanner.stop()
-    print(f"QR code of {len(code)} characters at 9600 baud, sent → on the UI thread: "
-          f"{figures(seen)}")
+    print(
+        f"QR code of {len(code)} characters at 9600 baud, sent → on the UI thread: {figures(seen)}"
+    )
 
 
 def main() -> None:
@@ -94,8 +99,10 @@ def main() -> None:
     parser.add_argument("--card-ms", type=float, default=0.0)
     args = parser.parse_args()
     wire = (7 + 1288) * 10 / 115200  # header + length + SW1..checksum of the base reply
-    print(f"ID card reader at 115200 baud (base reply 1295 bytes = {wire * 1000:.0f} ms on the "
-          f"wire; SAM radio time modelled: {args.card_ms:.0f} ms)")
+    print(
+        f"ID card reader at 115200 baud (base reply 1295 bytes = {wire * 1000:.0f} ms on the "
+        f"wire; SAM radio time modelled: {args.card_ms:.0f} ms)"
+    )
     for poll_ms in (300, 100):
         bench_reader(poll_ms, args.placements, args.card_ms)
     bench_scanner(10)

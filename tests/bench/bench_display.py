@@ -52,8 +52,10 @@ def pct(values: list[float], p: float) -> float:
 
 
 def line(name: str, values: list[float]) -> str:
-    return (f"{name:<48} n={len(values):<4} p50={pct(values, 50):7.1f} ms  p99={pct(values, 99):7.1f} ms  "
-            f"max={max(values):7.1f} ms")
+    return (
+        f"{name:<48} n={len(values):<4} p50={pct(values, 50):7.1f} ms  p99={pct(values, 99):7.1f} ms  "
+        f"max={max(values):7.1f} ms"
+    )
 
 
 def bench_dom(calls: int) -> None:
@@ -68,22 +70,30 @@ def bench_dom(calls: int) -> None:
         for n in WINDOWS:
             staff.post(f"{srv.url}/api/v1/windows/{n}/open", json={}).raise_for_status()
         for _ in range(calls):
-            kiosk.post(f"{srv.url}/api/v1/tickets", json={"service": "pension", "request_id": uuid.uuid4().hex}
-                       ).raise_for_status()
+            kiosk.post(
+                f"{srv.url}/api/v1/tickets",
+                json={"service": "pension", "request_id": uuid.uuid4().hex},
+            ).raise_for_status()
         dom, wav = [], []
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{srv.url}/display")
-            page.wait_for_function("() => document.querySelectorAll('#windows li').length > 0")  # no eval: CSP
+            page.wait_for_function(
+                "() => document.querySelectorAll('#windows li').length > 0"
+            )  # no eval: CSP
             page.evaluate(OBSERVER)
             for i in range(calls):
                 window = WINDOWS[i % len(WINDOWS)]
                 r = staff.post(f"{srv.url}/api/v1/windows/{window}/call-next", json={})
                 returned = time.time() * 1000
                 number = r.json()["number"]
-                seen = page.wait_for_function(f"window.__seen[{number!r}]", timeout=5000).json_value()
+                seen = page.wait_for_function(
+                    f"window.__seen[{number!r}]", timeout=5000
+                ).json_value()
                 dom.append(max(0.0, seen - returned))
-                event_id = requests.get(f"{srv.url}/api/v1/display/state", timeout=5).json()["last_event_id"]
+                event_id = requests.get(f"{srv.url}/api/v1/display/state", timeout=5).json()[
+                    "last_event_id"
+                ]
                 t0 = time.time() * 1000
                 a = requests.get(f"{srv.url}/api/v1/announcements/{event_id}.wav", timeout=10)
                 a.raise_for_status()
@@ -99,8 +109,11 @@ def bench_render(n: int) -> None:
     base = load_settings(EXAMPLE, environ={})
     for langs in (["zh_CN"], ["zh_CN", "ug"]):
         work = Path(tempfile.mkdtemp(prefix="bench-voice-"))
-        settings = dataclasses.replace(base, hall=dataclasses.replace(base.hall, data_dir=str(work)),
-                                       voice=VoiceSettings(languages=langs))
+        settings = dataclasses.replace(
+            base,
+            hall=dataclasses.replace(base.hall, data_dir=str(work)),
+            voice=VoiceSettings(languages=langs),
+        )
         a = Announcer(settings, Store(work / "h.db"), EventBus())
         cold, cached = [], []
         for i in range(n):

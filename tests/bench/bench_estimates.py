@@ -24,8 +24,13 @@ from statistics import mean
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from queue_server.configfile import load_settings  # noqa: E402
-from queue_server.core.simulator import (Profile, SimWindow, capacity_estimate,  # noqa: E402
-                                         production_estimate, simulate)
+from queue_server.core.simulator import (
+    Profile,
+    SimWindow,
+    capacity_estimate,  # noqa: E402
+    production_estimate,
+    simulate,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # Relative demand per clock hour (08:30 opening, lunch 12:00–13:30, 17:30 closing).
@@ -41,8 +46,10 @@ def lognormal(mean_s: float, cv: float = 0.6):
 
 
 def profile(settings, load: float, cv: float = 0.6) -> Profile:
-    arrivals = {s.code: [RATES.get(s.code, 0) * load * SHAPE.get(h, 0) for h in range(24)]
-                for s in settings.services}
+    arrivals = {
+        s.code: [RATES.get(s.code, 0) * load * SHAPE.get(h, 0) for h in range(24)]
+        for s in settings.services
+    }
     samples = {}
     for s in settings.services:  # "recorded" durations: 2,000 draws of the hall's spread
         draw = lognormal(s.default_service_min * 60, cv)
@@ -60,8 +67,10 @@ def report(tickets, label: str) -> float:
     mae = mean(abs(e - w) for e, w in pairs)
     mw = mean(w for _, w in pairs)
     bias = mean(e - w for e, w in pairs)
-    print(f"  {label:<16} n={len(pairs):6d}  mean wait {mw / 60:6.1f} min  MAE {mae / 60:6.1f} min"
-          f"  = {100 * mae / mw:5.1f} % of mean wait  (bias {bias / 60:+.1f} min)")
+    print(
+        f"  {label:<16} n={len(pairs):6d}  mean wait {mw / 60:6.1f} min  MAE {mae / 60:6.1f} min"
+        f"  = {100 * mae / mw:5.1f} % of mean wait  (bias {bias / 60:+.1f} min)"
+    )
     return mae / mw
 
 
@@ -73,20 +82,29 @@ def main() -> None:
     args = ap.parse_args()
     settings = load_settings(ROOT / "config" / "hall.example.toml", environ={})
     prof, wins = profile(settings, args.load, args.cv), windows(settings)
-    old = [t for seed in range(1, args.days + 1)
-           for t in simulate(prof, wins, settings.rules, seed, estimator=capacity_estimate)]
+    old = [
+        t
+        for seed in range(1, args.days + 1)
+        for t in simulate(prof, wins, settings.rules, seed, estimator=capacity_estimate)
+    ]
     started = time.perf_counter()
-    days = [simulate(prof, wins, settings.rules, seed, estimator=production_estimate)
-            for seed in range(1, args.days + 1)]
+    days = [
+        simulate(prof, wins, settings.rules, seed, estimator=production_estimate)
+        for seed in range(1, args.days + 1)
+    ]
     took = time.perf_counter() - started
     tickets = [t for d in days for t in d]
     served = [t for t in tickets if t.wait is not None]
-    print(f"bench_estimates: {args.days} simulated busy days of the demo hall, load {args.load}, "
-          f"service time CV {args.cv}, "
-          f"{len(tickets) / args.days:.0f} tickets a day, {took / args.days * 1000:.0f} ms a day")
-    print(f"  waits: mean {mean(t.wait for t in served) / 60:.1f} min, "
-          f"p90 {sorted(t.wait for t in served)[int(0.9 * len(served))] / 60:.1f} min, "
-          f"not called by closing {len(tickets) - len(served)}")
+    print(
+        f"bench_estimates: {args.days} simulated busy days of the demo hall, load {args.load}, "
+        f"service time CV {args.cv}, "
+        f"{len(tickets) / args.days:.0f} tickets a day, {took / args.days * 1000:.0f} ms a day"
+    )
+    print(
+        f"  waits: mean {mean(t.wait for t in served) / 60:.1f} min, "
+        f"p90 {sorted(t.wait for t in served)[int(0.9 * len(served))] / 60:.1f} min, "
+        f"not called by closing {len(tickets) - len(served)}"
+    )
     report(old, "first estimator")
     print("  the server's estimator (core.waits.promised_wait, the forecast):")
     share = report(tickets, "all tickets")

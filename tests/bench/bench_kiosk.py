@@ -31,7 +31,7 @@ from tests.kiosk.records_hall import start_records_hall  # noqa: E402
 from tests.support.fake_printer import FakePrinter  # noqa: E402
 from tests.support.live_server import start_server  # noqa: E402
 
-START_PROBE = r'''
+START_PROBE = r"""
 import os, sys, time, tempfile
 t0 = time.perf_counter()
 os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
@@ -53,7 +53,7 @@ def flipped(*a):
         Clock.schedule_once(lambda dt: app.stop(), 0)
 Window.bind(on_flip=flipped)
 app.run()
-'''
+"""
 
 
 RECORDS_PROBE = r'''
@@ -148,24 +148,42 @@ def bench_records(placements: int) -> None:
         person = {"name": p.name, "id_number": p.id_number}
         for poll_ms in (300, 100):
             token = srv.create_device(f"kiosk-bench-{poll_ms}", "kiosk")
-            out = subprocess.run([sys.executable, "-c", RECORDS_PROBE, srv.url, token, str(ROOT),
-                                  json.dumps(person), str(placements), str(poll_ms)],
-                                 capture_output=True, text=True, timeout=300)
-            line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RECORDS_TIMES")),
-                        None)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    RECORDS_PROBE,
+                    srv.url,
+                    token,
+                    str(ROOT),
+                    json.dumps(person),
+                    str(placements),
+                    str(poll_ms),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            line = next(
+                (ln for ln in out.stdout.splitlines() if ln.startswith("RECORDS_TIMES")), None
+            )
             if line is None:
                 raise SystemExit(f"records probe failed: {out.stderr[-2000:]}")
             got = json.loads(line.split(None, 1)[1])
             times = got["times"]
-            print(f"ID card placed (115200 baud, reader poll {poll_ms} ms) → records on screen "
-                  f"(real app, live server): median {statistics.median(times) * 1000:.0f} ms, "
-                  f"p95 {pct(times, .95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
-                  f"({len(times)} placements)  goal ≤ 1500 ms")
-            print(f"  of which: card on the UI thread median "
-                  f"{statistics.median(got['card']) * 1000:.0f} ms; session + profile in the "
-                  f"Flow median {statistics.median(got['data']) * 1000:.0f} ms; the rest is "
-                  f"drawing (Mesa llvmpipe here, load average {os.getloadavg()[0]:.1f} on "
-                  f"{os.cpu_count()} CPUs)")
+            print(
+                f"ID card placed (115200 baud, reader poll {poll_ms} ms) → records on screen "
+                f"(real app, live server): median {statistics.median(times) * 1000:.0f} ms, "
+                f"p95 {pct(times, 0.95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+                f"({len(times)} placements)  goal ≤ 1500 ms"
+            )
+            print(
+                f"  of which: card on the UI thread median "
+                f"{statistics.median(got['card']) * 1000:.0f} ms; session + profile in the "
+                f"Flow median {statistics.median(got['data']) * 1000:.0f} ms; the rest is "
+                f"drawing (Mesa llvmpipe here, load average {os.getloadavg()[0]:.1f} on "
+                f"{os.cpu_count()} CPUs)"
+            )
         bench_statements(srv, work)
     finally:
         srv.stop()
@@ -177,10 +195,20 @@ def bench_statements(srv, work: Path) -> None:
     for mode in ("raster", "native"):
         with FakePrinter() as fake:
             fake.serve_tcp()
-            cfg = KioskConfig(server_url=srv.url, token=token, printer_url=fake.tcp_url,
-                              printer_mode=mode, voice=False, idle_timeout_s=600)
-            c = Controller(cfg, runner=SyncRunner(), voice=Voice(enabled=False),
-                           printer=open_printer(fake.tcp_url, mode=mode, timeout=3.0))
+            cfg = KioskConfig(
+                server_url=srv.url,
+                token=token,
+                printer_url=fake.tcp_url,
+                printer_mode=mode,
+                voice=False,
+                idle_timeout_s=600,
+            )
+            c = Controller(
+                cfg,
+                runner=SyncRunner(),
+                voice=Voice(enabled=False),
+                printer=open_printer(fake.tcp_url, mode=mode, timeout=3.0),
+            )
             c.start()
             c.act("open_verify")
             for ch in p.id_number + p.password:
@@ -202,10 +230,12 @@ def bench_statements(srv, work: Path) -> None:
                     prints.append(time.perf_counter() - t0)
                     assert c.flow.personal.printed, c.flow.notice
                     sizes.append(len(fake.received))
-                print(f"statement {years:2d} years ({rows} rows, {mode}): preview median "
-                      f"{statistics.median(previews) * 1000:.0f} ms; print (render + "
-                      f"{statistics.median(sizes) / 1024:.0f} KiB to the printer) median "
-                      f"{statistics.median(prints) * 1000:.0f} ms, max {max(prints) * 1000:.0f} ms")
+                print(
+                    f"statement {years:2d} years ({rows} rows, {mode}): preview median "
+                    f"{statistics.median(previews) * 1000:.0f} ms; print (render + "
+                    f"{statistics.median(sizes) / 1024:.0f} KiB to the printer) median "
+                    f"{statistics.median(prints) * 1000:.0f} ms, max {max(prints) * 1000:.0f} ms"
+                )
             c.act("finish")
             c.stop_devices()
 
@@ -227,16 +257,28 @@ def main() -> None:
     try:
         starts, rss = [], []
         for _ in range(3):
-            out = subprocess.run([sys.executable, "-c", START_PROBE, srv.url, token, str(ROOT)],
-                                 capture_output=True, text=True, timeout=60).stdout
-            vals = dict(line.split() for line in out.splitlines() if line.startswith(("FIRST_FRAME", "RSS_KB")))
+            out = subprocess.run(
+                [sys.executable, "-c", START_PROBE, srv.url, token, str(ROOT)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            ).stdout
+            vals = dict(
+                line.split()
+                for line in out.splitlines()
+                if line.startswith(("FIRST_FRAME", "RSS_KB"))
+            )
             starts.append(float(vals["FIRST_FRAME"]))
             rss.append(int(vals["RSS_KB"]) / 1024)
-        print(f"cold start to first home frame (with live services): median {statistics.median(starts):.2f} s "
-              f"(runs: {', '.join(f'{s:.2f}' for s in starts)})  goal ≤ 2 s")
+        print(
+            f"cold start to first home frame (with live services): median {statistics.median(starts):.2f} s "
+            f"(runs: {', '.join(f'{s:.2f}' for s in starts)})  goal ≤ 2 s"
+        )
         print(f"RSS after start: {max(rss):.0f} MB  goal ≤ 250 MB")
 
-        cfg = KioskConfig(server_url=srv.url, token=token, printer_url=f"virtual://{work}/printer", voice=False)
+        cfg = KioskConfig(
+            server_url=srv.url, token=token, printer_url=f"virtual://{work}/printer", voice=False
+        )
         c = Controller(cfg, runner=SyncRunner(), voice=Voice(enabled=False))
         c.start()
         times = []
@@ -246,12 +288,14 @@ def main() -> None:
             c.flow.choose_service(["consult", "pension", "medical", "unemployment", "card"][i % 5])
             jobs = len(c.printer.transport.jobs)
             t0 = time.perf_counter()
-            c.confirm()        # POST /tickets, layout, raster render, bytes to the printer
+            c.confirm()  # POST /tickets, layout, raster render, bytes to the printer
             times.append((time.perf_counter() - t0) * 1000)
             assert len(c.printer.transport.jobs) == jobs + 1 and c.flow.printed
         times.sort()
-        print(f"confirm → printer has the bytes (virtual printer, incl. PNG preview): median {statistics.median(times):.0f} ms, "
-              f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms, max {times[-1]:.0f} ms  goal ≤ 300 ms")
+        print(
+            f"confirm → printer has the bytes (virtual printer, incl. PNG preview): median {statistics.median(times):.0f} ms, "
+            f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms, max {times[-1]:.0f} ms  goal ≤ 300 ms"
+        )
     finally:
         srv.stop()
 

@@ -40,9 +40,13 @@ def main() -> None:
         for i in range(TRIES):  # interleaved, so load on the machine hits both alike
             for name, times in (("win1", known), ("nobody-here", unknown)):
                 address = f"10.2.{i}.{1 if name == 'win1' else 2}"
-                t, status = timed(http, "POST", login,
-                                  json={"username": name, "password": "wrong-guess"},
-                                  headers={"X-Forwarded-For": address})
+                t, status = timed(
+                    http,
+                    "POST",
+                    login,
+                    json={"username": name, "password": "wrong-guess"},
+                    headers={"X-Forwarded-For": address},
+                )
                 assert status == 401, status
                 times.append(t)
         a, b = statistics.median(known), statistics.median(unknown)
@@ -52,10 +56,23 @@ def main() -> None:
         print(f"difference                    {gap:7.1f} %   (goal ≤ 20 %)")
 
         for _ in range(3):
-            timed(http, "POST", login, json={"username": "win1", "password": "wrong-guess"},
-                  headers={"X-Forwarded-For": "10.3.0.1"})
-        throttled = [timed(http, "POST", login, json={"username": "win1", "password": "x"},
-                           headers={"X-Forwarded-For": "10.3.0.1"}) for _ in range(TRIES)]
+            timed(
+                http,
+                "POST",
+                login,
+                json={"username": "win1", "password": "wrong-guess"},
+                headers={"X-Forwarded-For": "10.3.0.1"},
+            )
+        throttled = [
+            timed(
+                http,
+                "POST",
+                login,
+                json={"username": "win1", "password": "x"},
+                headers={"X-Forwarded-For": "10.3.0.1"},
+            )
+            for _ in range(TRIES)
+        ]
         assert {s for _, s in throttled} == {429}
         refusal = statistics.median(t for t, _ in throttled)
         print(f"throttled refusal             median {refusal * 1000:7.1f} ms")

@@ -23,8 +23,14 @@ from tests.printer.conftest import long_statement  # noqa: E402
 from tests.support.fake_printer import FakePrinter  # noqa: E402
 
 TICKET = TicketLayout(
-    hall_name="海淀区社会保险经办服务大厅", number="B012", service_name="养老保险", people_ahead=7,
-    estimated_wait_min=18, zone="B区", window_hint="3-5号窗口", issued_at=datetime(2026, 3, 2, 9, 41, 5),
+    hall_name="海淀区社会保险经办服务大厅",
+    number="B012",
+    service_name="养老保险",
+    people_ahead=7,
+    estimated_wait_min=18,
+    zone="B区",
+    window_hint="3-5号窗口",
+    issued_at=datetime(2026, 3, 2, 9, 41, 5),
     qr_payload="https://hall.example.cn/t/8f3a9c2e71d04b6f",
     tips=["请备好：身份证、社保卡。", "过号后请到导引台重新排队！"],
 )
@@ -34,8 +40,14 @@ _serial = itertools.count(13)
 
 def next_ticket() -> TicketLayout:
     n = next(_serial)
-    return replace(TICKET, number=f"B{n % 1000:03d}", people_ahead=n % 40, estimated_wait_min=n % 90,
-                   issued_at=TICKET.issued_at + timedelta(seconds=n), qr_payload=f"{TICKET.qr_payload}{n:06x}")
+    return replace(
+        TICKET,
+        number=f"B{n % 1000:03d}",
+        people_ahead=n % 40,
+        estimated_wait_min=n % 90,
+        issued_at=TICKET.issued_at + timedelta(seconds=n),
+        qr_payload=f"{TICKET.qr_payload}{n:06x}",
+    )
 
 
 def timed(fn, runs=RUNS) -> tuple[float, float]:
@@ -56,17 +68,22 @@ def main() -> None:
         for mm, dots in ((58, 384), (80, 576)):
             median, worst = timed(lambda: render_ticket(next_ticket(), dots, mode))
             size = len(render_ticket(TICKET, dots, mode))
-            print(f"{mode + f' {mm} mm':<18}{median:>10.1f}{worst:>9.1f}{size:>9}{size * 10 / 9600:>13.1f}")
+            print(
+                f"{mode + f' {mm} mm':<18}{median:>10.1f}{worst:>9.1f}{size:>9}{size * 10 / 9600:>13.1f}"
+            )
     print("(each render is a new ticket: number, people ahead, wait, time and QR change)")
 
     def cold():
         raster._line_image.cache_clear()  # worst case: no line drawn before
         render_ticket(next_ticket(), 576, "raster")
+
     cold_median, _ = timed(cold)
     goal, _ = timed(lambda: render_ticket(next_ticket(), 576, "raster"))
     print(f"80 mm raster with the line cache cleared each time: {cold_median:.1f} ms")
-    print(f"\ngoal: 80 mm raster render ≤ 30 ms — measured median {goal:.1f} ms "
-          f"(cold {cold_median:.1f} ms): {'met' if max(goal, cold_median) <= 30 else 'NOT met'}")
+    print(
+        f"\ngoal: 80 mm raster render ≤ 30 ms — measured median {goal:.1f} ms "
+        f"(cold {cold_median:.1f} ms): {'met' if max(goal, cold_median) <= 30 else 'NOT met'}"
+    )
 
     statement = long_statement(rows=120, rows_per_part=40)
     for mode in ("raster", "native"):
@@ -82,7 +99,9 @@ def main() -> None:
             job = printer.render_ticket(TICKET)
             send, worst = timed(lambda: printer.print_bytes(job), runs=20)
             whole, _ = timed(lambda: printer.print_ticket(next_ticket()), runs=20)
-            print(f"  {mode} 80 mm: send {send:.1f} ms (max {worst:.1f}), render+send {whole:.1f} ms")
+            print(
+                f"  {mode} 80 mm: send {send:.1f} ms (max {worst:.1f}), render+send {whole:.1f} ms"
+            )
             stat, _ = timed(printer.status, runs=20)
         print(f"  status() alone: {stat:.1f} ms")
 

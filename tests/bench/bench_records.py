@@ -43,8 +43,10 @@ def pct(values, p):
 
 
 def show(name, values, goal=None):
-    line = (f"{name:<46} p50 {pct(values, 50):7.2f} ms   p95 {pct(values, 95):7.2f} ms   "
-            f"p99 {pct(values, 99):7.2f} ms   n={len(values)}")
+    line = (
+        f"{name:<46} p50 {pct(values, 50):7.2f} ms   p95 {pct(values, 95):7.2f} ms   "
+        f"p99 {pct(values, 99):7.2f} ms   n={len(values)}"
+    )
     print(line + (f"   (goal p95 ≤ {goal} ms)" if goal else ""))
 
 
@@ -54,8 +56,12 @@ def people_of(path: Path, today: date) -> tuple[list[tuple], list[tuple]]:
     seed = int(conn.execute("SELECT value FROM meta WHERE key = 'seed'").fetchone()[0])
     rows = conn.execute("SELECT id, id_number FROM people").fetchall()
     since = month_index(today.year - 30, today.month)
-    long = {r[0] for r in conn.execute(
-        "SELECT person_id FROM spells GROUP BY person_id HAVING min(first) <= ?", [since])}
+    long = {
+        r[0]
+        for r in conn.execute(
+            "SELECT person_id FROM spells GROUP BY person_id HAVING min(first) <= ?", [since]
+        )
+    }
     conn.close()
     everyone = [(pid, number, demo_password(seed, pid - 1)) for pid, number in rows]
     return everyone, [p for p in everyone if p[0] in long]
@@ -72,8 +78,10 @@ def main() -> int:
     if not path.exists():
         started = time.perf_counter()
         generate(path, args.people, seed=1, today=today, show=0)
-        print(f"generated {args.people:,} people in {time.perf_counter() - started:.1f} s, "
-              f"{path.stat().st_size / 1e6:.0f} MB ({path})")
+        print(
+            f"generated {args.people:,} people in {time.perf_counter() - started:.1f} s, "
+            f"{path.stat().st_size / 1e6:.0f} MB ({path})"
+        )
     everyone, long = people_of(path, today)
     print(f"{len(everyone):,} people, {len(long):,} with 30 years of records or more")
     rng = random.Random(7)
@@ -92,16 +100,19 @@ def main() -> int:
     for _, number, password in rng.sample(long, min(SAMPLES, len(long))):
         person = provider.verify(QueryPassword(number, password), now)
         t = time.perf_counter()
-        provider.contributions(person, f"{today.year - 30}-{today.month:02d}",
-                               f"{today.year}-{today.month:02d}")
+        provider.contributions(
+            person, f"{today.year - 30}-{today.month:02d}", f"{today.year}-{today.month:02d}"
+        )
         timings.append(time.perf_counter() - t)
     show("provider: 30 years of contributions", timings)
     provider.close()
 
     settings = load_settings(ROOT / "config" / "hall.example.toml", environ={})
     settings = dataclasses.replace(
-        settings, hall=dataclasses.replace(settings.hall, data_dir=str(work / "hall")),
-        records=dataclasses.replace(settings.records, db=str(path)))
+        settings,
+        hall=dataclasses.replace(settings.hall, data_dir=str(work / "hall")),
+        records=dataclasses.replace(settings.records, db=str(path)),
+    )
     app = create_app(settings, db_path=work / "hall" / "hall.db")
     hall = app.extensions["hall"]
     token = hall.accounts.create_device("bench-kiosk", "kiosk")
@@ -109,8 +120,11 @@ def main() -> int:
     device = {"Authorization": f"Bearer {token}"}
 
     def login(number, password):
-        r = client.post("/api/v1/citizen/session", headers=device,
-                        json={"password": {"id_number": number, "password": password}})
+        r = client.post(
+            "/api/v1/citizen/session",
+            headers=device,
+            json={"password": {"id_number": number, "password": password}},
+        )
         assert r.status_code == 201, r.get_json()
         return {**device, "X-Citizen-Session": r.get_json()["token"]}
 
@@ -123,8 +137,11 @@ def main() -> int:
         assert r.status_code == 200
     show("app: POST /citizen/session + GET /profile", timings, goal=50)
     timings = []
-    body = {"kind": "contribution_certificate", "from": f"{today.year - 30}-{today.month:02d}",
-            "to": f"{today.year}-{today.month:02d}"}
+    body = {
+        "kind": "contribution_certificate",
+        "from": f"{today.year - 30}-{today.month:02d}",
+        "to": f"{today.year}-{today.month:02d}",
+    }
     rows = []
     for _, number, password in rng.sample(long, min(SAMPLES, len(long))):
         headers = login(number, password)

@@ -45,19 +45,29 @@ OPEN = [(8 * 3600 + 1800, 12 * 3600), (13 * 3600 + 1800, 17 * 3600 + 1800)]
 
 def settings_for(tmp: Path):
     s = load_settings(ROOT / "config" / "hall.example.toml", environ={})
-    services = [ServiceSpec(code=code, prefix=chr(ord("A") + i), name={"zh_CN": f"业务{i + 1}"},
-                            default_service_min=8.0) for i, code in enumerate(SERVICES)]
-    windows = [WindowSpec(number=n, name=f"{n}号窗口", services=[SERVICES[(n - 1) % 20],
-                                                                 SERVICES[n % 20]])
-               for n in range(1, WINDOWS + 1)]
+    services = [
+        ServiceSpec(
+            code=code,
+            prefix=chr(ord("A") + i),
+            name={"zh_CN": f"业务{i + 1}"},
+            default_service_min=8.0,
+        )
+        for i, code in enumerate(SERVICES)
+    ]
+    windows = [
+        WindowSpec(number=n, name=f"{n}号窗口", services=[SERVICES[(n - 1) % 20], SERVICES[n % 20]])
+        for n in range(1, WINDOWS + 1)
+    ]
     hall = dataclasses.replace(s.hall, data_dir=str(tmp / "data"), issue_outside_hours=True)
     return dataclasses.replace(s, services=services, windows=windows, items=[], hall=hall)
 
 
 def iso(day: date, seconds: float) -> str:
     s = int(seconds)
-    return (f"{day.isoformat()}T{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}."
-            f"{int((seconds - s) * 1e6):06d}+08:00")
+    return (
+        f"{day.isoformat()}T{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}."
+        f"{int((seconds - s) * 1e6):06d}+08:00"
+    )
 
 
 def working_days(n: int) -> list[date]:
@@ -96,77 +106,180 @@ def day_rows(day: date, per_day: int, rng: random.Random):
         svc_s = rng.lognormvariate(6.1, 0.6)
         priority = rng.random() < 0.04
         estimate = max(0, int(wait * rng.uniform(0.6, 1.4)))
-        public = {"number": number, "service": service, "status": "waiting", "window": None,
-                  "priority": priority, "appointment": False, "issued_at": iso(day, issued),
-                  "called_at": None}
+        public = {
+            "number": number,
+            "service": service,
+            "status": "waiting",
+            "window": None,
+            "priority": priority,
+            "appointment": False,
+            "issued_at": iso(day, issued),
+            "called_at": None,
+        }
         win = {"number": window, "name": f"{window}号窗口", "zone": "", "room": ""}
         ev(issued, "ticket.issued", {"ticket": public, "window": None, "waiting": waiting})
         roll = rng.random()
         status, finished, started = "done", None, None
         if roll < 0.01:
-            ev(issued + wait / 2, "ticket.cancelled", {"ticket": public | {"status": "cancelled"},
-                                                       "window": None, "waiting": waiting,
-                                                       "reason": "left", "by": "guide1"})
+            ev(
+                issued + wait / 2,
+                "ticket.cancelled",
+                {
+                    "ticket": public | {"status": "cancelled"},
+                    "window": None,
+                    "waiting": waiting,
+                    "reason": "left",
+                    "by": "guide1",
+                },
+            )
             status, called = "cancelled", None
         else:
-            called_pub = public | {"status": "called", "window": window,
-                                   "called_at": iso(day, called)}
+            called_pub = public | {
+                "status": "called",
+                "window": window,
+                "called_at": iso(day, called),
+            }
             ev(called, "ticket.called", {"ticket": called_pub, "window": win, "waiting": waiting})
             if rng.random() < 0.03:
-                ev(called + 60, "ticket.recalled", {"ticket": called_pub, "window": win,
-                                                    "waiting": waiting})
+                ev(
+                    called + 60,
+                    "ticket.recalled",
+                    {"ticket": called_pub, "window": win, "waiting": waiting},
+                )
             if roll < 0.06:  # no-show; half of them reinstated and served later
-                ev(called + 120, "ticket.no_show", {"ticket": called_pub | {"status": "no_show"},
-                                                    "window": win, "waiting": waiting})
+                ev(
+                    called + 120,
+                    "ticket.no_show",
+                    {
+                        "ticket": called_pub | {"status": "no_show"},
+                        "window": win,
+                        "waiting": waiting,
+                    },
+                )
                 status = "no_show"
                 if rng.random() < 0.5:
                     back = called + 600
-                    ev(back, "ticket.reinstated", {"ticket": public, "window": None,
-                                                   "waiting": waiting})
+                    ev(
+                        back,
+                        "ticket.reinstated",
+                        {"ticket": public, "window": None, "waiting": waiting},
+                    )
                     called = back + 300
-                    ev(called, "ticket.called", {"ticket": called_pub, "window": win,
-                                                 "waiting": waiting})
+                    ev(
+                        called,
+                        "ticket.called",
+                        {"ticket": called_pub, "window": win, "waiting": waiting},
+                    )
                     status = "done"
             elif roll < 0.08:  # transferred, then served at the next service
-                ev(called + 200, "ticket.transferred", {
-                    "ticket": public | {"service": SERVICES[(SERVICES.index(service) + 1) % 20]},
-                    "window": win, "waiting": waiting, "from_service": service,
-                    "to_service": SERVICES[(SERVICES.index(service) + 1) % 20]})
+                ev(
+                    called + 200,
+                    "ticket.transferred",
+                    {
+                        "ticket": public
+                        | {"service": SERVICES[(SERVICES.index(service) + 1) % 20]},
+                        "window": win,
+                        "waiting": waiting,
+                        "from_service": service,
+                        "to_service": SERVICES[(SERVICES.index(service) + 1) % 20],
+                    },
+                )
                 called += 900
-                ev(called, "ticket.called", {"ticket": called_pub, "window": win,
-                                             "waiting": waiting})
+                ev(
+                    called,
+                    "ticket.called",
+                    {"ticket": called_pub, "window": win, "waiting": waiting},
+                )
             if status == "done":
                 started = called + 30
                 finished = started + svc_s
-                ev(started, "ticket.started", {"ticket": called_pub | {"status": "serving"},
-                                               "window": win, "waiting": waiting})
-                ev(finished, "ticket.finished", {"ticket": called_pub | {"status": "done"},
-                                                 "window": win, "waiting": waiting})
+                ev(
+                    started,
+                    "ticket.started",
+                    {
+                        "ticket": called_pub | {"status": "serving"},
+                        "window": win,
+                        "waiting": waiting,
+                    },
+                )
+                ev(
+                    finished,
+                    "ticket.finished",
+                    {"ticket": called_pub | {"status": "done"}, "window": win, "waiting": waiting},
+                )
         tid = f"{day:%Y%m%d}-{number}"
-        tickets.append((tid, number, service, service, day.isoformat(), seqs[service], status,
-                        "kiosk", "elderly" if priority else None, None, None, tid,
-                        iso(day, issued), iso(day, issued),
-                        iso(day, called) if called else None,
-                        iso(day, started) if started else None,
-                        iso(day, finished) if finished else None, window if called else None,
-                        staff if called else None, 0, 0, estimate))
+        tickets.append(
+            (
+                tid,
+                number,
+                service,
+                service,
+                day.isoformat(),
+                seqs[service],
+                status,
+                "kiosk",
+                "elderly" if priority else None,
+                None,
+                None,
+                tid,
+                iso(day, issued),
+                iso(day, issued),
+                iso(day, called) if called else None,
+                iso(day, started) if started else None,
+                iso(day, finished) if finished else None,
+                window if called else None,
+                staff if called else None,
+                0,
+                0,
+                estimate,
+            )
+        )
         if finished and rng.random() < 0.33:
             level = rng.choices((5, 4, 3, 2, 1), (80, 14, 4, 1, 1))[0]
-            ratings.append((tid, number, service, day.isoformat(), window, staff, level,
-                            json.dumps(["attitude"] if level <= 2 else []), None, "eval",
-                            iso(day, finished + 30)))
-            ev(finished + 30, "evaluation.recorded", {"evaluation": {
-                "level": level, "bad": level <= 2, "window": window, "service": service}})
+            ratings.append(
+                (
+                    tid,
+                    number,
+                    service,
+                    day.isoformat(),
+                    window,
+                    staff,
+                    level,
+                    json.dumps(["attitude"] if level <= 2 else []),
+                    None,
+                    "eval",
+                    iso(day, finished + 30),
+                )
+            )
+            ev(
+                finished + 30,
+                "evaluation.recorded",
+                {
+                    "evaluation": {
+                        "level": level,
+                        "bad": level <= 2,
+                        "window": window,
+                        "service": service,
+                    }
+                },
+            )
     events.sort(key=lambda e: e[0])
-    return tickets, [(iso(day, t), type_, json.dumps(data, ensure_ascii=False,
-                                                     separators=(",", ":")))
-                     for t, type_, data in events], ratings
+    return (
+        tickets,
+        [
+            (iso(day, t), type_, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            for t, type_, data in events
+        ],
+        ratings,
+    )
 
 
-TICKET_COLS = ("id, number, service, original_service, day, seq, status, channel, "
-               "priority_reason, appointment_code, appointment_at, request_id, issued_at, "
-               "queue_at, called_at, started_at, finished_at, window, staff, recalls, transfers, "
-               "estimated_wait_s")
+TICKET_COLS = (
+    "id, number, service, original_service, day, seq, status, channel, "
+    "priority_reason, appointment_code, appointment_at, request_id, issued_at, "
+    "queue_at, called_at, started_at, finished_at, window, staff, recalls, transfers, "
+    "estimated_wait_s"
+)
 
 
 def generate(path: Path, settings, days: list[date], per_day: int) -> None:
@@ -179,13 +292,15 @@ def generate(path: Path, settings, days: list[date], per_day: int) -> None:
     n_events = 0
     for i, day in enumerate(days):
         tickets, events, ratings = day_rows(day, per_day, rng)
-        conn.executemany(f"INSERT INTO tickets ({TICKET_COLS}) VALUES ({','.join('?' * 22)})",
-                         tickets)
+        conn.executemany(
+            f"INSERT INTO tickets ({TICKET_COLS}) VALUES ({','.join('?' * 22)})", tickets
+        )
         conn.executemany("INSERT INTO events (at, type, data) VALUES (?, ?, ?)", events)
         conn.executemany(
             "INSERT INTO evaluations (ticket_id, ticket_number, service, day, window, staff,"
             " level, reasons, comment, source, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            ratings)
+            ratings,
+        )
         n_events += len(events)
         if (i + 1) % 25 == 0:
             print(f"  … {i + 1} days, {n_events:,} events", flush=True)
@@ -217,16 +332,20 @@ def main() -> None:
         started = time.perf_counter()
         generate(path, settings, days, args.per_day)
         took = time.perf_counter() - started
-        print(f"generated {args.days} days × {args.per_day:,} tickets = "
-              f"{args.days * args.per_day:,} tickets in {took:.0f} s "
-              f"({args.days * args.per_day / took:,.0f} tickets/s); "
-              f"{path.stat().st_size / 1e9:.2f} GB")
+        print(
+            f"generated {args.days} days × {args.per_day:,} tickets = "
+            f"{args.days * args.per_day:,} tickets in {took:.0f} s "
+            f"({args.days * args.per_day / took:,.0f} tickets/s); "
+            f"{path.stat().st_size / 1e9:.2f} GB"
+        )
     db = sqlite3.connect(path)
     n_tickets = db.execute("SELECT count(*) FROM tickets").fetchone()[0]
     n_events = db.execute("SELECT count(*) FROM events").fetchone()[0]
     db.close()
-    print(f"database: {n_tickets:,} tickets, {n_events:,} events, "
-          f"{os.path.getsize(path) / 1e9:.2f} GB")
+    print(
+        f"database: {n_tickets:,} tickets, {n_events:,} events, "
+        f"{os.path.getsize(path) / 1e9:.2f} GB"
+    )
 
     clock_at = [datetime.combine(TODAY, datetime.min.time(), HALL_TZ) + timedelta(hours=10)]
     hall = Hall.open(settings, path, clock=lambda: clock_at[0])
@@ -235,41 +354,51 @@ def main() -> None:
     stored = reports.catch_up()
     took = time.perf_counter() - started
     if stored:
-        print(f"pre-aggregate: {stored} days replayed into report_days in {took:.0f} s "
-              f"({took / max(stored, 1) * 1000:.0f} ms a day, done once per day at its close)")
+        print(
+            f"pre-aggregate: {stored} days replayed into report_days in {took:.0f} s "
+            f"({took / max(stored, 1) * 1000:.0f} ms a day, done once per day at its close)"
+        )
     sample = days[50:55]
     started = time.perf_counter()
     for d in sample:
         reports.store_day(d)
-    print(f"pre-aggregate of one working day ({args.per_day:,} tickets), replayed again: "
-          f"{(time.perf_counter() - started) / len(sample) * 1000:.0f} ms")
+    print(
+        f"pre-aggregate of one working day ({args.per_day:,} tickets), replayed again: "
+        f"{(time.perf_counter() - started) / len(sample) * 1000:.0f} ms"
+    )
     first, last = days[0], days[-1]
     year_s, year = timed(lambda: reports.summary(date(YEAR, 1, 1), date(YEAR, 12, 31)))
     month_s, _ = timed(lambda: reports.summary(date(YEAR, 6, 1), date(YEAR, 6, 30)))
     one = days[min(100, len(days) - 1)]
     day_s, _ = timed(lambda: reports.summary(one, one), repeat=7)
-    print(f"summary of the year ({first} … {last}, {year['totals']['issued']:,} tickets): "
-          f"{year_s * 1000:.0f} ms   [goal ≤ 1000 ms]")
+    print(
+        f"summary of the year ({first} … {last}, {year['totals']['issued']:,} tickets): "
+        f"{year_s * 1000:.0f} ms   [goal ≤ 1000 ms]"
+    )
     print(f"summary of a month (June): {month_s * 1000:.0f} ms")
     print(f"summary of a past day ({one}): {day_s * 1000:.1f} ms   [goal ≤ 50 ms]")
 
     # A live day: today with a full day's tickets, the report asked at 17:00 and again later.
     conn = sqlite3.connect(path, isolation_level=None)
     tickets, events, ratings = day_rows(TODAY, args.per_day, random.Random(99))
-    if not conn.execute("SELECT count(*) FROM tickets WHERE day = ?",
-                        [TODAY.isoformat()]).fetchone()[0]:  # a kept database has it already
+    if not conn.execute(
+        "SELECT count(*) FROM tickets WHERE day = ?", [TODAY.isoformat()]
+    ).fetchone()[0]:  # a kept database has it already
         conn.execute("BEGIN")
-        conn.executemany(f"INSERT INTO tickets ({TICKET_COLS}) VALUES ({','.join('?' * 22)})",
-                         tickets)
+        conn.executemany(
+            f"INSERT INTO tickets ({TICKET_COLS}) VALUES ({','.join('?' * 22)})", tickets
+        )
         conn.executemany("INSERT INTO events (at, type, data) VALUES (?, ?, ?)", events)
         conn.execute("COMMIT")
     conn.close()
     clock_at[0] = datetime.combine(TODAY, datetime.min.time(), HALL_TZ) + timedelta(hours=17)
     cold, live = timed(lambda: reports.summary(TODAY, TODAY), repeat=1)
     warm, _ = timed(lambda: reports.summary(TODAY, TODAY), repeat=5)
-    print(f"summary of today, live ({live['totals']['issued']:,} tickets, "
-          f"{len(events):,} events): first {cold * 1000:.0f} ms (replays the day), then "
-          f"{warm * 1000:.0f} ms (new events only, tally of the day)")
+    print(
+        f"summary of today, live ({live['totals']['issued']:,} tickets, "
+        f"{len(events):,} events): first {cold * 1000:.0f} ms (replays the day), then "
+        f"{warm * 1000:.0f} ms (new events only, tally of the day)"
+    )
     hall.close()
     if not args.db:
         path.unlink()

@@ -37,7 +37,9 @@ def pct(values, p):
 
 
 def show(name, values):
-    print(f"{name:<44} p50 {pct(values, 50):7.2f} ms   p99 {pct(values, 99):7.2f} ms   n={len(values)}")
+    print(
+        f"{name:<44} p50 {pct(values, 50):7.2f} ms   p99 {pct(values, 99):7.2f} ms   n={len(values)}"
+    )
 
 
 class Client:
@@ -54,7 +56,9 @@ class Client:
         return resp.status, time.perf_counter() - t
 
     def issue(self, service: str) -> float:
-        status, took = self.post("/api/v1/tickets", {"service": service, "request_id": uuid.uuid4().hex})
+        status, took = self.post(
+            "/api/v1/tickets", {"service": service, "request_id": uuid.uuid4().hex}
+        )
         assert status == 201, status
         return took
 
@@ -89,9 +93,16 @@ def baseline_figures() -> tuple[float, float]:
     """The plain Flask route under waitress doing the same SQLite transaction."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-baseline-"))
     from tests.support.live_server import free_port
+
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("baseline_server.py")),
-                             str(port), str(tmp / "base.db")])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("baseline_server.py")),
+            str(port),
+            str(tmp / "base.db"),
+        ]
+    )
     try:
         for _ in range(100):
             try:
@@ -118,10 +129,14 @@ def main():
         srv.set_clock("2026-11-23T09:00:00+08:00")  # a day of its own: caps and 999 numbers a day
         cpu, tps = cpu_and_throughput(srv.port, srv.proc.pid, kiosk)
         srv.set_clock(None)
-        print(f"{'server CPU per issued ticket':<44} {cpu:7.2f} ms   plain route {base_cpu:5.2f} ms"
-              f"   ratio {cpu / base_cpu:5.2f} (goal ≤ 1.5)")
-        print(f"{'throughput, 8 clients':<44} {tps:7.0f} /s    plain route {base_tps:5.0f} /s"
-              f"   ratio {tps / base_tps:5.2f} (goal ≥ 0.8)")
+        print(
+            f"{'server CPU per issued ticket':<44} {cpu:7.2f} ms   plain route {base_cpu:5.2f} ms"
+            f"   ratio {cpu / base_cpu:5.2f} (goal ≤ 1.5)"
+        )
+        print(
+            f"{'throughput, 8 clients':<44} {tps:7.0f} /s    plain route {base_tps:5.0f} /s"
+            f"   ratio {tps / base_tps:5.2f} (goal ≥ 0.8)"
+        )
 
         c = Client(srv.port, kiosk)
         for _ in range(20):
@@ -142,8 +157,10 @@ def main():
         w = Client(srv.port, staff)
         for n in range(1, 12):
             w.post(f"/api/v1/windows/{n}/open", {})
-        show("call-next, sequential",
-             [w.post(f"/api/v1/windows/{(i % 11) + 1}/call-next", {})[1] for i in range(200)])
+        show(
+            "call-next, sequential",
+            [w.post(f"/api/v1/windows/{(i % 11) + 1}/call-next", {})[1] for i in range(200)],
+        )
 
         def caller(n):
             cl = Client(srv.port, staff)
@@ -167,7 +184,8 @@ def main():
             print(f"{'issue p99, 1,000 streams / none (goal ≤ 2)':<44} {ratio:7.2f}")
             calls = iter(range(10**6))
             delays = call_to_event(
-                clients, lambda: w.post(f"/api/v1/windows/{next(calls) % 3 + 3}/call-next", {}))
+                clients, lambda: w.post(f"/api/v1/windows/{next(calls) % 3 + 3}/call-next", {})
+            )
             show("call → event, 1,000 streams (p99 goal ≤ 50)", delays)
     finally:
         srv.stop()

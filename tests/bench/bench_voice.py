@@ -78,15 +78,21 @@ def bench_in_process(calls: int) -> None:
             for lang in langs:
                 synthesize(templates.text(lang, f"B{i:03d}", WINDOWS[i % len(WINDOWS)]), lang)
 
-        print(f"CPU per call, {label:<9} espeak-ng on the whole sentence (before): "
-              f"{per_call_ms(calls, whole_sentence):6.1f} ms")
-        runs = (("phrases, empty voice folder", 0), ("phrases, folder from a run", calls),
-                ("phrases, same process", 2 * calls))
+        print(
+            f"CPU per call, {label:<9} espeak-ng on the whole sentence (before): "
+            f"{per_call_ms(calls, whole_sentence):6.1f} ms"
+        )
+        runs = (
+            ("phrases, empty voice folder", 0),
+            ("phrases, folder from a run", calls),
+            ("phrases, same process", 2 * calls),
+        )
         for run, offset in runs:
             if run != "phrases, same process":
                 a = Announcer(settings, Store(work / "h.db"), EventBus())
-            ms = per_call_ms(calls, lambda i: a.wav_for(f"B{offset + i:03d}",
-                                                        WINDOWS[i % len(WINDOWS)]))
+            ms = per_call_ms(
+                calls, lambda i: a.wav_for(f"B{offset + i:03d}", WINDOWS[i % len(WINDOWS)])
+            )
             print(f"CPU per call, {label:<9} {run:<43} {ms:6.1f} ms  (n={calls})")
 
 
@@ -96,8 +102,11 @@ def burst(srv, staff, calls: int) -> tuple[int, float, float, float]:
     made = 0
     while made < calls:
         for n in WINDOWS:
-            if made < calls and staff.post(f"{srv.url}/api/v1/windows/{n}/call-next",
-                                           json={}).status_code == 200:
+            if (
+                made < calls
+                and staff.post(f"{srv.url}/api/v1/windows/{n}/call-next", json={}).status_code
+                == 200
+            ):
                 made += 1
     burst_end = time.perf_counter()
     idle_at = wait_idle(srv.proc.pid)
@@ -116,14 +125,20 @@ def bench_server(calls: int) -> None:
         for n in WINDOWS:
             staff.post(f"{srv.url}/api/v1/windows/{n}/open", json={}).raise_for_status()
         for i in range(2 * calls + len(WINDOWS)):
-            kiosk.post(f"{srv.url}/api/v1/tickets", json={
-                "service": ("consult", "pension", "medical")[i % 3], "request_id": uuid.uuid4().hex,
-            }).raise_for_status()
+            kiosk.post(
+                f"{srv.url}/api/v1/tickets",
+                json={
+                    "service": ("consult", "pension", "medical")[i % 3],
+                    "request_id": uuid.uuid4().hex,
+                },
+            ).raise_for_status()
         wait_idle(srv.proc.pid)
         for label in ("first burst of the hall's life", "next burst"):
             made, took, idle, cpu = burst(srv, staff, calls)
-            print(f"{label}: {made} call-next in {took:5.2f} s; server idle {idle:5.2f} s after "
-                  f"the last answer; server CPU {cpu:5.1f} ms per call (call-next + voice)")
+            print(
+                f"{label}: {made} call-next in {took:5.2f} s; server idle {idle:5.2f} s after "
+                f"the last answer; server CPU {cpu:5.1f} ms per call (call-next + voice)"
+            )
         ids = called_event_ids(srv.db, calls)
         display = requests.Session()  # the display keeps its connection
         for label in ("first", "again"):
@@ -135,11 +150,16 @@ def bench_server(calls: int) -> None:
                 r.raise_for_status()
                 took.append((time.perf_counter() - t) * 1000)
             cpu = cpu_of(srv.proc.pid) - cpu0
-            print(f"WAV download after the burst ({label}): p50 {pct(took, 50):6.1f} ms  "
-                  f"p99 {pct(took, 99):6.1f} ms  server CPU {cpu * 1000 / len(ids):5.1f} ms per "
-                  f"download  n={len(ids)}")
-        size = sum(f.stat().st_size for f in (work / "data").rglob("*") if f.is_file()
-                   and "voice" in f.parts)
+            print(
+                f"WAV download after the burst ({label}): p50 {pct(took, 50):6.1f} ms  "
+                f"p99 {pct(took, 99):6.1f} ms  server CPU {cpu * 1000 / len(ids):5.1f} ms per "
+                f"download  n={len(ids)}"
+            )
+        size = sum(
+            f.stat().st_size
+            for f in (work / "data").rglob("*")
+            if f.is_file() and "voice" in f.parts
+        )
         print(f"voice folder on disk after {2 * calls} calls: {size / 1e6:6.2f} MB")
     finally:
         srv.stop()
@@ -147,9 +167,11 @@ def bench_server(calls: int) -> None:
 
 def called_event_ids(db: Path, limit: int) -> list[int]:
     import sqlite3
+
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT id FROM events WHERE type = 'ticket.called' ORDER BY id DESC "
-                            "LIMIT ?", (limit,)).fetchall()
+        rows = conn.execute(
+            "SELECT id FROM events WHERE type = 'ticket.called' ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
     return [r[0] for r in reversed(rows)]
 
 

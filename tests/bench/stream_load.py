@@ -65,7 +65,7 @@ def _listen(port: int, n: int, conn) -> None:
             text = tails[key.fileobj] + data
             for m in CALLED.finditer(text):
                 arrivals.setdefault(int(m.group(1)), []).append(now)
-            tails[key.fileobj] = text[text.rfind(b"\n\n") + 2:][-256:]
+            tails[key.fileobj] = text[text.rfind(b"\n\n") + 2 :][-256:]
     conn.recv()
     conn.send(("arrivals", arrivals))
     for s in socks:
@@ -78,7 +78,8 @@ class StreamClients:
         self.n = n
         self.conn, child = multiprocessing.Pipe()
         self.proc = multiprocessing.get_context("fork").Process(
-            target=_listen, args=(port, n, child), daemon=True)
+            target=_listen, args=(port, n, child), daemon=True
+        )
 
     def __enter__(self) -> "StreamClients":
         t = time.perf_counter()
@@ -86,8 +87,10 @@ class StreamClients:
         if not self.conn.poll(120):
             raise RuntimeError("stream clients did not connect in time")
         _, refused = self.conn.recv()
-        print(f"{'streams connected':<44} {self.n - refused}/{self.n} "
-              f"in {time.perf_counter() - t:.1f} s")
+        print(
+            f"{'streams connected':<44} {self.n - refused}/{self.n} "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
         return self
 
     def arrivals(self) -> dict[int, list[float]]:

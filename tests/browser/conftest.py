@@ -16,8 +16,12 @@ OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", ROOT / "tests" / "output")) 
 START = "2026-11-24T09:00:00+08:00"  # a Tuesday morning
 # One trusted proxy hop: X-Forwarded-For names the client, as behind the README's nginx/caddy.
 # A small hard-lock threshold keeps the lock test quick.
-ENV = {"HALLQUEUE_SERVER_PROXY_HOPS": "1", "HALLQUEUE_AUTH_LOCK_FAILURES": "6",
-       "HALLQUEUE_AUTH_LOCK_ADDRESSES": "2", "HALLQUEUE_AUTH_LOCK_MINUTES": "0"}
+ENV = {
+    "HALLQUEUE_SERVER_PROXY_HOPS": "1",
+    "HALLQUEUE_AUTH_LOCK_FAILURES": "6",
+    "HALLQUEUE_AUTH_LOCK_ADDRESSES": "2",
+    "HALLQUEUE_AUTH_LOCK_MINUTES": "0",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +53,9 @@ def new_page(browser):
     contexts = []
 
     def make(**kw):
-        ctx = browser.new_context(**({"locale": "zh-CN", "viewport": {"width": 1400, "height": 1000}}
-                                     | kw))
+        ctx = browser.new_context(
+            **({"locale": "zh-CN", "viewport": {"width": 1400, "height": 1000}} | kw)
+        )
         ctx.set_default_timeout(8000)
         ctx.set_default_navigation_timeout(30000)  # a fresh server builds its font subset first
         contexts.append(ctx)

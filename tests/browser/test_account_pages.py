@@ -23,12 +23,18 @@ def login(new_page, server, user: str, password: str = PASSWORD, path: str = "/a
 
 
 def row(page, table: str, key: str):
-    return page.locator(f"#{table} tbody tr[data-{'user' if table == 'users' else 'device'}=\"{key}\"]")
+    return page.locator(
+        f'#{table} tbody tr[data-{"user" if table == "users" else "device"}="{key}"]'
+    )
 
 
 def try_login(server, name: str, password: str, address: str) -> int:
-    r = requests.post(f"{server.url}/api/v1/auth/login", json={"username": name, "password": password},
-                      headers={"X-Forwarded-For": address}, timeout=10)
+    r = requests.post(
+        f"{server.url}/api/v1/auth/login",
+        json={"username": name, "password": password},
+        headers={"X-Forwarded-For": address},
+        timeout=10,
+    )
     return r.status_code
 
 
@@ -112,8 +118,11 @@ def test_admin_registers_ties_and_revokes_an_evaluator(server, new_page, shots):
 
     row(admin, "devices", "eval-4").locator("select.window").select_option("3")
     expect(admin.locator("#devices-status")).to_contain_text("已保存设备 eval-4")
-    r = requests.get(f"{server.url}/api/v1/windows/4/pending-evaluation",
-                     headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    r = requests.get(
+        f"{server.url}/api/v1/windows/4/pending-evaluation",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
     assert r.status_code == 403  # now it belongs to window 3
 
     row(admin, "devices", "eval-4").locator('[data-action="revoke"]').click()

@@ -45,9 +45,12 @@ def settle(page, ready: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def ticket(server) -> dict:
-    r = requests.post(f"{server.url}/api/v1/tickets",
-                      json={"service": "consult", "request_id": "csp-0001"},
-                      headers={"Authorization": f"Bearer {server.kiosk_token}"}, timeout=5)
+    r = requests.post(
+        f"{server.url}/api/v1/tickets",
+        json={"service": "consult", "request_id": "csp-0001"},
+        headers={"Authorization": f"Bearer {server.kiosk_token}"},
+        timeout=5,
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -55,8 +58,11 @@ def ticket(server) -> dict:
 @pytest.fixture(scope="module")
 def evaluator_token(server) -> str:
     admin = server.login("admin1")  # a script client (no Origin header): no CSRF header needed
-    r = admin.post(f"{server.url}/api/v1/admin/devices",
-                   json={"id": "eval-3", "kind": "evaluator", "window": 3}, timeout=5)
+    r = admin.post(
+        f"{server.url}/api/v1/admin/devices",
+        json={"id": "eval-3", "kind": "evaluator", "window": 3},
+        timeout=5,
+    )
     assert r.status_code == 201, r.text
     return r.json()["token"]
 

@@ -33,8 +33,9 @@ def server(tmp_path_factory):
     for name, role in (("win1", "window"), ("guide1", "guide"), ("sup1", "supervisor")):
         srv.create_user(name, role)
     srv.kiosk = srv.create_device("kiosk-1", "kiosk")
-    srv.evaluator = srv._cli("create-device", "eval-4", "--kind", "evaluator", "--window",
-                             "4").splitlines()[-1]
+    srv.evaluator = srv._cli(
+        "create-device", "eval-4", "--kind", "evaluator", "--window", "4"
+    ).splitlines()[-1]
     yield srv
     srv.stop()
 
@@ -62,15 +63,19 @@ class Hall:
         self.server, self.staff = server, server.login("win1")
 
     def issue(self, service: str, **extra) -> dict:
-        r = requests.post(f"{self.server.url}/api/v1/tickets", timeout=10, json={
-            "service": service, "request_id": uuid.uuid4().hex, **extra},
-            headers={"Authorization": f"Bearer {self.server.kiosk}"})
+        r = requests.post(
+            f"{self.server.url}/api/v1/tickets",
+            timeout=10,
+            json={"service": service, "request_id": uuid.uuid4().hex, **extra},
+            headers={"Authorization": f"Bearer {self.server.kiosk}"},
+        )
         assert r.status_code == 201, r.text
         return r.json()
 
     def window(self, number: int, action: str, **body) -> dict | None:
-        r = self.staff.post(f"{self.server.url}/api/v1/windows/{number}/{action}", json=body,
-                            timeout=10)
+        r = self.staff.post(
+            f"{self.server.url}/api/v1/windows/{number}/{action}", json=body, timeout=10
+        )
         assert r.status_code in (200, 204), r.text
         return r.json() if r.status_code == 200 else None
 
@@ -82,21 +87,44 @@ def tuesday(server) -> dict:
     h = Hall(server)
     for n in (1, 3, 4, 6, 9):
         h.window(n, "open")
-    plan = [("08:35", "consult"), ("08:36", "pension"), ("08:38", "pension"),
-            ("08:40", "medical"), ("08:41", "card"), ("08:45", "consult"), ("08:50", "pension"),
-            ("08:52", "card"), ("08:55", "medical"), ("09:00", "consult")]
+    plan = [
+        ("08:35", "consult"),
+        ("08:36", "pension"),
+        ("08:38", "pension"),
+        ("08:40", "medical"),
+        ("08:41", "card"),
+        ("08:45", "consult"),
+        ("08:50", "pension"),
+        ("08:52", "card"),
+        ("08:55", "medical"),
+        ("09:00", "consult"),
+    ]
     for hhmm, service in plan:
         at(server, TUE, hhmm)
         h.issue(service)
     at(server, TUE, "09:01")
     h.issue("pension", channel="guide", priority_reason="elderly")
-    steps = [("09:05", 1, "call-next"), ("09:05", 4, "call-next"), ("09:06", 6, "call-next"),
-             ("09:06", 9, "call-next"), ("09:07", 3, "call-next"), ("09:12", 1, "finish"),
-             ("09:15", 6, "transfer"), ("09:18", 9, "finish"), ("09:20", 4, "finish"),
-             ("09:20", 1, "call-next"), ("09:21", 1, "no-show"), ("09:22", 1, "call-next"),
-             ("09:24", 4, "call-next"), ("09:25", 6, "pause"), ("09:30", 3, "finish"),
-             ("09:31", 9, "call-next"), ("09:35", 1, "finish"), ("09:40", 9, "finish"),
-             ("09:42", 4, "finish")]
+    steps = [
+        ("09:05", 1, "call-next"),
+        ("09:05", 4, "call-next"),
+        ("09:06", 6, "call-next"),
+        ("09:06", 9, "call-next"),
+        ("09:07", 3, "call-next"),
+        ("09:12", 1, "finish"),
+        ("09:15", 6, "transfer"),
+        ("09:18", 9, "finish"),
+        ("09:20", 4, "finish"),
+        ("09:20", 1, "call-next"),
+        ("09:21", 1, "no-show"),
+        ("09:22", 1, "call-next"),
+        ("09:24", 4, "call-next"),
+        ("09:25", 6, "pause"),
+        ("09:30", 3, "finish"),
+        ("09:31", 9, "call-next"),
+        ("09:35", 1, "finish"),
+        ("09:40", 9, "finish"),
+        ("09:42", 4, "finish"),
+    ]
     last4 = None
     for hhmm, number, action in steps:
         at(server, TUE, hhmm)
@@ -130,8 +158,9 @@ def watch(page) -> None:
 
 
 def login(browser, server, user: str, path: str, **ctx):
-    context = browser.new_context(**({"locale": "zh-CN", "viewport": {"width": 1400,
-                                                                       "height": 1000}} | ctx))
+    context = browser.new_context(
+        **({"locale": "zh-CN", "viewport": {"width": 1400, "height": 1000}} | ctx)
+    )
     context.set_default_timeout(10000)
     context.set_default_navigation_timeout(60000)  # the planner simulates before it answers
     page = context.new_page()

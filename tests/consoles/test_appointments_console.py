@@ -16,26 +16,42 @@ PEOPLE = ["11010519491231002X", "110105197605175298", "310104196603085084", "440
 
 
 def post(server, path: str, token: str, body: dict) -> requests.Response:
-    return requests.post(f"{server.url}{path}", json=body, timeout=5,
-                         headers={"Authorization": f"Bearer {token}"})
+    return requests.post(
+        f"{server.url}{path}", json=body, timeout=5, headers={"Authorization": f"Bearer {token}"}
+    )
 
 
 def test_the_guide_sees_todays_bookings_per_slot_and_books_for_a_caller(server, new_page, shots):
     platform = server.create_device("platform-1", "platform")
     made = []
     for i, (person, slot) in enumerate(zip(PEOPLE, ["08:30", "09:00", "09:00", "09:30"])):
-        r = post(server, "/api/v1/appointments", platform, {
-            "external_id": f"PLAT-{i}", "service": "pension", "slot_start": f"2026-11-25T{slot}",
-            "id_number": person, "phone": f"1381234567{i}", "name": "张三丰"})
+        r = post(
+            server,
+            "/api/v1/appointments",
+            platform,
+            {
+                "external_id": f"PLAT-{i}",
+                "service": "pension",
+                "slot_start": f"2026-11-25T{slot}",
+                "id_number": person,
+                "phone": f"1381234567{i}",
+                "name": "张三丰",
+            },
+        )
         assert r.status_code == 201, r.text
         made.append(r.json())
     server.set_clock("2026-11-25T08:50:00+08:00")
-    on_time = post(server, "/api/v1/appointments/check-in", server.kiosk_token,
-                   {"code": made[1]["code"]})
+    on_time = post(
+        server, "/api/v1/appointments/check-in", server.kiosk_token, {"code": made[1]["code"]}
+    )
     assert on_time.status_code == 201, on_time.text
     server.set_clock("2026-11-25T09:20:00+08:00")  # 08:30 never came; 09:00's second is late
-    late = post(server, "/api/v1/appointments/check-in", server.kiosk_token,
-                {"code": made[2]["code"], "walk_in": True})
+    late = post(
+        server,
+        "/api/v1/appointments/check-in",
+        server.kiosk_token,
+        {"code": made[2]["code"], "walk_in": True},
+    )
     assert late.status_code == 201 and late.json()["state"] == "late", late.text
 
     page = login_page(new_page(), server, "guide1", "/guide/appointments")
@@ -81,18 +97,41 @@ def test_the_admin_imports_the_platforms_file_through_the_real_server(server, ne
     server.set_clock("2026-11-24T10:00:00+08:00")
     buf = io.StringIO()
     out = csv.writer(buf)
-    out.writerow(["预约编号", "业务类别", "预约日期", "预约时段", "身份证号码", "姓名", "手机号码",
-                  "备注"])
-    out.writerow(["IMP-1", "养老保险", "2026-11-27", "10:00", "65010219920914793" + "6", "艾买提",
-                  "13812340000", ""])
+    out.writerow(
+        ["预约编号", "业务类别", "预约日期", "预约时段", "身份证号码", "姓名", "手机号码", "备注"]
+    )
+    out.writerow(
+        [
+            "IMP-1",
+            "养老保险",
+            "2026-11-27",
+            "10:00",
+            "65010219920914793" + "6",
+            "艾买提",
+            "13812340000",
+            "",
+        ]
+    )
     for i in range(300):  # days too far ahead: each one listed; with the platform's remarks
-        out.writerow([f"OLD-{i}", "养老保险", "2027-01-20", "09:00", PEOPLE[0], "张三",
-                      "13812345678", "预约人通过省网上办事大厅提交，请携带身份证原件。" * 3])
+        out.writerow(
+            [
+                f"OLD-{i}",
+                "养老保险",
+                "2027-01-20",
+                "09:00",
+                PEOPLE[0],
+                "张三",
+                "13812345678",
+                "预约人通过省网上办事大厅提交，请携带身份证原件。" * 3,
+            ]
+        )
     data = buf.getvalue().encode("utf-8-sig")
     assert len(data) > 64 * 1024
     page = login_page(new_page(), server, "admin1", "/admin/appointments")
-    page.set_input_files("#import-file", files=[{"name": "platform-export.csv",
-                                                 "mimeType": "text/csv", "buffer": data}])
+    page.set_input_files(
+        "#import-file",
+        files=[{"name": "platform-export.csv", "mimeType": "text/csv", "buffer": data}],
+    )
     page.click("#import-submit")
     expect(page.locator("#import-status")).to_contain_text("导入 1 条")
     expect(page.locator("#import-status")).to_contain_text("300 行未导入")

@@ -17,6 +17,7 @@ VALID_ID = "11010519491231002X"
 
 # --- security --------------------------------------------------------------------------------
 
+
 def test_staff_pages_redirect_to_login_and_api_needs_login(server):
     for path in ("/window/3", "/window", "/guide", "/admin"):
         r = requests.get(server.url + path, allow_redirects=False, timeout=5)
@@ -40,23 +41,51 @@ def test_form_posts_without_csrf_token_are_400_and_nothing_happens(server):
     s = requests.Session()
     page = s.get(server.url + "/login", timeout=5)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    r = s.post(server.url + "/login", data={"username": "win1", "password": PASSWORD}, allow_redirects=False, timeout=5)
+    r = s.post(
+        server.url + "/login",
+        data={"username": "win1", "password": PASSWORD},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert r.status_code == 400
-    assert s.get(server.url + "/window/3", allow_redirects=False, timeout=5).status_code == 302  # not logged in
-    r = s.post(server.url + "/login", data={"username": "win1", "password": PASSWORD, "csrf_token": token,
-                                            "next": "/window/3"}, allow_redirects=False, timeout=5)
+    assert (
+        s.get(server.url + "/window/3", allow_redirects=False, timeout=5).status_code == 302
+    )  # not logged in
+    r = s.post(
+        server.url + "/login",
+        data={"username": "win1", "password": PASSWORD, "csrf_token": token, "next": "/window/3"},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/window/3"
     assert s.post(server.url + "/logout", allow_redirects=False, timeout=5).status_code == 400
-    assert s.get(server.url + "/window/3", allow_redirects=False, timeout=5).status_code == 200  # still in
+    assert (
+        s.get(server.url + "/window/3", allow_redirects=False, timeout=5).status_code == 200
+    )  # still in
     # A cookie-authenticated API change from a browser page (Origin sent) needs X-CSRF-Token.
-    r = s.post(server.url + "/api/v1/windows/2/open", json={}, headers={"Origin": server.url}, timeout=5)
+    r = s.post(
+        server.url + "/api/v1/windows/2/open", json={}, headers={"Origin": server.url}, timeout=5
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "csrf_failed"
-    page_token = re.search(r'name="csrf-token" content="([^"]+)"', s.get(server.url + "/window/2", timeout=5).text).group(1)
-    r = s.post(server.url + "/api/v1/windows/2/open", json={}, timeout=5,
-               headers={"Origin": server.url, "X-CSRF-Token": page_token})
+    page_token = re.search(
+        r'name="csrf-token" content="([^"]+)"', s.get(server.url + "/window/2", timeout=5).text
+    ).group(1)
+    r = s.post(
+        server.url + "/api/v1/windows/2/open",
+        json={},
+        timeout=5,
+        headers={"Origin": server.url, "X-CSRF-Token": page_token},
+    )
     assert r.status_code == 200
-    assert s.post(server.url + "/api/v1/windows/2/close", json={}, timeout=5,
-                  headers={"Origin": server.url, "X-CSRF-Token": page_token}).status_code == 200
+    assert (
+        s.post(
+            server.url + "/api/v1/windows/2/close",
+            json={},
+            timeout=5,
+            headers={"Origin": server.url, "X-CSRF-Token": page_token},
+        ).status_code
+        == 200
+    )
 
 
 def test_login_page_shows_wrong_password_then_the_wait(server, new_page, shots):
@@ -70,13 +99,16 @@ def test_login_page_shows_wrong_password_then_the_wait(server, new_page, shots):
         expect(page.locator("#login-error")).to_be_visible()
     expect(page.locator("#login-error")).to_contain_text("用户名或密码错误")
     page.fill("#password", PASSWORD)
-    page.click("#login-submit")  # throttled for this (name, computer): even the right password waits
+    page.click(
+        "#login-submit"
+    )  # throttled for this (name, computer): even the right password waits
     expect(page.locator("#login-error")).to_contain_text("秒后再试")
     assert "/login" in page.url
     page.screenshot(path=str(shots / "login-throttled.png"))
 
 
 # --- window console, evaluator, transfer, no-show ---------------------------------------------
+
 
 def test_window_console_call_start_finish_and_rate_on_evaluator(server, new_page, shots):
     b1 = issue(server, "pension", "req-flow-0001")
@@ -121,8 +153,12 @@ def test_window_console_call_start_finish_and_rate_on_evaluator(server, new_page
     expect(evaluator.locator("#eval-done")).to_be_visible()
     expect(evaluator.locator("#eval-idle")).to_be_visible(timeout=10000)  # back to idle
     # One rating per ticket.
-    r = requests.post(f"{server.url}/api/v1/evaluations", json={"ticket_id": b1["id"], "level": 5}, timeout=5,
-                      headers={"Authorization": f"Bearer {server.evaluator_token}"})
+    r = requests.post(
+        f"{server.url}/api/v1/evaluations",
+        json={"ticket_id": b1["id"], "level": 5},
+        timeout=5,
+        headers={"Authorization": f"Bearer {server.evaluator_token}"},
+    )
     assert r.status_code == 409
 
     # Transfer B2 to medical: it leaves this window and waits for medical with the same number.
@@ -152,11 +188,15 @@ def test_no_show_then_reinstate_from_guide_console(server, new_page):
     row.locator("button").click()
     expect(guide.locator("#noshow-status")).to_contain_text(b3["number"])
     expect(row).to_have_count(0)
-    assert requests.get(f"{server.url}/api/v1/tickets/{b3['id']}", timeout=5).json()["status"] == "waiting"
+    assert (
+        requests.get(f"{server.url}/api/v1/tickets/{b3['id']}", timeout=5).json()["status"]
+        == "waiting"
+    )
     expect(window.locator(f'#queue-list tr[data-number="{b3["number"]}"]')).to_be_visible()
 
 
 # --- guide console -------------------------------------------------------------------------
+
 
 def test_guide_issues_priority_ticket_sets_notice_and_sees_device_alerts(server, new_page, shots):
     guide = login_page(new_page(), server, "guide1", "/guide")
@@ -166,7 +206,9 @@ def test_guide_issues_priority_ticket_sets_notice_and_sees_device_alerts(server,
     guide.click("#issue-priority")
     expect(guide.locator("#issued-number")).to_have_text(re.compile(r"^E\d{3}$"))
     number = guide.locator("#issued-number").text_content()
-    guide.wait_for_function("() => document.getElementById('issued-qr').naturalWidth > 0")  # no eval (CSP)
+    guide.wait_for_function(
+        "() => document.getElementById('issued-qr').naturalWidth > 0"
+    )  # no eval (CSP)
     expect(guide.locator('#queues tr[data-service="card"] td').nth(1)).to_have_text("1")
     admin = server.login("admin1")
     waiting = admin.get(f"{server.url}/api/v1/windows/9/queue", timeout=5).json()["waiting"]
@@ -184,8 +226,12 @@ def test_guide_issues_priority_ticket_sets_notice_and_sees_device_alerts(server,
     assert "延长服务" in requests.get(f"{server.url}/api/v1/hall", timeout=5).json()["notice"]
 
     # The kiosk's printer runs out of paper: the alert arrives live.
-    r = requests.post(f"{server.url}/api/v1/devices/kiosk-1/heartbeat", json={"status": {"printer": "paper_out"}},
-                      headers={"Authorization": f"Bearer {server.kiosk_token}"}, timeout=5)
+    r = requests.post(
+        f"{server.url}/api/v1/devices/kiosk-1/heartbeat",
+        json={"status": {"printer": "paper_out"}},
+        headers={"Authorization": f"Bearer {server.kiosk_token}"},
+        timeout=5,
+    )
     assert r.status_code == 200
     expect(guide.locator("#banner")).to_contain_text("kiosk-1")
     expect(guide.locator('#devices tr[data-device="kiosk-1"]')).to_have_class(re.compile("alert"))
@@ -194,6 +240,7 @@ def test_guide_issues_priority_ticket_sets_notice_and_sees_device_alerts(server,
 
 
 # --- ledger ----------------------------------------------------------------------------------
+
 
 def test_ledger_errors_beside_fields_then_overdue_after_the_deadline(server, new_page, shots):
     guide = login_page(new_page(), server, "guide1", "/guide")
@@ -257,7 +304,9 @@ def test_evaluator_returns_to_idle_when_nobody_rates(server, new_page):
     a = issue(server, "consult", "req-idle-0001")
     win = server.login("win1")
     assert win.post(f"{server.url}/api/v1/windows/3/open", json={}, timeout=5).ok
-    assert win.post(f"{server.url}/api/v1/windows/3/call-next", json={"ticket_id": a["id"]}, timeout=5).ok
+    assert win.post(
+        f"{server.url}/api/v1/windows/3/call-next", json={"ticket_id": a["id"]}, timeout=5
+    ).ok
     assert win.post(f"{server.url}/api/v1/windows/3/finish", json={}, timeout=5).ok
     expect(evaluator.locator("#eval-scale")).to_be_visible()
     expect(evaluator.locator("#eval-number")).to_have_text(a["number"])

@@ -22,7 +22,10 @@ def test_guide_finds_a_ticket_and_cancels_it_because_the_citizen_left(server, ne
     expect(page.locator("#ticket-desk-status")).to_contain_text(f"{t['number']} 号已取消")
     expect(page.locator("#found-status")).to_have_text("已取消")
     page.locator(".ticket-desk").screenshot(path=str(shots / "guide-ticket-desk.png"))
-    assert requests.get(f"{server.url}/api/v1/tickets/{t['id']}", timeout=5).json()["status"] == "cancelled"
+    assert (
+        requests.get(f"{server.url}/api/v1/tickets/{t['id']}", timeout=5).json()["status"]
+        == "cancelled"
+    )
 
     page.fill("#ticket-number", "Z999")
     page.click("#ticket-find-btn")

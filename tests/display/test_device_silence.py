@@ -28,8 +28,10 @@ def beat(client, headers, status=None):
 
 
 def device_events(hall, after: int = 0) -> list[dict]:
-    rows = hall.store.db.query("SELECT id, type, data FROM events"
-                               " WHERE id > ? AND type LIKE 'device.%' ORDER BY id", [after])
+    rows = hall.store.db.query(
+        "SELECT id, type, data FROM events WHERE id > ? AND type LIKE 'device.%' ORDER BY id",
+        [after],
+    )
     return [{"id": r["id"], "type": r["type"], **json.loads(r["data"])} for r in rows]
 
 
@@ -47,7 +49,8 @@ def test_a_display_heartbeat_is_seen_and_told_how_often_to_beat(client, display,
 
 
 def test_silence_past_the_limit_raises_one_alert_and_a_heartbeat_recovers(
-        client, display, guide_client, hall, clock):
+    client, display, guide_client, hall, clock
+):
     beat(client, display)
     clock.advance(seconds=SILENT_S - 1)
     hall.devices.sweep()
@@ -99,11 +102,14 @@ def test_the_alert_reaches_the_event_stream(client, display, hall, clock):
     beat(client, display)
     got = read_stream(client, {"device.alert", "device.recovered"}, start)
     assert [(e["type"], e["data"]["problem"]) for e in got if e["type"].startswith("device.")] == [
-        ("device.alert", "silent"), ("device.recovered", "silent")]
+        ("device.alert", "silent"),
+        ("device.recovered", "silent"),
+    ]
 
 
 def test_devices_switched_off_after_closing_raise_nothing_until_the_hall_opens(
-        client, display, hall, clock):
+    client, display, hall, clock
+):
     clock.now = clock.now.replace(hour=17, minute=45)  # after the last opening period
     beat(client, display)
     clock.advance(hours=12)  # 05:45 next morning, still closed
@@ -120,8 +126,9 @@ def test_a_device_never_seen_is_not_reported_silent(hall, clock, display):
     assert device_events(hall) == []
 
 
-def test_a_silence_is_reported_once_across_a_restart(client, display, hall, clock, settings,
-                                                      db_path):
+def test_a_silence_is_reported_once_across_a_restart(
+    client, display, hall, clock, settings, db_path
+):
     beat(client, display)
     clock.advance(seconds=SILENT_S + 1)
     hall.devices.sweep()
@@ -136,12 +143,18 @@ def test_a_silence_is_reported_once_across_a_restart(client, display, hall, cloc
 
 def test_printer_back_to_ok_is_a_recovery(client, kiosk_headers, hall):
     def kiosk_beat(word):
-        r = client.post("/api/v1/devices/kiosk-1/heartbeat", json={"status": {"printer": word}},
-                        headers=kiosk_headers)
+        r = client.post(
+            "/api/v1/devices/kiosk-1/heartbeat",
+            json={"status": {"printer": word}},
+            headers=kiosk_headers,
+        )
         assert r.status_code == 200
+
     kiosk_beat("ok")
     kiosk_beat("paper_out")
     kiosk_beat("paper_out")
     kiosk_beat("ok")
     assert [(e["type"], e["problem"], e.get("printer")) for e in device_events(hall)] == [
-        ("device.alert", "printer", "paper_out"), ("device.recovered", "printer", "ok")]
+        ("device.alert", "printer", "paper_out"),
+        ("device.recovered", "printer", "ok"),
+    ]

@@ -39,7 +39,11 @@ HTMLMediaElement.prototype.play = function () {
   return realPlay.call(this);
 };
 """
-VOICE_ENV = {"HALLQUEUE_VOICE_REPEAT": "1", "HALLQUEUE_VOICE_CHIME": "false", "HALLQUEUE_VOICE_ESPEAK_SPEED": "400"}
+VOICE_ENV = {
+    "HALLQUEUE_VOICE_REPEAT": "1",
+    "HALLQUEUE_VOICE_CHIME": "false",
+    "HALLQUEUE_VOICE_ESPEAK_SPEED": "400",
+}
 
 
 class HallClient:
@@ -55,8 +59,11 @@ class HallClient:
         self.guide = srv.login("guide1")
 
     def issue(self, service: str) -> dict:
-        r = self.kiosk.post(f"{self.srv.url}/api/v1/tickets", json={"service": service, "request_id": uuid.uuid4().hex},
-                            timeout=5)
+        r = self.kiosk.post(
+            f"{self.srv.url}/api/v1/tickets",
+            json={"service": service, "request_id": uuid.uuid4().hex},
+            timeout=5,
+        )
         r.raise_for_status()
         return r.json()
 
@@ -100,7 +107,10 @@ def browser():
 def board(browser, srv, api):
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     announced: list[str] = []
-    page.on("request", lambda r: "/api/v1/announcements/" in r.url and announced.append(r.url.rsplit("/", 1)[1]))
+    page.on(
+        "request",
+        lambda r: "/api/v1/announcements/" in r.url and announced.append(r.url.rsplit("/", 1)[1]),
+    )
     page.add_init_script(AUDIO_PROBE)
     page.goto(f"{srv.url}/display")
     expect(page.locator("#windows li")).to_have_count(11)
@@ -118,23 +128,33 @@ def distinct_in_order(urls: list[str]) -> list[int]:
     return out
 
 
-def test_a_call_appears_within_a_second_with_recent_calls_and_waiting_counts(board, api, output_dir):
+def test_a_call_appears_within_a_second_with_recent_calls_and_waiting_counts(
+    board, api, output_dir
+):
     issued = [api.issue("pension")["number"] for _ in range(4)] + [api.issue("consult")["number"]]
     first, _ = api.call(4)
     expect(board.locator("#hero-number")).to_have_text(first, timeout=1000)
     expect(board.locator("#hero")).to_have_class(re.compile(r"\bflash\b"), timeout=1000)
-    expect(board.locator('#windows li[data-window="4"] .win-number')).to_have_text(first, timeout=1000)
+    expect(board.locator('#windows li[data-window="4"] .win-number')).to_have_text(
+        first, timeout=1000
+    )
     second, _ = api.call(3)  # window 3 prefers pension
     expect(board.locator("#hero-number")).to_have_text(second, timeout=1000)
     expect(board.locator("#hero-window")).to_have_text("请到 3号窗口 办理业务", timeout=1000)
     consult, _ = api.call(1)
     expect(board.locator("#hero-number")).to_have_text(consult, timeout=1000)
     assert [first, second, consult] == [issued[0], issued[1], issued[4]]
-    expect(board.locator("#recent .recent-number")).to_have_text([consult, second, first], timeout=1000)
+    expect(board.locator("#recent .recent-number")).to_have_text(
+        [consult, second, first], timeout=1000
+    )
     waiting = {s["code"]: s["waiting"] for s in api.state()["services"]}
     assert waiting["pension"] == 2 and waiting["consult"] == 0
-    expect(board.locator('#waiting li[data-service="pension"] .count')).to_have_text("2", timeout=1000)
-    expect(board.locator('#waiting li[data-service="consult"] .count')).to_have_text("0", timeout=1000)
+    expect(board.locator('#waiting li[data-service="pension"] .count')).to_have_text(
+        "2", timeout=1000
+    )
+    expect(board.locator('#waiting li[data-service="consult"] .count')).to_have_text(
+        "0", timeout=1000
+    )
     board.screenshot(path=str(output_dir / "display_board_1920x1080.png"))
 
 
@@ -151,8 +171,9 @@ def test_announcements_are_requested_in_order_and_none_is_skipped(board, api):
         deadline_polls -= 1
     assert distinct_in_order(board.announced) == expected
     # A function, not an expression string: the page's CSP forbids the eval Playwright polls with.
-    board.wait_for_function(f"() => window.__played.length >= {len(expected)} && window.__playing === 0",
-                            timeout=30_000)
+    board.wait_for_function(
+        f"() => window.__played.length >= {len(expected)} && window.__playing === 0", timeout=30_000
+    )
     assert board.evaluate("window.__played") == [f"{e}.wav" for e in expected]
     assert board.evaluate("window.__maxPlaying") == 1  # one call at a time, never overlapping
     for event_id in expected:
@@ -176,7 +197,9 @@ def test_the_board_recovers_after_a_server_restart_and_shows_calls_made_meanwhil
         offline.close()
     srv.start()
     expect(board.locator("#hero-number")).to_have_text(away, timeout=15_000)
-    expect(board.locator('#windows li[data-window="4"] .win-number')).to_have_text(away, timeout=1000)
+    expect(board.locator('#windows li[data-window="4"] .win-number')).to_have_text(
+        away, timeout=1000
+    )
     expect(board.locator("#conn")).to_be_hidden(timeout=5000)
     after, _ = api.call(3)
     expect(board.locator("#hero-number")).to_have_text(after, timeout=1000)
@@ -230,11 +253,16 @@ def test_the_window_screen_follows_its_window(browser, srv, api, output_dir):
 def test_the_status_page_updates_when_the_ticket_is_called(browser, srv, api, output_dir):
     # Empty window 5's queue first so the new ticket's position is known.
     api.post("/windows/5/open")
-    while api.window.post(f"{srv.url}/api/v1/windows/5/call-next", json={}, timeout=5).status_code == 200:
+    while (
+        api.window.post(f"{srv.url}/api/v1/windows/5/call-next", json={}, timeout=5).status_code
+        == 200
+    ):
         pass
     ticket = api.issue("pension")
     behind = api.issue("pension")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2
+    )
     page = context.new_page()
     try:
         page.goto(f"{srv.url}/t/{behind['id']}")

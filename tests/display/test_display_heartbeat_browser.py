@@ -21,8 +21,10 @@ from tests.support.live_server import PASSWORD, start_server
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 T0 = datetime.fromisoformat("2026-11-24T10:00:00+08:00")  # a Tuesday, hall open
-ENV = {"HALLQUEUE_SERVER_DEVICE_SILENT_S": "6",  # beats every 2 s, a silent screen found in 1 s
-       "HALLQUEUE_SERVER_SSE_HEARTBEAT_S": "1"}   # the test's stream reader wakes every second
+ENV = {
+    "HALLQUEUE_SERVER_DEVICE_SILENT_S": "6",  # beats every 2 s, a silent screen found in 1 s
+    "HALLQUEUE_SERVER_SSE_HEARTBEAT_S": "1",
+}  # the test's stream reader wakes every second
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +56,9 @@ def last_event_id(srv) -> int:
 def wait_for_event(srv, after: int, type_: str, device_id: str, timeout: float = 15) -> dict:
     """Read the event stream from ``after`` until ``type_`` for ``device_id`` arrives."""
     deadline = time.monotonic() + timeout
-    with requests.get(f"{srv.url}/api/v1/events", headers={"Last-Event-ID": str(after)},
-                      stream=True, timeout=5) as r:
+    with requests.get(
+        f"{srv.url}/api/v1/events", headers={"Last-Event-ID": str(after)}, stream=True, timeout=5
+    ) as r:
         for line in r.iter_lines(decode_unicode=True):
             if line.startswith("data: "):
                 ev = json.loads(line[6:])
@@ -69,8 +72,9 @@ def wait_for_event(srv, after: int, type_: str, device_id: str, timeout: float =
 def beats(page) -> list[dict]:
     """The bodies of the heartbeats the page sent, once the server has answered each."""
     sent: list[dict] = []
-    page.on("response", lambda r: "/heartbeat" in r.url
-            and sent.append(json.loads(r.request.post_data)))
+    page.on(
+        "response", lambda r: "/heartbeat" in r.url and sent.append(json.loads(r.request.post_data))
+    )
     return sent
 
 

@@ -66,18 +66,30 @@ def test_an_unknown_window_screen_is_a_plain_chinese_404(client):
 
 
 def test_the_status_page_shows_the_ticket_without_personal_data(app, hall, client):
-    view, _ = hall.queue.issue("pension", "req-status-001", channel="guide", priority_reason="pregnant")
+    view, _ = hall.queue.issue(
+        "pension", "req-status-001", channel="guide", priority_reason="pregnant"
+    )
     html = client.get(f"/t/{view['id']}").get_data(as_text=True)
     assert view["number"] in html and "养老保险" in html
     cfg = page_config(html)
-    assert set(cfg["ticket"]) == {"number", "service", "status", "ahead", "estimated_wait_s", "issued_at",
-                                  "called_at", "window"}
+    assert set(cfg["ticket"]) == {
+        "number",
+        "service",
+        "status",
+        "ahead",
+        "estimated_wait_s",
+        "issued_at",
+        "called_at",
+        "window",
+    }
     assert "pregnant" not in html and "guide" not in html
 
 
 def test_the_status_page_speaks_english_to_an_english_phone(hall, client):
     view, _ = hall.queue.issue("card", "req-status-002")
-    html = client.get(f"/t/{view['id']}", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    html = client.get(f"/t/{view['id']}", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+        as_text=True
+    )
     assert "Your number" in html and "Social security card" in html
     assert "您的号码" in client.get(f"/t/{view['id']}").get_data(as_text=True)
 
@@ -101,15 +113,19 @@ def test_announcements_exist_only_for_calls_and_recalls(hall, client):
     called = hall.store.db.execute("SELECT max(id) FROM events").fetchone()[0]
     hall.queue.act(3, "recall", "win1")
     recalled = hall.store.db.execute("SELECT max(id) FROM events").fetchone()[0]
-    with client.get(f"/api/v1/announcements/{called}.wav") as a, \
-            client.get(f"/api/v1/announcements/{recalled}.wav") as b:
+    with (
+        client.get(f"/api/v1/announcements/{called}.wav") as a,
+        client.get(f"/api/v1/announcements/{recalled}.wav") as b,
+    ):
         assert a.status_code == b.status_code == 200
         assert a.data[:4] == b"RIFF" and a.data == b.data  # a recall says the same words
 
 
 def test_a_broken_segment_pack_is_a_503_with_a_chinese_message(tmp_path, settings, clock):
     (tmp_path / "pack" / "zh_CN").mkdir(parents=True)
-    s = dataclasses.replace(settings, voice=VoiceSettings(engine="segments", segment_dir=str(tmp_path / "pack")))
+    s = dataclasses.replace(
+        settings, voice=VoiceSettings(engine="segments", segment_dir=str(tmp_path / "pack"))
+    )
     app = create_app(s, db_path=tmp_path / "pack.db", clock=clock)
     hall = app.extensions["hall"]
     try:
@@ -151,6 +167,7 @@ def test_the_display_font_is_served_and_covers_the_hall_text(client, settings):
 
 # --- settings ----------------------------------------------------------------------------------
 
+
 def test_every_voice_setting_is_in_the_example_config():
     with open(EXAMPLE_CONFIG, "rb") as fh:
         example = tomllib.load(fh)["voice"]
@@ -158,13 +175,16 @@ def test_every_voice_setting_is_in_the_example_config():
     assert load_settings(EXAMPLE_CONFIG, environ={}).voice.languages[0] == "zh_CN"
 
 
-@pytest.mark.parametrize("voice, key", [
-    ({"languages": ["fr"]}, "voice.languages"),
-    ({"languages": []}, "voice.languages"),
-    ({"engine": "segments"}, "voice.segment_dir"),
-    ({"repeat": 0}, "voice.repeat"),
-    ({"engine": "festival"}, "voice.engine"),
-])
+@pytest.mark.parametrize(
+    "voice, key",
+    [
+        ({"languages": ["fr"]}, "voice.languages"),
+        ({"languages": []}, "voice.languages"),
+        ({"engine": "segments"}, "voice.segment_dir"),
+        ({"repeat": 0}, "voice.repeat"),
+        ({"engine": "festival"}, "voice.engine"),
+    ],
+)
 def test_bad_voice_settings_name_the_key(voice, key):
     with open(EXAMPLE_CONFIG, "rb") as fh:
         data = tomllib.load(fh)

@@ -6,10 +6,25 @@ from queue_server.voice import templates
 from queue_server.voice.reading import chinese_numeral, spelled, uyghur_numeral_words, ZH_DIGITS
 
 
-@pytest.mark.parametrize("n, text", [
-    (1, "一"), (3, "三"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"), (20, "二十"), (21, "二十一"),
-    (99, "九十九"), (100, "一百"), (101, "一百零一"), (110, "一百一十"), (111, "一百一十一"), (999, "九百九十九"),
-])
+@pytest.mark.parametrize(
+    "n, text",
+    [
+        (1, "一"),
+        (3, "三"),
+        (9, "九"),
+        (10, "十"),
+        (11, "十一"),
+        (19, "十九"),
+        (20, "二十"),
+        (21, "二十一"),
+        (99, "九十九"),
+        (100, "一百"),
+        (101, "一百零一"),
+        (110, "一百一十"),
+        (111, "一百一十一"),
+        (999, "九百九十九"),
+    ],
+)
 def test_window_numbers_are_read_as_chinese_numerals(n, text):
     assert chinese_numeral(n) == text
 

@@ -27,9 +27,11 @@ RATE = 16000
 
 def announcer_for(settings, tmp_path, **voice) -> Announcer:
     tmp_path.mkdir(parents=True, exist_ok=True)
-    s = dataclasses.replace(settings, voice=VoiceSettings(**voice),
-                            hall=dataclasses.replace(settings.hall,
-                                                     data_dir=str(tmp_path / "data")))
+    s = dataclasses.replace(
+        settings,
+        voice=VoiceSettings(**voice),
+        hall=dataclasses.replace(settings.hall, data_dir=str(tmp_path / "data")),
+    )
     return Announcer(s, Store(tmp_path / "voice-test.db"), EventBus())
 
 
@@ -64,8 +66,10 @@ def test_a_mandarin_call_is_a_valid_wav_of_a_few_seconds(settings, tmp_path):
 def test_a_call_is_its_phrases_spoken_once_each_and_joined_with_short_pauses(settings, tmp_path):
     a = announcer_for(settings, tmp_path, languages=["zh_CN"], espeak_speed=170)
     params, frames = read_wav(a.wav_for("B012", 3).wav)
-    spoken = [trimmed(synthesize(p, "zh_CN", 170)) for p in
-              ["请 B", "零", "一", "二 号 到", "三 号窗口 办理业务"]]
+    spoken = [
+        trimmed(synthesize(p, "zh_CN", 170))
+        for p in ["请 B", "零", "一", "二 号 到", "三 号窗口 办理业务"]
+    ]
     pause = b"\x00" * (int(params.framerate * PAUSE_BETWEEN_PHRASES_S) * 2)
     assert frames == pause.join(c.frames for c in spoken)
     assert frames != read_wav(a.wav_for("B012", 4).wav)[1]
@@ -86,8 +90,9 @@ def test_a_uyghur_call_is_a_valid_wav_of_the_uyghur_phrases(settings, tmp_path):
     assert 2.0 < params.nframes / params.framerate < 12.0
     assert rms(frames) > 300
     pause = b"\x00" * (int(params.framerate * PAUSE_BETWEEN_PHRASES_S) * 2)
-    assert frames == pause.join(trimmed(synthesize(p, "ug", 150)).frames
-                                for p in templates.phrases("ug", "B012", 3))
+    assert frames == pause.join(
+        trimmed(synthesize(p, "ug", 150)).frames for p in templates.phrases("ug", "B012", 3)
+    )
 
 
 def test_languages_are_spoken_in_the_configured_order_with_a_pause(settings, tmp_path):
@@ -109,9 +114,12 @@ def test_a_recall_of_the_same_number_and_window_is_the_same_announcement(setting
 
 # --- segment packs ---------------------------------------------------------------------------
 
+
 def tone(freq: float, seconds: float, rate: int = RATE) -> bytes:
     n = int(rate * seconds)
-    return b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate))) for i in range(n))
+    return b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate))) for i in range(n)
+    )
 
 
 def write_clip(path, frames: bytes, rate: int = RATE, channels: int = 1) -> None:
@@ -137,19 +145,25 @@ def pack(tmp_path):
 
 def test_a_segment_pack_is_joined_in_the_order_of_the_template(settings, tmp_path, pack):
     root, clips = pack
-    a = announcer_for(settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root))
+    a = announcer_for(
+        settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root)
+    )
     params, frames = read_wav(a.wav_for("B012", 13).wav)
     order = ["请", "B", "0", "1", "2", "号", "到", "十", "3", "号窗口", "办理业务"]
     assert params.framerate == RATE
     assert frames == b"".join(clips[s] for s in order)
     # Lengths differ per clip, so a different order could not produce the same bytes.
-    assert frames != b"".join(clips[s] for s in ["请", "B", "0", "1", "2", "号", "到", "3", "十", "号窗口", "办理业务"])
+    assert frames != b"".join(
+        clips[s] for s in ["请", "B", "0", "1", "2", "号", "到", "3", "十", "号窗口", "办理业务"]
+    )
 
 
 def test_a_missing_clip_is_named(settings, tmp_path, pack):
     root, _ = pack
     (root / "zh_CN" / "号窗口.wav").unlink()
-    a = announcer_for(settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root))
+    a = announcer_for(
+        settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root)
+    )
     with pytest.raises(VoiceError, match="号窗口.wav"):
         a.wav_for("B012", 3)
 
@@ -157,14 +171,18 @@ def test_a_missing_clip_is_named(settings, tmp_path, pack):
 def test_a_clip_recorded_differently_is_refused(settings, tmp_path, pack):
     root, _ = pack
     write_clip(root / "zh_CN" / "到.wav", tone(500, 0.05, rate=8000), rate=8000)
-    a = announcer_for(settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root))
+    a = announcer_for(
+        settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root)
+    )
     with pytest.raises(VoiceError, match="到.wav"):
         a.wav_for("B012", 3)
 
 
 def test_re_recorded_clips_give_a_new_announcement(settings, tmp_path, pack):
     root, clips = pack
-    a = announcer_for(settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root))
+    a = announcer_for(
+        settings, tmp_path, languages=["zh_CN"], engine="segments", segment_dir=str(root)
+    )
     before = a.wav_for("A001", 1)
     new_clip = tone(1000, 0.3)
     write_clip(root / "zh_CN" / "请.wav", new_clip)
@@ -175,6 +193,7 @@ def test_re_recorded_clips_give_a_new_announcement(settings, tmp_path, pack):
 
 
 # --- rendered when the call happens -----------------------------------------------------------
+
 
 def wait_for(predicate, timeout=10.0):
     deadline = time.monotonic() + timeout
@@ -192,7 +211,9 @@ def test_a_call_is_prepared_in_the_background_before_anyone_asks(app, hall, clie
     before = len(announcer.calls)
     hall.queue.call_next(3, "win1")
     assert wait_for(lambda: len(announcer.calls) > before), "no call was prepared"
-    event_id = hall.store.db.execute("SELECT max(id) FROM events WHERE type = 'ticket.called'").fetchone()[0]
+    event_id = hall.store.db.execute(
+        "SELECT max(id) FROM events WHERE type = 'ticket.called'"
+    ).fetchone()[0]
     ticket = hall.store.db.execute("SELECT number FROM tickets ORDER BY rowid DESC").fetchone()[0]
     prepared = announcer.calls.get(announcer.wav_for(ticket, 3).key)
     with client.get(f"/api/v1/announcements/{event_id}.wav") as r:

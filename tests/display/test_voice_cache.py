@@ -163,12 +163,14 @@ def wait_for(predicate, timeout=10.0) -> bool:
 
 # --- the route --------------------------------------------------------------------------------
 
+
 def called_event(hall) -> tuple[int, str]:
     hall.queue.set_window_state(3, "open")
     hall.queue.issue("pension", "req-route-0001")
     number = hall.queue.call_next(3, "win1")["number"]
     event_id = hall.store.db.execute(
-        "SELECT max(id) FROM events WHERE type = 'ticket.called'").fetchone()[0]
+        "SELECT max(id) FROM events WHERE type = 'ticket.called'"
+    ).fetchone()[0]
     return event_id, number
 
 

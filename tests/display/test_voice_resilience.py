@@ -42,7 +42,8 @@ class Calls:
         self.hall.queue.issue("pension", f"req-voice-trouble-{self.n:04d}")
         self.hall.queue.call_next(3, "win1")
         return self.hall.store.db.execute(
-            "SELECT max(id) FROM events WHERE type = 'ticket.called'").fetchone()[0]
+            "SELECT max(id) FROM events WHERE type = 'ticket.called'"
+        ).fetchone()[0]
 
     def prepared(self, count: int) -> bool:
         """True once the announcer thread has prepared ``count`` calls in all."""
@@ -63,13 +64,18 @@ def is_speech(data: bytes) -> bool:
 
 # --- a full disk ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def full_voice_disk(settings):
     """A 1 MB tmpfs as the voice folder, filled up (`mount` needs root; skipped otherwise)."""
     folder = Path(settings.hall.data_dir) / "voice"
     folder.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(folder)],
-                             capture_output=True).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+        == 0
+    )
     if not mounted:
         pytest.skip("cannot mount a tmpfs here (needs root)")
     filler = folder / "filler"
@@ -87,7 +93,8 @@ def full_voice_disk(settings):
 
 
 def test_a_full_disk_neither_silences_the_hall_nor_stops_the_announcer(
-        full_voice_disk, app, hall, client, caplog):
+    full_voice_disk, app, hall, client, caplog
+):
     caplog.set_level(logging.INFO, logger="hallqueue.voice")
     calls = Calls(hall, client)
     voice = full_voice_disk.parent
@@ -127,8 +134,10 @@ def test_an_unwritable_voice_folder_is_a_logged_nuisance_not_a_silence(app, hall
 
 # --- espeak-ng failing ------------------------------------------------------------------------
 
+
 def test_espeak_failing_is_logged_once_and_the_next_call_after_it_is_fixed_is_heard(
-        espeak, app, hall, client, caplog):  # noqa: F811
+    espeak, app, hall, client, caplog
+):  # noqa: F811
     calls = Calls(hall, client)
     espeak.fail(True)
     failed = [calls.call() for _ in range(3)]
@@ -161,14 +170,19 @@ def test_espeak_missing_is_named_in_the_log(app, hall, client, caplog, monkeypat
 
 # --- a malformed event ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("data", [
-    {"ticket": {"number": "../../etc", "window": 3}},
-    {"ticket": {"number": "B001"}, "window": {"number": 10**9}},
-    {"ticket": None},
-    {},
-])
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"ticket": {"number": "../../etc", "window": 3}},
+        {"ticket": {"number": "B001"}, "window": {"number": 10**9}},
+        {"ticket": None},
+        {},
+    ],
+)
 def test_a_malformed_call_event_is_skipped_and_the_next_call_is_prepared(
-        app, hall, client, caplog, data):
+    app, hall, client, caplog, data
+):
     calls = Calls(hall, client)
     with hall.store.write() as db:
         bad = event_log.append(db, "ticket.called", hall.clock().isoformat(), data)

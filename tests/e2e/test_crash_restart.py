@@ -47,8 +47,12 @@ class Load:
             rid, service = uuid.uuid4().hex, SERVICES[(k + i) % len(SERVICES)]
             i += 1
             try:
-                r = session.post(f"{self.srv.url}/api/v1/tickets", headers=self.kiosk,
-                                 json={"service": service, "request_id": rid}, timeout=TIMEOUT)
+                r = session.post(
+                    f"{self.srv.url}/api/v1/tickets",
+                    headers=self.kiosk,
+                    json={"service": service, "request_id": rid},
+                    timeout=TIMEOUT,
+                )
             except requests.RequestException:
                 with self.lock:
                     self.unanswered[rid] = service
@@ -62,8 +66,9 @@ class Load:
     def window_loop(self, n: int) -> None:
         while not self.stop.is_set():
             try:
-                r = self.staff[n].post(f"{self.srv.url}/api/v1/windows/{n}/call-next", json={},
-                                       timeout=TIMEOUT)
+                r = self.staff[n].post(
+                    f"{self.srv.url}/api/v1/windows/{n}/call-next", json={}, timeout=TIMEOUT
+                )
             except requests.RequestException:
                 continue
             if r.status_code == 200:
@@ -89,8 +94,11 @@ def called_events(srv) -> list[dict]:
     last = requests.get(f"{srv.url}/api/v1/display/state", timeout=TIMEOUT).json()["last_event_id"]
 
     async def read():
-        stream = await Stream.open(srv.port, "/api/v1/events?types=ticket.called,ticket.issued",
-                                   headers={"Last-Event-ID": "0"})
+        stream = await Stream.open(
+            srv.port,
+            "/api/v1/events?types=ticket.called,ticket.issued",
+            headers={"Last-Event-ID": "0"},
+        )
         out = []
         try:
             while True:
@@ -125,15 +133,23 @@ def test_sigkill_under_load_ten_times_loses_nothing_acknowledged(tmp_path):
             # The ticket is there, and the retry with its request_id returns it.
             again = check.get(f"{srv.url}/api/v1/tickets/{ticket['id']}", timeout=TIMEOUT)
             assert again.status_code == 200 and again.json()["number"] == ticket["number"]
-            retry = check.post(f"{srv.url}/api/v1/tickets", headers=kiosk, timeout=TIMEOUT,
-                               json={"service": service, "request_id": rid})
+            retry = check.post(
+                f"{srv.url}/api/v1/tickets",
+                headers=kiosk,
+                timeout=TIMEOUT,
+                json={"service": service, "request_id": rid},
+            )
             assert retry.status_code == 200, f"{ticket['number']} was lost by the crash"
             assert (retry.json()["id"], retry.json()["number"]) == (ticket["id"], ticket["number"])
             tickets[ticket["id"]] = (service, ticket["number"])
         for rid, service in load.unanswered.items():
             # Unknown outcome: the retry tells, and from then on it is a ticket like the others.
-            retry = check.post(f"{srv.url}/api/v1/tickets", headers=kiosk, timeout=TIMEOUT,
-                               json={"service": service, "request_id": rid})
+            retry = check.post(
+                f"{srv.url}/api/v1/tickets",
+                headers=kiosk,
+                timeout=TIMEOUT,
+                json={"service": service, "request_id": rid},
+            )
             assert retry.status_code in (200, 201), retry.text
             tickets[retry.json()["id"]] = (service, retry.json()["number"])
         calls += load.calls

@@ -31,13 +31,22 @@ def live(tmp_path_factory):
 @pytest.fixture
 def make_controller(live, tmp_path):
     def make(server_url=None, printer=None, **cfg):
-        config = KioskConfig(server_url=server_url or live.url, token=live.token, device_id="kiosk-1",
-                             printer_url=f"virtual://{tmp_path}/printer", http_timeout_s=2.0, http_retries=1,
-                             **cfg)
+        config = KioskConfig(
+            server_url=server_url or live.url,
+            token=live.token,
+            device_id="kiosk-1",
+            printer_url=f"virtual://{tmp_path}/printer",
+            http_timeout_s=2.0,
+            http_retries=1,
+            **cfg,
+        )
         tick = Tick()
         pr = printer or open_printer(config.printer_url)
-        c = Controller(config, runner=SyncRunner(), printer=pr, voice=Voice(enabled=False), clock=tick)
+        c = Controller(
+            config, runner=SyncRunner(), printer=pr, voice=Voice(enabled=False), clock=tick
+        )
         c.client.retry_pause_s = 0.01
         c.tick_clock = tick
         return c
+
     return make

@@ -16,8 +16,14 @@ import time
 import traceback
 from pathlib import Path
 
-os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1",
-                  KIVY_NO_CONFIG="1", KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1")
+os.environ.update(
+    SDL_VIDEODRIVER="offscreen",
+    KIVY_WINDOW="sdl2",
+    KIVY_NO_ARGS="1",
+    KIVY_NO_CONFIG="1",
+    KIVY_NO_FILELOG="1",
+    KIVY_NO_CONSOLELOG="1",
+)
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -44,11 +50,21 @@ OUT = Path(out_dir)
 OUT.mkdir(parents=True, exist_ok=True)
 report = {"screens": [], "errors": [], "left_behind": {}, "checks": {}}
 reader = FakeIdCardReader()
-app = KioskApp(KioskConfig(server_url=url, token=token, printer_url=f"virtual://{printer_dir}",
-                           voice=False, fullscreen=False, refresh_s=60, heartbeat_s=60,
-                           idcard_reader=reader.url + "&poll_ms=100&timeout_ms=300",
-                           qr_scanner="keyboard", staff_pin_hash=hash_pin("2468"),
-                           idle_timeout_s=600))
+app = KioskApp(
+    KioskConfig(
+        server_url=url,
+        token=token,
+        printer_url=f"virtual://{printer_dir}",
+        voice=False,
+        fullscreen=False,
+        refresh_s=60,
+        heartbeat_s=60,
+        idcard_reader=reader.url + "&poll_ms=100&timeout_ms=300",
+        qr_scanner="keyboard",
+        staff_pin_hash=hash_pin("2468"),
+        idle_timeout_s=600,
+    )
+)
 
 
 def pump(cond=lambda: False, timeout=5.0):
@@ -124,13 +140,24 @@ def elder_sizes(tag):
     """The smallest text and the smallest touch target on the current screen (适老化)."""
     from kivy.uix.behaviors import ButtonBehavior
     from kivy.uix.label import Label
-    texts = [w.font_size for w in current().walk(restrict=True)
-             if isinstance(w, Label) and w.text.strip() and w.opacity > 0]
-    targets = [min(w.width, w.height) for w in current().walk(restrict=True)
-               if isinstance(w, ButtonBehavior) and w.opacity > 0
-               and getattr(w, "kiosk_name", "") != "" and w.width > 0]
-    report["checks"].setdefault("elder_sizes", {})[tag] = {"text": min(texts),
-                                                           "target": min(targets)}
+
+    texts = [
+        w.font_size
+        for w in current().walk(restrict=True)
+        if isinstance(w, Label) and w.text.strip() and w.opacity > 0
+    ]
+    targets = [
+        min(w.width, w.height)
+        for w in current().walk(restrict=True)
+        if isinstance(w, ButtonBehavior)
+        and w.opacity > 0
+        and getattr(w, "kiosk_name", "") != ""
+        and w.width > 0
+    ]
+    report["checks"].setdefault("elder_sizes", {})[tag] = {
+        "text": min(texts),
+        "target": min(targets),
+    }
 
 
 def card_in():
@@ -154,11 +181,15 @@ def citizen_round(c, lang):
             tap(f"key_{ch}", wait=0.02)
         for ch in "000000" if PERSON["password"] != "000000" else "111111":
             tap(f"key_{ch}", wait=0.02)
-        report["checks"]["typed"] = {"id": c.flow.personal.id_entry,
-                                     "password_shown": find("field_password").text}
+        report["checks"]["typed"] = {
+            "id": c.flow.personal.id_entry,
+            "password_shown": find("field_password").text,
+        }
         tap("verify_ok", lambda: c.flow.notice is not None and not c.flow.personal.busy)
-        report["checks"]["wrong_password"] = {"notice": find("notice").text,
-                                             "params": c.flow.notice_params}
+        report["checks"]["wrong_password"] = {
+            "notice": find("notice").text,
+            "params": c.flow.notice_params,
+        }
         shot(f"verify-wrong_password-{lang}")
         tap("verify_clear")
     verify_with_card(c)
@@ -183,8 +214,11 @@ def citizen_round(c, lang):
     tap("finish", on(Screen.HOME))
     pump(timeout=0.5)
     left = [(scr, text) for scr, text in texts_everywhere() if any(v in text for v in values)]
-    report["left_behind"][lang] = {"values": len(values), "found": left,
-                                   "flow_clean": c.flow.personal == Personal()}
+    report["left_behind"][lang] = {
+        "values": len(values),
+        "found": left,
+        "flow_clean": c.flow.personal == Personal(),
+    }
     # Case progress: stage and next stage only.
     tap("open_progress", on(Screen.PROGRESS))
     for ch in PERSON["case_number"]:
@@ -222,13 +256,17 @@ def elder_round(c):
     # paper out while printing: said plainly; Reprint once paper is back
     c.printer.transport.state = "paper_out"
     tap("print_statement", lambda: c.flow.personal.printed is False)
-    report["checks"]["paper_out"] = {"notice": find("notice").text,
-                                     "reprint_enabled": not find("print_statement").disabled}
+    report["checks"]["paper_out"] = {
+        "notice": find("notice").text,
+        "reprint_enabled": not find("print_statement").disabled,
+    }
     shot("statement-paper_out-elder")
     c.printer.transport.state = "ok"
     pump(lambda: not c.flow.waiting_for_printer, 5)
-    report["checks"]["paper_back"] = {"reprint_enabled": not find("print_statement").disabled,
-                                      "label": find("print_statement").text}
+    report["checks"]["paper_back"] = {
+        "reprint_enabled": not find("print_statement").disabled,
+        "label": find("print_statement").text,
+    }
     tap("finish", on(Screen.HOME))
     tap("open_progress", on(Screen.PROGRESS))
     shot("progress-elder")
@@ -241,9 +279,14 @@ def reader_down(c):
     tap("open_verify", on(Screen.VERIFY))
     reader.behave("silent")
     pump(lambda: c.flow.reader_status == "no_answer", 5)
-    report["checks"]["reader_down"] = {"notice": find("notice").text, "tile": [
-        w.text for w in find("way_card").walk(restrict=True)
-        if isinstance(getattr(w, "text", None), str)]}
+    report["checks"]["reader_down"] = {
+        "notice": find("notice").text,
+        "tile": [
+            w.text
+            for w in find("way_card").walk(restrict=True)
+            if isinstance(getattr(w, "text", None), str)
+        ],
+    }
     shot("verify-reader_down-zh_CN")
     reader.behave(None)
     pump(lambda: c.flow.reader_usable, 5)
@@ -273,17 +316,24 @@ def staff_round(c):
     verify_with_card(c)
     values = personal_values(c)
     corner(c)  # the guide comes back while the records are open
-    shown = [text for scr in (app.sm.current_screen,) for w in scr.walk()
-             for text in [getattr(w, "text", "")] if isinstance(text, str)
-             and any(v in text for v in values)]
+    shown = [
+        text
+        for scr in (app.sm.current_screen,)
+        for w in scr.walk()
+        for text in [getattr(w, "text", "")]
+        if isinstance(text, str) and any(v in text for v in values)
+    ]
     report["checks"]["staff_sees"] = shown
     report["checks"]["staff_session_open"] = c.flow.in_session
     shot("staff-session_open-zh_CN")
     tap("staff_end_session", lambda: not c.flow.in_session)
     shot("staff-session_ended-zh_CN")
     left = [(scr, text) for scr, text in texts_everywhere() if any(v in text for v in values)]
-    report["left_behind"]["staff"] = {"values": len(values), "found": left,
-                                      "flow_clean": c.flow.personal.token is None}
+    report["left_behind"]["staff"] = {
+        "values": len(values),
+        "found": left,
+        "flow_clean": c.flow.personal.token is None,
+    }
     tap("home", on(Screen.HOME))
 
 
@@ -298,6 +348,7 @@ def script():
     # a keyboard-wedge scanner types a code and Enter into the window: the verify screen
     # takes it (a made-up code: the server refuses it, in plain words)
     from kivy.core.window import Window
+
     tap("open_verify", on(Screen.VERIFY))
     Window.dispatch("on_textinput", "ESSC1.NOT.A.REAL.CODE")
     Window.dispatch("on_key_down", 13, 40, None, [])

@@ -14,8 +14,14 @@ import time
 import traceback
 from pathlib import Path
 
-os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1",
-                  KIVY_NO_CONFIG="1", KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1")
+os.environ.update(
+    SDL_VIDEODRIVER="offscreen",
+    KIVY_WINDOW="sdl2",
+    KIVY_NO_ARGS="1",
+    KIVY_NO_CONFIG="1",
+    KIVY_NO_FILELOG="1",
+    KIVY_NO_CONSOLELOG="1",
+)
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -37,8 +43,17 @@ url, token, printer_dir, out_dir = sys.argv[1:5]
 OUT = Path(out_dir)
 OUT.mkdir(parents=True, exist_ok=True)
 report = {"screens": [], "errors": [], "faq": [], "sold_out": {}}
-app = KioskApp(KioskConfig(server_url=url, token=token, printer_url=f"virtual://{printer_dir}",
-                           voice=False, fullscreen=False, refresh_s=60, heartbeat_s=60))
+app = KioskApp(
+    KioskConfig(
+        server_url=url,
+        token=token,
+        printer_url=f"virtual://{printer_dir}",
+        voice=False,
+        fullscreen=False,
+        refresh_s=60,
+        heartbeat_s=60,
+    )
+)
 
 
 def pump(cond=lambda: False, timeout=5.0):
@@ -90,11 +105,16 @@ def faq_page(lang, tag):
     """What the citizen sees on this Q&A page: the questions' ids, the page label, the buttons."""
     f = app.controller.flow
     entries = [w for w in widgets() if str(getattr(w, "kiosk_name", "")).startswith("entry_")]
-    return {"lang": lang, "tag": tag, "page": f.page, "pages": f.page_count,
-            "ids": [w.kiosk_name[len("entry_"):] for w in sorted(entries, key=lambda w: -w.y)],
-            "label": find("page_where").text,
-            "prev_enabled": not find("page_prev").disabled,
-            "next_enabled": not find("page_next").disabled}
+    return {
+        "lang": lang,
+        "tag": tag,
+        "page": f.page,
+        "pages": f.page_count,
+        "ids": [w.kiosk_name[len("entry_") :] for w in sorted(entries, key=lambda w: -w.y)],
+        "label": find("page_where").text,
+        "prev_enabled": not find("page_prev").disabled,
+        "next_enabled": not find("page_next").disabled,
+    }
 
 
 def script():
@@ -126,8 +146,12 @@ def script():
         card_line = find("service_card").text
         tap("service_card")
         pump(lambda: c.flow.notice is not None, 2)
-        report["sold_out"][lang] = {"screen": c.flow.screen.value, "line": card_line,
-                                    "notice": find("notice").text, "confirm": c.flow.service}
+        report["sold_out"][lang] = {
+            "screen": c.flow.screen.value,
+            "line": card_line,
+            "notice": find("notice").text,
+            "confirm": c.flow.service,
+        }
         shot(f"services-sold_out-{lang}")
         tap("home", on(Screen.HOME))
     # Elder mode: three questions a page, the pager still there.

@@ -12,8 +12,14 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.update(SDL_VIDEODRIVER="offscreen", KIVY_WINDOW="sdl2", KIVY_NO_ARGS="1", KIVY_NO_CONFIG="1",
-                  KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1")
+os.environ.update(
+    SDL_VIDEODRIVER="offscreen",
+    KIVY_WINDOW="sdl2",
+    KIVY_NO_ARGS="1",
+    KIVY_NO_CONFIG="1",
+    KIVY_NO_FILELOG="1",
+    KIVY_NO_CONSOLELOG="1",
+)
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -35,8 +41,16 @@ url, token, printer_dir, out_dir = sys.argv[1:5]
 OUT = Path(out_dir)
 OUT.mkdir(parents=True, exist_ok=True)
 report = {"screens": [], "taps": [], "errors": []}
-cfg = KioskConfig(server_url=url, token=token, printer_url=f"virtual://{printer_dir}", voice=False,
-                  staff_pin_hash=hash_pin("2468"), fullscreen=False, refresh_s=60, heartbeat_s=60)
+cfg = KioskConfig(
+    server_url=url,
+    token=token,
+    printer_url=f"virtual://{printer_dir}",
+    voice=False,
+    staff_pin_hash=hash_pin("2468"),
+    fullscreen=False,
+    refresh_s=60,
+    heartbeat_s=60,
+)
 app = KioskApp(cfg)
 
 
@@ -78,8 +92,15 @@ def shot(tag):
     pump(timeout=0.3)
     path = OUT / f"kiosk-{tag}.png"
     current().export_to_png(str(path))
-    report["screens"].append({"tag": tag, "screen": current().name, "png": str(path),
-                              "language": app.controller.flow.language, "elder": app.controller.flow.elder})
+    report["screens"].append(
+        {
+            "tag": tag,
+            "screen": current().name,
+            "png": str(path),
+            "language": app.controller.flow.language,
+            "elder": app.controller.flow.elder,
+        }
+    )
 
 
 def on(screen):
@@ -130,8 +151,11 @@ def script():
     # paper out: the number stays on screen with its QR code
     c.printer.transport.state = "paper_out"
     tap("confirm", on(Screen.TICKET))
-    report["paper_out"] = {"printed": c.flow.printed, "problem": c.flow.printer_problem,
-                           "qr": any(getattr(w, "kiosk_name", "") == "qr" for w in current().walk())}
+    report["paper_out"] = {
+        "printed": c.flow.printed,
+        "problem": c.flow.printer_problem,
+        "qr": any(getattr(w, "kiosk_name", "") == "qr" for w in current().walk()),
+    }
     shot("ticket-paper_out-elder")
     c.printer.transport.state = "ok"
     tap("home", on(Screen.HOME))
@@ -175,6 +199,7 @@ def script():
         raise RuntimeError("simulated kiosk bug")
 
     from kivy.clock import Clock as _Clock
+
     _Clock.schedule_once(boom, 0)
     pump(on(Screen.HOME), 3)
     report["after_crash"] = {"screen": c.flow.screen.value, "query": c.flow.faq_query}
@@ -185,6 +210,7 @@ def run_script(dt):
         script()
     except Exception as exc:
         import traceback
+
         report["errors"].append(traceback.format_exc())
     finally:
         app.stop()

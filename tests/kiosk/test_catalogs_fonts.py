@@ -80,14 +80,17 @@ def test_every_literal_msgid_in_the_kiosk_code_is_in_the_catalog():
 
     from kiosk import citizen_flow, flow
     from kiosk.screens import records, statement
+
     root = Path(flow.__file__).parent
     pattern = re.compile(r"""(?:self\.text|\.t|\.t_zh|zh)\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]""")
     used = set()
     for path in [*root.glob("*.py"), *root.glob("screens/*.py")]:
-        used |= {ast.literal_eval(f'"{m}"')
-                 for m in pattern.findall(path.read_text(encoding="utf-8"))}
-    used |= {v for k, v in vars(citizen_flow).items() if k.isupper() and isinstance(v, str)
-             and " " in v}
+        used |= {
+            ast.literal_eval(f'"{m}"') for m in pattern.findall(path.read_text(encoding="utf-8"))
+        }
+    used |= {
+        v for k, v in vars(citizen_flow).items() if k.isupper() and isinstance(v, str) and " " in v
+    }
     used |= set(records.TAB_NAMES.values()) | set(statement.KIND_NAMES.values())
     used |= set(statement.KIND_HINTS.values()) | {m for _, m in statement.PRESETS}
     used |= {flow.Flow(screen=s).prompt() for s in flow.Screen}

@@ -49,18 +49,31 @@ def kiosk(hall, tmp_path):
     def make(reader=None, scanner=None, printer=None, **cfg):
         device = f"kiosk-{uuid.uuid4().hex[:8]}"
         token = hall.create_device(device, "kiosk")
-        config = KioskConfig(server_url=hall.url, token=token, device_id=device,
-                             printer_url=f"virtual://{tmp_path}/printer", http_timeout_s=3.0,
-                             http_retries=1, **cfg)
-        c = Controller(config, runner=SyncRunner(), voice=Voice(enabled=False), clock=Tick(),
-                       printer=printer or open_printer(config.printer_url), reader=reader,
-                       scanner=scanner)
+        config = KioskConfig(
+            server_url=hall.url,
+            token=token,
+            device_id=device,
+            printer_url=f"virtual://{tmp_path}/printer",
+            http_timeout_s=3.0,
+            http_retries=1,
+            **cfg,
+        )
+        c = Controller(
+            config,
+            runner=SyncRunner(),
+            voice=Voice(enabled=False),
+            clock=Tick(),
+            printer=printer or open_printer(config.printer_url),
+            reader=reader,
+            scanner=scanner,
+        )
         c.client.retry_pause_s = 0.01
         c.tick_clock = c.clock
         c.device_token = token
         made.append(c)
         c.start()
         return c
+
     yield make
     for c in made:
         c.stop_devices()
@@ -87,8 +100,11 @@ def on_records(c) -> bool:
 
 
 def server_session_alive(hall, c, token) -> bool:
-    r = requests.get(f"{hall.url}/api/v1/citizen/profile", timeout=5, headers={
-        "Authorization": f"Bearer {c.device_token}", "X-Citizen-Session": token})
+    r = requests.get(
+        f"{hall.url}/api/v1/citizen/profile",
+        timeout=5,
+        headers={"Authorization": f"Bearer {c.device_token}", "X-Citizen-Session": token},
+    )
     return r.status_code == 200
 
 
@@ -97,12 +113,17 @@ def assert_forgotten(c, person):
     f = c.flow
     assert f.personal == Personal() and f.ending == []
     text = repr(vars(f))
-    for value in (mask_name(person.name), mask_id_number(person.id_number), person.id_number,
-                  person.password):
+    for value in (
+        mask_name(person.name),
+        mask_id_number(person.id_number),
+        person.id_number,
+        person.password,
+    ):
         assert value not in text
 
 
 # ---- each way to verify ------------------------------------------------------------------
+
 
 def test_the_id_card_on_the_reader_opens_my_records_and_finish_ends_it(hall, kiosk):
     p = hall.people[0]
@@ -112,14 +133,19 @@ def test_the_id_card_on_the_reader_opens_my_records_and_finish_ends_it(hall, kio
         c.act("open_verify")
         assert c.flow.screen is Screen.VERIFY and c.reader.armed and c.flow.reader_usable
         # spoken whether or not elder mode is on
-        assert c.voice.spoken[-1] == c.t_zh("Please place your ID card on the reader.") \
+        assert (
+            c.voice.spoken[-1]
+            == c.t_zh("Please place your ID card on the reader.")
             == "请将身份证放在感应区"
+        )
         fake.insert(FakeCard.person(p.name, p.id_number))
         assert until(c, lambda: on_records(c))
         assert not c.reader.armed  # only the verify screen reads cards
         person = c.flow.personal.person
-        assert person == {"name_masked": mask_name(p.name),
-                          "id_number_masked": mask_id_number(p.id_number)}
+        assert person == {
+            "name_masked": mask_name(p.name),
+            "id_number_masked": mask_id_number(p.id_number),
+        }
         profile = c.flow.personal.records["profile"]
         assert profile["statuses"] and p.id_number not in repr(profile)
         token = c.flow.personal.token
@@ -191,8 +217,9 @@ def test_an_expired_card_is_refused_in_plain_words(hall, kiosk):
     with FakeIdCardReader() as fake:
         c = kiosk(reader=open_idcard_reader(fake.url + "&poll_ms=100"))
         c.act("open_verify")
-        fake.insert(FakeCard.person(p.name, p.id_number, valid_from="20000101",
-                                    valid_to="20200101"))
+        fake.insert(
+            FakeCard.person(p.name, p.id_number, valid_from="20000101", valid_to="20200101")
+        )
         assert until(c, lambda: c.flow.notice == cf.CARD_EXPIRED)
         assert c.flow.screen is Screen.VERIFY and not c.flow.in_session
         assert "有效期" in c.t_zh(cf.CARD_EXPIRED)
@@ -210,8 +237,11 @@ def test_a_reader_that_stops_answering_offers_the_other_ways(hall, kiosk):
         name = f"guide-{uuid.uuid4().hex[:6]}"
         hall.create_user(name, "guide")
         guide = hall.login(name)
-        me = next(d for d in guide.get(f"{hall.url}/api/v1/devices", timeout=5).json()["devices"]
-                  if d["id"] == c.config.device_id)
+        me = next(
+            d
+            for d in guide.get(f"{hall.url}/api/v1/devices", timeout=5).json()["devices"]
+            if d["id"] == c.config.device_id
+        )
         assert me["status"]["idcard_reader"] == "no_answer"
         assert me["status"]["qr_scanner"] == "off"
         fake.behave(None)
@@ -228,6 +258,7 @@ def test_an_unreadable_card_says_place_it_again(hall, kiosk):
 
 
 # ---- the session ends -------------------------------------------------------------------------
+
 
 def test_the_session_expiring_mid_screen_wipes_it_and_asks_to_verify_again(hall, kiosk):
     p = hall.people[0]
@@ -274,9 +305,14 @@ def test_a_citizen_still_touching_keeps_the_server_session_alive(hall, kiosk):
 
 def test_records_service_down_says_go_to_a_window(hall, tmp_path):
     dead = f"http://127.0.0.1:{free_port()}"
-    srv = start_server(tmp_path / "down", env={"HALLQUEUE_RECORDS_PROVIDER": "http",
-                                                "HALLQUEUE_RECORDS_BASE_URL": dead,
-                                                "HALLQUEUE_RECORDS_TIMEOUT_S": "0.5"})
+    srv = start_server(
+        tmp_path / "down",
+        env={
+            "HALLQUEUE_RECORDS_PROVIDER": "http",
+            "HALLQUEUE_RECORDS_BASE_URL": dead,
+            "HALLQUEUE_RECORDS_TIMEOUT_S": "0.5",
+        },
+    )
     try:
         token = srv.create_device("kiosk-1", "kiosk")
         config = KioskConfig(server_url=srv.url, token=token, printer_url=f"virtual://{tmp_path}/p")
@@ -315,6 +351,7 @@ def test_the_server_going_away_during_verify_says_so_and_keeps_nothing(hall, kio
 
 # ---- progress query ---------------------------------------------------------------------------
 
+
 def test_progress_query_shows_stage_and_next_stage_only(hall, kiosk):
     number, id_number = open_case(hall.records_db)
     c = kiosk()
@@ -328,7 +365,7 @@ def test_progress_query_shows_stage_and_next_stage_only(hall, kiosk):
     assert c.flow.notice == cf.CASE_INPUT and c.flow.personal.progress is None
     c.act("progress_backspace")
     c.act("progress_backspace")
-    for k in ("0000" if id_number[-4:] != "0000" else "1111"):
+    for k in "0000" if id_number[-4:] != "0000" else "1111":
         c.act("progress_key", k)
     c.submit_progress()
     assert c.flow.notice == cf.CASE_NOT_FOUND
@@ -345,6 +382,7 @@ def test_progress_query_shows_stage_and_next_stage_only(hall, kiosk):
 
 
 # ---- statements -------------------------------------------------------------------------------
+
 
 def _statement(c, person, months=120):
     c.act("open_verify")
@@ -416,6 +454,7 @@ def test_paper_out_mid_statement_says_so_and_reprints_once_paper_is_back(hall, k
 
 # ---- staff assistance (§7.5) ------------------------------------------------------------------
 
+
 def _staff_mode(c):
     for _ in range(3):
         c.flow.corner_tap(c.now())
@@ -451,6 +490,7 @@ def test_a_guide_starts_the_check_for_a_citizen_and_ends_it_for_them(hall, kiosk
 
 # ---- the pure rules -----------------------------------------------------------------------
 
+
 def test_the_id_keypad_takes_x_last_and_moves_on_to_the_password():
     f = Flow()
     f.open_verify()
@@ -475,8 +515,9 @@ def test_elder_mode_pages_the_records_table_by_four():
     f = Flow()
     f.personal.token, f.screen = "t", Screen.RECORDS
     f.personal.tab, f.personal.year = "contributions", 2024
-    f.personal.records["contributions:2024"] = {"months": [
-        {"insurance": "pension", "month": f"2024-{m:02d}"} for m in range(1, 13)]}
+    f.personal.records["contributions:2024"] = {
+        "months": [{"insurance": "pension", "month": f"2024-{m:02d}"} for m in range(1, 13)]
+    }
     assert len(f.page_rows()) == 12 and f.records_pages == 1
     f.toggle_elder()
     assert [r["month"] for r in f.page_rows()] == ["2024-01", "2024-02", "2024-03", "2024-04"]
@@ -502,5 +543,6 @@ def test_elder_mode_speaks_the_new_screens_and_ordinary_mode_only_the_card_promp
     assert c.voice.spoken[-1] == c.t(cf.CASE_INPUT)
     c.act("home")
     c.act("open_verify")  # no reader on this kiosk: the other two ways are said
-    assert c.voice.spoken[-1] == c.t("Scan your e-SSC code, or type your ID number and query "
-                                     "password.")
+    assert c.voice.spoken[-1] == c.t(
+        "Scan your e-SSC code, or type your ID number and query password."
+    )

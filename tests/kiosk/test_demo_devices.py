@@ -33,8 +33,14 @@ def test_the_demo_terminal_places_the_demo_persons_card_and_scans_their_code(tmp
     devices = DemoDevices(db, person)
     try:
         assert devices.reader_url.startswith("serial:///dev/")  # absolute paths
-        args = parse_args(["--idcard-reader", devices.reader_url + "&poll_ms=100",
-                           "--qr-scanner", devices.scanner_url])
+        args = parse_args(
+            [
+                "--idcard-reader",
+                devices.reader_url + "&poll_ms=100",
+                "--qr-scanner",
+                devices.scanner_url,
+            ]
+        )
         cfg = load_config(None, idcard_reader=args.idcard_reader, qr_scanner=args.qr_scanner)
         reader = open_idcard_reader(cfg.idcard_reader).start()
         scanner = open_qr_scanner(cfg.qr_scanner).start()

@@ -36,14 +36,18 @@ def test_short_initials_use_substring_search(client):
 
 def test_chinese_text_three_or_more_characters_uses_trigram(client):
     entries = client.get("/api/v1/faq?q=失业保险金").get_json()["entries"]
-    assert entries and all("失业保险金" in (e["question"] + e["answer"] + e["basis"]) for e in entries)
+    assert entries and all(
+        "失业保险金" in (e["question"] + e["answer"] + e["basis"]) for e in entries
+    )
     assert entries[0]["question"].find("失业保险金") >= 0  # question hits come first
 
 
 def test_one_or_two_chinese_characters_fall_back_to_like(client):
     entries = client.get("/api/v1/faq?q=工伤").get_json()["entries"]
     assert entries and all("工伤" in e["question"] + e["answer"] for e in entries)
-    assert client.get("/api/v1/faq?q=%25").get_json()["entries"] == []  # % is literal, not a wildcard
+    assert (
+        client.get("/api/v1/faq?q=%25").get_json()["entries"] == []
+    )  # % is literal, not a wildcard
 
 
 def test_topic_filter_and_unknown_topic(client):
@@ -55,7 +59,7 @@ def test_topic_filter_and_unknown_topic(client):
 
 
 def test_fts_syntax_in_query_is_text_not_an_error(client):
-    for q in ('"养老', "养老 OR *", "a\"b", "NEAR(养老"):
+    for q in ('"养老', "养老 OR *", 'a"b', "NEAR(养老"):
         assert client.get("/api/v1/faq", query_string={"q": q}).status_code == 200
     assert client.get("/api/v1/faq", query_string={"q": "养" * 41}).status_code == 422
 
@@ -65,7 +69,9 @@ def test_pinyin_initials_ignore_latin_and_punctuation():
 
 
 def test_missing_faq_file_leaves_qa_empty(settings, tmp_path, clock):
-    s = dataclasses.replace(settings, hall=dataclasses.replace(settings.hall, faq_file=str(tmp_path / "none.toml")))
+    s = dataclasses.replace(
+        settings, hall=dataclasses.replace(settings.hall, faq_file=str(tmp_path / "none.toml"))
+    )
     app = create_app(s, db_path=tmp_path / "x.db", clock=clock)
     assert app.test_client().get("/api/v1/faq").get_json() == {"topics": [], "entries": []}
     app.extensions["hall"].close()
@@ -73,14 +79,18 @@ def test_missing_faq_file_leaves_qa_empty(settings, tmp_path, clock):
 
 def test_malformed_faq_file_names_the_entry(hall, tmp_path):
     bad = tmp_path / "faq.toml"
-    bad.write_text('[[topics]]\ncode="a"\nname={zh_CN="甲"}\n[[entries]]\nid="x"\ntopic="b"\nquestion="q"\nanswer="a"\n')
+    bad.write_text(
+        '[[topics]]\ncode="a"\nname={zh_CN="甲"}\n[[entries]]\nid="x"\ntopic="b"\nquestion="q"\nanswer="a"\n'
+    )
     with pytest.raises(FaqFileError, match=r"entries\[0\] \(x\): unknown topic 'b'"):
         FaqService(hall.store, bad).load()
 
 
 def test_reload_replaces_entries(hall, tmp_path):
     f = tmp_path / "faq.toml"
-    f.write_text('[[topics]]\ncode="a"\nname={zh_CN="甲"}\n[[entries]]\nid="x"\ntopic="a"\nquestion="社保卡怎么办"\nanswer="带身份证"\n')
+    f.write_text(
+        '[[topics]]\ncode="a"\nname={zh_CN="甲"}\n[[entries]]\nid="x"\ntopic="a"\nquestion="社保卡怎么办"\nanswer="带身份证"\n'
+    )
     svc = FaqService(hall.store, f)
     assert svc.load() == 1
     assert [e["id"] for e in svc.search("sbk")["entries"]] == ["x"]

@@ -61,7 +61,9 @@ def test_paper_out_keeps_the_ticket_on_screen_and_reports_at_once(make_controlle
     assert f.screen is Screen.TICKET
     live.create_user("guide9", "guide")
     s = live.login("guide9")
-    dev = next(d for d in s.get(f"{live.url}/api/v1/devices").json()["devices"] if d["id"] == "kiosk-1")
+    dev = next(
+        d for d in s.get(f"{live.url}/api/v1/devices").json()["devices"] if d["id"] == "kiosk-1"
+    )
     assert dev["status"]["printer"] == "paper_out" and dev["alert"] is True
     # Idle still returns home eventually, clearing everything.
     c.tick_clock.now += c.config.idle_timeout_s
@@ -75,10 +77,10 @@ def test_retry_after_lost_answer_returns_the_same_ticket(make_controller, live):
     c.act("take_ticket")
     c.act("choose_service", "consult")
     rid = c.flow.confirm(c.now())
-    first = c.client.issue_ticket("consult", rid)   # the server issues; pretend the answer was lost
+    first = c.client.issue_ticket("consult", rid)  # the server issues; pretend the answer was lost
     c.flow.issue_failed("offline", now=c.now())
     assert c.flow.screen is Screen.CONFIRM and c.flow.request_id == rid
-    c.confirm()                                      # "try again"
+    c.confirm()  # "try again"
     assert c.flow.ticket["id"] == first.data["id"]
 
 
@@ -215,7 +217,12 @@ def test_elder_mode_shows_fewer_choices():
 
 def test_pin_hash_round_trip():
     h = hash_pin("2468")
-    assert check_pin("2468", h) and not check_pin("2469", h) and not check_pin("", h) and not check_pin("1", "junk")
+    assert (
+        check_pin("2468", h)
+        and not check_pin("2469", h)
+        and not check_pin("", h)
+        and not check_pin("1", "junk")
+    )
 
 
 def test_ticket_prints_on_an_escpos_printer_over_tcp(make_controller):
@@ -238,7 +245,9 @@ def test_cover_open_on_the_tcp_printer_prints_nothing_and_keeps_the_ticket(make_
         c = make_controller(printer=open_printer(fake.tcp_url, timeout=2.0))
         _take(c, "consult")
         f = c.flow
-        assert f.screen is Screen.TICKET and f.printed is False and f.printer_problem == "cover_open"
+        assert (
+            f.screen is Screen.TICKET and f.printed is False and f.printer_problem == "cover_open"
+        )
         assert fake.only_status_queries()  # nothing half-printed
         status = requests.get(f"{live.url}/api/v1/tickets/{f.ticket['id']}").json()
         assert status["status"] == "waiting"  # the ticket was committed before printing

@@ -91,6 +91,7 @@ def test_paging_through_the_servers_answers_reaches_the_last_one(make_controller
 
 def test_the_next_citizen_starts_in_chinese_and_ordinary_mode():
     from kiosk.flow import Screen
+
     f = Flow()
     f.touch(0)
     f.set_language("ug")
@@ -113,6 +114,7 @@ def test_a_language_chosen_at_home_and_left_behind_is_reset():
 
 def test_a_busy_server_says_why_and_the_retry_keeps_the_request_id():
     from kiosk.flow import Screen
+
     f = Flow()
     f.services = [{"code": "pension", "open": True}]
     f.service, f.request_id = "pension", "req-12345678"

@@ -20,11 +20,15 @@ DRIVER = Path(__file__).with_name("gui_driver.py")
 @pytest.fixture(scope="module")
 def report(live, tmp_path_factory):
     printer_dir = tmp_path_factory.mktemp("gui-printer")
-    r = subprocess.run([sys.executable, str(DRIVER), live.url, live.token, str(printer_dir), str(OUTPUT_DIR)],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, str(DRIVER), live.url, live.token, str(printer_dir), str(OUTPUT_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
     assert line, f"driver failed: {r.stderr[-3000:]}"
-    return json.loads(line[len("REPORT "):])
+    return json.loads(line[len("REPORT ") :])
 
 
 def test_driver_ran_without_errors(report):
@@ -34,10 +38,27 @@ def test_driver_ran_without_errors(report):
 def test_every_screen_in_every_language_was_captured(report):
     tags = {s["tag"] for s in report["screens"]}
     for lang in ("zh_CN", "en", "ug"):
-        for screen in ("home", "services", "confirm", "ticket", "guide", "guide_item", "faq", "faq_entry"):
+        for screen in (
+            "home",
+            "services",
+            "confirm",
+            "ticket",
+            "guide",
+            "guide_item",
+            "faq",
+            "faq_entry",
+        ):
             assert f"{screen}-{lang}" in tags
-    assert {"home-elder", "services-elder", "confirm-elder", "ticket-paper_out-elder", "staff-zh_CN",
-            "staff_pin-zh_CN", "out_of_service-zh_CN", "out_of_service-ug"} <= tags
+    assert {
+        "home-elder",
+        "services-elder",
+        "confirm-elder",
+        "ticket-paper_out-elder",
+        "staff-zh_CN",
+        "staff_pin-zh_CN",
+        "out_of_service-zh_CN",
+        "out_of_service-ug",
+    } <= tags
     for s in report["screens"]:
         png = Path(s["png"])
         assert png.stat().st_size > 10_000, png  # a real picture, not a blank frame

@@ -29,15 +29,30 @@ def run(tmp_path_factory):
         token = srv.create_device("kiosk-1", "kiosk")
         p = srv.people[0]
         case_number, _ = open_case(srv.records_db, p.id_number)
-        person = {"name": p.name, "id_number": p.id_number, "password": p.password,
-                  "case_number": case_number}
+        person = {
+            "name": p.name,
+            "id_number": p.id_number,
+            "password": p.password,
+            "case_number": case_number,
+        }
         printer_dir = tmp_path_factory.mktemp("gui-citizen-printer")
-        r = subprocess.run([sys.executable, str(DRIVER), srv.url, token, str(printer_dir),
-                            str(OUTPUT_DIR), json.dumps(person, ensure_ascii=False)],
-                           capture_output=True, text=True, timeout=400)
+        r = subprocess.run(
+            [
+                sys.executable,
+                str(DRIVER),
+                srv.url,
+                token,
+                str(printer_dir),
+                str(OUTPUT_DIR),
+                json.dumps(person, ensure_ascii=False),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
         line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
         assert line, f"driver failed: {r.stderr[-3000:]}"
-        yield json.loads(line[len("REPORT "):]), person, srv.log.read_text()
+        yield json.loads(line[len("REPORT ") :]), person, srv.log.read_text()
     finally:
         srv.stop()
 
@@ -54,21 +69,39 @@ def test_driver_ran_without_errors(report):
 def test_every_new_screen_was_captured_in_every_language_and_elder_mode(report):
     tags = {s["tag"] for s in report["screens"]}
     for lang in LANGS:
-        for screen in ("home", "verify", "records-profile", "records-contributions",
-                       "records-account", "records-benefits", "records-cases", "statement",
-                       "statement-preview", "progress"):
+        for screen in (
+            "home",
+            "verify",
+            "records-profile",
+            "records-contributions",
+            "records-account",
+            "records-benefits",
+            "records-cases",
+            "statement",
+            "statement-preview",
+            "progress",
+        ):
             assert f"{screen}-{lang}" in tags
-    assert {"home-elder", "verify-elder", "records-contributions-elder", "statement-preview-elder",
-            "statement-paper_out-elder", "progress-elder", "verify-wrong_password-zh_CN",
-            "statement-printed-zh_CN", "verify-reader_down-zh_CN", "staff-session_open-zh_CN",
-            "verify-assisted-zh_CN"} <= tags
+    assert {
+        "home-elder",
+        "verify-elder",
+        "records-contributions-elder",
+        "statement-preview-elder",
+        "statement-paper_out-elder",
+        "progress-elder",
+        "verify-wrong_password-zh_CN",
+        "statement-printed-zh_CN",
+        "verify-reader_down-zh_CN",
+        "staff-session_open-zh_CN",
+        "verify-assisted-zh_CN",
+    } <= tags
     for s in report["screens"]:
         assert Path(s["png"]).stat().st_size > 10_000, s["png"]
 
 
 def test_nothing_personal_is_left_in_any_screen_after_finishing(report):
     for who, left in report["left_behind"].items():
-        assert left["values"] >= 3, who   # the check looked for something
+        assert left["values"] >= 3, who  # the check looked for something
         assert left["found"] == [] and left["flow_clean"], who
 
 
@@ -130,8 +163,9 @@ def test_the_guide_starts_the_check_and_never_sees_the_records(report):
 
 
 def test_a_keyboard_wedge_scanner_feeds_the_verify_screen(report):
-    assert report["checks"]["wedge"] == ("This code is not valid or has expired. Refresh it in "
-                                         "the app and scan again.")
+    assert report["checks"]["wedge"] == (
+        "This code is not valid or has expired. Refresh it in the app and scan again."
+    )
 
 
 def test_no_personal_data_in_the_server_log(run):

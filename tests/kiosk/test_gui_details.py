@@ -22,11 +22,15 @@ DRIVER = Path(__file__).with_name("gui_details_driver.py")
 def report(capped, tmp_path_factory):
     sell_out(capped)
     printer_dir = tmp_path_factory.mktemp("gui-details-printer")
-    r = subprocess.run([sys.executable, str(DRIVER), capped.url, capped.token, str(printer_dir),
-                        str(OUTPUT_DIR)], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, str(DRIVER), capped.url, capped.token, str(printer_dir), str(OUTPUT_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
     assert line, f"driver failed: {r.stderr[-3000:]}"
-    return json.loads(line[len("REPORT "):])
+    return json.loads(line[len("REPORT ") :])
 
 
 def test_driver_ran_without_errors(report):
@@ -35,8 +39,11 @@ def test_driver_ran_without_errors(report):
 
 def test_every_answer_is_reachable_with_the_page_buttons(report):
     for lang in ("zh_CN", "en", "ug"):
-        walk = [p for p in report["faq"]
-                if p["lang"] == lang and p["tag"] in ("first", "second", "later")]
+        walk = [
+            p
+            for p in report["faq"]
+            if p["lang"] == lang and p["tag"] in ("first", "second", "later")
+        ]
         by_page = {p["page"]: p for p in walk}
         assert sorted(by_page) == list(range(walk[-1]["pages"]))  # one tap per page, none skipped
         shown = [i for n in sorted(by_page) for i in by_page[n]["ids"]]
@@ -70,12 +77,23 @@ def test_sold_out_service_is_marked_and_touching_it_explains_in_each_language(re
     for lang, words in (("zh_CN", "今日号已发完"), ("en", "all taken"), ("ug", "تارقىتىلىپ بولدى")):
         assert got[lang]["screen"] == "services" and got[lang]["confirm"] is None
         assert words in got[lang]["notice"]
-    assert "今日号已发完" in got["zh_CN"]["line"] and "Today's tickets are all taken" in got["en"]["line"]
+    assert (
+        "今日号已发完" in got["zh_CN"]["line"]
+        and "Today's tickets are all taken" in got["en"]["line"]
+    )
 
 
 def test_screenshots_were_written(report):
     tags = {s["tag"] for s in report["screens"]}
-    assert {"faq-page1-zh_CN", "faq-page2-zh_CN", "faq-page2-en", "faq-page2-ug", "faq-page2-elder",
-            "services-sold_out-zh_CN", "services-sold_out-en", "services-sold_out-ug"} <= tags
+    assert {
+        "faq-page1-zh_CN",
+        "faq-page2-zh_CN",
+        "faq-page2-en",
+        "faq-page2-ug",
+        "faq-page2-elder",
+        "services-sold_out-zh_CN",
+        "services-sold_out-en",
+        "services-sold_out-ug",
+    } <= tags
     for s in report["screens"]:
         assert Path(s["png"]).stat().st_size > 10_000, s["png"]

@@ -25,13 +25,24 @@ ARABIC = re.compile(r"[\u0600-\u06ff]")
 @pytest.fixture
 def kiosk(capped, tmp_path):
     def make(token=None):
-        config = KioskConfig(server_url=capped.url, token=token or capped.token,
-                             device_id="kiosk-1", printer_url=f"virtual://{tmp_path}/printer",
-                             http_timeout_s=2.0, http_retries=1)
-        c = Controller(config, runner=SyncRunner(), printer=open_printer(config.printer_url),
-                       voice=Voice(enabled=False), clock=Tick())
+        config = KioskConfig(
+            server_url=capped.url,
+            token=token or capped.token,
+            device_id="kiosk-1",
+            printer_url=f"virtual://{tmp_path}/printer",
+            http_timeout_s=2.0,
+            http_retries=1,
+        )
+        c = Controller(
+            config,
+            runner=SyncRunner(),
+            printer=open_printer(config.printer_url),
+            voice=Voice(enabled=False),
+            clock=Tick(),
+        )
         c.client.retry_pause_s = 0.01
         return c
+
     return make
 
 
@@ -46,8 +57,9 @@ def test_a_refusal_comes_in_the_kiosks_language(kiosk):
     seen = {}
     for lang in ("zh_CN", "en", "ug"):
         c.act("set_language", lang)
-        c.flow.services = [{"code": "pension", "open": True, "name": {"zh_CN": "养老保险"},
-                            "waiting": 0}]
+        c.flow.services = [
+            {"code": "pension", "open": True, "name": {"zh_CN": "养老保险"}, "waiting": 0}
+        ]
         c.act("take_ticket")
         c.act("choose_service", "pension")
         c.confirm()
@@ -61,8 +73,11 @@ def test_a_refusal_comes_in_the_kiosks_language(kiosk):
 
 def test_the_client_asks_in_the_current_language(kiosk):
     c = kiosk()
-    for lang, expect in (("zh_CN", "没有“nope”这项业务。"), ("en", "Unknown service nope."),
-                         ("ug", "«nope» دېگەن مۇلازىمەت يوق.")):
+    for lang, expect in (
+        ("zh_CN", "没有“nope”这项业务。"),
+        ("en", "Unknown service nope."),
+        ("ug", "«nope» دېگەن مۇلازىمەت يوق."),
+    ):
         c.act("set_language", lang)
         r = c.client.issue_ticket("nope", uuid.uuid4().hex)
         assert (r.kind, r.message) == ("rejected", expect)

@@ -30,6 +30,7 @@ def pin_hash():
 
 # --- the guard -----------------------------------------------------------------------------
 
+
 def test_five_wrong_pins_lock_staff_mode_for_five_minutes(pin_hash):
     guard = staffpin.PinGuard(pin_hash)
     for i in range(4):
@@ -70,12 +71,23 @@ class Clock:
 @pytest.fixture
 def controller(tmp_path):
     """A controller with no server behind it: the PIN never leaves the kiosk."""
+
     def make(staff_pin_hash):
-        cfg = load_config(None, staff_pin_hash=staff_pin_hash, server_url="http://127.0.0.1:9",
-                          printer_url=f"virtual://{tmp_path}/printer")
-        c = Controller(cfg, runner=SyncRunner(), printer=open_printer(cfg.printer_url),
-                       voice=Voice(enabled=False), clock=Clock())
+        cfg = load_config(
+            None,
+            staff_pin_hash=staff_pin_hash,
+            server_url="http://127.0.0.1:9",
+            printer_url=f"virtual://{tmp_path}/printer",
+        )
+        c = Controller(
+            cfg,
+            runner=SyncRunner(),
+            printer=open_printer(cfg.printer_url),
+            voice=Voice(enabled=False),
+            clock=Clock(),
+        )
         return c
+
     return make
 
 
@@ -112,13 +124,15 @@ def test_a_kiosk_without_a_pin_never_enters_staff_mode(controller):
 
 # --- the shipped example and check-config ---------------------------------------------------
 
+
 def test_the_example_kiosk_config_ships_no_pin():
     assert load_config(KIOSK_EXAMPLE).staff_pin_hash == ""
 
 
 def _check(path) -> subprocess.CompletedProcess:
-    return subprocess.run([*KIOSK, "check-config", "--config", str(path)], capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [*KIOSK, "check-config", "--config", str(path)], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_check_config_warns_about_a_missing_or_known_pin(tmp_path):
@@ -144,9 +158,15 @@ def test_check_config_rejects_a_bad_kiosk_config(tmp_path):
 
 # --- set-pin ----------------------------------------------------------------------------------
 
+
 def _set_pin_stdin(path, pin) -> subprocess.CompletedProcess:
-    return subprocess.run([*KIOSK, "set-pin", "--config", str(path), "--pin-stdin"], input=pin + "\n",
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [*KIOSK, "set-pin", "--config", str(path), "--pin-stdin"],
+        input=pin + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_set_pin_writes_the_hash_into_the_kiosk_config_and_keeps_the_rest(tmp_path):
@@ -159,15 +179,18 @@ def test_set_pin_writes_the_hash_into_the_kiosk_config_and_keeps_the_rest(tmp_pa
     stored = load_config(cfg).staff_pin_hash
     assert staffpin.check_pin("5791", stored) and not staffpin.check_pin("2468", stored)
     assert (cfg.stat().st_mode & 0o777) == 0o640
-    others = [ln for ln in cfg.read_text(encoding="utf-8").splitlines() if "staff_pin_hash" not in ln]
+    others = [
+        ln for ln in cfg.read_text(encoding="utf-8").splitlines() if "staff_pin_hash" not in ln
+    ]
     assert others == [ln for ln in original.splitlines() if "staff_pin_hash" not in ln]
     assert _set_pin_stdin(cfg, "8642").returncode == 0  # a second run replaces the hash
     assert staffpin.check_pin("8642", load_config(cfg).staff_pin_hash)
     assert cfg.read_text(encoding="utf-8").count("staff_pin_hash =") == 1
 
 
-@pytest.mark.parametrize("pin, says", [("2468", "choose another"), ("12a4", "4–8 digits"),
-                                       ("123", "4–8 digits")])
+@pytest.mark.parametrize(
+    "pin, says", [("2468", "choose another"), ("12a4", "4–8 digits"), ("123", "4–8 digits")]
+)
 def test_set_pin_refuses_known_and_malformed_pins(tmp_path, pin, says):
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(KIOSK_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
@@ -192,8 +215,15 @@ def test_set_pin_asks_twice_and_refuses_a_mismatch(tmp_path, monkeypatch, capsys
     assert load_config(cfg).voice is False
 
 
-@pytest.mark.parametrize("text", ["", "# nothing yet\n", "[kiosk]\nvoice = true\n",
-                                  "[kiosk]\n# staff_pin_hash = \"\"\nvoice = true\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# nothing yet\n",
+        "[kiosk]\nvoice = true\n",
+        '[kiosk]\n# staff_pin_hash = ""\nvoice = true\n',
+    ],
+)
 def test_the_hash_lands_in_the_kiosk_table_whatever_the_layout(text):
     out = commands.with_pin_hash(text, "scrypt$abc$def")
     assert tomllib.loads(out)["kiosk"]["staff_pin_hash"] == "scrypt$abc$def"

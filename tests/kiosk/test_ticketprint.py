@@ -11,8 +11,16 @@ from ..conftest import EXAMPLE_CONFIG
 
 def demo_windows(open_numbers=()):
     s = load_settings(EXAMPLE_CONFIG, environ={})
-    return [{"number": w.number, "zone": w.zone, "services": list(w.services), "kind": w.kind,
-             "state": "open" if w.number in open_numbers else "closed"} for w in s.windows]
+    return [
+        {
+            "number": w.number,
+            "zone": w.zone,
+            "services": list(w.services),
+            "kind": w.kind,
+            "state": "open" if w.number in open_numbers else "closed",
+        }
+        for w in s.windows
+    ]
 
 
 def test_a_consulting_ticket_sends_people_to_the_consulting_windows_only():

@@ -21,27 +21,41 @@ from kiosk.window import LAYOUT, fit_portrait, letterbox, x11_screen_size
 from tests.conftest import OUTPUT_DIR
 
 DRIVER = Path(__file__).with_name("window_driver.py")
-SCREENS = [(1920, 1080), (1366, 768), (1280, 800), (2560, 1440), (3840, 2160), (1080, 1920),
-           (800, 600), (1024, 768), (3440, 1440), (640, 480)]
+SCREENS = [
+    (1920, 1080),
+    (1366, 768),
+    (1280, 800),
+    (2560, 1440),
+    (3840, 2160),
+    (1080, 1920),
+    (800, 600),
+    (1024, 768),
+    (3440, 1440),
+    (640, 480),
+]
 
 
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("wanted", [LAYOUT, (540, 960)])
 def test_window_fits_the_screen_keeps_9_16_and_is_the_largest_that_does(screen, wanted):
     w, h = fit_portrait(screen, wanted)
-    assert w * 16 == h * 9                                   # exactly the layout's aspect
-    assert h <= 0.9 * screen[1] and w <= 0.9 * screen[0]     # room for panels and title bar
-    assert w <= wanted[0] and h <= wanted[1]                 # never larger than asked
+    assert w * 16 == h * 9  # exactly the layout's aspect
+    assert h <= 0.9 * screen[1] and w <= 0.9 * screen[0]  # room for panels and title bar
+    assert w <= wanted[0] and h <= wanted[1]  # never larger than asked
     # one step (9×16 px) larger would break one of the limits
     bigger = (w + 9, h + 16)
-    assert (bigger[1] > 0.9 * screen[1] or bigger[0] > 0.9 * screen[0]
-            or bigger[0] > wanted[0] or bigger[1] > wanted[1])
+    assert (
+        bigger[1] > 0.9 * screen[1]
+        or bigger[0] > 0.9 * screen[0]
+        or bigger[0] > wanted[0]
+        or bigger[1] > wanted[1]
+    )
 
 
 def test_on_a_full_hd_desktop_the_window_is_90_percent_of_the_height():
     assert fit_portrait((1920, 1080)) == (540, 960)  # 89 % of 1080, on whole 9×16 steps
     assert fit_portrait((1366, 768)) == (387, 688)
-    assert fit_portrait((3840, 2160)) == LAYOUT       # never upscaled past the layout
+    assert fit_portrait((3840, 2160)) == LAYOUT  # never upscaled past the layout
 
 
 @pytest.mark.parametrize("window", [(540, 960), (800, 600), (1080, 1920), (1920, 1080), (387, 700)])
@@ -61,8 +75,11 @@ def xvfb():
     for n in range(140, 160):  # a display number nobody else uses
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
             break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["Xvfb", f":{n}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while not Path(f"/tmp/.X11-unix/X{n}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -82,11 +99,16 @@ def report(live, xvfb, tmp_path_factory):
     out = OUTPUT_DIR / "kiosk-window"
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "DISPLAY": xvfb}
-    r = subprocess.run([sys.executable, str(DRIVER), live.url, live.token, str(printer_dir),
-                        str(out)], capture_output=True, text=True, timeout=120, env=env)
+    r = subprocess.run(
+        [sys.executable, str(DRIVER), live.url, live.token, str(printer_dir), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
     assert line, f"driver failed: {r.stderr[-3000:]}"
-    rep = json.loads(line[len("REPORT "):])
+    rep = json.loads(line[len("REPORT ") :])
     assert rep["errors"] == []
     return rep
 
@@ -102,8 +124,12 @@ def test_the_window_shows_the_whole_layout_scaled(report):
     assert window.size == tuple(report["window"]) and layout.size == LAYOUT
     scale, x, y = letterbox(window.size)
     expected = Image.new("RGB", window.size)
-    expected.paste(layout.resize((round(LAYOUT[0] * scale), round(LAYOUT[1] * scale)),
-                                 Image.Resampling.LANCZOS), (round(x), round(y)))
+    expected.paste(
+        layout.resize(
+            (round(LAYOUT[0] * scale), round(LAYOUT[1] * scale)), Image.Resampling.LANCZOS
+        ),
+        (round(x), round(y)),
+    )
     diff = ImageStat.Stat(ImageChops.difference(window, expected)).mean
     assert max(diff) < 8, diff  # the same picture, small: not a corner, not a new layout
 

@@ -14,8 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.update(SDL_VIDEODRIVER="x11", KIVY_WINDOW="sdl2", KIVY_NO_CONFIG="1",
-                  KIVY_NO_FILELOG="1", KIVY_NO_CONSOLELOG="1")
+os.environ.update(
+    SDL_VIDEODRIVER="x11",
+    KIVY_WINDOW="sdl2",
+    KIVY_NO_CONFIG="1",
+    KIVY_NO_FILELOG="1",
+    KIVY_NO_CONSOLELOG="1",
+)
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -35,8 +40,17 @@ url, token, printer_dir, out_dir = sys.argv[1:5]
 OUT = Path(out_dir)
 OUT.mkdir(parents=True, exist_ok=True)
 report = {"errors": []}
-app = KioskApp(KioskConfig(server_url=url, token=token, printer_url=f"virtual://{printer_dir}",
-                           voice=False, fullscreen=False, refresh_s=60, heartbeat_s=60))
+app = KioskApp(
+    KioskConfig(
+        server_url=url,
+        token=token,
+        printer_url=f"virtual://{printer_dir}",
+        voice=False,
+        fullscreen=False,
+        refresh_s=60,
+        heartbeat_s=60,
+    )
+)
 
 
 def pump(cond=lambda: False, timeout=5.0):
@@ -78,8 +92,9 @@ def script():
     home = OUT / "kiosk-window-layout.png"
     app.sm.current_screen.export_to_png(str(home))
     report["layout_png"] = str(home)
-    button = next(w for w in app.sm.current_screen.walk()
-                  if getattr(w, "kiosk_name", "") == "lang_en")
+    button = next(
+        w for w in app.sm.current_screen.walk() if getattr(w, "kiosk_name", "") == "lang_en"
+    )
     lx, ly = layout_point(button, *button.center)
     # where a 1080×1920 layout scaled whole into this window draws that point
     scale = min(Window.width / 1080, Window.height / 1920)
@@ -98,6 +113,7 @@ def run_script(dt):
         script()
     except Exception:
         import traceback
+
         report["errors"].append(traceback.format_exc())
     finally:
         app.stop()

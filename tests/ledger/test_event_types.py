@@ -34,9 +34,14 @@ def server_event_literals() -> set[str]:
         if path.name == "events.py" and path.parent.name == "core":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        audit_actions = {id(c) for call in ast.walk(tree) if isinstance(call, ast.Call)
-                         and isinstance(call.func, ast.Attribute) and call.func.attr == "record"
-                         for c in ast.walk(call)}  # audit.record(..., "ledger.view_full", ...)
+        audit_actions = {
+            id(c)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "record"
+            for c in ast.walk(call)
+        }  # audit.record(..., "ledger.view_full", ...)
         for node in ast.walk(tree):
             if id(node) in audit_actions:
                 continue
@@ -55,14 +60,24 @@ def test_every_event_the_pages_listen_for_is_a_declared_type():
             if name.endswith("."):  # a prefix test such as ev.type.startsWith("ticket.")
                 assert name[:-1] in FAMILIES, (file, name)
             else:
-                assert name in EVENT_TYPES, f"{file} listens for {name!r}, which the server never sends"
+                assert name in EVENT_TYPES, (
+                    f"{file} listens for {name!r}, which the server never sends"
+                )
 
 
 def test_the_staff_stream_subscribes_to_every_type_the_consoles_handle():
     staff = (STATIC / "staff" / "staff.js").read_text(encoding="utf-8")
-    subscribed = set(re.search(r"const EVENT_TYPES = \[(.*?)\];", staff, re.S).group(1).replace('"', "")
-                     .replace("\n", "").replace(" ", "").split(","))
-    handled = set().union(*(js_event_names().get(f, set()) for f in ("guide.js", "window.js", "evaluate.js")))
+    subscribed = set(
+        re.search(r"const EVENT_TYPES = \[(.*?)\];", staff, re.S)
+        .group(1)
+        .replace('"', "")
+        .replace("\n", "")
+        .replace(" ", "")
+        .split(",")
+    )
+    handled = set().union(
+        *(js_event_names().get(f, set()) for f in ("guide.js", "window.js", "evaluate.js"))
+    )
     assert {n for n in handled if not n.endswith(".")} <= subscribed
     assert {"ledger.changed", "evaluation.recorded"} <= subscribed
 
@@ -94,21 +109,34 @@ def read_stream(client, want: set[str], last_event_id: int = 0) -> list[dict]:
 
 
 def test_the_event_stream_carries_ledger_changes_and_ratings(app, hall, window_client, client):
-    r = window_client.post("/api/v1/ledger", json={
-        "name": "张三", "id_number": "11010519491231002X", "phone": "13812345678", "form": "window",
-        "summary": "咨询养老保险关系转移接续", "reply_class": "agreed"})
+    r = window_client.post(
+        "/api/v1/ledger",
+        json={
+            "name": "张三",
+            "id_number": "11010519491231002X",
+            "phone": "13812345678",
+            "form": "window",
+            "summary": "咨询养老保险关系转移接续",
+            "reply_class": "agreed",
+        },
+    )
     assert r.status_code == 201, r.get_json()
     record_id = r.get_json()["id"]
-    r = window_client.patch(f"/api/v1/ledger/{record_id}",
-                            json={"reply_method": "phone", "reply_content": "已电话告知所需材料。"})
+    r = window_client.patch(
+        f"/api/v1/ledger/{record_id}",
+        json={"reply_method": "phone", "reply_content": "已电话告知所需材料。"},
+    )
     assert r.status_code == 200, r.get_json()
     hall.queue.set_window_state(1, "open", "win1")
     ticket, _ = hall.queue.issue("consult", "req-events-1")
     hall.queue.call_next(1, "win1")
     hall.queue.act(1, "finish", "win1")
     token = hall.accounts.create_device("eval-1", "evaluator")
-    r = client.post("/api/v1/evaluations", json={"ticket_id": ticket["id"], "level": 4},
-                    headers={"Authorization": f"Bearer {token}"})
+    r = client.post(
+        "/api/v1/evaluations",
+        json={"ticket_id": ticket["id"], "level": 4},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 201, r.get_json()
 
     events = read_stream(client, {"ledger.changed", "evaluation.recorded"})

@@ -10,14 +10,36 @@ from tests.conftest import login
 
 ID_FULL = "11010519491231002X"
 PHONE_FULL = "13812345678"
-ANNEX_B_HEADERS = ["咨询人姓名", "证件号", "联系电话", "E-mail", "现通讯地址", "接待人", "接待时间", "预约答复日期",
-                   "咨询形式", "咨询内容要点", "答复方式", "答复内容要点", "答复时间", "答复人", "备注"]
+ANNEX_B_HEADERS = [
+    "咨询人姓名",
+    "证件号",
+    "联系电话",
+    "E-mail",
+    "现通讯地址",
+    "接待人",
+    "接待时间",
+    "预约答复日期",
+    "咨询形式",
+    "咨询内容要点",
+    "答复方式",
+    "答复内容要点",
+    "答复时间",
+    "答复人",
+    "备注",
+]
 
 
 def record(**change):
-    return {"name": "张三", "id_number": ID_FULL, "phone": PHONE_FULL, "email": "zhang@example.cn",
-            "address": "示范市人民路 1 号", "form": "window", "summary": "咨询养老保险关系转移接续",
-            "reply_class": "agreed"} | change
+    return {
+        "name": "张三",
+        "id_number": ID_FULL,
+        "phone": PHONE_FULL,
+        "email": "zhang@example.cn",
+        "address": "示范市人民路 1 号",
+        "form": "window",
+        "summary": "咨询养老保险关系转移接续",
+        "reply_class": "agreed",
+    } | change
 
 
 def create(client, **change):
@@ -47,27 +69,38 @@ def test_create_computes_the_due_date_in_working_days(window_client):
     assert ID_FULL not in str(body) and PHONE_FULL not in str(body)
 
 
-@pytest.mark.parametrize("reply_class, due", [("immediate", "2026-11-24"), ("escalated", "2026-12-01"),
-                                              ("letter", "2026-12-08")])
+@pytest.mark.parametrize(
+    "reply_class, due",
+    [("immediate", "2026-11-24"), ("escalated", "2026-12-01"), ("letter", "2026-12-08")],
+)
 def test_each_reply_class_has_its_section_8_2_limit(window_client, reply_class, due):
     assert create(window_client, reply_class=reply_class)["due_date"] == due
 
 
 def test_an_agreed_reply_date_within_the_limit_becomes_the_due_date(window_client):
     body = create(window_client, agreed_reply_date="2026-11-26", receptionist="李明")
-    assert (body["due_date"], body["agreed_reply_date"], body["receptionist"]) == ("2026-11-26", "2026-11-26", "李明")
+    assert (body["due_date"], body["agreed_reply_date"], body["receptionist"]) == (
+        "2026-11-26",
+        "2026-11-26",
+        "李明",
+    )
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"id_number": "110105194912310021"}, "id_number"),
-    ({"agreed_reply_date": "2026-11-23"}, "agreed_reply_date"),  # yesterday
-    ({"agreed_reply_date": "2026-11-30"}, "agreed_reply_date"),  # beyond 3 working days
-    ({"agreed_reply_date": "2026-11-28"}, "agreed_reply_date"),  # a Saturday
-    ({"summary": "   "}, "summary"),
-    ({"phone": "12345"}, "phone"),
-    ({"form": "pigeon"}, "form"),
-])
-def test_invalid_records_are_refused_with_the_field_and_nothing_is_saved(window_client, hall, change, field):
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"id_number": "110105194912310021"}, "id_number"),
+        ({"agreed_reply_date": "2026-11-23"}, "agreed_reply_date"),  # yesterday
+        ({"agreed_reply_date": "2026-11-30"}, "agreed_reply_date"),  # beyond 3 working days
+        ({"agreed_reply_date": "2026-11-28"}, "agreed_reply_date"),  # a Saturday
+        ({"summary": "   "}, "summary"),
+        ({"phone": "12345"}, "phone"),
+        ({"form": "pigeon"}, "form"),
+    ],
+)
+def test_invalid_records_are_refused_with_the_field_and_nothing_is_saved(
+    window_client, hall, change, field
+):
     r = window_client.post("/api/v1/ledger", json=record(**change))
     assert r.status_code == 422
     err = r.get_json()["error"]
@@ -87,8 +120,16 @@ def test_agreed_date_in_the_past_is_explained(window_client):
 
 
 def test_malformed_requests_get_4xx_not_500(window_client):
-    assert window_client.post("/api/v1/ledger", data="name=x", content_type="application/x-www-form-urlencoded").status_code == 415
-    assert window_client.post("/api/v1/ledger", data="{", content_type="application/json").status_code == 400
+    assert (
+        window_client.post(
+            "/api/v1/ledger", data="name=x", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 415
+    )
+    assert (
+        window_client.post("/api/v1/ledger", data="{", content_type="application/json").status_code
+        == 400
+    )
     assert window_client.post("/api/v1/ledger", json=[1, 2]).status_code == 400
     assert window_client.post("/api/v1/ledger", json=record(name=["x"])).status_code == 422
     assert window_client.get("/api/v1/ledger?status=later").status_code == 422
@@ -97,7 +138,7 @@ def test_malformed_requests_get_4xx_not_500(window_client):
 
 
 def test_lists_follow_the_clock_open_due_today_overdue(window_client, clock):
-    agreed = create(window_client)["id"]                       # due Fri 11-27
+    agreed = create(window_client)["id"]  # due Fri 11-27
     letter = create(window_client, reply_class="letter")["id"]  # due Tue 12-08
     assert ids(window_client, "open") == [agreed, letter]
     assert ids(window_client, "due_today") == []
@@ -122,7 +163,10 @@ def test_patch_with_the_reply_closes_the_record(window_client, clock):
     rid = create(window_client)["id"]
     clock.advance(days=1, hours=2)
     login(window_client, "win1")  # the next day means a new staff session
-    r = window_client.patch(f"/api/v1/ledger/{rid}", json={"reply_method": "phone", "reply_content": "已电话告知转移流程"})
+    r = window_client.patch(
+        f"/api/v1/ledger/{rid}",
+        json={"reply_method": "phone", "reply_content": "已电话告知转移流程"},
+    )
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert body["status"] == "answered"
@@ -135,18 +179,30 @@ def test_patch_with_the_reply_closes_the_record(window_client, clock):
     login(window_client, "win1")
     assert ids(window_client, "overdue") == []  # answered records are never overdue
 
-    again = window_client.patch(f"/api/v1/ledger/{rid}", json={"reply_method": "sms", "reply_content": "再次"})
+    again = window_client.patch(
+        f"/api/v1/ledger/{rid}", json={"reply_method": "sms", "reply_content": "再次"}
+    )
     assert again.status_code == 409
     remarks = window_client.patch(f"/api/v1/ledger/{rid}", json={"remarks": "服务对象表示满意"})
     assert remarks.status_code == 200 and remarks.get_json()["remarks"] == "服务对象表示满意"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"reply_method": "pigeon", "reply_content": "x"}, "reply_method"),
-    ({"reply_method": "phone"}, "reply_content"),
-    ({"reply_method": "phone", "reply_content": "x", "replied_at": "2026-11-23T09:00:00+08:00"}, "replied_at"),
-    ({}, "reply_method"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"reply_method": "pigeon", "reply_content": "x"}, "reply_method"),
+        ({"reply_method": "phone"}, "reply_content"),
+        (
+            {
+                "reply_method": "phone",
+                "reply_content": "x",
+                "replied_at": "2026-11-23T09:00:00+08:00",
+            },
+            "replied_at",
+        ),
+        ({}, "reply_method"),
+    ],
+)
 def test_bad_replies_are_refused_and_the_record_stays_open(window_client, body, field):
     rid = create(window_client)["id"]
     r = window_client.patch(f"/api/v1/ledger/{rid}", json=body)
@@ -179,7 +235,11 @@ def test_admin_detail_is_full_and_audited(window_client, admin_client, hall, clo
     rows = audit_rows(hall)
     assert len(rows) == 1
     assert (rows[0]["actor"], rows[0]["actor_role"], rows[0]["action"], rows[0]["subject"]) == (
-        "admin1", "admin", "ledger.view_full", f"ledger:{rid}")
+        "admin1",
+        "admin",
+        "ledger.view_full",
+        f"ledger:{rid}",
+    )
     assert rows[0]["at"].startswith("2026-11-24T09:07")
     log = admin_client.get("/api/v1/ledger/audit").get_json()["entries"]
     assert log[0]["subject"] == f"ledger:{rid}"
@@ -200,10 +260,18 @@ def export_csv(client, query=""):
 
 
 def test_csv_export_has_the_annex_b_layout_and_masked_ids(window_client, guide_client):
-    rid = create(window_client, remarks="=HYPERLINK(\"x\")")["id"]
-    create(window_client, name="李四", id_number="44030519900101123X", phone="0755-82345678", form="phone",
-           reply_class="immediate")
-    window_client.patch(f"/api/v1/ledger/{rid}", json={"reply_method": "letter", "reply_content": "已函复"})
+    rid = create(window_client, remarks='=HYPERLINK("x")')["id"]
+    create(
+        window_client,
+        name="李四",
+        id_number="44030519900101123X",
+        phone="0755-82345678",
+        form="phone",
+        reply_class="immediate",
+    )
+    window_client.patch(
+        f"/api/v1/ledger/{rid}", json={"reply_method": "letter", "reply_content": "已函复"}
+    )
     rows = export_csv(guide_client)
     assert rows[0] == ANNEX_B_HEADERS
     assert len(rows) == 3
@@ -211,7 +279,11 @@ def test_csv_export_has_the_annex_b_layout_and_masked_ids(window_client, guide_c
     zhang, li = by_name["张三"], by_name["李四"]
     assert zhang["证件号"] == "110105********002X" and zhang["联系电话"] == "138****5678"
     assert li["证件号"] == "440305********123X" and li["联系电话"] == "0755-****5678"
-    assert (zhang["咨询形式"], zhang["答复方式"], zhang["预约答复日期"]) == ("窗口", "信函", "2026-11-27")
+    assert (zhang["咨询形式"], zhang["答复方式"], zhang["预约答复日期"]) == (
+        "窗口",
+        "信函",
+        "2026-11-27",
+    )
     assert (li["咨询形式"], li["答复方式"]) == ("电话", "")
     assert zhang["接待时间"] == "2026-11-24 09:00"
     assert zhang["备注"].startswith("'=")  # not a live formula in Excel
@@ -256,10 +328,16 @@ def test_wrong_roles_and_devices_get_403(window_client, client, kiosk_headers):
 
 # --- calendar endpoints ---------------------------------------------------------------------------
 
+
 def test_due_date_preview_for_the_console_form(window_client):
     r = window_client.get("/api/v1/calendar/due-date?from=2026-09-24&class=agreed")
-    assert r.get_json() == {"from": "2026-09-24", "class": "agreed", "working_days": 3,
-                            "due_date": "2026-09-30", "provisional": False}
+    assert r.get_json() == {
+        "from": "2026-09-24",
+        "class": "agreed",
+        "working_days": 3,
+        "due_date": "2026-09-30",
+        "provisional": False,
+    }
     assert window_client.get("/api/v1/calendar/due-date").get_json()["due_date"] == "2026-11-27"
     assert window_client.get("/api/v1/calendar/due-date?class=soon").status_code == 422
     assert window_client.get("/api/v1/calendar/due-date?from=24.09.2026").status_code == 422
@@ -267,18 +345,40 @@ def test_due_date_preview_for_the_console_form(window_client):
 
 def test_admin_overrides_for_an_unpublished_year(admin_client, guide_client, window_client):
     preview = "/api/v1/calendar/due-date?from=2027-03-05&class=agreed"
-    assert window_client.get(preview).get_json() == {"from": "2027-03-05", "class": "agreed", "working_days": 3,
-                                                     "due_date": "2027-03-10", "provisional": True}
-    r = admin_client.post("/api/v1/calendar/overrides", json={"date": "2027-03-09", "kind": "holiday", "note": "测试"})
+    assert window_client.get(preview).get_json() == {
+        "from": "2027-03-05",
+        "class": "agreed",
+        "working_days": 3,
+        "due_date": "2027-03-10",
+        "provisional": True,
+    }
+    r = admin_client.post(
+        "/api/v1/calendar/overrides", json={"date": "2027-03-09", "kind": "holiday", "note": "测试"}
+    )
     assert r.status_code == 201 and r.get_json()["official"] == "unpublished"
     assert window_client.get(preview).get_json()["due_date"] == "2027-03-11"
     listed = admin_client.get("/api/v1/calendar/overrides").get_json()
     assert [o["day"] for o in listed["overrides"]] == ["2027-03-09"]
     assert 2026 in listed["published_years"] and 2027 not in listed["published_years"]
-    assert admin_client.post("/api/v1/calendar/overrides", json={"date": "2027-03-09", "kind": "rest"}).status_code == 422
-    assert guide_client.post("/api/v1/calendar/overrides", json={"date": "2027-03-10", "kind": "holiday"}).status_code == 403
+    assert (
+        admin_client.post(
+            "/api/v1/calendar/overrides", json={"date": "2027-03-09", "kind": "rest"}
+        ).status_code
+        == 422
+    )
+    assert (
+        guide_client.post(
+            "/api/v1/calendar/overrides", json={"date": "2027-03-10", "kind": "holiday"}
+        ).status_code
+        == 403
+    )
     assert guide_client.get("/api/v1/calendar/overrides").status_code == 403
-    assert admin_client.delete("/api/v1/calendar/overrides/2027-03-09", content_type="application/json").status_code == 204
+    assert (
+        admin_client.delete(
+            "/api/v1/calendar/overrides/2027-03-09", content_type="application/json"
+        ).status_code
+        == 204
+    )
     assert window_client.get(preview).get_json()["due_date"] == "2027-03-10"
 
 
@@ -294,7 +394,12 @@ def test_working_days_left_flags_due_soon_records(window_client, clock):
     assert window_client.get(f"/api/v1/ledger/{rid}").get_json()["working_days_left"] == 3
     clock.advance(days=3)
     login(window_client, "win1")
-    assert window_client.get("/api/v1/ledger?status=open").get_json()["records"][0]["working_days_left"] == 0
+    assert (
+        window_client.get("/api/v1/ledger?status=open").get_json()["records"][0][
+            "working_days_left"
+        ]
+        == 0
+    )
     clock.advance(days=4)  # Tue 12-01
     login(window_client, "win1")
     assert window_client.get(f"/api/v1/ledger/{rid}").get_json()["working_days_left"] == -2
@@ -306,5 +411,7 @@ def test_a_reception_time_years_ago_is_refused(window_client):
 
 
 def test_a_letter_received_earlier_counts_from_its_reception_day(window_client):
-    body = create(window_client, form="letter", reply_class="letter", received_at="2026-11-20T16:00:00+08:00")
+    body = create(
+        window_client, form="letter", reply_class="letter", received_at="2026-11-20T16:00:00+08:00"
+    )
     assert body["due_date"] == "2026-12-04"  # Fri 11-20 + 10 working days

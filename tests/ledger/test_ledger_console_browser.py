@@ -62,7 +62,9 @@ def test_a_passport_is_recorded_from_the_form_and_appears_live_on_another_consol
         form.locator('[name="name"]').fill("John Smith")
         form.locator('[name="id_number"]').fill("E12")  # too short for a passport
         form.locator('[name="form"]').select_option("letter")  # no phone needed (§7.3)
-        form.locator('[name="summary"]').fill("来信咨询外籍人员在华参加养老保险及离境时个人账户的处理。")
+        form.locator('[name="summary"]').fill(
+            "来信咨询外籍人员在华参加养老保险及离境时个人账户的处理。"
+        )
         form.locator('[name="reply_class"]').select_option("letter")
         guide.click("#ledger-save")
         expect(form.locator('[data-error-for="id_number"]')).to_contain_text("护照号码")

@@ -24,12 +24,17 @@ def test_a_notice_with_a_forbidden_phrase_is_refused_with_its_class(guide_client
 
 
 def test_the_refusal_is_in_the_callers_language(guide_client):
-    r = guide_client.post("/api/v1/notice", json={"text": "不可以！"}, headers={"Accept-Language": "en"})
+    r = guide_client.post(
+        "/api/v1/notice", json={"text": "不可以！"}, headers={"Accept-Language": "en"}
+    )
     assert "flatly refusing language" in r.get_json()["error"]["message"]
 
 
 def test_notice_length_and_type_are_checked(guide_client):
-    assert guide_client.post("/api/v1/notice", json={"text": "请" * 201}).get_json()["error"]["field"] == "text"
+    assert (
+        guide_client.post("/api/v1/notice", json={"text": "请" * 201}).get_json()["error"]["field"]
+        == "text"
+    )
     assert guide_client.post("/api/v1/notice", json={"text": "请" * 200}).status_code == 200
     assert guide_client.post("/api/v1/notice", json={"text": 5}).status_code == 422
     assert guide_client.post("/api/v1/notice", json={}).status_code == 422
@@ -38,7 +43,10 @@ def test_notice_length_and_type_are_checked(guide_client):
 def test_notice_roles(client, window_client, kiosk_headers):
     assert client.post("/api/v1/notice", json={"text": "您好"}).status_code == 401
     assert window_client.post("/api/v1/notice", json={"text": "您好"}).status_code == 403
-    assert client.post("/api/v1/notice", json={"text": "您好"}, headers=kiosk_headers).status_code == 403
+    assert (
+        client.post("/api/v1/notice", json={"text": "您好"}, headers=kiosk_headers).status_code
+        == 403
+    )
 
 
 def test_phrases_for_the_window_console(window_client):

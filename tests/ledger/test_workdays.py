@@ -6,13 +6,19 @@ from datetime import date
 import pytest
 
 from queue_server.calendar_cn import CalendarView, HallCalendar, published
-from queue_server.core.workdays import add_working_days, is_mon_to_fri, next_working_day, working_days_between
+from queue_server.core.workdays import (
+    add_working_days,
+    is_mon_to_fri,
+    next_working_day,
+    working_days_between,
+)
 from queue_server.store import Store
 
 OFFICIAL = CalendarView({})
 
 
 # --- the pure counting rule -------------------------------------------------------------------
+
 
 def test_start_day_does_not_count():
     assert add_working_days(date(2026, 11, 24), 3, is_mon_to_fri) == date(2026, 11, 27)  # Tue → Fri
@@ -39,43 +45,64 @@ def test_negative_days_are_refused():
 def test_working_days_between_counts_the_end_not_the_start():
     assert working_days_between(date(2026, 11, 24), date(2026, 11, 27), is_mon_to_fri) == 3
     assert working_days_between(date(2026, 11, 27), date(2026, 11, 24), is_mon_to_fri) == -3
-    assert next_working_day(date(2026, 11, 27), is_mon_to_fri, include_start=False) == date(2026, 11, 30)
+    assert next_working_day(date(2026, 11, 27), is_mon_to_fri, include_start=False) == date(
+        2026, 11, 30
+    )
 
 
 # --- 2026 official schedule -------------------------------------------------------------------
 
-@pytest.mark.parametrize("day", ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"])
+
+@pytest.mark.parametrize(
+    "day", ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]
+)
 def test_2026_make_up_weekend_days_are_working_days(day):
     assert date.fromisoformat(day).weekday() >= 5
     assert OFFICIAL.is_workday(date.fromisoformat(day))
 
 
-@pytest.mark.parametrize("day", ["2026-01-01", "2026-01-02", "2026-02-16", "2026-02-23", "2026-04-06",
-                                 "2026-05-01", "2026-05-05", "2026-06-19", "2026-09-25", "2026-10-01",
-                                 "2026-10-07"])
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2026-01-01",
+        "2026-01-02",
+        "2026-02-16",
+        "2026-02-23",
+        "2026-04-06",
+        "2026-05-01",
+        "2026-05-05",
+        "2026-06-19",
+        "2026-09-25",
+        "2026-10-01",
+        "2026-10-07",
+    ],
+)
 def test_2026_weekday_holidays_are_not_working_days(day):
     assert date.fromisoformat(day).weekday() < 5
     assert not OFFICIAL.is_workday(date.fromisoformat(day))
 
 
-@pytest.mark.parametrize("start, n, due", [
-    # Agreed on the Thursday before the Mid-Autumn/National Day break: Fri 9-25 is a holiday.
-    ("2026-09-24", 3, "2026-09-30"),
-    # Sun 9-20 is a make-up working day and counts.
-    ("2026-09-18", 3, "2026-09-22"),
-    # Escalated across National Day: 10-1..10-7 off, Sat 10-10 worked.
-    ("2026-09-30", 5, "2026-10-13"),
-    # Letter before the Spring Festival: Sat 2-14 and Sat 2-28 worked, 2-15..2-23 off.
-    ("2026-02-12", 10, "2026-03-04"),
-    # Received on a New Year holiday; Sun 1-4 is worked.
-    ("2026-01-02", 3, "2026-01-06"),
-    # Labour Day: 5-1..5-5 off.
-    ("2026-04-30", 3, "2026-05-08"),
-    # Sat 5-9 worked.
-    ("2026-05-08", 3, "2026-05-12"),
-    # Immediate reply asked on a holiday is due on the next working day.
-    ("2026-10-03", 0, "2026-10-08"),
-])
+@pytest.mark.parametrize(
+    "start, n, due",
+    [
+        # Agreed on the Thursday before the Mid-Autumn/National Day break: Fri 9-25 is a holiday.
+        ("2026-09-24", 3, "2026-09-30"),
+        # Sun 9-20 is a make-up working day and counts.
+        ("2026-09-18", 3, "2026-09-22"),
+        # Escalated across National Day: 10-1..10-7 off, Sat 10-10 worked.
+        ("2026-09-30", 5, "2026-10-13"),
+        # Letter before the Spring Festival: Sat 2-14 and Sat 2-28 worked, 2-15..2-23 off.
+        ("2026-02-12", 10, "2026-03-04"),
+        # Received on a New Year holiday; Sun 1-4 is worked.
+        ("2026-01-02", 3, "2026-01-06"),
+        # Labour Day: 5-1..5-5 off.
+        ("2026-04-30", 3, "2026-05-08"),
+        # Sat 5-9 worked.
+        ("2026-05-08", 3, "2026-05-12"),
+        # Immediate reply asked on a holiday is due on the next working day.
+        ("2026-10-03", 0, "2026-10-08"),
+    ],
+)
 def test_2026_deadlines(start, n, due):
     deadline = OFFICIAL.deadline(date.fromisoformat(start), n)
     assert deadline.due_date == date.fromisoformat(due)
@@ -84,18 +111,27 @@ def test_2026_deadlines(start, n, due):
 
 # --- 2025 official schedule -------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, n, due", [
-    ("2025-01-24", 10, "2025-02-13"),  # Spring Festival 1-28..2-4 off; Sun 1-26 and Sat 2-8 worked
-    ("2025-09-26", 3, "2025-09-30"),   # Sun 9-28 worked
-    ("2025-09-30", 5, "2025-10-14"),   # 10-1..10-8 off; Sat 10-11 worked
-    ("2025-04-25", 3, "2025-04-29"),   # Sun 4-27 worked
-    ("2025-04-30", 3, "2025-05-08"),   # 5-1..5-5 off
-])
+
+@pytest.mark.parametrize(
+    "start, n, due",
+    [
+        (
+            "2025-01-24",
+            10,
+            "2025-02-13",
+        ),  # Spring Festival 1-28..2-4 off; Sun 1-26 and Sat 2-8 worked
+        ("2025-09-26", 3, "2025-09-30"),  # Sun 9-28 worked
+        ("2025-09-30", 5, "2025-10-14"),  # 10-1..10-8 off; Sat 10-11 worked
+        ("2025-04-25", 3, "2025-04-29"),  # Sun 4-27 worked
+        ("2025-04-30", 3, "2025-05-08"),  # 5-1..5-5 off
+    ],
+)
 def test_2025_deadlines(start, n, due):
     assert OFFICIAL.deadline(date.fromisoformat(start), n).due_date == date.fromisoformat(due)
 
 
 # --- unpublished years: statutory holidays + weekends + overrides, provisional ----------------------
+
 
 def test_years_after_the_library_data_are_unpublished():
     assert published(2026)

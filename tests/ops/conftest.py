@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 QUEUE_SERVER = Path(sys.executable).with_name("queue-server")
-DEBIAN_12 = ('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
-             'VERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n')
+DEBIAN_12 = (
+    'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
+    'VERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n'
+)
 
 
 @pytest.fixture
@@ -26,5 +28,10 @@ def debian_root(tmp_path) -> Path:
 
 
 def run_install(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([str(QUEUE_SERVER), "install", "--root", str(root), *args],
-                          input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(QUEUE_SERVER), "install", "--root", str(root), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

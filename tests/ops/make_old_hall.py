@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 
-FILL = r'''
+FILL = r"""
 import json, sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -66,20 +66,30 @@ r = staff.patch(f"/api/v1/ledger/{rid}", json={"reply_method": "phone",
                                                  "reply_content": "已电话告知"})
 assert r.status_code == 200, r.get_json()
 hall.close()
-'''
+"""
 
 
 def main(commit: str) -> Path:
-    short = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", commit],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    short = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", commit],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", short, "queue_server",
-                                    "config"], stdout=subprocess.PIPE)
+        archive = subprocess.Popen(
+            ["git", "-C", str(ROOT), "archive", short, "queue_server", "config"],
+            stdout=subprocess.PIPE,
+        )
         subprocess.run(["tar", "-x", "-C", tmp], stdin=archive.stdout, check=True)
         archive.wait()
         db = Path(tmp) / "hall.db"
-        env = {"PYTHONPATH": tmp, "HALLQUEUE_HALL_DATA_DIR": str(Path(tmp) / "data"),
-               "HALLQUEUE_HALL_FAQ_FILE": "", "PATH": "/usr/bin:/bin"}
+        env = {
+            "PYTHONPATH": tmp,
+            "HALLQUEUE_HALL_DATA_DIR": str(Path(tmp) / "data"),
+            "HALLQUEUE_HALL_FAQ_FILE": "",
+            "PATH": "/usr/bin:/bin",
+        }
         subprocess.run([sys.executable, "-c", FILL, str(db)], cwd=tmp, env=env, check=True)
         import sqlite3
 
@@ -89,8 +99,11 @@ def main(commit: str) -> Path:
         finally:
             conn.close()
     out = FIXTURES / f"hall-{short}.sql"
-    out.write_text(f"-- hall.db made by the migrations and API of commit {short} "
-                   "(tests/ops/make_old_hall.py)\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    out.write_text(
+        f"-- hall.db made by the migrations and API of commit {short} "
+        "(tests/ops/make_old_hall.py)\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
     return out
 
 

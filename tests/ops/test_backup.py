@@ -39,16 +39,21 @@ def cli(capsys, srv, *args: str) -> tuple[int, str, str]:
 
 
 def issue(srv, headers: dict, service: str = "pension") -> dict:
-    r = requests.post(f"{srv.url}/api/v1/tickets", headers=headers, timeout=TIMEOUT,
-                      json={"service": service, "request_id": uuid.uuid4().hex})
+    r = requests.post(
+        f"{srv.url}/api/v1/tickets",
+        headers=headers,
+        timeout=TIMEOUT,
+        json={"service": service, "request_id": uuid.uuid4().hex},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
 
 def max_seq(db: Path, service: str) -> int:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return conn.execute("SELECT coalesce(max(seq), 0) FROM tickets WHERE service = ?",
-                            [service]).fetchone()[0]
+        return conn.execute(
+            "SELECT coalesce(max(seq), 0) FROM tickets WHERE service = ?", [service]
+        ).fetchone()[0]
 
 
 @pytest.mark.e2e
@@ -111,8 +116,9 @@ def test_backup_while_issuing_then_restore_continues_the_numbering(tmp_path, cap
 
 def test_retention_deletes_old_backups_but_always_keeps_the_newest(settings, db_path, clock):
     Store(db_path).close()
-    settings = dataclasses.replace(settings, backup=dataclasses.replace(
-        settings.backup, keep_days=2))
+    settings = dataclasses.replace(
+        settings, backup=dataclasses.replace(settings.backup, keep_days=2)
+    )
     start = clock()
     for day in range(4):
         backup.take(settings, db_path, start + timedelta(days=day))
@@ -137,7 +143,8 @@ def test_a_backup_that_changed_since_it_was_made_is_not_restored(settings, db_pa
 
 
 def test_a_server_holding_the_database_blocks_a_restore_and_a_restore_blocks_a_start(
-        settings, db_path, clock):
+    settings, db_path, clock
+):
     Store(db_path).close()
     made = backup.take(settings, db_path, clock())
     lock = backup.hold_serving_lock(db_path)
@@ -157,8 +164,9 @@ def test_backup_run_by_root_leaves_files_the_service_user_owns(settings, db_path
     base = Path(tempfile.mkdtemp(prefix="hallqueue-owner-"))  # not under root's 0700 folders
     base.chmod(0o711)
     data = base / "data"
-    settings = dataclasses.replace(settings, hall=dataclasses.replace(
-        settings.hall, data_dir=str(data)))
+    settings = dataclasses.replace(
+        settings, hall=dataclasses.replace(settings.hall, data_dir=str(data))
+    )
     db_path = data / "hall.db"
     Store(db_path).close()
     backup.take(settings, db_path, clock())  # as root: every module the backup needs is loaded

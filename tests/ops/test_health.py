@@ -19,15 +19,23 @@ def test_healthz_reports_every_check(client):
     body = r.get_json()
     assert r.status_code == 200 and body["status"] == "ok", body
     assert [c["name"] for c in body["checks"]] == [
-        "database", "data_files", "disk_space", "voice", "last_event"]
+        "database",
+        "data_files",
+        "disk_space",
+        "voice",
+        "last_event",
+    ]
     assert check(body, "database")["message"] == "数据库正常，可以写入。"
     assert check(body, "disk_space")["free_mb"] > 0
     assert check(body, "voice")["engine"] == "espeak"
 
 
 def test_a_quiet_hall_during_opening_hours_is_a_warning(client, hall, clock, kiosk_token):
-    r = client.post("/api/v1/tickets", json={"service": "pension", "request_id": "quiet-hall-1"},
-                    headers={"Authorization": f"Bearer {kiosk_token}"})
+    r = client.post(
+        "/api/v1/tickets",
+        json={"service": "pension", "request_id": "quiet-hall-1"},
+        headers={"Authorization": f"Bearer {kiosk_token}"},
+    )
     assert r.status_code == 201, r.get_json()
     assert check(client.get("/healthz").get_json(), "last_event")["age_s"] == 0
     clock.advance(minutes=61)  # 10:01 on a Tuesday: open, and nothing happened for an hour
@@ -43,8 +51,13 @@ def test_a_quiet_hall_during_opening_hours_is_a_warning(client, hall, clock, kio
 def facts(**changes) -> Facts:
     from datetime import datetime
 
-    base = Facts(now=datetime(2026, 11, 24, 9), database="ok", disk_free=50_000 * MiB,
-                 disk_total=100_000 * MiB, database_size=10 * MiB)
+    base = Facts(
+        now=datetime(2026, 11, 24, 9),
+        database="ok",
+        disk_free=50_000 * MiB,
+        disk_total=100_000 * MiB,
+        database_size=10 * MiB,
+    )
     return dataclasses.replace(base, **changes)
 
 
@@ -65,14 +78,14 @@ def test_voice_and_database_troubles_are_worded():
     assert status == "fail" and checks[0]["message"] == "数据库无法写入：磁盘已满。"
 
 
-def test_doctor_says_in_both_languages_what_is_wrong_and_what_to_do(tmp_path, capsys,
-                                                                      monkeypatch):
+def test_doctor_says_in_both_languages_what_is_wrong_and_what_to_do(tmp_path, capsys, monkeypatch):
     from ..support.live_server import EXAMPLE, free_port
 
     config = tmp_path / "hall.toml"
     data = tmp_path / "data"
-    config.write_text(EXAMPLE.read_text().replace('data_dir = "../var/demo"',
-                                                  f'data_dir = "{data}"'))
+    config.write_text(
+        EXAMPLE.read_text().replace('data_dir = "../var/demo"', f'data_dir = "{data}"')
+    )
     (tmp_path / "faq.toml").write_text((EXAMPLE.parent / "faq.toml").read_text())
     data.mkdir(mode=0o700)
     (data / "hall.db").write_bytes(b"this is not a database" * 100)
@@ -82,11 +95,15 @@ def test_doctor_says_in_both_languages_what_is_wrong_and_what_to_do(tmp_path, ca
     assert code == 2
     lines = out.splitlines()
     server = next(i for i, line in enumerate(lines) if " server: " in line)
-    assert lines[server].startswith("[故障 FAIL] 服务器 server:") and "does not answer" in \
-        lines[server]
+    assert (
+        lines[server].startswith("[故障 FAIL] 服务器 server:")
+        and "does not answer" in lines[server]
+    )
     assert lines[server + 1].startswith("    处理 / what to do: systemctl status hallqueue-server")
-    assert "[故障 FAIL] 数据库 database: 数据库无法读取或写入。 / The database cannot be read or " \
-           "written." in out
+    assert (
+        "[故障 FAIL] 数据库 database: 数据库无法读取或写入。 / The database cannot be read or "
+        "written." in out
+    )
     assert "[注意 warn] 备份 backup: 还没有备份 / no backup yet" in out
     assert "[正常 ok] 磁盘空间 disk_space:" in out
     assert lines[-1].startswith("大厅无法正常工作")

@@ -49,8 +49,9 @@ def test_server_role_makes_its_user_config_folders_and_units(debian_root):
     assert exec_words(unit["ExecStart"][0])[0] == f"{VENV}/bin/queue-server"
     assert unit["Type"] == ["notify"] and unit["User"] == ["hallqueue"]
     assert (debian_root / "etc/systemd/system/hallqueue-backup.timer").is_file()
-    assert ("将运行 / would run: systemctl enable --now hallqueue-server.service "
-            "hallqueue-backup.timer") in out.stdout
+    assert (
+        "将运行 / would run: systemctl enable --now hallqueue-server.service hallqueue-backup.timer"
+    ) in out.stdout
     assert "running: systemctl" not in out.stdout  # --root: printed, never run
 
 
@@ -70,9 +71,21 @@ def test_installing_again_keeps_the_key_and_edits_and_changes_nothing(debian_roo
 def test_kiosk_role_asks_the_pin_once_and_runs_the_kiosk_in_cage(debian_root, tmp_path):
     token = tmp_path / "token"
     token.write_text("kiosk-token-1\n")
-    out = run_install(debian_root, "--role", "kiosk", "--server-url", "http://10.0.0.5:8080",
-                      "--device-id", "kiosk-2", "--pin-stdin", "--token-file", str(token),
-                      "--rotate", "1", stdin="7391\n")
+    out = run_install(
+        debian_root,
+        "--role",
+        "kiosk",
+        "--server-url",
+        "http://10.0.0.5:8080",
+        "--device-id",
+        "kiosk-2",
+        "--pin-stdin",
+        "--token-file",
+        str(token),
+        "--rotate",
+        "1",
+        stdin="7391\n",
+    )
     assert out.returncode == 0, out.stderr
     etc = debian_root / "etc/hallqueue"
     groups = ids(debian_root, "group")
@@ -87,7 +100,10 @@ def test_kiosk_role_asks_the_pin_once_and_runs_the_kiosk_in_cage(debian_root, tm
     assert (etc / "kiosk.toml").read_text() == text
     cfg = load_kiosk_config(etc / "kiosk.toml")
     assert (cfg.server_url, cfg.device_id, cfg.token_file) == (
-        "http://10.0.0.5:8080", "kiosk-2", "/etc/hallqueue/kiosk.token")
+        "http://10.0.0.5:8080",
+        "kiosk-2",
+        "/etc/hallqueue/kiosk.token",
+    )
     assert (etc / "kiosk.token").read_text() == "kiosk-token-1\n"
     assert (etc / "kiosk.env").read_text() == "HALLQUEUE_CAGE_ARGS=-r\n"
     unit = parse_unit(debian_root / "etc/systemd/system/hallqueue-kiosk.service")["Service"]
@@ -99,8 +115,15 @@ def test_kiosk_role_asks_the_pin_once_and_runs_the_kiosk_in_cage(debian_root, tm
 
 
 def test_a_well_known_pin_is_refused(debian_root):
-    out = run_install(debian_root, "--role", "kiosk", "--server-url", "http://s:8080",
-                      "--pin-stdin", stdin=f"{staffpin.DEMO_PIN}\n")
+    out = run_install(
+        debian_root,
+        "--role",
+        "kiosk",
+        "--server-url",
+        "http://s:8080",
+        "--pin-stdin",
+        stdin=f"{staffpin.DEMO_PIN}\n",
+    )
     assert out.returncode == 1
     assert "人人都会先试" in out.stderr and not (debian_root / "etc/hallqueue/kiosk.toml").exists()
 
@@ -108,13 +131,23 @@ def test_a_well_known_pin_is_refused(debian_root):
 def test_display_role_opens_the_board_with_its_token_and_zone(debian_root, tmp_path):
     token = tmp_path / "token"
     token.write_text("board-token\n")
-    out = run_install(debian_root, "--role", "display", "--server-url", "http://10.0.0.5:8080",
-                      "--token-file", str(token), "--zone", "B区")
+    out = run_install(
+        debian_root,
+        "--role",
+        "display",
+        "--server-url",
+        "http://10.0.0.5:8080",
+        "--token-file",
+        str(token),
+        "--zone",
+        "B区",
+    )
     assert out.returncode == 0, out.stderr
     env = debian_root / "etc/hallqueue/display.env"
     assert owner(env) == (0, ids(debian_root, "group")["hallqueue-display"], 0o640)
     assert env.read_text().splitlines()[0] == (
-        "HALLQUEUE_DISPLAY_URL=http://10.0.0.5:8080/display?zone=B%E5%8C%BA&token=board-token")
+        "HALLQUEUE_DISPLAY_URL=http://10.0.0.5:8080/display?zone=B%E5%8C%BA&token=board-token"
+    )
     # Again without the options: the address and token stay.
     assert run_install(debian_root, "--role", "display").returncode == 0
     assert "token=board-token" in env.read_text()

@@ -29,7 +29,7 @@ def program_of(words: list[str]) -> list[str]:
     """The program cage runs (after ``--``), or the command itself."""
     if words[0] == "/usr/bin/cage":
         assert "--" in words, words
-        return words[words.index("--") + 1:]
+        return words[words.index("--") + 1 :]
     return words
 
 
@@ -85,8 +85,9 @@ def test_kiosk_and_display_restart_on_failure_in_a_cage_session(name):
 
 
 def test_the_display_plays_sound_without_a_click_full_screen():
-    words = exec_words(parse_unit(ROOT / "systemd" / "hallqueue-display.service")
-                       ["Service"]["ExecStart"][0])
+    words = exec_words(
+        parse_unit(ROOT / "systemd" / "hallqueue-display.service")["Service"]["ExecStart"][0]
+    )
     assert "--kiosk" in words and "--autoplay-policy=no-user-gesture-required" in words
     assert words[-1] == "${HALLQUEUE_DISPLAY_URL}"
 
@@ -134,8 +135,13 @@ def test_systemd_analyze_verify_passes_on_every_installed_unit(tmp_path, debian_
         if why:
             skipped.append(f"{unit.name}: {why}")
             continue
-        result = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
-                                text=True, cwd=tmp_path, timeout=60)
+        result = subprocess.run(
+            ["systemd-analyze", "verify", str(unit)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
         assert result.returncode == 0 and not result.stderr.strip(), (unit.name, result.stderr)
     if len(skipped) == len(units):
         pytest.skip("; ".join(skipped))
@@ -144,5 +150,6 @@ def test_systemd_analyze_verify_passes_on_every_installed_unit(tmp_path, debian_
 def install_role(root: Path, role: str) -> subprocess.CompletedProcess:
     from .conftest import run_install
 
-    return run_install(root, "--role", role, "--server-url", "http://10.0.0.5:8080",
-                       "--pin-stdin", stdin="7391\n")
+    return run_install(
+        root, "--role", role, "--server-url", "http://10.0.0.5:8080", "--pin-stdin", stdin="7391\n"
+    )

@@ -29,8 +29,9 @@ def rows(db: Path) -> dict[str, list[dict]]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
-        return {t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")]
-                for t in KEPT}
+        return {
+            t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in KEPT
+        }
     finally:
         conn.close()
 
@@ -38,14 +39,25 @@ def rows(db: Path) -> dict[str, list[dict]]:
 def schema(db: Path) -> dict:
     conn = sqlite3.connect(db)
     try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        out = {t: sorted(tuple(c[1:6]) for c in conn.execute(f"PRAGMA table_info('{t}')"))
-               for t in tables}
-        out["_indexes"] = sorted(r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
-        out["_migrations"] = sorted(conn.execute(
-            "SELECT migration_set, name FROM _sqlite_migrations").fetchall())
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        out = {
+            t: sorted(tuple(c[1:6]) for c in conn.execute(f"PRAGMA table_info('{t}')"))
+            for t in tables
+        }
+        out["_indexes"] = sorted(
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            )
+        )
+        out["_migrations"] = sorted(
+            conn.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
+        )
         return out
     finally:
         conn.close()
@@ -54,7 +66,7 @@ def schema(db: Path) -> dict:
 def test_fixtures_of_earlier_schemas_are_there():
     assert len(FIXTURES) >= 2
     for fixture in FIXTURES:
-        assert "INSERT INTO \"ledger\"" in fixture.read_text(encoding="utf-8"), fixture.name
+        assert 'INSERT INTO "ledger"' in fixture.read_text(encoding="utf-8"), fixture.name
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
@@ -82,14 +94,18 @@ def test_an_old_hall_database_upgrades_with_its_data_intact(tmp_path, fixture, s
     try:
         kiosk = {"Authorization": f"Bearer {hall.accounts.create_device('kiosk-9', 'kiosk')}"}
         client = app.test_client()
-        r = client.post("/api/v1/tickets", headers=kiosk,
-                        json={"service": "pension", "request_id": "after-upgrade-1"})
+        r = client.post(
+            "/api/v1/tickets",
+            headers=kiosk,
+            json={"service": "pension", "request_id": "after-upgrade-1"},
+        )
         assert r.status_code == 201, r.get_json()
         last = max(t["seq"] for t in before["tickets"] if t["service"] == "pension")
         assert r.get_json()["number"] == f"B{last + 1:03d}"  # the day's numbering goes on
         staff = app.test_client()
-        r = staff.post("/api/v1/auth/login",
-                       json={"username": "win1", "password": "correct-horse-42"})
+        r = staff.post(
+            "/api/v1/auth/login", json={"username": "win1", "password": "correct-horse-42"}
+        )
         assert r.status_code == 200, r.get_json()
         listed = staff.get("/api/v1/ledger?status=all").get_json()["records"]
         assert {rec["id"] for rec in listed} == {rec["id"] for rec in before["ledger"]}

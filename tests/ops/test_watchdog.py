@@ -34,8 +34,9 @@ def test_watchdog_period_is_a_third_of_watchdog_usec_for_this_process_only():
     assert notify.watchdog_period({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}) is None
 
 
-def test_pings_come_from_an_api_worker_and_stop_while_every_worker_is_stuck(app, tmp_path,
-                                                                           monkeypatch):
+def test_pings_come_from_an_api_worker_and_stop_while_every_worker_is_stuck(
+    app, tmp_path, monkeypatch
+):
     sock = NotifySocket(tmp_path)
     monkeypatch.setenv("NOTIFY_SOCKET", sock.path)
     pool = HallApp(app).api
@@ -78,12 +79,16 @@ def test_pings_come_from_an_api_worker_and_stop_while_every_worker_is_stuck(app,
 
 
 @pytest.mark.e2e
-def test_a_live_server_is_ready_when_it_answers_and_pings_only_while_the_database_answers(
-        tmp_path):
+def test_a_live_server_is_ready_when_it_answers_and_pings_only_while_the_database_answers(tmp_path):
     sock = NotifySocket(tmp_path)
-    srv = start_server(tmp_path / "hall", env={
-        "NOTIFY_SOCKET": sock.path, "WATCHDOG_USEC": "300000",  # a ping every 0.1 s
-        "HALLQUEUE_SERVER_DB_BUSY_TIMEOUT_S": "1.5"})
+    srv = start_server(
+        tmp_path / "hall",
+        env={
+            "NOTIFY_SOCKET": sock.path,
+            "WATCHDOG_USEC": "300000",  # a ping every 0.1 s
+            "HALLQUEUE_SERVER_DB_BUSY_TIMEOUT_S": "1.5",
+        },
+    )
     try:
         sock.wait_for("READY=1", 5)
         sock.wait_for("STATUS=GET /healthz answered 200", 5)

@@ -12,8 +12,13 @@ from tests.support.fake_printer import closed_port
 
 
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "printer", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "printer", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_status_ok_prints_the_word_and_exits_0(fake):
@@ -21,9 +26,18 @@ def test_status_ok_prints_the_word_and_exits_0(fake):
     assert (result.returncode, result.stdout.strip()) == (0, "ok")
 
 
-@pytest.mark.parametrize("state, word", [("near_end", "paper_near_end"), ("paper_out", "paper_out"),
-                                         ("cover_open", "cover_open"), ("silent", "offline")])
-def test_status_not_ok_exits_1_with_the_word_and_the_problem_in_chinese_then_english(fake, state, word):
+@pytest.mark.parametrize(
+    "state, word",
+    [
+        ("near_end", "paper_near_end"),
+        ("paper_out", "paper_out"),
+        ("cover_open", "cover_open"),
+        ("silent", "offline"),
+    ],
+)
+def test_status_not_ok_exits_1_with_the_word_and_the_problem_in_chinese_then_english(
+    fake, state, word
+):
     fake.state = state
     result = run("status", "--printer", fake.tcp_url, "--timeout", "0.5")
     assert result.returncode == 1
@@ -47,7 +61,9 @@ def test_bad_url_exits_2_with_a_clear_message_and_no_traceback(command):
 
 
 def test_missing_font_exits_2_naming_the_path(tmp_path):
-    result = run("test-page", "--printer", f"virtual://{tmp_path}", "--font", "/opt/fonts/missing.ttc")
+    result = run(
+        "test-page", "--printer", f"virtual://{tmp_path}", "--font", "/opt/fonts/missing.ttc"
+    )
     assert result.returncode == 2 and "/opt/fonts/missing.ttc" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -70,8 +86,10 @@ def test_test_page_on_paper_out_exits_1_and_prints_nothing(fake):
     fake.state = "paper_out"
     result = run("test-page", "--printer", fake.tcp_url)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[:2] == ["打印机缺纸，请联系导引台工作人员",
-                                              "The printer is out of paper, please ask the guide desk staff"]
+    assert result.stderr.splitlines()[:2] == [
+        "打印机缺纸，请联系导引台工作人员",
+        "The printer is out of paper, please ask the guide desk staff",
+    ]
     assert fake.job_bytes() == b""
 
 

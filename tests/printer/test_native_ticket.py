@@ -15,10 +15,17 @@ def test_native_ticket_turns_chinese_mode_on_before_text_and_off_at_the_end(tick
 
 
 @pytest.mark.parametrize("width, number_size", [(384, 3), (576, 4)])
-def test_native_ticket_prints_number_big_bold_centred_and_service_in_chinese(ticket, width, number_size):
+def test_native_ticket_prints_number_big_bold_centred_and_service_in_chinese(
+    ticket, width, number_size
+):
     lines = d.lines(d.decode(render_ticket(ticket, width, "native")))
     [number] = [line for line in lines if line.text == "B012"]
-    assert (number.width, number.height, number.bold, number.align) == (number_size, number_size, True, "center")
+    assert (number.width, number.height, number.bold, number.align) == (
+        number_size,
+        number_size,
+        True,
+        "center",
+    )
     [service] = [line for line in lines if line.text == "养老保险"]
     assert service.chinese and service.width == 2 and service.align == "center"
     texts = [line.text for line in lines]
@@ -52,12 +59,23 @@ def test_native_lines_fit_the_paper(ticket, width):
 
 def test_native_ticket_is_small_enough_for_slow_serial_links(ticket):
     # The reason native mode exists: a raster ticket is tens of kB, ~49 s at 9600 baud.
-    assert len(render_ticket(ticket, 576, "native")) < 2000 < len(render_ticket(ticket, 576, "raster")) / 10
+    assert (
+        len(render_ticket(ticket, 576, "native"))
+        < 2000
+        < len(render_ticket(ticket, 576, "raster")) / 10
+    )
 
 
 def test_native_ticket_says_no_wait_when_nobody_is_ahead(ticket):
     from dataclasses import replace
-    texts = [line.text for line in d.lines(d.decode(render_ticket(
-        replace(ticket, people_ahead=0, estimated_wait_min=0), 576, "native")))]
+
+    texts = [
+        line.text
+        for line in d.lines(
+            d.decode(
+                render_ticket(replace(ticket, people_ahead=0, estimated_wait_min=0), 576, "native")
+            )
+        )
+    ]
     assert "无需等候，请留意叫号" in texts
     assert not any("约 0 分钟" in t for t in texts)

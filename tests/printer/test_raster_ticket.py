@@ -7,8 +7,8 @@ from printer import render_ticket
 from tests.printer.conftest import FONT
 from tests.support import escpos_decode as d
 
-NUMBER_PX = {384: 72, 576: 96}      # size 3 on 58 mm, size 4 on 80 mm (24 dots per size step)
-MATCH = 0.9                          # exact text renders score 1.0; one wrong character ≤ 0.75
+NUMBER_PX = {384: 72, 576: 96}  # size 3 on 58 mm, size 4 on 80 mm (24 dots per size step)
+MATCH = 0.9  # exact text renders score 1.0; one wrong character ≤ 0.75
 
 
 @pytest.mark.parametrize("width", [384, 576])
@@ -55,6 +55,9 @@ def test_raster_ticket_number_is_centred(ticket):
 
 def test_raster_ticket_says_when_there_is_no_wait_estimate(ticket):
     from dataclasses import replace
-    [raster] = d.rasters(d.decode(render_ticket(replace(ticket, estimated_wait_min=None), 576, "raster")))
+
+    [raster] = d.rasters(
+        d.decode(render_ticket(replace(ticket, estimated_wait_min=None), 576, "raster"))
+    )
     assert d.best_match(raster.image, "预计等候时间：暂无法估计", 24, FONT) >= MATCH
     assert d.best_match(raster.image, "预计等候约 0 分钟", 24, FONT) < MATCH

@@ -12,15 +12,23 @@ def test_long_native_statement_continues_over_two_parts(statement):
     elements = d.decode(render_statement(statement, 576, "native"))
     texts = d.texts(elements)
     assert len(d.cuts(elements)) == 2
-    assert texts.count("职工养老保险个人缴费明细") == 1 and "职工养老保险个人缴费明细（续）" in texts
+    assert (
+        texts.count("职工养老保险个人缴费明细") == 1 and "职工养老保险个人缴费明细（续）" in texts
+    )
     assert "第 1 页 / 共 2 页（续下页）" in texts and "第 2 页 / 共 2 页" in texts
     # Header (masked identity) only at the top of the first part.
-    assert texts.index("姓名：张*") < texts.index("证件号码：110105********1234") < texts.index("第 1 页 / 共 2 页（续下页）")
+    assert (
+        texts.index("姓名：张*")
+        < texts.index("证件号码：110105********1234")
+        < texts.index("第 1 页 / 共 2 页（续下页）")
+    )
     assert texts.count("姓名：张*") == 1
     # Every row is there, once, in order, and the totals come after the last one.
     periods = [t.split()[0] for t in texts if t[:4].isdigit() and t[4] == "-"]
     assert periods == [f"{2023 + k // 12}-{k % 12 + 1:02d}" for k in range(30)]
-    assert texts.index("合计月数：30") > texts.index(next(t for t in texts if t.startswith("2025-06")))
+    assert texts.index("合计月数：30") > texts.index(
+        next(t for t in texts if t.startswith("2025-06"))
+    )
     assert texts.index("个人缴费合计：15,600.00") > texts.index("第 1 页 / 共 2 页（续下页）")
 
 
@@ -65,13 +73,21 @@ def test_statement_header_lines_and_its_qr_code_on_the_last_part():
     """The issuer and period under the identity; the /v/<code> URL as a QR code after the
     footer of the last part only (whoever holds the paper scans it to check it)."""
     import dataclasses
+
     url = "http://hall.test/v/7K3QD-M9X2P-ABCDE-FGHJ0"
-    s = dataclasses.replace(long_statement(rows=30, rows_per_part=20), qr_payload=url,
-                            header=["出具机构：示范大厅", "缴费期间：2023-01～2025-06"])
+    s = dataclasses.replace(
+        long_statement(rows=30, rows_per_part=20),
+        qr_payload=url,
+        header=["出具机构：示范大厅", "缴费期间：2023-01～2025-06"],
+    )
     native = d.decode(render_statement(s, 576, "native"))
     texts = d.texts(native)
-    assert texts.index("证件号码：110105********1234") < texts.index("出具机构：示范大厅") \
-        < texts.index("缴费期间：2023-01～2025-06") < texts.index("第 1 页 / 共 2 页（续下页）")
+    assert (
+        texts.index("证件号码：110105********1234")
+        < texts.index("出具机构：示范大厅")
+        < texts.index("缴费期间：2023-01～2025-06")
+        < texts.index("第 1 页 / 共 2 页（续下页）")
+    )
     assert [q.payload for q in d.qr_codes(native)] == [url]
     first, second = d.rasters(d.decode(render_statement(s, 576, "raster")))
     assert d.decode_qr(first.image) == [] and d.decode_qr(second.image) == [url]

@@ -4,8 +4,15 @@ import threading
 
 import pytest
 
-from printer import (CoverOpen, PaperOut, PrinterError, PrinterFault, PrinterOffline, open_printer,
-                     sample_ticket)
+from printer import (
+    CoverOpen,
+    PaperOut,
+    PrinterError,
+    PrinterFault,
+    PrinterOffline,
+    open_printer,
+    sample_ticket,
+)
 from printer.status import interpret
 from tests.support import escpos_decode as d
 from tests.support.fake_printer import FakePrinter, closed_port
@@ -13,9 +20,15 @@ from tests.support.fake_printer import FakePrinter, closed_port
 QUERIES = b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"
 
 
-@pytest.mark.parametrize("state, word", [
-    ("ok", "ok"), ("near_end", "paper_near_end"), ("paper_out", "paper_out"), ("cover_open", "cover_open"),
-])
+@pytest.mark.parametrize(
+    "state, word",
+    [
+        ("ok", "ok"),
+        ("near_end", "paper_near_end"),
+        ("paper_out", "paper_out"),
+        ("cover_open", "cover_open"),
+    ],
+)
 def test_status_reads_each_printer_state(fake, state, word):
     fake.state = state
     status = open_printer(fake.tcp_url, timeout=1).status()
@@ -47,10 +60,16 @@ def test_garbage_reply_is_an_error_not_ok():
     assert interpret({1: 0xFF, 2: 0x12, 4: 0x12}).word == "error"
 
 
-@pytest.mark.parametrize("state, error, word", [
-    ("paper_out", PaperOut, "paper_out"), ("cover_open", CoverOpen, "cover_open"),
-])
-def test_job_on_a_printer_that_cannot_print_raises_and_sends_nothing_but_the_queries(fake, state, error, word):
+@pytest.mark.parametrize(
+    "state, error, word",
+    [
+        ("paper_out", PaperOut, "paper_out"),
+        ("cover_open", CoverOpen, "cover_open"),
+    ],
+)
+def test_job_on_a_printer_that_cannot_print_raises_and_sends_nothing_but_the_queries(
+    fake, state, error, word
+):
     fake.state = state
     with pytest.raises(error) as caught:
         open_printer(fake.tcp_url, timeout=1).print_ticket(sample_ticket())
@@ -93,7 +112,7 @@ def test_status_is_read_before_and_after_the_job(fake, ticket):
     data = bytes(fake.received)
     job = printer.render_ticket(ticket)
     assert data.startswith(QUERIES) and data.endswith(QUERIES)
-    assert data[len(QUERIES):-len(QUERIES)] == job
+    assert data[len(QUERIES) : -len(QUERIES)] == job
 
 
 def _print_with_guard(printer, ticket, guard: float):
@@ -128,6 +147,7 @@ def test_printer_that_stops_reading_a_big_job_times_out_while_writing(fake):
     from PIL import Image
 
     from printer.raster import image_bytes
+
     job = b"\x1b@" + image_bytes(Image.new("1", (576, 8_000_000 // 72), 0))
     printer = open_printer(fake.tcp_url, timeout=0.5)
     fake.silent_after = 20_000
@@ -159,6 +179,7 @@ def test_status_after_paper_runs_out_during_the_job_raises_paper_out():
             if len(fake.received) > 100:
                 fake.state = "paper_out"
             return replies
+
         fake._take = run_out_of_paper
         with pytest.raises(PaperOut) as caught:
             printer.print_ticket(sample_ticket())

@@ -6,8 +6,7 @@ import sys
 import pytest
 from PIL import Image
 
-from printer import (PaperOut, PrinterOffline, TransportUnavailable, open_printer,
-                     render_ticket)
+from printer import PaperOut, PrinterOffline, TransportUnavailable, open_printer, render_ticket
 from tests.printer.conftest import long_statement
 from tests.support import escpos_decode as d
 
@@ -43,11 +42,18 @@ def test_serial_printer_over_a_pty_receives_the_ticket(fake_pty, ticket, mode):
     assert printer.print_ticket(ticket).word == "ok"
     received = bytes(fake_pty.received)
     assert received.startswith(QUERIES) and received.endswith(QUERIES)
-    assert received[len(QUERIES):-len(QUERIES)] == render_ticket(ticket, 576, mode)
+    assert received[len(QUERIES) : -len(QUERIES)] == render_ticket(ticket, 576, mode)
 
 
-@pytest.mark.parametrize("state, word", [("near_end", "paper_near_end"), ("cover_open", "cover_open"),
-                                         ("paper_out", "paper_out"), ("silent", "offline")])
+@pytest.mark.parametrize(
+    "state, word",
+    [
+        ("near_end", "paper_near_end"),
+        ("cover_open", "cover_open"),
+        ("paper_out", "paper_out"),
+        ("silent", "offline"),
+    ],
+)
 def test_serial_status_over_a_pty(fake_pty, state, word):
     fake_pty.state = state
     assert open_printer(fake_pty.serial_url, timeout=0.3).status().word == word
@@ -112,6 +118,7 @@ def test_virtual_printer_writes_png_and_bin_per_job(tmp_path, ticket):
 
 def test_virtual_printer_draws_native_text_too(tmp_path, ticket):
     from tests.printer.conftest import FONT
+
     printer = open_printer(f"virtual://{tmp_path}", width_mm=58, mode="native")
     printer.print_ticket(ticket)
     picture = _load(printer.transport.jobs[0])
@@ -155,13 +162,19 @@ def test_virtual_printer_pictures_for_people_to_look_at(output_dir, ticket):
     # Two parts: two cut lines drawn, and the bytes hold two pictures.
     assert len(d.rasters(d.decode((output_dir / "statement-80mm-2-parts.bin").read_bytes()))) == 2
     assert statement.height > _load(output_dir / "ticket-80mm.png").height
-    print("virtual printer pictures:", *sorted(str(p) for p in output_dir.glob("*.png")), sep="\n  ", file=sys.stderr)
+    print(
+        "virtual printer pictures:",
+        *sorted(str(p) for p in output_dir.glob("*.png")),
+        sep="\n  ",
+        file=sys.stderr,
+    )
 
 
 def test_serial_printer_going_silent_mid_job_gives_an_error_not_a_hang(fake_pty, ticket):
     import threading
 
     from printer import PrinterFault
+
     printer = open_printer(fake_pty.serial_url, width_mm=80, mode="raster", timeout=0.5)
     fake_pty.silent_after = len(QUERIES) + 500
     result = {}

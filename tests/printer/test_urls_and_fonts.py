@@ -8,27 +8,46 @@ from printer.blocks import wrap_cells
 from printer.urls import parse_url
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("tcp://192.168.1.50:9100", dict(scheme="tcp", host="192.168.1.50", port=9100)),
-    ("tcp://printer-3", dict(scheme="tcp", host="printer-3", port=9100)),
-    ("serial:///dev/ttyUSB0?baud=115200&flow=rtscts", dict(scheme="serial", path="/dev/ttyUSB0", baud=115200,
-                                                          flow="rtscts")),
-    ("serial:///dev/ttyS1", dict(scheme="serial", path="/dev/ttyS1", baud=9600, flow="none")),
-    ("usb://04b8:0202", dict(scheme="usb", vendor_id=0x04B8, product_id=0x0202)),
-    ("file:///dev/usb/lp0", dict(scheme="file", path="/dev/usb/lp0")),
-    ("virtual:///var/demo/printer", dict(scheme="virtual", path="/var/demo/printer")),
-    ("virtual://var/demo/printer", dict(scheme="virtual", path="var/demo/printer")),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("tcp://192.168.1.50:9100", dict(scheme="tcp", host="192.168.1.50", port=9100)),
+        ("tcp://printer-3", dict(scheme="tcp", host="printer-3", port=9100)),
+        (
+            "serial:///dev/ttyUSB0?baud=115200&flow=rtscts",
+            dict(scheme="serial", path="/dev/ttyUSB0", baud=115200, flow="rtscts"),
+        ),
+        ("serial:///dev/ttyS1", dict(scheme="serial", path="/dev/ttyS1", baud=9600, flow="none")),
+        ("usb://04b8:0202", dict(scheme="usb", vendor_id=0x04B8, product_id=0x0202)),
+        ("file:///dev/usb/lp0", dict(scheme="file", path="/dev/usb/lp0")),
+        ("virtual:///var/demo/printer", dict(scheme="virtual", path="/var/demo/printer")),
+        ("virtual://var/demo/printer", dict(scheme="virtual", path="var/demo/printer")),
+    ],
+)
 def test_printer_urls_are_understood(url, expected):
     parsed = parse_url(url)
     assert {k: getattr(parsed, k) for k in expected} == expected
 
 
-@pytest.mark.parametrize("url", [
-    "192.168.1.50", "lpt://x", "tcp://", "tcp://host:99999", "tcp://host:abc", "tcp://host/path",
-    "serial://", "serial:///dev/ttyUSB0?baud=12345", "serial:///dev/ttyUSB0?flow=magic",
-    "serial:///dev/ttyUSB0?speed=9600", "usb://epson", "usb://04b8", "usb://zzzz:0202", "file://",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "192.168.1.50",
+        "lpt://x",
+        "tcp://",
+        "tcp://host:99999",
+        "tcp://host:abc",
+        "tcp://host/path",
+        "serial://",
+        "serial:///dev/ttyUSB0?baud=12345",
+        "serial:///dev/ttyUSB0?flow=magic",
+        "serial:///dev/ttyUSB0?speed=9600",
+        "usb://epson",
+        "usb://04b8",
+        "usb://zzzz:0202",
+        "file://",
+    ],
+)
 def test_bad_urls_raise_a_message_in_chinese_and_english(url):
     with pytest.raises(BadPrinterURL) as caught:
         open_printer(url)

@@ -47,7 +47,10 @@ def kiosk(client, token: str, session: str | None = None) -> dict:
 
 
 def password_login(client, token: str, person) -> dict:
-    r = client.post("/api/v1/citizen/session", headers=kiosk(client, token),
-                    json={"password": {"id_number": person.id_number, "password": person.password}})
+    r = client.post(
+        "/api/v1/citizen/session",
+        headers=kiosk(client, token),
+        json={"password": {"id_number": person.id_number, "password": person.password}},
+    )
     assert r.status_code == 201, r.get_json()
     return r.get_json()

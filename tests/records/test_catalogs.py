@@ -18,27 +18,62 @@ from queue_server.services import citizen as citizen_service
 from queue_server.web import citizen as citizen_web
 
 ROOT = Path(queue_server.__file__).parent
-FILES = ("records/*.py", "core/citizen.py", "core/statements.py", "core/insurance.py",
-         "services/citizen.py", "services/statements.py", "services/records_audit.py",
-         "web/citizen.py", "web/templates/citizen/*.html")
-KEYWORDS = {name: (1,) for name in (
-    "translate", "label", "paper_label", "_", "ValidationFailed", "InvalidField", "NotFound",
-    "Unauthorized", "Forbidden", "TooManyRequests", "CitizenSessionEnded", "NotVerifiedError",
-    "DomainError", "RecordsError")}
+FILES = (
+    "records/*.py",
+    "core/citizen.py",
+    "core/statements.py",
+    "core/insurance.py",
+    "services/citizen.py",
+    "services/statements.py",
+    "services/records_audit.py",
+    "web/citizen.py",
+    "web/templates/citizen/*.html",
+)
+KEYWORDS = {
+    name: (1,)
+    for name in (
+        "translate",
+        "label",
+        "paper_label",
+        "_",
+        "ValidationFailed",
+        "InvalidField",
+        "NotFound",
+        "Unauthorized",
+        "Forbidden",
+        "TooManyRequests",
+        "CitizenSessionEnded",
+        "NotVerifiedError",
+        "DomainError",
+        "RecordsError",
+    )
+}
 
 
 def feature_messages() -> set[str]:
     found = set()
-    method_map = [(pattern, "jinja2.ext.babel_extract" if pattern.endswith(".html") else "python")
-                  for pattern in FILES]
+    method_map = [
+        (pattern, "jinja2.ext.babel_extract" if pattern.endswith(".html") else "python")
+        for pattern in FILES
+    ]
     for _, _, msg, _, _ in extract_from_dir(ROOT, method_map=method_map, keywords=KEYWORDS):
         if isinstance(msg, str):
             found.add(msg)
     s = citizen_service
-    found |= {s.SESSION_ENDED, s.CARD_EXPIRED, s.ID_LOCKED, s.CASE_LOCKED, s.KIOSK_SLOWED,
-              s.CASE_NOT_FOUND, s.ONE_METHOD, *s.REFUSED.values(), records_errors.UNAVAILABLE,
-              records_errors.NOT_VERIFIED,
-              citizen_web.NUMBER_IN_URL, *citizen_web.PAYERS.values()}
+    found |= {
+        s.SESSION_ENDED,
+        s.CARD_EXPIRED,
+        s.ID_LOCKED,
+        s.CASE_LOCKED,
+        s.KIOSK_SLOWED,
+        s.CASE_NOT_FOUND,
+        s.ONE_METHOD,
+        *s.REFUSED.values(),
+        records_errors.UNAVAILABLE,
+        records_errors.NOT_VERIFIED,
+        citizen_web.NUMBER_IN_URL,
+        *citizen_web.PAYERS.values(),
+    }
     for vocabulary in (INSURANCES, STATES, STATUSES, BENEFITS, STAGES, KINDS):
         found |= set(vocabulary.values())
     return found
@@ -77,5 +112,7 @@ def test_placeholders_survive_translation(lang):
 
 
 def test_the_503_says_it_in_plain_chinese():
-    assert translations("zh_CN").gettext(records_errors.UNAVAILABLE) == \
-        "个人信息查询暂不可用，请到窗口办理"
+    assert (
+        translations("zh_CN").gettext(records_errors.UNAVAILABLE)
+        == "个人信息查询暂不可用，请到窗口办理"
+    )

@@ -18,8 +18,22 @@ from ..conftest import EXAMPLE_CONFIG
 
 def test_the_command_prints_people_who_can_log_in(tmp_path, capsys):
     out = tmp_path / "records.db"
-    assert main(["demo-records", "--config", str(EXAMPLE_CONFIG), "--people", "40", "--seed", "5",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "demo-records",
+                "--config",
+                str(EXAMPLE_CONFIG),
+                "--people",
+                "40",
+                "--seed",
+                "5",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "虚构" in text and "fictitious" in text
     people = re.findall(r"^  (\S+)\s+(\d{17}[\dX])\s+(\d{6})\s", text, re.M)
@@ -36,8 +50,20 @@ def test_the_command_prints_people_who_can_log_in(tmp_path, capsys):
 
 
 def test_a_bad_count_is_refused_plainly(tmp_path, capsys):
-    assert main(["demo-records", "--config", str(EXAMPLE_CONFIG), "--people", "0",
-                 "--out", str(tmp_path / "r.db")]) == 2
+    assert (
+        main(
+            [
+                "demo-records",
+                "--config",
+                str(EXAMPLE_CONFIG),
+                "--people",
+                "0",
+                "--out",
+                str(tmp_path / "r.db"),
+            ]
+        )
+        == 2
+    )
     assert "--people" in capsys.readouterr().err
 
 
@@ -49,8 +75,9 @@ def test_the_demo_hall_makes_its_records_once(settings, tmp_path):
     stamp = path.stat().st_mtime_ns
     again = ensure_demo_records(settings)[1]
     assert path.stat().st_mtime_ns == stamp  # kept, not generated again
-    assert [(p.id_number, p.name, p.password) for p in again] == \
-        [(p.id_number, p.name, p.password) for p in first]
+    assert [(p.id_number, p.name, p.password) for p in again] == [
+        (p.id_number, p.name, p.password) for p in first
+    ]
 
 
 def test_no_demo_records_for_an_http_hall(settings):

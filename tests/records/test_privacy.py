@@ -43,12 +43,18 @@ class Recorder:
 def secrets_of(person) -> list[str]:
     number = person.id_number
     birth = number[6:14]
-    return [number, number.lower(), number[:14], person.name,
-            f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"]
+    return [
+        number,
+        number.lower(),
+        number[:14],
+        person.name,
+        f"{birth[:4]}-{birth[4:6]}-{birth[6:]}",
+    ]
 
 
 def walk(client, admin, token, people, records_path, clock, record) -> None:
     """Every route of the feature, for each person, with the answers recorded."""
+
     def call(method, url, **kw):
         return record(getattr(client, method)(url, **kw))
 
@@ -56,36 +62,53 @@ def walk(client, admin, token, people, records_path, clock, record) -> None:
         h = kiosk(client, token)
         call("post", SESSION, headers=h, json=card(p, name=people[i - 1].name))  # wrong holder
         call("post", SESSION, headers=h, json=card(p, valid_to="2020-01-01"))  # out of date
-        call("post", SESSION, headers=h, json={"password": {"id_number": p.id_number,
-                                                           "password": wrong(p.password)}})
+        call(
+            "post",
+            SESSION,
+            headers=h,
+            json={"password": {"id_number": p.id_number, "password": wrong(p.password)}},
+        )
         stale = essc_code(records_path, p.person_id, clock(), lifetime_s=1)
         clock.advance(seconds=2)
         call("post", SESSION, headers=h, json={"essc_qr": stale})
-        for body in (card(p), {"essc_qr": essc_code(records_path, p.person_id, clock(), 60)},
-                     {"password": {"id_number": p.id_number, "password": p.password}}):
+        for body in (
+            card(p),
+            {"essc_qr": essc_code(records_path, p.person_id, clock(), 60)},
+            {"password": {"id_number": p.id_number, "password": p.password}},
+        ):
             started = call("post", SESSION, headers=h, json=body).get_json()
             s = kiosk(client, token, started["token"])
             for what in ("profile", "account", "cases"):
                 call("get", f"/api/v1/citizen/{what}", headers=s)
             for what in ("contributions", "benefits"):
                 call("get", f"/api/v1/citizen/{what}?from=1990-01&to=2026-11", headers=s)
-            made = call("post", "/api/v1/citizen/statements", headers=s,
-                        json={"kind": "contribution_certificate", "from": "1990-01",
-                              "to": "2026-11"}).get_json()
+            made = call(
+                "post",
+                "/api/v1/citizen/statements",
+                headers=s,
+                json={"kind": "contribution_certificate", "from": "1990-01", "to": "2026-11"},
+            ).get_json()
             call("get", f"/v/{made['verification_code']}")
-            made = call("post", "/api/v1/citizen/statements", headers=s,
-                        json={"kind": "annual_record", "year": 2025}).get_json()
+            made = call(
+                "post",
+                "/api/v1/citizen/statements",
+                headers=s,
+                json={"kind": "annual_record", "year": 2025},
+            ).get_json()
             call("get", f"/v/{made['verification_code']}")
             cases = client.get("/api/v1/citizen/cases", headers=s).get_json()["cases"]
             for c in cases:
-                call("get", f"/api/v1/cases/{c['case_number']}?check={p.id_number[-4:]}",
-                     headers=h)
+                call("get", f"/api/v1/cases/{c['case_number']}?check={p.id_number[-4:]}", headers=h)
                 call("get", f"/api/v1/cases/{c['case_number']}?check=0000", headers=h)
             call("delete", SESSION, headers=s, json={})
             call("get", "/api/v1/citizen/profile", headers=s)  # ended
         for _ in range(6):  # up to the lock
-            call("post", SESSION, headers=h, json={"password": {"id_number": p.id_number,
-                                                               "password": wrong(p.password)}})
+            call(
+                "post",
+                SESSION,
+                headers=h,
+                json={"password": {"id_number": p.id_number, "password": wrong(p.password)}},
+            )
         clock.advance(minutes=31)  # the kiosk's failures are forgotten after its window
     call("get", "/api/v1/audit?limit=1000")
     for p in people:
@@ -116,9 +139,9 @@ def assert_clean(texts: list[str], people, where: str) -> None:
             assert not hits, f"{where}: {secret!r} of a person appears in {hits[0][:300]!r}"
 
 
-def test_no_response_or_log_line_or_stored_row_holds_a_personal_field(app, client, kiosk_token,
-                                                                       people, records_db, clock,
-                                                                       caplog, db_path):
+def test_no_response_or_log_line_or_stored_row_holds_a_personal_field(
+    app, client, kiosk_token, people, records_db, clock, caplog, db_path
+):
     caplog.set_level(logging.DEBUG)
     record = Recorder()
     admin = app.test_client()
@@ -152,30 +175,42 @@ class _AsAdminToo:
 
 
 @pytest.mark.parametrize("mode", ["ok", "other_person", "garbage", "500", "slow"])
-def test_the_http_provider_keeps_quiet_too(settings, records_db, people, clock, caplog, mode,
-                                           tmp_path):
+def test_the_http_provider_keeps_quiet_too(
+    settings, records_db, people, clock, caplog, mode, tmp_path
+):
     """The hall reading a province system that misbehaves: the log says what failed, never who."""
     backing = SqliteProvider(records_db[0])
     upstream = FakeUpstream(backing, TODAY)
     upstream.mode, upstream.delay = mode, 1.0
-    records = dataclasses.replace(settings.records, provider="http", base_url=upstream.url,
-                                  auth_value=TOKEN, timeout_s=0.5)
-    app = create_app(dataclasses.replace(settings, records=records), db_path=tmp_path / "h.db",
-                     clock=clock, test_config={"TESTING": True})
+    records = dataclasses.replace(
+        settings.records, provider="http", base_url=upstream.url, auth_value=TOKEN, timeout_s=0.5
+    )
+    app = create_app(
+        dataclasses.replace(settings, records=records),
+        db_path=tmp_path / "h.db",
+        clock=clock,
+        test_config={"TESTING": True},
+    )
     caplog.set_level(logging.DEBUG)
     record = Recorder()
     try:
         token = app.extensions["hall"].accounts.create_device("kiosk-1", "kiosk")
         client = app.test_client()
         for p in people[:3]:
-            started = record(client.post(SESSION, headers=kiosk(client, token), json={
-                "password": {"id_number": p.id_number, "password": p.password}}))
+            started = record(
+                client.post(
+                    SESSION,
+                    headers=kiosk(client, token),
+                    json={"password": {"id_number": p.id_number, "password": p.password}},
+                )
+            )
             assert started.status_code == (201 if mode in ("ok",) else 503)
             if started.status_code == 201:
                 s = kiosk(client, token, started.get_json()["token"])
                 for what in ("profile", "account", "cases", "contributions", "benefits"):
-                    assert record(client.get(f"/api/v1/citizen/{what}", headers=s)).status_code \
-                        == 200
+                    assert (
+                        record(client.get(f"/api/v1/citizen/{what}", headers=s)).status_code == 200
+                    )
         logs = [r.getMessage() + (r.exc_text or "") for r in caplog.records]
         if mode != "ok":
             assert any("records upstream" in line for line in logs)

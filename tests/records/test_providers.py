@@ -42,8 +42,13 @@ def upstream(records_db):
 
 
 def http_provider_for(fake: FakeUpstream, **kw) -> HttpProvider:
-    options = {"auth_value": TOKEN, "timeout_s": 2.0, "retries": 1, "breaker_failures": 5,
-               "breaker_reset_s": 30.0}
+    options = {
+        "auth_value": TOKEN,
+        "timeout_s": 2.0,
+        "retries": 1,
+        "breaker_failures": 5,
+        "breaker_reset_s": 30.0,
+    }
     return HttpProvider(fake.url, **{**options, **kw})
 
 
@@ -56,6 +61,7 @@ def provider(request, records_db):
 
 
 # --- the same cases on both --------------------------------------------------------------------
+
 
 def test_a_card_of_a_known_person_is_verified(provider, people):
     p = people[0]
@@ -78,7 +84,7 @@ def test_an_unknown_person_is_refused(provider):
 def test_query_password_right_and_wrong(provider, people):
     p = people[1]
     assert provider.verify(QueryPassword(p.id_number, p.password), NOW).id_number == p.id_number
-    wrong = f"{(int(p.password) + 1) % 10 ** 6:06d}"
+    wrong = f"{(int(p.password) + 1) % 10**6:06d}"
     with pytest.raises(NotVerified) as caught:
         provider.verify(QueryPassword(p.id_number, wrong), NOW)
     assert caught.value.reason == "wrong_password"
@@ -107,11 +113,13 @@ def test_every_read_agrees_between_the_providers(sqlite_provider, upstream, peop
         b = http.verify(IdCard(p.id_number, p.name), NOW)
         assert a == b
         assert sqlite_provider.profile(a, TODAY) == http.profile(b, TODAY)
-        assert sqlite_provider.contributions(a, "1990-01", "2026-11") == \
-            http.contributions(b, "1990-01", "2026-11")
+        assert sqlite_provider.contributions(a, "1990-01", "2026-11") == http.contributions(
+            b, "1990-01", "2026-11"
+        )
         assert sqlite_provider.account(a, TODAY) == http.account(b, TODAY)
-        assert sqlite_provider.benefits(a, "2010-01", "2026-11") == \
-            http.benefits(b, "2010-01", "2026-11")
+        assert sqlite_provider.benefits(a, "2010-01", "2026-11") == http.benefits(
+            b, "2010-01", "2026-11"
+        )
         assert sqlite_provider.cases(a) == http.cases(b)
 
 
@@ -124,8 +132,10 @@ def test_records_of_the_demo_people(provider, people):
     assert provider.contributions(career, "2026-01", "2026-11")
     assert [c.stage for c in provider.cases(career)] == ["review"]
     retiree = provider.verify(IdCard(people[1].id_number, people[1].name), NOW)
-    assert {s.status for s in provider.profile(retiree, TODAY).statuses} <= {"receiving",
-                                                                             "terminated"}
+    assert {s.status for s in provider.profile(retiree, TODAY).statuses} <= {
+        "receiving",
+        "terminated",
+    }
     paid = provider.benefits(retiree, "2025-01", "2025-12")
     assert [b.kind for b in paid] == ["pension"] * 12
     jobless = provider.verify(IdCard(people[2].id_number, people[2].name), NOW)
@@ -141,12 +151,17 @@ def test_case_progress_needs_the_last_four(provider, people, sqlite_provider):
     case = sqlite_provider.cases(person)[0]
     found = provider.case_progress(case.case_number, people[0].id_number[-4:])
     assert (found.stage, found.next_stage) == (case.stage, case.next_stage)
-    assert provider.case_progress(case.case_number, "0000" if people[0].id_number[-4:] != "0000"
-                                  else "1111") is None
+    assert (
+        provider.case_progress(
+            case.case_number, "0000" if people[0].id_number[-4:] != "0000" else "1111"
+        )
+        is None
+    )
     assert provider.case_progress("SB2026000000000000", people[0].id_number[-4:]) is None
 
 
 # --- the http provider when the upstream misbehaves --------------------------------------------
+
 
 def _person(sqlite_provider, people) -> Person:
     return sqlite_provider.verify(IdCard(people[0].id_number, people[0].name), NOW)
@@ -169,8 +184,9 @@ def test_an_upstream_slower_than_the_deadline_is_cut_off(upstream, sqlite_provid
     person = _person(sqlite_provider, people)
     exc = _unavailable_within(lambda: http.profile(person, TODAY), budget_s=2.5)
     assert "within" in exc.why
-    _unavailable_within(lambda: http.verify(IdCard(people[0].id_number, people[0].name), NOW),
-                        budget_s=2.5)
+    _unavailable_within(
+        lambda: http.verify(IdCard(people[0].id_number, people[0].name), NOW), budget_s=2.5
+    )
 
 
 def test_an_upstream_that_is_down(upstream, sqlite_provider, people):
@@ -179,16 +195,25 @@ def test_an_upstream_that_is_down(upstream, sqlite_provider, people):
     _unavailable_within(lambda: http.cases(_person(sqlite_provider, people)), budget_s=3.0)
 
 
-@pytest.mark.parametrize("mode, why", [
-    ("500", "HTTP 500"), ("garbage", "malformed JSON"), ("bad_shape", "malformed answer"),
-    ("unauthorized", "refused our credentials"), ("other_person", "another person"),
-])
+@pytest.mark.parametrize(
+    "mode, why",
+    [
+        ("500", "HTTP 500"),
+        ("garbage", "malformed JSON"),
+        ("bad_shape", "malformed answer"),
+        ("unauthorized", "refused our credentials"),
+        ("other_person", "another person"),
+    ],
+)
 def test_an_upstream_answering_wrong_is_unavailable(upstream, sqlite_provider, people, mode, why):
     upstream.mode = mode
     http = http_provider_for(upstream)
     person = _person(sqlite_provider, people)
-    for read in (lambda: http.profile(person, TODAY), lambda: http.account(person, TODAY),
-                 lambda: http.contributions(person, "2020-01", "2026-11")):
+    for read in (
+        lambda: http.profile(person, TODAY),
+        lambda: http.account(person, TODAY),
+        lambda: http.contributions(person, "2020-01", "2026-11"),
+    ):
         assert why in _unavailable_within(read, budget_s=5.0).why
 
 
@@ -209,8 +234,9 @@ def test_the_hall_credential_is_sent(upstream, sqlite_provider, people):
     assert "refused our credentials" in caught.value.why
 
 
-def test_reads_are_retried_after_a_dropped_connection_but_verify_is_not(upstream, sqlite_provider,
-                                                                        people):
+def test_reads_are_retried_after_a_dropped_connection_but_verify_is_not(
+    upstream, sqlite_provider, people
+):
     person = _person(sqlite_provider, people)
     upstream.mode, upstream.flaky = "flaky", 1
     http = http_provider_for(upstream, retries=1)
@@ -223,13 +249,15 @@ def test_reads_are_retried_after_a_dropped_connection_but_verify_is_not(upstream
     assert len(upstream.requests) == 1  # a password try is never sent twice
 
 
-def test_the_circuit_opens_after_failures_and_a_trial_call_closes_it(upstream, sqlite_provider,
-                                                                      people):
+def test_the_circuit_opens_after_failures_and_a_trial_call_closes_it(
+    upstream, sqlite_provider, people
+):
     person = _person(sqlite_provider, people)
     clock = [1000.0]
     upstream.mode = "500"
-    http = http_provider_for(upstream, breaker_failures=3, breaker_reset_s=30.0, retries=0,
-                             clock=lambda: clock[0])
+    http = http_provider_for(
+        upstream, breaker_failures=3, breaker_reset_s=30.0, retries=0, clock=lambda: clock[0]
+    )
     for _ in range(3):
         with pytest.raises(RecordsUnavailable):
             http.cases(person)

@@ -25,10 +25,16 @@ T0 = datetime(2026, 11, 24, 9, 0, tzinfo=HALL_TZ)
 POLICY = rules.CitizenPolicy()
 
 
-@pytest.mark.parametrize("created, seen, now, reason", [
-    (0, 0, 119, None), (0, 0, 120, "idle"), (0, 500, 599, None), (0, 500, 600, "absolute"),
-    (0, 590, 700, "absolute"),
-])
+@pytest.mark.parametrize(
+    "created, seen, now, reason",
+    [
+        (0, 0, 119, None),
+        (0, 0, 120, "idle"),
+        (0, 500, 599, None),
+        (0, 500, 600, "absolute"),
+        (0, 590, 700, "absolute"),
+    ],
+)
 def test_session_end(created, seen, now, reason):
     at = lambda s: T0 + timedelta(seconds=s)  # noqa: E731
     assert rules.session_end_reason(at(created), at(seen), at(now), POLICY) == reason
@@ -57,8 +63,9 @@ def test_kiosk_slowing_doubles_up_to_the_cap():
     delays = [rules.kiosk_delay(n, POLICY).total_seconds() for n in range(9, 18)]
     assert delays == [0, 5, 10, 20, 40, 80, 160, 300, 300]
     last = T0
-    assert rules.kiosk_retry_at(11, last, T0 + timedelta(seconds=9), POLICY) == \
-        T0 + timedelta(seconds=10)
+    assert rules.kiosk_retry_at(11, last, T0 + timedelta(seconds=9), POLICY) == T0 + timedelta(
+        seconds=10
+    )
     assert rules.kiosk_retry_at(11, last, T0 + timedelta(minutes=31), POLICY) is None
 
 
@@ -95,14 +102,14 @@ def test_verification_codes():
         assert normalize_code(code) == raw
         for i in range(19):  # one mistyped character is noticed (check character)
             other = ALPHABET[(ALPHABET.index(raw[i]) + 1 + rng.randrange(30)) % 32]
-            assert normalize_code(raw[:i] + other + raw[i + 1:]) is None
+            assert normalize_code(raw[:i] + other + raw[i + 1 :]) is None
     assert normalize_code("ABCDE") is None and normalize_code(None) is None
 
 
 def test_money_is_exact():
     assert money(123456) == "1234.56" and money(5) == "0.05" and money(-150) == "-1.50"
     assert money_grouped(123456789) == "1,234,567.89"
-    for fen in (0, 5, 99, 100, 123456, 10 ** 12):
+    for fen in (0, 5, 99, 100, 123456, 10**12):
         assert parse_money(money(fen)) == fen
     assert parse_money("8.3") == 830 and parse_money(12) == 1200
     for bad in ("1,000.00", "1.234", "abc", 1.5, True, None):
@@ -112,14 +119,23 @@ def test_money_is_exact():
 
 
 def test_contributions_follow_the_rate_in_force_each_month():
-    rates = RateTable([("pension", "unit", month_index(1992, 1), 2000, 800, 800),
-                       ("pension", "unit", month_index(2019, 5), 1600, 800, 800),
-                       ("injury", "unit", month_index(2004, 1), None, 0, 0)])
-    spell = Spell(month_index(2019, 4), month_index(2019, 5), "某公司", 160, 1_000_000, "paid", "pi")
-    months = expand([spell], rates, 0, 10 ** 6)
+    rates = RateTable(
+        [
+            ("pension", "unit", month_index(1992, 1), 2000, 800, 800),
+            ("pension", "unit", month_index(2019, 5), 1600, 800, 800),
+            ("injury", "unit", month_index(2004, 1), None, 0, 0),
+        ]
+    )
+    spell = Spell(
+        month_index(2019, 4), month_index(2019, 5), "某公司", 160, 1_000_000, "paid", "pi"
+    )
+    months = expand([spell], rates, 0, 10**6)
     assert [(m.month, m.insurance, m.unit, m.personal) for m in months] == [
-        ("2019-04", "pension", 200_000, 80_000), ("2019-04", "injury", 16_000, 0),
-        ("2019-05", "pension", 160_000, 80_000), ("2019-05", "injury", 16_000, 0)]
+        ("2019-04", "pension", 200_000, 80_000),
+        ("2019-04", "injury", 16_000, 0),
+        ("2019-05", "pension", 160_000, 80_000),
+        ("2019-05", "injury", 16_000, 0),
+    ]
 
 
 def test_account_interest_is_the_published_formula():
@@ -127,8 +143,10 @@ def test_account_interest_is_the_published_formula():
     # 10,000 × 2.62 % + 1,200 × 2.62 % × 1.083 / 2 = 262.00 + 17.02 = 279.02
     years = account_years({2023: 1_000_000, 2024: 120_000}, {2023: 0, 2024: 262}, 2025)
     assert [(y.year, y.opening, y.credits, y.interest, y.closing) for y in years] == [
-        (2023, 0, 1_000_000, 0, 1_000_000), (2024, 1_000_000, 120_000, 27_902, 1_147_902),
-        (2025, 1_147_902, 0, 0, 1_147_902)]
+        (2023, 0, 1_000_000, 0, 1_000_000),
+        (2024, 1_000_000, 120_000, 27_902, 1_147_902),
+        (2025, 1_147_902, 0, 0, 1_147_902),
+    ]
     assert years[-1].rate_bp is None  # 2025 not yet published: no interest yet
 
 
@@ -158,6 +176,7 @@ def test_essc_codes_are_signed_dated_and_short_lived():
 
 
 # --- the demo people ---------------------------------------------------------------------------
+
 
 def test_demo_people_are_valid_and_the_same_whatever_the_count(tmp_path):
     few = generate(tmp_path / "a.db", 5, seed=3, today=date(2026, 11, 24))
@@ -190,11 +209,21 @@ def test_demo_bases_stay_between_60_and_300_percent(records_db):
 def test_demo_database_has_the_published_rates(records_db):
     conn = sqlite3.connect(records_db[0])
     rates = dict(conn.execute("SELECT year, rate_bp FROM interest_rates"))
-    pension = conn.execute("SELECT first, unit_bp FROM rates WHERE insurance = 'pension' AND "
-                           "payer_kind = 'unit' ORDER BY first").fetchall()
+    pension = conn.execute(
+        "SELECT first, unit_bp FROM rates WHERE insurance = 'pension' AND "
+        "payer_kind = 'unit' ORDER BY first"
+    ).fetchall()
     conn.close()
     assert {y: rates[y] for y in range(2016, 2025)} == {
-        2016: 831, 2017: 712, 2018: 829, 2019: 761, 2020: 604, 2021: 669, 2022: 612, 2023: 397,
-        2024: 262}
+        2016: 831,
+        2017: 712,
+        2018: 829,
+        2019: 761,
+        2020: 604,
+        2021: 669,
+        2022: 612,
+        2023: 397,
+        2024: 262,
+    }
     assert pension == [(month_index(1992, 1), 2000), (month_index(2019, 5), 1600)]
     assert AVG_WAGE[2023] == 120698

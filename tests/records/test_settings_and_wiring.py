@@ -42,20 +42,25 @@ def test_the_example_reads_the_demo_database_beside_the_hall_one():
 def test_an_http_provider_needs_a_url(tmp_path):
     with pytest.raises(SettingsError, match="records.base_url"):
         load_settings(with_records(tmp_path, provider='"http"'), environ={})
-    s = load_settings(with_records(tmp_path, provider='"http"', base_url='"https://si.test/v1"'),
-                      environ={"HALLQUEUE_RECORDS_AUTH_VALUE": "Bearer from-env"})
+    s = load_settings(
+        with_records(tmp_path, provider='"http"', base_url='"https://si.test/v1"'),
+        environ={"HALLQUEUE_RECORDS_AUTH_VALUE": "Bearer from-env"},
+    )
     provider = open_provider(s)
     assert isinstance(provider, HttpProvider)
     assert provider.headers["Authorization"] == "Bearer from-env"
 
 
-@pytest.mark.parametrize("key, value", [("session_idle_s", 5), ("session_max_s", 60),
-                                        ("timeout_s", 0), ("password_tries", 0)])
+@pytest.mark.parametrize(
+    "key, value",
+    [("session_idle_s", 5), ("session_max_s", 60), ("timeout_s", 0), ("password_tries", 0)],
+)
 def test_limits_are_checked(settings, key, value):
     from queue_server.core.settings import validate
 
-    bad = dataclasses.replace(settings, records=dataclasses.replace(settings.records,
-                                                                    **{key: value}))
+    bad = dataclasses.replace(
+        settings, records=dataclasses.replace(settings.records, **{key: value})
+    )
     with pytest.raises(SettingsError, match=f"records.{key}"):
         validate(bad, "test")
 
@@ -71,8 +76,9 @@ def test_plain_http_to_the_province_is_a_hazard(settings):
 
 
 def test_records_settings_wait_for_a_restart(settings):
-    new = dataclasses.replace(settings, records=dataclasses.replace(settings.records,
-                                                                    session_idle_s=300))
+    new = dataclasses.replace(
+        settings, records=dataclasses.replace(settings.records, session_idle_s=300)
+    )
     merged, waiting = merge(settings, new, "test")
     assert merged.records.session_idle_s == 120 and "records.session_idle_s" in waiting
 
@@ -82,8 +88,9 @@ def test_the_hall_secret_is_generated_once_and_private(settings):
     path = os.path.join(settings.hall.data_dir, "records_secret")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert hall_secret(settings) == first and len(first) == 64
-    given = dataclasses.replace(settings, records=dataclasses.replace(settings.records,
-                                                                      secret="from-config"))
+    given = dataclasses.replace(
+        settings, records=dataclasses.replace(settings.records, secret="from-config")
+    )
     assert hall_secret(given) == b"from-config"
 
 

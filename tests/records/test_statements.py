@@ -40,19 +40,22 @@ def cells(html: str) -> list[str]:
 
 
 def test_a_certificate_sums_the_records(client, session, hall, people, clock):
-    made = make(client, session, kind="contribution_certificate", **{"from": "2016-01",
-                                                                     "to": "2025-12"})
+    made = make(
+        client, session, kind="contribution_certificate", **{"from": "2016-01", "to": "2025-12"}
+    )
     assert made["title"] == "社会保险参保缴费证明"
     assert made["name_masked"] == people[0].name[0] + "*" * (len(people[0].name) - 1)
     assert made["period"] == "2016-01～2025-12"
     person = hall.records.verify(IdCard(people[0].id_number, people[0].name), clock())
-    months = [m for m in hall.records.contributions(person, "2016-01", "2025-12")
-              if m.state != "arrears"]
+    months = [
+        m for m in hall.records.contributions(person, "2016-01", "2025-12") if m.state != "arrears"
+    ]
     totals = dict(made["totals"])
     assert totals["期间个人缴费合计"] == money_grouped(sum(m.personal for m in months))
     assert totals["期间单位缴费合计"] == money_grouped(sum(m.unit for m in months))
-    assert sum(int(row[2]) for row in made["rows"] if row[1] == "养老保险") == \
-        sum(1 for m in months if m.insurance == "pension")
+    assert sum(int(row[2]) for row in made["rows"] if row[1] == "养老保险") == sum(
+        1 for m in months if m.insurance == "pension"
+    )
     assert totals["养老保险"].startswith("参保缴费")
     assert re.fullmatch(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}", made["verification_code"])
     assert made["verify_url"] == f"http://hall.test:8080/v/{made['verification_code']}"
@@ -73,8 +76,9 @@ def test_an_annual_record_shows_the_account_year(client, session, hall, people, 
 
 
 def test_a_genuine_paper_is_confirmed_with_its_stored_figures(client, session, people):
-    made = make(client, session, kind="contribution_certificate", **{"from": "2024-01",
-                                                                     "to": "2024-12"})
+    made = make(
+        client, session, kind="contribution_certificate", **{"from": "2024-01", "to": "2024-12"}
+    )
     status, html = page(client, made["verification_code"])
     assert status == 200
     assert 'data-status="genuine"' in html
@@ -85,8 +89,9 @@ def test_a_genuine_paper_is_confirmed_with_its_stored_figures(client, session, p
 
 
 def test_an_altered_figure_does_not_match(client, session):
-    made = make(client, session, kind="contribution_certificate", **{"from": "2024-01",
-                                                                     "to": "2024-12"})
+    made = make(
+        client, session, kind="contribution_certificate", **{"from": "2024-01", "to": "2024-12"}
+    )
     paper = [list(row) for row in made["rows"]]
     paper[0][4] = "99,999.00"  # someone raised the personal contributions on the paper
     status, html = page(client, made["verification_code"])
@@ -102,8 +107,7 @@ def test_an_altered_stored_row_fails_its_seal(client, session, db_path):
     # Someone with the file and sqlite3 drops the trigger and edits the figures.
     conn.execute("DROP TRIGGER statements_no_update")
     first = made["rows"][0][3]
-    conn.execute("UPDATE statements SET content = replace(content, ?, ?)",
-                 [f'"{first}"', '"1.00"'])
+    conn.execute("UPDATE statements SET content = replace(content, ?, ?)", [f'"{first}"', '"1.00"'])
     conn.commit()
     conn.close()
     status, html = page(client, made["verification_code"])
@@ -142,8 +146,12 @@ def test_the_code_lifetime_is_a_setting(settings, clock, people, db_path):
     from queue_server.web import create_app
 
     records = dataclasses.replace(settings.records, statement_days=30)
-    app = create_app(dataclasses.replace(settings, records=records), db_path=db_path, clock=clock,
-                     test_config={"TESTING": True})
+    app = create_app(
+        dataclasses.replace(settings, records=records),
+        db_path=db_path,
+        clock=clock,
+        test_config={"TESTING": True},
+    )
     try:
         token = app.extensions["hall"].accounts.create_device("kiosk-9", "kiosk")
         client = app.test_client()
@@ -163,20 +171,26 @@ def test_only_masked_data_is_stored(client, session, db_path, people):
     assert all(re.fullmatch(r"[0-9a-f]{64}", c) for c in codes)  # the code itself is on paper only
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"kind": "bank_statement"}, "kind"),
-    ({"kind": "contribution_certificate", "from": "2025-06", "to": "2025-01"}, "to"),
-    ({"kind": "contribution_certificate", "from": "2025-01", "to": "2027-01"}, "to"),
-    ({"kind": "contribution_certificate", "from": "1960-01", "to": "2026-11"}, "from"),
-    ({"kind": "annual_record", "year": 2030}, "year"),
-    ({"kind": "annual_record", "year": "last"}, "year"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"kind": "bank_statement"}, "kind"),
+        ({"kind": "contribution_certificate", "from": "2025-06", "to": "2025-01"}, "to"),
+        ({"kind": "contribution_certificate", "from": "2025-01", "to": "2027-01"}, "to"),
+        ({"kind": "contribution_certificate", "from": "1960-01", "to": "2026-11"}, "from"),
+        ({"kind": "annual_record", "year": 2030}, "year"),
+        ({"kind": "annual_record", "year": "last"}, "year"),
+    ],
+)
 def test_bad_requests_name_the_field(client, session, body, field):
     r = client.post(STATEMENTS, headers=session, json=body)
     assert r.status_code == 422 and r.get_json()["error"]["field"] == field
 
 
 def test_a_statement_needs_a_live_session(client, kiosk_token):
-    r = client.post(STATEMENTS, headers=kiosk(client, kiosk_token, "made-up"),
-                    json={"kind": "annual_record", "year": 2025})
+    r = client.post(
+        STATEMENTS,
+        headers=kiosk(client, kiosk_token, "made-up"),
+        json={"kind": "annual_record", "year": 2025},
+    )
     assert r.status_code == 401

@@ -32,30 +32,75 @@ def _date(d):
 
 def serialize(what: str, value) -> dict:
     if what == "profile":
-        return {"ref": value.ref, "id_number": value.id_number, "name": value.name,
-                "sex": value.sex,
-                "birth_date": value.birth_date.isoformat(), "first_month": value.first_month,
-                "employer": value.employer,
-                "statuses": [{"insurance": s.insurance, "status": s.status,
-                              "first_month": s.first_month, "months_paid": s.months_paid}
-                             for s in value.statuses]}
+        return {
+            "ref": value.ref,
+            "id_number": value.id_number,
+            "name": value.name,
+            "sex": value.sex,
+            "birth_date": value.birth_date.isoformat(),
+            "first_month": value.first_month,
+            "employer": value.employer,
+            "statuses": [
+                {
+                    "insurance": s.insurance,
+                    "status": s.status,
+                    "first_month": s.first_month,
+                    "months_paid": s.months_paid,
+                }
+                for s in value.statuses
+            ],
+        }
     if what == "contributions":
-        return {"months": [{"month": m.month, "insurance": m.insurance, "base": money(m.base),
-                            "unit": money(m.unit), "personal": money(m.personal), "payer": m.payer,
-                            "state": m.state} for m in value]}
+        return {
+            "months": [
+                {
+                    "month": m.month,
+                    "insurance": m.insurance,
+                    "base": money(m.base),
+                    "unit": money(m.unit),
+                    "personal": money(m.personal),
+                    "payer": m.payer,
+                    "state": m.state,
+                }
+                for m in value
+            ]
+        }
     if what == "account":
-        return {"balance": money(value.balance), "years": [
-            {"year": y.year, "opening": money(y.opening), "credits": money(y.credits),
-             "rate": rate_text(y.rate_bp).rstrip("%") or None, "interest": money(y.interest),
-             "closing": money(y.closing)} for y in value.years]}
+        return {
+            "balance": money(value.balance),
+            "years": [
+                {
+                    "year": y.year,
+                    "opening": money(y.opening),
+                    "credits": money(y.credits),
+                    "rate": rate_text(y.rate_bp).rstrip("%") or None,
+                    "interest": money(y.interest),
+                    "closing": money(y.closing),
+                }
+                for y in value.years
+            ],
+        }
     if what == "benefits":
-        return {"payments": [{"month": b.month, "kind": b.kind, "amount": money(b.amount)}
-                             for b in value]}
+        return {
+            "payments": [
+                {"month": b.month, "kind": b.kind, "amount": money(b.amount)} for b in value
+            ]
+        }
     if what == "cases":
-        return {"cases": [{"case_number": c.case_number, "item": c.item,
-                           "received_on": c.received_on.isoformat(), "stage": c.stage,
-                           "next_stage": c.next_stage, "next_expected": _date(c.next_expected),
-                           "window": c.window} for c in value]}
+        return {
+            "cases": [
+                {
+                    "case_number": c.case_number,
+                    "item": c.item,
+                    "received_on": c.received_on.isoformat(),
+                    "stage": c.stage,
+                    "next_stage": c.next_stage,
+                    "next_expected": _date(c.next_expected),
+                    "window": c.window,
+                }
+                for c in value
+            ]
+        }
     raise ValueError(what)
 
 
@@ -107,9 +152,10 @@ class FakeUpstream:
                     person = p.verify(EsscCode(body["code"]), now)
             except NotVerified as exc:
                 return 200, {"verified": False, "reason": exc.reason}
-            return 200, {"verified": True, "person": {"ref": person.ref,
-                                                      "id_number": person.id_number,
-                                                      "name": person.name}}
+            return 200, {
+                "verified": True,
+                "person": {"ref": person.ref, "id_number": person.id_number, "name": person.name},
+            }
         if method == "GET" and len(parts) == 3 and parts[0] == "persons":
             person = Person(parts[1], "", "")
             what = parts[2]
@@ -129,9 +175,13 @@ class FakeUpstream:
             found = p.case_progress(parts[1], query.get("check", [""])[0])
             if found is None:
                 return 404, {"error": "not found"}
-            return 200, {"case_number": found.case_number, "item": found.item,
-                         "stage": found.stage, "next_stage": found.next_stage,
-                         "next_expected": _date(found.next_expected)}
+            return 200, {
+                "case_number": found.case_number,
+                "item": found.item,
+                "stage": found.stage,
+                "next_stage": found.next_stage,
+                "next_expected": _date(found.next_expected),
+            }
         return 404, {"error": "not found"}
 
     def _handler(self):
@@ -164,8 +214,9 @@ class FakeUpstream:
                     return self._send(500, b'{"error":"internal"}')
                 if mode == "garbage":
                     return self._send(200, b"<html>Service Unavailable</html>")
-                status, data = fake.answer(method, url.path, parse_qs(url.query),
-                                           json.loads(raw) if raw else None)
+                status, data = fake.answer(
+                    method, url.path, parse_qs(url.query), json.loads(raw) if raw else None
+                )
                 if mode == "bad_shape" and status == 200:
                     data = {"ref": data.get("ref"), "unexpected": True}
                 if mode == "other_person" and status == 200:
@@ -188,7 +239,7 @@ class FakeUpstream:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 for i in range(len(body)):
-                    self.wfile.write(body[i:i + 1])
+                    self.wfile.write(body[i : i + 1])
                     self.wfile.flush()
                     time.sleep(0.05)
 
@@ -206,8 +257,7 @@ class FakeUpstream:
         if "ref" in out:
             out["ref"] = str(int(out["ref"]) + 1)
         if "person" in out:
-            out["person"] = {**out["person"], "ref": "999",
-                             "id_number": "11010519491231002X"}
+            out["person"] = {**out["person"], "ref": "999", "id_number": "11010519491231002X"}
         if "id_number" in out:
             out["id_number"] = "11010519491231002X"
         return out

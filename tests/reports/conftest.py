@@ -12,9 +12,18 @@ from ..conftest import login
 @pytest.fixture
 def supervisor_client(app, hall, clock, password_hash):
     with hall.store.write() as db:
-        save_user(db, {"username": "sup1", "role": "supervisor", "display_name": "督查员",
-                       "password_hash": password_hash, "failed_logins": 0, "locked_until": None,
-                       "created_at": clock().isoformat()})
+        save_user(
+            db,
+            {
+                "username": "sup1",
+                "role": "supervisor",
+                "display_name": "督查员",
+                "password_hash": password_hash,
+                "failed_logins": 0,
+                "locked_until": None,
+                "created_at": clock().isoformat(),
+            },
+        )
     c = app.test_client()
     login(c, "sup1")
     return c
@@ -49,13 +58,20 @@ def small_day(hall, clock, client, evaluator):
     q.act(1, "finish", "win1")
     clock.advance(minutes=9)  # 09:19
     q.act(4, "finish", "win4")
-    r = client.post("/api/v1/evaluations", json={"ticket_id": a1["id"], "level": 5},
-                    headers=evaluator)
+    r = client.post(
+        "/api/v1/evaluations", json={"ticket_id": a1["id"], "level": 5}, headers=evaluator
+    )
     assert r.status_code == 201, r.get_json()
-    r = client.post("/api/v1/evaluations", json={"ticket_id": b1["id"], "level": 1,
-                                                 "reasons": ["attitude"],
-                                                 "contact": "138 1234 5678"},
-                    headers=evaluator)
+    r = client.post(
+        "/api/v1/evaluations",
+        json={
+            "ticket_id": b1["id"],
+            "level": 1,
+            "reasons": ["attitude"],
+            "contact": "138 1234 5678",
+        },
+        headers=evaluator,
+    )
     assert r.status_code == 201, r.get_json()
     clock.advance(minutes=1)  # 09:20
     q.issue("consult", "req-a002")

@@ -26,25 +26,44 @@ class Daybook:
         self.services: dict[str, str] = {}
 
     def _add(self, type_: str, hhmm: str, data: dict) -> "Daybook":
-        self.events.append({"id": len(self.events) + 1, "type": type_, "at": at(hhmm, self.day),
-                            "data": data})
+        self.events.append(
+            {"id": len(self.events) + 1, "type": type_, "at": at(hhmm, self.day), "data": data}
+        )
         return self
 
-    def ticket(self, type_: str, hhmm: str, number: str, service: str | None = None,
-               window: int | None = None, priority: bool = False, **extra) -> "Daybook":
+    def ticket(
+        self,
+        type_: str,
+        hhmm: str,
+        number: str,
+        service: str | None = None,
+        window: int | None = None,
+        priority: bool = False,
+        **extra,
+    ) -> "Daybook":
         service = service or self.services.get(number)
         self.services[number] = service
-        data = {"ticket": {"number": number, "service": service, "window": window,
-                           "priority": priority},
-                "window": {"number": window} if window else None, "waiting": {}}
+        data = {
+            "ticket": {
+                "number": number,
+                "service": service,
+                "window": window,
+                "priority": priority,
+            },
+            "window": {"number": window} if window else None,
+            "waiting": {},
+        }
         return self._add(f"ticket.{type_}", hhmm, data | extra)
 
     def window(self, hhmm: str, number: int, state: str) -> "Daybook":
         return self._add("window.changed", hhmm, {"window": {"number": number, "state": state}})
 
     def device(self, type_: str, hhmm: str, device: str, problem: str, **extra) -> "Daybook":
-        return self._add(f"device.{type_}", hhmm, {"device": device, "kind": "kiosk",
-                                                   "name": device, "problem": problem} | extra)
+        return self._add(
+            f"device.{type_}",
+            hhmm,
+            {"device": device, "kind": "kiosk", "name": device, "problem": problem} | extra,
+        )
 
     def close(self, hhmm: str = "18:30") -> "Daybook":
         return self._add("day.closed", hhmm, {"day": self.day.isoformat()})

@@ -15,13 +15,33 @@ from queue_server.web import reports as reports_web
 from queue_server.web import staff
 
 ROOT = Path(queue_server.__file__).parent
-FILES = ("core/reports/*.py", "core/followups.py", "services/reports.py", "services/followups.py",
-         "services/planner.py", "services/report_files.py", "web/reports.py",
-         "web/templates/staff/reports.html", "web/templates/staff/planner.html",
-         "web/templates/staff/followups.html", "web/templates/staff/_followups_overdue.html",
-         "web/templates/staff/_report_table.html")
-KEYWORDS = {name: (1,) for name in ("translate", "_", "tr", "ValidationFailed", "InvalidField",
-                                    "NotFound", "Conflict", "Forbidden")}
+FILES = (
+    "core/reports/*.py",
+    "core/followups.py",
+    "services/reports.py",
+    "services/followups.py",
+    "services/planner.py",
+    "services/report_files.py",
+    "web/reports.py",
+    "web/templates/staff/reports.html",
+    "web/templates/staff/planner.html",
+    "web/templates/staff/followups.html",
+    "web/templates/staff/_followups_overdue.html",
+    "web/templates/staff/_report_table.html",
+)
+KEYWORDS = {
+    name: (1,)
+    for name in (
+        "translate",
+        "_",
+        "tr",
+        "ValidationFailed",
+        "InvalidField",
+        "NotFound",
+        "Conflict",
+        "Forbidden",
+    )
+}
 JS_KEYS = [k for k in staff.JS_TEXT if k.startswith("fu_")]
 # evaluate.html
 EVALUATOR = "Leave a phone number if you would like us to call you back (optional)."
@@ -29,16 +49,23 @@ EVALUATOR = "Leave a phone number if you would like us to call you back (optiona
 
 def feature_messages() -> set[str]:
     found = set()
-    method_map = [(p, "jinja2.ext.babel_extract" if p.endswith(".html") else "python")
-                  for p in FILES]
+    method_map = [
+        (p, "jinja2.ext.babel_extract" if p.endswith(".html") else "python") for p in FILES
+    ]
     for _, _, msg, _, _ in extract_from_dir(ROOT, method_map=method_map, keywords=KEYWORDS):
         if isinstance(msg, str):
             found.add(msg)
     for t in tables.TABLES:
         found.add(t.title)
         found |= {header for _, header, _ in t.columns}
-    for vocabulary in (tables.CHANNEL_NAMES, tables.PRIORITY_NAMES, tables.STATE_NAMES,
-                       tables.LEVEL_NAMES, tables.REASON_NAMES, tables.REPLY_CLASS_NAMES):
+    for vocabulary in (
+        tables.CHANNEL_NAMES,
+        tables.PRIORITY_NAMES,
+        tables.STATE_NAMES,
+        tables.LEVEL_NAMES,
+        tables.REASON_NAMES,
+        tables.REPLY_CLASS_NAMES,
+    ):
         found |= set(vocabulary.values())
     found |= set(tables.WEEKDAYS) | {staff.JS_TEXT[k] for k in JS_KEYS}
     found |= {label for label, _, _ in tables.OVERVIEW} | {EVALUATOR} | set(reports_web.SHORTCUTS)

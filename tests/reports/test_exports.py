@@ -36,11 +36,20 @@ def test_the_xlsx_matches_the_api_cell_by_cell(small_day, supervisor_client):
         assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1] if c.value)
 
     overview = {r[0]: r[1] for r in rows(wb["概况"])[1:]}
-    expected = {"取号数": t["issued"], "办结数": t["served"], "平均等候": t["wait_mean_s"] / 60,
-                "等候时长中位数": t["wait_p50_s"] / 60, "等候时长 90 分位": t["wait_p90_s"] / 60,
-                "最长等候": t["wait_max_s"] / 60, "平均办理时长": t["service_mean_s"] / 60,
-                "过号率": t["no_show_rate"], "放弃率": t["abandon_rate"], "好评率": t["good_rate"],
-                "优先号票": t["priority"], "评价数": t["ratings"]}
+    expected = {
+        "取号数": t["issued"],
+        "办结数": t["served"],
+        "平均等候": t["wait_mean_s"] / 60,
+        "等候时长中位数": t["wait_p50_s"] / 60,
+        "等候时长 90 分位": t["wait_p90_s"] / 60,
+        "最长等候": t["wait_max_s"] / 60,
+        "平均办理时长": t["service_mean_s"] / 60,
+        "过号率": t["no_show_rate"],
+        "放弃率": t["abandon_rate"],
+        "好评率": t["good_rate"],
+        "优先号票": t["priority"],
+        "评价数": t["ratings"],
+    }
     for label, value in expected.items():
         assert overview[label] == MIN(value, abs=0.005), label
     cells = {r[0].value: r[1] for r in wb["概况"].iter_rows(min_row=2)}
@@ -48,8 +57,16 @@ def test_the_xlsx_matches_the_api_cell_by_cell(small_day, supervisor_client):
     assert cells["取号数"].number_format == "0"
 
     svc = rows(wb["按业务类别"])
-    assert svc[0][:8] == ["业务", "取号数", "办结数", "平均等候", "等候时长中位数",
-                          "等候时长 90 分位", "最长等候", "超时等候数"]
+    assert svc[0][:8] == [
+        "业务",
+        "取号数",
+        "办结数",
+        "平均等候",
+        "等候时长中位数",
+        "等候时长 90 分位",
+        "最长等候",
+        "超时等候数",
+    ]
     api = {r["key"]: r for r in s["by_service"]}
     names = {"咨询 / 查询打印": "consult", "养老保险": "pension"}
     assert {r[0] for r in svc[1:]} == set(names)

@@ -46,8 +46,9 @@ def check_the_small_day(s):
     assert row(s, "service", "consult")["name"]["zh_CN"] == "咨询 / 查询打印"
 
 
-def test_today_is_live_and_the_stored_day_gives_the_same_figures(small_day, supervisor_client,
-                                                                 clock):
+def test_today_is_live_and_the_stored_day_gives_the_same_figures(
+    small_day, supervisor_client, clock
+):
     live = summary(supervisor_client)
     assert live["live"] is True
     check_the_small_day(live)
@@ -76,8 +77,10 @@ def test_a_range_merges_days_and_keeps_a_trend(small_day, supervisor_client, hal
 
 
 def test_the_estimate_given_at_issue_is_kept_and_measured(small_day, supervisor_client, hall):
-    est = {r["number"]: r["estimated_wait_s"] for r in hall.store.db.query(
-        "SELECT number, estimated_wait_s FROM tickets")}
+    est = {
+        r["number"]: r["estimated_wait_s"]
+        for r in hall.store.db.query("SELECT number, estimated_wait_s FROM tickets")
+    }
     assert est["A001"] == 0 and est["B001"] == 0  # a free open window: no wait promised
     t = summary(supervisor_client)["totals"]
     assert t["est_n"] == 3
@@ -124,8 +127,16 @@ def test_appointments_in_the_report(small_day, supervisor_client, hall):
                 "INSERT INTO appointments (id, code, service, day, slot_start, slot_end, status,"
                 " source, id_hmac, id_masked, phone, phone_masked, phone_last4, created_at)"
                 " VALUES (?, ?, 'pension', ?, ?, ?, ?, 'guide', 'h', 'm', 'p', 'pm', '0000', ?)",
-                [f"a{n}", f"C{n}", DAY, f"{DAY}T09:00:00+08:00", f"{DAY}T09:30:00+08:00",
-                 status, f"{DAY}T08:00:00+08:00"])
+                [
+                    f"a{n}",
+                    f"C{n}",
+                    DAY,
+                    f"{DAY}T09:00:00+08:00",
+                    f"{DAY}T09:30:00+08:00",
+                    status,
+                    f"{DAY}T08:00:00+08:00",
+                ],
+            )
     a = summary(supervisor_client)["appointments"]
     assert (a["bookings"], a["checked_in"], a["no_show"], a["no_show_rate"]) == (2, 1, 1, 0.5)
     assert a["by_service"][0]["name"]["zh_CN"] == "养老保险"

@@ -8,28 +8,32 @@ from datetime import datetime, timedelta
 from statistics import mean
 
 from queue_server.core.numbering import HALL_TZ
-from queue_server.core.planner import (make_plan, outcome, profile_from_history, schedule,
-                                       spread)
+from queue_server.core.planner import make_plan, outcome, profile_from_history, schedule, spread
 from queue_server.core.settings import QueueRules
 from queue_server.core.simulator import Profile, SimWindow, simulate
 from queue_server.core.tickets import Status, Ticket
-from queue_server.core.waits import (HallSnapshot, WindowState, forecast, promised_wait,
-                                     promises)
+from queue_server.core.waits import HallSnapshot, WindowState, forecast, promised_wait, promises
 
 RULES = QueueRules()
 NOW = datetime(2026, 11, 24, 11, 45, tzinfo=HALL_TZ)
-SPANS = [(NOW.replace(hour=8, minute=30), NOW.replace(hour=12, minute=0)),
-         (NOW.replace(hour=13, minute=30), NOW.replace(hour=17, minute=30))]
+SPANS = [
+    (NOW.replace(hour=8, minute=30), NOW.replace(hour=12, minute=0)),
+    (NOW.replace(hour=13, minute=30), NOW.replace(hour=17, minute=30)),
+]
 
 
 def test_a_single_window_day_waits_like_m_m_1():
     """λ = 3 an hour, μ = 6 an hour (exponential): ρ = 0.5, Wq = ρ / (μ − λ) = 10 min,
     P(no wait) = 1 − ρ, P(Wq > t) = ρ·e^(−(μ−λ)t) so the 90th percentile is ln 5 / 3 h ≈ 32 min."""
-    prof = Profile({"a": [3.0] * 24}, {"a": lambda rng: rng.expovariate(6 / 3600)},
-                   periods=["00:00-23:59"])
-    waits = [t.wait for seed in range(40)
-             for t in simulate(prof, [SimWindow(1, ("a",))], RULES, seed, estimator=None)
-             if t.wait is not None]  # a few still waiting when the day expired
+    prof = Profile(
+        {"a": [3.0] * 24}, {"a": lambda rng: rng.expovariate(6 / 3600)}, periods=["00:00-23:59"]
+    )
+    waits = [
+        t.wait
+        for seed in range(40)
+        for t in simulate(prof, [SimWindow(1, ("a",))], RULES, seed, estimator=None)
+        if t.wait is not None
+    ]  # a few still waiting when the day expired
     assert len(waits) > 2500
     assert 8.5 <= mean(waits) / 60 <= 11.5
     assert 0.44 <= sum(w == 0 for w in waits) / len(waits) <= 0.56
@@ -38,10 +42,17 @@ def test_a_single_window_day_waits_like_m_m_1():
 
 
 def test_the_simulated_windows_follow_the_queue_policy():
-    prof = Profile({"a": [0] * 9 + [15] + [0] * 14}, {"a": [300.0]}, periods=["09:00-10:00"],
-                   priority_share=0.2)
-    tickets = [t for seed in range(5)
-               for t in simulate(prof, [SimWindow(1, ("a",))], RULES, seed, estimator=None)]
+    prof = Profile(
+        {"a": [0] * 9 + [15] + [0] * 14},
+        {"a": [300.0]},
+        periods=["09:00-10:00"],
+        priority_share=0.2,
+    )
+    tickets = [
+        t
+        for seed in range(5)
+        for t in simulate(prof, [SimWindow(1, ("a",))], RULES, seed, estimator=None)
+    ]
     prio = [t.wait for t in tickets if t.priority]
     others = [t.wait for t in tickets if not t.priority]
     assert prio and mean(prio) < mean(others) / 2  # 绿色通道 first (at most 3 in a row)
@@ -54,8 +65,9 @@ def snapshot(waiting, windows, means=None, rates=None):
 
 def ticket(n: int, minutes_ago: float = 10, priority: bool = False, service: str = "a"):
     at = NOW - timedelta(minutes=minutes_ago)
-    return Ticket(f"t{n}", f"A{n:03d}", service, Status.WAITING, at, at,
-                  "elderly" if priority else None)
+    return Ticket(
+        f"t{n}", f"A{n:03d}", service, Status.WAITING, at, at, "elderly" if priority else None
+    )
 
 
 def test_the_forecast_waits_through_the_lunch_break():
@@ -66,8 +78,11 @@ def test_the_forecast_waits_through_the_lunch_break():
 
 
 def test_the_forecast_counts_the_visit_in_progress_and_priority_first():
-    busy = [WindowState(1, ("a",), is_open=True, busy_since=NOW - timedelta(minutes=4),
-                        current_service="a")]
+    busy = [
+        WindowState(
+            1, ("a",), is_open=True, busy_since=NOW - timedelta(minutes=4), current_service="a"
+        )
+    ]
     queue = [ticket(1, 30), ticket(2, 5, priority=True)]
     out = forecast(snapshot(queue, busy))
     # 6 min left of the visit, then the priority ticket at 11:51; its visit ends after noon, so
@@ -90,11 +105,16 @@ def test_the_promise_says_no_wait_or_nothing():
     assert promised_wait(snapshot([ticket(1)], closed), ticket(1)).seconds is None
 
 
-SMALL = [SimWindow(n, ("a",)) for n in (1, 2, 3)] + [SimWindow(n, ("b",)) for n in (4, 5, 6)] \
+SMALL = (
+    [SimWindow(n, ("a",)) for n in (1, 2, 3)]
+    + [SimWindow(n, ("b",)) for n in (4, 5, 6)]
     + [SimWindow(7, ("a", "b"))]
-SMALL_PROFILE = Profile({"a": [0] * 9 + [24, 30, 18] + [0] * 12,
-                         "b": [0] * 9 + [10, 14, 8] + [0] * 12},
-                        {"a": spread(300), "b": spread(600)}, periods=["09:00-12:00"])
+)
+SMALL_PROFILE = Profile(
+    {"a": [0] * 9 + [24, 30, 18] + [0] * 12, "b": [0] * 9 + [10, 14, 8] + [0] * 12},
+    {"a": spread(300), "b": spread(600)},
+    periods=["09:00-12:00"],
+)
 
 
 def test_the_planners_plan_meets_its_target_on_other_days():
@@ -103,15 +123,22 @@ def test_the_planners_plan_meets_its_target_on_other_days():
     assert plan.met and not plan.short
     assert plan.window_hours < 7 * 3  # fewer than every window all day
     plan_windows = schedule(plan.counts, plan.groups, ["09:00-12:00"])
-    again = outcome([simulate(SMALL_PROFILE, plan_windows, RULES, seed, estimator=None)
-                     for seed in range(100, 130)])  # 30 days it was not planned on
+    again = outcome(
+        [
+            simulate(SMALL_PROFILE, plan_windows, RULES, seed, estimator=None)
+            for seed in range(100, 130)
+        ]
+    )  # 30 days it was not planned on
     assert all(v <= target for v in again.by_hour.values()), again.by_hour
     assert all(v <= target for v in again.by_service.values()), again.by_service
 
 
 def test_the_planner_says_when_the_hall_is_too_small():
-    heavy = Profile({"a": [0] * 9 + [80, 80, 80] + [0] * 12, "b": [0] * 24},
-                    {"a": spread(300), "b": spread(600)}, periods=["09:00-12:00"])
+    heavy = Profile(
+        {"a": [0] * 9 + [80, 80, 80] + [0] * 12, "b": [0] * 24},
+        {"a": spread(300), "b": spread(600)},
+        periods=["09:00-12:00"],
+    )
     plan = make_plan(heavy, SMALL, RULES, 10 * 60, seeds=(1, 2), confirm=(3, 4), max_trials=40)
     assert not plan.met and plan.short
     assert all(plan.counts[h]["a"] == 3 for h in (9, 10))  # every "a" window was opened
@@ -119,10 +146,14 @@ def test_the_planner_says_when_the_hall_is_too_small():
 
 
 def test_a_profile_from_history_averages_the_days_with_tickets():
-    rows = [("2026-11-23", "a", "09", 10, 1), ("2026-11-24", "a", "09", 20, 1),
-            ("2026-11-24", "b", "10", 4, 0)]
-    prof = profile_from_history(rows, {"a": [100.0] * 30}, {"a": 300.0, "b": 600.0},
-                                ["09:00-12:00"])
+    rows = [
+        ("2026-11-23", "a", "09", 10, 1),
+        ("2026-11-24", "a", "09", 20, 1),
+        ("2026-11-24", "b", "10", 4, 0),
+    ]
+    prof = profile_from_history(
+        rows, {"a": [100.0] * 30}, {"a": 300.0, "b": 600.0}, ["09:00-12:00"]
+    )
     assert prof.arrivals["a"][9] == 15 and prof.arrivals["b"][10] == 2
     assert prof.priority_share == 2 / 34
     assert prof.service_s["a"] == [100.0] * 30  # recorded durations
@@ -133,8 +164,12 @@ def test_arrivals_of_equal_rates_and_the_kiosks_promise_for_each_service():
     queue = [ticket(1, 20), ticket(2, 10)]
     windows = [WindowState(1, ("a",), is_open=True), WindowState(2, ("b",), is_open=True)]
     new = [Ticket(f"~new-{s}", "~new", s, Status.WAITING, NOW, NOW) for s in ("a", "b")]
-    out = promises(snapshot(queue, windows, means={"a": 300.0, "b": 300.0},
-                            rates={"a": (6.0, 0.0), "b": (6.0, 6.0)}), new)  # b: a tie
+    out = promises(
+        snapshot(
+            queue, windows, means={"a": 300.0, "b": 300.0}, rates={"a": (6.0, 0.0), "b": (6.0, 6.0)}
+        ),
+        new,
+    )  # b: a tie
     assert out["t1"].no_wait and out["t2"].seconds == 300
     assert out["~new-b"].no_wait  # window 2 is free
     assert out["~new-a"].seconds == 600  # behind t1 and t2 at window 1

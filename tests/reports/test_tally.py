@@ -11,8 +11,13 @@ from queue_server.core.reports.tally import DayInput, tally_day
 
 from .daybook import DAY, PERIODS, Daybook, at
 
-WINDOWS = {1: ["consult"], 3: ["pension", "consult"], 4: ["pension"], 5: ["pension"],
-           6: ["medical"]}
+WINDOWS = {
+    1: ["consult"],
+    3: ["pension", "consult"],
+    4: ["pension"],
+    5: ["pension"],
+    6: ["medical"],
+}
 OPEN_HOURS_S = (3.5 + 4) * 3600
 
 
@@ -25,14 +30,26 @@ def run(book: Daybook, tickets: dict | None = None, ratings=(), until=None, **kw
 
 
 def test_a_transfer_keeps_the_first_wait_and_counts_both_legs():
-    book = (Daybook().window("08:30", 1, "open").window("08:30", 3, "open")
-            .ticket("issued", "09:00", "A001", "consult")
-            .ticket("called", "09:10", "A001", window=1)
-            .ticket("started", "09:11", "A001", window=1)
-            .ticket("transferred", "09:15", "A001", "pension", window=1,
-                    from_service="consult", to_service="pension")
-            .ticket("called", "09:25", "A001", "pension", window=3)
-            .ticket("finished", "09:40", "A001", "pension", window=3).close())
+    book = (
+        Daybook()
+        .window("08:30", 1, "open")
+        .window("08:30", 3, "open")
+        .ticket("issued", "09:00", "A001", "consult")
+        .ticket("called", "09:10", "A001", window=1)
+        .ticket("started", "09:11", "A001", window=1)
+        .ticket(
+            "transferred",
+            "09:15",
+            "A001",
+            "pension",
+            window=1,
+            from_service="consult",
+            to_service="pension",
+        )
+        .ticket("called", "09:25", "A001", "pension", window=3)
+        .ticket("finished", "09:40", "A001", "pension", window=3)
+        .close()
+    )
     _, f = run(book, {"A001": {"channel": "kiosk", "staff": "win3"}})
     total = f[("total", "")]
     assert (total["issued"], total["called"], total["served"], total["transferred"]) == (1, 2, 1, 1)
@@ -52,13 +69,17 @@ def test_a_transfer_keeps_the_first_wait_and_counts_both_legs():
 
 
 def test_a_no_show_then_reinstated_is_served_not_abandoned():
-    book = (Daybook().ticket("issued", "09:00", "B001", "pension")
-            .ticket("called", "09:05", "B001", window=4)
-            .ticket("no_show", "09:08", "B001", window=4)
-            .ticket("reinstated", "09:20", "B001")
-            .ticket("called", "09:30", "B001", window=5)
-            .ticket("started", "09:31", "B001", window=5)
-            .ticket("finished", "09:43", "B001", window=5).close())
+    book = (
+        Daybook()
+        .ticket("issued", "09:00", "B001", "pension")
+        .ticket("called", "09:05", "B001", window=4)
+        .ticket("no_show", "09:08", "B001", window=4)
+        .ticket("reinstated", "09:20", "B001")
+        .ticket("called", "09:30", "B001", window=5)
+        .ticket("started", "09:31", "B001", window=5)
+        .ticket("finished", "09:43", "B001", window=5)
+        .close()
+    )
     _, f = run(book, {"B001": {"staff": "win5"}})
     t = f[("total", "")]
     counts = (t["called"], t["no_show"], t["reinstated"], t["served"], t["abandoned"])
@@ -71,11 +92,16 @@ def test_a_no_show_then_reinstated_is_served_not_abandoned():
 
 
 def test_a_ticket_waiting_across_a_pause_and_the_pause_is_listed():
-    book = (Daybook().window("08:30", 6, "open").window("09:00", 6, "paused")
-            .ticket("issued", "09:00", "C001", "medical").window("09:40", 6, "open")
-            .ticket("called", "09:45", "C001", window=6)
-            .ticket("finished", "09:55", "C001", window=6)
-            .close())
+    book = (
+        Daybook()
+        .window("08:30", 6, "open")
+        .window("09:00", 6, "paused")
+        .ticket("issued", "09:00", "C001", "medical")
+        .window("09:40", 6, "open")
+        .ticket("called", "09:45", "C001", window=6)
+        .ticket("finished", "09:55", "C001", window=6)
+        .close()
+    )
     day, f = run(book)
     assert f[("total", "")]["wait_mean_s"] == 45 * 60  # the pause is part of the wait
     w6 = f[("window", "6")]
@@ -84,15 +110,25 @@ def test_a_ticket_waiting_across_a_pause_and_the_pause_is_listed():
     assert w6["closed_s"] == 0 and w6["absences"] == 1
     (gone,) = day.absences  # §8.6: paused 40 min while C001 waited
     assert (gone.window, gone.state, gone.start, gone.end, gone.waiting) == (
-        6, "paused", at("09:00"), at("09:40"), 1)
+        6,
+        "paused",
+        at("09:00"),
+        at("09:40"),
+        1,
+    )
     assert f[("window", "1")]["closed_s"] == OPEN_HOURS_S  # never opened, nobody waited for it
     assert f[("window", "1")]["absences"] == 0
 
 
 def test_a_day_with_no_calls():
-    book = (Daybook().window("09:00", 4, "open").window("09:10", 4, "closed")
-            .ticket("issued", "10:00", "B001", "pension")
-            .ticket("issued", "10:05", "B002", "pension").close())
+    book = (
+        Daybook()
+        .window("09:00", 4, "open")
+        .window("09:10", 4, "closed")
+        .ticket("issued", "10:00", "B001", "pension")
+        .ticket("issued", "10:05", "B002", "pension")
+        .close()
+    )
     day, f = run(book)
     t = f[("total", "")]
     assert (t["issued"], t["called"], t["served"], t["expired"], t["abandoned"]) == (2, 0, 0, 2, 2)
@@ -107,10 +143,14 @@ def test_a_day_with_no_calls():
 
 
 def test_cancellations_count_as_abandoned_only_when_the_citizen_left():
-    book = (Daybook().ticket("issued", "09:00", "D001", "consult")
-            .ticket("issued", "09:01", "D002", "consult")
-            .ticket("cancelled", "09:20", "D001", reason="left")
-            .ticket("cancelled", "09:21", "D002", reason="duplicate").close())
+    book = (
+        Daybook()
+        .ticket("issued", "09:00", "D001", "consult")
+        .ticket("issued", "09:01", "D002", "consult")
+        .ticket("cancelled", "09:20", "D001", reason="left")
+        .ticket("cancelled", "09:21", "D002", reason="duplicate")
+        .close()
+    )
     _, f = run(book)
     t = f[("total", "")]
     assert (t["cancelled"], t["abandoned"], t["expired"]) == (2, 1, 0)
@@ -118,9 +158,13 @@ def test_cancellations_count_as_abandoned_only_when_the_citizen_left():
 
 
 def test_a_live_day_counts_tickets_still_waiting_and_time_until_now():
-    book = (Daybook().window("08:30", 1, "open").ticket("issued", "09:00", "A001", "consult")
-            .ticket("issued", "09:05", "A002", "consult")
-            .ticket("called", "09:06", "A001", window=1))
+    book = (
+        Daybook()
+        .window("08:30", 1, "open")
+        .ticket("issued", "09:00", "A001", "consult")
+        .ticket("issued", "09:05", "A002", "consult")
+        .ticket("called", "09:06", "A001", window=1)
+    )
     _, f = run(book, until=at("10:00"))
     t = f[("total", "")]
     assert (t["waiting"], t["called"], t["expired"], t["abandoned"]) == (1, 1, 0, 0)
@@ -141,14 +185,24 @@ def test_wait_percentiles_and_the_threshold():
 
 
 def test_estimate_errors_against_the_actual_waits():
-    book = (Daybook().window("08:30", 1, "open")
-            .ticket("issued", "09:00", "A001", "consult")
-            .ticket("called", "09:10", "A001", window=1)
-            .ticket("issued", "09:00", "A002", "consult")
-            .ticket("called", "09:20", "A002", window=1)
-            .ticket("issued", "09:00", "A003", "consult").close())
-    _, f = run(book, {"A001": {"estimated_wait_s": 300}, "A002": {"estimated_wait_s": 1500},
-                      "A003": {"estimated_wait_s": 0}})
+    book = (
+        Daybook()
+        .window("08:30", 1, "open")
+        .ticket("issued", "09:00", "A001", "consult")
+        .ticket("called", "09:10", "A001", window=1)
+        .ticket("issued", "09:00", "A002", "consult")
+        .ticket("called", "09:20", "A002", window=1)
+        .ticket("issued", "09:00", "A003", "consult")
+        .close()
+    )
+    _, f = run(
+        book,
+        {
+            "A001": {"estimated_wait_s": 300},
+            "A002": {"estimated_wait_s": 1500},
+            "A003": {"estimated_wait_s": 0},
+        },
+    )
     t = f[("total", "")]
     # |300 − 600| and |1500 − 1200|; A003 never called, so no actual wait to compare
     assert (t["est_n"], t["est_mae_s"], t["est_bias_s"], t["est_mean_wait_s"]) == (2, 300, 0, 900)
@@ -156,12 +210,16 @@ def test_estimate_errors_against_the_actual_waits():
 
 
 def test_device_downtime_counts_only_opening_hours_and_real_trouble():
-    book = (Daybook().device("alert", "08:00", "kiosk-1", "silent")
-            .device("recovered", "09:00", "kiosk-1", "silent")
-            .device("alert", "10:00", "kiosk-1", "printer", printer="paper_near_end")
-            .device("alert", "10:10", "kiosk-1", "printer", printer="paper_out")
-            .device("recovered", "10:30", "kiosk-1", "printer", printer="ok")
-            .device("alert", "17:00", "kiosk-2", "silent").close())
+    book = (
+        Daybook()
+        .device("alert", "08:00", "kiosk-1", "silent")
+        .device("recovered", "09:00", "kiosk-1", "silent")
+        .device("alert", "10:00", "kiosk-1", "printer", printer="paper_near_end")
+        .device("alert", "10:10", "kiosk-1", "printer", printer="paper_out")
+        .device("recovered", "10:30", "kiosk-1", "printer", printer="ok")
+        .device("alert", "17:00", "kiosk-2", "silent")
+        .close()
+    )
     _, f = run(book, device_start={"kiosk-3": (True, False)})
     assert f[("device", "kiosk-1")]["down_s"] == 30 * 60 + 20 * 60  # 08:30–09:00, 10:10–10:30
     assert f[("device", "kiosk-1")]["alerts"] == 3
@@ -171,10 +229,17 @@ def test_device_downtime_counts_only_opening_hours_and_real_trouble():
 
 
 def test_ratings_by_level_with_reasons():
-    ratings = [{"level": 5, "window": 1, "staff": "a", "service": "consult"},
-               {"level": 4, "window": 1, "staff": "a", "service": "consult"},
-               {"level": 1, "reasons": ["attitude", "time_limit"], "window": 3, "staff": "b",
-                "service": "pension"}]
+    ratings = [
+        {"level": 5, "window": 1, "staff": "a", "service": "consult"},
+        {"level": 4, "window": 1, "staff": "a", "service": "consult"},
+        {
+            "level": 1,
+            "reasons": ["attitude", "time_limit"],
+            "window": 3,
+            "staff": "b",
+            "service": "pension",
+        },
+    ]
     _, f = run(Daybook(), ratings=ratings)
     t = f[("total", "")]
     assert t["rating_counts"] == {"5": 1, "4": 1, "3": 0, "2": 0, "1": 1}
@@ -184,11 +249,15 @@ def test_ratings_by_level_with_reasons():
 
 
 def test_a_tally_survives_its_stored_row():
-    book = (Daybook().ticket("issued", "09:00", "A001", "consult")
-            .ticket("called", "09:07:30", "A001", window=1)
-            .ticket("finished", "09:20", "A001", window=1))
+    book = (
+        Daybook()
+        .ticket("issued", "09:00", "A001", "consult")
+        .ticket("called", "09:07:30", "A001", window=1)
+        .ticket("finished", "09:20", "A001", window=1)
+    )
     day, _ = run(book.close())
     from queue_server.core.reports.tally import Tally
+
     for tally in day.tallies.values():
         assert Tally.from_row(tally.row()) == tally
 
@@ -207,13 +276,23 @@ def test_histogram_edges():
 def test_bookings_by_what_became_of_them():
     from queue_server.core.reports.bookings import booking_figures
 
-    rows = [("pension", "checked_in", True), ("pension", "late", True),
-            ("pension", "booked", True),  # the slot ended and nobody came: a no-show
-            ("pension", "booked", False),  # still to come
-            ("card", "no_show", True), ("card", "cancelled", False)]
+    rows = [
+        ("pension", "checked_in", True),
+        ("pension", "late", True),
+        ("pension", "booked", True),  # the slot ended and nobody came: a no-show
+        ("pension", "booked", False),  # still to come
+        ("card", "no_show", True),
+        ("card", "cancelled", False),
+    ]
     f = booking_figures(rows)
-    assert (f["bookings"], f["checked_in"], f["late"], f["no_show"], f["booked"],
-            f["cancelled"]) == (6, 1, 1, 2, 1, 1)
+    assert (
+        f["bookings"],
+        f["checked_in"],
+        f["late"],
+        f["no_show"],
+        f["booked"],
+        f["cancelled"],
+    ) == (6, 1, 1, 2, 1, 1)
     assert f["no_show_rate"] == 2 / 4
     by = {r["key"]: r for r in f["by_service"]}
     assert by["pension"]["no_show_rate"] == 1 / 3 and by["card"]["no_show_rate"] == 1.0

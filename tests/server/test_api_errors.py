@@ -20,7 +20,11 @@ BAD_TICKET_BODIES = [
     ({"service": 7, "request_id": "abcdefgh123"}, 422, "service"),
     ({"service": ["pension"], "request_id": "abcdefgh123"}, 422, "service"),
     ({"service": "pension", "request_id": 12345678}, 422, "request_id"),
-    ({"service": "pension", "request_id": "abcdefgh123", "priority_reason": "vip"}, 422, "priority_reason"),
+    (
+        {"service": "pension", "request_id": "abcdefgh123", "priority_reason": "vip"},
+        422,
+        "priority_reason",
+    ),
     ({"service": "pension", "request_id": "abcdefgh123", "channel": "fax"}, 422, "channel"),
     ({"service": "pension", "request_id": "x" * 10_000}, 422, "request_id"),
     ({"service": "养" * 10_000, "request_id": "abcdefgh123"}, 422, "service"),
@@ -28,21 +32,28 @@ BAD_TICKET_BODIES = [
 
 
 @pytest.mark.parametrize("body, status, field", BAD_TICKET_BODIES)
-def test_bad_ticket_requests_are_refused_and_nothing_written(client, kiosk_headers, hall, body, status, field):
+def test_bad_ticket_requests_are_refused_and_nothing_written(
+    client, kiosk_headers, hall, body, status, field
+):
     before = counts(hall)
     r = client.post("/api/v1/tickets", json=body, headers=kiosk_headers)
     assert r.status_code == status
     err = r.get_json()["error"]
-    assert err["field"] == field and err["message"] and re.search(r"[\u4e00-\u9fff]", err["message"])
+    assert (
+        err["field"] == field and err["message"] and re.search(r"[\u4e00-\u9fff]", err["message"])
+    )
     assert counts(hall) == before
 
 
-@pytest.mark.parametrize("data, content_type, status", [
-    ("{not json", "application/json", 400),
-    ("[1, 2]", "application/json", 400),
-    ("service=pension", "application/x-www-form-urlencoded", 415),
-    ("", "application/json", 400),
-])
+@pytest.mark.parametrize(
+    "data, content_type, status",
+    [
+        ("{not json", "application/json", 400),
+        ("[1, 2]", "application/json", 400),
+        ("service=pension", "application/x-www-form-urlencoded", 415),
+        ("", "application/json", 400),
+    ],
+)
 def test_malformed_bodies(client, kiosk_headers, hall, data, content_type, status):
     before = counts(hall)
     r = client.post("/api/v1/tickets", data=data, content_type=content_type, headers=kiosk_headers)
@@ -51,21 +62,33 @@ def test_malformed_bodies(client, kiosk_headers, hall, data, content_type, statu
 
 
 def test_oversized_body_is_413_json(client, kiosk_headers):
-    r = client.post("/api/v1/tickets", data='{"a": "' + "x" * 100_000 + '"}', content_type="application/json",
-                    headers=kiosk_headers)
+    r = client.post(
+        "/api/v1/tickets",
+        data='{"a": "' + "x" * 100_000 + '"}',
+        content_type="application/json",
+        headers=kiosk_headers,
+    )
     assert r.status_code == 413 and r.get_json()["error"]["code"]
 
 
 def test_english_message_when_asked(client, kiosk_headers):
-    r = client.post("/api/v1/tickets", json={"service": "nope", "request_id": "abcdefgh123"},
-                    headers=kiosk_headers | {"Accept-Language": "en-US,en;q=0.9"})
+    r = client.post(
+        "/api/v1/tickets",
+        json={"service": "nope", "request_id": "abcdefgh123"},
+        headers=kiosk_headers | {"Accept-Language": "en-US,en;q=0.9"},
+    )
     assert r.get_json()["error"]["message"] == "Unknown service nope."
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/windows/99/open", "/api/v1/windows/0/call-next", "/api/v1/windows/99/finish",
-    "/api/v1/windows/99/transfer",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/windows/99/open",
+        "/api/v1/windows/0/call-next",
+        "/api/v1/windows/99/finish",
+        "/api/v1/windows/99/transfer",
+    ],
+)
 def test_unknown_windows_are_404(window_client, path, hall):
     before = counts(hall)
     r = window_client.post(path, json={"service": "card"})
@@ -85,7 +108,11 @@ def test_actions_without_current_ticket_are_409(window_client, hall):
 
 
 def test_transfer_to_unknown_service_is_422(window_client, client, kiosk_headers, hall):
-    client.post("/api/v1/tickets", json={"service": "pension", "request_id": "abcdefgh123"}, headers=kiosk_headers)
+    client.post(
+        "/api/v1/tickets",
+        json={"service": "pension", "request_id": "abcdefgh123"},
+        headers=kiosk_headers,
+    )
     window_client.post("/api/v1/windows/4/open", json={})
     window_client.post("/api/v1/windows/4/call-next", json={})
     before = counts(hall)
@@ -105,11 +132,18 @@ def test_unknown_api_path_is_json_404(client):
     assert r.status_code == 404 and r.get_json()["error"]["message"]
 
 
-@pytest.mark.parametrize("method, path", [
-    ("post", "/api/v1/tickets"), ("post", "/api/v1/windows/4/open"), ("post", "/api/v1/windows/4/call-next"),
-    ("post", "/api/v1/tickets/abc/reinstate"), ("get", "/api/v1/devices"), ("get", "/api/v1/windows/4/queue"),
-    ("post", "/api/v1/devices/kiosk-1/heartbeat"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("post", "/api/v1/tickets"),
+        ("post", "/api/v1/windows/4/open"),
+        ("post", "/api/v1/windows/4/call-next"),
+        ("post", "/api/v1/tickets/abc/reinstate"),
+        ("get", "/api/v1/devices"),
+        ("get", "/api/v1/windows/4/queue"),
+        ("post", "/api/v1/devices/kiosk-1/heartbeat"),
+    ],
+)
 def test_anonymous_is_401(client, method, path):
     r = getattr(client, method)(path, json={})
     assert r.status_code == 401
@@ -139,24 +173,43 @@ def test_login_cookie_flags_and_throttle(app, clock):
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     bad = app.test_client()
     for _ in range(3):  # auth.login_free_failures
-        assert bad.post("/api/v1/auth/login", json={"username": "guide1", "password": "wrong"}).status_code == 401
+        assert (
+            bad.post(
+                "/api/v1/auth/login", json={"username": "guide1", "password": "wrong"}
+            ).status_code
+            == 401
+        )
     r = bad.post("/api/v1/auth/login", json={"username": "guide1", "password": PASSWORD})
     assert r.status_code == 429 and "秒后再试" in r.get_json()["error"]["message"]
     clock.advance(seconds=5)  # auth.login_first_delay_s
-    assert bad.post("/api/v1/auth/login", json={"username": "guide1", "password": PASSWORD}).status_code == 200
+    assert (
+        bad.post(
+            "/api/v1/auth/login", json={"username": "guide1", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
 
 
 def test_device_heartbeat_and_alert(client, kiosk_headers, guide_client, hall):
-    r = client.post("/api/v1/devices/kiosk-1/heartbeat", json={"status": {"printer": "paper_out"}},
-                    headers=kiosk_headers)
+    r = client.post(
+        "/api/v1/devices/kiosk-1/heartbeat",
+        json={"status": {"printer": "paper_out"}},
+        headers=kiosk_headers,
+    )
     assert r.status_code == 200
     devices = guide_client.get("/api/v1/devices").get_json()["devices"]
     assert devices[0]["status"]["printer"] == "paper_out" and devices[0]["alert"] is True
     types = [r["type"] for r in hall.store.db.query("SELECT type FROM events")]
     assert types == ["device.alert"]
-    assert client.post("/api/v1/devices/other/heartbeat", json={}, headers=kiosk_headers).status_code == 403
-    r = client.post("/api/v1/devices/kiosk-1/heartbeat", json={"status": {"printer": "on fire"}},
-                    headers=kiosk_headers)
+    assert (
+        client.post("/api/v1/devices/other/heartbeat", json={}, headers=kiosk_headers).status_code
+        == 403
+    )
+    r = client.post(
+        "/api/v1/devices/kiosk-1/heartbeat",
+        json={"status": {"printer": "on fire"}},
+        headers=kiosk_headers,
+    )
     assert r.status_code == 422
 
 

@@ -12,13 +12,17 @@ def rid() -> str:
 
 
 def issue(client, headers, service="pension", **extra):
-    r = client.post("/api/v1/tickets", json={"service": service, "request_id": rid(), **extra}, headers=headers)
+    r = client.post(
+        "/api/v1/tickets", json={"service": service, "request_id": rid(), **extra}, headers=headers
+    )
     assert r.status_code == 201, r.get_json()
     return r.get_json()
 
 
 def test_numbers_count_up_per_service(client, kiosk_headers):
-    numbers = [issue(client, kiosk_headers)["number"] for _ in range(3)] + [issue(client, kiosk_headers, "card")["number"]]
+    numbers = [issue(client, kiosk_headers)["number"] for _ in range(3)] + [
+        issue(client, kiosk_headers, "card")["number"]
+    ]
     assert numbers == ["B001", "B002", "B003", "E001"]
 
 
@@ -41,7 +45,9 @@ def test_numbers_restart_on_the_next_local_day(client, kiosk_headers, clock):
 
 def test_outside_opening_hours_no_ticket(client, kiosk_headers, clock, hall):
     clock.advance(hours=3, minutes=30)  # 12:30, lunch break
-    r = client.post("/api/v1/tickets", json={"service": "pension", "request_id": rid()}, headers=kiosk_headers)
+    r = client.post(
+        "/api/v1/tickets", json={"service": "pension", "request_id": rid()}, headers=kiosk_headers
+    )
     assert r.status_code == 409 and "养老保险" in r.get_json()["error"]["message"]
     assert hall.store.db["tickets"].count == 0
     services = {s["code"]: s for s in client.get("/api/v1/services").get_json()["services"]}
@@ -78,10 +84,14 @@ def test_wait_estimate_uses_recent_service_time(client, kiosk_headers, window_cl
     assert client.get(f"/api/v1/tickets/{t['id']}").get_json()["estimated_wait_s"] == 240
 
 
-def test_priority_ticket_called_first_and_counted_ahead(client, kiosk_headers, guide_client, window_client):
+def test_priority_ticket_called_first_and_counted_ahead(
+    client, kiosk_headers, guide_client, window_client
+):
     issue(client, kiosk_headers)
-    p = guide_client.post("/api/v1/tickets", json={"service": "pension", "request_id": rid(),
-                                                   "priority_reason": "elderly"}).get_json()
+    p = guide_client.post(
+        "/api/v1/tickets",
+        json={"service": "pension", "request_id": rid(), "priority_reason": "elderly"},
+    ).get_json()
     assert p["ahead"] == 0 and p["channel"] == "guide" and p["number"] == "B002"
     window_client.post("/api/v1/windows/4/open", json={})
     assert window_client.post("/api/v1/windows/4/call-next", json={}).get_json()["number"] == "B002"
@@ -94,7 +104,9 @@ def test_transfer_keeps_number_and_original_issue_time(client, kiosk_headers, wi
     window_client.post("/api/v1/windows/1/open", json={})
     window_client.post("/api/v1/windows/1/call-next", json={})
     moved = window_client.post("/api/v1/windows/1/transfer", json={"service": "medical"}).get_json()
-    assert moved["number"] == "A001" and moved["service"] == "medical" and moved["status"] == "waiting"
+    assert (
+        moved["number"] == "A001" and moved["service"] == "medical" and moved["status"] == "waiting"
+    )
     assert moved["issued_at"] == first["issued_at"]
     window_client.post("/api/v1/windows/6/open", json={})
     # 一票到底: the transferred ticket is older than C001, so it is called first
@@ -102,19 +114,29 @@ def test_transfer_keeps_number_and_original_issue_time(client, kiosk_headers, wi
     assert later["number"] == "C001"
 
 
-def test_no_show_and_reinstate_behind_three(client, kiosk_headers, window_client, guide_client, clock):
+def test_no_show_and_reinstate_behind_three(
+    client, kiosk_headers, window_client, guide_client, clock
+):
     tickets = []
     for _ in range(5):
         tickets.append(issue(client, kiosk_headers))
         clock.advance(seconds=30)
     window_client.post("/api/v1/windows/4/open", json={})
     window_client.post("/api/v1/windows/4/call-next", json={})
-    assert window_client.post("/api/v1/windows/4/no-show", json={}).get_json()["status"] == "no_show"
+    assert (
+        window_client.post("/api/v1/windows/4/no-show", json={}).get_json()["status"] == "no_show"
+    )
     back = guide_client.post(f"/api/v1/tickets/{tickets[0]['id']}/reinstate", json={}).get_json()
     assert back["status"] == "waiting" and back["ahead"] == 3
-    called = [window_client.post("/api/v1/windows/4/call-next", json={}).get_json()["number"] for _ in range(5)]
+    called = [
+        window_client.post("/api/v1/windows/4/call-next", json={}).get_json()["number"]
+        for _ in range(5)
+    ]
     assert called == ["B002", "B003", "B004", "B001", "B005"]
-    assert guide_client.post(f"/api/v1/tickets/{tickets[1]['id']}/reinstate", json={}).status_code == 409
+    assert (
+        guide_client.post(f"/api/v1/tickets/{tickets[1]['id']}/reinstate", json={}).status_code
+        == 409
+    )
 
 
 def test_call_specific_ticket_and_recall(client, kiosk_headers, window_client):
@@ -124,7 +146,10 @@ def test_call_specific_ticket_and_recall(client, kiosk_headers, window_client):
     assert r.get_json()["number"] == "B003"
     assert window_client.post("/api/v1/windows/3/recall", json={}).get_json()["status"] == "called"
     queue = window_client.get("/api/v1/windows/3/queue").get_json()
-    assert queue["current"]["number"] == "B003" and [t["number"] for t in queue["waiting"]] == ["B001", "B002"]
+    assert queue["current"]["number"] == "B003" and [t["number"] for t in queue["waiting"]] == [
+        "B001",
+        "B002",
+    ]
 
 
 def test_pause_and_close(window_client, client, kiosk_headers):

@@ -20,9 +20,17 @@ from hypothesis import strategies as st
 
 from queue_server.configfile import load_settings
 from queue_server.core.numbering import HALL_TZ
-from queue_server.core.policy import (PlaceCounts, WindowView, choose_next, is_due_appointment,
-                                      others_before, people_ahead, position, service_window,
-                                      walkin_cutoff)
+from queue_server.core.policy import (
+    PlaceCounts,
+    WindowView,
+    choose_next,
+    is_due_appointment,
+    others_before,
+    people_ahead,
+    position,
+    service_window,
+    walkin_cutoff,
+)
 from queue_server.core.tickets import Status, Ticket
 
 from ..conftest import EXAMPLE_CONFIG
@@ -34,8 +42,14 @@ SERVICES = ("pension", "medical")
 # One minute of a day: who arrives (walk-in, priority, or a booking checked in some minutes
 # before or after its slot) and which windows call.
 minute = st.tuples(
-    st.lists(st.tuples(st.sampled_from(["walk-in", "walk-in", "priority", "appointment"]),
-                       st.sampled_from(SERVICES), st.integers(-30, 15)), max_size=2),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["walk-in", "walk-in", "priority", "appointment"]),
+            st.sampled_from(SERVICES),
+            st.integers(-30, 15),
+        ),
+        max_size=2,
+    ),
     st.lists(st.integers(0, 2), max_size=2, unique=True),
 )
 
@@ -48,18 +62,35 @@ class Window:
 def _rest_over(waiting, window: WindowView, now, rules) -> list[Ticket]:
     """The window's non-priority, not-yet-due tickets that waited past the bound."""
     cutoff = walkin_cutoff(now, rules)
-    return [t for t in waiting if t.service in window.services and not t.is_priority
-            and not is_due_appointment(t, now, rules) and t.queue_at <= cutoff]
+    return [
+        t
+        for t in waiting
+        if t.service in window.services
+        and not t.is_priority
+        and not is_due_appointment(t, now, rules)
+        and t.queue_at <= cutoff
+    ]
 
 
 @hsettings(max_examples=120, deadline=None, derandomize=True)
-@given(day=st.lists(minute, min_size=30, max_size=150), k=st.integers(0, 3),
-       bound=st.sampled_from([0, 5, 15, 30]), early=st.sampled_from([0, 10]),
-       windows=st.lists(st.lists(st.sampled_from(SERVICES), min_size=1, max_size=2, unique=True),
-                        min_size=1, max_size=3))
+@given(
+    day=st.lists(minute, min_size=30, max_size=150),
+    k=st.integers(0, 3),
+    bound=st.sampled_from([0, 5, 15, 30]),
+    early=st.sampled_from([0, 10]),
+    windows=st.lists(
+        st.lists(st.sampled_from(SERVICES), min_size=1, max_size=2, unique=True),
+        min_size=1,
+        max_size=3,
+    ),
+)
 def test_appointments_go_first_but_never_starve_walk_ins(day, k, bound, early, windows):
-    rules = dataclasses.replace(BASE, max_consecutive_appointments=k,
-                                appointment_walkin_bound_min=bound, appointment_early_min=early)
+    rules = dataclasses.replace(
+        BASE,
+        max_consecutive_appointments=k,
+        appointment_walkin_bound_min=bound,
+        appointment_early_min=early,
+    )
     wins = [WindowView(i + 1, tuple(s)) for i, s in enumerate(windows)]
     waiting: list[Ticket] = []
     n = 0
@@ -72,10 +103,18 @@ def test_appointments_go_first_but_never_starve_walk_ins(day, k, bound, early, w
             if kind == "appointment":
                 slot = now - timedelta(minutes=offset)
                 slot = slot.replace(minute=slot.minute // 30 * 30)
-            waiting.append(Ticket(
-                id=str(n), number=f"X{n:03d}", service=service, status=Status.WAITING,
-                issued_at=now, queue_at=now, appointment_at=slot,
-                priority_reason="elderly" if kind == "priority" else None))
+            waiting.append(
+                Ticket(
+                    id=str(n),
+                    number=f"X{n:03d}",
+                    service=service,
+                    status=Status.WAITING,
+                    issued_at=now,
+                    queue_at=now,
+                    appointment_at=slot,
+                    priority_reason="elderly" if kind == "priority" else None,
+                )
+            )
         for w in calls:
             if w >= len(wins):
                 continue
@@ -90,18 +129,33 @@ def test_appointments_go_first_but_never_starve_walk_ins(day, k, bound, early, w
             elif not chosen.is_priority:
                 # A due appointment checked in before the walk-in arrived, after its slot began,
                 # is passed over only when the bound gave this call to a long waiter.
-                passed = [a for a in waiting if a.service in view.services and not a.is_priority
-                          and a.appointment_at is not None and a.appointment_at <= now
-                          and chosen.queue_at >= a.appointment_at]
+                passed = [
+                    a
+                    for a in waiting
+                    if a.service in view.services
+                    and not a.is_priority
+                    and a.appointment_at is not None
+                    and a.appointment_at <= now
+                    and chosen.queue_at >= a.appointment_at
+                ]
                 if passed:
-                    assert over and view.appointment_streak >= k and chosen in over, \
-                        (view, chosen, passed, over)
+                    assert over and view.appointment_streak >= k and chosen in over, (
+                        view,
+                        chosen,
+                        passed,
+                        over,
+                    )
             waiting.remove(chosen)
             due = is_due_appointment(chosen, now, rules)
             wins[w] = dataclasses.replace(
-                view, priority_streak=view.priority_streak + 1 if chosen.is_priority else 0,
-                appointment_streak=view.appointment_streak if chosen.is_priority
-                else view.appointment_streak + 1 if due else 0)
+                view,
+                priority_streak=view.priority_streak + 1 if chosen.is_priority else 0,
+                appointment_streak=view.appointment_streak
+                if chosen.is_priority
+                else view.appointment_streak + 1
+                if due
+                else 0,
+            )
         if m % 10 == 0:
             _ahead_matches_the_closed_form(waiting, now, rules)
 
@@ -124,9 +178,20 @@ def _ahead_matches_the_closed_form(waiting: list[Ticket], now: datetime, rules) 
                 before = sum((t.appointment_at, *key(t)) < (x.appointment_at, *key(x)) for t in due)
             else:
                 before = sum(key(t) < key(x) for t in rest)
-            counts = PlaceCounts(len(prio), sum(key(t) < key(x) for t in prio), len(non),
-                                 others_before(x_due, before, len(due),
-                                               sum(t.queue_at <= cutoff for t in rest) + x_over,
-                                               x_over, rules))
-            assert position(x.is_priority, counts, rules) == people_ahead(x, mine, now, rules), \
-                (x, service_window(service))
+            counts = PlaceCounts(
+                len(prio),
+                sum(key(t) < key(x) for t in prio),
+                len(non),
+                others_before(
+                    x_due,
+                    before,
+                    len(due),
+                    sum(t.queue_at <= cutoff for t in rest) + x_over,
+                    x_over,
+                    rules,
+                ),
+            )
+            assert position(x.is_priority, counts, rules) == people_ahead(x, mine, now, rules), (
+                x,
+                service_window(service),
+            )

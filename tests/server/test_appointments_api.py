@@ -40,10 +40,22 @@ def platform(hall) -> dict:
     return {"Authorization": f"Bearer {hall.accounts.create_device('platform-1', 'platform')}"}
 
 
-def booking(external_id="P-1", slot="2026-11-25T09:00", id_number=ZHANG, service="pension",
-            phone="13812345678", name="张三") -> dict:
-    return {"external_id": external_id, "service": service, "slot_start": slot,
-            "id_number": id_number, "phone": phone, "name": name}
+def booking(
+    external_id="P-1",
+    slot="2026-11-25T09:00",
+    id_number=ZHANG,
+    service="pension",
+    phone="13812345678",
+    name="张三",
+) -> dict:
+    return {
+        "external_id": external_id,
+        "service": service,
+        "slot_start": slot,
+        "id_number": id_number,
+        "phone": phone,
+        "name": name,
+    }
 
 
 def book(client, headers, status=201, **kw) -> dict:
@@ -65,6 +77,7 @@ def events(hall, prefix="appointment.") -> list[dict]:
 
 # --- the platform ------------------------------------------------------------------------------
 
+
 def test_the_platform_books_once_however_often_it_retries(client, platform, hall, kiosk_headers):
     first = book(client, platform)
     again = book(client, platform, status=200)
@@ -74,68 +87,127 @@ def test_the_platform_books_once_however_often_it_retries(client, platform, hall
     assert first["slot_end"][11:16] == "09:30"
     assert [e["type"] for e in events(hall)] == ["appointment.booked"]
     # The same booking id for another slot is a mistake, not a retry.
-    refused(client.post("/api/v1/appointments", json=booking(slot="2026-11-25T10:00"),
-                        headers=platform), 409, "conflict")
+    refused(
+        client.post(
+            "/api/v1/appointments", json=booking(slot="2026-11-25T10:00"), headers=platform
+        ),
+        409,
+        "conflict",
+    )
     # Only the platform (or staff) books; the platform must name its booking.
-    refused(client.post("/api/v1/appointments", json=booking(), headers=kiosk_headers),
-            403, "forbidden")
+    refused(
+        client.post("/api/v1/appointments", json=booking(), headers=kiosk_headers), 403, "forbidden"
+    )
     refused(client.post("/api/v1/appointments", json=booking()), 401, "unauthorized")
     body = booking(external_id="P-2")
     del body["external_id"]
-    refused(client.post("/api/v1/appointments", json=body, headers=platform), 422,
-            "validation_failed")
+    refused(
+        client.post("/api/v1/appointments", json=body, headers=platform), 422, "validation_failed"
+    )
 
 
 def test_the_booking_rules_say_what_is_wrong_in_chinese(client, platform, guide_client):
-    e = refused(client.post("/api/v1/appointments", json=booking(slot="2026-11-24T15:00"),
-                            headers=platform | ZH), 409, "too_soon")
+    e = refused(
+        client.post(
+            "/api/v1/appointments", json=booking(slot="2026-11-24T15:00"), headers=platform | ZH
+        ),
+        409,
+        "too_soon",
+    )
     assert "提前 1 天" in e["message"]
-    e = refused(client.post("/api/v1/appointments", json=booking(slot="2026-12-02T09:00"),
-                            headers=platform | ZH), 409, "too_far")
+    e = refused(
+        client.post(
+            "/api/v1/appointments", json=booking(slot="2026-12-02T09:00"), headers=platform | ZH
+        ),
+        409,
+        "too_far",
+    )
     assert "5 个工作日" in e["message"] and "2026-12-01" in e["message"]
-    refused(client.post("/api/v1/appointments", json=booking(slot="2026-11-28T09:00"),
-                        headers=platform), 409, "not_working_day")  # a Saturday
-    refused(client.post("/api/v1/appointments", json=booking(slot="2026-11-25T12:30"),
-                        headers=platform), 409, "no_slot")  # the lunch break
-    refused(client.post("/api/v1/appointments", json=booking(service="consult"),
-                        headers=platform), 422, "validation_failed")  # takes no bookings
+    refused(
+        client.post(
+            "/api/v1/appointments", json=booking(slot="2026-11-28T09:00"), headers=platform
+        ),
+        409,
+        "not_working_day",
+    )  # a Saturday
+    refused(
+        client.post(
+            "/api/v1/appointments", json=booking(slot="2026-11-25T12:30"), headers=platform
+        ),
+        409,
+        "no_slot",
+    )  # the lunch break
+    refused(
+        client.post("/api/v1/appointments", json=booking(service="consult"), headers=platform),
+        422,
+        "validation_failed",
+    )  # takes no bookings
     book(client, platform)
-    e = refused(client.post("/api/v1/appointments", headers=platform | ZH, json=booking(
-        external_id="P-2", service="medical", slot="2026-11-25T14:00")), 409, "one_per_day")
+    e = refused(
+        client.post(
+            "/api/v1/appointments",
+            headers=platform | ZH,
+            json=booking(external_id="P-2", service="medical", slot="2026-11-25T14:00"),
+        ),
+        409,
+        "one_per_day",
+    )
     assert "2026-11-25 已有预约" in e["message"]
     book(client, platform, external_id="P-3", slot="2026-11-26T09:00")  # another day is fine
     # Four places in a slot: the fifth is refused.
     for i, person in enumerate((LI, WANG, "110105197605175298")):
         book(client, platform, external_id=f"F-{i}", id_number=person)
-    refused(client.post("/api/v1/appointments", headers=platform, json=booking(
-        external_id="F-9", id_number="310104196603085084")), 409, "slot_full")
+    refused(
+        client.post(
+            "/api/v1/appointments",
+            headers=platform,
+            json=booking(external_id="F-9", id_number="310104196603085084"),
+        ),
+        409,
+        "slot_full",
+    )
     slots = client.get("/api/v1/appointments/slots?service=pension&day=2026-11-25").get_json()
     nine = next(s for s in slots["slots"] if s["label"] == "09:00-09:30")
     assert (nine["booked"], nine["left"], slots["bookable"]) == (4, 0, True)
     # The guide books for a caller without a platform id.
-    r = guide_client.post("/api/v1/appointments", json={
-        "service": "medical", "slot_start": "2026-11-27T13:30", "id_number": "310104196603085084",
-        "phone": "0755-82345678"})
+    r = guide_client.post(
+        "/api/v1/appointments",
+        json={
+            "service": "medical",
+            "slot_start": "2026-11-27T13:30",
+            "id_number": "310104196603085084",
+            "phone": "0755-82345678",
+        },
+    )
     assert r.status_code == 201 and r.get_json()["source"] == "desk", r.get_json()
     assert r.get_json()["phone_masked"] == "0755-****5678"
 
 
-def test_a_booking_is_cancelled_until_two_hours_before_its_slot(client, platform, guide_client,
-                                                                clock, hall):
+def test_a_booking_is_cancelled_until_two_hours_before_its_slot(
+    client, platform, guide_client, clock, hall
+):
     early = book(client, platform)
     late = book(client, platform, external_id="P-2", id_number=LI, slot="2026-11-25T10:00")
-    desk = guide_client.post("/api/v1/appointments", json=booking(
-        external_id=None, id_number=WANG, slot="2026-11-25T10:00")).get_json()
+    desk = guide_client.post(
+        "/api/v1/appointments",
+        json=booking(external_id=None, id_number=WANG, slot="2026-11-25T10:00"),
+    ).get_json()
     r = client.post(f"/api/v1/appointments/{early['id']}/cancel", json={}, headers=platform)
     assert r.status_code == 200 and r.get_json()["status"] == "cancelled"
     again = client.post(f"/api/v1/appointments/{early['id']}/cancel", json={}, headers=platform)
     assert again.status_code == 200  # a retried cancel
-    refused(client.post(f"/api/v1/appointments/{desk['id']}/cancel", json={}, headers=platform),
-            403, "forbidden")  # a platform cancels its own bookings only
+    refused(
+        client.post(f"/api/v1/appointments/{desk['id']}/cancel", json={}, headers=platform),
+        403,
+        "forbidden",
+    )  # a platform cancels its own bookings only
     clock.now = at("2026-11-25T08:01")  # 1 h 59 min before 10:00
     login(guide_client, "guide1")  # a new day, a new staff session
-    e = refused(client.post(f"/api/v1/appointments/{late['id']}/cancel", json={},
-                            headers=platform | ZH), 409, "cancel_too_late")
+    e = refused(
+        client.post(f"/api/v1/appointments/{late['id']}/cancel", json={}, headers=platform | ZH),
+        409,
+        "cancel_too_late",
+    )
     assert "120 分钟" in e["message"]
     # The hall itself may still cancel (a closure), until the slot ends.
     r = guide_client.post(f"/api/v1/appointments/{late['id']}/cancel", json={"by": "hall"})
@@ -146,8 +218,9 @@ def test_a_booking_is_cancelled_until_two_hours_before_its_slot(client, platform
     assert {s["label"]: s["booked"] for s in slots["slots"]}["10:00-10:30"] == 1
 
 
-def test_three_no_shows_in_ninety_days_stop_booking_for_thirty_days(client, platform, clock,
-                                                                     guide_client, hall):
+def test_three_no_shows_in_ninety_days_stop_booking_for_thirty_days(
+    client, platform, clock, guide_client, hall
+):
     for i, day in enumerate(("2026-11-25", "2026-11-26", "2026-11-27")):
         book(client, platform, external_id=f"N-{i}", slot=f"{day}T09:00")
     clock.now = at("2026-11-27T09:29")
@@ -158,10 +231,20 @@ def test_three_no_shows_in_ninety_days_stop_booking_for_thirty_days(client, plat
     nine = next(s for s in view["services"][0]["slots"] if s["label"] == "09:00-09:30")
     assert (nine["no_show"], nine["booked"]) == (1, 0)
     shows = [e for e in events(hall) if e["type"] == "appointment.no_show"]
-    assert [e["data"]["appointment"]["day"] for e in shows] == ["2026-11-25", "2026-11-26",
-                                                                "2026-11-27"]
-    e = refused(client.post("/api/v1/appointments", headers=platform | ZH, json=booking(
-        external_id="N-3", slot="2026-11-30T09:00")), 409, "no_show_limit")
+    assert [e["data"]["appointment"]["day"] for e in shows] == [
+        "2026-11-25",
+        "2026-11-26",
+        "2026-11-27",
+    ]
+    e = refused(
+        client.post(
+            "/api/v1/appointments",
+            headers=platform | ZH,
+            json=booking(external_id="N-3", slot="2026-11-30T09:00"),
+        ),
+        409,
+        "no_show_limit",
+    )
     assert "90 天内爽约 3 次" in e["message"] and "2026-12-27" in e["message"]
     book(client, platform, external_id="N-4", id_number=LI, slot="2026-11-30T09:00")  # others may
     clock.now = at("2026-12-27T09:00")
@@ -170,12 +253,12 @@ def test_three_no_shows_in_ninety_days_stop_booking_for_thirty_days(client, plat
 
 # --- check-in ------------------------------------------------------------------------------------
 
+
 def checkin(client, headers, **body):
     return client.post("/api/v1/appointments/check-in", json=body, headers=headers | ZH)
 
 
-def test_check_in_early_on_time_twice_late_and_missed(client, platform, kiosk_headers, clock,
-                                                      hall):
+def test_check_in_early_on_time_twice_late_and_missed(client, platform, kiosk_headers, clock, hall):
     mine = book(client, platform)  # 09:00-09:30
     other = book(client, platform, external_id="P-2", id_number=LI, phone="13900001111")
     clock.now = at("2026-11-25T08:29")
@@ -196,11 +279,13 @@ def test_check_in_early_on_time_twice_late_and_missed(client, platform, kiosk_he
     paper = TicketLayout(**ticket_paper({"name": "大厅"}, ticket, None, [], lambda m, **p: m))
     assert Text("预约 09:00", size=2, bold=True, align="center") in ticket_blocks(paper, 576)
     # By code and phone: the last four must match.
-    refused(checkin(client, kiosk_headers, code=other["code"], phone_last4="5678"), 404,
-            "not_found")
+    refused(
+        checkin(client, kiosk_headers, code=other["code"], phone_last4="5678"), 404, "not_found"
+    )
     clock.now = at("2026-11-25T09:16")  # 16 minutes late, past the 15-minute grace
-    e = refused(checkin(client, kiosk_headers, code=other["code"], phone_last4="1111"), 409,
-                "checkin_late")
+    e = refused(
+        checkin(client, kiosk_headers, code=other["code"], phone_last4="1111"), 409, "checkin_late"
+    )
     assert e["offer"] == "walk_in" and "普通号" in e["message"]
     r = checkin(client, kiosk_headers, code=other["code"], phone_last4="1111", walk_in=True)
     assert r.status_code == 201 and r.get_json()["state"] == "late"
@@ -213,18 +298,26 @@ def test_check_in_early_on_time_twice_late_and_missed(client, platform, kiosk_he
     assert hall.appointments.get(missed["id"])["status"] == "no_show"
     refused(checkin(client, kiosk_headers, id_number=LI), 404, "not_found")  # nothing today
     refused(checkin(client, kiosk_headers, id_number=LI, code="123456"), 422, "validation_failed")
-    assert [e["data"]["appointment"]["on_time"] for e in events(hall)
-            if e["type"] == "appointment.checked_in"] == [True, False]
+    assert [
+        e["data"]["appointment"]["on_time"]
+        for e in events(hall)
+        if e["type"] == "appointment.checked_in"
+    ] == [True, False]
 
 
 def test_checked_in_appointments_go_first_but_a_long_waiting_walk_in_gets_every_third_call(
-        client, platform, kiosk_headers, window_client, clock):
+    client, platform, kiosk_headers, window_client, clock
+):
     people = [ZHANG, LI, WANG]
-    bookings = [book(client, platform, external_id=f"Q-{i}", id_number=p)
-                for i, p in enumerate(people)]
+    bookings = [
+        book(client, platform, external_id=f"Q-{i}", id_number=p) for i, p in enumerate(people)
+    ]
     clock.now = at("2026-11-25T08:35")
-    r = client.post("/api/v1/tickets", json={"service": "pension", "request_id": uuid.uuid4().hex},
-                    headers=kiosk_headers)
+    r = client.post(
+        "/api/v1/tickets",
+        json={"service": "pension", "request_id": uuid.uuid4().hex},
+        headers=kiosk_headers,
+    )
     walk_in = r.get_json()
     for b in bookings:
         clock.advance(minutes=5)
@@ -243,8 +336,11 @@ def test_checked_in_appointments_go_first_but_a_long_waiting_walk_in_gets_every_
 
 
 def test_the_tickets_api_no_longer_takes_an_unchecked_appointment_code(client, kiosk_headers):
-    r = client.post("/api/v1/tickets", headers=kiosk_headers | ZH, json={
-        "service": "pension", "request_id": uuid.uuid4().hex, "appointment_code": "APPT-1"})
+    r = client.post(
+        "/api/v1/tickets",
+        headers=kiosk_headers | ZH,
+        json={"service": "pension", "request_id": uuid.uuid4().hex, "appointment_code": "APPT-1"},
+    )
     e = refused(r, 422, "validation_failed")
     assert "签到" in e["message"]
 
@@ -263,8 +359,11 @@ ROWS = [
 
 
 def upload(client, name: str, content: bytes):
-    return client.post("/api/v1/appointments/import", headers=ZH, json={
-        "file_name": name, "content": base64.b64encode(content).decode()})
+    return client.post(
+        "/api/v1/appointments/import",
+        headers=ZH,
+        json={"file_name": name, "content": base64.b64encode(content).decode()},
+    )
 
 
 def csv_bytes(rows) -> bytes:
@@ -279,7 +378,7 @@ def test_the_import_reports_each_bad_row_and_imports_the_rest(admin_client, guid
     report = r.get_json()
     assert (report["rows"], report["imported"], report["duplicates"]) == (6, 2, 0)
     why = {e["line"]: (e["external_id"], e["code"], e["message"]) for e in report["errors"]}
-    assert why[3][1] == "validation_failed" and "校验" in why[3][2]   # wrong check digit
+    assert why[3][1] == "validation_failed" and "校验" in why[3][2]  # wrong check digit
     assert why[5][1] == "too_far"
     assert why[6][1] == "one_per_day"
     assert why[7][1] == "validation_failed" and "电话" in why[7][2]
@@ -308,30 +407,42 @@ def test_the_import_reads_xlsx_and_files_larger_than_the_api_limit(admin_client)
     assert (report["imported"], [e["line"] for e in report["errors"]]) == (1, [3])
     # A platform's export of several days is larger than the API's 64 KB: still read (2,000
     # rows, every one for a day too far ahead), and each bad row is named.
-    big = csv_bytes([[f"B-{i}", "养老保险", "2027-03-01", "09:00", ZHANG, "", "13812345678"]
-                     for i in range(2000)])
+    big = csv_bytes(
+        [
+            [f"B-{i}", "养老保险", "2027-03-01", "09:00", ZHANG, "", "13812345678"]
+            for i in range(2000)
+        ]
+    )
     assert len(big) > 100_000
     report = upload(admin_client, "big.csv", big).get_json()
     assert report["rows"] == 2000 and {e["code"] for e in report["errors"]} == {"too_far"}
-    bad = refused(upload(admin_client, "x.csv", "预约编号,业务类别\n1,2\n".encode()), 422,
-                  "validation_failed")
+    bad = refused(
+        upload(admin_client, "x.csv", "预约编号,业务类别\n1,2\n".encode()), 422, "validation_failed"
+    )
     assert "缺少列" in bad["message"]
     refused(upload(admin_client, "x.xlsx", b"PK\x03\x04not a zip"), 422, "validation_failed")
 
 
 # --- personal data -------------------------------------------------------------------------------
 
-def test_pages_and_events_never_show_a_whole_id_number_or_phone(client, platform, guide_client,
-                                                               kiosk_headers, clock, hall):
+
+def test_pages_and_events_never_show_a_whole_id_number_or_phone(
+    client, platform, guide_client, kiosk_headers, clock, hall
+):
     made = book(client, platform)
     assert made["id_masked"] == "110105********002X" and made["phone_masked"] == "138****5678"
     assert made["name_masked"] == "张*"
     clock.now = at("2026-11-25T08:45")
     checkin(client, kiosk_headers, id_number=ZHANG)
-    shown = json.dumps([guide_client.get("/api/v1/appointments?day=2026-11-25").get_json(),
-                        guide_client.get(f"/api/v1/appointments/{made['id']}").get_json(),
-                        events(hall, ""), client.get("/api/v1/display/state").get_json()],
-                       ensure_ascii=False)
+    shown = json.dumps(
+        [
+            guide_client.get("/api/v1/appointments?day=2026-11-25").get_json(),
+            guide_client.get(f"/api/v1/appointments/{made['id']}").get_json(),
+            events(hall, ""),
+            client.get("/api/v1/display/state").get_json(),
+        ],
+        ensure_ascii=False,
+    )
     assert ZHANG not in shown and "13812345678" not in shown and "张三" not in shown
     stored = hall.store.db.execute("SELECT * FROM appointments").fetchall()
     assert ZHANG not in json.dumps(stored) and ZHANG.lower() not in json.dumps(stored)

@@ -28,24 +28,36 @@ def config(tmp_path: Path, **keys: str) -> Path:
         assert n == 1, key
     path = tmp_path / "hall.toml"
     path.write_text(text, encoding="utf-8")
-    (tmp_path / "faq.toml").write_text((EXAMPLE_CONFIG.parent / "faq.toml").read_text(encoding="utf-8"),
-                                       encoding="utf-8")
+    (tmp_path / "faq.toml").write_text(
+        (EXAMPLE_CONFIG.parent / "faq.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return path
 
 
 def check_cli(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*QS, "check-config", "--config", str(path)], capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [*QS, "check-config", "--config", str(path)], capture_output=True, text=True, timeout=60
+    )
 
 
-@pytest.mark.parametrize("url, why", [
-    ("http://127.0.0.1:8080", "loopback"), ("http://127.3.4.5", "loopback"),
-    ("http://localhost:8080", "loopback"), ("http://[::1]:8080/", "loopback"),
-    ("http://0.0.0.0:8080", "unspecified"), ("http://hall-server.example:8080", "placeholder"),
-    ("https://queue.example.com", "placeholder"), ("http://192.0.2.10", "placeholder"),
-    ("ftp://10.0.0.2", "scheme"), ("10.0.0.2:8080", "scheme"),
-    ("http://192.168.1.20:8080", None), ("https://hall.sz-si.gov.cn", None), ("http://10.8.0.3", None),
-])
+@pytest.mark.parametrize(
+    "url, why",
+    [
+        ("http://127.0.0.1:8080", "loopback"),
+        ("http://127.3.4.5", "loopback"),
+        ("http://localhost:8080", "loopback"),
+        ("http://[::1]:8080/", "loopback"),
+        ("http://0.0.0.0:8080", "unspecified"),
+        ("http://hall-server.example:8080", "placeholder"),
+        ("https://queue.example.com", "placeholder"),
+        ("http://192.0.2.10", "placeholder"),
+        ("ftp://10.0.0.2", "scheme"),
+        ("10.0.0.2:8080", "scheme"),
+        ("http://192.168.1.20:8080", None),
+        ("https://hall.sz-si.gov.cn", None),
+        ("http://10.8.0.3", None),
+    ],
+)
 def test_which_public_urls_phones_cannot_open(url, why):
     assert unreachable_host(url) == why
 
@@ -83,8 +95,11 @@ def test_the_demo_sets_its_own_values_over_the_safe_example():
 
 def test_the_faq_file_is_checked_too(tmp_path):
     path = config(tmp_path)
-    (tmp_path / "faq.toml").write_text('[[topics]]\ncode="a"\nname={zh_CN="甲"}\n[[entries]]\nid="x"\n'
-                                       'topic="b"\nquestion="q"\nanswer="a"\n', encoding="utf-8")
+    (tmp_path / "faq.toml").write_text(
+        '[[topics]]\ncode="a"\nname={zh_CN="甲"}\n[[entries]]\nid="x"\n'
+        'topic="b"\nquestion="q"\nanswer="a"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(SettingsError, match=r"unknown topic 'b'"):
         check_config(path, environ={})
     out = check_cli(path)

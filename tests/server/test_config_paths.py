@@ -37,8 +37,10 @@ def hall_config(folder: Path, **keys: str) -> Path:
 
 def test_relative_paths_in_the_file_are_relative_to_its_folder(tmp_path, monkeypatch):
     cfg = hall_config(tmp_path / "etc", data_dir='"data"', faq_file='"../share/faq.toml"')
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('segment_dir = ""', 'segment_dir = "clips"'),
-                   encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace('segment_dir = ""', 'segment_dir = "clips"'),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path / "etc")  # a relative config path and a cwd that is not the repo
     s = load_settings("hall.toml", environ={})
     assert s.hall.data_dir == str(tmp_path / "etc" / "data")
@@ -56,7 +58,9 @@ def test_defaults_and_empty_paths(tmp_path):
     assert s.voice.segment_dir == ""  # empty stays empty (engine espeak)
 
 
-def test_relative_path_in_the_environment_is_relative_to_the_working_directory(tmp_path, monkeypatch):
+def test_relative_path_in_the_environment_is_relative_to_the_working_directory(
+    tmp_path, monkeypatch
+):
     cfg = hall_config(tmp_path / "etc")
     monkeypatch.chdir(tmp_path)
     s = load_settings(cfg, environ={"HALLQUEUE_HALL_DATA_DIR": "run/hall"})
@@ -71,8 +75,15 @@ def test_printer_url_settings_resolve_their_folder_only(tmp_path):
         c: str = setting(help="x", path="printer_url")
         d: str = setting(help="x", path="printer_url")
 
-    p = resolve_paths(Printers(a="virtual://out/desk", b="file://lp0?x", c="tcp://10.0.0.9:9100",
-                               d="virtual:///abs/dir"), tmp_path)
+    p = resolve_paths(
+        Printers(
+            a="virtual://out/desk",
+            b="file://lp0?x",
+            c="tcp://10.0.0.9:9100",
+            d="virtual:///abs/dir",
+        ),
+        tmp_path,
+    )
     assert p.a == f"virtual://{tmp_path / 'out' / 'desk'}"
     assert p.b == f"file://{tmp_path / 'lp0'}?x"
     assert (p.c, p.d) == ("tcp://10.0.0.9:9100", "virtual:///abs/dir")
@@ -88,12 +99,16 @@ def test_the_example_configs_find_the_shipped_files_from_any_directory(tmp_path,
     assert k.printer_url == f"virtual://{root / 'var' / 'demo' / 'printer'}"
 
 
-def test_kiosk_paths_file_relative_to_its_folder_flags_to_the_working_directory(tmp_path, monkeypatch):
+def test_kiosk_paths_file_relative_to_its_folder_flags_to_the_working_directory(
+    tmp_path, monkeypatch
+):
     etc = tmp_path / "etc"
     etc.mkdir()
     (etc / "kiosk.toml").write_text(
         '[kiosk]\ntoken_file = "kiosk.token"\nlog_file = "log/kiosk.log"\n'
-        'printer_url = "virtual://out?x"\n', encoding="utf-8")
+        'printer_url = "virtual://out?x"\n',
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     k = load_config(etc / "kiosk.toml")
     assert k.token_file == str(etc / "kiosk.token")
@@ -108,6 +123,7 @@ def test_kiosk_paths_file_relative_to_its_folder_flags_to_the_working_directory(
 
 # --- a real server, started from another folder ----------------------------------------------
 
+
 @pytest.fixture
 def served_elsewhere(tmp_path):
     """`queue-server serve --config ../conf/hall.toml` with data_dir "var/hall", run from a
@@ -121,15 +137,27 @@ def served_elsewhere(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HALLQUEUE_")}
 
     def cli(*args, stdin=None):
-        return subprocess.run([str(BIN), *args, "--config", rel], cwd=cwd, env=env, input=stdin,
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [str(BIN), *args, "--config", rel],
+            cwd=cwd,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     cli("create-user", "win1", "--role", "window", "--password-stdin", stdin=PASSWORD + "\n")
     token = cli("create-device", "kiosk-1", "--kind", "kiosk").strip().splitlines()[-1]
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([str(BIN), "serve", "--config", rel, "--port", str(port)], cwd=cwd,
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(BIN), "serve", "--config", rel, "--port", str(port)],
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -149,11 +177,16 @@ def served_elsewhere(tmp_path):
 def test_a_call_is_heard_and_the_display_font_served_when_run_from_another_folder(served_elsewhere):
     url, conf, cwd = served_elsewhere["url"], served_elsewhere["conf"], served_elsewhere["cwd"]
     staff = requests.Session()
-    staff.post(f"{url}/api/v1/auth/login", json={"username": "win1", "password": PASSWORD},
-               timeout=5).raise_for_status()
+    staff.post(
+        f"{url}/api/v1/auth/login", json={"username": "win1", "password": PASSWORD}, timeout=5
+    ).raise_for_status()
     staff.post(f"{url}/api/v1/windows/1/open", json={}, timeout=5).raise_for_status()
-    r = requests.post(f"{url}/api/v1/tickets", json={"service": "consult", "request_id": uuid.uuid4().hex},
-                      headers={"Authorization": f"Bearer {served_elsewhere['token']}"}, timeout=5)
+    r = requests.post(
+        f"{url}/api/v1/tickets",
+        json={"service": "consult", "request_id": uuid.uuid4().hex},
+        headers={"Authorization": f"Bearer {served_elsewhere['token']}"},
+        timeout=5,
+    )
     assert r.status_code == 201, r.text
     call = staff.post(f"{url}/api/v1/windows/1/call-next", json={}, timeout=5)
     assert call.status_code == 200 and call.json()["number"] == r.json()["number"]

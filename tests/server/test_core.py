@@ -9,7 +9,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from queue_server.core.errors import InvalidIdNumber, InvalidTransition
-from queue_server.core.idnumber import check_digit, mask_id_number, mask_name, mask_phone, validate_id_number
+from queue_server.core.idnumber import (
+    check_digit,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    validate_id_number,
+)
 from queue_server.core.numbering import HALL_TZ, format_number, hall_day
 from queue_server.core.policy import WindowView, choose_next, reinstate_position
 from queue_server.core.settings import QueueRules, consulting_windows_required
@@ -19,36 +25,59 @@ from queue_server.core.waits import WindowLoad, estimate_wait, mean_service_seco
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=HALL_TZ)
 
 
-def ticket(number, service="pension", minutes=0, priority=None, appointment=None, status=Status.WAITING):
+def ticket(
+    number, service="pension", minutes=0, priority=None, appointment=None, status=Status.WAITING
+):
     at = T0 + timedelta(minutes=minutes)
-    return Ticket(id=number, number=number, service=service, status=status, issued_at=at, queue_at=at,
-                  priority_reason=priority, appointment_at=appointment)
+    return Ticket(
+        id=number,
+        number=number,
+        service=service,
+        status=status,
+        issued_at=at,
+        queue_at=at,
+        priority_reason=priority,
+        appointment_at=appointment,
+    )
 
 
-@pytest.mark.parametrize("state, action, after", [
-    ("waiting", "call", "called"),
-    ("called", "recall", "called"),
-    ("called", "start", "serving"),
-    ("called", "finish", "done"),
-    ("serving", "finish", "done"),
-    ("called", "no_show", "no_show"),
-    ("serving", "transfer", "waiting"),
-    ("no_show", "reinstate", "waiting"),
-])
+@pytest.mark.parametrize(
+    "state, action, after",
+    [
+        ("waiting", "call", "called"),
+        ("called", "recall", "called"),
+        ("called", "start", "serving"),
+        ("called", "finish", "done"),
+        ("serving", "finish", "done"),
+        ("called", "no_show", "no_show"),
+        ("serving", "transfer", "waiting"),
+        ("no_show", "reinstate", "waiting"),
+    ],
+)
 def test_allowed_transitions(state, action, after):
     assert next_status(state, action) == Status(after)
 
 
-@pytest.mark.parametrize("state, action", [
-    ("waiting", "finish"), ("done", "call"), ("serving", "no_show"), ("waiting", "reinstate"),
-    ("done", "recall"), ("cancelled", "call"), ("serving", "start"),
-])
+@pytest.mark.parametrize(
+    "state, action",
+    [
+        ("waiting", "finish"),
+        ("done", "call"),
+        ("serving", "no_show"),
+        ("waiting", "reinstate"),
+        ("done", "recall"),
+        ("cancelled", "call"),
+        ("serving", "start"),
+    ],
+)
 def test_forbidden_transitions_raise(state, action):
     with pytest.raises(InvalidTransition):
         next_status(state, action)
 
 
-@pytest.mark.parametrize("prefix, seq, expected", [("B", 12, "B012"), ("A", 1, "A001"), ("E", 999, "E999")])
+@pytest.mark.parametrize(
+    "prefix, seq, expected", [("B", 12, "B012"), ("A", 1, "A001"), ("E", 999, "E999")]
+)
 def test_number_format(prefix, seq, expected):
     assert format_number(prefix, seq) == expected
 
@@ -61,23 +90,38 @@ def test_hall_day_is_local_not_utc():
 
 def test_policy_oldest_first():
     w = WindowView(3, ["pension"])
-    assert choose_next([ticket("B002", minutes=2), ticket("B001", minutes=1)], w, T0, QueueRules()).number == "B001"
+    assert (
+        choose_next(
+            [ticket("B002", minutes=2), ticket("B001", minutes=1)], w, T0, QueueRules()
+        ).number
+        == "B001"
+    )
 
 
 def test_policy_priority_jumps_the_queue():
     w = WindowView(3, ["pension"])
-    chosen = choose_next([ticket("B001"), ticket("B009", minutes=9, priority="elderly")], w, T0, QueueRules())
+    chosen = choose_next(
+        [ticket("B001"), ticket("B009", minutes=9, priority="elderly")], w, T0, QueueRules()
+    )
     assert chosen.number == "B009"
 
 
 def test_policy_limits_consecutive_priority_calls():
     waiting = [ticket("B001"), ticket("B009", minutes=9, priority="pregnant")]
     rules = QueueRules(max_consecutive_priority=2)
-    assert choose_next(waiting, WindowView(3, ["pension"], priority_streak=2), T0, rules).number == "B001"
+    assert (
+        choose_next(waiting, WindowView(3, ["pension"], priority_streak=2), T0, rules).number
+        == "B001"
+    )
     # ...but a priority window always takes priority tickets first
-    assert choose_next(waiting, WindowView(11, ["pension"], "priority", 5), T0, rules).number == "B009"
+    assert (
+        choose_next(waiting, WindowView(11, ["pension"], "priority", 5), T0, rules).number == "B009"
+    )
     # ...and with nobody else waiting the streak limit does not block the priority ticket
-    assert choose_next(waiting[1:], WindowView(3, ["pension"], priority_streak=9), T0, rules).number == "B009"
+    assert (
+        choose_next(waiting[1:], WindowView(3, ["pension"], priority_streak=9), T0, rules).number
+        == "B009"
+    )
 
 
 def test_policy_due_appointment_before_oldest():
@@ -147,10 +191,18 @@ def test_valid_id_number_normalised():
     assert check_digit(VALID_ID[:17]) == "X"
 
 
-@pytest.mark.parametrize("bad", [
-    "11010519491231002", "110105194912310021", "99010519491231002X", "11010519491331002X",
-    "1101051949123100AX", "", "11010520250230002X",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "11010519491231002",
+        "110105194912310021",
+        "99010519491231002X",
+        "11010519491331002X",
+        "1101051949123100AX",
+        "",
+        "11010520250230002X",
+    ],
+)
 def test_invalid_id_numbers_refused(bad):
     with pytest.raises(InvalidIdNumber):
         validate_id_number(bad)
@@ -163,9 +215,16 @@ def test_masking():
     assert mask_phone("13812341234") == "138****1234"
 
 
-@pytest.mark.parametrize("tier, insured, need", [
-    ("large", 380_000, 2), ("large", 200_000, 1), ("small", 300_001, 3), ("county", 900_000, 1), ("large", 0, 1),
-])
+@pytest.mark.parametrize(
+    "tier, insured, need",
+    [
+        ("large", 380_000, 2),
+        ("large", 200_000, 1),
+        ("small", 300_001, 3),
+        ("county", 900_000, 1),
+        ("large", 0, 1),
+    ],
+)
 def test_consulting_windows_required_by_4_2(tier, insured, need):
     assert consulting_windows_required(tier, insured) == need
 

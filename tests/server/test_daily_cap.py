@@ -13,8 +13,9 @@ CAP = 3
 
 @pytest.fixture
 def settings(settings):
-    services = [dataclasses.replace(s, daily_cap=CAP) if s.code == "card" else s
-                for s in settings.services]
+    services = [
+        dataclasses.replace(s, daily_cap=CAP) if s.code == "card" else s for s in settings.services
+    ]
     return dataclasses.replace(settings, services=services)
 
 
@@ -63,8 +64,10 @@ def test_sold_out_in_english_and_uyghur_names_the_service_in_that_language(clien
     for i in range(CAP):
         issue(client, kiosk_headers, i)
     en = issue(client, kiosk_headers, "en", lang="en").get_json()["error"]
-    assert en == {"code": "sold_out",
-                  "message": "Today's tickets for Social security card are all taken."}
+    assert en == {
+        "code": "sold_out",
+        "message": "Today's tickets for Social security card are all taken.",
+    }
     ug = issue(client, kiosk_headers, "ug", lang="ug").get_json()["error"]
     assert ug["code"] == "sold_out" and "ئىجتىمائىي كاپالەت كارتىسى" in ug["message"]
     assert not re.search(r"[\u4e00-\u9fff]", ug["message"])  # no Chinese left in the Uyghur reply
@@ -74,7 +77,10 @@ def test_outside_hours_is_closed_not_sold_out(client, kiosk_headers, clock):
     clock.now = clock.now.replace(hour=17, minute=10)  # the card desk stops issuing at 17:00
     r = issue(client, kiosk_headers, "late")
     assert r.status_code == 409
-    assert r.get_json()["error"] == {"code": "service_closed", "message": "“社保卡”当前不在取号时间内。"}
+    assert r.get_json()["error"] == {
+        "code": "service_closed",
+        "message": "“社保卡”当前不在取号时间内。",
+    }
     got = card(client)
     assert (got["open"], got["issuing"], got["remaining"]) == (False, "closed", CAP)
 

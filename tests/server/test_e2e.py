@@ -37,8 +37,12 @@ def test_concurrent_issuing_gives_unique_numbers_and_idempotent_retries(server):
         s = requests.Session()
         out = []
         for rid, svc in chunk:
-            r = s.post(f"{server.url}/api/v1/tickets", json={"service": svc, "request_id": rid},
-                       headers=headers, timeout=30)
+            r = s.post(
+                f"{server.url}/api/v1/tickets",
+                json={"service": svc, "request_id": rid},
+                headers=headers,
+                timeout=30,
+            )
             assert r.status_code in (200, 201), r.text
             out.append((rid, r.json()))
         return out
@@ -68,8 +72,12 @@ def test_four_windows_calling_at_once_never_share_a_ticket(server):
     waiting = requests.get(f"{server.url}/api/v1/services", timeout=5).json()["services"]
     pension_waiting = next(s["waiting"] for s in waiting if s["code"] == "pension")
     for _ in range(40):
-        requests.post(f"{server.url}/api/v1/tickets", json={"service": "pension", "request_id": uuid.uuid4().hex},
-                      headers=headers, timeout=5).raise_for_status()
+        requests.post(
+            f"{server.url}/api/v1/tickets",
+            json={"service": "pension", "request_id": uuid.uuid4().hex},
+            headers=headers,
+            timeout=5,
+        ).raise_for_status()
     total = pension_waiting + 40
     # One login per window, one after the other: tries from one (name, address) that are still
     # being checked count against the login throttle, so a burst of logins would be slowed.
@@ -115,8 +123,12 @@ def test_sse_resume_sees_every_event_once_in_order(server):
 
     def issue(k):
         for _ in range(k):
-            requests.post(f"{server.url}/api/v1/tickets", json={"service": "card", "request_id": uuid.uuid4().hex},
-                          headers=headers, timeout=5).raise_for_status()
+            requests.post(
+                f"{server.url}/api/v1/tickets",
+                json={"service": "card", "request_id": uuid.uuid4().hex},
+                headers=headers,
+                timeout=5,
+            ).raise_for_status()
 
     got: list[dict] = []
     reader_done = threading.Event()
@@ -142,8 +154,12 @@ def test_sse_survives_server_restart_with_last_event_id(server):
     headers = {"Authorization": f"Bearer {server.kiosk_token}"}
     last = requests.get(f"{server.url}/api/v1/display/state", timeout=5).json()["last_event_id"]
     server.restart()
-    requests.post(f"{server.url}/api/v1/tickets", json={"service": "consult", "request_id": uuid.uuid4().hex},
-                  headers=headers, timeout=5).raise_for_status()
+    requests.post(
+        f"{server.url}/api/v1/tickets",
+        json={"service": "consult", "request_id": uuid.uuid4().hex},
+        headers=headers,
+        timeout=5,
+    ).raise_for_status()
     events = read_events(server.url, last, 1)
     assert events[0]["id"] == last + 1 and events[0]["data"]["ticket"]["service"] == "consult"
 

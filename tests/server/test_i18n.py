@@ -18,7 +18,9 @@ def raised_messages() -> set[str]:
     keywords = {name: (1,) for name in ERROR_CLASSES + ["DomainError", "translate"]}
     root = Path(queue_server.__file__).parent
     found = set()
-    for _, _, msg, _, _ in extract_from_dir(root, method_map=[("**.py", "python")], keywords=keywords):
+    for _, _, msg, _, _ in extract_from_dir(
+        root, method_map=[("**.py", "python")], keywords=keywords
+    ):
         if isinstance(msg, str):
             found.add(msg)
     return found | set(_HTTP_MESSAGES.values())

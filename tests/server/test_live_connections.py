@@ -34,8 +34,12 @@ def issue(srv, headers, service="pension", request_id=None, timeout=PROMPT):
 
 
 def issue_with(session, srv, headers, service):
-    return session.post(f"{srv.url}/api/v1/tickets", headers=headers, timeout=PROMPT,
-                        json={"service": service, "request_id": uuid.uuid4().hex})
+    return session.post(
+        f"{srv.url}/api/v1/tickets",
+        headers=headers,
+        timeout=PROMPT,
+        json={"service": service, "request_id": uuid.uuid4().hex},
+    )
 
 
 @pytest.fixture
@@ -71,12 +75,12 @@ def test_300_streams_leave_the_api_answering_and_every_stream_gets_the_call(hall
         return called.json()["number"]
 
     async def main():
-        streams = await asyncio.gather(*(
-            Stream.open(srv.port, CALLS, source=f"127.0.1.{i % 30 + 1}") for i in range(300)))
+        streams = await asyncio.gather(
+            *(Stream.open(srv.port, CALLS, source=f"127.0.1.{i % 30 + 1}") for i in range(300))
+        )
         assert [s.status for s in streams] == [200] * 300
         number = await asyncio.to_thread(api_meanwhile)
-        events = await asyncio.wait_for(
-            asyncio.gather(*(s.next_event() for s in streams)), PROMPT)
+        events = await asyncio.wait_for(asyncio.gather(*(s.next_event() for s in streams)), PROMPT)
         for s in streams:
             s.close()
         return number, events
@@ -99,8 +103,9 @@ def test_stream_limits_per_address_and_in_total_refuse_at_once_with_retry_after(
         assert third.headers["x-content-type-options"] == "nosniff"  # as every answer
         b = [await Stream.open(srv.port, source="127.0.2.2") for _ in range(2)]
         assert [s.status for s in b] == [200, 200]
-        over = await asyncio.wait_for(Stream.open(srv.port, source="127.0.2.3",
-                                                  headers={"Accept-Language": "en"}), PROMPT)
+        over = await asyncio.wait_for(
+            Stream.open(srv.port, source="127.0.2.3", headers={"Accept-Language": "en"}), PROMPT
+        )
         assert over.status == 503 and "too many live connections" in over.body.decode()
         assert (await asyncio.to_thread(requests.get, f"{srv.url}/api/v1/hall", timeout=PROMPT)).ok
         a[0].close()  # a client that leaves frees its place
@@ -162,8 +167,11 @@ def test_last_event_id_checks_and_an_id_past_the_log_follows_from_now(hall):
         assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
 
     async def main():
-        far = await Stream.open(srv.port, CALLS.replace("ticket.called", "ticket.issued"),
-                                headers={"Last-Event-ID": "9" * 18})
+        far = await Stream.open(
+            srv.port,
+            CALLS.replace("ticket.called", "ticket.issued"),
+            headers={"Last-Event-ID": "9" * 18},
+        )
         assert far.status == 200
         r = await asyncio.to_thread(issue, srv, srv.kiosk, "card")
         event = await asyncio.wait_for(far.next_event(), PROMPT)
@@ -180,8 +188,9 @@ def test_a_request_given_up_while_waiting_for_a_worker_is_never_run(hall):
     hold = sqlite3.connect(srv.db, isolation_level=None)
     hold.execute("BEGIN IMMEDIATE")  # another writer: the 4 workers wait on the database
     busy = []
-    workers = [threading.Thread(target=lambda: busy.append(issue(srv, srv.kiosk)))
-               for _ in range(4)]
+    workers = [
+        threading.Thread(target=lambda: busy.append(issue(srv, srv.kiosk))) for _ in range(4)
+    ]
     try:
         for t in workers:
             t.start()

@@ -21,14 +21,14 @@ from tests.support.live_server import EXAMPLE, start_server
 
 from ..conftest import PASSWORD
 
-NEW_ENTRY = '''
+NEW_ENTRY = """
 [[entries]]
 id = "test-reload-01"
 topic = "{topic}"
 question = "大厅新增的夜间自助服务区几点开放？"
 answer = "每天 7:00–22:00 开放。"
 basis = "本大厅公告"
-'''
+"""
 
 
 def first_topic(faq: Path) -> str:
@@ -36,8 +36,9 @@ def first_topic(faq: Path) -> str:
 
 
 def add_faq_entry(faq: Path) -> None:
-    faq.write_text(faq.read_text(encoding="utf-8") + NEW_ENTRY.format(topic=first_topic(faq)),
-                   encoding="utf-8")
+    faq.write_text(
+        faq.read_text(encoding="utf-8") + NEW_ENTRY.format(topic=first_topic(faq)), encoding="utf-8"
+    )
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def conf(tmp_path) -> Path:
     """The example hall config and its FAQ copied into a folder of their own."""
     folder = tmp_path / "conf"
     folder.mkdir()
-    text = re.sub(r'(?m)^data_dir = .*$', 'data_dir = "data"', EXAMPLE.read_text(encoding="utf-8"))
+    text = re.sub(r"(?m)^data_dir = .*$", 'data_dir = "data"', EXAMPLE.read_text(encoding="utf-8"))
     (folder / "hall.toml").write_text(text, encoding="utf-8")
     shutil.copy(EXAMPLE.parent / "faq.toml", folder / "faq.toml")
     return folder
@@ -57,9 +58,18 @@ def app(conf, clock, password_hash):
     hall = app.extensions["hall"]
     with hall.store.write() as db:
         for username, role in (("admin1", "admin"), ("guide1", "guide")):
-            save_user(db, {"username": username, "role": role, "display_name": username,
-                           "password_hash": password_hash, "failed_logins": 0, "locked_until": None,
-                           "created_at": clock().isoformat()})
+            save_user(
+                db,
+                {
+                    "username": username,
+                    "role": role,
+                    "display_name": username,
+                    "password_hash": password_hash,
+                    "failed_logins": 0,
+                    "locked_until": None,
+                    "created_at": clock().isoformat(),
+                },
+            )
     yield app
     hall.close()
 
@@ -89,10 +99,12 @@ def test_admin_reload_brings_new_faq_items_and_service_names(app, conf):
     assert faq_ids(admin, "夜间自助") == []
     add_faq_entry(conf / "faq.toml")
     cfg = conf / "hall.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8")
-                   .replace('zh_CN = "社保卡", en', 'zh_CN = "社会保障卡", en')
-                   .replace('name = { zh_CN = "社保卡挂失"', 'name = { zh_CN = "社会保障卡挂失"'),
-                   encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8")
+        .replace('zh_CN = "社保卡", en', 'zh_CN = "社会保障卡", en')
+        .replace('name = { zh_CN = "社保卡挂失"', 'name = { zh_CN = "社会保障卡挂失"'),
+        encoding="utf-8",
+    )
     page = press_reload(admin)
     assert "已重新加载配置" in page and "政策问答" in page
     assert faq_ids(admin, "夜间自助") == ["test-reload-01"]
@@ -105,11 +117,17 @@ def test_admin_reload_brings_new_faq_items_and_service_names(app, conf):
     assert len(reloaded) == 1 and "card" in reloaded[0]["data"]["services"]
 
 
-@pytest.mark.parametrize("breakage, reason", [
-    (lambda t: t.replace('prefix = "C"', 'prefix = "B"'), "services[2].prefix"),
-    (lambda t: t + "\n[hall\n", "not valid TOML"),
-    (lambda t: t.replace('services = ["card"]\n', 'services = ["dental"]\n', 1), "unknown service 'dental'"),
-])
+@pytest.mark.parametrize(
+    "breakage, reason",
+    [
+        (lambda t: t.replace('prefix = "C"', 'prefix = "B"'), "services[2].prefix"),
+        (lambda t: t + "\n[hall\n", "not valid TOML"),
+        (
+            lambda t: t.replace('services = ["card"]\n', 'services = ["dental"]\n', 1),
+            "unknown service 'dental'",
+        ),
+    ],
+)
 def test_a_bad_config_keeps_the_old_content_and_the_admin_sees_why(app, conf, breakage, reason):
     admin = logged_in(app, "admin1")
     add_faq_entry(conf / "faq.toml")  # would be loaded if the config were good
@@ -139,8 +157,11 @@ def test_removing_a_service_or_window_waits_for_a_restart(app, conf):
     admin = logged_in(app, "admin1")
     cfg = conf / "hall.toml"
     text = cfg.read_text(encoding="utf-8")
-    gone = text.replace('[[windows]]\nnumber = 2\nname = "综合咨询窗口"\nzone = "A区"\nroom = "101"\n'
-                        'services = ["consult"]\nkind = "consulting"\n', "")
+    gone = text.replace(
+        '[[windows]]\nnumber = 2\nname = "综合咨询窗口"\nzone = "A区"\nroom = "101"\n'
+        'services = ["consult"]\nkind = "consulting"\n',
+        "",
+    )
     assert gone != text
     cfg.write_text(gone.replace("windows = [1, 2]", "windows = [1]"), encoding="utf-8")
     page = press_reload(admin)
@@ -151,8 +172,12 @@ def test_removing_a_service_or_window_waits_for_a_restart(app, conf):
 def test_restart_only_settings_keep_their_running_values_and_say_so(app, conf):
     admin = logged_in(app, "admin1")
     cfg = conf / "hall.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("port = 8080", "port = 8090")
-                   .replace('notice = "温馨提示', 'notice = "新公告：温馨提示'), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8")
+        .replace("port = 8080", "port = 8090")
+        .replace('notice = "温馨提示', 'notice = "新公告：温馨提示'),
+        encoding="utf-8",
+    )
     page = press_reload(admin)
     assert "已重新加载配置" in page and "server.port 的修改需重启服务后才生效" in page
     s = app.extensions["hall"].settings
@@ -170,6 +195,7 @@ def test_only_an_admin_with_the_form_token_can_reload(app):
 
 
 # --- a real server and SIGHUP ----------------------------------------------------------------
+
 
 @pytest.fixture
 def live(tmp_path):
@@ -202,8 +228,10 @@ def test_sighup_reloads_a_real_server_and_a_bad_file_is_refused_with_a_reason(li
 
     good = live.config.read_text(encoding="utf-8")
     live.config.write_text(good.replace('prefix = "C"', 'prefix = "B"'), encoding="utf-8")
-    faq.write_text(faq.read_text(encoding="utf-8").replace("test-reload-01", "test-reload-02"),
-                   encoding="utf-8")
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("test-reload-01", "test-reload-02"),
+        encoding="utf-8",
+    )
     live.proc.send_signal(signal.SIGHUP)
     admin = live.login("admin1")
 

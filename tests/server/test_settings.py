@@ -27,19 +27,43 @@ def write(tmp_path: Path, text: str) -> Path:
 BASE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("change, key, problem", [
-    (lambda t: t.replace('services = ["medical"]', 'services = ["dental"]', 1), "windows[5].services",
-     "unknown service 'dental'"),
-    (lambda t: t.replace('prefix = "C"', 'prefix = "B"'), "services[2].prefix", "duplicate prefix"),
-    (lambda t: t.replace('"13:30-17:30"]\nissue', '"13:30-25:30"]\nissue'), "hall.opening_hours[1]",
-     "bad time range"),
-    (lambda t: t.replace('name = "示范市社会保险事业管理中心 第一经办服务大厅"\n', ''), "hall.name", "is required"),
-    (lambda t: t.replace("port = 8080", 'port = "eighty"'), "server.port", "must be int"),
-    (lambda t: t.replace("[rules]", "[rules]\nfoo = 1"), "rules.foo", "unknown key"),
-    (lambda t: t.replace('kind = "priority"', 'kind = "vip"'), "windows[10].kind", "must be one of"),
-    (lambda t: t.replace("windows = [8]\nroom = \"104\"", "windows = [88]\nroom = \"104\"", 1), "items[15].windows",
-     "unknown window 88"),
-])
+@pytest.mark.parametrize(
+    "change, key, problem",
+    [
+        (
+            lambda t: t.replace('services = ["medical"]', 'services = ["dental"]', 1),
+            "windows[5].services",
+            "unknown service 'dental'",
+        ),
+        (
+            lambda t: t.replace('prefix = "C"', 'prefix = "B"'),
+            "services[2].prefix",
+            "duplicate prefix",
+        ),
+        (
+            lambda t: t.replace('"13:30-17:30"]\nissue', '"13:30-25:30"]\nissue'),
+            "hall.opening_hours[1]",
+            "bad time range",
+        ),
+        (
+            lambda t: t.replace('name = "示范市社会保险事业管理中心 第一经办服务大厅"\n', ""),
+            "hall.name",
+            "is required",
+        ),
+        (lambda t: t.replace("port = 8080", 'port = "eighty"'), "server.port", "must be int"),
+        (lambda t: t.replace("[rules]", "[rules]\nfoo = 1"), "rules.foo", "unknown key"),
+        (
+            lambda t: t.replace('kind = "priority"', 'kind = "vip"'),
+            "windows[10].kind",
+            "must be one of",
+        ),
+        (
+            lambda t: t.replace('windows = [8]\nroom = "104"', 'windows = [88]\nroom = "104"', 1),
+            "items[15].windows",
+            "unknown window 88",
+        ),
+    ],
+)
 def test_bad_config_names_file_key_and_problem(tmp_path, change, key, problem):
     path = write(tmp_path, change(BASE))
     with pytest.raises(SettingsError) as exc:
@@ -51,25 +75,37 @@ def test_bad_config_names_file_key_and_problem(tmp_path, change, key, problem):
 
 def test_check_config_cli_exits_1_without_traceback(tmp_path):
     path = write(tmp_path, BASE.replace('prefix = "C"', 'prefix = "B"'))
-    out = subprocess.run([*QS, "check-config", "--config", str(path)], capture_output=True, text=True)
+    out = subprocess.run(
+        [*QS, "check-config", "--config", str(path)], capture_output=True, text=True
+    )
     assert out.returncode == 1
     assert "services[2].prefix" in out.stderr and "Traceback" not in out.stderr
     broken = write(tmp_path, "[hall\nname=")
-    out = subprocess.run([*QS, "check-config", "--config", str(broken)], capture_output=True, text=True)
+    out = subprocess.run(
+        [*QS, "check-config", "--config", str(broken)], capture_output=True, text=True
+    )
     assert out.returncode == 1 and "not valid TOML" in out.stderr
 
 
 def test_check_config_reports_section_4_2(tmp_path):
-    out = subprocess.run([*QS, "check-config", "--config", str(EXAMPLE_CONFIG)], capture_output=True, text=True)
+    out = subprocess.run(
+        [*QS, "check-config", "--config", str(EXAMPLE_CONFIG)], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert "最低需要 2 个，已设置 2 个" in out.stdout
-    short = write(tmp_path, BASE.replace("insured_population = 380000", "insured_population = 1000000"))
-    out = subprocess.run([*QS, "check-config", "--config", str(short)], capture_output=True, text=True)
+    short = write(
+        tmp_path, BASE.replace("insured_population = 380000", "insured_population = 1000000")
+    )
+    out = subprocess.run(
+        [*QS, "check-config", "--config", str(short)], capture_output=True, text=True
+    )
     assert out.returncode == 3 and "不足" in out.stdout
 
 
 def test_environment_overrides_file():
-    s = load_settings(EXAMPLE_CONFIG, environ={"HALLQUEUE_SERVER_PORT": "9091", "HALLQUEUE_HALL_DATA_DIR": "/x"})
+    s = load_settings(
+        EXAMPLE_CONFIG, environ={"HALLQUEUE_SERVER_PORT": "9091", "HALLQUEUE_HALL_DATA_DIR": "/x"}
+    )
     assert s.server.port == 9091 and s.hall.data_dir == "/x"
     with pytest.raises(SettingsError):
         load_settings(EXAMPLE_CONFIG, environ={"HALLQUEUE_SERVER_PORT": "many"})
@@ -91,5 +127,6 @@ def test_every_setting_has_help_and_appears_in_the_example():
     for key, f in _keys(Settings):
         assert f.metadata.get("help"), f"{key} has no help text"
         leaf = key.rsplit(".", 1)[-1]
-        assert f"{leaf} =" in example or f"[{leaf}]" in example or f"[[{leaf}]]" in example, \
+        assert f"{leaf} =" in example or f"[{leaf}]" in example or f"[[{leaf}]]" in example, (
             f"{key} is not shown in {EXAMPLE_CONFIG.name}"
+        )

@@ -22,8 +22,12 @@ def light_traffic(srv, headers, stop: threading.Event) -> None:
     session = requests.Session()
     while not stop.is_set():
         try:
-            session.post(f"{srv.url}/api/v1/tickets", headers=headers, timeout=2,
-                         json={"service": "consult", "request_id": uuid.uuid4().hex})
+            session.post(
+                f"{srv.url}/api/v1/tickets",
+                headers=headers,
+                timeout=2,
+                json={"service": "consult", "request_id": uuid.uuid4().hex},
+            )
             session.get(f"{srv.url}/api/v1/display/state", timeout=2)
         except requests.RequestException:
             pass  # the server is going away: that is the point

@@ -35,8 +35,13 @@ def issue(client, headers=None, **body):
 
 def events(hall, type_):
     import json
-    return [json.loads(r[0]) for r in hall.store.db.execute(
-        "SELECT data FROM events WHERE type = ? ORDER BY id", [type_]).fetchall()]
+
+    return [
+        json.loads(r[0])
+        for r in hall.store.db.execute(
+            "SELECT data FROM events WHERE type = ? ORDER BY id", [type_]
+        ).fetchall()
+    ]
 
 
 def printed_lines(fake):
@@ -64,7 +69,9 @@ def test_paper_out_keeps_the_ticket_and_says_why(guide_client, fake, hall):
     assert events(hall, "ticket.reprinted")[-1]["printed"] is False
 
 
-def test_reprint_needs_a_reason_and_records_an_event(guide_client, client, kiosk_headers, fake, hall):
+def test_reprint_needs_a_reason_and_records_an_event(
+    guide_client, client, kiosk_headers, fake, hall
+):
     t = issue(client, kiosk_headers)
     r = guide_client.post(f"/api/v1/tickets/{t['id']}/reprint", json={"reason": "because"})
     assert r.status_code == 422 and r.get_json()["error"]["field"] == "reason"
@@ -78,7 +85,8 @@ def test_reprint_needs_a_reason_and_records_an_event(guide_client, client, kiosk
 
 
 def test_cancel_a_waiting_or_called_ticket_with_a_reason(
-        guide_client, window_client, client, kiosk_headers, hall):
+    guide_client, window_client, client, kiosk_headers, hall
+):
     waiting = issue(client, kiosk_headers)
     r = guide_client.post(f"/api/v1/tickets/{waiting['id']}/cancel", json={})
     assert r.status_code == 422 and "原因" in r.get_json()["error"]["message"]
@@ -87,7 +95,10 @@ def test_cancel_a_waiting_or_called_ticket_with_a_reason(
 
     called_t = issue(client, kiosk_headers)
     window_client.post("/api/v1/windows/4/open", json={})
-    assert window_client.post("/api/v1/windows/4/call-next", json={}).get_json()["id"] == called_t["id"]
+    assert (
+        window_client.post("/api/v1/windows/4/call-next", json={}).get_json()["id"]
+        == called_t["id"]
+    )
     r = window_client.post(f"/api/v1/tickets/{called_t['id']}/cancel", json={"reason": "left"})
     assert r.status_code == 200
     assert next(w for w in hall.queue.windows() if w["number"] == 4)["current"] is None
@@ -99,8 +110,12 @@ def test_cancel_a_waiting_or_called_ticket_with_a_reason(
 
 def test_kiosks_and_anonymous_callers_cannot_cancel(client, kiosk_headers):
     t = issue(client, kiosk_headers)
-    assert client.post(f"/api/v1/tickets/{t['id']}/cancel", json={"reason": "left"}).status_code == 401
-    r = client.post(f"/api/v1/tickets/{t['id']}/cancel", json={"reason": "left"}, headers=kiosk_headers)
+    assert (
+        client.post(f"/api/v1/tickets/{t['id']}/cancel", json={"reason": "left"}).status_code == 401
+    )
+    r = client.post(
+        f"/api/v1/tickets/{t['id']}/cancel", json={"reason": "left"}, headers=kiosk_headers
+    )
     assert r.status_code == 403
 
 

@@ -51,7 +51,7 @@ class TextLine:
 
 @dataclass
 class Raster:
-    image: Image.Image            # "L", 0 = black dot, 255 = paper
+    image: Image.Image  # "L", 0 = black dot, 255 = paper
     bands: int = 1
     band_rows: list[int] = field(default_factory=list)
 
@@ -88,8 +88,8 @@ def decode(data: bytes) -> list:
 
     def need(k: int) -> bytes:
         if i + k > n:
-            raise DecodeError(f"truncated command at offset {i}: {data[i:i + 8]!r}")
-        return data[i:i + k]
+            raise DecodeError(f"truncated command at offset {i}: {data[i : i + 8]!r}")
+        return data[i : i + k]
 
     while i < n:
         b = data[i]
@@ -97,14 +97,18 @@ def decode(data: bytes) -> list:
             try:
                 s = bytes(text).decode("gb18030" if chinese else "ascii")
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"undecodable text before offset {i}: {bytes(text)!r}: {exc}") from None
+                raise DecodeError(
+                    f"undecodable text before offset {i}: {bytes(text)!r}: {exc}"
+                ) from None
             out.append(TextLine(s, align, bold, w, h, chinese))
             text.clear()
             i += 1
             continue
         if b >= 0x20 and b != 0x7F:
             if b >= 0x80 and not chinese:
-                raise DecodeError(f"byte 0x{b:02X} at offset {i} outside Chinese mode (FS & missing)")
+                raise DecodeError(
+                    f"byte 0x{b:02X} at offset {i} outside Chinese mode (FS & missing)"
+                )
             text.append(b)
             i += 1
             continue
@@ -150,7 +154,9 @@ def decode(data: bytes) -> list:
         elif cmd == b"\x1dv":
             head = need(8)
             if head[2] != 0x30 or head[3] not in (0, 48):
-                raise DecodeError(f"GS v {head[2:4]!r}: only GS v 0 with normal density is expected")
+                raise DecodeError(
+                    f"GS v {head[2:4]!r}: only GS v 0 with normal density is expected"
+                )
             xb, rows = int.from_bytes(head[4:6], "little"), int.from_bytes(head[6:8], "little")
             i += 8
             bits = need(xb * rows)
@@ -203,7 +209,7 @@ def decode(data: bytes) -> list:
             out.append(StatusQuery(need(3)[2]))
             i += 3
         else:
-            raise DecodeError(f"unexpected bytes at offset {i}: {data[i:i + 6]!r}")
+            raise DecodeError(f"unexpected bytes at offset {i}: {data[i : i + 6]!r}")
     if text:
         raise DecodeError(f"text without LF at the end (never printed): {bytes(text)!r}")
     return out
@@ -231,10 +237,12 @@ def cuts(elements) -> list[Cut]:
 
 def decode_qr(image: Image.Image) -> list[str]:
     from pyzbar.pyzbar import ZBarSymbol, decode as zbar
+
     return [r.data.decode("utf-8") for r in zbar(image.convert("L"), symbols=[ZBarSymbol.QRCODE])]
 
 
 # -- finding text in a raster (no OCR: compare a text line against a rendering of the expected text)
+
 
 def ink_lines(image: Image.Image) -> list[tuple[int, int]]:
     """(top, bottom) of each run of rows that hold ink, top to bottom."""
@@ -268,7 +276,9 @@ def similarity(a: Image.Image, b: Image.Image) -> float:
     a, b = _ink_crop(a), _ink_crop(b)
     if a is None or b is None:
         return 0.0
-    if abs(a.width - b.width) > 0.15 * max(a.width, b.width) or abs(a.height - b.height) > 0.15 * max(a.height, b.height):
+    if abs(a.width - b.width) > 0.15 * max(a.width, b.width) or abs(
+        a.height - b.height
+    ) > 0.15 * max(a.height, b.height):
         return 0.0  # a different number of characters: not the same text
     ink_a, ink_b = a, b.resize(a.size)
     both = ImageChops.logical_and(ink_a, ink_b).histogram()[255]
@@ -278,13 +288,21 @@ def similarity(a: Image.Image, b: Image.Image) -> float:
 
 def render_text(text: str, px: int, font_path: str, index: int = 0, stroke: int = 0) -> Image.Image:
     from PIL import ImageDraw, ImageFont
+
     font = ImageFont.truetype(font_path, px, index=index)
     img = Image.new("L", (int(font.getlength(text)) + 4 * px, px * 2), 255)
-    ImageDraw.Draw(img).text((px, px // 4), text, font=font, fill=0, stroke_width=stroke, stroke_fill=0)
+    ImageDraw.Draw(img).text(
+        (px, px // 4), text, font=font, fill=0, stroke_width=stroke, stroke_fill=0
+    )
     return img
 
 
-def best_match(image: Image.Image, text: str, px: int, font_path: str, index: int = 0, stroke: int = 0) -> float:
+def best_match(
+    image: Image.Image, text: str, px: int, font_path: str, index: int = 0, stroke: int = 0
+) -> float:
     """The best similarity between any ink line of `image` and `text` rendered at `px`."""
     want = render_text(text, px, font_path, index, stroke)
-    return max((similarity(image.crop((0, t, image.width, b)), want) for t, b in ink_lines(image)), default=0.0)
+    return max(
+        (similarity(image.crop((0, t, image.width, b)), want) for t, b in ink_lines(image)),
+        default=0.0,
+    )

@@ -30,10 +30,10 @@ import tty
 
 # Every status byte has bits 1 and 4 set: 0x12 is "nothing to report".
 REPLIES = {
-    "ok":         {1: 0x12, 2: 0x12, 4: 0x12},
-    "near_end":   {1: 0x12, 2: 0x12, 4: 0x1E},          # n=4 bits 2,3: roll near end
-    "paper_out":  {1: 0x1A, 2: 0x32, 4: 0x7E},          # n=1 bit 3 offline; n=2 bit 5; n=4 bits 5,6
-    "cover_open": {1: 0x1A, 2: 0x16, 4: 0x12},          # n=1 bit 3 offline; n=2 bit 2 cover open
+    "ok": {1: 0x12, 2: 0x12, 4: 0x12},
+    "near_end": {1: 0x12, 2: 0x12, 4: 0x1E},  # n=4 bits 2,3: roll near end
+    "paper_out": {1: 0x1A, 2: 0x32, 4: 0x7E},  # n=1 bit 3 offline; n=2 bit 5; n=4 bits 5,6
+    "cover_open": {1: 0x1A, 2: 0x16, 4: 0x12},  # n=1 bit 3 offline; n=2 bit 2 cover open
 }
 STATES = tuple(REPLIES) + ("silent",)
 DLE_EOT = b"\x10\x04"
@@ -63,7 +63,7 @@ class FakePrinter:
         """Record bytes; return the replies to any DLE EOT n among them (also across chunks)."""
         with self._lock:
             if self.silent_after is not None:
-                data = data[:max(0, self.silent_after - len(self.received))]
+                data = data[: max(0, self.silent_after - len(self.received))]
             self.received += data
             if self.paper_out_after is not None and len(self.received) >= self.paper_out_after:
                 self.state, self.paper_out_after = "paper_out", None  # the roll ran out mid-job
@@ -77,13 +77,17 @@ class FakePrinter:
                 if byte is not None:
                     replies.append(byte)
                 start = i + 3
-            tail[:] = scan[max(start, len(scan) - 2):]
+            tail[:] = scan[max(start, len(scan) - 2) :]
             return bytes(replies)
 
     def job_bytes(self) -> bytes:
         """Everything received except the status queries (assumes queries are sent on their own)."""
-        return bytes(self.received).replace(b"\x10\x04\x01", b"").replace(b"\x10\x04\x02", b"").replace(
-            b"\x10\x04\x04", b"")
+        return (
+            bytes(self.received)
+            .replace(b"\x10\x04\x01", b"")
+            .replace(b"\x10\x04\x02", b"")
+            .replace(b"\x10\x04\x04", b"")
+        )
 
     def only_status_queries(self) -> bool:
         return bytes(self.received) != b"" and self.job_bytes() == b""

@@ -1,10 +1,10 @@
 """A real ``queue-server serve`` process on a free loopback port, for end-to-end and browser tests.
 
-    srv = start_server(tmp_path)            # demo config copied with data_dir in tmp_path
-    token = srv.create_device("kiosk-1", "kiosk"); srv.create_user("win1", "window")
-    srv.set_clock("2026-11-24T09:00:00+08:00")   # moves the server's clock (no sleeping)
-    srv.restart()                           # same db, same port
-    srv.stop()
+srv = start_server(tmp_path)            # demo config copied with data_dir in tmp_path
+token = srv.create_device("kiosk-1", "kiosk"); srv.create_user("win1", "window")
+srv.set_clock("2026-11-24T09:00:00+08:00")   # moves the server's clock (no sleeping)
+srv.restart()                           # same db, same port
+srv.stop()
 """
 
 from __future__ import annotations
@@ -45,7 +45,11 @@ class LiveServer:
     def _cli(self, *args: str, stdin: str | None = None) -> str:
         out = subprocess.run(
             [str(BIN), *args, "--config", str(self.config), "--db", str(self.db)],
-            input=stdin, capture_output=True, text=True, env=self.env, check=True,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            check=True,
         )
         return out.stdout.strip()
 
@@ -63,15 +67,30 @@ class LiveServer:
 
     def login(self, name: str, password: str = PASSWORD) -> requests.Session:
         s = requests.Session()
-        r = s.post(f"{self.url}/api/v1/auth/login", json={"username": name, "password": password}, timeout=5)
+        r = s.post(
+            f"{self.url}/api/v1/auth/login",
+            json={"username": name, "password": password},
+            timeout=5,
+        )
         r.raise_for_status()
         return s
 
     def start(self, timeout: float = 15.0) -> "LiveServer":
         with self.log.open("ab") as log:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
-                [str(BIN), "serve", "--config", str(self.config), "--db", str(self.db), "--port", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                [
+                    str(BIN),
+                    "serve",
+                    "--config",
+                    str(self.config),
+                    "--db",
+                    str(self.db),
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -99,14 +118,23 @@ class LiveServer:
         self.start()
 
 
-def start_server(workdir: Path, config: Path = EXAMPLE, env: dict | None = None, port: int | None = None,
-                 outside_hours: bool = True) -> LiveServer:
+def start_server(
+    workdir: Path,
+    config: Path = EXAMPLE,
+    env: dict | None = None,
+    port: int | None = None,
+    outside_hours: bool = True,
+) -> LiveServer:
     """Copy ``config`` with its data_dir moved into ``workdir`` and start a server on it."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     text = config.read_text(encoding="utf-8")
-    text = re.sub(r'(?m)^data_dir = .*$', f'data_dir = "{(workdir / "data").as_posix()}"', text)
-    text = re.sub(r'(?m)^issue_outside_hours = .*$', f'issue_outside_hours = {str(outside_hours).lower()}', text)
+    text = re.sub(r"(?m)^data_dir = .*$", f'data_dir = "{(workdir / "data").as_posix()}"', text)
+    text = re.sub(
+        r"(?m)^issue_outside_hours = .*$",
+        f"issue_outside_hours = {str(outside_hours).lower()}",
+        text,
+    )
     copy = workdir / "hall.toml"
     copy.write_text(text, encoding="utf-8")
     faq = config.parent / "faq.toml"

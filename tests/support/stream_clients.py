@@ -32,8 +32,14 @@ class Stream:
         self._text = ""
 
     @classmethod
-    async def open(cls, port: int, path: str = "/api/v1/events", source: str | None = None,
-                   headers: dict | None = None, rcvbuf: int | None = None) -> "Stream":
+    async def open(
+        cls,
+        port: int,
+        path: str = "/api/v1/events",
+        source: str | None = None,
+        headers: dict | None = None,
+        rcvbuf: int | None = None,
+    ) -> "Stream":
         sock = None
         if rcvbuf is not None:
             import socket
@@ -47,7 +53,8 @@ class Stream:
             reader, writer = await asyncio.open_connection(sock=sock, limit=1 << 20)
         else:
             reader, writer = await asyncio.open_connection(
-                "127.0.0.1", port, local_addr=(source, 0) if source else None, limit=1 << 20)
+                "127.0.0.1", port, local_addr=(source, 0) if source else None, limit=1 << 20
+            )
         self = cls(reader, writer)
         lines = [f"GET {path} HTTP/1.1", "Host: hall", "Accept: text/event-stream"]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]

@@ -45,20 +45,31 @@ def test_only_an_admin_may_use_the_admin_api(client, window_client, guide_client
 
 
 def test_admin_api_changes_need_the_csrf_header_from_a_browser_page(admin_client):
-    r = admin_client.post(USERS, headers={"Origin": "http://localhost"},
-                          json={"username": "zhang3", "role": "window", "password": PASSWORD})
+    r = admin_client.post(
+        USERS,
+        headers={"Origin": "http://localhost"},
+        json={"username": "zhang3", "role": "window", "password": PASSWORD},
+    )
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "csrf_failed"
 
 
 def test_create_list_and_log_in_as_a_new_account(app, admin_client, clock):
-    r = admin_client.post(USERS, json={"username": "zhang3", "role": "window",
-                                       "password": "window-pass-3", "display_name": "张三"})
+    r = admin_client.post(
+        USERS,
+        json={
+            "username": "zhang3",
+            "role": "window",
+            "password": "window-pass-3",
+            "display_name": "张三",
+        },
+    )
     assert r.status_code == 201, r.get_json()
     made = r.get_json()
     assert made["display_name"] == "张三" and made["last_login_at"] is None
     assert "password_hash" not in made
-    again = admin_client.post(USERS, json={"username": "zhang3", "role": "guide",
-                                           "password": "other-pass-33"})
+    again = admin_client.post(
+        USERS, json={"username": "zhang3", "role": "guide", "password": "other-pass-33"}
+    )
     assert again.status_code == 409
     assert log_in(app, "zhang3", "window-pass-3", "10.0.0.3") == 200
     users = {u["username"]: u for u in admin_client.get(USERS).get_json()["users"]}
@@ -67,13 +78,16 @@ def test_create_list_and_log_in_as_a_new_account(app, admin_client, clock):
     assert users["zhang3"]["sessions"] == 1 and users["zhang3"]["role"] == "window"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"username": "a", "role": "window", "password": PASSWORD}, "username"),
-    ({"username": "zhang3", "role": "boss", "password": PASSWORD}, "role"),
-    ({"username": "zhang3", "role": "window", "password": "short"}, "password"),
-    ({"username": "zhang3", "role": "window", "password": 12345678}, "password"),
-    ({"username": ["x"], "role": "window", "password": PASSWORD}, "username"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"username": "a", "role": "window", "password": PASSWORD}, "username"),
+        ({"username": "zhang3", "role": "boss", "password": PASSWORD}, "role"),
+        ({"username": "zhang3", "role": "window", "password": "short"}, "password"),
+        ({"username": "zhang3", "role": "window", "password": 12345678}, "password"),
+        ({"username": ["x"], "role": "window", "password": PASSWORD}, "username"),
+    ],
+)
 def test_a_bad_account_names_the_field_in_chinese(admin_client, body, field):
     r = admin_client.post(USERS, json=body)
     assert r.status_code == 422 and r.get_json()["error"]["field"] == field
@@ -120,8 +134,11 @@ def test_revoke_and_reissue_a_device_token(client, admin_client):
     token = new_device(admin_client, id="kiosk-9", kind="kiosk")["token"]
 
     def heartbeat(tok):
-        return client.post("/api/v1/devices/kiosk-9/heartbeat", json={"status": {"printer": "ok"}},
-                           headers=bearer(tok)).status_code
+        return client.post(
+            "/api/v1/devices/kiosk-9/heartbeat",
+            json={"status": {"printer": "ok"}},
+            headers=bearer(tok),
+        ).status_code
 
     assert heartbeat(token) == 200
     r = admin_client.post(f"{DEVICES}/kiosk-9/revoke", json={})

@@ -67,12 +67,27 @@ def assert_unavailable(r, code: str, chinese: str | None = None):
 def run_server(config, *extra, env=None):
     """``queue-server serve`` as a process; it must stop by itself (exit 1), not serve."""
     return subprocess.run(
-        [sys.executable, "-m", "queue_server", "serve", "--config", str(config), "--port", "0",
-         *extra], capture_output=True, text=True, timeout=60, cwd=ROOT,
-        env={**os.environ, **(env or {})})
+        [
+            sys.executable,
+            "-m",
+            "queue_server",
+            "serve",
+            "--config",
+            str(config),
+            "--port",
+            "0",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
 
 
 # --- configuration ---------------------------------------------------------------------------
+
 
 def test_a_config_file_that_is_not_utf8_is_a_clear_error(tmp_path, capsys):
     config = tmp_path / "hall.toml"
@@ -91,12 +106,14 @@ def test_a_config_path_that_is_a_folder_is_a_clear_error(tmp_path, capsys):
 
 # --- start-up --------------------------------------------------------------------------------
 
+
 def test_start_on_a_read_only_database_file_exits_with_a_clear_message(tmp_path):
     db = tmp_path / "hall.db"
     Store(db).close()
     with read_only_file(db):
-        r = run_server(EXAMPLE_CONFIG, "--db", str(db),
-                       env={"HALLQUEUE_HALL_DATA_DIR": str(tmp_path / "data")})
+        r = run_server(
+            EXAMPLE_CONFIG, "--db", str(db), env={"HALLQUEUE_HALL_DATA_DIR": str(tmp_path / "data")}
+        )
     assert r.returncode == 1, r.stderr[-2000:]
     assert "无法以写入方式打开数据库" in r.stderr and str(db) in r.stderr
     assert "Traceback" not in r.stderr
@@ -113,13 +130,18 @@ def test_start_in_a_read_only_data_folder_exits_with_a_clear_message(tmp_path):
 def test_start_with_a_writable_database_but_read_only_data_folder_exits_clearly(tmp_path):
     data = tmp_path / "data"
     with read_only_folder(data):  # the session key cannot be created there
-        r = run_server(EXAMPLE_CONFIG, "--db", str(tmp_path / "hall.db"),
-                       env={"HALLQUEUE_HALL_DATA_DIR": str(data)})
+        r = run_server(
+            EXAMPLE_CONFIG,
+            "--db",
+            str(tmp_path / "hall.db"),
+            env={"HALLQUEUE_HALL_DATA_DIR": str(data)},
+        )
     assert r.returncode == 1, r.stderr[-2000:]
     assert "无法读写" in r.stderr and str(data) in r.stderr and "Traceback" not in r.stderr
 
 
 # --- another writer --------------------------------------------------------------------------
+
 
 def test_another_program_holding_the_database_gets_busy_503_then_recovers(open_app, tmp_path):
     db = tmp_path / "hall.db"
@@ -130,8 +152,11 @@ def test_another_program_holding_the_database_gets_busy_503_then_recovers(open_a
     other.execute("BEGIN IMMEDIATE")  # e.g. a backup script or the sqlite3 shell
     try:
         assert_unavailable(issue(client, 2), "busy", BUSY_ZH)
-        en = client.post("/api/v1/tickets", headers={"Accept-Language": "en"},
-                         json={"service": "pension", "request_id": "req-00000002"})
+        en = client.post(
+            "/api/v1/tickets",
+            headers={"Accept-Language": "en"},
+            json={"service": "pension", "request_id": "req-00000002"},
+        )
         message = en.get_json()["error"]["message"]
         assert message == "The system is busy; please try again in a moment."
     finally:
@@ -143,7 +168,8 @@ def test_another_program_holding_the_database_gets_busy_503_then_recovers(open_a
 
 
 def test_a_console_waiting_behind_a_long_writer_in_the_server_gets_busy_503(
-        open_app, tmp_path, password_hash):
+    open_app, tmp_path, password_hash
+):
     app = open_app(tmp_path / "hall.db", db_busy_timeout_s=0.3)
     hall = app.extensions["hall"]
     assert issue(kiosk(app), 1).status_code == 201
@@ -172,6 +198,7 @@ def test_a_console_waiting_behind_a_long_writer_in_the_server_gets_busy_503(
 
 
 # --- full disk -------------------------------------------------------------------------------
+
 
 def test_a_full_disk_gives_503_keeps_what_was_acknowledged_and_recovers(open_app, tmp_path):
     """For real: the database on a 2 MB tmpfs filled to the last byte by another file."""
@@ -232,6 +259,7 @@ def test_a_full_database_gives_503_and_recovers(open_app, tmp_path):
 
 
 # --- read-only at run time -------------------------------------------------------------------
+
 
 def test_a_database_made_read_only_while_serving_gives_503_then_recovers(open_app, tmp_path):
     with tmpfs(tmp_path / "disk") as disk:

@@ -22,19 +22,24 @@ from queue_server.web import openapi
 
 from ..conftest import login
 
-CONFIG = SchemathesisConfig.from_dict({
-    "seed": 20261124,
-    # Credentials come from HallAuth below, never generated: ignored_auth removes them and
-    # expects a 401.
-    "generation": {"mode": "all", "deterministic": True,
-                   "with-security-parameters": False},
-    "phases": {"stateful": {"enabled": False}},
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 20261124,
+        # Credentials come from HallAuth below, never generated: ignored_auth removes them and
+        # expects a 401.
+        "generation": {"mode": "all", "deterministic": True, "with-security-parameters": False},
+        "phases": {"stateful": {"enabled": False}},
+    }
+)
 
 CHECKS = [
-    schemathesis.checks.not_a_server_error, oa.status_code_conformance,
-    oa.content_type_conformance, oa.response_headers_conformance,
-    oa.response_schema_conformance, oa.unsupported_method, oa.ignored_auth,
+    schemathesis.checks.not_a_server_error,
+    oa.status_code_conformance,
+    oa.content_type_conformance,
+    oa.response_headers_conformance,
+    oa.response_schema_conformance,
+    oa.unsupported_method,
+    oa.ignored_auth,
 ]
 
 # Loaded from the data the app serves (test_the_fuzzed_document_is_the_served_one): schemathesis'
@@ -80,8 +85,13 @@ def test_the_fuzzed_document_is_the_served_one(client):
 
 
 @schema.parametrize()
-@settings(max_examples=12, derandomize=True, deadline=timedelta(seconds=10), database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=12,
+    derandomize=True,
+    deadline=timedelta(seconds=10),
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_every_answer_matches_the_document(case, credentials):
     if case.path.endswith(DEVICE_ONLY) and case.path_parameters:
         case.path_parameters["device_id"] = "kiosk-1"  # a device reports only for itself

@@ -46,16 +46,17 @@ def test_opening_the_store_tightens_files_left_readable(tmp_path):
 
 def write_config(tmp_path: Path, data_dir: Path) -> Path:
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
-    text = re.sub(r'(?m)^data_dir = .*$', f'data_dir = "{data_dir.as_posix()}"', text)
-    text = re.sub(r'(?m)^faq_file = .*$', 'faq_file = ""', text)
+    text = re.sub(r"(?m)^data_dir = .*$", f'data_dir = "{data_dir.as_posix()}"', text)
+    text = re.sub(r"(?m)^faq_file = .*$", 'faq_file = ""', text)
     config = tmp_path / "hall.toml"
     config.write_text(text, encoding="utf-8")
     return config
 
 
 def check_config(config: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*QS, "check-config", "--config", str(config)], capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [*QS, "check-config", "--config", str(config)], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_check_config_warns_about_readable_data_files(tmp_path):
@@ -69,7 +70,9 @@ def test_check_config_warns_about_readable_data_files(tmp_path):
     (data / "hall.db").chmod(0o644)
     out = check_config(config)
     assert out.returncode == 0, out.stderr
-    assert re.search(r"警告 / warning: .*hall\.db 权限 / mode 0644，应为 / should be 0600", out.stdout)
+    assert re.search(
+        r"警告 / warning: .*hall\.db 权限 / mode 0644，应为 / should be 0600", out.stdout
+    )
     assert re.search(r"警告 / warning: .*data 权限 / mode 0755，应为 / should be 0700", out.stdout)
 
 
@@ -81,8 +84,9 @@ def test_healthz_warns_about_a_readable_data_folder(app, client, settings):
     r = client.get("/healthz")
     assert r.status_code == 200 and r.get_json()["status"] == "warn"
     (check,) = [c for c in r.get_json()["checks"] if c["name"] == "data_files"]
-    assert check["problems"] == [{"path": "data", "mode": "0755", "expected": "0700",
-                                  "owner_ok": True}]
+    assert check["problems"] == [
+        {"path": "data", "mode": "0755", "expected": "0700", "owner_ok": True}
+    ]
     assert "其他用户" in check["message"]
 
 

@@ -12,11 +12,16 @@ PAST_SQLITE = str(2**63)  # one more than SQLite's largest INTEGER
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.mark.parametrize("path", [
-    f"/api/v1/ledger/{PAST_SQLITE}", f"/api/v1/announcements/{PAST_SQLITE}.wav",
-    f"/api/v1/windows/{PAST_SQLITE}/queue", f"/api/v1/windows/{PAST_SQLITE}/pending-evaluation",
-    "/api/v1/ledger/" + "9" * 40,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/ledger/{PAST_SQLITE}",
+        f"/api/v1/announcements/{PAST_SQLITE}.wav",
+        f"/api/v1/windows/{PAST_SQLITE}/queue",
+        f"/api/v1/windows/{PAST_SQLITE}/pending-evaluation",
+        "/api/v1/ledger/" + "9" * 40,
+    ],
+)
 def test_integer_path_parameters_past_sqlite_are_404(admin_client, path):
     r = admin_client.get(path)
     assert r.status_code == 404, r.get_data(as_text=True)[:300]
@@ -45,8 +50,9 @@ def test_deeply_nested_json_is_a_clear_400(client, kiosk_headers, hall, path):
 
 def test_deeply_nested_json_as_a_field_is_a_clear_400(client, kiosk_headers):
     body = '{"service": ' + NESTED + ', "request_id": "abcdefgh123"}'
-    r = client.post("/api/v1/tickets", data=body, content_type="application/json",
-                    headers=kiosk_headers)
+    r = client.post(
+        "/api/v1/tickets", data=body, content_type="application/json", headers=kiosk_headers
+    )
     assert r.status_code == 400 and CHINESE.search(r.get_json()["error"]["message"])
 
 
@@ -69,22 +75,30 @@ def test_faq_plain_queries_still_answer(client):
     assert everything and 0 < len(found) < len(everything)
 
 
-@pytest.mark.parametrize("path, name", [
-    (path, name) for path in ("/api/v1/ledger", "/api/v1/ledger/export.csv",
-                              "/api/v1/evaluations/summary") for name in ("from", "to")
-] + [("/api/v1/calendar/due-date", "from")])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        (path, name)
+        for path in ("/api/v1/ledger", "/api/v1/ledger/export.csv", "/api/v1/evaluations/summary")
+        for name in ("from", "to")
+    ]
+    + [("/api/v1/calendar/due-date", "from")],
+)
 def test_empty_date_parameters_are_refused(admin_client, path, name):
     r = admin_client.get(path, query_string={name: ""})
     assert r.status_code == 422, r.get_data(as_text=True)[:200]
     assert r.get_json()["error"]["field"] == name
 
 
-@pytest.mark.parametrize("method, path, routed", [
-    ("PUT", "/api/v1/hall", {"GET"}),
-    ("DELETE", "/api/v1/tickets", {"POST"}),
-    ("TRACE", "/api/v1/ledger/1", {"GET", "PATCH"}),
-    ("PUT", f"/api/v1/ledger/{2**63 - 1}", {"GET", "PATCH"}),
-])
+@pytest.mark.parametrize(
+    "method, path, routed",
+    [
+        ("PUT", "/api/v1/hall", {"GET"}),
+        ("DELETE", "/api/v1/tickets", {"POST"}),
+        ("TRACE", "/api/v1/ledger/1", {"GET", "PATCH"}),
+        ("PUT", f"/api/v1/ledger/{2**63 - 1}", {"GET", "PATCH"}),
+    ],
+)
 def test_405_names_the_allowed_methods(admin_client, method, path, routed):
     r = admin_client.open(path, method=method)
     assert r.status_code == 405
@@ -93,12 +107,26 @@ def test_405_names_the_allowed_methods(admin_client, method, path, routed):
     assert r.get_json()["error"]["code"] == "method_not_allowed"
 
 
-@pytest.mark.parametrize("value, fits", [
-    ("0", True), ("7", True), (str(10**18), True), (str(2**63 - 1), True),
-    (str(2**63 - 2), True), ("9223372036854775799", True), ("8999999999999999999", True),
-    (str(2**63), False), ("9223372036854775810", False), ("9300000000000000000", False),
-    ("9" * 19, False), ("1" + "0" * 19, False), ("-1", False), ("1.5", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "value, fits",
+    [
+        ("0", True),
+        ("7", True),
+        (str(10**18), True),
+        (str(2**63 - 1), True),
+        (str(2**63 - 2), True),
+        ("9223372036854775799", True),
+        ("8999999999999999999", True),
+        (str(2**63), False),
+        ("9223372036854775810", False),
+        ("9300000000000000000", False),
+        ("9" * 19, False),
+        ("1" + "0" * 19, False),
+        ("-1", False),
+        ("1.5", False),
+        ("", False),
+    ],
+)
 def test_the_sqlite_integer_pattern_stops_at_2_63(value, fits):
     assert bool(re.fullmatch(SqlIntConverter.regex, value)) is fits
     assert re.fullmatch(at_most(105), "105") and not re.fullmatch(at_most(105), "106")
@@ -114,4 +142,3 @@ def test_the_document_lists_the_answers_found_undocumented(client):
     assert "204" in paths["/api/v1/windows/{number}/call-next"]["post"]["responses"]
     assert "204" in paths["/api/v1/windows/{number}/pending-evaluation"]["get"]["responses"]
     assert "422" in paths["/api/v1/items"]["get"]["responses"]
-

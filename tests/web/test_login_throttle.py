@@ -23,9 +23,11 @@ QS = [str(Path(sys.executable).with_name("queue-server"))]
 
 
 def attempt(app, username: str, password: str, address: str):
-    r = app.test_client().post("/api/v1/auth/login",
-                               json={"username": username, "password": password},
-                               environ_base={"REMOTE_ADDR": address})
+    r = app.test_client().post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
     return r.status_code, r.get_json().get("error", {}).get("message")
 
 
@@ -35,8 +37,9 @@ def make_app(settings, tmp_path, clock, password_hash):
 
     def make(**auth):
         s = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, **auth))
-        app = create_app(s, db_path=tmp_path / f"hall-{len(apps)}.db", clock=clock,
-                         test_config={"TESTING": True})
+        app = create_app(
+            s, db_path=tmp_path / f"hall-{len(apps)}.db", clock=clock, test_config={"TESTING": True}
+        )
         app.extensions["hall"].accounts.create_user("admin1", "admin", PASSWORD)
         app.extensions["hall"].accounts.create_user("win1", "window", PASSWORD)
         apps.append(app)
@@ -62,7 +65,10 @@ def test_the_wait_doubles_with_each_further_failure(app, clock):
         attempt(app, "win1", "wrong-guess", "10.0.0.66")
     for wait in (5, 10, 20, 40):
         clock.advance(seconds=wait - 1)
-        assert attempt(app, "win1", PASSWORD, "10.0.0.66") == (429, "本机登录失败次数过多，请 1 秒后再试。")
+        assert attempt(app, "win1", PASSWORD, "10.0.0.66") == (
+            429,
+            "本机登录失败次数过多，请 1 秒后再试。",
+        )
         clock.advance(seconds=1)
         assert attempt(app, "win1", "wrong-guess", "10.0.0.66")[0] == 401
     clock.advance(seconds=80)
@@ -157,8 +163,9 @@ def test_the_login_page_shows_the_throttle_in_the_same_words(app):
     bodies = []
     for name in ("win1", "nobody-here"):
         for _ in range(4):
-            r = c.post("/login", data={"csrf_token": token, "username": name,
-                                       "password": "wrong-guess"})
+            r = c.post(
+                "/login", data={"csrf_token": token, "username": name, "password": "wrong-guess"}
+            )
         shown = re.search(r'id="login-error"[^>]*>([^<]+)<', r.get_data(as_text=True)).group(1)
         bodies.append((r.status_code, shown))
     assert bodies[0] == bodies[1] == (429, "本机登录失败次数过多，请 5 秒后再试。")
@@ -183,20 +190,26 @@ def test_known_and_unknown_names_take_the_same_time(make_app):
 def test_cli_unlock_user(tmp_path, settings):
     config = tmp_path / "hall.toml"
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
-    text = re.sub(r'(?m)^data_dir = .*$', f'data_dir = "{(tmp_path / "data").as_posix()}"', text)
-    text = re.sub(r'(?m)^faq_file = .*$', 'faq_file = ""', text)
+    text = re.sub(r"(?m)^data_dir = .*$", f'data_dir = "{(tmp_path / "data").as_posix()}"', text)
+    text = re.sub(r"(?m)^faq_file = .*$", 'faq_file = ""', text)
     config.write_text(text, encoding="utf-8")
     db = tmp_path / "hall.db"
-    s = dataclasses.replace(settings, auth=dataclasses.replace(settings.auth, lock_failures=2,
-                                                               lock_addresses=2, lock_minutes=0))
+    s = dataclasses.replace(
+        settings,
+        auth=dataclasses.replace(settings.auth, lock_failures=2, lock_addresses=2, lock_minutes=0),
+    )
     hall = Hall.open(s, db)
     hall.accounts.create_user("win1", "window", PASSWORD)
     for address in ("10.0.1.1", "10.0.1.2"):
         with pytest.raises(Unauthorized):
             hall.accounts.authenticate("win1", "wrong-guess", address)
     assert hall.accounts.logins.locked_until("win1") == (True, None)
-    out = subprocess.run([*QS, "unlock-user", "win1", "--config", str(config), "--db", str(db)],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [*QS, "unlock-user", "win1", "--config", str(config), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert "已解锁" in out.stdout
     assert hall.accounts.logins.locked_until("win1") == (False, None)

@@ -11,8 +11,14 @@ EXPECTED = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-CSP_MUST = ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'",
-            "frame-ancestors 'none'", "form-action 'self'"]
+CSP_MUST = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+]
 
 # Routes with parameters get a real ticket id, window 3, or a plain stand-in value (a 404 is fine:
 # it must carry the headers too).
@@ -46,8 +52,11 @@ def get_urls(app, ticket: str) -> list[str]:
 @pytest.fixture
 def ticket(client, kiosk_headers, clock):
     clock.now = clock.now.replace(hour=9)
-    r = client.post("/api/v1/tickets", json={"service": "consult", "request_id": "headers-1"},
-                    headers=kiosk_headers)
+    r = client.post(
+        "/api/v1/tickets",
+        json={"service": "consult", "request_id": "headers-1"},
+        headers=kiosk_headers,
+    )
     assert r.status_code == 201, r.get_json()
     return r.get_json()["id"]
 
@@ -91,8 +100,18 @@ def test_the_display_inline_style_carries_the_nonce_of_its_own_response(client):
 
 def test_no_page_has_inline_script_handlers_or_style_attributes(app, admin_client, ticket):
     """What the CSP forbids must not be in the markup (the browser run checks it live too)."""
-    for url in ("/login", "/admin", "/account", "/guide", "/window", "/window/3", "/evaluate/3",
-                "/display", "/display/window/3", f"/t/{ticket}"):
+    for url in (
+        "/login",
+        "/admin",
+        "/account",
+        "/guide",
+        "/window",
+        "/window/3",
+        "/evaluate/3",
+        "/display",
+        "/display/window/3",
+        f"/t/{ticket}",
+    ):
         html = admin_client.get(url).get_data(as_text=True)
         for script in re.findall(r"<script\b([^>]*)>", html):
             assert "src=" in script or 'type="application/json"' in script, (url, script)

@@ -42,11 +42,14 @@ def make_app(settings, tmp_path, clock, password_hash):
     apps = []
 
     def make(server=None, auth=None):
-        s = dataclasses.replace(settings,
-                                server=dataclasses.replace(settings.server, **(server or {})),
-                                auth=dataclasses.replace(settings.auth, **(auth or {})))
-        app = create_app(s, db_path=tmp_path / f"hall-{len(apps)}.db", clock=clock,
-                         test_config={"TESTING": True})
+        s = dataclasses.replace(
+            settings,
+            server=dataclasses.replace(settings.server, **(server or {})),
+            auth=dataclasses.replace(settings.auth, **(auth or {})),
+        )
+        app = create_app(
+            s, db_path=tmp_path / f"hall-{len(apps)}.db", clock=clock, test_config={"TESTING": True}
+        )
         app.extensions["hall"].accounts.create_user("admin1", "admin", PASSWORD)
         app.extensions["hall"].accounts.create_user("win1", "window", PASSWORD)
         apps.append(app)
@@ -87,22 +90,34 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(app):
     here, other = app.test_client(), app.test_client()
     login(here, "win1")
     login(other, "win1")
-    r = here.post("/api/v1/auth/password", json={"current_password": PASSWORD,
-                                                 "new_password": "another-horse-43"})
+    r = here.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": "another-horse-43"},
+    )
     assert r.status_code == 200, r.get_json()
     assert here.get("/api/v1/auth/me").status_code == 200
     assert other.get("/api/v1/auth/me").status_code == 401
-    assert app.test_client().post("/api/v1/auth/login", json={
-        "username": "win1", "password": PASSWORD}).status_code == 401
-    assert app.test_client().post("/api/v1/auth/login", json={
-        "username": "win1", "password": "another-horse-43"}).status_code == 200
+    assert (
+        app.test_client()
+        .post("/api/v1/auth/login", json={"username": "win1", "password": PASSWORD})
+        .status_code
+        == 401
+    )
+    assert (
+        app.test_client()
+        .post("/api/v1/auth/login", json={"username": "win1", "password": "another-horse-43"})
+        .status_code
+        == 200
+    )
 
 
 def test_a_wrong_current_password_changes_nothing_and_names_the_field(app, window_client):
     other = app.test_client()
     login(other, "win1")
-    r = window_client.post("/api/v1/auth/password", json={"current_password": "not-it-at-all",
-                                                          "new_password": "another-horse-43"})
+    r = window_client.post(
+        "/api/v1/auth/password",
+        json={"current_password": "not-it-at-all", "new_password": "another-horse-43"},
+    )
     assert r.status_code == 422 and r.get_json()["error"]["field"] == "current_password"
     assert r.get_json()["error"]["message"] == "当前密码不正确。"
     assert other.get("/api/v1/auth/me").status_code == 200
@@ -112,14 +127,26 @@ def test_the_account_page_changes_the_password_and_keeps_this_session(app, windo
     other = app.test_client()
     login(other, "win1")
     token = page_token(window_client, "/account")
-    r = window_client.post("/account", data={"csrf_token": token, "current_password": PASSWORD,
-                                             "new_password": "another-horse-43",
-                                             "repeat_password": "another-horse-44"})
+    r = window_client.post(
+        "/account",
+        data={
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "new_password": "another-horse-43",
+            "repeat_password": "another-horse-44",
+        },
+    )
     assert r.status_code == 422 and "两次输入的新密码不一致" in r.get_data(as_text=True)
     assert other.get("/api/v1/auth/me").status_code == 200  # nothing changed
-    r = window_client.post("/account", data={"csrf_token": token, "current_password": PASSWORD,
-                                             "new_password": "another-horse-43",
-                                             "repeat_password": "another-horse-43"})
+    r = window_client.post(
+        "/account",
+        data={
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "new_password": "another-horse-43",
+            "repeat_password": "another-horse-43",
+        },
+    )
     assert r.status_code == 200 and 'id="password-done"' in r.get_data(as_text=True)
     assert window_client.get("/api/v1/auth/me").status_code == 200
     assert other.get("/api/v1/auth/me").status_code == 401
@@ -129,8 +156,9 @@ def test_an_admin_password_reset_ends_every_session_of_the_user(app, admin_clien
     a, b = app.test_client(), app.test_client()
     login(a, "win1")
     login(b, "win1")
-    r = admin_client.post("/api/v1/admin/users/win1/password",
-                          json={"password": "reset-by-admin-1"})
+    r = admin_client.post(
+        "/api/v1/admin/users/win1/password", json={"password": "reset-by-admin-1"}
+    )
     assert r.status_code == 200 and r.get_json()["sessions"] == 0
     assert a.get("/api/v1/auth/me").status_code == 401
     assert b.get("/api/v1/auth/me").status_code == 401
@@ -148,8 +176,12 @@ def test_disabling_an_account_ends_its_sessions_and_its_logins(app, admin_client
     right = log_in(app, "win1", PASSWORD)
     assert right.status_code == 401 and "已停用" in right.get_json()["error"]["message"]
     admin_client.patch("/api/v1/admin/users/win1", json={"disabled": False})
-    assert app.test_client().post("/api/v1/auth/login", json={
-        "username": "win1", "password": PASSWORD}).status_code == 200
+    assert (
+        app.test_client()
+        .post("/api/v1/auth/login", json={"username": "win1", "password": PASSWORD})
+        .status_code
+        == 200
+    )
 
 
 def test_an_idle_session_ends_after_the_idle_limit(make_app, clock):

@@ -32,6 +32,11 @@ def deadline_figures(items: Iterable[Deadline], today: date) -> dict:
             overdue += 1
         else:
             pending += 1
-    return {"items": on_time + late + overdue + pending, "on_time": on_time, "late": late,
-            "overdue": overdue, "pending": pending,
-            "on_time_rate": ratio(on_time, on_time + late + overdue)}
+    return {
+        "items": on_time + late + overdue + pending,
+        "on_time": on_time,
+        "late": late,
+        "overdue": overdue,
+        "pending": pending,
+        "on_time_rate": ratio(on_time, on_time + late + overdue),
+    }

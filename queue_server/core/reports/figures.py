@@ -25,10 +25,18 @@ def queue_figures(t: Tally, wait_threshold_s: float) -> dict:
     est_mean_wait = ratio(t.est_wait, t.est_n)
     mae = ratio(t.est_abs, t.est_n)
     return {
-        "issued": t.issued, "called": t.called, "served": t.served, "waiting": t.waiting,
-        "no_show": t.no_show, "reinstated": t.reinstated, "transferred": t.transferred,
-        "cancelled": t.cancelled, "expired": t.expired, "abandoned": t.abandoned,
-        "priority": t.priority, "appointment": t.appointment,
+        "issued": t.issued,
+        "called": t.called,
+        "served": t.served,
+        "waiting": t.waiting,
+        "no_show": t.no_show,
+        "reinstated": t.reinstated,
+        "transferred": t.transferred,
+        "cancelled": t.cancelled,
+        "expired": t.expired,
+        "abandoned": t.abandoned,
+        "priority": t.priority,
+        "appointment": t.appointment,
         "no_show_rate": ratio(t.no_show, t.called),
         "transfer_rate": ratio(t.transferred, t.called),
         "cancel_rate": ratio(t.cancelled, t.issued),
@@ -57,9 +65,13 @@ def queue_figures(t: Tally, wait_threshold_s: float) -> dict:
 def window_figures(t: Tally) -> dict:
     """Opening hours spent open, paused, closed (§8.6), and troubles of devices."""
     hours = t.open_s + t.paused_s + t.closed_s
-    return {"open_s": round(t.open_s), "paused_s": round(t.paused_s),
-            "closed_s": round(t.closed_s), "open_share": ratio(t.open_s, hours),
-            "absences": t.absences}
+    return {
+        "open_s": round(t.open_s),
+        "paused_s": round(t.paused_s),
+        "closed_s": round(t.closed_s),
+        "open_share": ratio(t.open_s, hours),
+        "absences": t.absences,
+    }
 
 
 def device_figures(t: Tally) -> dict:
@@ -73,7 +85,9 @@ def rating_figures(t: Tally) -> dict:
     total = sum(counts.values())
     bad = sum(counts[str(level)] for level in BAD_LEVELS)
     return {
-        "ratings": total, "rating_counts": counts, "bad": bad,
+        "ratings": total,
+        "rating_counts": counts,
+        "bad": bad,
         "good_rate": ratio(total - bad, total),
         "satisfied_rate": ratio(counts["5"] + counts["4"], total),
         "mean_level": _round(ratio(sum(int(k) * v for k, v in counts.items()), total), 2),
@@ -82,5 +96,9 @@ def rating_figures(t: Tally) -> dict:
 
 
 def all_figures(t: Tally, wait_threshold_s: float) -> dict:
-    return (queue_figures(t, wait_threshold_s) | window_figures(t) | device_figures(t)
-            | rating_figures(t))
+    return (
+        queue_figures(t, wait_threshold_s)
+        | window_figures(t)
+        | device_figures(t)
+        | rating_figures(t)
+    )

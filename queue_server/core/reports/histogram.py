@@ -19,9 +19,9 @@ from bisect import bisect_left
 from collections import Counter
 
 EDGES: tuple[int, ...] = tuple(
-    [15 * i for i in range(0, 121)]                  # 0, 15 … 1800 s
-    + [1800 + 60 * i for i in range(1, 151)]         # … 10 800 s (3 h)
-    + [10800 + 900 * i for i in range(1, 37)]        # … 43 200 s (12 h)
+    [15 * i for i in range(0, 121)]  # 0, 15 … 1800 s
+    + [1800 + 60 * i for i in range(1, 151)]  # … 10 800 s (3 h)
+    + [10800 + 900 * i for i in range(1, 37)]  # … 43 200 s (12 h)
 )
 BUCKETS = len(EDGES) + 1
 _FIELD = 32

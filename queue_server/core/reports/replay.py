@@ -15,7 +15,12 @@ from datetime import date, datetime
 from typing import Iterable
 
 DONE, NO_SHOW, TRANSFERRED, CANCELLED, EXPIRED = (
-    "done", "no_show", "transferred", "cancelled", "expired")
+    "done",
+    "no_show",
+    "transferred",
+    "cancelled",
+    "expired",
+)
 
 
 @dataclass
@@ -127,8 +132,13 @@ class Replayer:
             return
         window = (data.get("window") or {}).get("number")
         if kind == "ticket.issued":
-            self.visits[number] = Visit(number, t.get("service", ""), at, bool(t.get("priority")),
-                                        [Leg(t.get("service", ""), "issue", at)])
+            self.visits[number] = Visit(
+                number,
+                t.get("service", ""),
+                at,
+                bool(t.get("priority")),
+                [Leg(t.get("service", ""), "issue", at)],
+            )
             return
         visit = self.visits.get(number)
         if visit is None:

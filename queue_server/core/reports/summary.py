@@ -11,8 +11,17 @@ from .figures import all_figures, queue_figures, rating_figures
 from .tally import Key, Tally
 
 DIMENSIONS = ("service", "window", "staff", "channel", "hour", "priority", "device")
-TREND_FIELDS = ("issued", "served", "wait_mean_s", "wait_p90_s", "wait_over_rate",
-                "abandon_rate", "no_show_rate", "service_mean_s", "est_mae_s")
+TREND_FIELDS = (
+    "issued",
+    "served",
+    "wait_mean_s",
+    "wait_p90_s",
+    "wait_over_rate",
+    "abandon_rate",
+    "no_show_rate",
+    "service_mean_s",
+    "est_mae_s",
+)
 
 
 @dataclass
@@ -65,32 +74,51 @@ def heatmap(arrivals: dict[tuple[date, str], int], open_days: Sequence[date]) ->
     weekdays = [w for w in range(7) if per_weekday[w]]
     cells = [[round(totals.get((w, h), 0) / per_weekday[w], 1) for h in hours] for w in weekdays]
     peak = max((max(row) for row in cells if row), default=0)
-    return {"weekdays": weekdays, "hours": hours, "cells": cells, "peak": peak,
-            "days": {w: per_weekday[w] for w in weekdays}}
+    return {
+        "weekdays": weekdays,
+        "hours": hours,
+        "cells": cells,
+        "peak": peak,
+        "days": {w: per_weekday[w] for w in weekdays},
+    }
 
 
-def summarise(r: Range, day_from: date, day_to: date, wait_threshold_s: float,
-              label: Callable[[str, str], dict] | None = None) -> dict:
+def summarise(
+    r: Range,
+    day_from: date,
+    day_to: date,
+    wait_threshold_s: float,
+    label: Callable[[str, str], dict] | None = None,
+) -> dict:
     """Totals, every dimension's rows and the trend of the range. ``label(dim, key)`` adds names
     (a service's name, a window's, a staff member's, a device's)."""
     label = label or (lambda dim, key: {})
     total = r.merged.get(("total", ""), Tally())
-    out = {"from": day_from.isoformat(), "to": day_to.isoformat(),
-           "days": (day_to - day_from).days + 1,
-           "open_days": sum(1 for t in r.per_day.values() if t.issued),
-           "wait_threshold_s": wait_threshold_s,
-           "totals": all_figures(total, wait_threshold_s)}
+    out = {
+        "from": day_from.isoformat(),
+        "to": day_to.isoformat(),
+        "days": (day_to - day_from).days + 1,
+        "open_days": sum(1 for t in r.per_day.values() if t.issued),
+        "wait_threshold_s": wait_threshold_s,
+        "totals": all_figures(total, wait_threshold_s),
+    }
     for dim in DIMENSIONS:
         keys = sorted((k for d, k in r.merged if d == dim), key=lambda k: _sort_key(dim, k))
-        out[f"by_{dim}"] = [{"key": k, **label(dim, k), **all_figures(r.merged[(dim, k)],
-                                                                       wait_threshold_s)}
-                            for k in keys]
+        out[f"by_{dim}"] = [
+            {"key": k, **label(dim, k), **all_figures(r.merged[(dim, k)], wait_threshold_s)}
+            for k in keys
+        ]
     trend = []
     for day in sorted(r.per_day):
         q = queue_figures(r.per_day[day], wait_threshold_s)
-        trend.append({"day": day.isoformat(), "weekday": day.weekday(),
-                      **{k: q[k] for k in TREND_FIELDS},
-                      "good_rate": rating_figures(r.per_day[day])["good_rate"]})
+        trend.append(
+            {
+                "day": day.isoformat(),
+                "weekday": day.weekday(),
+                **{k: q[k] for k in TREND_FIELDS},
+                "good_rate": rating_figures(r.per_day[day])["good_rate"],
+            }
+        )
     out["trend"] = trend
     open_days = [d for d, t in r.per_day.items() if t.issued]
     out["heatmap"] = heatmap(r.arrivals, open_days)

@@ -26,26 +26,90 @@ from ..evaluation import BAD_LEVELS, REASONS
 from ..numbering import HALL_TZ
 from . import histogram
 from .replay import CANCELLED, DONE, EXPIRED, NO_SHOW, TRANSFERRED, Replayer, Visit
-from .timelines import (Absence, absences, day_bounds, device_down_intervals, device_state,
-                        opening_spans, overlap_s, state_intervals, window_time)
+from .timelines import (
+    Absence,
+    absences,
+    day_bounds,
+    device_down_intervals,
+    device_state,
+    opening_spans,
+    overlap_s,
+    state_intervals,
+    window_time,
+)
 
 COUNTS = (
-    "issued", "called", "served", "waiting", "no_show", "reinstated", "transferred", "cancelled",
-    "expired", "abandoned", "priority", "appointment",
-    "wait_n", "wait_sum", "rewait_n", "rewait_sum", "service_n", "service_sum",
-    "est_n", "est_abs", "est_err", "est_wait",
-    "open_s", "paused_s", "closed_s", "absences", "down_s", "alerts",
-    "r1", "r2", "r3", "r4", "r5", *(f"bad_{code}" for code in REASONS),
+    "issued",
+    "called",
+    "served",
+    "waiting",
+    "no_show",
+    "reinstated",
+    "transferred",
+    "cancelled",
+    "expired",
+    "abandoned",
+    "priority",
+    "appointment",
+    "wait_n",
+    "wait_sum",
+    "rewait_n",
+    "rewait_sum",
+    "service_n",
+    "service_sum",
+    "est_n",
+    "est_abs",
+    "est_err",
+    "est_wait",
+    "open_s",
+    "paused_s",
+    "closed_s",
+    "absences",
+    "down_s",
+    "alerts",
+    "r1",
+    "r2",
+    "r3",
+    "r4",
+    "r5",
+    *(f"bad_{code}" for code in REASONS),
 )
 MAXIMA = ("wait_max", "service_max")
 HISTS = ("wait_hist", "service_hist")
-DURATIONS = frozenset(("wait_sum", "rewait_sum", "service_sum", "est_abs", "est_err", "est_wait",
-                       "open_s", "paused_s", "closed_s", "down_s", "wait_max", "service_max"))
+DURATIONS = frozenset(
+    (
+        "wait_sum",
+        "rewait_sum",
+        "service_sum",
+        "est_abs",
+        "est_err",
+        "est_wait",
+        "open_s",
+        "paused_s",
+        "closed_s",
+        "down_s",
+        "wait_max",
+        "service_max",
+    )
+)
 FIELDS = COUNTS + MAXIMA + HISTS
 ABANDON_CANCEL_REASONS = ("left",)
-VISIT_FIELDS = ("issued", "waiting", "cancelled", "expired", "abandoned", "priority",
-                "appointment", "reinstated", "est_n", "est_abs", "est_err", "est_wait",
-                "rewait_n", "rewait_sum")
+VISIT_FIELDS = (
+    "issued",
+    "waiting",
+    "cancelled",
+    "expired",
+    "abandoned",
+    "priority",
+    "appointment",
+    "reinstated",
+    "est_n",
+    "est_abs",
+    "est_err",
+    "est_wait",
+    "rewait_n",
+    "rewait_sum",
+)
 LEG_FIELDS = ("called", "served", "no_show", "transferred")
 
 
@@ -82,8 +146,9 @@ class Tally:
             self.service_hist += histogram.of(v)
         return self
 
-    def add(self, other: "Tally", names: Sequence[str], waits: bool = False,
-            services: bool = False) -> None:
+    def add(
+        self, other: "Tally", names: Sequence[str], waits: bool = False, services: bool = False
+    ) -> None:
         """Only ``names`` (and the settled durations asked for) of ``other``: the quick merge of
         a day's combinations into its dimensions."""
         for name in names:
@@ -111,7 +176,8 @@ class Tally:
     def row(self) -> tuple:
         """Counts and maxima as numbers, histograms as bytes: one stored row."""
         return tuple(getattr(self, n) for n in COUNTS + MAXIMA) + tuple(
-            histogram.encode(getattr(self, n)) for n in HISTS)
+            histogram.encode(getattr(self, n)) for n in HISTS
+        )
 
     @classmethod
     def from_row(cls, row: Sequence) -> "Tally":
@@ -125,7 +191,8 @@ class Tally:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Tally) and all(
-            getattr(self, n) == getattr(other, n) for n in FIELDS)
+            getattr(self, n) == getattr(other, n) for n in FIELDS
+        )
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         shown = {n: getattr(self, n) for n in COUNTS + MAXIMA if getattr(self, n)}
@@ -183,8 +250,9 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
     found_absences = []
     visits = list(rep.visits.values())
     for number, services in inp.windows.items():
-        intervals = state_intervals(inp.window_start.get(number, "closed"),
-                                    rep.windows.get(number, []), start, end)
+        intervals = state_intervals(
+            inp.window_start.get(number, "closed"), rep.windows.get(number, []), start, end
+        )
         w = t("window", number)
         for state, seconds in window_time(intervals, spans).items():
             setattr(w, f"{state}_s", getattr(w, f"{state}_s") + seconds)
@@ -194,8 +262,9 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
             found_absences += gone
     for device in set(rep.devices) | set(inp.device_start):
         events = rep.devices.get(device, [])
-        down = device_down_intervals(inp.device_start.get(device, (False, False)), events,
-                                     start, end)
+        down = device_down_intervals(
+            inp.device_start.get(device, (False, False)), events, start, end
+        )
         d = t("device", device)
         d.down_s += sum(overlap_s(a, b, spans) for a, b in down)
         d.alerts += sum(1 for e in events if e["type"] == "device.alert")
@@ -237,8 +306,10 @@ class _Combos:
         d.waiting += v.waiting
         d.cancelled += outcome == CANCELLED
         d.expired += outcome == EXPIRED
-        d.abandoned += not served and (outcome in (NO_SHOW, EXPIRED) or (
-            outcome == CANCELLED and v.cancel_reason in ABANDON_CANCEL_REASONS))
+        d.abandoned += not served and (
+            outcome in (NO_SHOW, EXPIRED)
+            or (outcome == CANCELLED and v.cancel_reason in ABANDON_CANCEL_REASONS)
+        )
         d.priority += v.priority
         d.appointment += bool(ticket.get("appointment_at"))
         d.reinstated += sum(1 for leg in v.legs if leg.kind == "reinstate")
@@ -269,32 +340,50 @@ class _Combos:
             service_s = leg.service_s
             if service_s is not None:
                 started = hour_key(leg.started_at or leg.called_at)
-                self._get(self.service, (leg.service, channel, started, prio, leg.window,
-                                         staff or None)).add_service(service_s)
+                self._get(
+                    self.service, (leg.service, channel, started, prio, leg.window, staff or None)
+                ).add_service(service_s)
 
     def spread(self, t) -> None:
         for table in (self.visits, self.legs, self.service):
             for tally in table.values():
                 tally.settle()  # each duration into its bucket once, not once per dimension
         for (service, channel, hour, prio), tally in self.visits.items():
-            for d in (t("total", ""), t("service", service), t("channel", channel),
-                      t("hour", hour), t("priority", prio)):
+            for d in (
+                t("total", ""),
+                t("service", service),
+                t("channel", channel),
+                t("hour", hour),
+                t("priority", prio),
+            ):
                 d.add(tally, VISIT_FIELDS, waits=True)
         for (service, channel, hour, prio, window, staff), tally in self.legs.items():
-            for d in (t("total", ""), t("service", service), t("channel", channel),
-                      t("hour", hour), t("priority", prio)):
+            for d in (
+                t("total", ""),
+                t("service", service),
+                t("channel", channel),
+                t("hour", hour),
+                t("priority", prio),
+            ):
                 d.add(tally, LEG_FIELDS)
             for d in _leg_dims(t, window, staff):
                 d.add(tally, LEG_FIELDS, waits=True)
         for (service, channel, hour, prio, window, staff), tally in self.service.items():
-            for d in (t("total", ""), t("service", service), t("channel", channel),
-                      t("hour", hour), t("priority", prio), *_leg_dims(t, window, staff)):
+            for d in (
+                t("total", ""),
+                t("service", service),
+                t("channel", channel),
+                t("hour", hour),
+                t("priority", prio),
+                *_leg_dims(t, window, staff),
+            ):
                 d.add(tally, (), services=True)
 
 
 def _leg_dims(t, window, staff) -> list[Tally]:
     return ([t("window", window)] if window is not None else []) + (
-        [t("staff", staff)] if staff else [])
+        [t("staff", staff)] if staff else []
+    )
 
 
 def _rating(r: dict, t) -> None:
@@ -333,5 +422,7 @@ def end_states(rep: Replayer, inp: DayInput) -> tuple[dict[int, str], dict[str, 
         for ev in sorted(events, key=lambda e: e["at"]):
             state = device_state(state, ev)
         devices[device] = state
-    return ({n: s for n, s in windows.items() if s != "closed"},
-            {d: s for d, s in devices.items() if any(s)})
+    return (
+        {n: s for n, s in windows.items() if s != "closed"},
+        {d: s for d, s in devices.items() if any(s)},
+    )

@@ -34,8 +34,9 @@ def overlap_s(a: datetime, b: datetime, spans: Iterable[Span]) -> float:
     return total
 
 
-def state_intervals(initial: str, changes: Sequence[Change], start: datetime,
-                    end: datetime) -> list[tuple[str, datetime, datetime]]:
+def state_intervals(
+    initial: str, changes: Sequence[Change], start: datetime, end: datetime
+) -> list[tuple[str, datetime, datetime]]:
     """[(state, from, to)] covering [start, end): ``initial`` until the first change."""
     out = []
     state, since = initial, start
@@ -65,8 +66,9 @@ class Absence:
         return (self.end - self.start).total_seconds() / 60
 
 
-def window_time(intervals: Sequence[tuple[str, datetime, datetime]],
-                spans: Sequence[Span]) -> dict[str, float]:
+def window_time(
+    intervals: Sequence[tuple[str, datetime, datetime]], spans: Sequence[Span]
+) -> dict[str, float]:
     """Seconds open / paused / closed within the opening spans."""
     out = {s: 0.0 for s in WINDOW_STATES}
     for state, a, b in intervals:
@@ -74,8 +76,9 @@ def window_time(intervals: Sequence[tuple[str, datetime, datetime]],
     return out
 
 
-def waited_during(visits: Iterable[Visit], services: Sequence[str], a: datetime,
-                  b: datetime) -> int:
+def waited_during(
+    visits: Iterable[Visit], services: Sequence[str], a: datetime, b: datetime
+) -> int:
     """How many tickets of ``services`` were waiting (in a queue, not yet called) at some moment
     of [a, b)."""
     n = 0
@@ -90,8 +93,14 @@ def waited_during(visits: Iterable[Visit], services: Sequence[str], a: datetime,
     return n
 
 
-def absences(window: int, services: Sequence[str], intervals, spans: Sequence[Span],
-             visits: Sequence[Visit], min_minutes: float) -> list[Absence]:
+def absences(
+    window: int,
+    services: Sequence[str],
+    intervals,
+    spans: Sequence[Span],
+    visits: Sequence[Visit],
+    min_minutes: float,
+) -> list[Absence]:
     """Stretches of at least ``min_minutes`` inside opening hours when the window was closed or
     paused and tickets it serves were waiting."""
     out = []
@@ -119,8 +128,9 @@ def device_state(state: tuple[bool, bool], ev: dict) -> tuple[bool, bool]:
     return silent, printer_down
 
 
-def device_down_intervals(initial: tuple[bool, bool], events: Sequence[dict], start: datetime,
-                          end: datetime) -> list[Span]:
+def device_down_intervals(
+    initial: tuple[bool, bool], events: Sequence[dict], start: datetime, end: datetime
+) -> list[Span]:
     """When a device was down in [start, end): silent (no heartbeat), or its printer unable to
     print. ``initial``: (silent, printer down) when ``start`` came; ``events``: its
     ``device.alert`` / ``device.recovered`` data with ``type`` and ``at``."""

@@ -22,10 +22,16 @@ def test_none_and_empty_mean_no_device():
 
 
 def test_a_serial_reader_url_with_its_settings():
-    url = parse_device_url("serial:///dev/ttyUSB0?baudrate=57600&poll_ms=200&timeout_ms=800",
-                           "idcard")
-    assert (url.scheme, url.path, url.baud, url.poll_ms, url.timeout_ms) == \
-        ("serial", "/dev/ttyUSB0", 57600, 200, 800)
+    url = parse_device_url(
+        "serial:///dev/ttyUSB0?baudrate=57600&poll_ms=200&timeout_ms=800", "idcard"
+    )
+    assert (url.scheme, url.path, url.baud, url.poll_ms, url.timeout_ms) == (
+        "serial",
+        "/dev/ttyUSB0",
+        57600,
+        200,
+        800,
+    )
 
 
 def test_baud_as_in_printer_urls_and_the_defaults_per_device():
@@ -43,15 +49,18 @@ def test_keyboard_is_for_the_scanner_only():
     assert "ID card reader" in caught.value.message_en
 
 
-@pytest.mark.parametrize("text, kind, says", [
-    ("serial", "idcard", "串口路径"),
-    ("serial:///dev/x?baudrate=12345", "idcard", "波特率 12345 不支持"),
-    ("serial:///dev/x?poll_ms=10", "idcard", "poll_ms 应为 100–5000"),
-    ("serial:///dev/x?baud=9600&baudrate=115200", "idcard", "不一致"),
-    ("serial:///dev/x?poll_ms=300", "scanner", "不认识的参数 poll_ms"),
-    ("tcp://10.0.0.9:9100", "scanner", "不支持的类型 'tcp'"),
-    ("/dev/ttyUSB0", "idcard", "不支持的类型"),
-])
+@pytest.mark.parametrize(
+    "text, kind, says",
+    [
+        ("serial", "idcard", "串口路径"),
+        ("serial:///dev/x?baudrate=12345", "idcard", "波特率 12345 不支持"),
+        ("serial:///dev/x?poll_ms=10", "idcard", "poll_ms 应为 100–5000"),
+        ("serial:///dev/x?baud=9600&baudrate=115200", "idcard", "不一致"),
+        ("serial:///dev/x?poll_ms=300", "scanner", "不认识的参数 poll_ms"),
+        ("tcp://10.0.0.9:9100", "scanner", "不支持的类型 'tcp'"),
+        ("/dev/ttyUSB0", "idcard", "不支持的类型"),
+    ],
+)
 def test_bad_urls_say_why_in_chinese_and_english(text, kind, says):
     with pytest.raises(BadDeviceURL) as caught:
         parse_device_url(text, kind)
@@ -72,16 +81,21 @@ def test_a_bad_device_url_stops_the_kiosk_at_start_naming_the_key(tmp_path):
     cfg.write_text('[kiosk]\nidcard_reader = "serial:///dev/ttyUSB0?baud=7"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="kiosk.idcard_reader: 身份证阅读器地址无效"):
         load_config(cfg)
-    cfg.write_text('[kiosk]\nqr_scanner = "keyboard"\nidcard_reader = "serial:///dev/ttyS0"\n',
-                   encoding="utf-8")
+    cfg.write_text(
+        '[kiosk]\nqr_scanner = "keyboard"\nidcard_reader = "serial:///dev/ttyS0"\n',
+        encoding="utf-8",
+    )
     assert load_config(cfg).qr_scanner == "keyboard"
 
 
 def test_the_device_package_needs_neither_kivy_nor_flask():
-    probe = ("import sys, kiosk.devices, kiosk.devices.idcard, kiosk.devices.qrscanner, "
-             "kiosk.devices.fakes; print(sorted(m for m in ('kivy', 'flask', 'serial') "
-             "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60)
+    probe = (
+        "import sys, kiosk.devices, kiosk.devices.idcard, kiosk.devices.qrscanner, "
+        "kiosk.devices.fakes; print(sorted(m for m in ('kivy', 'flask', 'serial') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"  # pyserial too: only a serial:// device imports it

@@ -19,8 +19,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def start(*args: str) -> tuple[subprocess.Popen, dict]:
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.devices.fakes", *args], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.devices.fakes", *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     info = {}
     while len(info) < 2:
         key, _, value = proc.stdout.readline().strip().partition(" ")

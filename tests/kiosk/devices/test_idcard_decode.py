@@ -63,9 +63,22 @@ def test_inner_spaces_stay_and_padding_goes():
 
 def test_the_nation_table_has_the_56_nations_of_gb_t_3304():
     assert len(NATIONS) == 56 and len(set(NATIONS)) == 56 and all(NATIONS)
-    known = {"01": "汉", "02": "蒙古", "03": "回", "04": "藏", "05": "维吾尔", "08": "壮",
-             "10": "朝鲜", "17": "哈萨克", "29": "柯尔克孜", "43": "乌孜别克", "46": "德昂",
-             "56": "基诺", "97": "其他", "98": "外国血统中国籍人士"}
+    known = {
+        "01": "汉",
+        "02": "蒙古",
+        "03": "回",
+        "04": "藏",
+        "05": "维吾尔",
+        "08": "壮",
+        "10": "朝鲜",
+        "17": "哈萨克",
+        "29": "柯尔克孜",
+        "43": "乌孜别克",
+        "46": "德昂",
+        "56": "基诺",
+        "97": "其他",
+        "98": "外国血统中国籍人士",
+    }
     for code, name in known.items():
         assert nation_name(code) == name
     for code in ("00", "57", "99", "1", "ab", ""):
@@ -102,8 +115,10 @@ def test_an_expired_card_reads_and_says_it_is_expired():
     assert card.expired(datetime(2025, 1, 1, 9, 30))
 
 
-@pytest.mark.parametrize("field, value", [
-    ("birth", "19900230"), ("birth", "1990"), ("valid_from", "2010050A"), ("valid_to", "永久")])
+@pytest.mark.parametrize(
+    "field, value",
+    [("birth", "19900230"), ("birth", "1990"), ("valid_from", "2010050A"), ("valid_to", "永久")],
+)
 def test_a_date_that_does_not_exist_is_a_card_data_error(field, value):
     with pytest.raises(CardDataError) as caught:
         decoded(CARDS["demo2"], **{field: value})

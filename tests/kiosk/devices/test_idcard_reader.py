@@ -176,7 +176,6 @@ def test_none_is_a_reader_that_never_reads():
         assert r.poll() == []
 
 
-
 def test_a_reader_unplugged_while_running_goes_offline():
     fake = FakeIdCardReader()
     with IdCardReader(fake.path, poll_s=0.05) as r:

@@ -6,8 +6,13 @@ import time
 
 from kiosk.devices import open_qr_scanner
 from kiosk.devices.base import CodeScanned
-from kiosk.devices.qrscanner import (MAX_LEN, KeyboardQrScanner, NoQrScanner, SerialQrScanner,
-                                     clean_code)
+from kiosk.devices.qrscanner import (
+    MAX_LEN,
+    KeyboardQrScanner,
+    NoQrScanner,
+    SerialQrScanner,
+    clean_code,
+)
 
 from .conftest import collect, has
 
@@ -31,10 +36,10 @@ def test_spaces_around_a_code_are_stripped(fake_scanner, scanner):
 
 
 def test_noise_is_ignored_and_the_next_code_still_comes(fake_scanner, scanner):
-    fake_scanner.send_raw(b"\x00\xff\xfe\x13\r")      # power-up garbage
-    fake_scanner.send_raw(b"\r\n\r\n")                # lone Enters
-    fake_scanner.send("12345")                        # too short to be a code
-    fake_scanner.send("\u00e9t\u00e9-" + CODE[:5])    # not ASCII
+    fake_scanner.send_raw(b"\x00\xff\xfe\x13\r")  # power-up garbage
+    fake_scanner.send_raw(b"\r\n\r\n")  # lone Enters
+    fake_scanner.send("12345")  # too short to be a code
+    fake_scanner.send("\u00e9t\u00e9-" + CODE[:5])  # not ASCII
     fake_scanner.send_raw(b"X" * (MAX_LEN + 50) + b"\r")  # an endless line
     fake_scanner.send(CODE)
     events = collect(scanner, has("CodeScanned"))

@@ -48,9 +48,15 @@ def test_the_fake_builds_the_published_replies():
     assert reply_frame(0x41) == READ_FAILED
 
 
-@pytest.mark.parametrize("frame, sw3, data", [
-    (FIND_OK, 0x9F, bytes(4)), (NO_CARD, 0x80, b""), (SELECT_OK, 0x90, bytes(8)),
-    (READ_FAILED, 0x41, b"")])
+@pytest.mark.parametrize(
+    "frame, sw3, data",
+    [
+        (FIND_OK, 0x9F, bytes(4)),
+        (NO_CARD, 0x80, b""),
+        (SELECT_OK, 0x90, bytes(8)),
+        (READ_FAILED, 0x41, b""),
+    ],
+)
 def test_published_replies_parse(line, frame, sw3, data):
     master, frames = line
     os.write(master, frame)
