@@ -71,11 +71,10 @@ class QueueService:
         self.store = store
         self.bus = bus
         self.clock = clock
-        # What the wait estimate reads (window loads, mean service times) changes only when a
-        # window acts, never when a ticket is issued: kept per version of the queue's state.
+        # What the forecast reads of the windows (their states, mean service times) changes
+        # only when a window acts, never when a ticket is issued: kept per version of the queue.
         self._version = 0
-        self._means: dict[tuple, float] = {}
-        self._forecast_windows: tuple | None = None
+        self._forecast_windows: tuple | None = None  # (key, windows, means)
         self._promised: tuple | None = None  # (key, promises) of the current queue
 
     @property
@@ -161,7 +160,13 @@ class QueueService:
                         st.get("priority_streak") or 0,
                     )
                 )
-            means = {svc.code: self._mean_s(db, svc) for svc in s.services}
+            means = {
+                svc.code: mean_service_seconds(
+                    repo.recent_service_seconds(db, svc.code, RECENT_VISITS),
+                    svc.default_service_min * 60,
+                )
+                for svc in s.services
+            }
             self._forecast_windows = (key, windows, means)
         _, windows, means = self._forecast_windows
         spans = periods_on(datetime.fromisoformat(day).date(), s.hall.opening_hours)
@@ -191,16 +196,6 @@ class QueueService:
         self._version += 1
         for event_id in event_ids:
             self.bus.published(event_id)
-
-    def _mean_s(self, db, svc: ServiceSpec) -> float:
-        """Recent mean service time of a service, kept per version of the queue's state."""
-        key = (self._version, svc.code, svc.default_service_min)
-        if key not in self._means:
-            if len(self._means) > 64:
-                self._means.clear()
-            recent = repo.recent_service_seconds(db, svc.code, RECENT_VISITS)
-            self._means[key] = mean_service_seconds(recent, svc.default_service_min * 60)
-        return self._means[key]
 
     def service_issuing(
         self, svc: ServiceSpec, now: datetime, db=None, issued: int | None = None
