@@ -1,16 +1,25 @@
 """Wait estimates shown on the kiosk, the ticket and the status page (DESIGN §3).
 
-People ahead × recent mean service time ÷ the window capacity the service really gets. A window
-that serves several services gives each the share of its recent calls that went to it, so a
-business window that also takes consultations does not count as a whole consulting window; the
+What the server promises is ``forecast``: the queue played forward by the hall's own policy
+(below). ``estimate_wait`` is the first estimator — people ahead × recent mean service time ÷
+the window capacity the service really gets — kept as the baseline the forecast is measured
+against (core.simulator.capacity_estimate, tests/bench/bench_estimates.py). In it, a window
+that serves several services gives each the share of its recent calls that went to it, and the
 绿色通道 (priority) window is left out, since it calls priority tickets first.
 """
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from statistics import mean
-from typing import Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from .policy import WindowView, choose_next
+from .settings import QueueRules
+from .tickets import Status, Ticket
 
 PRIOR_CALLS = 2.0
 """How many calls' worth of weight the even split gets before a window has much history."""
@@ -85,15 +94,6 @@ def estimate_wait(
 # calls by the policy itself (core.policy.choose_next over the call_candidates set), each
 # visit taking its service's recent mean; windows stop at the end of an opening period and
 # resume at the next; citizens keep arriving at each service's recent rate.
-
-from datetime import datetime, timedelta  # noqa: E402
-import heapq  # noqa: E402
-from bisect import bisect_right  # noqa: E402
-from typing import Iterable, Iterator, Mapping  # noqa: E402
-
-from .policy import WindowView, choose_next  # noqa: E402
-from .settings import QueueRules  # noqa: E402
-from .tickets import Status, Ticket  # noqa: E402
 
 REMAINING_FLOOR = 0.25
 """A visit running past its service's mean is expected to need at least this share of a mean
