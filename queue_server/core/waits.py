@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from statistics import mean
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -285,15 +285,7 @@ def promises(snap: HallSnapshot, extra: Sequence[Ticket] = ()) -> dict[str, Wait
     """``promised_wait`` of every waiting ticket, and of ``extra`` tickets joining now (one per
     service: what the kiosk shows before a ticket is taken), from one forecast."""
     if extra:
-        snap = HallSnapshot(
-            snap.now,
-            [*snap.waiting, *extra],
-            snap.windows,
-            snap.mean_service_s,
-            snap.spans,
-            snap.rules,
-            snap.arrivals_per_hour,
-        )
+        snap = replace(snap, waiting=[*snap.waiting, *extra])
     return {tid: _promise(seconds) for tid, seconds in forecast(snap).items()}
 
 
