@@ -348,36 +348,28 @@ class _Combos:
         for table in (self.visits, self.legs, self.service):
             for tally in table.values():
                 tally.settle()  # each duration into its bucket once, not once per dimension
-        for (service, channel, hour, prio), tally in self.visits.items():
-            for d in (
-                t("total", ""),
-                t("service", service),
-                t("channel", channel),
-                t("hour", hour),
-                t("priority", prio),
-            ):
+        for key, tally in self.visits.items():
+            for d in _queue_dims(t, *key):
                 d.add(tally, VISIT_FIELDS, waits=True)
-        for (service, channel, hour, prio, window, staff), tally in self.legs.items():
-            for d in (
-                t("total", ""),
-                t("service", service),
-                t("channel", channel),
-                t("hour", hour),
-                t("priority", prio),
-            ):
+        for (*key, window, staff), tally in self.legs.items():
+            for d in _queue_dims(t, *key):
                 d.add(tally, LEG_FIELDS)
             for d in _leg_dims(t, window, staff):
                 d.add(tally, LEG_FIELDS, waits=True)
-        for (service, channel, hour, prio, window, staff), tally in self.service.items():
-            for d in (
-                t("total", ""),
-                t("service", service),
-                t("channel", channel),
-                t("hour", hour),
-                t("priority", prio),
-                *_leg_dims(t, window, staff),
-            ):
+        for (*key, window, staff), tally in self.service.items():
+            for d in (*_queue_dims(t, *key), *_leg_dims(t, window, staff)):
                 d.add(tally, (), services=True)
+
+
+def _queue_dims(t, service, channel, hour, prio) -> tuple[Tally, ...]:
+    """The dimensions every visit and leg counts in: the total and its queue's keys."""
+    return (
+        t("total", ""),
+        t("service", service),
+        t("channel", channel),
+        t("hour", hour),
+        t("priority", prio),
+    )
 
 
 def _leg_dims(t, window, staff) -> list[Tally]:
