@@ -20,7 +20,7 @@ from ..core.policy import (
     reinstate_position,
     walkin_cutoff,
 )
-from ..core.settings import ServiceSpec, Settings
+from ..core.settings import ServiceSpec, Settings, WindowSpec
 from ..core.tickets import (
     ACTIVE,
     CANCEL_REASONS,
@@ -56,6 +56,17 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 def iso(dt: datetime) -> str:
     return dt.astimezone(HALL_TZ).isoformat(timespec="microseconds")
+
+
+def _view(spec: WindowSpec, win: dict) -> WindowView:
+    """A window as the queue policy sees it: its settings and the streaks kept in its row."""
+    return WindowView(
+        spec.number,
+        spec.services,
+        spec.kind,
+        win["priority_streak"] or 0,
+        win["appointment_streak"] or 0,
+    )
 
 
 class QueueService:
@@ -325,15 +336,8 @@ class QueueService:
             r["id"]: r for r in repo.waiting(db, hall_day(now).isoformat(), list(spec.services))
         }
         win = repo.window(db, spec.number)
-        view = WindowView(
-            spec.number,
-            spec.services,
-            spec.kind,
-            win["priority_streak"] or 0,
-            win["appointment_streak"] or 0,
-        )
         order = queue_order(
-            [repo.to_domain(r) for r in rows.values()], view, now, self.settings.rules
+            [repo.to_domain(r) for r in rows.values()], _view(spec, win), now, self.settings.rules
         )
         rows = [rows[t.id] for t in order]  # the order call-next would take them in
         return [
@@ -539,15 +543,8 @@ class QueueService:
                     raise Conflict("That ticket is not waiting for this window.")
             else:
                 rows = repo.call_candidates(db, day, list(spec.services))
-                view = WindowView(
-                    spec.number,
-                    spec.services,
-                    spec.kind,
-                    win["priority_streak"] or 0,
-                    win["appointment_streak"] or 0,
-                )
                 pick = choose_next(
-                    [repo.to_domain(r) for r in rows], view, now, self.settings.rules
+                    [repo.to_domain(r) for r in rows], _view(spec, win), now, self.settings.rules
                 )
                 chosen = next((r for r in rows if pick and r["id"] == pick.id), None)
             if chosen is None:
