@@ -23,6 +23,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from queue_server.store import Store, maintenance  # noqa: E402
+from tests.bench.figures import pct  # noqa: E402
 from tests.support.live_server import start_server  # noqa: E402
 
 ISSUES = 200
@@ -80,10 +81,9 @@ def issue_latencies(srv, kiosk: dict, n: int) -> list[float]:
 
 
 def figures(label: str, xs: list[float]) -> None:
-    xs = sorted(xs)
     print(
         f"{label:<34} median {statistics.median(xs) * 1000:6.1f} ms   "
-        f"p95 {xs[int(len(xs) * 0.95)] * 1000:6.1f} ms   max {xs[-1] * 1000:6.1f} ms"
+        f"p95 {pct(xs, 95) * 1000:6.1f} ms   max {max(xs) * 1000:6.1f} ms"
     )
 
 

@@ -25,6 +25,7 @@ from kiosk.devices.base import CardRead, CardRemoved, CodeScanned  # noqa: E402
 from kiosk.devices.fakes import FakeIdCardReader, FakeQrScanner  # noqa: E402
 from kiosk.devices.idcard import IdCardReader  # noqa: E402
 from kiosk.devices.qrscanner import SerialQrScanner  # noqa: E402
+from tests.bench.figures import pct  # noqa: E402
 
 UI_FRAME_S = 1 / 60
 
@@ -41,11 +42,9 @@ def wait_event(device, kind, timeout: float = 10.0):
 
 
 def figures(values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return (
-        f"min {ordered[0] * 1000:5.0f}  median {statistics.median(ordered) * 1000:5.0f}  "
-        f"p95 {p95 * 1000:5.0f}  max {ordered[-1] * 1000:5.0f} ms"
+        f"min {min(values) * 1000:5.0f}  median {statistics.median(values) * 1000:5.0f}  "
+        f"p95 {pct(values, 95) * 1000:5.0f}  max {max(values) * 1000:5.0f} ms"
     )
 
 

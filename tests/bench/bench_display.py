@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from queue_server.configfile import load_settings  # noqa: E402
+from tests.bench.figures import pct  # noqa: E402
 from tests.support.browser import chromium  # noqa: E402
 from queue_server.core.settings import VoiceSettings  # noqa: E402
 from queue_server.eventbus import EventBus  # noqa: E402
@@ -44,11 +44,6 @@ new MutationObserver(() => {
   if (!(n in window.__seen)) window.__seen[n] = performance.timeOrigin + performance.now();
 }).observe(target, {childList: true, characterData: true, subtree: true});
 """
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def line(name: str, values: list[float]) -> str:

@@ -27,6 +27,7 @@ from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.controller import Controller, SyncRunner  # noqa: E402
 from kiosk.voice import Voice  # noqa: E402
 from printer import open_printer  # noqa: E402
+from tests.bench.figures import pct  # noqa: E402
 from tests.kiosk.records_hall import start_records_hall  # noqa: E402
 from tests.support.fake_printer import FakePrinter  # noqa: E402
 from tests.support.live_server import start_server  # noqa: E402
@@ -135,11 +136,6 @@ fake.close()
 '''
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def bench_records(placements: int) -> None:
     work = Path(tempfile.mkdtemp())
     srv = start_records_hall(work)
@@ -174,7 +170,7 @@ def bench_records(placements: int) -> None:
             print(
                 f"ID card placed (115200 baud, reader poll {poll_ms} ms) → records on screen "
                 f"(real app, live server): median {statistics.median(times) * 1000:.0f} ms, "
-                f"p95 {pct(times, 0.95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+                f"p95 {pct(times, 95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
                 f"({len(times)} placements)  goal ≤ 1500 ms"
             )
             print(
@@ -294,7 +290,7 @@ def main() -> None:
         times.sort()
         print(
             f"confirm → printer has the bytes (virtual printer, incl. PNG preview): median {statistics.median(times):.0f} ms, "
-            f"p95 {times[int(len(times) * 0.95) - 1]:.0f} ms, max {times[-1]:.0f} ms  goal ≤ 300 ms"
+            f"p95 {pct(times, 95):.0f} ms, max {times[-1]:.0f} ms  goal ≤ 300 ms"
         )
     finally:
         srv.stop()

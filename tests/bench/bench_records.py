@@ -32,17 +32,14 @@ from queue_server.records.demo_people import demo_password, generate  # noqa: E4
 from queue_server.records.provider import QueryPassword  # noqa: E402
 from queue_server.records.sqlite_provider import SqliteProvider  # noqa: E402
 from queue_server.web import create_app  # noqa: E402
+from tests.bench.figures import pct  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = 400
 
 
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
-
-
 def show(name, values, goal=None):
+    values = [v * 1000 for v in values]
     line = (
         f"{name:<46} p50 {pct(values, 50):7.2f} ms   p95 {pct(values, 95):7.2f} ms   "
         f"p99 {pct(values, 99):7.2f} ms   n={len(values)}"

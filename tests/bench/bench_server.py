@@ -26,20 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.support.live_server import start_server  # noqa: E402
+from tests.bench.figures import pct  # noqa: E402
 from tests.bench.stream_load import StreamClients, call_to_event  # noqa: E402
 
 SERVICES = ["consult", "pension", "medical", "unemployment", "card"]
 
 
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
-
-
 def show(name, values):
-    print(
-        f"{name:<44} p50 {pct(values, 50):7.2f} ms   p99 {pct(values, 99):7.2f} ms   n={len(values)}"
-    )
+    ms = [v * 1000 for v in values]
+    print(f"{name:<44} p50 {pct(ms, 50):7.2f} ms   p99 {pct(ms, 99):7.2f} ms   n={len(values)}")
 
 
 class Client:

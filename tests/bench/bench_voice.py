@@ -35,15 +35,11 @@ from queue_server.eventbus import EventBus  # noqa: E402
 from queue_server.store import Store  # noqa: E402
 from queue_server.voice import Announcer, templates  # noqa: E402
 from queue_server.voice.espeak import synthesize  # noqa: E402
+from tests.bench.figures import pct  # noqa: E402
 from tests.support.live_server import EXAMPLE, start_server  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 WINDOWS = tuple(range(1, 10))
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def cpu_here() -> float:
