@@ -65,10 +65,6 @@ def normalize_code(raw) -> str | None:
     return text if _check_char(values) == text[-1] else None
 
 
-def pretty_code(code: str) -> str:
-    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
-
-
 def code_digest(code: str) -> str:
     """What the hall db keeps of a code: its SHA-256 (a copy of the db cannot print URLs)."""
     return hashlib.sha256(b"stmt|" + code.encode()).hexdigest()

@@ -78,12 +78,6 @@ class StaffSessions:
             with self.store.write() as db:
                 repo.delete_session(db, hash_token(token))
 
-    def end_all(self, username: str, keep_token: str | None = None) -> int:
-        """End every session of ``username`` (but ``keep_token``'s); returns how many ended."""
-        keep = hash_token(keep_token) if keep_token else None
-        with self.store.write() as db:
-            return repo.delete_sessions_of(db, username, keep)
-
     def counts(self) -> dict[str, int]:
         now = self.clock()
         with self.store.write() as db:  # expired rows must not count as open sessions

@@ -168,14 +168,3 @@ def overdue(db: sqlite_utils.Database, now: str) -> list[dict]:
         "SELECT * FROM appointments WHERE status = 'booked' AND slot_end <= ? ORDER BY slot_end",
         [now],
     )
-
-
-def no_shows_between(db: sqlite_utils.Database, first_day: str, last_day: str) -> dict[str, int]:
-    """service → no-shows of the days, for the reports."""
-    return dict(
-        db.execute(
-            "SELECT service, count(*) FROM appointments WHERE status = 'no_show'"
-            " AND day BETWEEN ? AND ? GROUP BY service",
-            [first_day, last_day],
-        ).fetchall()
-    )
