@@ -214,9 +214,6 @@ class SqliteProvider(RecordsProvider):
             self._keys = (subkey(master, "pin"), subkey(master, "essc"))
         return self._keys[0] if purpose == "pin" else self._keys[1]
 
-    def essc_key(self) -> bytes:
-        return self._key("essc")
-
     @staticmethod
     def _pid(person: Person) -> int:
         try:

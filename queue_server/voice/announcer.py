@@ -101,9 +101,6 @@ class Announcer:
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def texts(self, number: str, window: int) -> dict[str, str]:
-        return {lang: templates.text(lang, number, window) for lang in self.voice.languages}
-
     def _key(self, number: str, window: int) -> str:
         if self._pack is not None:
             version = self._pack.version()
