@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .configfile import check_config
 from .core.settings import Settings, SettingsError
+from .hall import faq_path
 from .i18n import translate
 from .services.queue import iso
 from .store import events as event_log
@@ -87,9 +88,8 @@ def merge(old: Settings, new: Settings, source: str) -> tuple[Settings, tuple[st
     kept = {k: getattr(old.hall, k) for k in RESTART_HALL_KEYS}
     sections = {}
     for name in RESTART_SECTIONS:
-        if hasattr(old, name):
-            waiting += _changed(getattr(old, name), getattr(new, name), name)
-            sections[name] = getattr(old, name)
+        waiting += _changed(getattr(old, name), getattr(new, name), name)
+        sections[name] = getattr(old, name)
     return replace(new, hall=replace(new.hall, **kept), **sections), tuple(waiting)
 
 
@@ -108,7 +108,7 @@ def reload_hall(hall: "Hall", path: str | Path | None) -> ReloadOutcome:
         log.warning("configuration not reloaded, the old one stays: %s", exc)
         return ReloadOutcome(False, now, FAILED, {"reason": str(exc)})
     topics, entries = checked.faq
-    hall.faq.path = Path(settings.hall.faq_file) if settings.hall.faq_file else None
+    hall.faq.path = faq_path(settings)
     data = {
         "services": [s.code for s in settings.services],
         "items": len(settings.items),
