@@ -279,7 +279,7 @@ class Controller(CitizenIO):
         result, word, detail = outcome
         if result == "ok":
             self.printer_word = word
-            self.flow.print_done(word, self.now())
+            self.flow.print_done(self.now())
             if word != "ok":
                 self._report_printer(word, "")
         else:

@@ -306,9 +306,8 @@ class Flow(CitizenSteps):
         else:
             # Keep request_id: the server may have issued it; "try again" must get the same one.
             self._go(Screen.CONFIRM, now)
-            if (
-                kind == "server" and message
-            ):  # e.g. 503 "系统繁忙，请稍后再试", in the citizen's language
+            # e.g. 503 "系统繁忙，请稍后再试", in the citizen's language
+            if kind == "server" and message:
                 self.notice = "The hall could not issue this ticket: {reason}"
                 self.notice_params = {"reason": message}
             else:
@@ -316,12 +315,11 @@ class Flow(CitizenSteps):
                     "The queue server cannot be reached. Please try again or see the guide desk."
                 )
 
-    def print_done(self, word: str = "ok", now: float | None = None) -> None:
+    def print_done(self, now: float | None = None) -> None:
+        """Printed (paper running low included: the citizen has the ticket, nothing to say)."""
         self.printed, self.printer_problem = True, None
         self.request_id = None
         self._go(Screen.TICKET, now)
-        if word == "paper_near_end":
-            self.printer_problem = None
 
     def print_failed(self, word: str, now: float | None = None) -> None:
         """The ticket exists on the server: show it large with its QR code instead of losing it."""
