@@ -383,9 +383,9 @@ def restore(settings, db_path: str | Path, source: str | Path, now: datetime) ->
 
 
 def _say(exc: HallError) -> str:
-    from .i18n import translate
+    from .i18n import bilingual
 
-    return f"{translate(exc.message, **exc.params)} / {translate(exc.message, 'en', **exc.params)}"
+    return bilingual(exc.message, **exc.params)
 
 
 def backup_command(args, settings, now: datetime) -> int:

@@ -18,7 +18,7 @@ from .configfile import check_config, load_settings
 from .core.settings import SettingsError, consulting_windows_required
 from . import journal
 from .errors import HallError
-from .i18n import translate
+from .i18n import bilingual
 
 
 FILE_PROBLEM = (
@@ -212,14 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args, settings)
     except HallError as exc:
-        print(
-            f"{translate(exc.message, **exc.params)} / {translate(exc.message, 'en', **exc.params)}",
-            file=sys.stderr,
-        )
+        print(bilingual(exc.message, **exc.params), file=sys.stderr)
         return 1
     except OSError as exc:  # the data folder (secret key, voice cache, fonts) cannot be written
-        msg, params = FILE_PROBLEM, {"path": exc.filename or "-", "reason": exc.strerror or exc}
-        print(f"{translate(msg, **params)} / {translate(msg, 'en', **params)}", file=sys.stderr)
+        reason = exc.strerror or exc
+        print(bilingual(FILE_PROBLEM, path=exc.filename or "-", reason=reason), file=sys.stderr)
         return 1
 
 

@@ -51,6 +51,11 @@ def translate(msgid: str, lang: str = DEFAULT, **params) -> str:
         return text
 
 
+def bilingual(msgid: str, **params) -> str:
+    """``"中文 / English"``: a command's message on a terminal, read by staff of either language."""
+    return f"{translate(msgid, **params)} / {translate(msgid, 'en', **params)}"
+
+
 def best_language(accept_language: str | None, offered=LANGUAGES) -> str:
     """The first language of the header we offer; zh_CN when none matches."""
     if not accept_language:
