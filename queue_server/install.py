@@ -348,13 +348,8 @@ def install_server(inst: Installer, args) -> None:
             f"hall.toml 的 data_dir 不是 {DATA_DIR}，而服务单元使用它 / hall.toml's "
             f"data_dir is not {DATA_DIR}, which the units use: set it"
         )
-    faq = inst.path(f"/{ETC}/faq.toml")
-    inst.write(
-        f"/{ETC}/faq.toml",
-        (CONFIG_DIR / "faq.toml").read_text(encoding="utf-8"),
-        0o644,
-        keep=faq.exists(),
-    )
+    faq = (CONFIG_DIR / "faq.toml").read_text(encoding="utf-8")
+    inst.write(f"/{ETC}/faq.toml", faq, 0o644, keep=True)
     inst.folder(DATA_DIR, 0o700, user, user)
     inst.folder(BACKUP_DIR, 0o700, user, user)
     _units(inst, "server")
@@ -435,22 +430,22 @@ def install_kiosk(inst: Installer, args) -> None:
             f"--kind kiosk，把令牌写入 /{ETC}/kiosk.token / no device token yet: "
             f"put the one create-device prints into /{ETC}/kiosk.token"
         )
-    _screen(inst, "kiosk", args.rotate)
+    _session(inst)
+    env = f"/{ETC}/kiosk.env"
+    if args.rotate is not None or not inst.path(env).exists():
+        inst.write(env, f"HALLQUEUE_CAGE_ARGS={_cage_args(args.rotate)}\n", 0o644)
     _units(inst, "kiosk")
     inst.run("systemctl", "set-default", "graphical.target")
     inst.run("systemctl", "enable", "--now", *ENABLE["kiosk"])
 
 
-def _screen(inst: Installer, role: str, rotate: int | None) -> None:
+def _session(inst: Installer) -> None:
+    """The PAM service the kiosk's and the display's units open their tty1 session with."""
     inst.write(
         "/etc/pam.d/hallqueue-session",
         (UNIT_DIR / "hallqueue-session.pam").read_text(encoding="utf-8"),
         0o644,
     )
-    env = f"/{ETC}/{role}.env"
-    if rotate is not None or not inst.path(env).exists():
-        if role == "kiosk":
-            inst.write(env, f"HALLQUEUE_CAGE_ARGS={_cage_args(rotate)}\n", 0o644)
 
 
 def install_display(inst: Installer, args) -> None:
@@ -487,7 +482,7 @@ def install_display(inst: Installer, args) -> None:
         f"HALLQUEUE_CAGE_ARGS={_cage_args(rotate)}\n"
     )
     inst.write(path, text, 0o640, "root", user)  # the token is a secret of this board
-    _screen(inst, "display", rotate)
+    _session(inst)
     _units(inst, "display")
     inst.run("systemctl", "set-default", "graphical.target")
     inst.run("systemctl", "enable", "--now", *ENABLE["display"])
