@@ -18,7 +18,7 @@ from ..core.settings import AuthSettings
 from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from ..store import Store
 from ..store import accounts as repo
-from .logins import Logins
+from .logins import Logins, is_locked
 from .queue import iso
 from .sessions import StaffSessions, hash_token
 
@@ -188,11 +188,7 @@ class Accounts:
         out = []
         for u in repo.users(self.store.db):
             lock = locks.get(u["username"])
-            locked = bool(lock) and access.is_locked(
-                datetime.fromisoformat(lock["locked_at"]),
-                datetime.fromisoformat(lock["locked_until"]) if lock["locked_until"] else None,
-                now,
-            )
+            locked = is_locked(lock, now)
             out.append(
                 {
                     "username": u["username"],

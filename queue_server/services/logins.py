@@ -41,7 +41,8 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _locked(lock: dict | None, now: datetime) -> bool:
+def is_locked(lock: dict | None, now: datetime) -> bool:
+    """Whether a name's lock row (store.accounts.get_lock) holds at ``now``."""
     return bool(lock) and access.is_locked(
         _when(lock["locked_at"]), _when(lock["locked_until"]), now
     )
@@ -83,7 +84,7 @@ class Logins:
         p = self.policy
         with self.store.write() as db:
             lock = repo.get_lock(db, username)
-            if _locked(lock, now):
+            if is_locked(lock, now):
                 error = TooManyRequests(LOCKED)
             else:
                 row = repo.get_failures(db, username, address)
@@ -125,7 +126,7 @@ class Logins:
             repo.forget_failures_before(db, iso(now - p.lock_window))  # they no longer count
             failures, addresses = repo.recent_failures(db, username, iso(now - p.lock_window))
             lock = repo.get_lock(db, username)
-            locked = _locked(lock, now)
+            locked = is_locked(lock, now)
             if access.should_lock(failures, addresses, p) and not locked:
                 until = access.lock_until(now, p)
                 repo.save_lock(
@@ -147,9 +148,4 @@ class Logins:
 
     def locked_until(self, username: str) -> tuple[bool, str | None]:
         lock = repo.get_lock(self.store.db, username)
-        if not lock:
-            return False, None
-        now = self.clock()
-        return access.is_locked(_when(lock["locked_at"]), _when(lock["locked_until"]), now), lock[
-            "locked_until"
-        ]
+        return is_locked(lock, self.clock()), lock["locked_until"] if lock else None
