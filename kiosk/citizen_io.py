@@ -22,7 +22,6 @@ from kiosk.devices import (
     open_idcard_reader,
     open_qr_scanner,
 )
-from printer import PrinterError
 from queue_server.core.numbering import HALL_TZ
 
 from .citizen_flow import month_index
@@ -224,17 +223,7 @@ class CitizenIO:
                 self.flow.statement_print_failed(word)
             self.changed()
 
-        self.runner.submit(lambda: self._print_statement(layout), done)
-
-    def _print_statement(self, layout):
-        with self._print_lock:
-            try:
-                return ("ok", self.printer.print_statement(layout).word, "")
-            except PrinterError as exc:
-                return ("failed", exc.word, exc.message_en)
-            except Exception as exc:
-                log.exception("printing the statement failed")
-                return ("failed", "error", str(exc)[:200])
+        self.runner.submit(lambda: self._print(self.printer.print_statement, layout), done)
 
     def check_printer(self) -> None:
         """While a statement waits for paper: ask the printer until it is ready again."""

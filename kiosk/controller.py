@@ -262,13 +262,14 @@ class Controller(CitizenIO):
             self.flow.service_info(result.data["service"]) or {},
             self.windows,
         )
-        self.runner.submit(lambda: self._print(layout), self._printed)
+        self.runner.submit(lambda: self._print(self.printer.print_ticket, layout), self._printed)
 
-    def _print(self, layout):
+    def _print(self, send: Callable, layout):
+        """One job at a time on the printer (a ticket or a statement):
+        ("ok", status word, "") or ("failed", status word, detail)."""
         with self._print_lock:
             try:
-                st = self.printer.print_ticket(layout)
-                return ("ok", st.word, "")
+                return ("ok", send(layout).word, "")
             except PrinterError as exc:
                 return ("failed", exc.word, exc.message_en)
             except Exception as exc:
