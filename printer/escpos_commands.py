@@ -46,8 +46,8 @@ def qr(payload: str, module_dots: int, ec: str = "M") -> bytes:
         + _gs_k(0x43, bytes([module_dots]))  # fn 67: module size
         + _gs_k(0x45, bytes([_QR_EC[ec]]))  # fn 69: error correction
         + _gs_k(0x50, b"\x30" + data)  # fn 80: store
-        + _gs_k(0x51, b"\x30")
-    )  # fn 81: print
+        + _gs_k(0x51, b"\x30")  # fn 81: print
+    )
 
 
 def raster(bits: bytes, width_bytes: int, rows: int) -> bytes:

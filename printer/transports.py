@@ -117,9 +117,8 @@ class SerialTransport(Transport):
         except Exception as exc:
             raise LinkDown(f"cannot open {self.path}: {exc}") from None
         self._dev = self._p.device
-        if (
-            self.flow == "rtscts"
-        ):  # python-escpos has no rtscts argument; pyserial reconfigures live
+        # python-escpos has no rtscts argument; pyserial reconfigures the open port live
+        if self.flow == "rtscts":
             self._dev.rtscts = True
 
     def write(self, data: bytes) -> None:

@@ -197,11 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         from .install import main as install
 
         return install(args)
-    journal.setup(
-        {"serve": "hallqueue-server", "backup": "hallqueue-backup"}.get(
-            args.command, "queue-server"
-        )
-    )  # the journal under systemd, else stderr
+    # Logs go to the journal under systemd, named after the unit; else to stderr.
+    unit = {"serve": "hallqueue-server", "backup": "hallqueue-backup"}.get(args.command)
+    journal.setup(unit or "queue-server")
     try:
         if args.command == "check-config":
             return check(args.config, args.db)
