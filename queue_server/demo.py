@@ -283,10 +283,11 @@ def display_command(
 ) -> list[str]:
     """Chromium showing the hall display as an app window: no address bar, no infobars. With a
     display device token the page reports its heartbeat to the guide desk (§8.1.5)."""
-    page = f"{url}/display" + (f"?token={token}" if token else "")
+    from .install import display_url
+
     cmd = [
         chromium,
-        f"--app={page}",
+        f"--app={display_url(url, token, None)}",
         f"--user-data-dir={profile}",
         "--autoplay-policy=no-user-gesture-required",  # the display speaks without a click
         "--no-first-run",
@@ -294,8 +295,8 @@ def display_command(
         "--disable-background-networking",
         "--password-store=basic",  # no desktop keyring prompt
         "--accept-lang=zh-CN",  # the page's language: no "translate this page?" prompt
-        "--hide-crash-restore-bubble",
-    ]  # Ctrl-C of the demo is not a crash to restore
+        "--hide-crash-restore-bubble",  # Ctrl-C of the demo is not a crash to restore
+    ]
     if as_root:
         # Chromium refuses to run as root with its sandbox on (demo machines are often root);
         # --test-type drops the "unsupported command-line flag" bar that --no-sandbox brings.
