@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
 import tomllib
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from queue_server.eventbus import EventBus
 from queue_server.store import Store
 from queue_server.voice import Announcer
 from tests.conftest import EXAMPLE_CONFIG
+from tests.display.test_voice_audio import wait_for
 
 REAL_ESPEAK = "/usr/bin/espeak-ng"
 
@@ -150,15 +150,6 @@ def test_the_announcer_thread_cleans_up_when_the_day_changes(app, hall, clock):
     clock.advance(days=1)
     hall.queue.issue("pension", "req-day-0002")  # wakes the thread on the next day
     assert wait_for(lambda: announcer.calls.get(today.key) is None)
-
-
-def wait_for(predicate, timeout=10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 # --- the route --------------------------------------------------------------------------------

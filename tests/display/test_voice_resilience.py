@@ -9,23 +9,14 @@ import io
 import logging
 import shutil
 import subprocess
-import time
 import wave
 from pathlib import Path
 
 import pytest
 
 from queue_server.store import events as event_log
+from tests.display.test_voice_audio import wait_for
 from tests.display.test_voice_cache import CountingEspeak, espeak  # noqa: F401 (fixture)
-
-
-def wait_for(predicate, timeout=10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 class Calls:
@@ -136,8 +127,12 @@ def test_an_unwritable_voice_folder_is_a_logged_nuisance_not_a_silence(app, hall
 
 
 def test_espeak_failing_is_logged_once_and_the_next_call_after_it_is_fixed_is_heard(
-    espeak, app, hall, client, caplog
-):  # noqa: F811
+    espeak,  # noqa: F811 (the fixture imported above)
+    app,
+    hall,
+    client,
+    caplog,
+):
     calls = Calls(hall, client)
     espeak.fail(True)
     failed = [calls.call() for _ in range(3)]
