@@ -12,10 +12,12 @@ a guide ending it (§7.5) all go through ``wipe()``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from queue_server.core.errors import InvalidIdNumber
 from queue_server.core.idnumber import validate_id_number
 from queue_server.core.insurance import INSURANCES
+from queue_server.core.numbering import HALL_TZ
 
 ID_LEN, PASSWORD_LEN, CHECK_LEN, CASE_MAX = 18, 6, 4, 24
 TABS = ("profile", "contributions", "account", "benefits", "cases")
@@ -96,6 +98,12 @@ class Personal:
 
 def month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
+
+
+def this_month() -> int:
+    """The hall's current month (its own time zone, not the machine's)."""
+    today = datetime.now(HALL_TZ)
+    return month_index(today.year, today.month)
 
 
 def month_label(index: int) -> str:

@@ -11,7 +11,6 @@ of one request and is dropped; an answer that arrives after the citizen has gone
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from kiosk.devices import (
     CardRead,
@@ -22,9 +21,8 @@ from kiosk.devices import (
     open_idcard_reader,
     open_qr_scanner,
 )
-from queue_server.core.numbering import HALL_TZ
 
-from .citizen_flow import month_index
+from .citizen_flow import this_month
 from .flow import Screen
 from .statementprint import statement_layout
 
@@ -68,8 +66,7 @@ class CitizenIO:
         return {"idcard_reader": self.reader.status, "qr_scanner": self.scanner.status}
 
     def set_today(self) -> None:
-        today = datetime.now(HALL_TZ)
-        self.flow.today_month = month_index(today.year, today.month)
+        self.flow.today_month = this_month()
 
     # ---- devices (the UI thread polls them) -------------------------------------------------
     def poll_devices(self) -> None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
 from enum import Enum
 
 from queue_server.core.issuing import CLOSED, CLOSED_CODE, SOLD_OUT, SOLD_OUT_CODE
 
-from .citizen_flow import CASE_INPUT, CitizenSteps, Personal, month_index
+from .citizen_flow import CASE_INPUT, CitizenSteps, Personal, this_month
 
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
 CLOSED_NOTICE = "This service is not issuing tickets now."
@@ -49,11 +48,6 @@ class Screen(str, Enum):
 
 
 CORNER_SCREENS = (Screen.HOME, Screen.VERIFY, Screen.RECORDS, Screen.STATEMENT, Screen.PROGRESS)
-
-
-def _this_month() -> int:
-    today = date.today()
-    return month_index(today.year, today.month)
 
 
 @dataclass
@@ -97,7 +91,7 @@ class Flow(CitizenSteps):
     ending: list = field(default_factory=list)  # session tokens to end on the server
     reader_status: str = "off"  # the devices' status words
     scanner_status: str = "off"
-    today_month: int = field(default_factory=_this_month)  # the controller keeps it current
+    today_month: int = field(default_factory=this_month)  # the controller keeps it current
 
     def __post_init__(self):
         self.languages = tuple(self.languages)
