@@ -68,7 +68,7 @@ PERSONAL = (CardRead, CardUnreadable, CardRemoved, CodeScanned)
 
 
 class Device:
-    """Base of readers and scanners: arm/disarm, poll/clear, start/stop, status word."""
+    """Base of readers and scanners: arm/disarm, poll, start/stop, status word."""
 
     name = "device"
 
@@ -109,11 +109,6 @@ class Device:
                 out.append(self._events.get_nowait())
             except queue.Empty:
                 return out
-
-    def clear(self) -> None:
-        """Drop every event not yet taken (the session ended)."""
-        with self._lock:
-            self._drain()
 
     def start(self) -> "Device":
         if self._thread is None:
