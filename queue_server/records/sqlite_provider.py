@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from ..core.insurance import PAYER_SELF, month_of, month_text
+from ..core.insurance import PAYER_SELF, month_index, month_of, month_text
 from . import essc
 from .accrual import RateTable, Spell, account_years, credits_by_year, expand, statuses_from
 from .errors import NotVerified, RecordsUnavailable
@@ -371,4 +371,4 @@ class SqliteProvider(RecordsProvider):
 
 
 def _month(text: str) -> int:
-    return int(text[:4]) * 12 + int(text[5:7]) - 1
+    return month_index(int(text[:4]), int(text[5:7]))
