@@ -198,11 +198,9 @@ class HttpProvider(RecordsProvider):
             return response.status, b"".join(chunks)
         except (socket.timeout, TimeoutError):
             raise RecordsUnavailable(f"no answer within {self.timeout_s:g} s") from None
-        except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine) as exc:
-            raise _Retryable(f"connection failed ({type(exc).__name__})") from None
-        except ssl.SSLError as exc:
+        except ssl.SSLError as exc:  # before OSError, its base: a TLS failure is not retried
             raise RecordsUnavailable(f"TLS failed ({exc.reason})") from None
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, a bad status line
             raise _Retryable(f"connection failed ({type(exc).__name__})") from None
         finally:
             conn.close()
