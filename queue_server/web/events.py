@@ -17,6 +17,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..core.events import EVENT_TYPES
 from ..errors import BadRequest
 from ..store import events as event_log
 from .context import hall
@@ -27,6 +28,13 @@ BATCH = 500
 RETRY = "retry: 2000\n\n"
 KEEP_ALIVE = ": keep-alive\n\n"
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+@bp.app_context_processor
+def _event_types() -> dict:
+    # Every page that follows the stream subscribes to the types declared in core (served in
+    # its <script id="event-types">, never copied into the scripts).
+    return {"event_types": list(EVENT_TYPES)}
 
 
 def requested_id(raw: str | None) -> int | None:

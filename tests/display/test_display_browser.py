@@ -206,6 +206,35 @@ def test_the_board_recovers_after_a_server_restart_and_shows_calls_made_meanwhil
     expect(board.locator("#recent .recent-number").nth(1)).to_have_text(away, timeout=1000)
 
 
+def test_a_ticket_cancelled_while_called_leaves_the_board_and_its_window_screen(
+    board, browser, srv, api
+):
+    screen = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        screen.goto(f"{srv.url}/display/window/4")
+        ticket, other = api.issue("pension"), api.issue("pension")
+        r = api.window.post(
+            f"{srv.url}/api/v1/windows/4/call-next", json={"ticket_id": ticket["id"]}, timeout=5
+        )
+        assert r.status_code == 200, r.text
+        tile = board.locator('#windows li[data-window="4"] .win-number')
+        expect(tile).to_have_text(ticket["number"], timeout=1000)
+        expect(screen.locator("#ws-ticket")).to_have_text(ticket["number"], timeout=1000)
+        waiting = board.locator('#waiting li[data-service="pension"] .count')
+        before = int(waiting.inner_text())
+        for t in (ticket, other):  # the citizen at the window left; then one who waited
+            r = api.guide.post(
+                f"{srv.url}/api/v1/tickets/{t['id']}/cancel", json={"reason": "left"}, timeout=5
+            )
+            assert r.status_code == 200, r.text
+        expect(tile).to_have_text("—", timeout=1000)
+        expect(screen.locator("#ws-ticket")).to_be_hidden(timeout=1000)
+        expect(screen.locator("#ws-state")).to_have_text("空闲")
+        expect(waiting).to_have_text(str(before - 1), timeout=1000)
+    finally:
+        screen.close()
+
+
 def test_the_notice_set_by_staff_runs_along_the_bottom(board, api):
     text = "温馨提示：今天下午 16:30 起暂停办理社保卡业务，请谅解。"
     r = api.guide.post(f"{api.srv.url}/api/v1/notice", json={"text": text}, timeout=5)

@@ -65,21 +65,17 @@ def test_every_event_the_pages_listen_for_is_a_declared_type():
                 )
 
 
-def test_the_staff_stream_subscribes_to_every_type_the_consoles_handle():
-    staff = (STATIC / "staff" / "staff.js").read_text(encoding="utf-8")
-    subscribed = set(
-        re.search(r"const EVENT_TYPES = \[(.*?)\];", staff, re.S)
-        .group(1)
-        .replace('"', "")
-        .replace("\n", "")
-        .replace(" ", "")
-        .split(",")
-    )
-    handled = set().union(
-        *(js_event_names().get(f, set()) for f in ("guide.js", "window.js", "evaluate.js"))
-    )
-    assert {n for n in handled if not n.endswith(".")} <= subscribed
-    assert {"ledger.changed", "evaluation.recorded"} <= subscribed
+SERVED = re.compile(r'<script id="event-types" type="application/json">(.*?)</script>', re.S)
+
+
+def test_the_pages_are_served_the_declared_types_and_copy_none(client):
+    for path in ("/login", "/display", "/display/window/3"):  # staff and hall page bases
+        html = client.get(path).get_data(as_text=True)
+        assert json.loads(SERVED.search(html).group(1)) == list(EVENT_TYPES), path
+    for path in (STATIC / "staff" / "staff.js", STATIC / "display" / "stream.js"):
+        script = path.read_text(encoding="utf-8")
+        assert 'getElementById("event-types")' in script, path.name
+        assert '"day.closed",' not in script, path.name  # no copied list beside it
 
 
 def test_every_declared_type_is_emitted_by_the_server_and_nothing_else_is():

@@ -196,7 +196,8 @@ function onEvent(ev, ageMs) {
     case "ticket.started":
     case "ticket.finished":
     case "ticket.no_show":
-    case "ticket.transferred": {
+    case "ticket.transferred":
+    case "ticket.cancelled": {  // the citizen left, also while being called
       const w = board.windows.get(wn);
       if (w && w.current && w.current.number === d.ticket.number) {
         w.current = ev.type === "ticket.started" ? d.ticket : null;

@@ -14,11 +14,9 @@ function windowLabel(n) {
   return fmt(PAGE.t.window_label, { n: n });
 }
 
-const HALL_EVENT_TYPES = [
-  "ticket.issued", "ticket.called", "ticket.recalled", "ticket.started", "ticket.no_show",
-  "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed", "notice.changed",
-  "day.closed", "config.reloaded",
-];
+// Every type the server declares (queue_server/core/events.py), served with the page; each
+// page's onEvent picks the ones it shows.
+const EVENT_TYPES = JSON.parse(document.getElementById("event-types").textContent);
 
 function followHall(handlers) {
   let lastId = null;
@@ -54,7 +52,7 @@ function followHall(handlers) {
     handlers.onSnapshot(snap);
     source = new EventSource("/api/v1/events?last_event_id=" + lastId);
     source.onopen = () => { delay = 500; setOnline(true); };
-    for (const type of HALL_EVENT_TYPES) {
+    for (const type of EVENT_TYPES) {
       source.addEventListener(type, (msg) => {
         const ev = JSON.parse(msg.data);
         if (ev.id <= lastId) return;  // the browser's own retry may repeat one

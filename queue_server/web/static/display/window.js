@@ -18,6 +18,8 @@ function paint(w) {
 }
 
 let current = null;
+// The ticket leaves the window: finished, no-show, transferred away, or the citizen left.
+const LEAVES = ["ticket.finished", "ticket.no_show", "ticket.transferred", "ticket.cancelled"];
 
 const hall = followHall({
   onSnapshot(s) {
@@ -32,8 +34,9 @@ const hall = followHall({
       if (current.state === "closed") current.current = null;
     } else if (ev.type === "ticket.called" || ev.type === "ticket.recalled" || ev.type === "ticket.started") {
       current.current = d.ticket;
-    } else if (current.current && current.current.number === d.ticket.number) {
-      current.current = null;  // finished, no-show or transferred away
+    } else if (LEAVES.includes(ev.type) && current.current
+               && current.current.number === d.ticket.number) {
+      current.current = null;
     }
     paint(current);
   },

@@ -126,11 +126,8 @@ const Staff = (() => {
   // Follow the hall's events from the current snapshot. The page reconnects by itself (the
   // browser's own EventSource retry gives up for good after a 503 "too many streams"), from the
   // last event it saw, and reloads its state (onChange) after any gap so nothing is missed.
-  const EVENT_TYPES = ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.started",
-    "ticket.no_show", "ticket.finished", "ticket.transferred", "ticket.reinstated", "window.changed",
-    "device.alert", "device.recovered", "notice.changed", "ledger.changed", "evaluation.recorded",
-    "ticket.cancelled", "ticket.reprinted", "day.closed", "config.reloaded", "appointment.booked",
-    "appointment.cancelled", "appointment.checked_in", "appointment.no_show"];
+  // Every type the server declares (queue_server/core/events.py), served with the page.
+  const EVENT_TYPES = JSON.parse(document.getElementById("event-types").textContent);
 
   async function follow(onEvent, onChange) {
     let last = 0, lost = false, delay = 1000;
