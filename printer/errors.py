@@ -7,8 +7,9 @@ report it in its heartbeat without parsing text.
 from __future__ import annotations
 
 
-class PrinterError(Exception):
-    """Base of every error this package raises on purpose."""
+class BilingualError(Exception):
+    """An error for a person: Chinese, then English, and the ``word`` it stands for. The base
+    of this package's errors and of the kiosk's device errors (kiosk/devices/errors.py)."""
 
     word = "error"
 
@@ -25,6 +26,10 @@ class PrinterError(Exception):
     def __str__(self) -> str:
         text = f"{self.message_zh}\n{self.message_en}"
         return f"{text}\n({self.detail})" if self.detail else text
+
+
+class PrinterError(BilingualError):
+    """Base of every error this package raises on purpose."""
 
 
 # --- configuration problems: fixed by whoever installs the kiosk ---------------------------

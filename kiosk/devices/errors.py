@@ -6,25 +6,11 @@ it in its heartbeat without parsing text (like printer.errors).
 
 from __future__ import annotations
 
+from printer.errors import BilingualError
 
-class DeviceError(Exception):
+
+class DeviceError(BilingualError):
     """Base of every error this package raises on purpose."""
-
-    word = "error"
-
-    def __init__(
-        self, message_zh: str, message_en: str, *, detail: str = "", word: str | None = None
-    ):
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.detail = detail
-        if word is not None:
-            self.word = word
-
-    def __str__(self) -> str:
-        text = f"{self.message_zh}\n{self.message_en}"
-        return f"{text}\n({self.detail})" if self.detail else text
 
 
 # --- configuration: fixed by whoever installs the kiosk -------------------------------------
