@@ -13,27 +13,16 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from printer import TicketLayout, open_printer, raster, render_statement, render_ticket  # noqa: E402
-from tests.printer.conftest import long_statement  # noqa: E402
+from tests.printer.conftest import b012, long_statement  # noqa: E402
 from tests.support.fake_printer import FakePrinter  # noqa: E402
 
-TICKET = TicketLayout(
-    hall_name="海淀区社会保险经办服务大厅",
-    number="B012",
-    service_name="养老保险",
-    people_ahead=7,
-    estimated_wait_min=18,
-    zone="B区",
-    window_hint="3-5号窗口",
-    issued_at=datetime(2026, 3, 2, 9, 41, 5),
-    qr_payload="https://hall.example.cn/t/8f3a9c2e71d04b6f",
-    tips=["请备好：身份证、社保卡。", "过号后请到导引台重新排队！"],
-)
+TICKET = b012()
 RUNS = 50
 _serial = itertools.count(13)
 

@@ -35,8 +35,8 @@ def output_dir() -> Path:
     return path
 
 
-@pytest.fixture
-def ticket() -> TicketLayout:
+def b012() -> TicketLayout:
+    """A ticket as a busy hall prints it (the tests' and bench_printer's)."""
     return TicketLayout(
         hall_name="海淀区社会保险经办服务大厅",
         number="B012",
@@ -49,6 +49,11 @@ def ticket() -> TicketLayout:
         qr_payload="https://hall.example.cn/t/8f3a9c2e71d04b6f",
         tips=["请备好：身份证、社保卡。", "过号后请到导引台重新排队！"],
     )
+
+
+@pytest.fixture
+def ticket() -> TicketLayout:
+    return b012()
 
 
 def long_statement(rows: int = 30, rows_per_part: int = 20) -> StatementLayout:
