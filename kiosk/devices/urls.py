@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from printer.urls import BAUDS  # the serial port rates the printer takes too
+
 from .errors import BadDeviceURL
 
 KINDS = {"idcard": ("none", "serial"), "scanner": ("none", "serial", "keyboard")}
-BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400)
 DEFAULT_BAUD = {"idcard": 115200, "scanner": 9600}  # SAM modules ship at 115200 8N1
 _PARAMS = {
     ("idcard", "serial"): {"baud", "baudrate", "poll_ms", "timeout_ms"},
