@@ -154,8 +154,7 @@ class KioskApp(App):
             left = self.sm.current_screen
             self.sm.current = scr.name
             if getattr(left, "personal", False):
-                left.ids.body.clear_widgets()  # nothing personal stays in a hidden screen
-                left.ids.footer.clear_widgets()
+                left.wipe()  # nothing personal stays in a hidden screen
         elif scr.update():
             return
         scr.render()

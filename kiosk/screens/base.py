@@ -202,6 +202,12 @@ class KioskScreen(Screen):
     def fill(self, body: BoxLayout) -> None:
         raise NotImplementedError
 
+    def wipe(self) -> None:
+        """Drop every widget that may show something of the person (a ``personal`` screen,
+        when it is left)."""
+        self.ids.body.clear_widgets()
+        self.ids.footer.clear_widgets()
+
     def update(self) -> bool:
         """Show a small change in place; False: draw the screen again (the usual way)."""
         return False

@@ -61,10 +61,8 @@ class SessionScreen(KioskScreen):
             self._countdown.text = self.countdown_text()
 
     def wipe(self) -> None:
-        """Drop every widget that may show something of the person."""
         self._countdown = None
-        self.ids.body.clear_widgets()
-        self.ids.footer.clear_widgets()
+        super().wipe()
 
     def table(
         self,
