@@ -22,6 +22,7 @@ from .core.hazards import Hazard, hazards
 from .core.settings import Settings, SettingsError, build
 
 ENV_PREFIX = "HALLQUEUE_"
+_FROM_ENV = {int: int, float: float, str: str, bool: lambda v: v.lower() in ("1", "true", "yes")}
 
 
 def _apply_env(data: dict, environ: typing.Mapping[str, str]) -> None:
@@ -37,13 +38,7 @@ def _apply_env(data: dict, environ: typing.Mapping[str, str]) -> None:
                 continue
             raw, target = environ[var], sub_hints[f.name]
             try:
-                value = (
-                    {int: int, float: float, bool: lambda v: v.lower() in ("1", "true", "yes")}.get(
-                        target, str
-                    )(raw)
-                    if target in (int, float, bool, str)
-                    else raw
-                )
+                value = _FROM_ENV[target](raw) if target in _FROM_ENV else raw
             except ValueError:
                 raise SettingsError(var, f"{section.name}.{f.name}", f"bad value {raw!r}") from None
             if f.metadata.get("path") and value:
