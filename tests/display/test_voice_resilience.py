@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import logging
 import shutil
-import subprocess
 import wave
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from queue_server.store import events as event_log
 from tests.display.test_voice_audio import wait_for
 from tests.display.test_voice_cache import CountingEspeak, espeak  # noqa: F401 (fixture)
+from tests.web.faults import fill, tmpfs
 
 
 class Calls:
@@ -59,28 +59,8 @@ def is_speech(data: bytes) -> bool:
 @pytest.fixture
 def full_voice_disk(settings):
     """A 1 MB tmpfs as the voice folder, filled up (`mount` needs root; skipped otherwise)."""
-    folder = Path(settings.hall.data_dir) / "voice"
-    folder.mkdir(parents=True)
-    mounted = (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(folder)], capture_output=True
-        ).returncode
-        == 0
-    )
-    if not mounted:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    filler = folder / "filler"
-    try:
-        with open(filler, "wb") as fh:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-    except OSError:
-        pass
-    try:
-        yield filler
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
+    with tmpfs(Path(settings.hall.data_dir) / "voice", "1M") as folder:
+        yield fill(folder)
 
 
 def test_a_full_disk_neither_silences_the_hall_nor_stops_the_announcer(
