@@ -51,6 +51,8 @@ def _check_display_name(name) -> str:
 
 
 def _new_password(password: str, now: datetime) -> dict:
+    # scrypt takes about a quarter of a second: callers hash before they open a write
+    # transaction, so tickets are not held up behind it.
     return {
         "password_hash": generate_password_hash(password, method="scrypt"),
         "password_changed_at": iso(now),
@@ -81,18 +83,17 @@ class Accounts:
         _check_role(role)
         _check_password(password)
         display_name = _check_display_name(display_name or "")
-        now = iso(self.clock())
+        now = self.clock()
+        fresh = _new_password(password, now)
         with self.store.write() as db:
             old = repo.get_user(db, username)
             if old is not None and not replace:
                 raise Conflict("The user {username} already exists.", username=username)
-            row = (old or {"created_at": now, "disabled": 0}) | {
-                "username": username,
-                "role": role,
-                "display_name": display_name or username,
-                "password_hash": generate_password_hash(password, method="scrypt"),
-                "password_changed_at": now,
-            }
+            row = (
+                (old or {"created_at": iso(now), "disabled": 0})
+                | {"username": username, "role": role, "display_name": display_name or username}
+                | fresh
+            )
             repo.save_user(db, row)
             if old is not None:
                 repo.delete_sessions_of(db, username)
@@ -146,9 +147,10 @@ class Accounts:
         """Admin reset: a new password, every session of the user ends, and any throttle or
         lock on the name is lifted (the administrator has just vouched for the person)."""
         _check_password(password)
+        fresh = _new_password(password, self.clock())
         with self.store.write() as db:
             user = self._existing(db, username)
-            repo.save_user(db, user | _new_password(password, self.clock()))
+            repo.save_user(db, user | fresh)
             repo.delete_sessions_of(db, username)
             repo.delete_lock(db, username)
             repo.clear_failures(db, username)
@@ -172,9 +174,10 @@ class Accounts:
             raise ValidationFailed(
                 "The new password must differ from the current one.", field="new_password"
             )
+        fresh = _new_password(new, self.clock())
         with self.store.write() as db:
             user = self._existing(db, username)
-            repo.save_user(db, user | _new_password(new, self.clock()))
+            repo.save_user(db, user | fresh)
             repo.delete_sessions_of(db, username, hash_token(keep_token) if keep_token else None)
 
     def user_view(self, username: str) -> dict:
