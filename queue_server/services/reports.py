@@ -169,7 +169,8 @@ class ReportService:
                 live = True
             day += timedelta(days=1)
         threshold = self.settings.reports.wait_threshold_min * 60
-        out = summarise(r, day_from, day_to, threshold, self._labeller(names, devices))
+        label = self._labeller(names, devices)
+        out = summarise(r, day_from, day_to, threshold, label)
         order = {svc.code: i for i, svc in enumerate(self.settings.services)}  # the kiosk's order
         out["by_service"].sort(key=lambda row: (order.get(row["key"], len(order)), row["key"]))
         out["live"] = live
@@ -190,8 +191,7 @@ class ReportService:
         out["ledger"] = self._ledger(ledger, today)
         out["appointments"] = booking_figures(bookings)
         for row in out["appointments"]["by_service"]:
-            svc = self.settings.service(row["key"])
-            row["name"] = svc.name if svc else {"zh_CN": row["key"]}
+            row.update(label("service", row["key"]))
         out["followups"] = self.followups.report(day_from, day_to) if self.followups else None
         out["settings"] = {
             k: getattr(self.settings.reports, k)
