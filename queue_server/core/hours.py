@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Sequence
 
 from .numbering import HALL_TZ
 
@@ -28,7 +29,7 @@ def day_closes_at(day: date, periods: list[str], after_close_min: int) -> dateti
     return min(closes, midnight)
 
 
-def periods_on(day: date, periods: list[str]) -> list[tuple[datetime, datetime]]:
+def periods_on(day: date, periods: Sequence[str]) -> list[tuple[datetime, datetime]]:
     """The "HH:MM-HH:MM" periods of ``day`` as hall-time datetimes, in order."""
     return sorted(
         (datetime.combine(day, start, HALL_TZ), datetime.combine(day, end, HALL_TZ))

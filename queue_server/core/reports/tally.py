@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Iterable, Sequence
 
 from ..evaluation import BAD_LEVELS, REASONS
+from ..hours import periods_on
 from ..numbering import HALL_TZ
 from . import histogram
 from .replay import CANCELLED, DONE, EXPIRED, NO_SHOW, TRANSFERRED, Replayer, Visit
@@ -32,7 +33,6 @@ from .timelines import (
     day_bounds,
     device_down_intervals,
     device_state,
-    opening_spans,
     overlap_s,
     state_intervals,
     window_time,
@@ -246,7 +246,7 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
         _rating(r, t)
     start, end = day_bounds(inp.day)
     end = min(end, until) if until else end
-    spans = [(a, min(b, end)) for a, b in opening_spans(inp.day, inp.periods) if a < end]
+    spans = [(a, min(b, end)) for a, b in periods_on(inp.day, inp.periods) if a < end]
     found_absences = []
     visits = list(rep.visits.values())
     for number, services in inp.windows.items():

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Sequence
 
-from ..hours import periods_on
 from ..numbering import HALL_TZ
 from .replay import Change, Visit
 
@@ -17,11 +16,6 @@ Span = tuple[datetime, datetime]
 WINDOW_STATES = ("open", "paused", "closed")
 # A printer in these states cannot print: the kiosk or desk is down. "paper_near_end" warns only.
 PRINTER_DOWN = ("paper_out", "cover_open", "offline", "error")
-
-
-def opening_spans(day: date, periods: Sequence[str]) -> list[Span]:
-    """The day's opening periods ("HH:MM-HH:MM", hall time) as datetimes."""
-    return periods_on(day, list(periods))
 
 
 def overlap_s(a: datetime, b: datetime, spans: Iterable[Span]) -> float:
