@@ -8,18 +8,14 @@ import re
 import requests
 from playwright.sync_api import expect
 
+from tests.support.browser import login_page
 from tests.support.live_server import PASSWORD
 
 
 def login(new_page, server, user: str, password: str = PASSWORD, path: str = "/admin"):
     page = new_page()
     page.on("dialog", lambda d: d.accept())  # the confirm() before disabling or revoking
-    page.goto(f"{server.url}/login?next={path}")
-    page.fill("#username", user)
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(f"{server.url}{path}")
-    return page
+    return login_page(page, server, user, path, password)
 
 
 def row(page, table: str, key: str):

@@ -7,22 +7,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.support.browser import watched
 from tests.support.live_server import PASSWORD
-
-WATCH = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation",
-  e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-"""
-
-
-def watched(page) -> list[str]:
-    """Console errors and uncaught exceptions of ``page`` (CSP refusals are logged there too)."""
-    errors: list[str] = []
-    page.add_init_script(WATCH)
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    return errors
 
 
 def logged_in(new_page, server, user: str):

@@ -7,23 +7,19 @@ tests/output/reports/ (looked at)."""
 from __future__ import annotations
 
 import io
-import os
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.support.browser import chromium
-from tests.support.live_server import PASSWORD, start_server
+from tests.support.browser import login_page, shots_dir, watched
+from tests.support.live_server import start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("TEST_OUTPUT_DIR", ROOT / "tests" / "output")) / "reports"
 TUE, WED, THU = "2026-11-24", "2026-11-25", "2026-11-26"
 
 
@@ -40,16 +36,9 @@ def server(tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def shots():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
+    return shots_dir("reports")
 
 
 def at(server, day: str, hhmm: str) -> None:
@@ -138,11 +127,6 @@ def tuesday(server) -> dict:
 
 # The pages run under the server's CSP: no violation, no console error (as tests/browser/
 # test_csp_pages.py checks the other pages).
-WATCH = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation",
-  e => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-"""
 ERRORS: list[str] = []
 
 
@@ -151,35 +135,18 @@ def clean(page) -> None:
     assert [e for e in ERRORS if "403" not in e] == []
 
 
-def watch(page) -> None:
-    page.add_init_script(WATCH)
-    page.on("console", lambda m: ERRORS.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: ERRORS.append(f"pageerror: {e}"))
+def login(new_page, server, user: str, path: str):
+    page = new_page()
+    watched(page, ERRORS)
+    return login_page(page, server, user, path)
 
 
-def login(browser, server, user: str, path: str, **ctx):
-    context = browser.new_context(
-        **({"locale": "zh-CN", "viewport": {"width": 1400, "height": 1000}} | ctx)
-    )
-    context.set_default_timeout(10000)
-    context.set_default_navigation_timeout(60000)  # the planner simulates before it answers
-    page = context.new_page()
-    watch(page)
-    page.goto(f"{server.url}/login?next={quote(path, safe='/')}")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{server.url}{path}")
-    return page
-
-
-def test_reports_follow_up_and_planner(browser, server, shots):
+def test_reports_follow_up_and_planner(new_page, server, shots):
     day = tuesday(server)
 
     # The evaluator tablet at window 4: a 差评 with a phone number for the call-back.
-    ev = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 768})
-    tablet = ev.new_page()
-    watch(tablet)
+    tablet = new_page(viewport={"width": 1024, "height": 768})
+    watched(tablet, ERRORS)
     tablet.goto(f"{server.url}/evaluate/4?token={server.evaluator}")
     expect(tablet.locator("#eval-number")).to_have_text(day["last_at_window_4"]["number"])
     tablet.click('[data-level="1"]')
@@ -189,10 +156,10 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     tablet.click("#reasons-submit")
     expect(tablet.locator("#eval-done-text")).to_have_text("感谢您的评价！")
     clean(tablet)
-    ev.close()
+    tablet.context.close()
 
     # The supervisor lands on today's live report.
-    sup = login(browser, server, "sup1", "/admin/reports")
+    sup = login(new_page, server, "sup1", "/admin/reports")
     expect(sup.locator("#live-mark")).to_be_visible()
     api = server.login("sup1")
     s = api.get(f"{server.url}/api/v1/reports/summary?from={TUE}&to={TUE}", timeout=10).json()
@@ -213,7 +180,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     h.issue("consult")
     at(server, WED, "10:20")
     h.window(1, "call-next")
-    sup = login(browser, server, "sup1", f"/admin/reports?from={TUE}&to={WED}")
+    sup = login(new_page, server, "sup1", f"/admin/reports?from={TUE}&to={WED}")
     expect(sup.locator("#trend svg.chart")).to_have_count(1)
     expect(sup.locator("#arrivals svg.chart")).to_have_count(1)
     expect(sup.locator("#table-trend tbody tr")).to_have_count(2)
@@ -241,7 +208,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
 
     # Thursday: the call-back was due on Wednesday; the guide console shows it overdue.
     at(server, THU, "09:00")
-    guide = login(browser, server, "guide1", "/guide")
+    guide = login(new_page, server, "guide1", "/guide")
     overdue = guide.locator("#followups-overdue-list tbody tr.overdue")
     expect(overdue).to_have_count(1)
     expect(overdue.first).to_contain_text(day["last_at_window_4"]["number"])
@@ -249,7 +216,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     guide.locator("#followups-overdue").screenshot(path=str(shots / "guide-overdue.png"))
     clean(guide)
 
-    sup = login(browser, server, "sup1", "/admin/followups")
+    sup = login(new_page, server, "sup1", "/admin/followups")
     row = sup.locator("#followups tbody tr[data-followup]").first
     expect(row).to_contain_text("139****1234")
     row.locator('[data-action="number"]').click()
@@ -276,7 +243,7 @@ def test_reports_follow_up_and_planner(browser, server, shots):
     expect(guide.locator("#followups-overdue-list tbody tr.overdue")).to_have_count(0)
 
     # The planner from Tuesday and Wednesday's history, against today's windows.
-    planner = login(browser, server, "sup1", f"/admin/planner?from={TUE}&to={WED}&target=20")
+    planner = login(new_page, server, "sup1", f"/admin/planner?from={TUE}&to={WED}&target=20")
     expect(planner.locator("#plan-table tbody tr")).to_have_count(9)
     expect(planner.locator("#planner-verdict")).to_contain_text("达到目标")
     planner.screenshot(path=str(shots / "planner.png"), full_page=True)

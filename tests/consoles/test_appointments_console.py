@@ -10,7 +10,7 @@ import io
 import requests
 from playwright.sync_api import expect
 
-from .conftest import login_page
+from tests.support.browser import login_page
 
 PEOPLE = ["11010519491231002X", "110105197605175298", "310104196603085084", "440305198811022817"]
 

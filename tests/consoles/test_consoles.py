@@ -8,9 +8,10 @@ import re
 import requests
 from playwright.sync_api import expect
 
+from tests.support.browser import login_page
 from tests.support.live_server import PASSWORD
 
-from .conftest import issue, login_page
+from .conftest import issue
 
 VALID_ID = "11010519491231002X"
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import requests
 from playwright.sync_api import expect
 
-from .conftest import issue, login_page
+from tests.support.browser import login_page
+
+from .conftest import issue
 
 
 def test_guide_finds_a_ticket_and_cancels_it_because_the_citizen_left(server, new_page, shots):

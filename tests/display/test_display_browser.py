@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from queue_server.configfile import load_settings
 from queue_server.hall import Hall
-from tests.support.browser import chromium
+from tests.support.browser import browser  # noqa: F401 (fixture)
 from tests.support.live_server import start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -95,12 +95,6 @@ def api(srv):
     for n in (1, 3, 4, 9):
         client.post(f"/windows/{n}/open")
     return client
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

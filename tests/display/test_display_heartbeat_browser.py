@@ -15,7 +15,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.support.browser import chromium
+from tests.support.browser import browser  # noqa: F401 (fixture)
 from tests.support.live_server import PASSWORD, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -36,12 +36,6 @@ def srv(tmp_path_factory):
     server.guide = server.login("guide1")
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def device(srv, device_id: str) -> dict:
