@@ -192,8 +192,6 @@ class KioskScreen(Screen):
         title.text = for_label(self.text(self.title_msgid), self.lang)
         style(title, self.lang, t.title_px)
         title.halign = "center"
-        title.texture_update()  # a title that wraps (Uyghur) gets the room it needs
-        self.header_h = max(self.header_h, title.texture_size[1] + 10)
         self.ids.body.clear_widgets()
         self.ids.footer.clear_widgets()
         self.fill(self.ids.body)
