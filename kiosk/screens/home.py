@@ -88,18 +88,21 @@ class HomeScreen(KioskScreen):
             self._clock.text = self.now_text()
 
     def footer(self, bar: BoxLayout):
+        t = self.theme
+        # four buttons in a row: at elder mode's button size 标准模式 and ئۇيغۇرچە break mid-word
+        px = t.text_px if self.c.flow.elder else t.button_px
         for lang in self.c.flow.languages:
-            bar.add_widget(
-                self.button(
-                    LANGUAGE_NAMES[lang],
-                    lambda lang=lang: self.c.act("set_language", lang),
-                    name=f"lang_{lang}",
-                    lang=lang,
-                    color=self.theme.muted if lang != self.lang else self.theme.button,
-                )
+            btn = self.button(
+                LANGUAGE_NAMES[lang],
+                lambda lang=lang: self.c.act("set_language", lang),
+                name=f"lang_{lang}",
+                lang=lang,
+                color=t.muted if lang != self.lang else t.button,
             )
+            btn.font_size = px
+            bar.add_widget(btn)
         words = self.text("Standard mode") if self.c.flow.elder else self.text("Elder mode")
         elder = self.button(words, lambda: self.c.act("toggle_elder"), name="elder")
-        if self.lang == "ug":  # two long words: they fit at the smaller size
-            elder.font_size = self.theme.small_px
+        # Uyghur: two long words, they fit at the smaller size
+        elder.font_size = t.small_px if self.lang == "ug" else px
         bar.add_widget(elder)
