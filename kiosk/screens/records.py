@@ -53,8 +53,9 @@ class RecordsScreen(SessionScreen):
 
     def tabs(self) -> GridLayout:
         c, f, t = self.c, self.c.flow, self.theme
+        # five in a row only for the short Chinese names ("Contributions" broke mid-word)
         grid = GridLayout(
-            cols=3 if f.elder or self.lang == "ug" else 5, spacing=10, size_hint_y=None
+            cols=3 if f.elder or self.lang != "zh_CN" else 5, spacing=10, size_hint_y=None
         )
         grid.bind(minimum_height=grid.setter("height"))
         for tab in TABS:
@@ -103,8 +104,8 @@ class RecordsScreen(SessionScreen):
     def insurance_row(self, data) -> GridLayout:
         c, f, t = self.c, self.c.flow, self.theme
         labels = (data or {}).get("labels", {})
-        ug = self.lang == "ug"  # long names: two a row, smaller
-        grid = GridLayout(cols=2 if f.elder or ug else 4, spacing=10, size_hint_y=None)
+        long = self.lang != "zh_CN"  # long names (Unemployment insurance): two a row, smaller
+        grid = GridLayout(cols=2 if f.elder or long else 4, spacing=10, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for code, msgid in INSURANCES.items():
             btn = self.button(
@@ -114,7 +115,7 @@ class RecordsScreen(SessionScreen):
                 height=t.target_px * 0.8,
                 color=t.button if code == f.personal.insurance else t.muted,
             )
-            if ug and not f.elder:
+            if long and not f.elder:
                 btn.font_size = t.small_px
             grid.add_widget(btn)
         return grid
