@@ -46,15 +46,16 @@ class FaqScreen(KioskScreen):
         for topic in f.faq_topics:
             name = topic["name"].get(self.lang) or topic["name"]["zh_CN"]
             chosen = topic["code"] == f.faq_topic or not f.faq_topic
-            grid.add_widget(
-                self.button(
-                    name,
-                    lambda code=topic["code"]: c.act("choose_topic", code),
-                    name=f"topic_{topic['code']}",
-                    height=height,
-                    color=t.button if chosen else t.muted,
-                )
+            btn = self.button(
+                name,
+                lambda code=topic["code"]: c.act("choose_topic", code),
+                name=f"topic_{topic['code']}",
+                height=height,
+                color=t.button if chosen else t.muted,
             )
+            if ug:  # the longest (work injury insurance) wrapped and lost its lines
+                btn.font_size = t.small_px
+            grid.add_widget(btn)
         return grid
 
     def keyboard(self) -> GridLayout:
