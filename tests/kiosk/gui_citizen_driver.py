@@ -9,107 +9,30 @@ finished. Kivy allows one Window per process, hence a script.
 """
 
 import json
-import os
 import sys
-import tempfile
-import time
-import traceback
 from pathlib import Path
 
-os.environ.update(
-    SDL_VIDEODRIVER="offscreen",
-    KIVY_WINDOW="sdl2",
-    KIVY_NO_ARGS="1",
-    KIVY_NO_CONFIG="1",
-    KIVY_NO_FILELOG="1",
-    KIVY_NO_CONSOLELOG="1",
-)
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from kivy_driver import Driver, prepare
 
-from kivy.config import Config  # noqa: E402
+prepare()
 
-Config.set("graphics", "width", "1080")
-Config.set("graphics", "height", "1920")
-Config.set("input", "mouse", "mouse,disable_multitouch")
-
-from kivy.base import EventLoop  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
-
-from kiosk.app import KioskApp  # noqa: E402
 from kiosk.citizen_flow import Personal  # noqa: E402
-from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.devices.fakes import FakeCard, FakeIdCardReader  # noqa: E402
 from kiosk.flow import Screen  # noqa: E402
 from kiosk.staffpin import hash_pin  # noqa: E402
 
-url, token, printer_dir, out_dir, person_json = sys.argv[1:6]
-PERSON = json.loads(person_json)
-OUT = Path(out_dir)
-OUT.mkdir(parents=True, exist_ok=True)
-report = {"screens": [], "errors": [], "left_behind": {}, "checks": {}}
+PERSON = json.loads(sys.argv[5])
 reader = FakeIdCardReader()
-app = KioskApp(
-    KioskConfig(
-        server_url=url,
-        token=token,
-        printer_url=f"virtual://{printer_dir}",
-        voice=False,
-        fullscreen=False,
-        refresh_s=60,
-        heartbeat_s=60,
-        idcard_reader=reader.url + "&poll_ms=100&timeout_ms=300",
-        qr_scanner="keyboard",
-        staff_pin_hash=hash_pin("2468"),
-        idle_timeout_s=600,
-    )
+d = Driver(
+    sys.argv[1:],
+    idcard_reader=reader.url + "&poll_ms=100&timeout_ms=300",
+    qr_scanner="keyboard",
+    staff_pin_hash=hash_pin("2468"),
+    idle_timeout_s=600,
 )
-
-
-def pump(cond=lambda: False, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        EventLoop.idle()
-        if cond():
-            EventLoop.idle()
-            return True
-    return False
-
-
-def current():
-    return app.sm.current_screen
-
-
-def find(name):
-    for w in current().walk():
-        if getattr(w, "kiosk_name", None) == name:
-            return w
-    raise LookupError(f"no widget {name!r} on {current().name}")
-
-
-def tap(name, until=None, wait=0.15):
-    EventLoop.idle()  # lay out what the last change drew before aiming at it
-    EventLoop.idle()
-    w = find(name)
-    x, y = w.to_window(*w.center)
-    t = UnitTestTouch(x, y)
-    t.touch_down()
-    t.touch_up()
-    if until is not None and not pump(until, 8.0):
-        raise AssertionError(f"after tapping {name} on {current().name}: condition not met")
-    pump(timeout=wait)
-
-
-def shot(tag):
-    pump(timeout=0.4)
-    path = OUT / f"kiosk-{tag}.png"
-    current().export_to_png(str(path))
-    report["screens"].append({"tag": tag, "screen": current().name, "png": str(path)})
-
-
-def on(screen):
-    return lambda: app.controller.flow.screen is screen and current().name == screen.value
+report, pump, tap, shot, on, find = d.report, d.pump, d.tap, d.shot, d.on, d.find
+report.update(left_behind={}, checks={})
+app, printer_dir, current = d.app, d.printer_dir, d.current
 
 
 def texts_everywhere():
@@ -296,14 +219,11 @@ def reader_down(c):
 def corner(c):
     for _ in range(3):
         w = current().ids.corner
-        x, y = w.to_window(*w.center)
-        t = UnitTestTouch(x, y)
-        t.touch_down()
-        t.touch_up()
+        d.touch(*w.to_window(*w.center))
         pump(timeout=0.1)
     pump(on(Screen.STAFF_PIN), 2)
-    for d in "2468":
-        tap(f"pin_{d}", wait=0.02)
+    for digit in "2468":
+        tap(f"pin_{digit}", wait=0.02)
     tap("pin_ok", on(Screen.STAFF))
 
 
@@ -357,20 +277,4 @@ def script():
     tap("home", on(Screen.HOME))
 
 
-def run_script(dt):
-    try:
-        script()
-    except Exception:
-        report["errors"].append(traceback.format_exc())
-        try:
-            shot("error")
-        except Exception:
-            pass
-    finally:
-        app.stop()
-
-
-Clock.schedule_once(run_script, 0.5)
-app.run()
-reader.close()
-print("REPORT " + json.dumps(report, ensure_ascii=False))
+d.run(script, after=reader.close)

@@ -6,99 +6,22 @@ tests/kiosk/test_gui_details.py. Kivy allows one Window per process, hence a scr
     python tests/kiosk/gui_details_driver.py SERVER_URL TOKEN PRINTER_DIR OUT_DIR
 """
 
-import json
-import os
 import sys
-import tempfile
-import time
-import traceback
-from pathlib import Path
 
-os.environ.update(
-    SDL_VIDEODRIVER="offscreen",
-    KIVY_WINDOW="sdl2",
-    KIVY_NO_ARGS="1",
-    KIVY_NO_CONFIG="1",
-    KIVY_NO_FILELOG="1",
-    KIVY_NO_CONSOLELOG="1",
-)
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from kivy_driver import Driver, prepare
 
-from kivy.config import Config  # noqa: E402
+prepare()
 
-Config.set("graphics", "width", "1080")
-Config.set("graphics", "height", "1920")
-Config.set("input", "mouse", "mouse,disable_multitouch")
-
-from kivy.base import EventLoop  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
-
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.flow import Screen  # noqa: E402
 
-url, token, printer_dir, out_dir = sys.argv[1:5]
-OUT = Path(out_dir)
-OUT.mkdir(parents=True, exist_ok=True)
-report = {"screens": [], "errors": [], "faq": [], "sold_out": {}}
-app = KioskApp(
-    KioskConfig(
-        server_url=url,
-        token=token,
-        printer_url=f"virtual://{printer_dir}",
-        voice=False,
-        fullscreen=False,
-        refresh_s=60,
-        heartbeat_s=60,
-    )
-)
-
-
-def pump(cond=lambda: False, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        EventLoop.idle()
-        if cond():
-            EventLoop.idle()
-            return True
-    return False
-
-
-def current():
-    return app.sm.current_screen
+d = Driver(sys.argv[1:])
+report, pump, tap, shot, on, find = d.report, d.pump, d.tap, d.shot, d.on, d.find
+report.update(faq=[], sold_out={})
+app = d.app
 
 
 def widgets():
-    return list(current().walk())
-
-
-def find(name):
-    for w in widgets():
-        if getattr(w, "kiosk_name", None) == name:
-            return w
-    raise LookupError(f"no widget {name!r} on {current().name}")
-
-
-def tap(name, until=None):
-    w = find(name)
-    x, y = w.to_window(*w.center)
-    t = UnitTestTouch(x, y)
-    t.touch_down()
-    t.touch_up()
-    pump(until or (lambda: False), 5.0 if until else 0.3)
-
-
-def shot(tag):
-    pump(timeout=0.3)
-    path = OUT / f"kiosk-{tag}.png"
-    current().export_to_png(str(path))
-    report["screens"].append({"tag": tag, "screen": current().name, "png": str(path)})
-
-
-def on(screen):
-    return lambda: app.controller.flow.screen is screen and current().name == screen.value
+    return list(d.current().walk())
 
 
 def faq_page(lang, tag):
@@ -164,15 +87,4 @@ def script():
     shot("faq-page2-elder")
 
 
-def run_script(dt):
-    try:
-        script()
-    except Exception:
-        report["errors"].append(traceback.format_exc())
-    finally:
-        app.stop()
-
-
-Clock.schedule_once(run_script, 0.5)
-app.run()
-print("REPORT " + json.dumps(report, ensure_ascii=False))
+d.run(script)

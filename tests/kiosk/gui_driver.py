@@ -5,106 +5,19 @@ zh_CN, en, ug and elder mode, and prints a JSON report for tests/kiosk/test_gui.
     python tests/kiosk/gui_driver.py SERVER_URL TOKEN PRINTER_DIR OUT_DIR
 """
 
-import json
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-os.environ.update(
-    SDL_VIDEODRIVER="offscreen",
-    KIVY_WINDOW="sdl2",
-    KIVY_NO_ARGS="1",
-    KIVY_NO_CONFIG="1",
-    KIVY_NO_FILELOG="1",
-    KIVY_NO_CONSOLELOG="1",
-)
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from kivy_driver import Driver, prepare
 
-from kivy.config import Config  # noqa: E402
+prepare()
 
-Config.set("graphics", "width", "1080")
-Config.set("graphics", "height", "1920")
-Config.set("input", "mouse", "mouse,disable_multitouch")
-
-from kivy.base import EventLoop  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
-
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.flow import Screen  # noqa: E402
 from kiosk.staffpin import hash_pin  # noqa: E402
 
-url, token, printer_dir, out_dir = sys.argv[1:5]
-OUT = Path(out_dir)
-OUT.mkdir(parents=True, exist_ok=True)
-report = {"screens": [], "taps": [], "errors": []}
-cfg = KioskConfig(
-    server_url=url,
-    token=token,
-    printer_url=f"virtual://{printer_dir}",
-    voice=False,
-    staff_pin_hash=hash_pin("2468"),
-    fullscreen=False,
-    refresh_s=60,
-    heartbeat_s=60,
-)
-app = KioskApp(cfg)
-
-
-def pump(cond=lambda: False, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        EventLoop.idle()
-        if cond():
-            EventLoop.idle()
-            return True
-    return False
-
-
-def current():
-    return app.sm.current_screen
-
-
-def find(name):
-    stack = [current()]
-    while stack:
-        w = stack.pop()
-        if getattr(w, "kiosk_name", None) == name:
-            return w
-        stack.extend(w.children)
-    raise LookupError(f"no widget {name!r} on {current().name}")
-
-
-def tap(name, until=None):
-    w = find(name)
-    x, y = w.to_window(*w.center)
-    t = UnitTestTouch(x, y)
-    t.touch_down()
-    t.touch_up()
-    report["taps"].append([current().name, name])
-    pump(until or (lambda: False), 5.0 if until else 0.3)
-
-
-def shot(tag):
-    pump(timeout=0.3)
-    path = OUT / f"kiosk-{tag}.png"
-    current().export_to_png(str(path))
-    report["screens"].append(
-        {
-            "tag": tag,
-            "screen": current().name,
-            "png": str(path),
-            "language": app.controller.flow.language,
-            "elder": app.controller.flow.elder,
-        }
-    )
-
-
-def on(screen):
-    return lambda: app.controller.flow.screen is screen and current().name == screen.value
+d = Driver(sys.argv[1:], staff_pin_hash=hash_pin("2468"))
+report, pump, tap, shot, on, current = d.report, d.pump, d.tap, d.shot, d.on, d.current
+app, printer_dir = d.app, d.printer_dir
 
 
 def script():
@@ -163,14 +76,11 @@ def script():
     # staff mode through the hidden corner
     for _ in range(3):
         w = current().ids.corner
-        x, y = w.to_window(*w.center)
-        t = UnitTestTouch(x, y)
-        t.touch_down()
-        t.touch_up()
+        d.touch(*w.to_window(*w.center))
         pump(timeout=0.1)
     pump(on(Screen.STAFF_PIN), 2)
-    for d in "2468":
-        tap(f"pin_{d}")
+    for digit in "2468":
+        tap(f"pin_{digit}")
     shot("staff_pin-zh_CN")
     tap("pin_ok", on(Screen.STAFF))
     tap("reason_pregnant")
@@ -198,26 +108,11 @@ def script():
     def boom(dt):
         raise RuntimeError("simulated kiosk bug")
 
-    from kivy.clock import Clock as _Clock
+    from kivy.clock import Clock
 
-    _Clock.schedule_once(boom, 0)
+    Clock.schedule_once(boom, 0)
     pump(on(Screen.HOME), 3)
     report["after_crash"] = {"screen": c.flow.screen.value, "query": c.flow.faq_query}
 
 
-def run_script(dt):
-    try:
-        script()
-    except Exception as exc:
-        import traceback
-
-        report["errors"].append(traceback.format_exc())
-    finally:
-        app.stop()
-
-
-from kivy.clock import Clock  # noqa: E402
-
-Clock.schedule_once(run_script, 0.5)
-app.run()
-print("REPORT " + json.dumps(report, ensure_ascii=False))
+d.run(script)

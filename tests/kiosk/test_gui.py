@@ -4,14 +4,12 @@ and the virtual printer, and writes the screenshots to $TEST_OUTPUT_DIR (tests/o
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import OUTPUT_DIR
+from tests.kiosk.kivy_driver import run_driver
 
 pytestmark = pytest.mark.gui
 DRIVER = Path(__file__).with_name("gui_driver.py")
@@ -20,15 +18,7 @@ DRIVER = Path(__file__).with_name("gui_driver.py")
 @pytest.fixture(scope="module")
 def report(live, tmp_path_factory):
     printer_dir = tmp_path_factory.mktemp("gui-printer")
-    r = subprocess.run(
-        [sys.executable, str(DRIVER), live.url, live.token, str(printer_dir), str(OUTPUT_DIR)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
-    assert line, f"driver failed: {r.stderr[-3000:]}"
-    return json.loads(line[len("REPORT ") :])
+    return run_driver(DRIVER, live.url, live.token, str(printer_dir), str(OUTPUT_DIR))
 
 
 def test_driver_ran_without_errors(report):

@@ -7,14 +7,13 @@ of their personal text."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import OUTPUT_DIR
 
+from .kivy_driver import run_driver
 from .records_hall import open_case, start_records_hall
 
 pytestmark = pytest.mark.gui
@@ -36,23 +35,16 @@ def run(tmp_path_factory):
             "case_number": case_number,
         }
         printer_dir = tmp_path_factory.mktemp("gui-citizen-printer")
-        r = subprocess.run(
-            [
-                sys.executable,
-                str(DRIVER),
-                srv.url,
-                token,
-                str(printer_dir),
-                str(OUTPUT_DIR),
-                json.dumps(person, ensure_ascii=False),
-            ],
-            capture_output=True,
-            text=True,
+        report = run_driver(
+            DRIVER,
+            srv.url,
+            token,
+            str(printer_dir),
+            str(OUTPUT_DIR),
+            json.dumps(person, ensure_ascii=False),
             timeout=400,
         )
-        line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
-        assert line, f"driver failed: {r.stderr[-3000:]}"
-        yield json.loads(line[len("REPORT ") :]), person, srv.log.read_text()
+        yield report, person, srv.log.read_text()
     finally:
         srv.stop()
 

@@ -4,15 +4,13 @@ sold-out service is marked and explained in zh_CN, en and ug. Screenshots go to 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import OUTPUT_DIR
 from tests.kiosk.capped import capped, sell_out  # noqa: F401 (a fixture)
+from tests.kiosk.kivy_driver import run_driver
 
 pytestmark = pytest.mark.gui
 DRIVER = Path(__file__).with_name("gui_details_driver.py")
@@ -22,15 +20,7 @@ DRIVER = Path(__file__).with_name("gui_details_driver.py")
 def report(capped, tmp_path_factory):
     sell_out(capped)
     printer_dir = tmp_path_factory.mktemp("gui-details-printer")
-    r = subprocess.run(
-        [sys.executable, str(DRIVER), capped.url, capped.token, str(printer_dir), str(OUTPUT_DIR)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
-    assert line, f"driver failed: {r.stderr[-3000:]}"
-    return json.loads(line[len("REPORT ") :])
+    return run_driver(DRIVER, capped.url, capped.token, str(printer_dir), str(OUTPUT_DIR))
 
 
 def test_driver_ran_without_errors(report):

@@ -6,11 +6,9 @@ of a 1366×768 laptop (in its own process: one Kivy Window per process)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from kiosk.window import LAYOUT, fit_portrait, letterbox, x11_screen_size
 from tests.conftest import OUTPUT_DIR
+from tests.kiosk.kivy_driver import run_driver
 
 DRIVER = Path(__file__).with_name("window_driver.py")
 SCREENS = [
@@ -99,16 +98,7 @@ def report(live, xvfb, tmp_path_factory):
     out = OUTPUT_DIR / "kiosk-window"
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "DISPLAY": xvfb}
-    r = subprocess.run(
-        [sys.executable, str(DRIVER), live.url, live.token, str(printer_dir), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("REPORT ")), None)
-    assert line, f"driver failed: {r.stderr[-3000:]}"
-    rep = json.loads(line[len("REPORT ") :])
+    rep = run_driver(DRIVER, live.url, live.token, str(printer_dir), str(out), timeout=120, env=env)
     assert rep["errors"] == []
     return rep
 

@@ -7,60 +7,16 @@ here from layout pixels, not asked of the widget) switched the language.
     python tests/kiosk/window_driver.py SERVER_URL TOKEN PRINTER_DIR OUT_DIR
 """
 
-import json
-import os
 import sys
-import tempfile
-import time
-from pathlib import Path
 
-os.environ.update(
-    SDL_VIDEODRIVER="x11",
-    KIVY_WINDOW="sdl2",
-    KIVY_NO_CONFIG="1",
-    KIVY_NO_FILELOG="1",
-    KIVY_NO_CONSOLELOG="1",
-)
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp())
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from kivy_driver import Driver, prepare
 
-from kiosk.__main__ import configure_kivy  # noqa: E402
+prepare("x11", (540, 960))  # what --windowed asks for
 
-configure_kivy(False, (540, 960))  # what --windowed asks for
-
-from kivy.base import EventLoop  # noqa: E402
-from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
 
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.config import KioskConfig  # noqa: E402
-
-url, token, printer_dir, out_dir = sys.argv[1:5]
-OUT = Path(out_dir)
-OUT.mkdir(parents=True, exist_ok=True)
-report = {"errors": []}
-app = KioskApp(
-    KioskConfig(
-        server_url=url,
-        token=token,
-        printer_url=f"virtual://{printer_dir}",
-        voice=False,
-        fullscreen=False,
-        refresh_s=60,
-        heartbeat_s=60,
-    )
-)
-
-
-def pump(cond=lambda: False, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        EventLoop.idle()
-        if cond():
-            EventLoop.idle()
-            return True
-    return False
+d = Driver(sys.argv[1:])
+report, pump, app, OUT = d.report, d.pump, d.app, d.out
 
 
 def layout_point(widget, x, y):
@@ -92,33 +48,16 @@ def script():
     home = OUT / "kiosk-window-layout.png"
     app.sm.current_screen.export_to_png(str(home))
     report["layout_png"] = str(home)
-    button = next(
-        w for w in app.sm.current_screen.walk() if getattr(w, "kiosk_name", "") == "lang_en"
-    )
+    button = d.find("lang_en")
     lx, ly = layout_point(button, *button.center)
     # where a 1080×1920 layout scaled whole into this window draws that point
     scale = min(Window.width / 1080, Window.height / 1920)
     wx = (Window.width - 1080 * scale) / 2 + lx * scale
     wy = (Window.height - 1920 * scale) / 2 + ly * scale
     report["tap"] = [wx, wy]
-    t = UnitTestTouch(wx, wy)
-    t.touch_down()
-    t.touch_up()
+    d.touch(wx, wy)
     pump(lambda: c.flow.language == "en", 2)
     report["language_after_tap"] = c.flow.language
 
 
-def run_script(dt):
-    try:
-        script()
-    except Exception:
-        import traceback
-
-        report["errors"].append(traceback.format_exc())
-    finally:
-        app.stop()
-
-
-Clock.schedule_once(run_script, 0.5)
-app.run()
-print("REPORT " + json.dumps(report, ensure_ascii=False))
+d.run(script)
