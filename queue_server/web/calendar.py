@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..core.errors import InvalidField
 from ..core.ledger import parse_date
 from ..core.numbering import hall_day
 from ..errors import NotFound, ValidationFailed
-from ..services.ledger import as_validation
 from .auth import require, staff_name
 from .context import json_body, optional_str
 from .ledger import calendar, ledger, query_date
@@ -22,10 +20,7 @@ bp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar")
 def due_date():
     start = query_date("from") or hall_day(calendar().clock())
     reply_class = request.args.get("class", "agreed")
-    try:
-        deadline = calendar().deadline(start, reply_class)
-    except InvalidField as exc:
-        raise as_validation(exc) from None
+    deadline = calendar().deadline(start, reply_class)
     return jsonify(
         {
             "from": start.isoformat(),
@@ -49,13 +44,10 @@ def overrides():
 @require()
 def set_override():
     data = json_body()
-    try:
-        day = parse_date(data.get("date"), "date")
-        row = calendar().set_override(
-            day, data.get("kind"), optional_str(data, "note", 100), staff_name()
-        )
-    except InvalidField as exc:
-        raise as_validation(exc) from None
+    day = parse_date(data.get("date"), "date")
+    row = calendar().set_override(
+        day, data.get("kind"), optional_str(data, "note", 100), staff_name()
+    )
     ledger().recompute_provisional()  # provisional due dates follow the calendar (§8.2)
     return jsonify(row), 201
 
@@ -63,11 +55,7 @@ def set_override():
 @bp.delete("/overrides/<day>")
 @require()
 def delete_override(day):
-    try:
-        parsed = parse_date(day, "date")
-    except InvalidField as exc:
-        raise as_validation(exc) from None
-    if not calendar().delete_override(parsed):
+    if not calendar().delete_override(parse_date(day, "date")):
         raise NotFound("Not found.")
     ledger().recompute_provisional()
     return Response(status=204)
@@ -94,10 +82,5 @@ def confirm_year(year):
         raise ValidationFailed(
             "Say true to confirm the year, false to take the confirmation back.", field="confirmed"
         )
-    try:
-        result = calendar().confirm_year(
-            year, confirmed, optional_str(data, "note", 100), staff_name()
-        )
-    except InvalidField as exc:
-        raise as_validation(exc) from None
+    result = calendar().confirm_year(year, confirmed, optional_str(data, "note", 100), staff_name())
     return jsonify(result | {"recomputed": ledger().recompute_provisional()})

@@ -8,10 +8,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..calendar_cn import HallCalendar
 from ..core.documents import DOCUMENT_LABEL_MSGIDS
-from ..core.errors import InvalidField
 from ..core.ledger import parse_date
 from ..errors import ValidationFailed
-from ..services.ledger import LedgerService, as_validation
+from ..services.ledger import LedgerService
 from .auth import principal, require, staff_name
 from .context import hall, json_body
 
@@ -36,10 +35,7 @@ def query_date(name: str) -> date | None:
     value = request.args.get(name)
     if value is None:
         return None  # absent; an empty value is not a date and is refused (422) like any other
-    try:
-        return parse_date(value, name)
-    except InvalidField as exc:
-        raise as_validation(exc) from None
+    return parse_date(value, name)
 
 
 def display_name() -> str | None:

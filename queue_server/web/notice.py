@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..core.errors import InvalidField
 from ..core.phrases import (
     FORBIDDEN,
     FORBIDDEN_CLASS_MSGIDS,
@@ -14,7 +13,6 @@ from ..core.phrases import (
     window_prompts,
 )
 from ..errors import ValidationFailed
-from ..services.ledger import as_validation
 from ..i18n import translate
 from .auth import principal, require
 from .context import hall, json_body, language
@@ -36,10 +34,7 @@ def set_notice():
         raise ValidationFailed(
             "The notice may have at most {max} characters.", field="text", max=MAX_NOTICE
         )
-    try:
-        check_service_language(text, "text")
-    except InvalidField as exc:
-        raise as_validation(exc) from None
+    check_service_language(text, "text")
     event_id = hall().queue.set_notice(text)
     return jsonify({"notice": text, "event_id": event_id})
 
