@@ -34,15 +34,17 @@ def translations(lang: str) -> Translations:
     return Translations(buf)
 
 
+def local_name(names: dict, lang: str) -> str:
+    """A name given per language (a service's, a window group's): the reader's, else Chinese."""
+    return names.get(lang) or names.get(DEFAULT) or ""
+
+
 def translate(msgid: str, lang: str = DEFAULT, **params) -> str:
     """A parameter given as a dict is a name per language (a service's name): the reader's is used."""
     text = translations(lang).gettext(msgid)
     if text == msgid and lang == "ug":
         text = translations(DEFAULT).gettext(msgid)  # ug falls back to Chinese, not English
-    params = {
-        k: (v.get(lang) or v.get(DEFAULT, "")) if isinstance(v, dict) else v
-        for k, v in params.items()
-    }
+    params = {k: local_name(v, lang) if isinstance(v, dict) else v for k, v in params.items()}
     # A Msgid parameter (e.g. the annex A.2 class of a forbidden phrase) is translated too.
     params = {k: translate(v, lang) if isinstance(v, Msgid) else v for k, v in params.items()}
     try:

@@ -12,12 +12,12 @@ from flask import Blueprint, jsonify, render_template, request
 
 from ..core.appointments import STATUSES, capacity_of
 from ..core.numbering import hall_day
-from ..errors import BadRequest, Forbidden, ValidationFailed
+from ..errors import Forbidden, ValidationFailed
 from ..i18n import translate
 from ..services.appointment_import import import_file
 from ..services.appointments import AppointmentService
 from .auth import principal, require, staff_name
-from .context import hall, json_body, language
+from .context import hall, json_body, language, page_services
 from .ledger import query_date
 from .staff import JS_TEXT, _template_globals, page
 
@@ -153,12 +153,7 @@ def check_in():
 def import_bookings():
     """A CSV or XLSX exported by the platform, base64 in JSON (the API takes JSON only)."""
     request.max_content_length = IMPORT_MAX_BYTES
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
-    if not isinstance(data, dict):
-        raise BadRequest("The request body must be a JSON object.")
+    data = json_body(max_string=IMPORT_MAX_BYTES)  # the file is one long base64 text
     name, content = data.get("file_name"), data.get("content")
     if not isinstance(name, str) or not 1 <= len(name) <= 200:
         raise ValidationFailed("{field} is required.", field="file_name")
@@ -186,11 +181,7 @@ def import_bookings():
 
 
 def _page(admin: bool):
-    lang = language()
-    services = [
-        {"code": s.code, "prefix": s.prefix, "name": s.name.get(lang) or s.name["zh_CN"]}
-        for s in hall().settings.services
-    ]
+    services = page_services(language())
     day = _day()
     taking = [
         s

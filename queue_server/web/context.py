@@ -7,7 +7,7 @@ from werkzeug.routing import BaseConverter
 
 from ..errors import BadRequest, UnsupportedMediaType, ValidationFailed
 from ..hall import Hall
-from ..i18n import best_language
+from ..i18n import best_language, local_name
 
 MAX_STRING = 2000
 
@@ -23,8 +23,17 @@ def language() -> str:
     return best_language(request.headers.get("Accept-Language"), hall().settings.hall.languages)
 
 
-def json_body() -> dict:
-    """The request's JSON object, or a clear 400 (never a 500) for anything else."""
+def page_services(lang: str) -> list[dict]:
+    """The hall's services for a page's script, in the configured order: code, prefix, name."""
+    return [
+        {"code": s.code, "prefix": s.prefix, "name": local_name(s.name, lang)}
+        for s in hall().settings.services
+    ]
+
+
+def json_body(max_string: int = MAX_STRING) -> dict:
+    """The request's JSON object, or a clear 400 (never a 500) for anything else; a text value
+    longer than ``max_string`` is a 422."""
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # "silent" covers ValueError only; [[[[… 1,000 deep gets here
@@ -34,7 +43,7 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
     for key, value in data.items():
-        if isinstance(value, str) and len(value) > MAX_STRING:
+        if isinstance(value, str) and len(value) > max_string:
             raise ValidationFailed("{field} is too long.", field=str(key)[:40])
     return data
 

@@ -15,7 +15,8 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 from ..errors import NotFound, Unavailable
 from ..voice import Announcer, NotAnnounced, VoiceError
-from .context import hall
+from ..i18n import local_name
+from .context import hall, page_services
 from .display_font import FAMILY, FontBuilder
 
 STATIC = Path(__file__).parent / "static" / "display"
@@ -74,18 +75,13 @@ def _page(template: str, browser_choice: bool = False, **context):
         current_app.extensions["display_font"].warm()
     lang = page_language(browser_choice)
     s = hall().settings
-    # A list, not a dict: tojson sorts keys, and the board keeps the configured order.
-    services = [
-        {"code": svc.code, "prefix": svc.prefix, "name": svc.name.get(lang) or svc.name["zh_CN"]}
-        for svc in s.services
-    ]
     return render_template(
         template,
         t=catalog()[lang],
         lang=lang,
         hall_name=s.hall.name,
         font_family=FAMILY,
-        services=services,
+        services=page_services(lang),  # a list: tojson would sort a dict's keys
         voice={"repeat": s.voice.repeat, "chime": s.voice.chime},
         **context,
     )
@@ -131,9 +127,7 @@ def ticket_status(ticket_id: str):
         )
     }
     svc = hall().settings.service(ticket["service"])
-    service_name = (
-        (svc.name.get(page_language(True)) or svc.name["zh_CN"]) if svc else ticket["service"]
-    )
+    service_name = local_name(svc.name, page_language(True)) if svc else ticket["service"]
     return _page(
         "display/status.html",
         browser_choice=True,

@@ -43,7 +43,8 @@ def display_name() -> str | None:
     return who.get("display_name") or who.get("name") or staff_name()
 
 
-def _role() -> str | None:
+def caller_role() -> str | None:
+    """The caller's role, or a device's kind, as the audit of exports and full reads records it."""
     who = principal() or {}
     return who.get("role") or who.get("kind")
 
@@ -92,7 +93,7 @@ def export_xlsx():
 def _export(fmt: str) -> Response:
     status = request.args.get("status", "all")
     rows = ledger().export_rows(
-        status, query_date("from"), query_date("to"), staff_name(), _role(), fmt
+        status, query_date("from"), query_date("to"), staff_name(), caller_role(), fmt
     )
     stamp = ledger().today().strftime("%Y%m%d")
     if fmt == "csv":

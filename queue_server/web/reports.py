@@ -16,12 +16,12 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from ..core.numbering import hall_day
 from ..core.reports.tables import TABLE_NAMES, TABLES, WEEKDAYS, cell
 from ..errors import ValidationFailed
-from ..i18n import translate
+from ..i18n import local_name, translate
 from ..services.report_files import rendered, to_csv, to_xlsx
 from . import charts
-from .auth import principal, require, staff_name
-from .context import hall, json_body, language
-from .ledger import query_date
+from .auth import require, staff_name
+from .context import hall, json_body, language, page_services
+from .ledger import caller_role, query_date
 from .staff import _template_globals, page
 
 bp = Blueprint("reports", __name__)
@@ -42,11 +42,6 @@ def _range() -> tuple[date, date]:
     return day_from, day_to
 
 
-def _role() -> str | None:
-    who = principal() or {}
-    return who.get("role") or who.get("kind")
-
-
 # --- API -------------------------------------------------------------------------------------
 
 
@@ -58,7 +53,7 @@ def summary():
 
 
 def _export(fmt: str, body: bytes, mime: str, day_from: date, day_to: date, what: str):
-    hall().reports.record_export(staff_name(), _role(), fmt, day_from, day_to, what)
+    hall().reports.record_export(staff_name(), caller_role(), fmt, day_from, day_to, what)
     name = f"report-{day_from:%Y%m%d}-{day_to:%Y%m%d}"
     return Response(
         body,
@@ -101,7 +96,7 @@ def followups():
 @bp.get("/api/v1/followups/<sqlint:item_id>")
 @require("supervisor")
 def followup(item_id):
-    return jsonify(hall().followups.get_full(item_id, staff_name(), _role()))
+    return jsonify(hall().followups.get_full(item_id, staff_name(), caller_role()))
 
 
 @bp.post("/api/v1/followups/<sqlint:item_id>/<any(call, finding, rectification):action>")
@@ -172,9 +167,6 @@ def _charts(s: dict) -> dict:
     lang = language()
     target = s["settings"]["target_p90_min"]
 
-    def name(n: dict) -> str:
-        return n.get(lang) or n.get("zh_CN") or ""
-
     def mins(v):
         return None if v is None else round(v / 60, 1)
 
@@ -222,7 +214,7 @@ def _charts(s: dict) -> dict:
     services = [r for r in s["by_service"] if r["issued"]]
     if services:
         out["services"] = charts.hbars(
-            [name(r["name"]) for r in services],
+            [local_name(r["name"], lang) for r in services],
             [mins(r["wait_mean_s"]) or 0 for r in services],
             _("Mean wait by service (min)"),
         )
@@ -295,16 +287,12 @@ def planner_page():
     target = parse_target(request.args.get("target"), hall().settings.reports.target_p90_min)
     result = hall().planner.plan(day_from, day_to, target, _typed_profile())
     lang = language()
-
-    def name(names: dict) -> str:
-        return names.get(lang) or names.get("zh_CN") or ""
-
     labels = {
-        g["key"]: " + ".join(name(n) for n in g["names"])
+        g["key"]: " + ".join(local_name(n, lang) for n in g["names"])
         + (f" ({_('Priority window')})" if g["kind"] == "priority" else "")
         for g in result["groups"]
     }
-    services = [(svc.code, name(svc.name)) for svc in hall().settings.services]
+    services = [(svc["code"], svc["name"]) for svc in page_services(lang)]
     return render_template(
         "staff/planner.html",
         p=result,

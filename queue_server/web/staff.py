@@ -20,7 +20,7 @@ from ..services.accounts import DEVICE_KINDS, ROLES
 from ..i18n import translate
 from . import csrf
 from .auth import client_address, end_session, principal, require, session_token, start_session
-from .context import hall, language
+from .context import hall, language, page_services
 
 bp = Blueprint(
     "staff",
@@ -350,10 +350,7 @@ def _window_spec(number: int):
 
 
 def _services():
-    return [
-        {"code": s.code, "prefix": s.prefix, "name": s.name.get(language()) or s.name["zh_CN"]}
-        for s in hall().settings.services
-    ]
+    return page_services(language())
 
 
 def _ledger_context() -> dict:
