@@ -91,6 +91,9 @@ def test_the_guide_sees_todays_bookings_per_slot_and_books_for_a_caller(server, 
     # The window console marks the booked ticket.
     window = login_page(new_page(), server, "win1", "/window/4")
     expect(window.locator("#queue-list tr.appointment .badge.appt")).to_have_text("预约 09:00")
+    expect(page.locator("#booking-table tr[data-code] td:nth-child(2)").first).to_have_text(
+        "B · 养老保险"
+    )
 
 
 def test_the_admin_imports_the_platforms_file_through_the_real_server(server, new_page, shots):

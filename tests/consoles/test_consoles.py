@@ -124,6 +124,7 @@ def test_window_console_call_start_finish_and_rate_on_evaluator(server, new_page
 
     page.keyboard.press("n")
     expect(page.locator("#cur-number")).to_have_text(b1["number"])
+    expect(page.locator("#cur-service")).to_have_text("B · 养老保险")  # Staff.serviceName
     expect(page.locator("#flow-prompts")).to_contain_text("请问有什么可以帮助您")  # §7.1 greeting
     expect(page.locator("#guide-items details").first).to_be_visible()
     expect(other.locator("#cur-number")).to_have_text(b1["number"])

@@ -4,15 +4,11 @@
 "use strict";
 
 (() => {
-  const {t, api, el, PAGE} = Staff;
+  const {t, api, el, serviceName, PAGE} = Staff;
   const $ = id => document.getElementById(id);
-  const services = Object.fromEntries(PAGE.services.map(s => [s.code, s]));
   const COUNTED = ["booked", "checked_in", "late", "no_show", "cancelled"];
   let day = PAGE.day;
 
-  function serviceName(code) {
-    return services[code] ? `${services[code].prefix} · ${services[code].name}` : code;
-  }
   function hhmm(iso) { return iso ? iso.slice(11, 16) : "—"; }
   function shift(iso, days) {
     const d = new Date(iso + "T12:00:00Z");

@@ -110,6 +110,13 @@ const Staff = (() => {
     return iso.replace("T", " ").slice(0, 16);
   }
 
+  // A service of the page's list (PAGE.services) as the consoles show it: "B · 养老保险".
+  const SERVICES = Object.fromEntries((PAGE.services || []).map(s => [s.code, s]));
+  function serviceName(code) {
+    const s = SERVICES[code];
+    return s ? `${s.prefix} · ${s.name}` : code;
+  }
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -190,5 +197,5 @@ const Staff = (() => {
 
   fillTexts();
   return {t, api, ApiError, clearErrors, showError, status, banner, now, setServerNow, duration, since, time,
-    el, follow, debounce, loadPhrases, fillTexts, PAGE, CSRF};
+    el, serviceName, follow, debounce, loadPhrases, fillTexts, PAGE, CSRF};
 })();

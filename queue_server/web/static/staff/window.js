@@ -4,18 +4,15 @@
 "use strict";
 
 (() => {
-  const {t, api, el, PAGE} = Staff;
+  const {t, api, el, serviceName, PAGE} = Staff;
   const N = PAGE.window;
   const base = `/api/v1/windows/${N}`;
-  const services = Object.fromEntries(PAGE.services.map(s => [s.code, s]));
   const $ = id => document.getElementById(id);
   const statusLine = $("action-status");
   let current = null, windowState = null, phrases = null, flow = null, guideFor = null, busy = false;
 
   // 预约: a ticket checked in on time for its booked slot (called ahead of walk-ins).
   function apptMark(tk) { return tk && tk.appointment_at ? t("appt_at", {time: tk.appointment_at.slice(11, 16)}) : ""; }
-
-  function serviceName(code) { return services[code] ? `${services[code].prefix} · ${services[code].name}` : code; }
 
   async function refresh() {
     try {
