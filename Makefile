@@ -26,7 +26,11 @@ APT_BROWSER := chromium libatomic1
 # tests and headless runs: zbar decodes QR codes (pyzbar); Xvfb is the X screen of the kiosk
 # window test and of `xvfb-run` (which needs xauth).
 APT_TEST := libzbar0 xvfb xauth
-APT_PACKAGES := $(APT_PYTHON) $(APT_FONTS) $(APT_VOICE) $(APT_KIOSK) $(APT_BROWSER) $(APT_TEST)
+# the city (docs/city.md): PostgreSQL 15; the tests start a throwaway cluster from its binaries
+# (/usr/lib/postgresql/15/bin), as the postgres user the package creates.
+APT_CITY := postgresql-15
+APT_PACKAGES := $(APT_PYTHON) $(APT_FONTS) $(APT_VOICE) $(APT_KIOSK) $(APT_BROWSER) $(APT_TEST) \
+	$(APT_CITY)
 DEMO_DIR := var/demo
 
 .PHONY: run test setup apt venv bench clean print-apt-packages
