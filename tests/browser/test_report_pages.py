@@ -135,6 +135,17 @@ def clean(page) -> None:
     assert [e for e in ERRORS if "403" not in e] == []
 
 
+def fits_the_window(page) -> bool:
+    """No sideways scrolling of the whole page (a wide table scrolls inside its card)."""
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def font_px(page, selector: str) -> float:
+    return float(page.locator(selector).evaluate("e => getComputedStyle(e).fontSize")[:-2])
+
+
 def login(new_page, server, user: str, path: str):
     page = new_page()
     watched(page, ERRORS)
@@ -153,6 +164,9 @@ def test_reports_follow_up_and_planner(new_page, server, shots):
     tablet.check('[name="reasons"][value="attitude"]')
     tablet.fill('[name="contact"]', "139 0000 1234")
     tablet.screenshot(path=str(shots / "evaluator-contact.png"))
+    sizes = [font_px(tablet, f'[name="{n}"]') for n in ("comment", "contact")]
+    assert sizes[0] >= 20 and sizes[1] == sizes[0]  # citizens type both, at one size
+    assert font_px(tablet, "label:has(> [name='contact'])") >= 18  # and read why to leave a phone
     tablet.click("#reasons-submit")
     expect(tablet.locator("#eval-done-text")).to_have_text("感谢您的评价！")
     clean(tablet)
@@ -247,6 +261,7 @@ def test_reports_follow_up_and_planner(new_page, server, shots):
     expect(planner.locator("#plan-table tbody tr")).to_have_count(9)
     expect(planner.locator("#planner-verdict")).to_contain_text("达到目标")
     planner.screenshot(path=str(shots / "planner.png"), full_page=True)
+    assert fits_the_window(planner) and fits_the_window(sup)
     clean(planner)
 
     # Roles: the guide may not read the reports; the supervisor may not administer.
