@@ -140,8 +140,24 @@ class Driver:
                 "png": str(path),
                 "language": flow.language,
                 "elder": flow.elder,
+                "cut_off": self.cut_off(),
             }
         )
+
+    def cut_off(self) -> list:
+        """Texts on the current screen that lose more than a third of a line at their widget's
+        edges (a line's own spacing may overhang: the Arabic face's is tall)."""
+        from kivy.uix.label import Label
+
+        out = []
+        for w in self.current().walk(restrict=True):
+            if not isinstance(w, Label) or not w.text.strip() or w.opacity == 0:
+                continue
+            lines = max(1, len(w._label._cached_lines))
+            over = w.texture_size[1] - w.height
+            if over > w.texture_size[1] / lines / 3:
+                out.append([getattr(w, "kiosk_name", "") or w.text[:30], lines, over])
+        return out
 
     def run(self, script, after=lambda: None) -> None:
         """Run ``script()`` once the app is up, stop the app, print the report."""

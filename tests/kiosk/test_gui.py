@@ -74,3 +74,8 @@ def test_staff_mode_issued_priority_ticket(report):
 
 def test_a_crash_in_the_event_loop_returns_home_with_input_cleared(report):
     assert report["after_crash"] == {"screen": "home", "query": ""}
+
+
+def test_no_text_is_cut_off_on_any_screen(report):
+    cut = [(s["tag"], *w) for s in report["screens"] for w in s["cut_off"]]
+    assert not cut, "\n".join(map(str, cut))  # (screenshot, widget, lines, pixels cut off)

@@ -163,3 +163,8 @@ def test_a_keyboard_wedge_scanner_feeds_the_verify_screen(report):
 def test_no_personal_data_in_the_server_log(run):
     _, person, log = run
     assert person["id_number"] not in log and person["name"] not in log
+
+
+def test_no_text_is_cut_off_on_any_screen(report):
+    cut = [(s["tag"], *w) for s in report["screens"] for w in s["cut_off"]]
+    assert not cut, "\n".join(map(str, cut))  # (screenshot, widget, lines, pixels cut off)

@@ -87,3 +87,8 @@ def test_screenshots_were_written(report):
     } <= tags
     for s in report["screens"]:
         assert Path(s["png"]).stat().st_size > 10_000, s["png"]
+
+
+def test_no_text_is_cut_off_on_any_screen(report):
+    cut = [(s["tag"], *w) for s in report["screens"] for w in s["cut_off"]]
+    assert not cut, "\n".join(map(str, cut))  # (screenshot, widget, lines, pixels cut off)
