@@ -172,16 +172,17 @@ def test_the_login_page_shows_the_throttle_in_the_same_words(app):
 
 
 def test_known_and_unknown_names_take_the_same_time(make_app):
-    """Issue 11: 218 ms against 9 ms told real names apart. Medians of 20 tries each, interleaved
-    so machine load hits both alike, must be within 20 % (tests/bench/bench_login.py prints
-    the figures)."""
+    """Issue 11: 218 ms against 9 ms told real names apart. Medians of 20 tries each must be
+    within 20 %. Counted in this thread's CPU time: the leak was work (a hash skipped for unknown
+    names), and CPU time does not move with other load on the machine the way wall time does;
+    tests/bench/bench_login.py prints the wall-clock figures over HTTP."""
     app = make_app(lock_failures=10_000)
     known, unknown = [], []
     for i in range(20):
         for name, times in (("win1", known), ("nobody-here", unknown)):
-            start = time.perf_counter()
+            start = time.thread_time()
             status, _ = attempt(app, name, "wrong-guess", f"10.1.{i}.{1 if name == 'win1' else 2}")
-            times.append(time.perf_counter() - start)
+            times.append(time.thread_time() - start)
             assert status == 401
     a, b = statistics.median(known), statistics.median(unknown)
     assert abs(a - b) <= 0.2 * max(a, b), (a, b)
