@@ -1,6 +1,6 @@
 """The types of the hall's events (the SSE ``event:`` names), said once.
 
-Services append only these types; pages listen only for these (tests/ledger/test_event_types.py
+Services append only these types; pages listen only for these (tests/core/test_event_types.py
 compares both with this tuple). Events are public: their data never carries personal data.
 """
 

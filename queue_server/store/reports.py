@@ -22,7 +22,7 @@ from .sql import rows
 migrations = Migrations("hallqueue.reports")
 
 # The tally's columns as they were when the table was made (core.reports.tally.FIELDS);
-# tests/reports/test_store.py checks that the two agree.
+# tests/store/test_report_days.py checks that the two agree.
 _TALLY_COLUMNS = (
     "issued",
     "called",

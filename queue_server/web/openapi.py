@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document at /api/v1/openapi.json, kept as data beside the routes.
 
-tests/server/test_openapi.py fails when a route under /api/v1 is missing here or vice versa.
+tests/web/test_api_errors.py::test_openapi_describes_every_route fails when a route under
+/api/v1 is missing here or vice versa.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from queue_server.eventbus import EventBus
 from queue_server.store import Store
 from queue_server.voice import Announcer
 from tests.conftest import EXAMPLE_CONFIG
-from tests.display.test_voice_audio import wait_for
+from tests.voice.test_voice_audio import wait_for
 
 REAL_ESPEAK = "/usr/bin/espeak-ng"
 

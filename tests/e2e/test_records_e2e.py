@@ -14,7 +14,7 @@ import requests
 from queue_server.records.sqlite_provider import SqliteProvider
 
 from ..support.live_server import BIN, start_server
-from .upstream import TOKEN, FakeUpstream
+from tests.records.upstream import TOKEN, FakeUpstream
 
 pytestmark = pytest.mark.e2e
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
+
+from ..conftest import login
 
 
 def rid() -> str:
@@ -164,12 +167,39 @@ def test_pause_and_close(window_client, client, kiosk_headers):
     assert window_client.post("/api/v1/windows/4/close", json={}).get_json()["state"] == "closed"
 
 
-def test_two_windows_never_get_the_same_ticket(client, kiosk_headers, window_client):
-    issue(client, kiosk_headers)
+def test_two_windows_never_get_the_same_ticket(app, client, kiosk_headers, window_client):
+    """Windows 4 and 5 press "Next" at the same moment, 30 times over, each from its own thread
+    and session: every ticket is called once, by one window."""
+    issued = {issue(client, kiosk_headers)["id"] for _ in range(30)}
     window_client.post("/api/v1/windows/4/open", json={})
     window_client.post("/api/v1/windows/5/open", json={})
-    assert window_client.post("/api/v1/windows/4/call-next", json={}).status_code == 200
-    assert window_client.post("/api/v1/windows/5/call-next", json={}).status_code == 204
+    start = threading.Barrier(2)
+    called: dict[int, list[str]] = {4: [], 5: []}
+
+    def window(number: int) -> None:
+        c = app.test_client()
+        login(c, "win1")
+        while True:
+            try:
+                start.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                return  # the other window found the queue empty
+            r = c.post(f"/api/v1/windows/{number}/call-next", json={})
+            if r.status_code == 204:
+                start.abort()  # the queue is empty: release the other window too
+                return
+            assert r.status_code == 200, r.get_json()
+            called[number].append(r.get_json()["id"])
+            assert c.post(f"/api/v1/windows/{number}/finish", json={}).status_code == 200
+
+    threads = [threading.Thread(target=window, args=(n,)) for n in (4, 5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    both = called[4] + called[5]
+    assert len(both) == len(set(both)) and set(both) == issued
+    assert called[4] and called[5]  # both windows really took part
 
 
 def test_events_are_append_only(hall):
