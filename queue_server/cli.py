@@ -1,5 +1,5 @@
 """``queue-server``: serve, check-config, dump-config, create-user, create-device, unlock-user, demo,
-demo-records.
+demo-records, ship and city (queue_server/city/cli.py).
 
 Every subcommand takes ``--config FILE`` and ``--db PATH``. A bad configuration prints the file,
 the key and the problem and exits 1 — never a traceback.
@@ -107,6 +107,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-kiosk", action="store_true")
     p.add_argument("--no-display", action="store_true")
     _ops_commands(sub)
+    from .city.cli import add_commands as city_commands  # ship, city (docs/city.md)
+
+    city_commands(sub, _common)
     return ap
 
 
@@ -198,8 +201,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return install(args)
     # Logs go to the journal under systemd, named after the unit; else to stderr.
-    unit = {"serve": "hallqueue-server", "backup": "hallqueue-backup"}.get(args.command)
-    journal.setup(unit or "queue-server")
+    unit = {"serve": "hallqueue-server", "backup": "hallqueue-backup", "ship": "hallqueue-ship"}
+    journal.setup(unit.get(args.command) or "queue-server")
+    if args.command == "city":  # the city's database: no hall config
+        from .city.cli import city
+
+        return city(args)
     try:
         if args.command == "check-config":
             return check(args.config, args.db)
@@ -278,7 +285,6 @@ def _run(args, settings) -> int:
         lock = hold_serving_lock(args.db or default_db_path(settings))  # restore waits for us
         app = create_app(settings, db_path=args.db, config_path=args.config)
         reload_on_sighup(app.extensions["hall"])
-        journal.follow_events(app.extensions["hall"])  # one log line per event
         serve(app, args.host or settings.server.host, args.port or settings.server.port)
         lock.close()
         return 0
@@ -288,6 +294,10 @@ def _run(args, settings) -> int:
 
         run = backup.backup_command if args.command == "backup" else backup.restore_command
         return run(args, settings, system_clock())
+    if args.command == "ship":
+        from .city.cli import ship
+
+        return ship(args, settings)
     if args.command == "doctor":
         from .doctor import main as doctor
 

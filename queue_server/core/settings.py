@@ -12,6 +12,8 @@ import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 
+from .languages import LANGUAGES
+
 
 class SettingsError(Exception):
     def __init__(self, source: str, key: str, problem: str):
@@ -36,7 +38,7 @@ def setting(
 
 
 _TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
-_LANGS = ("zh_CN", "en", "ug")
+_LANGS = LANGUAGES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -419,6 +421,32 @@ class BackupSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CitySettings:
+    dsn: str = setting(
+        "",
+        help="The city's PostgreSQL that queue-server ship sends this hall's events to, e.g. "
+        "postgresql://hall@city-db.example/city; empty = ship nothing. A password belongs in "
+        "HALLQUEUE_CITY_DSN or ~/.pgpass, not in this file",
+    )
+    hall_id: str = setting(
+        "",
+        help="This hall's id in the city, unique among its halls (lower-case letters, digits, "
+        "- and _, e.g. futian-1); required when dsn is set",
+    )
+    batch_size: int = setting(5000, help="Events per shipment (one PostgreSQL transaction)")
+    poll_s: float = setting(1.0, help="Seconds an idle shipper waits before looking for new events")
+    backoff_initial_s: float = setting(
+        1.0, help="First wait after the city's database failed; doubled after each failure"
+    )
+    backoff_max_s: float = setting(
+        60.0, help="Longest wait between tries while the city's database is down"
+    )
+    connect_timeout_s: float = setting(
+        5.0, help="Seconds to wait for the city's database to answer a connection"
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Settings:
     hall: HallSettings = setting(help="The hall")
     server: ServerSettings = setting(default_factory=ServerSettings, help="HTTP server")
@@ -447,6 +475,10 @@ class Settings:
     )
     backup: BackupSettings = setting(
         default_factory=BackupSettings, help="Backups of the hall's data (queue-server backup)"
+    )
+    city: CitySettings = setting(
+        default_factory=CitySettings,
+        help="Shipping the hall's events to the city's PostgreSQL (queue-server ship, docs/city.md)",
     )
 
     def service(self, code: str) -> ServiceSpec | None:
@@ -603,6 +635,7 @@ def validate(s: Settings, source: str) -> None:
     if not s.services:
         err("services", "at least one service is required")
     _validate_appointments(s, err)
+    _validate_city(s.city, err)
     codes, prefixes = set(), set()
     for i, svc in enumerate(s.services):
         key = f"services[{i}]"
@@ -651,6 +684,22 @@ def validate(s: Settings, source: str) -> None:
         for n in item.windows:
             if n not in numbers:
                 err(f"{key}.windows", f"unknown window {n}")
+
+
+def _validate_city(c: CitySettings, err) -> None:
+    if c.dsn and not re.match(r"^postgres(ql)?://", c.dsn):
+        err("city.dsn", "must be a postgresql:// address")
+    if c.hall_id and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", c.hall_id):
+        err("city.hall_id", "must be lower-case letters, digits, - or _ (at most 64)")
+    if c.dsn and not c.hall_id:
+        err("city.hall_id", "is required when city.dsn is set")
+    if not 1 <= c.batch_size <= 100_000:
+        err("city.batch_size", "must be 1–100000")
+    for key in ("poll_s", "backoff_initial_s", "connect_timeout_s"):
+        if not 0 < getattr(c, key) <= 3600:
+            err(f"city.{key}", "must be more than 0 and at most 3600")
+    if not c.backoff_initial_s <= c.backoff_max_s <= 3600:
+        err("city.backoff_max_s", "must be at least backoff_initial_s and at most 3600")
 
 
 def _validate_records(r: RecordsSettings, err) -> None:

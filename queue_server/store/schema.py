@@ -161,3 +161,13 @@ def m007_device_silence(db):
     # When a device fell silent (no heartbeat past server.device_silent_s): one device.alert
     # per silence, cleared with device.recovered by the next heartbeat, kept across restarts.
     db["devices"].add_column("silent_since", str)
+
+
+@migrations()
+def m008_city_shipping(db):
+    # queue-server ship: the highest event id the city's PostgreSQL acknowledged, per city hall
+    # id (docs/city.md). The city's own watermark decides what is stored; this row is where
+    # the next shipment starts and what the hall's doctor reads as the shipping lag.
+    db["city_shipping"].create(
+        {"hall_id": str, "acked_id": int, "acked_at": str}, pk="hall_id", not_null={"acked_id"}
+    )

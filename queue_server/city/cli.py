@@ -1,0 +1,90 @@
+"""The city's subcommands of ``queue-server``: ``ship`` (a hall's shipper, hallqueue-ship.service)
+and ``city migrate`` / ``city refresh`` (the bureau's side). queue_server/cli.py declares them
+through ``add_commands`` and hands them the parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from datetime import datetime
+
+from ..core.numbering import HALL_TZ
+from .errors import CityError
+
+NOT_SET = (
+    "未配置市级汇总：请在配置文件 [city] 中填写 dsn 与 hall_id（见 docs/city.md）\n"
+    "the city is not configured: set dsn and hall_id in [city] of the config (docs/city.md)"
+)
+
+
+def add_commands(sub, common) -> None:
+    p = sub.add_parser(
+        "ship",
+        help="send this hall's events (masked) to the city's PostgreSQL ([city] dsn, hall_id); "
+        "runs until stopped, backs off while the city is down (hallqueue-ship.service)",
+    )
+    common(p)
+    p.add_argument("--once", action="store_true", help="stop when caught up")
+    p = sub.add_parser("city", help="the city's database: migrate, refresh derived tables")
+    p.add_argument("action", choices=["migrate", "refresh"])
+    p.add_argument("--pg", required=True, help="the city's PostgreSQL, postgresql://…")
+    p.add_argument("--every", type=float, default=0, help="refresh: again every this many seconds")
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def ship(args, settings) -> int:
+    from ..hall import default_db_path
+    from ..store import Store
+    from .shipper import Shipper
+
+    if not settings.city.dsn or not settings.city.hall_id:
+        print(NOT_SET, file=sys.stderr)
+        return 1
+    store = Store(
+        args.db or default_db_path(settings),
+        busy_timeout_ms=int(settings.server.db_busy_timeout_s * 1000),
+    )
+    try:
+        return Shipper(settings, store).run(_stop_on_signals(), once=args.once)
+    finally:
+        store.close()
+
+
+def city(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from . import derived, migrate
+    from .db import connect
+
+    try:
+        with connect(args.pg) as conn:
+            if args.action == "migrate":
+                applied = migrate.migrate(conn, datetime.now(HALL_TZ).date())
+                for name in applied:
+                    print(f"已应用 / applied: {name}")
+                if not applied:
+                    print("数据库结构已是最新 / the city schema is up to date")
+                return 0
+            stop = _stop_on_signals()
+            while True:
+                n = derived.refresh_all(conn)
+                print(f"已重算 {n} 个（大厅, 日）/ recomputed {n} (hall, day) pairs", flush=True)
+                if not args.every or stop.wait(args.every):
+                    return 0
+    except CityError as exc:
+        print(f"市级数据库 / city database: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.OperationalError as exc:
+        print(
+            f"无法连接市级数据库 / cannot reach the city's database: {exc}".strip(),
+            file=sys.stderr,
+        )
+        return 1

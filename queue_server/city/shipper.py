@@ -1,0 +1,298 @@
+"""``queue-server ship``: the hall's event log to the city's PostgreSQL, exactly once.
+
+One shipment: read the events after the position (the last acknowledged id), mask them
+(``outbound``), and in one PostgreSQL transaction lock the hall's row in ``halls``, copy
+the events above its ``shipped_through`` into a staging table, ``INSERT … ON CONFLICT DO
+NOTHING`` them into ``events``, mark their (hall, day) pairs dirty and raise
+``shipped_through``. Only after the commit is the acknowledgement written to the hall's
+SQLite (``city_shipping``).
+
+Why nothing is lost or doubled:
+- a shipment that fails (the city's server stops mid-batch) rolls back whole; the position
+  stays and the same events go again after the back-off;
+- killed between the city's commit and the acknowledgement: on reconnecting, the shipper takes
+  the city's ``shipped_through`` as its position (and acknowledges it);
+- two shippers of one hall: the row lock makes them take turns, and each stores only what is
+  above ``shipped_through`` — the unique (hall_id, event_id, day) index is the last guard.
+
+The hall never waits for the city: the shipper is its own process and only reads the log.
+``HALLQUEUE_CITY_ACK_DELAY_S`` (tests only) sleeps between the commit and the
+acknowledgement, so a test can kill the process exactly there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import threading
+import time
+from datetime import date, datetime
+from typing import Callable
+
+import psycopg
+
+from ..core.numbering import HALL_TZ
+from ..core.settings import Settings
+from ..errors import StorageUnavailable
+from ..store import Store, shipping
+from ..store import events as event_log
+from . import migrate
+from .db import connect
+from .errors import CityError
+from .outbound import outbound_data
+
+log = logging.getLogger(__name__)
+ACK_DELAY_ENV = "HALLQUEUE_CITY_ACK_DELAY_S"
+IDLE_HEARTBEAT_S = 30.0  # an idle hall still tells the city it is there (the dashboard's lag)
+
+
+def backoff_delay(failures: int, initial: float, cap: float, rand=random.random) -> float:
+    """Capped exponential back-off with jitter: halls that lost the city at the same moment do
+    not all come back at the same moment."""
+    return min(cap, initial * 2 ** min(failures, 30)) * (0.5 + rand() / 2)
+
+
+def event_day(at: str) -> date:
+    """The hall's calendar day of an event time (the partition and the report day)."""
+    return datetime.fromisoformat(at).astimezone(HALL_TZ).date()
+
+
+class Shipper:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        clock: Callable[[], datetime] = lambda: datetime.now(HALL_TZ),
+    ):
+        self.settings = settings
+        self.city = settings.city
+        if not self.city.dsn or not self.city.hall_id:
+            raise CityError("city.dsn and city.hall_id must be set to ship (docs/city.md)")
+        self.hall_id = self.city.hall_id
+        self.store = store
+        self.clock = clock
+        self.conn: psycopg.Connection | None = None
+        self.position = 0  # events up to this id are in the city
+        self._partitions: set[str] = set()
+        self._last_heartbeat = 0.0
+        self._send_ledger = True
+
+    # --- the connection ---------------------------------------------------------------------
+
+    def _connect(self) -> psycopg.Connection:
+        conn = connect(self.city.dsn, self.city.connect_timeout_s, f"hallqueue-ship {self.hall_id}")
+        try:
+            migrate.migrate(conn, self.clock().date())
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS ship_stage (LIKE events) ON COMMIT DELETE ROWS"
+            )
+            self._register(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._partitions = set()
+        self._send_ledger = True
+        return conn
+
+    def _register(self, conn: psycopg.Connection) -> None:
+        """The hall's row (its name and §4.2 figures), and the position from the city."""
+        s = self.settings
+        consulting = sum(1 for w in s.windows if w.kind == "consulting")
+        through = conn.execute(
+            "INSERT INTO halls (hall_id, name, city_tier, insured_population,"
+            " consulting_windows, windows_total) VALUES (%s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (hall_id) DO UPDATE SET name = excluded.name,"
+            " city_tier = excluded.city_tier, insured_population = excluded.insured_population,"
+            " consulting_windows = excluded.consulting_windows,"
+            " windows_total = excluded.windows_total"
+            " RETURNING shipped_through",
+            [
+                self.hall_id,
+                s.hall.name,
+                s.hall.city_tier,
+                s.hall.insured_population,
+                consulting,
+                len(s.windows),
+            ],
+        ).fetchone()[0]
+        acked = shipping.acked(self.store.db, self.hall_id)
+        newest = event_log.last_id(self.store.db)
+        if through > newest:
+            log.error(
+                "the city has events of hall %s up to %d but this hall's log ends at %d: was "
+                "the hall's database restored from a backup? New events with ids up to %d "
+                "will not reach the city (docs/city.md)",
+                self.hall_id,
+                through,
+                newest,
+                through,
+            )
+        elif through < acked:
+            log.warning(
+                "the city has events of hall %s up to %d only, %d were acknowledged: "
+                "shipping again from %d",
+                self.hall_id,
+                through,
+                acked,
+                through,
+            )
+        self.position = through
+        if through != acked:
+            self._acknowledge(through)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            finally:
+                self.conn = None
+
+    # --- one shipment -----------------------------------------------------------------------
+
+    def ship_batch(self) -> int:
+        """Ship the next batch; return how many events it held (0 = caught up)."""
+        if self.conn is None:
+            self.conn = self._connect()
+        conn = self.conn
+        rows = shipping.raw_after(self.store.db, self.position, self.city.batch_size)
+        newest = event_log.last_id(self.store.db)
+        if not rows:
+            if time.monotonic() - self._last_heartbeat > IDLE_HEARTBEAT_S or self._send_ledger:
+                with conn.transaction():
+                    self._hall_row(conn, None, newest, None, {})
+                    self._ledger(conn)
+                self._last_heartbeat = time.monotonic()
+            return 0
+        out, closed, waiting, windows, ledger_changed = self._prepare(rows)
+        days = {r[2] for r in out}
+        self._partitions = migrate.ensure_partitions(conn, days, self._partitions)
+        last = rows[-1][0]
+        with conn.transaction():
+            through = conn.execute(
+                "SELECT shipped_through FROM halls WHERE hall_id = %s FOR UPDATE", [self.hall_id]
+            ).fetchone()[0]
+            fresh = [r for r in out if r[1] > through]
+            if fresh:
+                with conn.cursor().copy(
+                    "COPY ship_stage (hall_id, event_id, day, at, type, data) FROM STDIN"
+                ) as copy:
+                    for row in fresh:
+                        copy.write_row(row)
+                conn.execute("INSERT INTO events SELECT * FROM ship_stage ON CONFLICT DO NOTHING")
+                conn.execute(
+                    "INSERT INTO dirty_days (hall_id, day) SELECT %s, unnest(%s::date[])"
+                    " ON CONFLICT (hall_id, day)"
+                    " DO UPDATE SET version = nextval('dirty_days_version')",
+                    [self.hall_id, sorted({r[2] for r in fresh} | closed)],
+                )
+            self._hall_row(conn, max(last, through), newest, waiting, windows, rows[-1][2])
+            if ledger_changed or self._send_ledger:
+                self._ledger(conn)
+        self._last_heartbeat = time.monotonic()
+        delay = float(os.environ.get(ACK_DELAY_ENV) or 0)
+        if delay:
+            time.sleep(delay)
+        self.position = max(last, through)
+        self._acknowledge(self.position)
+        return len(rows)
+
+    def _prepare(self, rows: list[tuple]):
+        """The masked rows to copy, the days closed by a ``day.closed`` in the batch (stored
+        under the next day, it changes the closed day's derived rows), and the live state
+        the batch ends with."""
+        out: list[tuple] = []
+        closed: set[date] = set()
+        waiting: dict | None = None  # None: no event of the batch says (an empty dict does)
+        windows: dict = {}
+        ledger_changed = False
+        day_of: dict[str, date] = {}
+        for event_id, type_, at, data in rows:
+            # Times of one hall share their offset: one parse per distinct date prefix.
+            key = at[:10] + at[19:]
+            day = day_of.get(key)
+            if day is None:
+                day = day_of[key] = event_day(at)
+            out.append((self.hall_id, event_id, day, at, type_, outbound_data(data)))
+            if type_ == "window.changed":
+                window = json.loads(data).get("window") or {}
+                if "number" in window:
+                    windows[str(window["number"])] = window.get("state")
+            elif type_ == "day.closed":
+                day_closed = json.loads(data).get("day")
+                if day_closed:
+                    closed.add(date.fromisoformat(day_closed))
+            elif type_ == "ledger.changed":
+                ledger_changed = True
+        for _, _, _, data in reversed(rows):
+            if '"waiting":' in data:
+                waiting = json.loads(data).get("waiting")
+                break
+        return out, closed, waiting, windows, ledger_changed
+
+    def _hall_row(self, conn, through, newest, waiting, windows, last_at=None) -> None:
+        conn.execute(
+            "UPDATE halls SET shipped_through = greatest(shipped_through, coalesce(%s, 0)),"
+            " hall_last_id = %s, shipped_at = now(),"
+            " last_event_at = coalesce(%s::timestamptz, last_event_at),"
+            " waiting = coalesce(%s::jsonb, waiting),"
+            " windows = windows || %s::jsonb WHERE hall_id = %s",
+            [
+                through,
+                newest,
+                last_at,
+                None if waiting is None else json.dumps(waiting),
+                json.dumps(windows),
+                self.hall_id,
+            ],
+        )
+
+    def _ledger(self, conn) -> None:
+        """Open ledger records per due date, replaced whole (counts only)."""
+        counts = shipping.ledger_due(self.store.db)
+        conn.execute("DELETE FROM ledger_due WHERE hall_id = %s", [self.hall_id])
+        if counts:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO ledger_due VALUES (%s, %s, %s, %s)",
+                    [(self.hall_id, due, n, p or 0) for due, n, p in counts],
+                )
+        self._send_ledger = False
+
+    def _acknowledge(self, event_id: int) -> None:
+        with self.store.write() as db:
+            shipping.acknowledge(db, self.hall_id, event_id, self.clock().isoformat())
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, once: bool = False) -> int:
+        """Ship until ``stop`` is set (or, ``once``, until caught up). Failures of the city or
+        of the hall's disk wait a capped exponential back-off and try again."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                shipped = self.ship_batch()
+            except (psycopg.Error, CityError, StorageUnavailable) as exc:
+                self.close()
+                delay = backoff_delay(
+                    failures, self.city.backoff_initial_s, self.city.backoff_max_s
+                )
+                failures += 1
+                log.warning(
+                    "shipping to the city failed (%s: %s); trying again in %.1f s",
+                    type(exc).__name__,
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+                    delay,
+                )
+                stop.wait(delay)
+                continue
+            if failures:
+                log.info("shipping to the city again, from event %d", self.position)
+                failures = 0
+            if shipped == 0:
+                if once:
+                    break
+                stop.wait(self.city.poll_s)
+        self.close()
+        return 0

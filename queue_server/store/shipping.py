@@ -1,0 +1,36 @@
+"""What queue-server ship reads from and writes to the hall's database (queue_server/city/):
+the event log as stored (raw JSON text, so clean events are not parsed twice), the city's
+acknowledgement, and the open ledger records as counts per due date."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def raw_after(db: sqlite_utils.Database, last_id: int, limit: int) -> list[tuple]:
+    """(id, type, at, data as JSON text) of the events after ``last_id``, oldest first."""
+    return db.execute(
+        "SELECT id, type, at, data FROM events WHERE id > ? ORDER BY id LIMIT ?", [last_id, limit]
+    ).fetchall()
+
+
+def acked(db: sqlite_utils.Database, hall_id: str) -> int:
+    row = db.execute("SELECT acked_id FROM city_shipping WHERE hall_id = ?", [hall_id]).fetchone()
+    return row[0] if row else 0
+
+
+def acknowledge(db: sqlite_utils.Database, hall_id: str, event_id: int, at: str) -> None:
+    db.execute(
+        "INSERT INTO city_shipping (hall_id, acked_id, acked_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (hall_id) DO UPDATE SET acked_id = excluded.acked_id,"
+        " acked_at = excluded.acked_at",
+        [hall_id, event_id, at],
+    )
+
+
+def ledger_due(db: sqlite_utils.Database) -> list[tuple]:
+    """(due_date, open records, of them provisional) — counts only, no record leaves."""
+    return db.execute(
+        "SELECT due_date, count(*), sum(due_provisional) FROM ledger WHERE status = 'open'"
+        " GROUP BY due_date ORDER BY due_date"
+    ).fetchall()

@@ -1,0 +1,81 @@
+"""The rule for what leaves the hall (queue_server/city/outbound.py): keys naming a person are
+dropped at any depth, ID and mobile numbers in text are masked, clean events leave untouched;
+and the shipper's back-off between tries."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from queue_server.city.outbound import PERSONAL_KEYS, needs_masking, outbound_data
+from queue_server.city.shipper import backoff_delay
+
+
+def _text(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_staff_and_citizen_keys_are_dropped_at_any_depth():
+    data = {
+        "ticket": {"number": "B012", "staff": "win1"},
+        "reason": "left",
+        "by": "guide1",
+        "items": [{"citizen": {"name": "张三"}, "phone": "13812345678", "ok": 1}],
+    }
+    out = json.loads(outbound_data(_text(data)))
+    assert out == {"ticket": {"number": "B012"}, "reason": "left", "items": [{"ok": 1}]}
+
+
+def test_id_and_mobile_numbers_in_text_are_masked():
+    data = {"notice": "请 11010519491231002X 或 110105491231002 的失主致电 13812345678"}
+    out = json.loads(outbound_data(_text(data)))
+    assert out["notice"] == "请 110105********002X 或 110105*****1002 的失主致电 138****5678"
+
+
+def test_a_clean_event_leaves_as_the_text_the_hall_stored():
+    text = _text(
+        {
+            "ticket": {"number": "B012", "service": "pension", "window": 3},
+            "issued_at": "2026-11-24T09:00:00.000000+08:00",
+            "waiting": {"pension": 12},
+        }
+    )
+    assert not needs_masking(text)
+    assert outbound_data(text) is text
+
+
+_keys = st.one_of(st.sampled_from(sorted(PERSONAL_KEYS)), st.text(max_size=8))
+_values = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.text(alphabet="0123456789X张 -", max_size=30)
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(_keys, _values, max_size=5))
+def test_nothing_personal_survives_whatever_the_shape(data):
+    out = outbound_data(_text(data))
+
+    def walk(value):
+        if isinstance(value, dict):
+            assert not PERSONAL_KEYS & set(value)
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(json.loads(out))
+    # Masking twice changes nothing more: the fast path and the slow one agree.
+    assert outbound_data(out) == out
+
+
+def test_the_back_off_doubles_up_to_its_cap_with_jitter():
+    top = [backoff_delay(n, 1.0, 60.0, rand=lambda: 1.0) for n in range(10)]
+    assert top == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0, 60.0]
+    assert backoff_delay(3, 1.0, 60.0, rand=lambda: 0.0) == 4.0
+    assert backoff_delay(10_000, 1.0, 60.0) <= 60.0
