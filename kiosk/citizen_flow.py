@@ -374,6 +374,14 @@ class CitizenSteps:
     def records_pages(self) -> int:
         return max(1, -(-len(self.table_rows()) // self.rows_per_page))
 
+    @property
+    def records_has_prev(self) -> bool:
+        return self.personal.page > 0
+
+    @property
+    def records_has_next(self) -> bool:
+        return self.personal.page + 1 < self.records_pages
+
     def page_rows(self) -> list:
         start = self.personal.page * self.rows_per_page
         return self.table_rows()[start : start + self.rows_per_page]

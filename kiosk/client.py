@@ -113,6 +113,10 @@ class HallClient:
     def services(self) -> Result:
         return self._call("GET", "/api/v1/services")
 
+    def windows(self) -> Result:
+        """The hall's windows (the ticket says where its service is handled)."""
+        return self._call("GET", "/api/v1/windows")
+
     def items(self, service: str | None = None) -> Result:
         return self._call("GET", "/api/v1/items", params={"service": service} if service else None)
 

@@ -6,7 +6,6 @@ printer directly.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
@@ -22,6 +21,7 @@ from .config import KioskConfig
 from .flow import Flow, Screen
 from .i18n import translate
 from .ticketprint import ticket_layout
+from .touches import Touches
 from .voice import Voice
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,10 @@ class ThreadRunner:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-class Controller(CitizenIO):
+class Controller(Touches, CitizenIO):
+    """The kiosk's touches (kiosk/touches.py), the citizen's records (kiosk/citizen_io.py), and
+    here the server's lists, the ticket and the printer."""
+
     def __init__(
         self,
         config: KioskConfig,
@@ -124,27 +127,6 @@ class Controller(CitizenIO):
     def now(self) -> float:
         return self.clock()
 
-    def act(self, name: str, *args) -> None:
-        """A touch: records activity, runs the flow method, refreshes what the screen needs."""
-        now = self.now()
-        self.flow.touch(now)
-        method = getattr(self.flow, name)
-        if "now" in inspect.signature(method).parameters:
-            method(*args, now=now)
-        else:
-            method(*args)
-        after = {
-            "take_ticket": self.refresh,
-            "open_guide": self.load_items,
-            "open_faq": self.search_faq,
-            "faq_key": self.search_faq,
-            "faq_backspace": self.search_faq,
-            "choose_topic": self.search_faq,
-        }
-        if name in after:
-            after[name]()
-        self.changed()
-
     # ---- periodic ---------------------------------------------------------------------------
     def start(self) -> None:
         self.set_today()
@@ -166,7 +148,7 @@ class Controller(CitizenIO):
             return (
                 self.client.services(),
                 (self.client.hall() if not self.hall else None),
-                self.client._call("GET", "/api/v1/windows"),
+                self.client.windows(),
             )
 
         def done(results):
@@ -238,9 +220,7 @@ class Controller(CitizenIO):
 
     # ---- the ticket -------------------------------------------------------------------------
     def confirm(self) -> None:
-        now = self.now()
-        self.flow.touch(now)
-        request_id = self.flow.confirm(now)
+        request_id = self.flow.confirm(self.touched())
         if request_id is None:
             return
         self.changed()
@@ -290,9 +270,8 @@ class Controller(CitizenIO):
 
     # ---- staff ------------------------------------------------------------------------------
     def submit_pin(self) -> None:
-        now = self.now()
+        now = self.touched()
         verdict = self.pin_guard.attempt(self.flow.pin, now)  # no PIN set, lockout, or the check
-        self.flow.touch(now)
         self.flow.pin_checked(verdict.ok, now)
         if not verdict.ok:
             self.flow.notice, self.flow.notice_params = verdict.notice, verdict.params

@@ -166,9 +166,11 @@ class Flow(CitizenSteps):
             return 3 if self.elder else FAQ_PAGE_SIZE
         return 3 if self.elder else 6
 
-    def paged(self, rows: list) -> list:
+    def shown(self) -> list:
+        """The current screen's list (services, a service's items, questions), this page of it:
+        the screens draw what the pager counts."""
         start = self.page * self.page_size
-        return rows[start : start + self.page_size]
+        return self._current_rows()[start : start + self.page_size]
 
     @property
     def page_count(self) -> int:
@@ -191,13 +193,13 @@ class Flow(CitizenSteps):
         self.page = max(0, min(self.page, self.page_count) - 1)
 
     def _current_rows(self) -> list:
-        if self.screen in (Screen.SERVICES, Screen.GUIDE, Screen.STAFF) and not self.guide_service:
+        if self.screen is Screen.SERVICES:
             return self.services
         if self.screen is Screen.GUIDE:
-            return self.guide_items()
+            return self.guide_items() if self.guide_service else self.services
         if self.screen is Screen.FAQ:
             return self.faq_entries
-        return []
+        return []  # the staff screen lists every service: a guide knows where to look
 
     def back(self, now: float | None = None) -> None:
         if self.screen is Screen.CONFIRM:

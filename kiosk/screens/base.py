@@ -212,15 +212,5 @@ class KioskScreen(Screen):
 
     def footer(self, bar: BoxLayout) -> None:
         """Home/back on the left; every screen but home. Override for other footers."""
-        bar.add_widget(self.button(self.text("Back"), lambda: self.c.act("back"), name="back"))
-        bar.add_widget(self.button(self.text("Home"), lambda: self.c.act("home"), name="home"))
-
-    def corner_tapped(self) -> None:
-        self.c.flow.touch(self.c.now())
-        if self.c.flow.corner_tap(self.c.now()):
-            self.c.changed()
-
-
-def load_kv(module_file: str) -> None:
-    """Each screen's .kv sits beside its .py and is loaded once, at import."""
-    Builder.load_file(str(Path(module_file).with_suffix(".kv")))
+        bar.add_widget(self.button(self.text("Back"), self.c.back, name="back"))
+        bar.add_widget(self.button(self.text("Home"), self.c.home, name="home"))

@@ -1,8 +1,6 @@
 from kivy.uix.widget import Widget
 
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class ConfirmScreen(KioskScreen):

@@ -1,9 +1,8 @@
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from .base import KioskScreen, load_kv
+from .base import KioskScreen
 
-load_kv(__file__)
 
 KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -19,11 +18,11 @@ class FaqScreen(KioskScreen):
         else:  # the hint in text size: one line, so the questions and the pager keep their room
             hint = self.text("Type pinyin initials, e.g. YLBX")
             body.add_widget(self.label(hint, halign="center"))
-        for entry in f.paged(f.faq_entries):
+        for entry in f.shown():
             body.add_widget(
                 self.button(
                     entry["question"],
-                    lambda i=entry["id"]: c.act("open_entry", i),
+                    lambda i=entry["id"]: c.open_entry(i),
                     name=f"entry_{entry['id']}",
                     lang="zh_CN",
                     height=t.target_px * 0.9,
@@ -48,7 +47,7 @@ class FaqScreen(KioskScreen):
             chosen = topic["code"] == f.faq_topic or not f.faq_topic
             btn = self.button(
                 name,
-                lambda code=topic["code"]: c.act("choose_topic", code),
+                lambda code=topic["code"]: c.choose_topic(code),
                 name=f"topic_{topic['code']}",
                 height=height,
                 color=t.button if chosen else t.muted,
@@ -66,13 +65,11 @@ class FaqScreen(KioskScreen):
         for k in KEYS:
             keys.add_widget(
                 self.button(
-                    k, lambda k=k: c.act("faq_key", k), name=f"key_{k}", lang="zh_CN", height=height
+                    k, lambda k=k: c.faq_key(k), name=f"key_{k}", lang="zh_CN", height=height
                 )
             )
         keys.add_widget(
-            self.button(
-                "←", lambda: c.act("faq_backspace"), name="key_back", lang="zh_CN", height=height
-            )
+            self.button("←", c.faq_backspace, name="key_back", lang="zh_CN", height=height)
         )
         return keys
 
@@ -84,7 +81,7 @@ class FaqScreen(KioskScreen):
         row.add_widget(
             self.button(
                 self.text("Previous page"),
-                lambda: c.act("prev_page"),
+                c.prev_page,
                 name="page_prev",
                 height=height,
                 enabled=f.has_prev_page,
@@ -100,7 +97,7 @@ class FaqScreen(KioskScreen):
         row.add_widget(
             self.button(
                 self.text("Next page"),
-                lambda: c.act("next_page"),
+                c.next_page,
                 name="page_next",
                 height=height,
                 enabled=f.has_next_page,

@@ -1,9 +1,7 @@
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class FaqEntryScreen(KioskScreen):

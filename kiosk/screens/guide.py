@@ -1,6 +1,4 @@
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class GuideScreen(KioskScreen):
@@ -10,25 +8,25 @@ class GuideScreen(KioskScreen):
         c, f = self.c, self.c.flow
         if not f.guide_service:
             body.add_widget(self.label(self.text("Choose a business to see what to bring.")))
-            for svc in f.paged(f.services):
+            for svc in f.shown():
                 name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
                 body.add_widget(
                     self.button(
                         name,
-                        lambda code=svc["code"]: c.act("choose_guide_service", code),
+                        lambda code=svc["code"]: c.choose_guide_service(code),
                         name=f"guide_{svc['code']}",
                     )
                 )
         else:
-            for item in f.paged(f.guide_items()):
+            for item in f.shown():
                 name = item["name"].get(self.lang) or item["name"]["zh_CN"]
                 body.add_widget(
                     self.button(
                         name,
-                        lambda code=item["code"]: c.act("open_item", code),
+                        lambda code=item["code"]: c.open_item(code),
                         name=f"item_{item['code']}",
                         height=self.theme.target_px * 0.9,
                     )
                 )
         if f.has_next_page:
-            body.add_widget(self.button(self.text("More"), lambda: c.act("next_page"), name="more"))
+            body.add_widget(self.button(self.text("More"), c.next_page, name="more"))

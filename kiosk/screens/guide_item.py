@@ -1,9 +1,7 @@
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.boxlayout import BoxLayout
 
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class GuideItemScreen(KioskScreen):
@@ -41,7 +39,7 @@ class GuideItemScreen(KioskScreen):
         body.add_widget(
             self.button(
                 self.text("Take a ticket for this"),
-                lambda: c.act("ticket_for_item"),
+                c.ticket_for_item,
                 name="ticket_for_item",
             )
         )

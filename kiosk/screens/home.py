@@ -10,9 +10,8 @@ from kivy.uix.widget import Widget
 
 from queue_server.core.numbering import HALL_TZ
 
-from .base import LANGUAGE_NAMES, KioskScreen, load_kv
+from .base import LANGUAGE_NAMES, KioskScreen
 
-load_kv(__file__)
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -42,7 +41,7 @@ class HomeScreen(KioskScreen):
             self.tile(
                 self.text("Take a ticket"),
                 "ticket",
-                lambda: c.act("take_ticket"),
+                c.take_ticket,
                 name="take_ticket",
                 height=big,
                 size=words,
@@ -51,24 +50,31 @@ class HomeScreen(KioskScreen):
         grid = GridLayout(cols=2, spacing=20, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         tall = 380 if c.flow.elder else 360
-        for msgid, icon, act, hint in (
+        for msgid, icon, name, touch, hint in (
             (
                 "My records",
                 "records",
                 "open_verify",
+                c.open_verify,
                 "Contributions, account, benefits, statements",
             ),
-            ("Case progress", "progress", "open_progress", "Stage of a case you applied for"),
-            ("Business guide", "guide", "open_guide", ""),
-            ("Policy Q&A", "faq", "open_faq", ""),
+            (
+                "Case progress",
+                "progress",
+                "open_progress",
+                c.open_progress,
+                "Stage of a case you applied for",
+            ),
+            ("Business guide", "guide", "open_guide", c.open_guide, ""),
+            ("Policy Q&A", "faq", "open_faq", c.open_faq, ""),
         ):
             shown = hint and not c.flow.elder and self.lang != "ug"
             grid.add_widget(
                 self.tile(
                     self.text(msgid),
                     icon,
-                    lambda a=act: c.act(a),
-                    name=act,
+                    touch,
+                    name=name,
                     height=tall,
                     hint=self.text(hint) if shown else "",
                     size=words,
@@ -94,7 +100,7 @@ class HomeScreen(KioskScreen):
         for lang in self.c.flow.languages:
             btn = self.button(
                 LANGUAGE_NAMES[lang],
-                lambda lang=lang: self.c.act("set_language", lang),
+                lambda lang=lang: self.c.set_language(lang),
                 name=f"lang_{lang}",
                 lang=lang,
                 color=t.muted if lang != self.lang else t.button,
@@ -102,7 +108,7 @@ class HomeScreen(KioskScreen):
             btn.font_size = px
             bar.add_widget(btn)
         words = self.text("Standard mode") if self.c.flow.elder else self.text("Elder mode")
-        elder = self.button(words, lambda: self.c.act("toggle_elder"), name="elder")
+        elder = self.button(words, self.c.toggle_elder, name="elder")
         # Uyghur: two long words, they fit at the smaller size
         elder.font_size = t.small_px if self.lang == "ug" else px
         bar.add_widget(elder)

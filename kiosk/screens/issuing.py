@@ -1,6 +1,4 @@
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class IssuingScreen(KioskScreen):

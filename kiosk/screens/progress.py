@@ -5,10 +5,9 @@ only, nothing personal."""
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from .base import KioskScreen, load_kv
+from .base import KioskScreen
 from .faq import KEYS as LETTERS
 
-load_kv(__file__)
 
 DIGITS = "123←456X7890"
 
@@ -40,7 +39,7 @@ class ProgressScreen(KioskScreen):
                 text = "▶ " + text  # not by colour alone (适老化)
             btn = self.button(
                 text,
-                lambda n=name: c.act("progress_field", n),
+                lambda n=name: c.progress_field(n),
                 name=f"field_{name}",
                 lang="zh_CN" if entry else None,
                 color=t.text if focused else t.muted,
@@ -77,7 +76,7 @@ class ProgressScreen(KioskScreen):
             keys.add_widget(
                 self.button(
                     self.text("Digits") if p.letters else self.text("Letters"),
-                    lambda: c.act("progress_letters"),
+                    c.progress_letters,
                     name="letters",
                     color=t.muted,
                 )
@@ -127,9 +126,9 @@ class ProgressScreen(KioskScreen):
 
     def key(self, key: str) -> None:
         if key == "←":
-            self.c.act("progress_backspace")
+            self.c.progress_backspace()
         else:
-            self.c.act("progress_key", key)
+            self.c.progress_key(key)
 
     def key_enabled(self, key: str) -> bool:
         p = self.c.flow.personal

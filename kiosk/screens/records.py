@@ -9,10 +9,8 @@ from kivy.uix.scrollview import ScrollView
 from queue_server.core.insurance import INSURANCES
 
 from ..citizen_flow import TABS
-from .base import load_kv
 from .session import SessionScreen, money
 
-load_kv(__file__)
 
 TAB_NAMES = {
     "profile": "Personal information",
@@ -61,7 +59,7 @@ class RecordsScreen(SessionScreen):
         for tab in TABS:
             btn = self.button(
                 self.text(TAB_NAMES[tab]),
-                lambda x=tab: c.act("choose_tab", x),
+                lambda x=tab: c.choose_tab(x),
                 name=f"tab_{tab}",
                 height=t.target_px * (1 if f.elder else 0.8),
                 color=t.button if tab == f.personal.tab else t.muted,
@@ -77,7 +75,7 @@ class RecordsScreen(SessionScreen):
         row.add_widget(
             self.button(
                 f"◀ {year - 1}",
-                lambda: c.act("year_step", -1),
+                lambda: c.year_step(-1),
                 name="year_prev",
                 lang="zh_CN",
                 height=row.height,
@@ -92,7 +90,7 @@ class RecordsScreen(SessionScreen):
         row.add_widget(
             self.button(
                 f"{year + 1} ▶",
-                lambda: c.act("year_step", 1),
+                lambda: c.year_step(1),
                 name="year_next",
                 lang="zh_CN",
                 height=row.height,
@@ -110,7 +108,7 @@ class RecordsScreen(SessionScreen):
         for code, msgid in INSURANCES.items():
             btn = self.button(
                 labels.get(code) or self.text(msgid),
-                lambda x=code: c.act("choose_insurance", x),
+                lambda x=code: c.choose_insurance(x),
                 name=f"insurance_{code}",
                 height=t.target_px * 0.8,
                 color=t.button if code == f.personal.insurance else t.muted,
@@ -277,14 +275,14 @@ class RecordsScreen(SessionScreen):
         bar.add_widget(
             self.button(
                 self.text("Print a statement"),
-                lambda: self.c.act("open_statement"),
+                self.c.open_statement,
                 name="open_statement",
             )
         )
         bar.add_widget(
             self.button(
                 self.text("Exit"),
-                lambda: self.c.act("finish"),
+                self.c.finish,
                 name="finish",
                 color=self.theme.accent,
             )

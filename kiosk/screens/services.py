@@ -1,8 +1,6 @@
 from queue_server.core.issuing import SOLD_OUT
 
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class ServicesScreen(KioskScreen):
@@ -17,7 +15,7 @@ class ServicesScreen(KioskScreen):
             )
             note.kiosk_name = "notice"
             body.add_widget(note)
-        for svc in f.paged(f.services):
+        for svc in f.shown():
             name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
             if svc.get("open", True):
                 line = self.text(
@@ -33,11 +31,11 @@ class ServicesScreen(KioskScreen):
             body.add_widget(
                 self.button(
                     line,
-                    lambda code=svc["code"]: c.act("choose_service", code),
+                    lambda code=svc["code"]: c.choose_service(code),
                     name=f"service_{svc['code']}",
                     height=self.theme.target_px * 1.4,
                     color=None if svc.get("open", True) else self.theme.muted,
                 )
             )
         if f.has_next_page:
-            body.add_widget(self.button(self.text("More"), lambda: c.act("next_page"), name="more"))
+            body.add_widget(self.button(self.text("More"), c.next_page, name="more"))

@@ -124,9 +124,9 @@ class SessionScreen(KioskScreen):
         row.add_widget(
             self.button(
                 self.text("Previous page"),
-                lambda: c.act("records_page", -1),
+                lambda: c.records_page(-1),
                 name="page_prev",
-                enabled=f.personal.page > 0,
+                enabled=f.records_has_prev,
             )
         )
         where = self.label(
@@ -138,9 +138,9 @@ class SessionScreen(KioskScreen):
         row.add_widget(
             self.button(
                 self.text("Next page"),
-                lambda: c.act("records_page", 1),
+                lambda: c.records_page(1),
                 name="page_next",
-                enabled=f.personal.page + 1 < f.records_pages,
+                enabled=f.records_has_next,
             )
         )
         body.add_widget(row)

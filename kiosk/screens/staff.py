@@ -2,9 +2,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from ..flow import PRIORITY_REASONS
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class StaffScreen(KioskScreen):
@@ -20,7 +18,7 @@ class StaffScreen(KioskScreen):
             grid.add_widget(
                 self.button(
                     self.text(f"priority:{r}"),
-                    lambda r=r: c.act("choose_reason", r),
+                    lambda r=r: c.choose_reason(r),
                     name=f"reason_{r}",
                     color=t.accent if r == f.priority_reason else t.muted,
                 )
@@ -34,7 +32,7 @@ class StaffScreen(KioskScreen):
             body.add_widget(
                 self.button(
                     name,
-                    lambda code=svc["code"]: c.act("choose_service", code),
+                    lambda code=svc["code"]: c.choose_service(code),
                     name=f"service_{svc['code']}",
                     height=t.target_px * 0.8,
                 )
@@ -55,7 +53,7 @@ class StaffScreen(KioskScreen):
             row.add_widget(
                 self.button(
                     self.text("End the citizen's session"),
-                    lambda: c.act("staff_end_session"),
+                    c.staff_end_session,
                     name="staff_end_session",
                     color=t.accent,
                 )
@@ -63,7 +61,7 @@ class StaffScreen(KioskScreen):
             row.add_widget(
                 self.button(
                     self.text("Return to the citizen"),
-                    lambda: c.act("staff_return"),
+                    c.staff_return,
                     name="staff_return",
                 )
             )
@@ -71,7 +69,7 @@ class StaffScreen(KioskScreen):
             row.add_widget(
                 self.button(
                     self.text("Help a citizen check their records"),
-                    lambda: c.act("staff_assist"),
+                    c.staff_assist,
                     name="staff_assist",
                 )
             )

@@ -1,8 +1,6 @@
 from kivy.uix.gridlayout import GridLayout
 
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 class StaffPinScreen(KioskScreen):
@@ -24,12 +22,8 @@ class StaffPinScreen(KioskScreen):
         pad = GridLayout(cols=3, spacing=12, size_hint_y=None)
         pad.bind(minimum_height=pad.setter("height"))
         for d in "123456789":
-            pad.add_widget(
-                self.button(d, lambda d=d: c.act("pin_key", d), name=f"pin_{d}", lang="zh_CN")
-            )
-        pad.add_widget(
-            self.button(self.text("Clear"), lambda: c.act("pin_clear"), name="pin_clear")
-        )
-        pad.add_widget(self.button("0", lambda: c.act("pin_key", "0"), name="pin_0", lang="zh_CN"))
+            pad.add_widget(self.button(d, lambda d=d: c.pin_key(d), name=f"pin_{d}", lang="zh_CN"))
+        pad.add_widget(self.button(self.text("Clear"), c.pin_clear, name="pin_clear"))
+        pad.add_widget(self.button("0", lambda: c.pin_key("0"), name="pin_0", lang="zh_CN"))
         pad.add_widget(self.button(self.text("OK"), c.submit_pin, name="pin_ok"))
         body.add_widget(pad)

@@ -8,10 +8,8 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from ..citizen_flow import KINDS, month_label
-from .base import load_kv
 from .session import SessionScreen
 
-load_kv(__file__)
 
 KIND_NAMES = {
     "contribution_certificate": "Certificate of contributions",
@@ -48,7 +46,7 @@ class StatementScreen(SessionScreen):
             words = f"{self.text(KIND_NAMES[kind])}\n{self.text(KIND_HINTS[kind])}"
             btn = self.button(
                 words,
-                lambda k=kind: c.act("statement_kind", k),
+                lambda k=kind: c.statement_kind(k),
                 name=f"kind_{kind}",
                 height=kinds.height,
                 color=t.button if kind == p.kind else t.muted,
@@ -129,7 +127,7 @@ class StatementScreen(SessionScreen):
         row.add_widget(
             self.button(
                 self.text("Change"),
-                lambda: c.act("statement_change"),
+                c.statement_change,
                 name="statement_change",
                 color=t.muted,
                 enabled=not p.busy,
@@ -153,7 +151,7 @@ class StatementScreen(SessionScreen):
         for months, msgid in PRESETS:
             btn = self.button(
                 self.text(msgid),
-                lambda m=months: c.act("statement_preset", m),
+                lambda m=months: c.statement_preset(m),
                 name=f"preset_{months}",
                 height=t.target_px * 0.8,
             )
@@ -186,7 +184,7 @@ class StatementScreen(SessionScreen):
                 continue
             btn = self.button(
                 arrow,
-                lambda s=step: c.act("statement_range", which, s),
+                lambda s=step: c.statement_range(which, s),
                 name=f"{which}_{key}",
                 height=row.height,
                 lang="zh_CN",
@@ -202,7 +200,7 @@ class StatementScreen(SessionScreen):
         row.add_widget(
             self.button(
                 f"◀ {year - 1}",
-                lambda: c.act("statement_year_step", -1),
+                lambda: c.statement_year_step(-1),
                 name="stmt_year_prev",
                 lang="zh_CN",
                 enabled=year > f.first_year,
@@ -216,7 +214,7 @@ class StatementScreen(SessionScreen):
         row.add_widget(
             self.button(
                 f"{year + 1} ▶",
-                lambda: c.act("statement_year_step", 1),
+                lambda: c.statement_year_step(1),
                 name="stmt_year_next",
                 lang="zh_CN",
                 enabled=year < f.this_year,
@@ -256,13 +254,11 @@ class StatementScreen(SessionScreen):
         return box
 
     def footer(self, bar):
-        bar.add_widget(
-            self.button(self.text("Back to my records"), lambda: self.c.act("back"), name="back")
-        )
+        bar.add_widget(self.button(self.text("Back to my records"), self.c.back, name="back"))
         bar.add_widget(
             self.button(
                 self.text("Exit"),
-                lambda: self.c.act("finish"),
+                self.c.finish,
                 name="finish",
                 color=self.theme.accent,
             )

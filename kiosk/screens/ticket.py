@@ -5,9 +5,7 @@ from kivy.core.image import Image as CoreImage
 from kivy.uix.image import Image
 
 from ..ticketprint import window_hint
-from .base import KioskScreen, load_kv
-
-load_kv(__file__)
+from .base import KioskScreen
 
 
 def qr_texture(payload: str):
@@ -86,4 +84,4 @@ class TicketScreen(KioskScreen):
             body.add_widget(img)
 
     def footer(self, bar):
-        bar.add_widget(self.button(self.text("Done"), lambda: self.c.act("home"), name="home"))
+        bar.add_widget(self.button(self.text("Done"), self.c.home, name="home"))

@@ -6,9 +6,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from ..citizen_flow import ID_LEN, PASSWORD_LEN
-from .base import KioskScreen, load_kv
+from .base import KioskScreen
 
-load_kv(__file__)
 
 KEYS = "123←456X7890"
 
@@ -91,7 +90,7 @@ class VerifyScreen(KioskScreen):
         row.add_widget(
             self.button(
                 self.text("Clear"),
-                lambda: c.act("verify_clear"),
+                c.verify_clear,
                 name="verify_clear",
                 color=t.muted,
             )
@@ -164,7 +163,7 @@ class VerifyScreen(KioskScreen):
                 text = "▶ " + text  # not by colour alone (适老化)
             btn = self.button(
                 text,
-                lambda n=name: c.act("verify_field", n),
+                lambda n=name: c.verify_field(n),
                 name=f"field_{name}",
                 lang=lang,
                 color=t.text if focused else t.muted,
@@ -178,9 +177,9 @@ class VerifyScreen(KioskScreen):
 
     def key(self, key: str) -> None:
         if key == "←":
-            self.c.act("verify_backspace")
+            self.c.verify_backspace()
         else:
-            self.c.act("verify_key", key)
+            self.c.verify_key(key)
 
     def key_enabled(self, key: str) -> bool:
         p = self.c.flow.personal

@@ -105,12 +105,12 @@ def timed(name, fn):
 def next_round(_dt):
     c = app.controller
     fake.remove()
-    c.act("finish")
+    c.finish()
     if len(state["times"]) >= placements:
         print("RECORDS_TIMES", json.dumps(state))
         app.stop()
         return
-    c.act("open_verify")
+    c.open_verify()
     # a citizen puts the card down at any moment of the reader's poll
     Clock.schedule_once(place, 0.6 + random.uniform(0, poll_ms / 1000))
 
@@ -206,16 +206,16 @@ def bench_statements(srv, work: Path) -> None:
                 printer=open_printer(fake.tcp_url, mode=mode, timeout=3.0),
             )
             c.start()
-            c.act("open_verify")
+            c.open_verify()
             for ch in p.id_number + p.password:
-                c.act("verify_key", ch)
+                c.verify_key(ch)
             c.submit_verify()
-            c.act("open_statement")
+            c.open_statement()
             for years in (1, 10, 30):
                 previews, prints, sizes, rows = [], [], [], 0
                 for _ in range(5):
-                    c.act("statement_change")
-                    c.act("statement_preset", years * 12)
+                    c.statement_change()
+                    c.statement_preset(years * 12)
                     t0 = time.perf_counter()
                     c.preview_statement()
                     previews.append(time.perf_counter() - t0)
@@ -232,7 +232,7 @@ def bench_statements(srv, work: Path) -> None:
                     f"{statistics.median(sizes) / 1024:.0f} KiB to the printer) median "
                     f"{statistics.median(prints) * 1000:.0f} ms, max {max(prints) * 1000:.0f} ms"
                 )
-            c.act("finish")
+            c.finish()
             c.stop_devices()
 
 

@@ -145,7 +145,7 @@ def citizen_round(c, lang):
     # Case progress: stage and next stage only.
     tap("open_progress", on(Screen.PROGRESS))
     for ch in PERSON["case_number"]:
-        c.act("progress_key", ch)
+        c.progress_key(ch)
     tap("field_check")
     for ch in PERSON["id_number"][-4:]:
         tap(f"key_{ch}", wait=0.02)

@@ -91,7 +91,7 @@ def until(c, cond, timeout=6.0) -> bool:
 
 def type_in(c, number, password):
     for ch in number + password:
-        c.act("verify_key", ch)
+        c.verify_key(ch)
     c.submit_verify()
 
 
@@ -130,7 +130,7 @@ def test_the_id_card_on_the_reader_opens_my_records_and_finish_ends_it(hall, kio
     with FakeIdCardReader() as fake:
         c = kiosk(reader=open_idcard_reader(fake.url + "&poll_ms=100"))
         assert not c.reader.armed
-        c.act("open_verify")
+        c.open_verify()
         assert c.flow.screen is Screen.VERIFY and c.reader.armed and c.flow.reader_usable
         # spoken whether or not elder mode is on
         assert (
@@ -150,7 +150,7 @@ def test_the_id_card_on_the_reader_opens_my_records_and_finish_ends_it(hall, kio
         assert profile["statuses"] and p.id_number not in repr(profile)
         token = c.flow.personal.token
         assert server_session_alive(hall, c, token)
-        c.act("finish")
+        c.finish()
         assert c.flow.screen is Screen.HOME
         assert not server_session_alive(hall, c, token)  # DELETE reached the server
         assert_forgotten(c, p)
@@ -160,13 +160,13 @@ def test_a_scanned_e_ssc_code_opens_my_records_once(hall, kiosk):
     p = hall.people[2]
     with FakeQrScanner() as fake:
         c = kiosk(scanner=open_qr_scanner(fake.url))
-        c.act("open_verify")
+        c.open_verify()
         code = essc_code(hall.records_db, p.person_id, datetime.now(HALL_TZ))
         fake.send(code)
         assert until(c, lambda: on_records(c))
         assert c.flow.personal.person["id_number_masked"] == mask_id_number(p.id_number)
-        c.act("finish")
-        c.act("open_verify")
+        c.finish()
+        c.open_verify()
         fake.send(code)  # a photographed code shown again
         assert until(c, lambda: c.flow.notice == cf.CODE_REFUSED)
         assert c.flow.screen is Screen.VERIFY and not c.flow.in_session
@@ -175,30 +175,30 @@ def test_a_scanned_e_ssc_code_opens_my_records_once(hall, kiosk):
 def test_typed_number_and_password_show_every_tab(hall, kiosk):
     p = hall.people[0]
     c = kiosk()
-    c.act("open_verify")
-    c.act("verify_key", "X")  # X only as the 18th character
+    c.open_verify()
+    c.verify_key("X")  # X only as the 18th character
     assert c.flow.personal.id_entry == ""
     type_in(c, p.id_number, p.password)
     assert on_records(c) and c.flow.personal.id_entry == c.flow.personal.password_entry == ""
     for tab in cf.TABS:
-        c.act("choose_tab", tab)
+        c.choose_tab(tab)
         assert c.flow.record_key() in c.flow.personal.records, tab
-    c.act("choose_tab", "contributions")
+    c.choose_tab("contributions")
     year = c.flow.personal.year
     assert year == c.flow.this_year
-    c.act("year_step", -3)
+    c.year_step(-3)
     assert f"contributions:{year - 3}" in c.flow.personal.records
     months = c.flow.table_rows()
     assert months and {m["insurance"] for m in months} == {"pension"}
     assert {m["month"][:4] for m in months} == {str(year - 3)}
-    c.act("choose_insurance", "medical")
+    c.choose_insurance("medical")
     assert {m["insurance"] for m in c.flow.table_rows()} == {"medical"}
 
 
 def test_wrong_password_says_tries_left_then_the_number_is_locked(hall, kiosk):
     p = hall.people[3]
     c = kiosk()
-    c.act("open_verify")
+    c.open_verify()
     wrong = "000000" if p.password != "000000" else "111111"
     seen = []
     for _ in range(5):
@@ -216,7 +216,7 @@ def test_an_expired_card_is_refused_in_plain_words(hall, kiosk):
     p = hall.people[1]
     with FakeIdCardReader() as fake:
         c = kiosk(reader=open_idcard_reader(fake.url + "&poll_ms=100"))
-        c.act("open_verify")
+        c.open_verify()
         fake.insert(
             FakeCard.person(p.name, p.id_number, valid_from="20000101", valid_to="20200101")
         )
@@ -228,7 +228,7 @@ def test_an_expired_card_is_refused_in_plain_words(hall, kiosk):
 def test_a_reader_that_stops_answering_offers_the_other_ways(hall, kiosk):
     with FakeIdCardReader() as fake:
         c = kiosk(reader=open_idcard_reader(fake.url + "&poll_ms=100&timeout_ms=200"))
-        c.act("open_verify")
+        c.open_verify()
         fake.behave("silent")
         assert until(c, lambda: c.flow.reader_status == "no_answer")
         assert c.flow.notice == cf.READER_DOWN and not c.flow.reader_usable
@@ -251,7 +251,7 @@ def test_a_reader_that_stops_answering_offers_the_other_ways(hall, kiosk):
 def test_an_unreadable_card_says_place_it_again(hall, kiosk):
     with FakeIdCardReader() as fake:
         c = kiosk(reader=open_idcard_reader(fake.url + "&poll_ms=100"))
-        c.act("open_verify")
+        c.open_verify()
         fake.behave("bad_checksum")
         fake.insert("demo1")
         assert until(c, lambda: c.flow.notice == cf.CARD_RETRY)
@@ -263,12 +263,12 @@ def test_an_unreadable_card_says_place_it_again(hall, kiosk):
 def test_the_session_expiring_mid_screen_wipes_it_and_asks_to_verify_again(hall, kiosk):
     p = hall.people[0]
     c = kiosk()
-    c.act("open_verify")
+    c.open_verify()
     type_in(c, p.id_number, p.password)
     assert on_records(c)
     hall.set_clock((datetime.now(HALL_TZ) + timedelta(minutes=11)).isoformat())
     try:
-        c.act("choose_tab", "account")
+        c.choose_tab("account")
     finally:
         hall.set_clock(None)
     assert c.flow.screen is Screen.VERIFY and c.flow.notice == cf.SESSION_ENDED
@@ -278,7 +278,7 @@ def test_the_session_expiring_mid_screen_wipes_it_and_asks_to_verify_again(hall,
 def test_idle_at_my_records_ends_the_session_on_the_server(hall, kiosk):
     p = hall.people[0]
     c = kiosk()
-    c.act("open_verify")
+    c.open_verify()
     type_in(c, p.id_number, p.password)
     token = c.flow.personal.token
     left = c.flow.session_left(c.now())
@@ -295,11 +295,11 @@ def test_idle_at_my_records_ends_the_session_on_the_server(hall, kiosk):
 def test_a_citizen_still_touching_keeps_the_server_session_alive(hall, kiosk):
     p = hall.people[0]
     c = kiosk(idle_timeout_s=300.0)
-    c.act("open_verify")
+    c.open_verify()
     type_in(c, p.id_number, p.password)
     seen = c.flow.personal.seen
     c.tick_clock.now += 70  # past half the server's 120 s idle limit
-    c.act("records_page", 1)  # a touch that needs nothing from the server
+    c.records_page(1)  # a touch that needs nothing from the server
     assert c.flow.personal.seen > seen and c.flow.screen is Screen.RECORDS
 
 
@@ -318,17 +318,17 @@ def test_records_service_down_says_go_to_a_window(hall, tmp_path):
         config = KioskConfig(server_url=srv.url, token=token, printer_url=f"virtual://{tmp_path}/p")
         c = Controller(config, runner=SyncRunner(), voice=Voice(enabled=False), clock=Tick())
         c.start()
-        c.act("open_verify")
+        c.open_verify()
         p = hall.people[0]
         type_in(c, p.id_number, p.password)
         assert c.flow.notice == cf.RECORDS_DOWN and c.flow.screen is Screen.VERIFY
         assert c.t_zh(cf.RECORDS_DOWN) == "个人信息查询暂不可用，请到窗口办理"
-        c.act("open_progress")
+        c.open_progress()
         for k in "SB2026010100000" + "1":
-            c.act("progress_key", k)
-        c.act("progress_field", "check")
+            c.progress_key(k)
+        c.progress_field("check")
         for k in "1234":
-            c.act("progress_key", k)
+            c.progress_key(k)
         c.submit_progress()
         assert c.flow.notice == cf.RECORDS_DOWN
     finally:
@@ -338,7 +338,7 @@ def test_records_service_down_says_go_to_a_window(hall, tmp_path):
 def test_the_server_going_away_during_verify_says_so_and_keeps_nothing(hall, kiosk):
     p = hall.people[0]
     c = kiosk()
-    c.act("open_verify")
+    c.open_verify()
     hall.stop()
     try:
         type_in(c, p.id_number, p.password)
@@ -355,29 +355,29 @@ def test_the_server_going_away_during_verify_says_so_and_keeps_nothing(hall, kio
 def test_progress_query_shows_stage_and_next_stage_only(hall, kiosk):
     number, id_number = open_case(hall.records_db)
     c = kiosk()
-    c.act("open_progress")
+    c.open_progress()
     for k in number:
-        c.act("progress_key", k)
-    c.act("progress_field", "check")
+        c.progress_key(k)
+    c.progress_field("check")
     for k in "12":
-        c.act("progress_key", k)
+        c.progress_key(k)
     c.submit_progress()
     assert c.flow.notice == cf.CASE_INPUT and c.flow.personal.progress is None
-    c.act("progress_backspace")
-    c.act("progress_backspace")
+    c.progress_backspace()
+    c.progress_backspace()
     for k in "0000" if id_number[-4:] != "0000" else "1111":
-        c.act("progress_key", k)
+        c.progress_key(k)
     c.submit_progress()
     assert c.flow.notice == cf.CASE_NOT_FOUND
     for _ in range(4):
-        c.act("progress_backspace")
+        c.progress_backspace()
     for k in id_number[-4:]:
-        c.act("progress_key", k)
+        c.progress_key(k)
     c.submit_progress()
     got = c.flow.personal.progress
     assert set(got) >= {"stage", "next_stage", "labels"} and "item" not in got
     assert got["labels"][got["stage"]] and got["next_stage"]
-    c.act("home")
+    c.home()
     assert c.flow.personal == Personal()
 
 
@@ -385,11 +385,11 @@ def test_progress_query_shows_stage_and_next_stage_only(hall, kiosk):
 
 
 def _statement(c, person, months=120):
-    c.act("open_verify")
+    c.open_verify()
     type_in(c, person.id_number, person.password)
-    c.act("open_statement")
+    c.open_statement()
     assert c.flow.screen is Screen.STATEMENT
-    c.act("statement_preset", months)
+    c.statement_preset(months)
     c.preview_statement()
     return c.flow.personal.statement
 
@@ -461,7 +461,7 @@ def _staff_mode(c):
     c.changed()
     assert c.flow.screen is Screen.STAFF_PIN
     for k in "2468":
-        c.act("pin_key", k)
+        c.pin_key(k)
     c.submit_pin()
     assert c.flow.screen is Screen.STAFF
 
@@ -470,7 +470,7 @@ def test_a_guide_starts_the_check_for_a_citizen_and_ends_it_for_them(hall, kiosk
     p = hall.people[0]
     c = kiosk(staff_pin_hash=hash_pin("2468"))
     _staff_mode(c)
-    c.act("staff_assist")
+    c.staff_assist()
     assert c.flow.screen is Screen.VERIFY and not c.flow.staff and c.flow.personal.assisted
     type_in(c, p.id_number, p.password)
     assert on_records(c) and c.flow.personal.assisted
@@ -478,11 +478,11 @@ def test_a_guide_starts_the_check_for_a_citizen_and_ends_it_for_them(hall, kiosk
     # The guide comes back: staff mode covers the records (the session waits) …
     _staff_mode(c)
     assert c.flow.in_session and c.flow.personal.suspended == "records"
-    c.act("back")
+    c.back()
     assert c.flow.screen is Screen.RECORDS and not c.flow.staff
     # … and ends it for the citizen.
     _staff_mode(c)
-    c.act("staff_end_session")
+    c.staff_end_session()
     assert c.flow.screen is Screen.STAFF and c.flow.notice == cf.STAFF_ENDED
     assert not server_session_alive(hall, c, token)
     assert_forgotten(c, p)
@@ -535,14 +535,14 @@ def test_leaving_for_home_queues_the_token_and_forgets_the_rest():
 
 def test_elder_mode_speaks_the_new_screens_and_ordinary_mode_only_the_card_prompt(hall, kiosk):
     c = kiosk()
-    c.act("open_progress")
+    c.open_progress()
     assert c.voice.spoken == []
-    c.act("home")
-    c.act("toggle_elder")
-    c.act("open_progress")
+    c.home()
+    c.toggle_elder()
+    c.open_progress()
     assert c.voice.spoken[-1] == c.t(cf.CASE_INPUT)
-    c.act("home")
-    c.act("open_verify")  # no reader on this kiosk: the other two ways are said
+    c.home()
+    c.open_verify()  # no reader on this kiosk: the other two ways are said
     assert c.voice.spoken[-1] == c.t(
         "Scan your e-SSC code, or type your ID number and query password."
     )

@@ -14,9 +14,9 @@ from tests.support.fake_printer import FakePrinter
 
 def _take(c, code="pension"):
     c.start()
-    c.act("take_ticket")
+    c.take_ticket()
     assert c.flow.screen is Screen.SERVICES
-    c.act("choose_service", code)
+    c.choose_service(code)
     assert c.flow.screen is Screen.CONFIRM
     c.confirm()
 
@@ -74,8 +74,8 @@ def test_paper_out_keeps_the_ticket_on_screen_and_reports_at_once(make_controlle
 def test_retry_after_lost_answer_returns_the_same_ticket(make_controller, live):
     c = make_controller()
     c.start()
-    c.act("take_ticket")
-    c.act("choose_service", "consult")
+    c.take_ticket()
+    c.choose_service("consult")
     rid = c.flow.confirm(c.now())
     first = c.client.issue_ticket("consult", rid)  # the server issues; pretend the answer was lost
     c.flow.issue_failed("offline", now=c.now())
@@ -87,8 +87,8 @@ def test_retry_after_lost_answer_returns_the_same_ticket(make_controller, live):
 def test_server_down_shows_out_of_service_and_recovers_by_itself(make_controller, live):
     c = make_controller()
     c.start()
-    c.act("open_faq")
-    c.act("faq_key", "y")
+    c.open_faq()
+    c.faq_key("y")
     live.stop()
     try:
         c.refresh()
@@ -104,8 +104,8 @@ def test_server_down_shows_out_of_service_and_recovers_by_itself(make_controller
 def test_server_down_during_confirm_keeps_the_request_for_a_retry(make_controller, live):
     c = make_controller()
     c.start()
-    c.act("take_ticket")
-    c.act("choose_service", "pension")
+    c.take_ticket()
+    c.choose_service("pension")
     live.stop()
     try:
         c.confirm()
@@ -120,9 +120,9 @@ def test_server_down_during_confirm_keeps_the_request_for_a_retry(make_controlle
 def test_idle_timeout_in_the_middle_of_a_step_goes_home_and_clears_input(make_controller):
     c = make_controller()
     c.start()
-    c.act("open_faq")
+    c.open_faq()
     for k in "ylbx":
-        c.act("faq_key", k)
+        c.faq_key(k)
     assert c.flow.faq_query == "ylbx" and c.flow.faq_entries
     c.tick_clock.now += c.config.idle_timeout_s - 1
     c.tick()
@@ -135,9 +135,9 @@ def test_idle_timeout_in_the_middle_of_a_step_goes_home_and_clears_input(make_co
 def test_language_switch_mid_flow_keeps_the_step(make_controller):
     c = make_controller()
     c.start()
-    c.act("take_ticket")
-    c.act("choose_service", "card")
-    c.act("set_language", "ug")
+    c.take_ticket()
+    c.choose_service("card")
+    c.set_language("ug")
     assert c.flow.screen is Screen.CONFIRM and c.flow.service == "card" and c.flow.language == "ug"
     assert c.t("Confirm") != "Confirm" and c.t("Confirm") != c.t_zh("Confirm")
     c.confirm()
@@ -147,28 +147,28 @@ def test_language_switch_mid_flow_keeps_the_step(make_controller):
 def test_pinyin_search_and_topic_browse(make_controller):
     c = make_controller()
     c.start()
-    c.act("open_faq")
+    c.open_faq()
     assert len(c.flow.faq_entries) >= 30 and c.flow.faq_topics
-    c.act("choose_topic", "injury")
+    c.choose_topic("injury")
     assert {e["topic"] for e in c.flow.faq_entries} == {"injury"}
-    c.act("choose_topic", "injury")
+    c.choose_topic("injury")
     for k in "SBK":
-        c.act("faq_key", k)
+        c.faq_key(k)
     assert c.flow.faq_entries and all(e["topic"] == "card" for e in c.flow.faq_entries)
-    c.act("open_entry", c.flow.faq_entries[0]["id"])
+    c.open_entry(c.flow.faq_entries[0]["id"])
     assert c.flow.screen is Screen.FAQ_ENTRY and c.flow.entry_info()["answer"]
 
 
 def test_business_guide_jumps_to_the_right_service(make_controller):
     c = make_controller()
     c.start()
-    c.act("open_guide")
-    c.act("choose_guide_service", "unemployment")
+    c.open_guide()
+    c.choose_guide_service("unemployment")
     items = c.flow.guide_items()
     assert items and all(i["service"] == "unemployment" for i in items)
-    c.act("open_item", items[0]["code"])
+    c.open_item(items[0]["code"])
     assert c.flow.item_info()["materials"]
-    c.act("ticket_for_item")
+    c.ticket_for_item()
     assert c.flow.screen is Screen.CONFIRM and c.flow.service == "unemployment"
 
 
@@ -180,17 +180,17 @@ def test_staff_pin_unlocks_priority_ticket_with_reason(make_controller, live):
         c.flow.corner_tap(c.now())
     assert c.flow.screen is Screen.STAFF_PIN
     for d in "1111":
-        c.act("pin_key", d)
+        c.pin_key(d)
     c.submit_pin()
     assert c.flow.screen is Screen.STAFF_PIN and c.flow.notice == "Wrong PIN." and c.flow.pin == ""
     for d in "2468":
-        c.act("pin_key", d)
+        c.pin_key(d)
     c.submit_pin()
     assert c.flow.screen is Screen.STAFF
-    c.act("choose_service", "pension")
+    c.choose_service("pension")
     assert c.flow.screen is Screen.STAFF  # reason first
-    c.act("choose_reason", "elderly")
-    c.act("choose_service", "pension")
+    c.choose_reason("elderly")
+    c.choose_service("pension")
     c.confirm()
     assert c.flow.screen is Screen.TICKET
     t = requests.get(f"{live.url}/api/v1/tickets/{c.flow.ticket['id']}").json()
@@ -208,11 +208,11 @@ def test_elder_mode_shows_fewer_choices():
     f = Flow()
     f.services = [{"code": str(i), "open": True} for i in range(5)]
     f.take_ticket()
-    assert len(f.paged(f.services)) == 5
+    assert len(f.shown()) == 5
     f.toggle_elder()
-    assert len(f.paged(f.services)) == 3 and f.has_next_page
+    assert len(f.shown()) == 3 and f.has_next_page
     f.next_page()
-    assert [s["code"] for s in f.paged(f.services)] == ["3", "4"]
+    assert [s["code"] for s in f.shown()] == ["3", "4"]
 
 
 def test_pin_hash_round_trip():
@@ -251,3 +251,94 @@ def test_cover_open_on_the_tcp_printer_prints_nothing_and_keeps_the_ticket(make_
         assert fake.only_status_queries()  # nothing half-printed
         status = requests.get(f"{live.url}/api/v1/tickets/{f.ticket['id']}").json()
         assert status["status"] == "waiting"  # the ticket was committed before printing
+
+
+# ---- pure Flow: the pages, the way back, the corner -------------------------------------------
+def _services(n):
+    return [{"code": f"s{i}", "open": True, "name": {"zh_CN": f"业务{i}"}} for i in range(n)]
+
+
+def test_the_guide_pages_the_list_it_shows_services_then_one_services_items():
+    f = Flow()
+    f.services = _services(8)
+    f.items = [{"code": f"i{i}", "service": "s1"} for i in range(7)] + [
+        {"code": "other", "service": "s2"}
+    ]
+    f.open_guide()
+    assert [s["code"] for s in f.shown()] == [f"s{i}" for i in range(6)] and f.has_next_page
+    f.next_page()
+    assert [s["code"] for s in f.shown()] == ["s6", "s7"] and f.page_count == 2
+    f.choose_guide_service("s1")
+    # a new list starts on its first page, and counts only this service's items
+    assert f.page == 0 and [i["code"] for i in f.shown()] == [f"i{i}" for i in range(6)]
+    f.next_page()
+    assert [i["code"] for i in f.shown()] == ["i6"] and not f.has_next_page
+    f.next_page()  # "More" on the last page wraps to the first
+    assert f.page == 0
+    f.back()
+    assert f.screen is Screen.GUIDE and f.guide_service is None and f.page == 0
+
+
+def test_elder_mode_starts_the_list_again_and_screens_without_a_list_have_one_empty_page():
+    f = Flow()
+    f.services = _services(8)
+    f.take_ticket()
+    f.next_page()
+    f.toggle_elder()
+    assert f.page == 0 and len(f.shown()) == 3 and f.page_count == 3
+    f.open_verify()
+    assert f.shown() == [] and f.page_count == 1 and not f.has_next_page
+
+
+def test_the_staff_screen_lists_every_service_without_pages():
+    f = Flow()
+    f.services = _services(9)
+    for t in (1.0, 1.5, 2.0):
+        f.corner_tap(t)
+    assert f.screen is Screen.STAFF_PIN
+    f.pin_checked(True, 3.0)
+    assert f.screen is Screen.STAFF and f.page_count == 1 and f.shown() == []
+
+
+def test_corner_taps_too_slow_or_off_the_corner_screens_do_nothing():
+    f = Flow()
+    assert not f.corner_tap(0.0) and not f.corner_tap(1.5) and not f.corner_tap(3.6)
+    assert f.screen is Screen.HOME  # never three within two seconds
+    f.take_ticket()
+    assert not any(f.corner_tap(4.0 + i / 10) for i in range(3))
+    assert f.screen is Screen.SERVICES
+
+
+def test_back_from_each_step_goes_one_step_up_and_issuing_cannot_be_left():
+    f = Flow()
+    f.services = _services(2)
+    f.take_ticket()
+    f.choose_service("s0")
+    f.confirm(1.0)
+    assert f.screen is Screen.ISSUING
+    f.back()
+    assert f.screen is Screen.ISSUING and f.request_id  # the ticket may be on its way
+    f.issue_failed("offline")
+    f.back()
+    assert f.screen is Screen.SERVICES and f.request_id is None
+    f.open_faq()
+    f.faq_results([], [{"id": "e1", "question": "Q"}])
+    f.open_entry("e1")
+    f.back()
+    assert f.screen is Screen.FAQ and f.faq_entry is None
+    f.back()
+    assert f.screen is Screen.HOME
+
+
+def test_records_pager_in_elder_mode_stops_at_both_ends():
+    f = Flow()
+    f.toggle_elder()
+    f.personal.token = "t"
+    f.screen = Screen.RECORDS
+    f.personal.tab = "cases"
+    f.personal.records["cases"] = {"cases": [{"n": i} for i in range(9)]}
+    assert (f.records_pages, f.records_has_prev, f.records_has_next) == (3, False, True)
+    f.records_page(5)
+    assert f.personal.page == 2 and not f.records_has_next and f.page_rows() == [{"n": 8}]
+    f.records_page(-9)
+    assert f.personal.page == 0 and not f.records_has_prev

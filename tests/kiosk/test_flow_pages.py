@@ -16,7 +16,7 @@ def faq_flow(n: int, elder: bool = False) -> Flow:
 
 
 def ids(f: Flow) -> list[str]:
-    return [e["id"] for e in f.paged(f.faq_entries)]
+    return [e["id"] for e in f.shown()]
 
 
 def test_the_sixth_answer_is_on_the_second_page():
@@ -77,15 +77,15 @@ def test_typing_or_a_topic_starts_again_on_page_one():
 def test_paging_through_the_servers_answers_reaches_the_last_one(make_controller):
     c = make_controller()
     c.start()
-    c.act("open_faq")
+    c.open_faq()
     everything = [e["id"] for e in c.flow.faq_entries]
     assert len(everything) > 5 and c.flow.screen is Screen.FAQ
     seen = ids(c.flow)
     while c.flow.has_next_page:
-        c.act("next_page")
+        c.next_page()
         seen += ids(c.flow)
     assert seen == everything
-    c.act("prev_page")
+    c.prev_page()
     assert c.flow.page == c.flow.page_count - 2
 
 

@@ -56,16 +56,16 @@ def test_a_refusal_comes_in_the_kiosks_language(kiosk):
     c.start()
     seen = {}
     for lang in ("zh_CN", "en", "ug"):
-        c.act("set_language", lang)
+        c.set_language(lang)
         c.flow.services = [
             {"code": "pension", "open": True, "name": {"zh_CN": "养老保险"}, "waiting": 0}
         ]
-        c.act("take_ticket")
-        c.act("choose_service", "pension")
+        c.take_ticket()
+        c.choose_service("pension")
         c.confirm()
         assert c.flow.screen is Screen.CONFIRM and c.flow.notice
         seen[lang] = c.t(c.flow.notice, **c.flow.notice_params)
-        c.act("home")
+        c.home()
     assert "设备令牌无效" in seen["zh_CN"]
     assert "The device token is not valid." in seen["en"] and not CJK.search(seen["en"])
     assert ARABIC.search(seen["ug"]) and not CJK.search(seen["ug"])
@@ -78,7 +78,7 @@ def test_the_client_asks_in_the_current_language(kiosk):
         ("en", "Unknown service nope."),
         ("ug", "«nope» دېگەن مۇلازىمەت يوق."),
     ):
-        c.act("set_language", lang)
+        c.set_language(lang)
         r = c.client.issue_ticket("nope", uuid.uuid4().hex)
         assert (r.kind, r.message) == ("rejected", expect)
 
@@ -90,12 +90,12 @@ def test_sold_out_service_is_marked_and_touching_it_explains(kiosk, capped):
     card = c.flow.service_info("card")
     assert (card["open"], card["issuing"], card["remaining"]) == (False, "sold_out", 0)
     for lang, words in (("zh_CN", "今日号已发完"), ("en", "all taken"), ("ug", "تارقىتىلىپ بولدى")):
-        c.act("set_language", lang)
-        c.act("take_ticket")
-        c.act("choose_service", "card")
+        c.set_language(lang)
+        c.take_ticket()
+        c.choose_service("card")
         assert c.flow.screen is Screen.SERVICES and c.flow.notice == SOLD_OUT_NOTICE
         assert words in c.t(c.flow.notice)
-        c.act("home")
+        c.home()
     assert printed(c) == 0
 
 
@@ -103,19 +103,19 @@ def test_a_409_sold_out_on_issue_returns_to_the_list_with_the_same_message(kiosk
     sell_out(capped)
     c = kiosk()
     c.start()
-    c.act("set_language", "en")
-    c.act("take_ticket")
+    c.set_language("en")
+    c.take_ticket()
     # The list was read just before the last card ticket went to someone else.
     c.flow.services = [dict(s, open=True, issuing="open") for s in c.flow.services]
-    c.act("choose_service", "card")
+    c.choose_service("card")
     assert c.flow.screen is Screen.CONFIRM
     c.confirm()
     assert c.flow.screen is Screen.SERVICES and c.flow.notice == SOLD_OUT_NOTICE
     assert c.flow.ticket is None and c.flow.request_id is None and printed(c) == 0
     assert c.flow.service_info("card")["issuing"] == "sold_out"
-    c.act("choose_service", "card")  # the list now knows
+    c.choose_service("card")  # the list now knows
     assert c.flow.screen is Screen.SERVICES and c.flow.notice == SOLD_OUT_NOTICE
     # Other services still issue.
-    c.act("choose_service", "pension")
+    c.choose_service("pension")
     c.confirm()
     assert c.flow.screen is Screen.TICKET and c.flow.ticket["number"].startswith("B")

@@ -93,7 +93,7 @@ def controller(tmp_path):
 
 def _enter(c, pin):
     for d in pin:
-        c.act("pin_key", d)
+        c.pin_key(d)
     c.submit_pin()
 
 
