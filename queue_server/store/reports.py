@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from typing import Collection
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -95,6 +96,12 @@ def m001_reports(db):
     )
 
 
+@migrations()
+def m002_live_ticket_rows(db):
+    # The live report reads the rows of the tickets its new events touch, by day and number.
+    db.execute("CREATE INDEX IF NOT EXISTS tickets_day_number ON tickets (day, number)")
+
+
 def _bound(day: date) -> str:
     return datetime.combine(day, datetime.min.time(), HALL_TZ).isoformat()
 
@@ -103,19 +110,29 @@ def day_events(db: sqlite_utils.Database, day: date, after_id: int = 0) -> list[
     """The day's events (by hall time) after ``after_id``, oldest first, data decoded.
 
     The day's first and last ids come from the time index; the rows are then read as one range
-    of ids. (Asked for "at in the day and id > n", SQLite walks the ids from n through the
-    whole log: 8 s on a year of a large hall instead of 0.1 s.)"""
+    of ids. (Asked for "at in the day and id > n" with a small n, SQLite walks the ids from n
+    through the whole log: 8 s on a year of a large hall instead of 0.1 s.) After ``after_id``,
+    the live day's last seen event, the few newer ids are read at once ("+at": not by the time
+    index, which would walk the whole day to find them)."""
     start, end = _bound(day), _bound(day + timedelta(days=1))
-    lo, hi = db.execute(
-        "SELECT min(id), max(id) FROM events WHERE at >= ? AND at < ?", [start, end]
-    ).fetchone()
-    if lo is None:
-        return []
+    if after_id:
+        cur = db.execute(
+            "SELECT id, type, at, data FROM events WHERE id > ? AND +at >= ? AND +at < ?"
+            " ORDER BY id",
+            [after_id, start, end],
+        )
+    else:
+        lo, hi = db.execute(
+            "SELECT min(id), max(id) FROM events WHERE at >= ? AND at < ?", [start, end]
+        ).fetchone()
+        if lo is None:
+            return []
+        cur = db.execute(
+            "SELECT id, type, at, data FROM events WHERE id >= ? AND id <= ? ORDER BY id",
+            [lo, hi],
+        )
     out = []
-    for id_, type_, at, data in db.execute(
-        "SELECT id, type, at, data FROM events WHERE id >= ? AND id <= ? ORDER BY id",
-        [max(lo, after_id + 1), hi],
-    ):
+    for id_, type_, at, data in cur:
         if start <= at < end:  # a clock set back could interleave another day's events
             out.append(
                 {
@@ -133,26 +150,32 @@ def first_event_day(db: sqlite_utils.Database) -> date | None:
     return datetime.fromisoformat(row[0]).astimezone(HALL_TZ).date() if row and row[0] else None
 
 
-def day_tickets(db: sqlite_utils.Database, day: date) -> dict[str, dict]:
-    """number → what the events do not say: channel, who called it last, appointment, estimate."""
-    return {
-        r["number"]: r
-        for r in rows(
-            db,
-            "SELECT number, channel, staff, appointment_at, estimated_wait_s FROM tickets"
-            " WHERE day = ?",
-            [day.isoformat()],
-        )
-    }
+def day_tickets(
+    db: sqlite_utils.Database, day: date, numbers: Collection[str] | None = None
+) -> dict[str, dict]:
+    """number → what the events do not say: channel, who called it last, appointment, estimate;
+    of the day's tickets, or of ``numbers`` only (the live report's new events)."""
+    sql = (
+        "SELECT number, channel, staff, appointment_at, estimated_wait_s FROM tickets WHERE day = ?"
+    )
+    args: list = [day.isoformat()]
+    if numbers is not None:
+        if not numbers:
+            return {}
+        sql += f" AND number IN ({','.join('?' * len(numbers))})"
+        args += list(numbers)
+    return {r["number"]: r for r in rows(db, sql, args)}
 
 
-def day_ratings(db: sqlite_utils.Database, day: date) -> list[dict]:
+def day_ratings(db: sqlite_utils.Database, day: date, after_id: int = 0) -> list[dict]:
+    """The day's ratings (after the one with ``after_id``), oldest first."""
     return [
         dict(r, reasons=json.loads(r["reasons"] or "[]"))
         for r in rows(
             db,
-            "SELECT level, reasons, window, staff, service FROM evaluations WHERE day = ?",
-            [day.isoformat()],
+            "SELECT id, level, reasons, window, staff, service FROM evaluations"
+            " WHERE day = ? AND id > ? ORDER BY id",
+            [day.isoformat(), after_id],
         )
     ]
 

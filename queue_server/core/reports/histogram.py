@@ -17,6 +17,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
+from itertools import accumulate
 
 EDGES: tuple[int, ...] = tuple(
     [15 * i for i in range(0, 121)]  # 0, 15 … 1800 s
@@ -45,6 +46,17 @@ def of(samples: list[float]) -> int:
     return out
 
 
+EDGES_US: tuple[int, ...] = tuple(e * 1_000_000 for e in EDGES)
+
+
+def of_us(samples: list[int]) -> int:
+    """``of`` for durations in whole microseconds (the same buckets as ``of(us / 1e6)``)."""
+    out = 0
+    for i, n in Counter(bisect_left(EDGES_US, s) if s > 0 else 0 for s in samples).items():
+        out += n << (_FIELD * i)
+    return out
+
+
 def counts(hist: int) -> list[int]:
     """The count of every bucket."""
     if hist <= 0:
@@ -60,18 +72,13 @@ def counts(hist: int) -> list[int]:
 def percentile(hist: int, p: float, largest: float | None = None) -> float | None:
     """The ``p`` (0–1) percentile by nearest rank, read as its bucket's upper edge and capped by
     ``largest`` (the exact maximum, kept beside the histogram); None for an empty histogram."""
-    cs = counts(hist)
-    n = sum(cs)
+    running = list(accumulate(counts(hist)))
+    n = running[-1]
     if n == 0:
         return None
-    rank = max(1, math.ceil(p * n))
-    seen = 0
-    for i, c in enumerate(cs):
-        seen += c
-        if seen >= rank:
-            edge = EDGES[i] if i < len(EDGES) else math.inf
-            return float(min(edge, largest)) if largest is not None else float(edge)
-    return largest  # pragma: no cover - rank <= n always ends the loop
+    i = bisect_left(running, max(1, math.ceil(p * n)))  # the first bucket reaching the rank
+    edge = EDGES[i] if i < len(EDGES) else math.inf
+    return float(min(edge, largest)) if largest is not None else float(edge)
 
 
 def over(hist: int, seconds: float) -> int:

@@ -11,7 +11,7 @@ after a transfer (一票到底: same number, new service) and after a reinstatem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable
 
 DONE, NO_SHOW, TRANSFERRED, CANCELLED, EXPIRED = (
@@ -21,6 +21,7 @@ DONE, NO_SHOW, TRANSFERRED, CANCELLED, EXPIRED = (
     "cancelled",
     "expired",
 )
+_US = timedelta(microseconds=1)
 
 
 @dataclass
@@ -41,12 +42,22 @@ class Leg:
         return (self.called_at - self.queued_at).total_seconds() if self.called_at else None
 
     @property
+    def wait_us(self) -> int | None:
+        """``wait_s`` in whole microseconds: sums of them are exact in any order."""
+        return (self.called_at - self.queued_at) // _US if self.called_at else None
+
+    @property
     def service_s(self) -> float | None:
         """Start (or call, when the window skipped "start") to finish or transfer."""
+        us = self.service_us
+        return None if us is None else us / 1e6
+
+    @property
+    def service_us(self) -> int | None:
         begin = self.started_at or self.called_at
         if begin is None or self.ended_at is None or self.outcome not in (DONE, TRANSFERRED):
             return None
-        return (self.ended_at - begin).total_seconds()
+        return (self.ended_at - begin) // _US
 
 
 @dataclass

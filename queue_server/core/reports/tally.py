@@ -93,6 +93,10 @@ DURATIONS = frozenset(
     )
 )
 FIELDS = COUNTS + MAXIMA + HISTS
+# Sums of a visit's durations, kept in whole microseconds while a day is tallied so that they
+# come out the same whatever order the visits were added (and taken away) in — the live day's
+# incremental tally equals its full replay — and turned into seconds when the day is done.
+US_SUMS = ("wait_sum", "rewait_sum", "service_sum", "est_abs", "est_err", "est_wait")
 ABANDON_CANCEL_REASONS = ("left",)
 VISIT_FIELDS = (
     "issued",
@@ -114,8 +118,9 @@ LEG_FIELDS = ("called", "served", "no_show", "transferred")
 
 
 class Tally:
-    """Counts of one (day, dimension, key). Durations are gathered as samples while a day is
-    tallied and ``settle`` folds them into count, sum, maximum and histogram."""
+    """Counts of one (day, dimension, key). Durations are gathered as samples (microseconds)
+    while a day is tallied and ``settle`` folds them into count, sum, maximum and histogram;
+    ``in_seconds`` ends the day's tally."""
 
     __slots__ = FIELDS + ("_waits", "_services")
 
@@ -125,26 +130,41 @@ class Tally:
         self._waits: list[float] = []
         self._services: list[float] = []
 
-    def add_wait(self, seconds: float) -> None:
-        self._waits.append(seconds)
+    def add_wait(self, us: int) -> None:
+        self._waits.append(us)
 
-    def add_service(self, seconds: float) -> None:
-        self._services.append(seconds)
+    def add_service(self, us: int) -> None:
+        self._services.append(us)
 
     def settle(self) -> "Tally":
         if self._waits:
             w, self._waits = self._waits, []
             self.wait_n += len(w)
             self.wait_sum += sum(w)
-            self.wait_max = max(self.wait_max, max(w))
-            self.wait_hist += histogram.of(w)
+            self.wait_max = max(self.wait_max, max(w) / 1e6)
+            self.wait_hist += histogram.of_us(w)
         if self._services:
             v, self._services = self._services, []
             self.service_n += len(v)
             self.service_sum += sum(v)
-            self.service_max = max(self.service_max, max(v))
-            self.service_hist += histogram.of(v)
+            self.service_max = max(self.service_max, max(v) / 1e6)
+            self.service_hist += histogram.of_us(v)
         return self
+
+    def in_seconds(self) -> "Tally":
+        """The microsecond sums of a day's tally as seconds (what is stored and shown)."""
+        for name in US_SUMS:
+            setattr(self, name, getattr(self, name) / 1e6)
+        return self
+
+    def subtract(self, other: "Tally") -> "Tally":
+        """Take away counts, sums and histograms added before (maxima stay: see live.py)."""
+        for name in COUNTS + HISTS:
+            setattr(self, name, getattr(self, name) - getattr(other, name))
+        return self
+
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in COUNTS)
 
     def add(
         self, other: "Tally", names: Sequence[str], waits: bool = False, services: bool = False
@@ -226,10 +246,7 @@ def hour_key(at: datetime) -> str:
     return f"{at.astimezone(HALL_TZ).hour:02d}"
 
 
-def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> DayTally:
-    """The day's tallies from its replayed events; ``until``: now, for a day still running."""
-    out: dict[Key, Tally] = {}
-
+def _getter(out: dict[Key, Tally]):
     def t(dim: str, key) -> Tally:
         k = (dim, "" if key is None else str(key))
         found = out.get(k)
@@ -237,13 +254,37 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
             found = out[k] = Tally()
         return found
 
-    t("total", "")
+    return t
+
+
+def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> DayTally:
+    """The day's tallies from its replayed events; ``until``: now, for a day still running."""
+    return finish_day(visit_tallies(rep.visits.values(), inp.tickets, inp.ratings), rep, inp, until)
+
+
+def visit_tallies(
+    visits: Iterable[Visit], tickets: dict[str, dict], ratings: Iterable[dict] = ()
+) -> dict[Key, Tally]:
+    """What the visits (with their tickets' rows) and the ratings add to each dimension,
+    settled, sums in microseconds: a live day adds and takes away such parts as events come."""
+    out: dict[Key, Tally] = {("total", ""): Tally()}
+    t = _getter(out)
     combos = _Combos()
-    for visit in rep.visits.values():
-        combos.visit(visit, inp.tickets.get(visit.number, {}))
+    for visit in visits:
+        combos.visit(visit, tickets.get(visit.number, {}))
     combos.spread(t)
-    for r in inp.ratings:
+    for r in ratings:
         _rating(r, t)
+    return out
+
+
+def finish_day(
+    out: dict[Key, Tally], rep: Replayer, inp: DayInput, until: datetime | None = None
+) -> DayTally:
+    """The visits' tallies (``visit_tallies``, taken over) with the windows' and devices' time
+    until ``until`` added, in seconds."""
+    out.setdefault(("total", ""), Tally())
+    t = _getter(out)
     start, end = day_bounds(inp.day)
     end = min(end, until) if until else end
     spans = [(a, min(b, end)) for a, b in periods_on(inp.day, inp.periods) if a < end]
@@ -269,12 +310,13 @@ def tally_day(rep: Replayer, inp: DayInput, until: datetime | None = None) -> Da
         d.down_s += sum(overlap_s(a, b, spans) for a, b in down)
         d.alerts += sum(1 for e in events if e["type"] == "device.alert")
     total = out[("total", "")]
-    for (dim, _), tally in out.items():
-        if dim in ("window", "device"):
-            for name in ("open_s", "paused_s", "closed_s", "absences", "down_s", "alerts"):
-                setattr(total, name, getattr(total, name) + getattr(tally, name))
+    # In key order: float sums come out the same however the keys were gathered (live.py).
+    for key in sorted(k for k in out if k[0] in ("window", "device")):
+        tally = out[key]
+        for name in ("open_s", "paused_s", "closed_s", "absences", "down_s", "alerts"):
+            setattr(total, name, getattr(total, name) + getattr(tally, name))
     for tally in out.values():
-        tally.settle()
+        tally.settle().in_seconds()
     found_absences.sort(key=lambda a: (a.start, a.window))
     return DayTally(out, found_absences)
 
@@ -313,19 +355,20 @@ class _Combos:
         d.priority += v.priority
         d.appointment += bool(ticket.get("appointment_at"))
         d.reinstated += sum(1 for leg in v.legs if leg.kind == "reinstate")
-        wait = v.wait_s
+        wait = v.legs[0].wait_us
         if wait is not None:
             d.add_wait(wait)
             estimate = ticket.get("estimated_wait_s")
             if estimate is not None:
+                error = int(estimate * 1_000_000) - wait
                 d.est_n += 1
-                d.est_abs += abs(estimate - wait)
-                d.est_err += estimate - wait
+                d.est_abs += abs(error)
+                d.est_err += error
                 d.est_wait += wait
         for leg in v.legs[1:]:
-            if leg.wait_s is not None:
+            if leg.called_at is not None:
                 d.rewait_n += 1
-                d.rewait_sum += leg.wait_s
+                d.rewait_sum += leg.wait_us
         last_called = max((i for i, leg in enumerate(v.legs) if leg.called_at), default=None)
         for i, leg in enumerate(v.legs):
             if leg.called_at is None:
@@ -336,13 +379,13 @@ class _Combos:
             g.served += leg.outcome == DONE
             g.no_show += leg.outcome == NO_SHOW
             g.transferred += leg.outcome == TRANSFERRED
-            g.add_wait(leg.wait_s)  # counted for the window and staff dimensions only
-            service_s = leg.service_s
-            if service_s is not None:
+            g.add_wait(leg.wait_us)  # counted for the window and staff dimensions only
+            service_us = leg.service_us
+            if service_us is not None:
                 started = hour_key(leg.started_at or leg.called_at)
                 self._get(
                     self.service, (leg.service, channel, started, prio, leg.window, staff or None)
-                ).add_service(service_s)
+                ).add_service(service_us)
 
     def spread(self, t) -> None:
         for table in (self.visits, self.legs, self.service):
