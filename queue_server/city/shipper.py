@@ -1,11 +1,11 @@
 """``queue-server ship``: the hall's event log to the city's PostgreSQL, exactly once.
 
 One shipment: read the events after the position (the last acknowledged id), mask them
-(``outbound``), and in one PostgreSQL transaction lock the hall's row in ``halls``, copy
-the events above its ``shipped_through`` into a staging table, ``INSERT … ON CONFLICT DO
-NOTHING`` them into ``events``, mark their (hall, day) pairs dirty and raise
-``shipped_through``. Only after the commit is the acknowledgement written to the hall's
-SQLite (``city_shipping``).
+(``outbound``), and in one PostgreSQL transaction lock the hall's row in ``halls``, COPY the
+events above its ``shipped_through`` into ``events`` (should one be there already: through a
+staging table and ``INSERT … ON CONFLICT DO NOTHING``), mark their (hall, day) pairs dirty
+and raise ``shipped_through``. Only after the commit is the acknowledgement written to the
+hall's SQLite (``city_shipping``).
 
 Why nothing is lost or doubled:
 - a shipment that fails (the city's server stops mid-batch) rolls back whole; the position
@@ -175,12 +175,7 @@ class Shipper:
             ).fetchone()[0]
             fresh = [r for r in out if r[1] > through]
             if fresh:
-                with conn.cursor().copy(
-                    "COPY ship_stage (hall_id, event_id, day, at, type, data) FROM STDIN"
-                ) as copy:
-                    for row in fresh:
-                        copy.write_row(row)
-                conn.execute("INSERT INTO events SELECT * FROM ship_stage ON CONFLICT DO NOTHING")
+                self._store(conn, fresh)
                 conn.execute(
                     "INSERT INTO dirty_days (hall_id, day) SELECT %s, unnest(%s::date[])"
                     " ON CONFLICT (hall_id, day)"
@@ -197,6 +192,28 @@ class Shipper:
         self.position = max(last, through)
         self._acknowledge(self.position)
         return len(rows)
+
+    def _store(self, conn: psycopg.Connection, rows: list[tuple]) -> None:
+        """Above ``shipped_through`` nothing of this hall is stored yet, so the rows go straight
+        in with COPY. Should one be there all the same (a city's database put back from an
+        older copy), the rows go through the staging table and ON CONFLICT DO NOTHING."""
+        try:
+            with conn.transaction():  # a savepoint: a failed COPY leaves the shipment usable
+                self._copy(conn, "events", rows)
+        except psycopg.errors.UniqueViolation:
+            log.warning(
+                "hall %s: some events were in the city already; skipping them", self.hall_id
+            )
+            self._copy(conn, "ship_stage", rows)
+            conn.execute("INSERT INTO events SELECT * FROM ship_stage ON CONFLICT DO NOTHING")
+
+    @staticmethod
+    def _copy(conn: psycopg.Connection, table: str, rows: list[tuple]) -> None:
+        with conn.cursor().copy(
+            f"COPY {table} (hall_id, event_id, day, at, type, data) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _prepare(self, rows: list[tuple]):
         """The masked rows to copy, the days closed by a ``day.closed`` in the batch (stored

@@ -206,3 +206,17 @@ def test_events_json_in_the_city_is_the_halls_for_clean_events(
         )
     assert {e["id"]: e["data"] for e in issued} == city
     assert json.dumps(city)  # plain JSON objects, not text
+
+
+def test_events_already_above_the_citys_watermark_are_skipped_not_doubled(
+    morning, settings, db_path, city_dsn, caplog
+):
+    s = city_settings(settings, city_dsn)
+    ship_all(s, db_path)
+    ids = city_ids(city_dsn)
+    with psycopg.connect(city_dsn) as conn:  # the watermark put back, the events left
+        conn.execute("DELETE FROM events WHERE event_id BETWEEN 5 AND 8")
+        conn.execute("UPDATE halls SET shipped_through = 2")
+    ship_all(s, db_path)
+    assert city_ids(city_dsn) == ids
+    assert "in the city already" in caplog.text

@@ -100,13 +100,13 @@ LANGUAGE sql AS $$
 
     -- The day's close (at midnight at the latest, so possibly stored under the next day)
     -- expired what was still open.
-    UPDATE city_tickets SET status = 'expired'
-    WHERE hall_id = p_hall AND day = p_day AND status IN ('waiting', 'called', 'serving')
-      AND number IN (
-          SELECT jsonb_array_elements_text(e.data->'expired')
+    UPDATE city_tickets t SET status = 'expired'
+    FROM (SELECT DISTINCT jsonb_array_elements_text(e.data->'expired') AS number
           FROM events e
           WHERE e.hall_id = p_hall AND e.day IN (p_day, p_day + 1) AND e.type = 'day.closed'
-            AND e.data->>'day' = p_day::text);
+            AND e.data->>'day' = p_day::text) x
+    WHERE t.hall_id = p_hall AND t.day = p_day AND t.number = x.number
+      AND t.status IN ('waiting', 'called', 'serving');
 
     INSERT INTO city_calls
     SELECT p_hall, p_day, e.event_id, e.at, (e.data->'ticket'->>'window')::integer,

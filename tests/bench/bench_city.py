@@ -1,0 +1,148 @@
+"""Benchmark of the city (issue 18): simulated halls' events shipped to one PostgreSQL by real
+``queue-server ship --once`` processes, then the derived tables refreshed and the bureau's
+questions asked. Prints figures; asserts nothing.
+
+Run: .venv/bin/python tests/bench/bench_city.py [--halls 4] [--days 2] [--tickets 7200]
+     [--parallel N] [--fast]
+The issue's figure is --halls 50 --days 5 (about 6 million events; a few minutes to make the
+halls first). A day of 7,200 tickets is about 24,000 events (issue, call, recall, finish,
+rating, windows, the day's close). Goals: shipping ≥ 20,000 events/s into one PostgreSQL on
+this machine; the live view and a month's per-hall table ≤ 200 ms each. The cluster keeps
+fsync on unless --fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from queue_server.city import derived, migrate  # noqa: E402
+from queue_server.city.db import connect  # noqa: E402
+from tests.city.halls import make_hall  # noqa: E402
+from tests.support.postgres import PostgresCluster  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).with_name("queue-server")
+FIRST_DAY = date(2026, 11, 2)
+
+LIVE_VIEW = """
+SELECT h.hall_id, h.name, h.waiting, h.windows, h.hall_last_id - h.shipped_through AS lag_events,
+       now() - h.shipped_at AS since_shipment,
+       (SELECT max(wait_s) FROM city_tickets t
+         WHERE t.hall_id = h.hall_id AND t.day = %(today)s AND t.called_at IS NULL) AS open_wait
+FROM halls h ORDER BY h.hall_id
+"""
+MONTH_TABLE = """
+SELECT hall_id, sum(issued) AS issued, sum(served) AS served, sum(no_show) AS no_show,
+       sum(wait_mean_s * wait_n) / nullif(sum(wait_n), 0) AS wait_mean_s,
+       max(wait_max_s) AS wait_max_s, sum(ratings) AS ratings, sum(bad_ratings) AS bad,
+       sum(rating_mean * ratings) / nullif(sum(ratings), 0) AS rating_mean
+FROM city_daily WHERE day >= %(start)s AND day < %(end)s
+GROUP BY hall_id ORDER BY hall_id
+"""
+
+
+def ship(dsn: str, db: Path, hall_id: str, folder: Path, batch: int) -> float:
+    env = {
+        **os.environ,
+        "HALLQUEUE_HALL_DATA_DIR": str(folder / "data"),
+        "HALLQUEUE_CITY_DSN": dsn,
+        "HALLQUEUE_CITY_HALL_ID": hall_id,
+        "HALLQUEUE_CITY_BATCH_SIZE": str(batch),
+    }
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN), "ship", "--once", "--config", str(ROOT / "config/hall.example.toml"),
+         "--db", str(db)],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def timed(conn, sql: str, params: dict, runs: int = 7) -> tuple[float, int]:
+    times, rows = [], 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        rows = len(conn.execute(sql, params).fetchall())
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--halls", type=int, default=4)
+    ap.add_argument("--days", type=int, default=2)
+    ap.add_argument("--tickets", type=int, default=7200, help="tickets per hall and day")
+    ap.add_argument("--parallel", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--batch", type=int, default=5000)
+    ap.add_argument("--fast", action="store_true", help="fsync off in the cluster")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-city-"))
+    cluster = PostgresCluster.create(fast=args.fast)
+    cluster.start()
+    try:
+        dsn = cluster.create_database("city")
+        with connect(dsn) as conn:
+            migrate.migrate(conn, FIRST_DAY)
+        t = time.perf_counter()
+        halls = {}
+        for i in range(args.halls):
+            path = work / f"hall{i:03d}.db"
+            figures = make_hall(path, FIRST_DAY, args.days, args.tickets, seed=i)
+            halls[f"hall-{i:03d}"] = (path, sum(f.events for f in figures.values()))
+        total = sum(n for _, n in halls.values())
+        print(
+            f"halls: {args.halls} × {args.days} days × {args.tickets} tickets = {total:,} events "
+            f"(made in {time.perf_counter() - t:.0f} s)"
+        )
+
+        t = time.perf_counter()
+        with ThreadPoolExecutor(args.parallel) as pool:
+            per_hall = list(
+                pool.map(
+                    lambda item: ship(dsn, item[1][0], item[0], work, args.batch), halls.items()
+                )
+            )
+        wall = time.perf_counter() - t
+        print(
+            f"shipping: {total:,} events in {wall:.1f} s with {args.parallel} shippers at a "
+            f"time = {total / wall:,.0f} events/s (goal ≥ 20,000); one hall's process "
+            f"{statistics.median(per_hall):.1f} s median incl. start "
+            f"(fsync {'off' if args.fast else 'on'}, batch {args.batch})"
+        )
+        with connect(dsn) as conn:
+            stored = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            assert stored == total, (stored, total)  # the bench's own sanity, not a goal
+            t = time.perf_counter()
+            pairs = derived.refresh_all(conn)
+            refresh = time.perf_counter() - t
+            print(
+                f"derived tables: {pairs} (hall, day) pairs recomputed in {refresh:.1f} s "
+                f"= {total / refresh:,.0f} events/s"
+            )
+            conn.execute("ANALYZE")
+            last = FIRST_DAY.toordinal() + args.days - 1
+            live, n = timed(conn, LIVE_VIEW, {"today": date.fromordinal(last)})
+            print(f"live view of {n} halls: {live:.1f} ms median (goal ≤ 200 ms)")
+            month = {"start": date(2026, 11, 1), "end": date(2026, 12, 1)}
+            table, n = timed(conn, MONTH_TABLE, month)
+            print(f"a month's per-hall table ({n} halls): {table:.1f} ms median (goal ≤ 200 ms)")
+            size = conn.execute("SELECT pg_size_pretty(pg_database_size('city'))").fetchone()[0]
+            print(f"city database: {size}")
+    finally:
+        cluster.destroy()
+        subprocess.run(["rm", "-rf", str(work)], check=False)
+
+
+if __name__ == "__main__":
+    main()
