@@ -32,6 +32,8 @@ from datetime import date, datetime
 from typing import Callable
 
 import psycopg
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 from ..core.numbering import HALL_TZ
 from ..core.settings import Settings
@@ -54,9 +56,26 @@ def backoff_delay(failures: int, initial: float, cap: float, rand=random.random)
     return min(cap, initial * 2 ** min(failures, 30)) * (0.5 + rand() / 2)
 
 
-def event_day(at: str) -> date:
-    """The hall's calendar day of an event time (the partition and the report day)."""
-    return datetime.fromisoformat(at).astimezone(HALL_TZ).date()
+_COPY_TYPES = ["text", "int8", "date", "timestamptz", "text", "jsonb"]
+
+
+class JsonText(str):
+    """The key the dumper below is registered under; the COPY finds it by its oid (jsonb)."""
+
+
+class _JsonbTextDumper(Dumper):
+    """Binary jsonb is a version byte and the text: the text the hall stored, not re-encoded."""
+
+    format = Format.BINARY
+
+    def dump(self, obj) -> bytes:
+        return b"\x01" + obj.encode("utf-8")
+
+
+def jsonb_text(conn: psycopg.Connection) -> None:
+    """On this connection, the binary COPY's jsonb column takes JSON text (``_COPY_TYPES``)."""
+    dumper = type("JsonbText", (_JsonbTextDumper,), {"oid": conn.adapters.types["jsonb"].oid})
+    conn.adapters.register_dumper(JsonText, dumper)
 
 
 class Shipper:
@@ -88,6 +107,7 @@ class Shipper:
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS ship_stage (LIKE events) ON COMMIT DELETE ROWS"
             )
+            jsonb_text(conn)
             self._register(conn)
         except BaseException:
             conn.close()
@@ -209,9 +229,11 @@ class Shipper:
 
     @staticmethod
     def _copy(conn: psycopg.Connection, table: str, rows: list[tuple]) -> None:
+        # Binary COPY: the server parses no dates or times (twice the rows per second of text).
         with conn.cursor().copy(
-            f"COPY {table} (hall_id, event_id, day, at, type, data) FROM STDIN"
+            f"COPY {table} (hall_id, event_id, day, at, type, data) FROM STDIN (FORMAT BINARY)"
         ) as copy:
+            copy.set_types(_COPY_TYPES)
             for row in rows:
                 copy.write_row(row)
 
@@ -226,12 +248,13 @@ class Shipper:
         ledger_changed = False
         day_of: dict[str, date] = {}
         for event_id, type_, at, data in rows:
-            # Times of one hall share their offset: one parse per distinct date prefix.
+            # Times of one hall share their offset: one day computed per distinct date prefix.
+            moment = datetime.fromisoformat(at)
             key = at[:10] + at[19:]
             day = day_of.get(key)
             if day is None:
-                day = day_of[key] = event_day(at)
-            out.append((self.hall_id, event_id, day, at, type_, outbound_data(data)))
+                day = day_of[key] = moment.astimezone(HALL_TZ).date()
+            out.append((self.hall_id, event_id, day, moment, type_, outbound_data(data)))
             if type_ == "window.changed":
                 window = json.loads(data).get("window") or {}
                 if "number" in window:
