@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Callable
 
 from .core.numbering import HALL_TZ
 from .core.settings import Settings
-from .eventbus import EventBus
+from . import journal
+from .eventbus import EventBus, EventFollower
 from .calendar_cn import HallCalendar
 from .services.accounts import Accounts
 from .services.appointments import AppointmentService
@@ -31,9 +32,11 @@ from .services.statements import StatementService
 from .records import RecordsProvider, open_provider
 from .store import Store
 from .store import events as event_log
+from .voice import Announcer
 
 if TYPE_CHECKING:
     from .reload import ReloadOutcome
+    from .web.display_font import FontBuilder
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,11 @@ class Hall:
     """Supervision reports (§9); ``followups``: the 差评 follow-up."""
     followups: FollowupService | None = None
     planner: PlannerService | None = None
+    events: EventFollower | None = None
+    """The one reader of the event log; the streams, the announcer and the journal subscribe."""
+    announcer: Announcer | None = None
+    """Set when the hall serves (``serving=True``), as are ``display_font`` and the workers."""
+    display_font: "FontBuilder | None" = None
 
     @classmethod
     def open(
@@ -112,14 +120,18 @@ class Hall:
         db_path: str | Path | None = None,
         clock: Callable[[], datetime] | None = None,
         config_path: str | Path | None = None,
+        serving: bool = False,
     ) -> "Hall":
+        """The hall's parts over its database. ``serving``: the server's hall (create_app),
+        whose background work starts here; the CLI's one-off commands and tests leave it off."""
         clock = clock or clock_from_env()
         store = Store(
             db_path or default_db_path(settings),
             busy_timeout_ms=int(settings.server.db_busy_timeout_s * 1000),
         )
         bus = EventBus()
-        bus.published(event_log.last_id(store.db))  # streams resume correctly after a restart
+        last_event = event_log.last_id(store.db)
+        bus.published(last_event)  # streams resume correctly after a restart
         calendar = HallCalendar(store, clock)
 
         def current() -> Settings:  # services read the hall's Settings as of the last reload
@@ -151,9 +163,28 @@ class Hall:
         hall.evaluations.followups = hall.followups
         hall.reports = ReportService(current, store, hall.queue, clock, hall.followups)
         hall.planner = PlannerService(current, store, hall.reports, clock)
+        hall.events = EventFollower(store, bus, last_event)
         # An upgraded chinesecalendar may know a year now: provisional due dates catch up (§8.2).
         hall.ledger.recompute_provisional()
+        if serving:
+            hall._serve()
         return hall
+
+    def _serve(self) -> None:
+        """Everything the server runs beside its requests, wired once."""
+        from .web.display_font import FontBuilder, display_text  # web imports hall: not above
+
+        self.faq.load()  # the FAQ file into the store (§6.1); reload swaps it later
+        self.display_font = FontBuilder(
+            Path(self.settings.hall.data_dir) / "fonts", display_text(self.settings)
+        )
+        self.announcer = Announcer(self.settings, self.store, self.clock)
+        self.events.subscribe("voice", self.announcer.on_events)
+        journal.set_hall(self.settings.hall.name)
+        self.events.subscribe("journal", journal.log_events)  # one log line per event
+        self.events.start()
+        self.start_day_keeper()
+        self.workers.append(self.devices.watch(self.stopping))  # silent devices → device.alert
 
     def reload(self) -> "ReloadOutcome":
         """Re-read the config file (SIGHUP, /admin): validated first, the old content kept when
@@ -187,8 +218,9 @@ class Hall:
 
     def close(self) -> None:
         self.stopping.set()
-        self.bus.close()  # wakes every follower of the event log so it can return
-        for worker in self.workers:
+        self.bus.close()  # wakes the event follower so it can return
+        self.events.close()
+        for worker in [*self.workers, *self.events.threads()]:
             worker.join(timeout=10)
         if self.records is not None:
             self.records.close()

@@ -21,7 +21,6 @@ import os
 import socket
 import struct
 import sys
-import threading
 
 JOURNAL_SOCKET = "/run/systemd/journal/socket"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -157,27 +156,10 @@ def event_line(fields: dict[str, str]) -> str:
     return f"event {fields['HALL_EVENT_ID']} {fields['HALL_EVENT']} {rest}".rstrip()
 
 
-def follow_events(hall) -> threading.Thread:
-    """Log each event the hall commits from now on, one line each, in its own thread (joined
-    by ``hall.close`` before the store closes)."""
-    from .store import events as event_log
-
-    set_hall(hall.settings.hall.name)
-
-    def run() -> None:
-        last = event_log.last_id(hall.store.db)
-        while hall.bus.wait_beyond(last, timeout=30):
-            try:
-                for event in event_log.after(hall.store.db, last):
-                    fields = event_fields(event)
-                    log.info("%s", event_line(fields), extra={"journal": fields})
-                    last = event["id"]
-            except Exception:  # a busy or full disk: the events wait in the table
-                log.exception("reading the event log for the journal failed; retrying")
-                if hall.stopping.wait(5):
-                    return
-
-    worker = threading.Thread(target=run, name="event-journal", daemon=True)
-    worker.start()
-    hall.workers.append(worker)
-    return worker
+def log_events(batch: list[dict]) -> None:
+    """A subscriber of the hall's event follower (``Hall.events``): one line per event."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    for event in batch:
+        fields = event_fields(event)
+        log.info("%s", event_line(fields), extra={"journal": fields})

@@ -5,11 +5,11 @@ cached by PhraseCache), or a hall's recorded pack supplies the clips (SegmentPac
 those pieces joined, about a millisecond of work. The whole-call WAV is kept in a bounded
 in-memory LRU (``voice.cache_mb``) under a hash of everything that changes the sound.
 
-``Announcer.follow()`` runs a background thread that follows the events table (woken by the
-EventBus, like an SSE stream) and prepares each call before the display asks for it;
-``for_event`` prepares it on demand otherwise (e.g. after a restart). The thread outlives any
-trouble — a full disk, espeak-ng failing, a malformed event, the database busy — logging it
-once (Faults) and carrying on; it stops only when the bus closes.
+``Announcer.on_events`` is a subscriber of the hall's event follower (``Hall.events``, in a
+thread of its own): it prepares each call before the display asks for it; ``for_event``
+prepares it on demand otherwise (e.g. after a restart). It outlives any trouble — a full disk,
+espeak-ng failing, a malformed event — logging it once (Faults) and carrying on; the follower
+guards it too, and deals with the database being busy.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +24,6 @@ from pathlib import Path
 
 from ..core.numbering import HALL_TZ
 from ..core.settings import Settings
-from ..eventbus import EventBus
 from ..store import Store
 from ..store import events as event_log
 from . import templates
@@ -41,7 +39,6 @@ CALL_EVENTS = ("ticket.called", "ticket.recalled")
 PAUSE_BETWEEN_LANGUAGES_S = 0.5
 # Between synthesized phrases; espeak-ng leaves 40–55 ms between words inside a sentence.
 PAUSE_BETWEEN_PHRASES_S = 0.05
-RETRY_S = 5.0  # after the event log could not be read
 
 
 class NotAnnounced(Exception):
@@ -78,12 +75,10 @@ class Announcer:
         self,
         settings: Settings,
         store: Store,
-        bus: EventBus,
         clock: Callable[[], datetime] | None = None,
     ):
         self.voice = settings.voice
         self.store = store
-        self.bus = bus
         self.clock = clock or (lambda: datetime.now(HALL_TZ))
         self.folder = Path(settings.hall.data_dir) / "voice"
         self.faults = Faults(log)
@@ -96,7 +91,6 @@ class Announcer:
         segments = self.voice.engine == "segments"
         self._pack = SegmentPack(self.voice.segment_dir) if segments else None
         self._pack_version = self._pack.version() if self._pack else ""
-        self._thread: threading.Thread | None = None
         self._cleaned_on: date | None = None
 
     # --- rendering ---------------------------------------------------------------------------
@@ -174,16 +168,17 @@ class Announcer:
 
     # --- following calls ----------------------------------------------------------------------
 
-    def follow(self) -> None:
-        """Start the background renderer (idempotent)."""
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="voice-announcer", daemon=True)
-        self._thread.start()
-
-    @property
-    def thread(self) -> threading.Thread | None:
-        return self._thread
+    def on_events(self, batch: list[dict]) -> None:
+        """A subscriber of the hall's event follower, in a thread of its own: prepares each
+        call in ``batch``, then keeps house (an empty batch comes while the hall is quiet)."""
+        for event in batch:
+            self._announce(event)
+        try:
+            self._housekeeping()
+        except Exception as exc:  # the disk: the calls themselves are kept in memory
+            self.faults.report("keeping the voice folder", exc)
+        else:
+            self.faults.recovered("keeping the voice folder")
 
     def _announce(self, event: dict) -> None:
         if event["type"] not in CALL_EVENTS:
@@ -201,29 +196,3 @@ class Announcer:
         else:
             self.faults.recovered("preparing a call")
             self.faults.recovered("reading a call event", quietly=True)
-
-    def _run(self) -> None:
-        last: int | None = None
-        horizon = 0  # the bus's latest id when the log last had nothing new (see below)
-        while not self.bus.closed:
-            try:
-                if last is None:
-                    last = horizon = event_log.last_id(self.store.db)
-                self._housekeeping()
-                if not self.bus.wait_beyond(max(last, horizon), timeout=30):
-                    return
-                latest = self.bus.latest
-                events = event_log.after(self.store.db, last, 500)
-                if not events:
-                    # Woken for an id the log does not show (a rolled-back write): wait for a
-                    # newer one instead of spinning on the same wake-up.
-                    horizon = latest
-                for event in events:
-                    last = event["id"]
-                    self._announce(event)
-                self.faults.recovered("reading the event log")
-            except Exception as exc:  # the database busy or unreadable: try again shortly
-                if self.bus.closed:
-                    return
-                self.faults.report("reading the event log", exc)
-                self.bus.wait_beyond(2**63, timeout=RETRY_S)  # returns early when the bus closes

@@ -1,11 +1,12 @@
 """The Flask app: ``create_app(settings, db_path=None, clock=None)``.
 
-Blueprints live one per module, each named ``bp``; BLUEPRINTS lists them in order.
+Blueprints live one per module, each named ``bp``; BLUEPRINTS lists them in order. The app
+wires nothing else: the hall's running parts (event follower, announcer, display font, FAQ,
+day keeper) start in ``Hall.open``.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 from pathlib import Path
@@ -16,28 +17,29 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..configfile import load_settings
 from ..core.settings import Settings
 from ..hall import Hall
+from . import admin, api, appointments, auth, calendar, citizen, display, errors, evaluations
+from . import events, faq, headers, health, ledger, notice, openapi, reports, staff, ticket_desk
 from .context import SqlIntConverter, require_json_for_changes
-from . import appointments  # for its upload limit
 
 BLUEPRINTS = [
-    "headers",
-    "auth",
-    "api",
-    "events",
-    "openapi",
-    "display",
-    "faq",
-    "ledger",
-    "calendar",
-    "evaluations",
-    "notice",
-    "staff",
-    "admin",
-    "health",
-    "ticket_desk",
-    "citizen",
-    "reports",
-    "appointments",
+    headers.bp,
+    auth.bp,
+    api.bp,
+    events.bp,
+    openapi.bp,
+    display.bp,
+    faq.bp,
+    ledger.bp,
+    calendar.bp,
+    evaluations.bp,
+    notice.bp,
+    staff.bp,
+    admin.bp,
+    health.bp,
+    ticket_desk.bp,
+    citizen.bp,
+    reports.bp,
+    appointments.bp,
 ]
 MAX_BODY_BYTES = 64 * 1024
 # Routes whose view raises its own request.max_content_length (the server reads this much there).
@@ -87,16 +89,10 @@ def create_app(
     app.json.ensure_ascii = False
     if test_config:
         app.config.update(test_config)
-    hall = Hall.open(settings, db_path, clock, config_path=config_path)
-    hall.start_day_keeper()
-    hall.workers.append(hall.devices.watch(hall.stopping))  # silent devices → device.alert
-    app.extensions["hall"] = hall
-    from . import errors
-
+    app.extensions["hall"] = Hall.open(settings, db_path, clock, config_path, serving=True)
     errors.register(app)
     app.before_request(require_json_for_changes)
     app.url_map.converters["sqlint"] = SqlIntConverter  # before the routes that use it
-    for name in BLUEPRINTS:
-        module = importlib.import_module(f"{__name__}.{name}")
-        app.register_blueprint(module.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

@@ -2,7 +2,8 @@
 
 Pages are plain HTML + one script each, every byte served from here (no internet on a TV).
 Page text comes from the catalog ``static/display/i18n.json`` (zh_CN first, en); the same
-catalog is handed to the page's script. The voice Announcer starts with the blueprint.
+catalog is handed to the page's script. The voice Announcer and the font builder are the hall's
+(``Hall.open``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from ..errors import NotFound, Unavailable
-from ..voice import Announcer, NotAnnounced, VoiceError
+from ..voice import NotAnnounced, VoiceError
 from ..i18n import local_name
 from .context import hall, page_services
-from .display_font import FAMILY, FontBuilder
+from .display_font import FAMILY
 
 STATIC = Path(__file__).parent / "static" / "display"
 PAGE_LANGUAGES = ("zh_CN", "en")
@@ -48,31 +49,9 @@ def page_language(browser_choice: bool) -> str:
     return "en" if first.startswith("en") else "zh_CN"
 
 
-def _config_text(settings) -> str:
-    parts = [settings.hall.name, settings.hall.notice]
-    parts += [n for s in settings.services for n in s.name.values()]
-    parts += [f"{w.name}{w.zone}{w.room}" for w in settings.windows]
-    parts += [v for lang in catalog().values() for v in lang.values()]
-    return "".join(parts) + "：，。、；！？（）《》“”‘’…—·●○"
-
-
-@bp.record_once
-def _start(state) -> None:
-    app = state.app
-    the_hall = app.extensions["hall"]
-    announcer = Announcer(the_hall.settings, the_hall.store, the_hall.bus, the_hall.clock)
-    announcer.follow()
-    the_hall.workers.append(announcer.thread)  # joined before the store closes
-    app.extensions["voice"] = announcer
-    data_dir = Path(the_hall.settings.hall.data_dir)
-    app.extensions["display_font"] = FontBuilder(
-        data_dir / "fonts", _config_text(the_hall.settings)
-    )
-
-
 def _page(template: str, browser_choice: bool = False, **context):
     if not current_app.testing:  # unit tests render many pages; only the font route builds there
-        current_app.extensions["display_font"].warm()
+        hall().display_font.warm()
     lang = page_language(browser_choice)
     s = hall().settings
     return render_template(
@@ -139,7 +118,7 @@ def ticket_status(ticket_id: str):
 
 @bp.get("/display/fonts/hallsans.ttf")
 def font():
-    path = current_app.extensions["display_font"].build()
+    path = hall().display_font.build()
     if path is None:
         abort(404)
     return send_file(path, mimetype="font/ttf", max_age=7 * 24 * 3600, conditional=True)
@@ -147,7 +126,7 @@ def font():
 
 @bp.get("/api/v1/announcements/<sqlint:event_id>.wav")
 def announcement(event_id: int):
-    announcer: Announcer = current_app.extensions["voice"]
+    announcer = hall().announcer
     try:
         found = announcer.for_event(event_id)  # usually prepared already by the announcer thread
     except NotAnnounced:

@@ -5,12 +5,13 @@ GB2312 + ASCII + every character of the hall's configuration and the display cat
 cached as a TTF in ``<data_dir>/fonts/`` (a name with a hash of the character set, so a changed
 configuration builds a new file). Building takes a few seconds of CPU, once, in a separate
 process (so the server's threads keep answering calls meanwhile); it starts in the background
-when a page is first opened.
+when a page is first opened. ``Hall.open`` builds the FontBuilder of a serving hall.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import subprocess
 import sys
@@ -21,6 +22,19 @@ log = logging.getLogger("hallqueue.display")
 
 SOURCE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FAMILY = "HallSans"
+PAGE_CATALOG = Path(__file__).parent / "static" / "display" / "i18n.json"
+PUNCTUATION = "：，。、；！？（）《》“”‘’…—·●○"
+
+
+def display_text(settings) -> str:
+    """Every character the display pages may show beyond GB2312: the hall's configuration
+    and the pages' catalog."""
+    parts = [settings.hall.name, settings.hall.notice]
+    parts += [n for s in settings.services for n in s.name.values()]
+    parts += [f"{w.name}{w.zone}{w.room}" for w in settings.windows]
+    catalog = json.loads(PAGE_CATALOG.read_text(encoding="utf-8"))
+    parts += [v for lang in catalog.values() for v in lang.values()]
+    return "".join(parts) + PUNCTUATION
 
 
 def gb2312_chars() -> set[int]:

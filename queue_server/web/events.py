@@ -19,12 +19,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..core.events import EVENT_TYPES
 from ..errors import BadRequest
-from ..store import events as event_log
 from .context import hall
 
 bp = Blueprint("events", __name__, url_prefix="/api/v1")
 
-BATCH = 500
 RETRY = "retry: 2000\n\n"
 KEEP_ALIVE = ": keep-alive\n\n"
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -66,11 +64,11 @@ def format_event(event: dict) -> str:
 
 @bp.get("/events")
 def events():
-    db = hall().store.db
+    log = hall().events
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
-    last = resume_point(requested_id(raw), event_log.last_id(db))
+    last = resume_point(requested_id(raw), log.last_id())
     types = requested_types(request.args.get("types"))
-    logged = event_log.after(db, last, BATCH)
+    logged = log.after(last)
     body = RETRY + "".join(format_event(e) for e in logged if not types or e["type"] in types)
     return Response(body, mimetype="text/event-stream", headers=HEADERS)
 

@@ -1,6 +1,6 @@
 """GET /api/v1/faq?q=&topic= — policy Q&A (政策问答, standard §6.1) for the kiosk and consoles.
 
-The FAQ file is loaded into the store once, when the blueprint is registered (app start).
+The FAQ file is loaded into the store once, when the hall opens to serve (``Hall.open``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,6 @@ from ..errors import ValidationFailed
 from .context import hall
 
 bp = Blueprint("faq", __name__, url_prefix="/api/v1")
-
-
-@bp.record_once
-def _load(state):
-    state.app.extensions["hall"].faq.load()
 
 
 def query_text(name: str) -> str:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from ..core.hours import in_periods
 from ..errors import StorageBusy, StorageFull, StorageUnavailable
@@ -323,8 +323,7 @@ def _store_probe(store) -> Callable[[], str | None]:
 
 def server_facts() -> Facts:
     h = hall()
-    announcer = current_app.extensions.get("voice")
-    faults = announcer.faults.active() if announcer is not None else {}
+    faults = h.announcer.faults.active() if h.announcer is not None else {}
     return gather(
         h.settings, h.store.path, _store_probe(h.store), h.clock(), h.calendar.is_workday, faults
     )

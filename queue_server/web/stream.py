@@ -1,8 +1,8 @@
 """``/api/v1/events`` on the server's event loop: one asyncio task per client, no thread.
 
-The hub reads each new batch of the event log once (the EventBus wakes it through
-``call_soon_threadsafe``), keeps the recent events already formatted, and every client task
-writes what it has not seen yet. A client further behind than that buffer is served from the
+The hub subscribes to the hall's event follower (``Hall.events``), which hands each new
+batch of the event log over once; the hub keeps the recent events already formatted, and every
+client task writes what it has not seen yet. A client further behind than that buffer is served from the
 log itself, so a resume with ``Last-Event-ID`` misses nothing.
 
 What protects the hall (``server`` settings): at most ``stream_max_total`` streams and
@@ -26,8 +26,7 @@ from urllib.parse import parse_qs
 
 from ..errors import HallError, Unavailable
 from ..i18n import best_language, translate
-from ..store import events as event_log
-from .events import BATCH, HEADERS, KEEP_ALIVE, RETRY, format_event, requested_id
+from .events import HEADERS, KEEP_ALIVE, RETRY, format_event, requested_id
 from .events import requested_types, resume_point
 from .headers import security_headers
 
@@ -124,7 +123,6 @@ class StreamHub:
         self._recent: collections.deque[tuple[int, str, bytes]] = collections.deque(maxlen=RECENT)
         self._covered_from = 0  # the buffer holds every event with an id above this one
         self._read_up_to = 0
-        self._wake_pending = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._beat: asyncio.Task | None = None
         self._fan_queue: collections.deque[_Connection] = collections.deque()
@@ -136,49 +134,36 @@ class StreamHub:
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self._read_up_to = self._covered_from = event_log.last_id(self.hall.store.db)
-        self.hall.bus.subscribe(self._published)
+        start = self.hall.events.subscribe("streams", self._handed, inline=True)
+        self._read_up_to = self._covered_from = start
         self._beat = loop.create_task(self._keep_alive())
 
-    def _published(self, event_id: int) -> None:
-        """Called in the publishing thread: only schedule one read, however many events."""
-        if self._wake_pending or self._loop is None:
+    def _handed(self, batch: list[dict]) -> None:
+        """Called in the event follower's thread: frame the batch there, off the loop, and
+        hand it over."""
+        if not batch or self._loop is None:
             return
-        self._wake_pending = True
+        framed = [(e["id"], e["type"], format_event(e).encode()) for e in batch]
         try:
-            self._loop.call_soon_threadsafe(self._wake)
+            self._loop.call_soon_threadsafe(self._take, framed)
         except RuntimeError:  # the loop has already stopped
             pass
 
-    def _wake(self) -> None:
-        self._wake_pending = False  # before reading: a later publish schedules another read
-        if self.hall.bus.closed:
-            self.close()
+    def _take(self, framed: list[tuple[int, str, bytes]]) -> None:
+        if self.closed or framed[-1][0] <= self._read_up_to:
             return
-        before = self._read_up_to
-        try:
-            self._read_new()
-        except HallError as exc:  # the storage failing: the next commit wakes us again
-            log.warning("event stream: cannot read the event log: %s", exc.message)
-        if self._read_up_to > before:
-            running = bool(self._fan_queue)
-            self._fan_queue = collections.deque(self.live)  # every live stream, once more
-            self._framed.clear()
-            if not running:
-                self._fan_step()
-
-    def _read_new(self) -> None:
-        db = self.hall.store.db
-        while True:
-            batch = event_log.after(db, self._read_up_to, BATCH)
-            for event in batch:
-                if len(self._recent) == RECENT:
-                    self._covered_from = self._recent[0][0]
-                self._recent.append((event["id"], event["type"], format_event(event).encode()))
-            if batch:
-                self._read_up_to = batch[-1]["id"]
-            if len(batch) < BATCH:
-                break
+        for item in framed:
+            if item[0] <= self._read_up_to:
+                continue
+            if len(self._recent) == RECENT:
+                self._covered_from = self._recent[0][0]
+            self._recent.append(item)
+            self._read_up_to = item[0]
+        running = bool(self._fan_queue)
+        self._fan_queue = collections.deque(self.live)  # every live stream, once more
+        self._framed.clear()
+        if not running:
+            self._fan_step()
 
     def _fan_step(self) -> None:
         """Write to a slice of the live streams, then let the loop answer other requests:
@@ -228,7 +213,7 @@ class StreamHub:
     def close(self) -> None:
         """Server stopping: every stream ends (clients reconnect with Last-Event-ID)."""
         self.closed = True
-        self.hall.bus.unsubscribe(self._published)
+        self.hall.events.unsubscribe(self._handed)
         for conn in list(self.live):
             conn.wake("closed")
         if self._beat is not None:
@@ -245,9 +230,7 @@ class StreamHub:
                 items.append(item)
             items.reverse()
         else:  # behind the buffer: read the log itself, off the event loop
-            logged = await self._loop.run_in_executor(
-                None, event_log.after, self.hall.store.db, last, BATCH
-            )
+            logged = await self._loop.run_in_executor(None, self.hall.events.after, last)
             items = [(e["id"], e["type"], format_event(e).encode()) for e in logged]
             if not items:  # nothing logged between here and the buffer: continue from it
                 return b"", self._covered_from
@@ -287,7 +270,7 @@ class StreamHub:
         try:
             raw = _header(scope, b"last-event-id") or (query.get("last_event_id") or [None])[0]
             types = requested_types((query.get("types") or [None])[0])
-            last = resume_point(requested_id(raw), event_log.last_id(self.hall.store.db))
+            last = resume_point(requested_id(raw), self.hall.events.last_id())
         except HallError as exc:  # a bad Last-Event-ID (400), the storage failing (503)
             await send_error(send, exc, lang, extra=self.headers)
             return

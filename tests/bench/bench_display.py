@@ -28,7 +28,6 @@ from queue_server.configfile import load_settings  # noqa: E402
 from tests.bench.figures import pct  # noqa: E402
 from tests.support.browser import chromium  # noqa: E402
 from queue_server.core.settings import VoiceSettings  # noqa: E402
-from queue_server.eventbus import EventBus  # noqa: E402
 from queue_server.store import Store  # noqa: E402
 from queue_server.voice import Announcer  # noqa: E402
 from tests.support.live_server import EXAMPLE, start_server  # noqa: E402
@@ -108,7 +107,7 @@ def bench_render(n: int) -> None:
             hall=dataclasses.replace(base.hall, data_dir=str(work)),
             voice=VoiceSettings(languages=langs),
         )
-        a = Announcer(settings, Store(work / "h.db"), EventBus())
+        a = Announcer(settings, Store(work / "h.db"))
         cold, cached = [], []
         for i in range(n):
             t0 = time.perf_counter()

@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 
 from queue_server.configfile import load_settings  # noqa: E402
 from queue_server.core.settings import VoiceSettings  # noqa: E402
-from queue_server.eventbus import EventBus  # noqa: E402
 from queue_server.store import Store  # noqa: E402
 from queue_server.voice import Announcer, templates  # noqa: E402
 from queue_server.voice.espeak import synthesize  # noqa: E402
@@ -85,7 +84,7 @@ def bench_in_process(calls: int) -> None:
         )
         for run, offset in runs:
             if run != "phrases, same process":
-                a = Announcer(settings, Store(work / "h.db"), EventBus())
+                a = Announcer(settings, Store(work / "h.db"))
             ms = per_call_ms(
                 calls, lambda i: a.wav_for(f"B{offset + i:03d}", WINDOWS[i % len(WINDOWS)])
             )

@@ -15,7 +15,6 @@ import pytest
 
 from queue_server.core.settings import VoiceSettings
 from queue_server.store import Store
-from queue_server.eventbus import EventBus
 from queue_server.voice import Announcer, VoiceError
 from queue_server.voice import templates
 from queue_server.voice.announcer import PAUSE_BETWEEN_PHRASES_S
@@ -32,7 +31,7 @@ def announcer_for(settings, tmp_path, **voice) -> Announcer:
         voice=VoiceSettings(**voice),
         hall=dataclasses.replace(settings.hall, data_dir=str(tmp_path / "data")),
     )
-    return Announcer(s, Store(tmp_path / "voice-test.db"), EventBus())
+    return Announcer(s, Store(tmp_path / "voice-test.db"))
 
 
 def read_wav(data: bytes) -> tuple[wave._wave_params, bytes]:
@@ -205,7 +204,7 @@ def wait_for(predicate, timeout=10.0):
 
 
 def test_a_call_is_prepared_in_the_background_before_anyone_asks(app, hall, client):
-    announcer = app.extensions["voice"]
+    announcer = hall.announcer
     hall.queue.set_window_state(3, "open")
     hall.queue.issue("pension", "req-voice-0001")
     before = len(announcer.calls)

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from queue_server.core.settings import Settings, SettingsError, VoiceSettings, build
-from queue_server.eventbus import EventBus
 from queue_server.store import Store
 from queue_server.voice import Announcer
 from tests.conftest import EXAMPLE_CONFIG
@@ -59,7 +58,7 @@ def espeak(tmp_path, monkeypatch) -> CountingEspeak:
 
 def announcer_for(settings, tmp_path, **voice) -> Announcer:
     s = dataclasses.replace(settings, voice=VoiceSettings(**voice))
-    return Announcer(s, Store(tmp_path / "voice-test.db"), EventBus())
+    return Announcer(s, Store(tmp_path / "voice-test.db"))
 
 
 def voice_files(settings) -> list[Path]:
@@ -141,7 +140,7 @@ def test_the_daily_cleanup_removes_old_calls_old_profiles_and_old_call_files(set
 
 
 def test_the_announcer_thread_cleans_up_when_the_day_changes(app, hall, clock):
-    announcer = app.extensions["voice"]
+    announcer = hall.announcer
     hall.queue.set_window_state(3, "open")
     hall.queue.issue("pension", "req-day-0001")
     number = hall.queue.call_next(3, "win1")["number"]
