@@ -1,11 +1,13 @@
 """The kiosk's settings: one TOML file (config/kiosk.example.toml), flags override a few keys.
 
-Every key has a default and a help line (KEYS); ``load_config`` checks types once and raises
-ConfigError naming the file and key, so a typo stops the kiosk at start with a plain message.
+Every key has a default and a help line; ``load_config`` checks types once with the server's
+settings builder (queue_server.core.settings.build) and raises ConfigError naming the file and
+key, so a typo stops the kiosk at start with a plain message.
 
-Paths (token_file, log_file, the folder of a file:// or virtual:// printer_url) are made absolute
-here, once: relative ones in the file are relative to the file's folder, relative ones given as
-flags are relative to the working directory.
+Paths (declared ``path`` in a field's metadata: token_file, log_file, the folder of a file:// or
+virtual:// printer_url) are made absolute here, once, by core.paths as the server's are:
+relative ones in the file are relative to the file's folder, relative ones given as flags are
+relative to the working directory.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from queue_server.core.languages import LANGUAGES
+from queue_server.core.paths import resolve, resolve_paths
+from queue_server.core.settings import SettingsError, build
+
 from .devices.errors import DeviceError
 from .devices.urls import parse_device_url
-
-LANGUAGES = ("zh_CN", "en", "ug")
 
 
 class ConfigError(Exception):
@@ -37,11 +41,14 @@ class KioskConfig:
         default="", metadata={"help": "Device token (prefer token_file or --token-file)"}
     )
     token_file: str = field(
-        default="", metadata={"help": "File holding the device token (first line)"}
+        default="", metadata={"help": "File holding the device token (first line)", "path": True}
     )
     printer_url: str = field(
         default="virtual:///tmp/kiosk-printer",
-        metadata={"help": "printer/ URL: tcp://, serial://, usb://, file://, virtual://"},
+        metadata={
+            "help": "printer/ URL: tcp://, serial://, usb://, file://, virtual://",
+            "path": "printer_url",
+        },
     )
     printer_width_mm: int = field(default=80, metadata={"help": "Paper width, 58 or 80"})
     printer_mode: str = field(
@@ -88,7 +95,9 @@ class KioskConfig:
         default_factory=lambda: [1080, 1920],
         metadata={"help": "Window size when not full screen (portrait)"},
     )
-    log_file: str = field(default="", metadata={"help": "Log file; empty = stderr only"})
+    log_file: str = field(
+        default="", metadata={"help": "Log file; empty = stderr only", "path": True}
+    )
 
     def device_token(self) -> str:
         if self.token:
@@ -101,34 +110,10 @@ class KioskConfig:
         return ""
 
 
-PATH_KEYS = ("token_file", "log_file")
-_PATH_SCHEMES = ("file://", "virtual://")  # printer URLs that name a file or folder
-
-
-def absolute(value: str, base: Path) -> str:
-    return os.path.normpath(Path(base, os.path.expanduser(value))) if value else value
-
-
-def absolute_printer_url(url: str, base: Path) -> str:
-    """``virtual://var/demo/printer`` (relative) → ``virtual:///abs/var/demo/printer``."""
-    for scheme in _PATH_SCHEMES:
-        if url.startswith(scheme) and not url[len(scheme) :].startswith("/"):
-            rest, sep, query = url[len(scheme) :].partition("?")
-            return scheme + absolute(rest, base) + sep + query
-    return url
-
-
-def _absolute_paths(values: dict, base: Path) -> dict:
-    out = dict(values)
-    for key in PATH_KEYS:
-        if isinstance(out.get(key), str):
-            out[key] = absolute(out[key], base)
-    if isinstance(out.get("printer_url"), str):
-        out["printer_url"] = absolute_printer_url(out["printer_url"], base)
-    return out
-
-
 def load_config(path: str | Path | None, **overrides) -> KioskConfig:
+    """The file's [kiosk] table read and type-checked by core's settings builder (the server's),
+    its paths resolved against its folder; then the flags, their paths against the working
+    folder."""
     data: dict = {}
     source = str(path) if path else "(defaults)"
     if path:
@@ -139,23 +124,19 @@ def load_config(path: str | Path | None, **overrides) -> KioskConfig:
             raise ConfigError(f"{source}: file not found") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{source}: not valid TOML ({exc})") from None
-    known = {f.name: f for f in fields(KioskConfig)}
-    defaults = KioskConfig()
-    values = {}
-    for key, value in data.items():
-        if key not in known:
-            raise ConfigError(f"{source}: kiosk.{key}: unknown key")
-        want = type(getattr(defaults, key))
-        if want is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise ConfigError(f"{source}: kiosk.{key}: expected {want.__name__}, got {value!r}")
-        values[key] = value
+    try:
+        cfg = build(KioskConfig, data, source, "kiosk")
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from None
     if path:
-        values = _absolute_paths(values, Path(path).absolute().parent)
-    flags = _absolute_paths({k: v for k, v in overrides.items() if v is not None}, Path.cwd())
-    values.update(flags)  # flags win over the file
-    cfg = replace(defaults, **values)
+        cfg = resolve_paths(cfg, Path(path).absolute().parent)
+    declared = {f.name: f for f in fields(KioskConfig)}
+    flags = {
+        k: resolve(declared[k], v, Path.cwd()) if declared[k].metadata.get("path") and v else v
+        for k, v in overrides.items()
+        if v is not None
+    }
+    cfg = replace(cfg, **flags)  # flags win over the file
     bad = [lang for lang in cfg.languages if lang not in LANGUAGES]
     if bad or not cfg.languages:
         raise ConfigError(f"{source}: kiosk.languages: choose from {', '.join(LANGUAGES)}")

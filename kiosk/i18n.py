@@ -1,5 +1,5 @@
-"""Kiosk text through gettext catalogs (kiosk/locale/<lang>/LC_MESSAGES/kiosk.po, read with
-Babel, no build step). msgids are English; zh_CN is the default; ug falls back to Chinese.
+"""Kiosk text through gettext catalogs (kiosk/locale/<lang>/LC_MESSAGES/kiosk.po), read by the
+server core's one .po loader. msgids are English; zh_CN is the default; ug falls back to Chinese.
 
 Uyghur is right-to-left and Kivy labels do no bidi: ``for_label`` pre-orders mixed runs (digits
 inside Uyghur text) so that SDL_ttf's RTL layout shows them the right way round.
@@ -7,47 +7,26 @@ inside Uyghur text) so that SDL_ttf's RTL layout shows them the right way round.
 
 from __future__ import annotations
 
-import functools
-import io
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 from bidi import get_display
 
+from queue_server.core.catalogs import Catalogs
+from queue_server.core.languages import DEFAULT, RTL
+
+__all__ = ["DEFAULT", "RTL", "catalog", "for_label", "translate"]
+
 LOCALE_DIR = Path(__file__).parent / "locale"
-DEFAULT = "zh_CN"
-RTL = {"ug"}
+CATALOGS = Catalogs(LOCALE_DIR, "kiosk")
 
 
-@functools.cache
-def catalog(lang: str):
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / "kiosk.po"
-    with po.open("rb") as fh:
-        return read_po(fh, locale=lang)
-
-
-@functools.cache
-def translations(lang: str) -> Translations:
-    try:
-        cat = catalog(lang)
-    except FileNotFoundError:
-        return Translations()
-    buf = io.BytesIO()
-    write_mo(buf, cat)
-    buf.seek(0)
-    return Translations(buf)
+def catalog(lang: str) -> dict[str, str]:
+    """msgid → text as written in the language's catalog (empty when untranslated)."""
+    return {e.msgid: e.msgstr for e in CATALOGS.entries(lang) if e.msgid}
 
 
 def translate(msgid: str, lang: str = DEFAULT, **params) -> str:
-    text = translations(lang).gettext(msgid)
-    if text == msgid and lang == "ug":
-        text = translations(DEFAULT).gettext(msgid)
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return text
+    return CATALOGS.translate(msgid, lang, **params)
 
 
 def for_label(text: str, lang: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 
 from .core.hazards import Hazard, hazards
+from .core.paths import resolve, resolve_paths
 from .core.settings import Settings, SettingsError, build
 
 ENV_PREFIX = "HALLQUEUE_"
@@ -42,44 +43,8 @@ def _apply_env(data: dict, environ: typing.Mapping[str, str]) -> None:
             except ValueError:
                 raise SettingsError(var, f"{section.name}.{f.name}", f"bad value {raw!r}") from None
             if f.metadata.get("path") and value:
-                value = _absolute_setting(f, value, Path.cwd())
+                value = resolve(f, value, Path.cwd())
             data.setdefault(section.name, {})[f.name] = value
-
-
-def absolute(value: str, base: Path) -> str:
-    """``value`` as an absolute, normalised path; relative ones are taken from ``base``."""
-    return os.path.normpath(Path(base, os.path.expanduser(value)))
-
-
-def absolute_printer_url(url: str, base: Path) -> str:
-    """A printer URL naming a file or folder (``virtual://var/printer``, ``file://spool/lp``)
-    with that path absolute; network, serial and USB URLs are returned as they are."""
-    for scheme in ("file://", "virtual://"):
-        if url.startswith(scheme) and not url[len(scheme) :].startswith("/"):
-            rest, sep, query = url[len(scheme) :].partition("?")
-            return scheme + absolute(rest, base) + sep + query
-    return url
-
-
-def _absolute_setting(f, value: str, base: Path) -> str:
-    """``path=True``: a file or folder; ``path="printer_url"``: a printer URL."""
-    if f.metadata.get("path") == "printer_url":
-        return absolute_printer_url(value, base)
-    return absolute(value, base)
-
-
-def resolve_paths(obj, base: Path):
-    """A copy of the settings dataclass ``obj`` with every non-empty ``path`` setting absolute."""
-    changes = {}
-    for f in fields(obj):
-        value = getattr(obj, f.name)
-        if f.metadata.get("path") and isinstance(value, str) and value:
-            changes[f.name] = _absolute_setting(f, value, base)
-        elif is_dataclass(value):
-            changes[f.name] = resolve_paths(value, base)
-        elif isinstance(value, list) and value and is_dataclass(value[0]):
-            changes[f.name] = [resolve_paths(v, base) for v in value]
-    return replace(obj, **changes)
 
 
 def load_settings(

@@ -1,27 +1,23 @@
 """The hall display (叫号屏), window screens (窗口屏), the ticket status page and announcements.
 
 Pages are plain HTML + one script each, every byte served from here (no internet on a TV).
-Page text comes from the catalog ``static/display/i18n.json`` (zh_CN first, en); the same
-catalog is handed to the page's script. The voice Announcer and the font builder are the hall's
-(``Hall.open``).
+Page text comes from the server's gettext catalogs (page_text.py: zh_CN, en, ug), rendered into
+the page and handed to its script; Uyghur pages are right to left. The language is the API's
+(context.language: ?lang=, else Accept-Language), except that the hall's own screens stay
+Chinese unless their address says otherwise. The voice Announcer and the font builder are the
+hall's (``Hall.open``).
 """
 
 from __future__ import annotations
 
-import functools
-import json
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
+from ..core.languages import AUTONYMS, DEFAULT, TAGS, direction, local_name
 from ..errors import NotFound, Unavailable
 from ..voice import NotAnnounced, VoiceError
-from ..i18n import local_name
-from .context import hall, page_services
+from .context import hall, language, page_services
 from .display_font import FAMILY
-
-STATIC = Path(__file__).parent / "static" / "display"
-PAGE_LANGUAGES = ("zh_CN", "en")
+from .page_text import display_messages
 
 bp = Blueprint(
     "display",
@@ -32,21 +28,13 @@ bp = Blueprint(
 )
 
 
-@functools.cache
-def catalog() -> dict:
-    return json.loads((STATIC / "i18n.json").read_text(encoding="utf-8"))
-
-
 def page_language(browser_choice: bool) -> str:
-    """?lang= first; a phone's Accept-Language next; hall screens are Chinese unless told."""
+    """A phone (the status page) gets the API's negotiation; a hall screen (a TV seen by
+    everyone) is Chinese unless its address asks for another of the hall's languages."""
+    if browser_choice:
+        return language()
     lang = request.args.get("lang")
-    if lang in PAGE_LANGUAGES:
-        return lang
-    if not browser_choice:
-        return "zh_CN"
-    header = (request.headers.get("Accept-Language") or "").lower()
-    first = header.split(",")[0].strip()
-    return "en" if first.startswith("en") else "zh_CN"
+    return lang if lang in hall().settings.hall.languages else DEFAULT
 
 
 def _page(template: str, browser_choice: bool = False, **context):
@@ -56,8 +44,11 @@ def _page(template: str, browser_choice: bool = False, **context):
     s = hall().settings
     return render_template(
         template,
-        t=catalog()[lang],
+        t=display_messages(lang),
         lang=lang,
+        lang_tag=TAGS[lang],
+        dir=direction(lang),
+        other_languages=[(code, AUTONYMS[code]) for code in s.hall.languages if code != lang],
         hall_name=s.hall.name,
         font_family=FAMILY,
         services=page_services(lang),  # a list: tojson would sort a dict's keys

@@ -11,29 +11,28 @@ when a page is first opened. ``Hall.open`` builds the FontBuilder of a serving h
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+from .page_text import every_display_text
+
 log = logging.getLogger("hallqueue.display")
 
 SOURCE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FAMILY = "HallSans"
-PAGE_CATALOG = Path(__file__).parent / "static" / "display" / "i18n.json"
 PUNCTUATION = "：，。、；！？（）《》“”‘’…—·●○"
 
 
 def display_text(settings) -> str:
     """Every character the display pages may show beyond GB2312: the hall's configuration
-    and the pages' catalog."""
+    and the pages' texts in every language."""
     parts = [settings.hall.name, settings.hall.notice]
     parts += [n for s in settings.services for n in s.name.values()]
     parts += [f"{w.name}{w.zone}{w.room}" for w in settings.windows]
-    catalog = json.loads(PAGE_CATALOG.read_text(encoding="utf-8"))
-    parts += [v for lang in catalog.values() for v in lang.values()]
+    parts.append(every_display_text())
     return "".join(parts) + PUNCTUATION
 
 

@@ -15,7 +15,8 @@ import pytest
 from queue_server.configfile import load_settings
 from queue_server.core.settings import Settings, SettingsError, VoiceSettings, build
 from queue_server.web import create_app
-from queue_server.web.display import catalog
+from queue_server.i18n import translate
+from queue_server.web.page_text import DISPLAY_TEXT, display_messages
 from tests.conftest import EXAMPLE_CONFIG
 
 
@@ -145,11 +146,50 @@ def test_the_announcement_route_is_in_the_openapi_document(client):
     assert "/api/v1/announcements/{event_id}.wav" in paths
 
 
-def test_the_page_catalog_has_every_text_in_chinese_and_english():
-    cat = catalog()
-    assert set(cat) == {"zh_CN", "en"}
-    assert cat["zh_CN"].keys() == cat["en"].keys()
-    assert all(v.strip() for v in cat["zh_CN"].values())
+def test_the_pages_texts_come_from_the_catalogs_in_every_language():
+    zh, en, ug = (display_messages(lang) for lang in ("zh_CN", "en", "ug"))
+    assert zh.keys() == en.keys() == ug.keys() == DISPLAY_TEXT.keys()
+    assert zh["now_calling"] == "正在呼叫" and en["now_calling"] == "Now calling"
+    # Uyghur has its own text for every key (a missing one would fall back to Chinese)
+    untranslated = [k for k in ug if ug[k] == zh[k] or not re.search("[\u0600-\u06ff]", ug[k])]
+    assert not untranslated
+    for key, msgid in DISPLAY_TEXT.items():
+        wanted = set(re.findall(r"\{(\w+)\}", msgid))
+        assert all(set(re.findall(r"\{(\w+)\}", m[key])) == wanted for m in (zh, en, ug)), key
+
+
+def test_the_static_catalog_copy_is_gone():
+    static = Path(__file__).resolve().parents[2] / "queue_server/web/static/display"
+    assert not (static / "i18n.json").exists()
+
+
+def test_a_uyghur_phone_gets_the_status_page_in_uyghur_right_to_left(hall, client):
+    view, _ = hall.queue.issue("card", "req-status-ug1")
+    r = client.get(f"/t/{view['id']}", headers={"Accept-Language": "ug-CN,ug;q=0.9,zh;q=0.5"})
+    html = r.get_data(as_text=True)
+    assert '<html lang="ug" dir="rtl">' in html
+    assert "نومۇرىڭىز" in html and "您的号码" not in html
+    assert page_config(html)["t"] == display_messages("ug")
+    # the switcher offers the hall's other languages, each named in itself
+    assert 'href="?lang=zh_CN">中文<' in html and 'href="?lang=en">English<' in html
+
+
+def test_the_status_page_and_the_api_negotiate_the_language_alike(hall, client):
+    view, _ = hall.queue.issue("card", "req-status-ug2")
+    for header, lang in (("fr, ug;q=0.5", "ug"), ("de", "zh_CN"), ("en;q=0.1, zh-CN", "zh_CN")):
+        html = client.get(f"/t/{view['id']}", headers={"Accept-Language": header}).get_data(
+            as_text=True
+        )
+        assert page_config(html)["lang"] == lang, header
+        error = client.get("/api/v1/tickets/nope", headers={"Accept-Language": header})
+        assert error.get_json()["error"]["message"] == translate("No such ticket.", lang)
+
+
+def test_a_hall_screen_stays_chinese_whatever_the_browser_says(client):
+    html = client.get("/display", headers={"Accept-Language": "ug"}).get_data(as_text=True)
+    assert '<html lang="zh-CN" dir="ltr">' in html
+    html = client.get("/display?lang=ug").get_data(as_text=True)
+    assert '<html lang="ug" dir="rtl">' in html and "يېقىنقى چاقىرىقلار" in html
 
 
 def test_the_display_font_is_served_and_covers_the_hall_text(client, settings):
@@ -159,7 +199,7 @@ def test_the_display_font_is_served_and_covers_the_hall_text(client, settings):
         assert r.status_code == 200 and r.mimetype == "font/ttf"
         data = r.data
     cmap = TTFont(io.BytesIO(data)).getBestCmap()
-    text = settings.hall.name + "".join(catalog()["zh_CN"].values()) + "号窗口等候人B012"
+    text = settings.hall.name + "".join(display_messages("zh_CN").values()) + "号窗口等候人B012"
     missing = {ch for ch in text if ord(ch) > 0x20 and ord(ch) not in cmap}
     assert not missing
     assert len(list((Path(settings.hall.data_dir) / "fonts").glob("*.ttf"))) == 1

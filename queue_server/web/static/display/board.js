@@ -74,8 +74,11 @@ function renderWaiting() {
     const li = el("li", "svc");
     li.dataset.service = code;
     const row = el("div", "svc-count");
-    row.append(el("span", "svc-label", T.waiting), el("span", "count", String(board.waiting[code] || 0)),
-               el("span", "svc-unit", T.people));
+    // "{n} 人", "{n} كىشى", "{n}": the big count with the words around it, as the language puts them
+    const [before, after] = T.people_count.split("{n}");
+    row.append(el("span", "svc-label", T.waiting));
+    if (before.trim()) row.append(el("span", "svc-unit", before.trim()));
+    row.append(el("span", "count", String(board.waiting[code] || 0)), el("span", "svc-unit", after.trim()));
     li.append(el("div", "svc-name", svc.prefix + " " + svc.name), row);
     ul.append(li);
   }
@@ -109,7 +112,7 @@ let stream = null;
 let shownDate = "";
 function tickClock() {
   const now = stream ? stream.serverNow() : new Date();
-  const tag = T.lang_tag;
+  const tag = DATE_LOCALE;
   const date = new Intl.DateTimeFormat(tag, {
     timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "long",
   }).format(now);

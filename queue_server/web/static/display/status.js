@@ -20,7 +20,7 @@ function waitText(seconds) {
   return fmt(T.minutes, { n: Math.round(seconds / 60) });
 }
 
-const timeFmt = new Intl.DateTimeFormat(T.lang_tag, {
+const timeFmt = new Intl.DateTimeFormat(DATE_LOCALE, {
   timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
 });
 

@@ -10,6 +10,11 @@ function fmt(template, params) {
   return template.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 }
 
+// Dates and times in the page's language where the browser knows it (a Chromium build may lack
+// Uyghur's calendar data: then the Chinese form, not a half-English "M11 30, Mon").
+const DATE_LOCALE = Intl.DateTimeFormat.supportedLocalesOf([document.documentElement.lang]).length
+  ? document.documentElement.lang : "zh-CN";
+
 function windowLabel(n) {
   return fmt(PAGE.t.window_label, { n: n });
 }
