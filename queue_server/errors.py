@@ -1,16 +1,17 @@
 """Errors of the server. One base (the domain's), each with a code, an HTTP status and a
-message id that the i18n catalogs translate (Chinese by default)."""
+message id that the i18n catalogs translate (Chinese by default). A wrong field is core's
+InvalidField everywhere (→ 422 naming the field), whichever layer finds it."""
 
 from .core.errors import DomainError as HallError
-from .core.errors import InvalidIdNumber, InvalidTransition
+from .core.errors import InvalidField, InvalidIdNumber, InvalidTransition
 from .core.issuing import CLOSED_CODE, SOLD_OUT_CODE
 
 __all__ = [
     "HallError",
     "InvalidIdNumber",
     "InvalidTransition",
+    "InvalidField",
     "BadRequest",
-    "ValidationFailed",
     "NotFound",
     "Conflict",
     "ServiceClosed",
@@ -30,17 +31,6 @@ __all__ = [
 class BadRequest(HallError):
     code = "bad_request"
     status = 400
-
-
-class ValidationFailed(HallError):
-    """A field is wrong; ``field`` names it so forms can show the message beside it."""
-
-    code = "validation_failed"
-    status = 422
-
-    def __init__(self, message: str, field: str | None = None, **params):
-        super().__init__(message, **({"field": field} | params))
-        self.field = field
 
 
 class NotFound(HallError):

@@ -23,7 +23,7 @@ from .configfile import check_config
 from .core.settings import Settings, SettingsError
 from .hall import faq_path
 from .i18n import translate
-from .services.queue import iso
+from .services.common import iso
 from .store import events as event_log
 from .store import faq as faq_repo
 

@@ -29,11 +29,12 @@ class InvalidIdNumber(DomainError):
 
 
 class InvalidField(DomainError):
-    """A submitted field breaks a domain rule; ``field`` names it for the form (→ 422)."""
+    """A submitted field breaks a rule; ``field`` names it so the form shows the message beside
+    it (→ 422). The one validation error of the server, from core up through the web layer."""
 
     code = "validation_failed"
     status = 422
 
-    def __init__(self, message: str, field: str, **params):
+    def __init__(self, message: str, field: str | None = None, **params):
         super().__init__(message, **({"field": field} | params))
         self.field = field

@@ -15,12 +15,12 @@ from werkzeug.security import generate_password_hash
 
 from ..core import access
 from ..core.settings import AuthSettings
-from ..errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from ..errors import Conflict, InvalidField, NotFound, Unauthorized
 from ..store import Store
 from ..store import accounts as repo
-from .logins import Logins, is_locked
-from .queue import iso
-from .sessions import StaffSessions, hash_token
+from .common import hash_token, is_locked, iso
+from .logins import Logins
+from .sessions import StaffSessions
 
 __all__ = ["Accounts", "hash_token", "ROLES", "DEVICE_KINDS"]
 
@@ -32,21 +32,21 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 
 def _check_password(password, field: str = "password") -> str:
     if not isinstance(password, str) or len(password) < 8:
-        raise ValidationFailed("Password must have at least 8 characters.", field=field)
+        raise InvalidField("Password must have at least 8 characters.", field=field)
     if len(password) > 256:
-        raise ValidationFailed("Password must have at most 256 characters.", field=field)
+        raise InvalidField("Password must have at most 256 characters.", field=field)
     return password
 
 
 def _check_role(role) -> str:
     if role not in ROLES:
-        raise ValidationFailed("Role must be window, guide, supervisor or admin.", field="role")
+        raise InvalidField("Role must be window, guide, supervisor or admin.", field="role")
     return role
 
 
 def _check_display_name(name) -> str:
     if not isinstance(name, str) or len(name) > 64:
-        raise ValidationFailed("{field} is too long.", field="display_name")
+        raise InvalidField("{field} is too long.", field="display_name")
     return name.strip()
 
 
@@ -77,9 +77,7 @@ class Accounts:
         """Create an account; with ``replace`` (the CLI) an existing one gets the new role and
         password, and its sessions end as after any password reset."""
         if not isinstance(username, str) or not _NAME.match(username):
-            raise ValidationFailed(
-                "User name must be 2–32 letters, digits or . _ -", field="username"
-            )
+            raise InvalidField("User name must be 2–32 letters, digits or . _ -", field="username")
         _check_role(role)
         _check_password(password)
         display_name = _check_display_name(display_name or "")
@@ -120,7 +118,7 @@ class Accounts:
         if display_name is not None:
             display_name = _check_display_name(display_name)
         if disabled is not None and not isinstance(disabled, bool):
-            raise ValidationFailed("{field} must be true or false.", field="disabled")
+            raise InvalidField("{field} must be true or false.", field="disabled")
         with self.store.write() as db:
             user = self._existing(db, username)
             changes = {}
@@ -167,11 +165,9 @@ class Accounts:
                 username, current if isinstance(current, str) else "", address, record_login=False
             )
         except Unauthorized:
-            raise ValidationFailed(
-                "The current password is wrong.", field="current_password"
-            ) from None
+            raise InvalidField("The current password is wrong.", field="current_password") from None
         if isinstance(current, str) and current == new:
-            raise ValidationFailed(
+            raise InvalidField(
                 "The new password must differ from the current one.", field="new_password"
             )
         fresh = _new_password(new, self.clock())
@@ -224,9 +220,9 @@ class Accounts:
         ``window`` ties an evaluator to its window (it then rates only that window's visits).
         With ``replace`` (the CLI) an existing id gets a new token and the old one stops working."""
         if not isinstance(device_id, str) or not _NAME.match(device_id):
-            raise ValidationFailed("Device id must be 2–32 letters, digits or . _ -", field="id")
+            raise InvalidField("Device id must be 2–32 letters, digits or . _ -", field="id")
         if kind not in DEVICE_KINDS:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Device kind must be kiosk, display, evaluator or platform.", field="kind"
             )
         if window is not None and (
@@ -235,9 +231,9 @@ class Accounts:
             or not isinstance(window, int)
             or window < 1
         ):
-            raise ValidationFailed("Only an evaluator is tied to a window.", field="window")
+            raise InvalidField("Only an evaluator is tied to a window.", field="window")
         if not isinstance(name, str) or len(name) > 64:
-            raise ValidationFailed("{field} is too long.", field="name")
+            raise InvalidField("{field} is too long.", field="name")
         token = secrets.token_urlsafe(32)
         with self.store.write() as db:
             if not replace and repo.get_device(db, device_id) is not None:

@@ -10,7 +10,7 @@ import zipfile
 from datetime import date, datetime, time
 from typing import Callable
 
-from ..errors import HallError, ValidationFailed
+from ..errors import HallError, InvalidField
 from .appointments import AppointmentService
 
 MAX_ROWS = 5000
@@ -64,7 +64,7 @@ def read_table(file_name: str, content: bytes) -> list[list[str]]:
             finally:
                 wb.close()
         except (zipfile.BadZipFile, KeyError, ValueError, IndexError, OSError, TypeError):
-            raise ValidationFailed(NOT_A_TABLE, field="file") from None
+            raise InvalidField(NOT_A_TABLE, field="file") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -72,13 +72,13 @@ def read_table(file_name: str, content: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValidationFailed(NOT_A_TABLE, field="file")
+        raise InvalidField(NOT_A_TABLE, field="file")
     if "\0" in text:
-        raise ValidationFailed(NOT_A_TABLE, field="file")
+        raise InvalidField(NOT_A_TABLE, field="file")
     try:
         return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))][: MAX_ROWS + 2]
     except csv.Error:
-        raise ValidationFailed(NOT_A_TABLE, field="file") from None
+        raise InvalidField(NOT_A_TABLE, field="file") from None
 
 
 def _columns(header: list[str]) -> dict[int, str]:
@@ -92,7 +92,7 @@ def _columns(header: list[str]) -> dict[int, str]:
     if "slot_start" not in have and not {"date", "time"} <= have:
         missing.append("date, time")
     if missing:
-        raise ValidationFailed(
+        raise InvalidField(
             "The file lacks the columns {columns}.", field="file", columns=", ".join(missing)
         )
     return found
@@ -116,11 +116,11 @@ def import_file(
     """Book every good row; report each bad one (its line in the file) with the reason."""
     table = [r for r in read_table(file_name, content)]
     if not table:
-        raise ValidationFailed("The file is empty.", field="file")
+        raise InvalidField("The file is empty.", field="file")
     columns = _columns(table[0])
     body = [(n, r) for n, r in enumerate(table[1:], start=2) if any(c for c in r)]
     if len(body) > MAX_ROWS:
-        raise ValidationFailed("At most {rows} rows per file.", field="file", rows=MAX_ROWS)
+        raise InvalidField("At most {rows} rows per file.", field="file", rows=MAX_ROWS)
     imported = duplicates = 0
     errors = []
     for line, cells in body:

@@ -17,17 +17,17 @@ from ..calendar_cn import HallCalendar
 from ..core import appointments as rules
 from ..core.appointments import Refused
 from ..core.citizen import id_digest
-from ..core.errors import InvalidField, InvalidIdNumber
+from ..core.errors import InvalidIdNumber
 from ..core.idnumber import mask_id_number, mask_name, mask_phone, validate_id_number
 from ..core.numbering import HALL_TZ, hall_day
 from ..core.settings import AppointmentSettings, ServiceSpec, Settings
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, InvalidField, NotFound
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import appointments as repo
 from ..store import events as event_log
-from .ledger import as_validation
-from .queue import QueueService, iso
+from .common import iso
+from .queue import QueueService
 
 BOOK_FIELDS = ("external_id", "service", "slot_start", "id_number", "name", "phone", "code")
 ONE_WAY = "Send exactly one of id_number or code (with phone_last4 if you like)."
@@ -36,14 +36,14 @@ ONE_WAY = "Send exactly one of id_number or code (with phone_last4 if you like).
 def parse_slot_start(value) -> datetime:
     """An ISO date-time; without an offset it is the hall's local time."""
     if not isinstance(value, str) or len(value) > 40:
-        raise ValidationFailed(
+        raise InvalidField(
             "{field} must be a date and time such as 2026-11-25T09:00.", field="slot_start"
         )
     try:
         dt = datetime.fromisoformat(value.strip())
         return (dt.replace(tzinfo=HALL_TZ) if dt.tzinfo is None else dt).astimezone(HALL_TZ)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved into our zone
-        raise ValidationFailed(
+        raise InvalidField(
             "{field} must be a date and time such as 2026-11-25T09:00.", field="slot_start"
         ) from None
 
@@ -52,19 +52,19 @@ def _id_number(data: dict) -> str:
     try:
         return validate_id_number(_text(data, "id_number", 40, required=True))
     except InvalidIdNumber as exc:
-        raise ValidationFailed(exc.message, field="id_number", **exc.params) from None
+        raise InvalidField(exc.message, field="id_number", **exc.params) from None
 
 
 def _text(data: dict, key: str, max_len: int, required: bool = False) -> str:
     value = data.get(key)
     if value is None or value == "":
         if required:
-            raise ValidationFailed("{field} is required.", field=key)
+            raise InvalidField("{field} is required.", field=key)
         return ""
     if not isinstance(value, str):
-        raise ValidationFailed("{field} must be text.", field=key)
+        raise InvalidField("{field} must be text.", field=key)
     if len(value.strip()) > max_len:
-        raise ValidationFailed("{field} is too long.", field=key)
+        raise InvalidField("{field} is too long.", field=key)
     return value.strip()
 
 
@@ -94,13 +94,11 @@ class AppointmentService:
     def _service(self, code, bookable: bool = True) -> ServiceSpec:
         svc = self._settings().service(code) if isinstance(code, str) else None
         if svc is None:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Unknown service {service}.", field="service", service=str(code)[:40]
             )
         if bookable and rules.capacity_of(self.settings, svc.code) <= 0:
-            raise ValidationFailed(
-                "{service} takes no bookings.", field="service", service=svc.name
-            )
+            raise InvalidField("{service} takes no bookings.", field="service", service=svc.name)
         return svc
 
     def _slots(self, svc: ServiceSpec, day: date) -> list[rules.Slot]:
@@ -158,7 +156,7 @@ class AppointmentService:
     def _check_view_day(self, day: date) -> None:
         today = hall_day(self.clock())
         if abs((day - today).days) > 366:
-            raise ValidationFailed(
+            raise InvalidField(
                 "The date must lie within a year back and a year ahead.", field="day"
             )
 
@@ -189,10 +187,7 @@ class AppointmentService:
 
     def _person(self, data: dict) -> dict:
         number = _id_number(data)
-        try:
-            phone = rules.normalise_phone(_text(data, "phone", 30, required=True))
-        except InvalidField as exc:
-            raise as_validation(exc) from None
+        phone = rules.normalise_phone(_text(data, "phone", 30, required=True))
         name = _text(data, "name", 40)
         return {
             "id_hmac": id_digest(self.secret, number),
@@ -206,10 +201,10 @@ class AppointmentService:
     def book(self, data: dict, source: str, actor: str | None) -> tuple[dict, bool]:
         """A booking, or the one this platform booking id already made (created=False)."""
         if not isinstance(data, dict):
-            raise ValidationFailed("The request body must be a JSON object.")
+            raise InvalidField("The request body must be a JSON object.")
         external_id = _text(data, "external_id", 64, required=source != "desk") or None
         if external_id is not None and not rules.EXTERNAL_ID.match(external_id):
-            raise ValidationFailed(
+            raise InvalidField(
                 "{field} must be 1–64 letters, digits or - _ . :", field="external_id"
             )
         svc = self._service(data.get("service"))
@@ -219,9 +214,7 @@ class AppointmentService:
         if code is not None:
             code = rules.normalise_code(code)
             if code is None:
-                raise ValidationFailed(
-                    "{field} must be 4–12 digits or capital letters.", field="code"
-                )
+                raise InvalidField("{field} must be 4–12 digits or capital letters.", field="code")
         now = self.clock()
         today, day = hall_day(now), start.date()
         is_workday = self.calendar.view().is_workday
@@ -314,7 +307,7 @@ class AppointmentService:
         """The citizen cancels (until ``cancel_before_min`` before the slot) or the hall does
         (staff only, until the slot ends: a closure). A platform cancels only its own bookings."""
         if by not in rules.CANCEL_BY:
-            raise ValidationFailed("{field} must be citizen or hall.", field="by")
+            raise InvalidField("{field} must be citizen or hall.", field="by")
         if platform and by != "citizen":
             raise Forbidden("You are not allowed to do this.")
         now = self.clock()
@@ -343,7 +336,7 @@ class AppointmentService:
     def _find_today(self, db, data: dict, today: str) -> dict:
         given = [k for k in ("id_number", "code") if data.get(k) not in (None, "")]
         if len(given) != 1:
-            raise ValidationFailed(ONE_WAY, field="code")
+            raise InvalidField(ONE_WAY, field="code")
         if given == ["id_number"]:
             found = repo.of_person(db, id_digest(self.secret, _id_number(data)), today)
             open_ = [r for r in found if r["status"] != "cancelled"] or found
@@ -356,7 +349,7 @@ class AppointmentService:
         if last4 is not None and (
             not isinstance(last4, str) or len(last4) != 4 or not last4.isdigit()
         ):
-            raise ValidationFailed(
+            raise InvalidField(
                 "{field} must be the phone number's last 4 digits.", field="phone_last4"
             )
         if row is None or (last4 is not None and last4 != row["phone_last4"]):
@@ -368,10 +361,10 @@ class AppointmentService:
         appointment); late (past the grace, before the slot ends) → 409 offering a normal
         ticket, which ``walk_in: true`` takes. Too early → 409 with the time check-in opens."""
         if not isinstance(data, dict):
-            raise ValidationFailed("The request body must be a JSON object.")
+            raise InvalidField("The request body must be a JSON object.")
         walk_in = data.get("walk_in", False)
         if not isinstance(walk_in, bool):
-            raise ValidationFailed("{field} must be true or false.", field="walk_in")
+            raise InvalidField("{field} must be true or false.", field="walk_in")
         now = self.clock()
         today = hall_day(now).isoformat()
         self.mark_no_shows()

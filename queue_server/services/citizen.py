@@ -22,19 +22,16 @@ from pathlib import Path
 from typing import Callable
 
 from ..core import citizen as rules
-from ..core.errors import InvalidField
 from ..core.idnumber import mask_id_number, mask_name, validate_id_number
 from ..core.insurance import money, month_of, month_text, parse_month, rate_text
 from ..core.numbering import HALL_TZ, hall_day
 from ..core.settings import Settings
-from ..errors import NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from ..errors import InvalidField, NotFound, TooManyRequests, Unauthorized
 from ..records import NotVerified, RecordsProvider, RecordsUnavailable
 from ..records.provider import EsscCode, IdCard, Person, QueryPassword
 from ..store import Store
 from ..store import citizen as repo
-from ..store import records_audit
-from .queue import iso
-from .sessions import hash_token
+from .common import audit, hash_token, iso
 
 log = logging.getLogger(__name__)
 
@@ -128,52 +125,18 @@ class LiveSession:
     person: Person  # ref only: the provider's handle (no number, no name)
 
 
-def audit(
-    db,
-    now: datetime,
-    actor: str,
-    actor_kind: str,
-    action: str,
-    result: str,
-    *,
-    method: str | None = None,
-    reason: str | None = None,
-    id_hmac: str | None = None,
-    detail: str | None = None,
-) -> int:
-    return records_audit.append(
-        db,
-        {
-            "at": iso(now),
-            "day": hall_day(now).isoformat(),
-            "actor": actor,
-            "actor_kind": actor_kind,
-            "action": action,
-            "method": method,
-            "result": result,
-            "reason": reason,
-            "id_hmac": id_hmac,
-            "detail": detail,
-        },
-    )
-
-
 def _obj(body: dict, key: str) -> dict:
     value = body.get(key)
     if not isinstance(value, dict):
-        raise ValidationFailed("{field} must be an object.", field=key)
+        raise InvalidField("{field} must be an object.", field=key)
     return value
 
 
 def _id_number(data: dict, field: str) -> str:
     value = data.get("id_number")
     if not isinstance(value, str):
-        raise ValidationFailed("{field} is required.", field=field)
+        raise InvalidField("{field} is required.", field=field)
     return validate_id_number(value)  # InvalidIdNumber → 422 with its own words
-
-
-def _as_validation(exc: InvalidField) -> ValidationFailed:
-    return ValidationFailed(exc.message, **exc.params)
 
 
 class CitizenService:
@@ -204,32 +167,29 @@ class CitizenService:
         """(method, credential, id_hmac or None, card in date) from the request body."""
         given = [m for m in rules.METHODS if m in body]
         if len(given) != 1:
-            raise ValidationFailed(ONE_METHOD, field="method")
+            raise InvalidField(ONE_METHOD, field="method")
         method = given[0]
-        try:
-            if method == "essc_qr":
-                code = body["essc_qr"]
-                if not isinstance(code, str) or not 1 <= len(code) <= 200:
-                    raise ValidationFailed("{field} must be text.", field="essc_qr")
-                return method, EsscCode(code.strip()), None, True
-            data = _obj(body, method)
-            number = _id_number(data, f"{method}.id_number")
-            if method == "password":
-                password = rules.parse_password(data.get("password"))
-                return method, QueryPassword(number, password), self.id_hmac(number), True
-            name = data.get("name")
-            if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40:
-                raise ValidationFailed("{field} is required.", field="id_card.name")
-            valid_from = (
-                rules.parse_card_date(data["valid_from"], "id_card.valid_from")
-                if data.get("valid_from") is not None
-                else None
-            )
-            valid_to = rules.parse_card_date(data.get("valid_to"), "id_card.valid_to")
-            in_date = rules.card_in_date(valid_from, valid_to, today)
-            return method, IdCard(number, name.strip()), self.id_hmac(number), in_date
-        except InvalidField as exc:
-            raise _as_validation(exc) from None
+        if method == "essc_qr":
+            code = body["essc_qr"]
+            if not isinstance(code, str) or not 1 <= len(code) <= 200:
+                raise InvalidField("{field} must be text.", field="essc_qr")
+            return method, EsscCode(code.strip()), None, True
+        data = _obj(body, method)
+        number = _id_number(data, f"{method}.id_number")
+        if method == "password":
+            password = rules.parse_password(data.get("password"))
+            return method, QueryPassword(number, password), self.id_hmac(number), True
+        name = data.get("name")
+        if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40:
+            raise InvalidField("{field} is required.", field="id_card.name")
+        valid_from = (
+            rules.parse_card_date(data["valid_from"], "id_card.valid_from")
+            if data.get("valid_from") is not None
+            else None
+        )
+        valid_to = rules.parse_card_date(data.get("valid_to"), "id_card.valid_to")
+        in_date = rules.card_in_date(valid_from, valid_to, today)
+        return method, IdCard(number, name.strip()), self.id_hmac(number), in_date
 
     def start(self, kiosk: str, body: dict) -> dict:
         now = self.clock()
@@ -252,7 +212,7 @@ class CitizenService:
                 )
         try:
             method, credential, digest, in_date = self._credential(body, today)
-        except ValidationFailed:
+        except InvalidField:
             with self.store.write() as db:
                 audit(db, now, kiosk, "kiosk", "verify", "refused", reason="invalid_input")
             raise
@@ -260,7 +220,7 @@ class CitizenService:
         tried = self._count_password_try(kiosk, now, digest) if method == "password" else 0
         if not in_date:
             self._failed(kiosk, now, method, digest, "card_out_of_date")
-            raise ValidationFailed(CARD_EXPIRED, field="id_card.valid_to")
+            raise InvalidField(CARD_EXPIRED, field="id_card.valid_to")
         used = _code_digest(credential.payload) if method == "essc_qr" else None
         if used and repo.code_used(self.store.db, used):
             self._failed(kiosk, now, method, digest, "qr_reused")
@@ -529,15 +489,12 @@ class CitizenService:
     def _range(self, args: dict, today: date) -> tuple[int, int]:
         """``from``/``to`` as YYYY-MM; by default the last twelve months."""
         this = month_of(today)
-        try:
-            last = parse_month(args["to"], "to") if args.get("to") is not None else this
-            first = parse_month(args["from"], "from") if args.get("from") is not None else last - 11
-        except InvalidField as exc:
-            raise _as_validation(exc) from None
+        last = parse_month(args["to"], "to") if args.get("to") is not None else this
+        first = parse_month(args["from"], "from") if args.get("from") is not None else last - 11
         if last < first:
-            raise ValidationFailed("The last month is before the first.", field="to")
+            raise InvalidField("The last month is before the first.", field="to")
         if last - first + 1 > MAX_READ_MONTHS:
-            raise ValidationFailed(
+            raise InvalidField(
                 "At most {months} months at a time.", field="from", months=MAX_READ_MONTHS
             )
         return first, min(last, this)
@@ -656,11 +613,8 @@ class CitizenService:
     def progress(self, actor: str, actor_kind: str, case_number, check) -> dict:
         """Stage and next stage of a case whose applicant's ID number ends in ``check``; nothing
         personal. Throttled like passwords: per case number per day, and per kiosk."""
-        try:
-            number = rules.parse_case_number(case_number)
-            last4 = rules.parse_case_check(check)
-        except InvalidField as exc:
-            raise _as_validation(exc) from None
+        number = rules.parse_case_number(case_number)
+        last4 = rules.parse_case_check(check)
         now = self.clock()
         today = hall_day(now)
         subject = rules.subject_digest(self.secret, "case", number)

@@ -12,17 +12,15 @@ from typing import Callable
 
 from ..core.devices import PRINTER, SILENT, heartbeat_every_s, is_silent, sweep_every_s, watching
 from ..core.settings import Settings
-from ..errors import NotFound, ValidationFailed
+from ..core.vocabulary import PRINTER_WORDS
+from ..errors import InvalidField, NotFound
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import accounts as repo
 from ..store import events as event_log
-from .queue import iso
-from .sessions import hash_token
+from .common import hash_token, iso
 
 log = logging.getLogger(__name__)
-
-PRINTER_WORDS = ("ok", "paper_near_end", "paper_out", "cover_open", "offline", "error")
 
 
 class Devices:
@@ -48,10 +46,10 @@ class Devices:
 
     def heartbeat(self, device: dict, status: dict) -> dict:
         if not isinstance(status, dict) or len(json.dumps(status)) > 2000:
-            raise ValidationFailed("status must be a small JSON object.", field="status")
+            raise InvalidField("status must be a small JSON object.", field="status")
         printer = status.get("printer")
         if printer is not None and printer not in PRINTER_WORDS:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Unknown printer status {word}.", field="printer", word=str(printer)[:20]
             )
         now = self.clock()
@@ -240,7 +238,7 @@ class DeviceAdmin:
         with self.store.write() as db:
             row = self._existing(db, device_id)
             if window is not None and row["kind"] != "evaluator":
-                raise ValidationFailed("Only an evaluator is tied to a window.", field="window")
+                raise InvalidField("Only an evaluator is tied to a window.", field="window")
             repo.save_device(db, row | {"window": window})
         return self.view(device_id)
 

@@ -6,19 +6,18 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from ..core.errors import InvalidField
 from ..core.evaluation import BAD_LEVELS, LEVELS, parse_rating
 from ..core.numbering import hall_day
 from ..core.settings import Settings
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, InvalidField, NotFound
 from ..eventbus import EventBus
+from ..i18n import translate
 from ..store import Store
 from ..store import accounts as accounts_repo
 from ..store import evaluations as repo
 from ..store import events as event_log
 from ..store import tickets as tickets_repo
-from .ledger import as_validation
-from .queue import iso
+from .common import iso
 
 PENDING_MINUTES = 10  # the evaluator offers a finished ticket for rating this long
 MAX_RANGE_DAYS = 366
@@ -45,13 +44,10 @@ class EvaluationService:
 
     def record(self, data: dict, source: str, only_window: int | None = None) -> dict:
         """Record a rating; ``only_window`` is the window of an evaluator tied to one."""
-        try:
-            rating = parse_rating(data)
-        except InvalidField as exc:
-            raise as_validation(exc) from None
+        rating = parse_rating(data)
         ticket_id = data.get("ticket_id")
         if not isinstance(ticket_id, str) or not ticket_id or len(ticket_id) > 64:
-            raise ValidationFailed("{field} is required.", field="ticket_id")
+            raise InvalidField("{field} is required.", field="ticket_id")
         contact = self.followups.contact(data, rating["level"]) if self.followups else None
         now = self.clock()
         today = hall_day(now).isoformat()
@@ -125,9 +121,9 @@ class EvaluationService:
 
     def summary(self, day_from: date, day_to: date) -> dict:
         if day_from > day_to:
-            raise ValidationFailed("The start date must not be after the end date.", field="from")
+            raise InvalidField("The start date must not be after the end date.", field="from")
         if (day_to - day_from).days >= MAX_RANGE_DAYS:
-            raise ValidationFailed(
+            raise InvalidField(
                 "The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS
             )
         db = self.store.db
@@ -163,7 +159,7 @@ class EvaluationService:
         return {
             "from": day_from.isoformat(),
             "to": day_to.isoformat(),
-            "levels": {str(k): v for k, v in LEVELS.items()},
+            "levels": {str(k): translate(v, "zh_CN") for k, v in LEVELS.items()},
             **tally(rows),
             "bad_list": [
                 {

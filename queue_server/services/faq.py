@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..store import Store
 from ..store import faq as repo
 
@@ -116,11 +116,11 @@ class FaqService:
     def search(self, q: str = "", topic: str = "") -> dict:
         q = " ".join((q or "").split())
         if len(q) > MAX_QUERY:
-            raise ValidationFailed("{field} is too long.", field="q")
+            raise InvalidField("{field} is too long.", field="q")
         db = self.store.db
         topics = [{"code": t["code"], "name": json.loads(t["name"])} for t in repo.topics(db)]
         if topic and topic not in {t["code"] for t in topics}:
-            raise ValidationFailed("Unknown topic {topic}.", field="topic", topic=topic[:40])
+            raise InvalidField("Unknown topic {topic}.", field="topic", topic=topic[:40])
         if _INITIALS_QUERY.match(q):
             rows = repo.search(db, initials=q.lower(), topic=topic)
         else:

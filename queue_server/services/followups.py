@@ -9,18 +9,16 @@ from typing import Callable
 
 from ..calendar_cn import HallCalendar
 from ..core import followups as rules
-from ..core.errors import InvalidField
 from ..core.idnumber import mask_phone
 from ..core.numbering import hall_day
 from ..core.reports.deadlines import Deadline, deadline_figures
 from ..core.settings import Settings
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, InvalidField, NotFound
 from ..store import Store
 from ..store import accounts as accounts_repo
 from ..store import audit
 from ..store import followups as repo
-from .ledger import as_validation
-from .queue import iso
+from .common import iso
 
 LIST_STATUSES = ("open", "overdue", "closed", "all")
 
@@ -54,10 +52,7 @@ class FollowupService:
     @staticmethod
     def contact(data: dict, level: int) -> str | None:
         """The contact a 差评 left (validated before the rating is saved)."""
-        try:
-            return rules.parse_contact(data, level)
-        except InvalidField as exc:
-            raise as_validation(exc) from None
+        return rules.parse_contact(data, level)
 
     def open_item(self, db, rating: dict, contact: str, now: datetime) -> int:
         """A follow-up item for a 差评 with a contact, in the rating's own transaction."""
@@ -119,9 +114,7 @@ class FollowupService:
 
     def list(self, status: str = "open") -> dict:
         if status not in LIST_STATUSES:
-            raise ValidationFailed(
-                "Status must be one of open, overdue, closed, all.", field="status"
-            )
+            raise InvalidField("Status must be one of open, overdue, closed, all.", field="status")
         today = self.today()
         db = self.store.db
         rows = repo.select(db, open_only=status in ("open", "overdue"))
@@ -163,10 +156,7 @@ class FollowupService:
             item = self._item(db, item_id)
             if item["status"] not in expected:
                 raise Conflict("This follow-up step is already done or not due yet.")
-            try:
-                changes = parse(item, now, db)
-            except InvalidField as exc:
-                raise as_validation(exc) from None
+            changes = parse(item, now, db)
             changes["updated_at"] = iso(now)
             repo.update(db, item["id"], changes)
             item.update(changes)

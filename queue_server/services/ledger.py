@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Callable
 
 from ..calendar_cn import CalendarView, HallCalendar
-from ..core.errors import InvalidField
 from ..core.documents import DOCUMENT_TYPES, mask_document
 from ..core.idnumber import mask_phone
 from ..core.ledger import (
@@ -23,13 +22,14 @@ from ..core.ledger import (
 )
 from ..core.numbering import HALL_TZ, hall_day
 from ..core.workdays import CalendarGap
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, InvalidField, NotFound
 from ..eventbus import EventBus
+from ..i18n import translate
 from ..store import Store
 from ..store import audit
 from ..store import events as event_log
 from ..store import ledger as repo
-from .queue import iso
+from .common import iso
 
 LIST_STATUSES = ("open", "due_today", "overdue", "answered", "all")
 
@@ -51,11 +51,6 @@ EXPORT_COLUMNS = [
     "答复人",
     "备注",
 ]
-
-
-def as_validation(exc: InvalidField) -> ValidationFailed:
-    params = {k: v for k, v in exc.params.items() if k != "field"}
-    return ValidationFailed(exc.message, field=exc.field, **params)
 
 
 def _local_minute(value: str | None) -> str:
@@ -150,19 +145,16 @@ class LedgerService:
 
     def create(self, data: dict, receptionist: str | None, created_by: str) -> dict:
         now = self.clock()
-        try:
-            rec = parse_new_record(data, now, receptionist)
-            view = self.calendar.view()
-            received_day = hall_day(rec["received_at"])
-            limit = view.deadline(received_day, REPLY_LIMITS[rec["reply_class"]])
-            due, provisional = limit.due_date, limit.provisional
-            if rec["agreed_reply_date"] is not None:
-                check_agreed_date(
-                    rec["agreed_reply_date"], hall_day(now), limit.due_date, view.is_workday
-                )
-                due = rec["agreed_reply_date"]
-        except InvalidField as exc:
-            raise as_validation(exc) from None
+        rec = parse_new_record(data, now, receptionist)
+        view = self.calendar.view()
+        received_day = hall_day(rec["received_at"])
+        limit = view.deadline(received_day, REPLY_LIMITS[rec["reply_class"]])
+        due, provisional = limit.due_date, limit.provisional
+        if rec["agreed_reply_date"] is not None:
+            check_agreed_date(
+                rec["agreed_reply_date"], hall_day(now), limit.due_date, view.is_workday
+            )
+            due = rec["agreed_reply_date"]
         row = {
             **{
                 k: rec[k]
@@ -244,7 +236,7 @@ class LedgerService:
         self, status: str = "open", day_from: date | None = None, day_to: date | None = None
     ) -> list[dict]:
         if status not in LIST_STATUSES:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Status must be one of open, due_today, overdue, answered, all.", field="status"
             )
         today = self.today()
@@ -288,29 +280,24 @@ class LedgerService:
         with self.store.write() as db:
             row = self._row(db, record_id)
             changes: dict = {}
-            try:
-                reply_keys = ("reply_method", "reply_content", "replied_at", "replied_by")
-                if any(data.get(k) not in (None, "") for k in reply_keys):
-                    if row["status"] != "open":
-                        raise Conflict("This consultation has already been answered.")
-                    reply = parse_reply(
-                        data, now, datetime.fromisoformat(row["received_at"]), replier
-                    )
-                    changes = {
-                        **reply,
-                        "replied_at": iso(reply["replied_at"]),
-                        "status": "answered",
-                        "answered_by": by,
-                    }
-                elif "remarks" not in data:
-                    raise InvalidField(
-                        "Reply method must be one of phone, letter, email, window, sms.",
-                        field="reply_method",
-                    )
-                if "remarks" in data:
-                    changes["remarks"] = parse_remarks(data)
-            except InvalidField as exc:
-                raise as_validation(exc) from None
+            reply_keys = ("reply_method", "reply_content", "replied_at", "replied_by")
+            if any(data.get(k) not in (None, "") for k in reply_keys):
+                if row["status"] != "open":
+                    raise Conflict("This consultation has already been answered.")
+                reply = parse_reply(data, now, datetime.fromisoformat(row["received_at"]), replier)
+                changes = {
+                    **reply,
+                    "replied_at": iso(reply["replied_at"]),
+                    "status": "answered",
+                    "answered_by": by,
+                }
+            elif "remarks" not in data:
+                raise InvalidField(
+                    "Reply method must be one of phone, letter, email, window, sms.",
+                    field="reply_method",
+                )
+            if "remarks" in data:
+                changes["remarks"] = parse_remarks(data)
             changes["updated_at"] = iso(now)
             repo.update(db, row["id"], changes)
             row.update(changes)
@@ -331,7 +318,7 @@ class LedgerService:
         fmt: str,
     ) -> list[list[str]]:
         if status not in LIST_STATUSES:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Status must be one of open, due_today, overdue, answered, all.", field="status"
             )
         with self.store.write() as db:
@@ -368,9 +355,11 @@ class LedgerService:
                         r["receptionist"] or "",
                         _local_minute(r["received_at"]),
                         agreed,
-                        FORMS.get(r["form"], r["form"]),
+                        translate(FORMS[r["form"]], "zh_CN") if r["form"] in FORMS else r["form"],
                         r["summary"],
-                        REPLY_METHODS.get(r["reply_method"], "") if r["reply_method"] else "",
+                        translate(REPLY_METHODS[r["reply_method"]], "zh_CN")
+                        if r["reply_method"] in REPLY_METHODS
+                        else "",
                         r["reply_content"] or "",
                         _local_minute(r["replied_at"]),
                         r["replied_by"] or "",

@@ -20,7 +20,7 @@ from ..core import access
 from ..errors import TooManyRequests, Unauthorized
 from ..store import Store
 from ..store import accounts as repo
-from .queue import iso
+from .common import from_iso, is_locked, iso
 
 WRONG = "Wrong user name or password."
 DISABLED = "This account is disabled; ask an administrator."
@@ -35,17 +35,6 @@ LOCKED = (
 def dummy_hash() -> str:
     """A hash of nothing anyone knows, with the same scrypt cost as real ones."""
     return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def is_locked(lock: dict | None, now: datetime) -> bool:
-    """Whether a name's lock row (store.accounts.get_lock) holds at ``now``."""
-    return bool(lock) and access.is_locked(
-        _when(lock["locked_at"]), _when(lock["locked_until"]), now
-    )
 
 
 class Logins:
@@ -88,7 +77,7 @@ class Logins:
                 error = TooManyRequests(LOCKED)
             else:
                 row = repo.get_failures(db, username, address)
-                last = _when(row["last_at"]) if row else None
+                last = from_iso(row["last_at"]) if row else None
                 wait_until = access.retry_at(row["failures"] if row else 0, last, now, p)
                 if wait_until is not None:
                     seconds = max(1, math.ceil((wait_until - now).total_seconds()))

@@ -14,7 +14,7 @@ from ..core.reports.replay import Replayer
 from ..core.reports.timelines import overlap_s, state_intervals
 from ..core.settings import Settings, consulting_windows_required
 from ..core.simulator import Profile, SimWindow
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..store import Store
 from ..store import reports as repo
 from .reports import ReportService
@@ -29,12 +29,12 @@ def parse_target(text: str | None, default_min: float) -> float:
         return default_min * 60
     m = _DURATION.match(str(text).lower())
     if not m:
-        raise ValidationFailed(
+        raise InvalidField(
             "The target must be a duration such as 20m, 1200s or 0.5h.", field="target"
         )
     value = float(m.group(1)) * {"h": 3600, "s": 1}.get(m.group(2) or "m", 60)
     if not 60 <= value <= MAX_TARGET_MIN * 60:
-        raise ValidationFailed(
+        raise InvalidField(
             "The target must lie between 1 and {max} minutes.", field="target", max=MAX_TARGET_MIN
         )
     return value

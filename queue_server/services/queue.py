@@ -9,7 +9,7 @@ from typing import Callable
 
 from ..core import issuing
 from ..core.hours import day_closes_at, in_periods, periods_on
-from ..core.numbering import HALL_TZ, format_number, hall_day
+from ..core.numbering import format_number, hall_day
 from ..core.policy import (
     WindowView,
     choose_next,
@@ -42,20 +42,17 @@ from ..core.waits import (
     mean_service_seconds,
     promises,
 )
-from ..errors import Conflict, NotFound, ServiceClosed, SoldOut, ValidationFailed
+from ..errors import Conflict, InvalidField, NotFound, ServiceClosed, SoldOut
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import events as event_log
 from ..store import hall_state
 from ..store import tickets as repo
+from .common import iso
 
 CHANNELS = ("kiosk", "guide", "window", "appointment", "mobile")
 WINDOW_STATES = ("open", "paused", "closed")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(HALL_TZ).isoformat(timespec="microseconds")
 
 
 def _view(spec: WindowSpec, win: dict) -> WindowView:
@@ -97,7 +94,7 @@ class QueueService:
     def _service(self, code) -> ServiceSpec:
         svc = self.settings.service(code) if isinstance(code, str) else None
         if svc is None:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Unknown service {service}.", field="service", service=str(code)[:40]
             )
         return svc
@@ -412,15 +409,15 @@ class QueueService:
         """Issue a ticket, or return the one this ``request_id`` already got (created=False)."""
         svc = self._service(service)
         if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id):
-            raise ValidationFailed(
+            raise InvalidField(
                 "request_id must be 8–64 letters, digits or - _ . :", field="request_id"
             )
         if channel not in CHANNELS:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Unknown channel {channel}.", field="channel", channel=str(channel)[:20]
             )
         if priority_reason is not None and priority_reason not in PRIORITY_REASONS:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Unknown priority reason {reason}.",
                 field="priority_reason",
                 reason=str(priority_reason)[:20],
@@ -428,7 +425,7 @@ class QueueService:
         if appointment_code is not None and (
             not isinstance(appointment_code, str) or len(appointment_code) > 32
         ):
-            raise ValidationFailed("Appointment code is not valid.", field="appointment_code")
+            raise InvalidField("Appointment code is not valid.", field="appointment_code")
         now = self.clock()
         day = hall_day(now).isoformat()
         with self.store.write() as db:
@@ -484,7 +481,7 @@ class QueueService:
     def set_window_state(self, number: int, state: str, staff: str | None = None) -> dict:
         spec = self._window_spec(number)
         if state not in WINDOW_STATES:
-            raise ValidationFailed(
+            raise InvalidField(
                 "Unknown window state {state}.", field="state", state=str(state)[:20]
             )
         now = self.clock()
@@ -613,7 +610,7 @@ class QueueService:
             if action == Action.TRANSFER:
                 target = self._service(service)
                 if target.code == row["service"]:
-                    raise ValidationFailed(
+                    raise InvalidField(
                         "The ticket is already in {service}.",
                         field="service",
                         service=target.name["zh_CN"],
@@ -675,7 +672,7 @@ class QueueService:
     def find_today(self, number) -> dict:
         """Today's ticket by its printed number (the guide desk types it), staff only."""
         if not isinstance(number, str) or not re.fullmatch(r"[A-Za-z]\d{3}", number.strip()):
-            raise ValidationFailed("Type a ticket number such as B012.", field="number")
+            raise InvalidField("Type a ticket number such as B012.", field="number")
         now = self.clock()
         db = self.store.db
         row = repo.by_number(db, hall_day(now).isoformat(), number.strip().upper())
@@ -687,7 +684,7 @@ class QueueService:
         """The citizen left (or took two tickets): the ticket ends as cancelled, and leaves the
         window if it was there. Only today's waiting or called tickets."""
         if reason not in CANCEL_REASONS:
-            raise ValidationFailed("Choose why the ticket is cancelled.", field="reason")
+            raise InvalidField("Choose why the ticket is cancelled.", field="reason")
         now = self.clock()
         day = hall_day(now).isoformat()
         with self.store.write() as db:
@@ -712,7 +709,7 @@ class QueueService:
         """A ticket printed again (paper jam, lost slip) — an event either way, so reprints are
         counted and a reprint that failed is seen. Only today's tickets still open."""
         if reason not in REPRINT_REASONS:
-            raise ValidationFailed("Choose why the ticket is printed again.", field="reason")
+            raise InvalidField("Choose why the ticket is printed again.", field="reason")
         now = self.clock()
         day = hall_day(now).isoformat()
         with self.store.write() as db:
@@ -732,7 +729,7 @@ class QueueService:
     def reprintable(self, ticket_id, reason) -> dict:
         """The ticket as it would be printed again, or why it cannot be."""
         if reason not in REPRINT_REASONS:
-            raise ValidationFailed("Choose why the ticket is printed again.", field="reason")
+            raise InvalidField("Choose why the ticket is printed again.", field="reason")
         now = self.clock()
         db = self.store.db
         row = self._todays_ticket(db, ticket_id, now)

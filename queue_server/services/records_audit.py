@@ -13,10 +13,11 @@ from typing import Callable
 
 from ..core import citizen as rules
 from ..core.idnumber import validate_id_number
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..store import Store
 from ..store import records_audit as repo
-from .citizen import CitizenService, audit
+from .citizen import CitizenService
+from .common import audit
 
 MAX_LIMIT = 1000
 EXPORT_LIMIT = 100_000
@@ -52,17 +53,17 @@ class AuditView:
         day = raw.get("day")
         if day not in (None, ""):
             if not isinstance(day, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-                raise ValidationFailed("{field} must be a date as YYYY-MM-DD.", field="day")
+                raise InvalidField("{field} must be a date as YYYY-MM-DD.", field="day")
             out["day"] = day
         kiosk = raw.get("kiosk")
         if kiosk not in (None, ""):
             if not isinstance(kiosk, str) or len(kiosk) > 64:
-                raise ValidationFailed("{field} must be text.", field="kiosk")
+                raise InvalidField("{field} must be text.", field="kiosk")
             out["actor"] = kiosk
         result = raw.get("result")
         if result not in (None, ""):
             if result not in rules.RESULTS:
-                raise ValidationFailed(
+                raise InvalidField(
                     "result must be one of {choices}.",
                     field="result",
                     choices=", ".join(rules.RESULTS),
@@ -71,7 +72,7 @@ class AuditView:
         number = raw.get("id_number")
         if number not in (None, ""):
             if not isinstance(number, str):
-                raise ValidationFailed("{field} must be text.", field="id_number")
+                raise InvalidField("{field} must be text.", field="id_number")
             out["id_hmac"] = self.citizen.id_hmac(validate_id_number(number))
         for key, high in (("limit", MAX_LIMIT), ("before", 2**62)):
             value = raw.get(key)
@@ -80,9 +81,9 @@ class AuditView:
             try:
                 number_value = int(value)
             except (TypeError, ValueError):
-                raise ValidationFailed("{field} must be a whole number.", field=key) from None
+                raise InvalidField("{field} must be a whole number.", field=key) from None
             if isinstance(value, bool) or not 1 <= number_value <= high:
-                raise ValidationFailed("{field} must be a whole number.", field=key)
+                raise InvalidField("{field} must be a whole number.", field=key)
             out[key] = number_value
         return out
 

@@ -16,12 +16,13 @@ from ..core.reports.summary import Range, summarise
 from ..core.reports.tally import DayInput, end_states, tally_day
 from ..core.reports.timelines import day_bounds
 from ..core.settings import Settings
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..store import Store
 from ..store import accounts as accounts_repo
 from ..store import audit
 from ..store import reports as repo
-from .queue import QueueService, iso
+from .common import iso
+from .queue import QueueService
 
 REPORT_VERSION = 1  # bump when a stored day's meaning changes: stored days are replayed again
 MAX_RANGE_DAYS = 5 * 366
@@ -130,9 +131,9 @@ class ReportService:
 
     def check_range(self, day_from: date, day_to: date) -> None:
         if day_from > day_to:
-            raise ValidationFailed("The start date must not be after the end date.", field="from")
+            raise InvalidField("The start date must not be after the end date.", field="from")
         if (day_to - day_from).days >= MAX_RANGE_DAYS:
-            raise ValidationFailed(
+            raise InvalidField(
                 "The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS
             )
 

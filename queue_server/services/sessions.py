@@ -6,7 +6,6 @@ or its idle or absolute lifetime passed (core.access.SessionPolicy, from the [au
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 from typing import Callable
@@ -14,12 +13,7 @@ from typing import Callable
 from ..core.access import SessionPolicy, session_expired, session_needs_touch
 from ..store import Store
 from ..store import accounts as repo
-from .queue import iso
-
-
-def hash_token(token: str) -> str:
-    # Session ids and device tokens are long random strings: SHA-256 suffices (nothing to guess).
-    return hashlib.sha256(token.encode()).hexdigest()
+from .common import hash_token, iso
 
 
 class StaffSessions:

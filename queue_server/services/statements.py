@@ -12,18 +12,17 @@ from datetime import date, datetime
 from typing import Callable
 
 from ..core import statements as rules
-from ..core.errors import InvalidField
 from ..core.idnumber import mask_id_number, mask_name
 from ..core.insurance import month_of, month_text, parse_month, parse_year
 from ..core.numbering import hall_day
 from ..core.settings import Settings
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..i18n import translate
 from ..records import RecordsUnavailable
 from ..store import Store
 from ..store import statements as repo
-from .citizen import CitizenService, audit
-from .queue import iso
+from .citizen import CitizenService
+from .common import audit, iso
 
 log = logging.getLogger(__name__)
 
@@ -54,23 +53,16 @@ class StatementService:
         session = self.citizen.live(kiosk, token, "statement.create")
         now = self.clock()
         today = hall_day(now)
-        try:
-            kind = rules.check_kind(body.get("kind"))
-            if kind == "contribution_certificate":
-                last = (
-                    parse_month(body["to"], "to") if body.get("to") is not None else month_of(today)
-                )
-                first = (
-                    parse_month(body["from"], "from") if body.get("from") is not None else last - 11
-                )
-                first, last = rules.check_range(first, last, month_of(today))
-            else:
-                year = parse_year(body.get("year"), "year")
-                if year > today.year:
-                    raise InvalidField("The year is in the future.", field="year")
-                first, last = year * 12, min(year * 12 + 11, month_of(today))
-        except InvalidField as exc:
-            raise ValidationFailed(exc.message, **exc.params) from None
+        kind = rules.check_kind(body.get("kind"))
+        if kind == "contribution_certificate":
+            last = parse_month(body["to"], "to") if body.get("to") is not None else month_of(today)
+            first = parse_month(body["from"], "from") if body.get("from") is not None else last - 11
+            first, last = rules.check_range(first, last, month_of(today))
+        else:
+            year = parse_year(body.get("year"), "year")
+            if year > today.year:
+                raise InvalidField("The year is in the future.", field="year")
+            first, last = year * 12, min(year * 12 + 11, month_of(today))
         s = self.settings()
         code = rules.new_code()
         digest = rules.code_digest(rules.normalize_code(code))

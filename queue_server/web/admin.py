@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..errors import NotFound, ValidationFailed
+from ..errors import InvalidField, NotFound
 from .auth import require
 from .context import hall, json_body, optional_str
 
@@ -18,16 +18,14 @@ def _window(data: dict):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not hall().settings.window(value):
-        raise ValidationFailed(
-            "There is no window {number}.", field="window", number=str(value)[:8]
-        )
+        raise InvalidField("There is no window {number}.", field="window", number=str(value)[:8])
     return value
 
 
 def _bool(data: dict, key: str):
     value = data.get(key)
     if value is not None and not isinstance(value, bool):
-        raise ValidationFailed("{field} must be true or false.", field=key)
+        raise InvalidField("{field} must be true or false.", field=key)
     return value
 
 
@@ -114,7 +112,7 @@ def update_device(device_id: str):
     data = json_body()
     admin = hall().devices.admin
     if "window" not in data:
-        raise ValidationFailed("{field} is required.", field="window")
+        raise InvalidField("{field} is required.", field="window")
     return jsonify(admin.set_window(device_id, _window(data)))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..errors import Forbidden, HallError, ValidationFailed
+from ..errors import Forbidden, HallError, InvalidField
 from .auth import principal, require, staff_name
 from ..i18n import translate
 from .context import hall, json_body, language, optional_str
@@ -40,7 +40,7 @@ def items():
     service = request.args.get("service")
     q = (request.args.get("q") or "").strip()[:50]
     if service is not None and hall().settings.service(service) is None:
-        raise ValidationFailed("Unknown service {service}.", field="service", service=service[:40])
+        raise InvalidField("Unknown service {service}.", field="service", service=service[:40])
     windows = {w.number: w for w in hall().settings.windows}
     out = []
     for item in hall().settings.items:
@@ -73,7 +73,7 @@ def issue_ticket():
     channel = data.get("channel") or ("kiosk" if who["type"] == "device" else "guide")
     if data.get("appointment_code") is not None or channel == "appointment":
         # A booking's ticket comes only from its check-in, which looks the booking up.
-        raise ValidationFailed(
+        raise InvalidField(
             "Check a booking in with POST /api/v1/appointments/check-in.", field="appointment_code"
         )
     view, created = hall().queue.issue(

@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from ..core.appointments import STATUSES, capacity_of
 from ..core.numbering import hall_day
-from ..errors import Forbidden, ValidationFailed
+from ..errors import Forbidden, InvalidField
 from ..i18n import translate
 from ..services.appointment_import import import_file
 from ..services.appointments import AppointmentService
@@ -69,7 +69,7 @@ def _day(required: bool = False) -> date:
     day = query_date("day")
     if day is None:
         if required:
-            raise ValidationFailed("{field} is required.", field="day")
+            raise InvalidField("{field} is required.", field="day")
         return hall_day(hall().clock())
     return day
 
@@ -156,17 +156,17 @@ def import_bookings():
     data = json_body(max_string=IMPORT_MAX_BYTES)  # the file is one long base64 text
     name, content = data.get("file_name"), data.get("content")
     if not isinstance(name, str) or not 1 <= len(name) <= 200:
-        raise ValidationFailed("{field} is required.", field="file_name")
+        raise InvalidField("{field} is required.", field="file_name")
     if not isinstance(content, str):
-        raise ValidationFailed("{field} is required.", field="file")
+        raise InvalidField("{field} is required.", field="file")
     try:
         raw = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed("{field} must be base64.", field="file") from None
+        raise InvalidField("{field} must be base64.", field="file") from None
     if not raw:
-        raise ValidationFailed("The file is empty.", field="file")
+        raise InvalidField("The file is empty.", field="file")
     if len(raw) > IMPORT_MAX_FILE:
-        raise ValidationFailed(
+        raise InvalidField(
             "The file is larger than {size} KB.", field="file", size=IMPORT_MAX_FILE // 1000
         )
     lang = language()

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..core.ledger import parse_date
 from ..core.numbering import hall_day
-from ..errors import NotFound, ValidationFailed
+from ..errors import InvalidField, NotFound
 from .auth import require, staff_name
 from .context import json_body, optional_str
 from .ledger import calendar, ledger, query_date
@@ -79,7 +79,7 @@ def confirm_year(year):
     data = json_body()
     confirmed = data.get("confirmed")
     if not isinstance(confirmed, bool):
-        raise ValidationFailed(
+        raise InvalidField(
             "Say true to confirm the year, false to take the confirmation back.", field="confirmed"
         )
     result = calendar().confirm_year(year, confirmed, optional_str(data, "note", 100), staff_name())

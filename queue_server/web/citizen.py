@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from ..core import citizen as rules
 from ..core.insurance import BENEFITS, INSURANCES, PAYER_SELF, STAGES, STATES, STATUSES
 from ..core.statements import KINDS
-from ..errors import Forbidden, HallError, Unauthorized, ValidationFailed
+from ..errors import Forbidden, HallError, InvalidField, Unauthorized
 from ..i18n import translate
 from . import csrf
 from .auth import principal, require, staff_name
@@ -152,7 +152,7 @@ def _csv(body: bytes) -> Response:
 def audit_list():
     view = hall().audit_view
     if request.args.get("id_number"):  # a number in a URL ends up in logs and histories
-        raise ValidationFailed(NUMBER_IN_URL, field="id_number")
+        raise InvalidField(NUMBER_IN_URL, field="id_number")
     return jsonify({"entries": view.read(staff_name(), view.filters(request.args))})
 
 
@@ -168,7 +168,7 @@ def audit_search():
 def audit_export_get():
     view = hall().audit_view
     if request.args.get("id_number"):
-        raise ValidationFailed(NUMBER_IN_URL, field="id_number")
+        raise InvalidField(NUMBER_IN_URL, field="id_number")
     return _csv(view.export_csv(staff_name(), view.filters(request.args)))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from werkzeug.routing import BaseConverter
 
-from ..errors import BadRequest, UnsupportedMediaType, ValidationFailed
+from ..errors import BadRequest, InvalidField, UnsupportedMediaType
 from ..hall import Hall
 from ..i18n import best_language, local_name
 
@@ -44,7 +44,7 @@ def json_body(max_string: int = MAX_STRING) -> dict:
         raise BadRequest("The request body must be a JSON object.")
     for key, value in data.items():
         if isinstance(value, str) and len(value) > max_string:
-            raise ValidationFailed("{field} is too long.", field=str(key)[:40])
+            raise InvalidField("{field} is too long.", field=str(key)[:40])
     return data
 
 
@@ -53,9 +53,9 @@ def optional_str(data: dict, key: str, max_len: int = 200) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValidationFailed("{field} must be text.", field=key)
+        raise InvalidField("{field} must be text.", field=key)
     if len(value) > max_len:
-        raise ValidationFailed("{field} is too long.", field=key)
+        raise InvalidField("{field} is too long.", field=key)
     return value
 
 

@@ -7,8 +7,7 @@ import logging
 from flask import jsonify, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
-from ..core.errors import InvalidField
-from ..errors import HallError, ValidationFailed
+from ..errors import HallError, InvalidField
 from ..i18n import translate
 from .context import language
 from .headers import csp_nonce
@@ -57,8 +56,7 @@ def respond(
 def register(app) -> None:
     @app.errorhandler(HallError)
     def hall_error(exc: HallError):
-        # A domain rule's InvalidField names its field as ValidationFailed does (→ 422).
-        field = exc.field if isinstance(exc, (ValidationFailed, InvalidField)) else None
+        field = exc.field if isinstance(exc, InvalidField) else None  # shown beside the input
         retry_after = getattr(exc, "retry_after", None)  # storage busy, full or unwritable
         headers = {"Retry-After": str(retry_after)} if retry_after else None
         message = translate(exc.message, language(), **exc.params)

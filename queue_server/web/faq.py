@@ -9,7 +9,7 @@ import unicodedata
 
 from flask import Blueprint, jsonify, request
 
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from .context import hall
 
 bp = Blueprint("faq", __name__, url_prefix="/api/v1")
@@ -20,7 +20,7 @@ def query_text(name: str) -> str:
     (a NUL cut the full-text query short and matched every entry)."""
     value = request.args.get(name, "")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
-        raise ValidationFailed("{field} contains control characters.", field=name)
+        raise InvalidField("{field} contains control characters.", field=name)
     return value
 
 

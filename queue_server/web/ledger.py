@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from ..calendar_cn import HallCalendar
 from ..core.documents import DOCUMENT_LABEL_MSGIDS
 from ..core.ledger import parse_date
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..services.ledger import LedgerService
 from .auth import principal, require, staff_name
 from .context import hall, json_body
@@ -119,5 +119,5 @@ def audit_log():
     try:
         limit = min(max(int(request.args.get("limit", 200)), 1), 1000)
     except ValueError:
-        raise ValidationFailed("{field} must be a whole number.", field="limit") from None
+        raise InvalidField("{field} must be a whole number.", field="limit") from None
     return jsonify({"entries": ledger().audit_log(limit)})

@@ -12,7 +12,7 @@ from ..core.phrases import (
     check_service_language,
     window_prompts,
 )
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..i18n import translate
 from .auth import principal, require
 from .context import hall, json_body, language
@@ -28,10 +28,10 @@ def set_notice():
     data = json_body()
     text = data.get("text")
     if not isinstance(text, str):
-        raise ValidationFailed("{field} must be text.", field="text")
+        raise InvalidField("{field} must be text.", field="text")
     text = " ".join(text.split())  # one line on the display
     if len(text) > MAX_NOTICE:
-        raise ValidationFailed(
+        raise InvalidField(
             "The notice may have at most {max} characters.", field="text", max=MAX_NOTICE
         )
     check_service_language(text, "text")

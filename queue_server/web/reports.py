@@ -15,7 +15,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from ..core.numbering import hall_day
 from ..core.reports.tables import TABLE_NAMES, TABLES, WEEKDAYS, cell
-from ..errors import ValidationFailed
+from ..errors import InvalidField
 from ..i18n import local_name, translate
 from ..services.report_files import rendered, to_csv, to_xlsx
 from . import charts
@@ -80,7 +80,7 @@ def export_csv():
     day_from, day_to = _range()
     name = request.args.get("table", "overview")
     if name not in TABLE_NAMES:
-        raise ValidationFailed("Unknown table {table}.", field="table", table=name[:40])
+        raise InvalidField("Unknown table {table}.", field="table", table=name[:40])
     s = hall().reports.summary(day_from, day_to, bad_limit=100_000)
     return _export(
         "csv", to_csv(s, name, language()), "text/csv; charset=utf-8", day_from, day_to, name
@@ -268,9 +268,9 @@ def _typed_profile() -> dict[str, dict[int, float]] | None:
         try:
             n = float(value or 0)
         except ValueError:
-            raise ValidationFailed("Arrivals must be numbers.", field=name[:40]) from None
+            raise InvalidField("Arrivals must be numbers.", field=name[:40]) from None
         if not 0 <= n <= 1000:
-            raise ValidationFailed("Arrivals must be numbers.", field=name[:40])
+            raise InvalidField("Arrivals must be numbers.", field=name[:40])
         typed.setdefault(m.group(1), {})[int(m.group(2))] = n
     return typed or None
 

@@ -15,7 +15,7 @@ import json
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from ..core.tickets import CANCEL_REASONS, PRIORITY_REASONS, REPRINT_REASONS
-from ..errors import Forbidden, HallError, NotFound, ValidationFailed
+from ..errors import Forbidden, HallError, InvalidField, NotFound
 from ..services.accounts import DEVICE_KINDS, ROLES
 from ..i18n import translate
 from . import csrf
@@ -324,7 +324,7 @@ def account_post():
     who = principal()
     try:
         if request.form.get("new_password") != request.form.get("repeat_password"):
-            raise ValidationFailed("The two new passwords differ.", field="repeat_password")
+            raise InvalidField("The two new passwords differ.", field="repeat_password")
         hall().accounts.change_password(
             who["username"],
             request.form.get("current_password") or "",

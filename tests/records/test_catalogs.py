@@ -36,7 +36,6 @@ KEYWORDS = {
         "label",
         "paper_label",
         "_",
-        "ValidationFailed",
         "InvalidField",
         "NotFound",
         "Unauthorized",

@@ -35,7 +35,6 @@ KEYWORDS = {
         "translate",
         "_",
         "tr",
-        "ValidationFailed",
         "InvalidField",
         "NotFound",
         "Conflict",
