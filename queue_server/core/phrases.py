@@ -227,3 +227,20 @@ def check_service_language(text: str | None, field: str) -> None:
             category=Msgid(FORBIDDEN_CLASS_MSGIDS[cls]),
             phrase=example,
         )
+
+
+MAX_NOTICE = 200  # characters: one line on the hall display
+
+
+def parse_notice(text, field: str = "text") -> str:
+    """The hall notice line the guide publishes (§8.4): text on one line (whitespace runs
+    collapsed), at most MAX_NOTICE characters, no annex A.2 forbidden language."""
+    if not isinstance(text, str):
+        raise InvalidField("{field} must be text.", field=field)
+    text = " ".join(text.split())
+    if len(text) > MAX_NOTICE:
+        raise InvalidField(
+            "The notice may have at most {max} characters.", field=field, max=MAX_NOTICE
+        )
+    check_service_language(text, field)
+    return text

@@ -42,6 +42,13 @@ class EvaluationService:
     def settings(self) -> Settings:
         return self._settings()
 
+    @staticmethod
+    def _check_window(only_window: int | None, window: int | None) -> None:
+        """An evaluator tied to a window rates and offers that window's visits only, so a
+        tablet never shows or takes a rating for the next window's citizen."""
+        if only_window is not None and window != only_window:
+            raise Forbidden("This evaluator belongs to window {number}.", number=only_window)
+
     def record(self, data: dict, source: str, only_window: int | None = None) -> dict:
         """Record a rating; ``only_window`` is the window of an evaluator tied to one."""
         rating = parse_rating(data)
@@ -57,8 +64,7 @@ class EvaluationService:
                 raise NotFound("No such ticket.")
             if ticket["status"] != "done" or ticket["day"] != today:
                 raise Conflict("Only a ticket finished today can be rated.")
-            if only_window is not None and ticket["window"] != only_window:
-                raise Forbidden("This evaluator belongs to window {number}.", number=only_window)
+            self._check_window(only_window, ticket["window"])
             if repo.for_ticket(db, ticket_id) is not None:
                 raise Conflict("This visit has already been rated (one rating per visit).")
             row = {
@@ -105,7 +111,9 @@ class EvaluationService:
             "reasons": row["reasons"],
         }
 
-    def pending(self, window: int) -> dict | None:
+    def pending(self, window: int, only_window: int | None = None) -> dict | None:
+        """The visit just finished at ``window`` and not rated yet (None: nothing to offer)."""
+        self._check_window(only_window, window)
         if self.settings.window(window) is None:
             raise NotFound("There is no window {number}.", number=str(window)[:12])
         since = iso(self.clock() - timedelta(minutes=PENDING_MINUTES))

@@ -10,6 +10,7 @@ from typing import Callable
 from ..core import issuing
 from ..core.hours import day_closes_at, in_periods, periods_on
 from ..core.numbering import format_number, hall_day
+from ..core.phrases import parse_notice
 from ..core.policy import (
     WindowView,
     choose_next,
@@ -387,13 +388,15 @@ class QueueService:
         value = hall_state.get(db, "notice")
         return self.settings.hall.notice if value is None else value
 
-    def set_notice(self, text: str) -> int:
+    def set_notice(self, text) -> dict:
+        """Publish the hall notice line, checked by its rule (core.phrases.parse_notice)."""
+        text = parse_notice(text)
         now = self.clock()
         with self.store.write() as db:
             hall_state.put(db, "notice", text, iso(now))
             event_id = self._publish(db, "notice.changed", now, {"notice": text})
         self.bus.published(event_id)
-        return event_id
+        return {"notice": text, "event_id": event_id}
 
     # --- issuing ---------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..core.guide import find_items
 from ..errors import Forbidden, HallError, InvalidField
 from .auth import principal, require, staff_name
 from ..i18n import translate
@@ -37,32 +38,8 @@ def services():
 
 @bp.get("/items")
 def items():
-    service = request.args.get("service")
-    q = (request.args.get("q") or "").strip()[:50]
-    if service is not None and hall().settings.service(service) is None:
-        raise InvalidField("Unknown service {service}.", field="service", service=service[:40])
-    windows = {w.number: w for w in hall().settings.windows}
-    out = []
-    for item in hall().settings.items:
-        if service and item.service != service:
-            continue
-        if q and not any(q.lower() in name.lower() for name in item.name.values()):
-            continue
-        out.append(
-            {
-                "code": item.code,
-                "service": item.service,
-                "name": item.name,
-                "materials": item.materials,
-                "time_limit": item.time_limit,
-                "legal_basis": item.legal_basis,
-                "windows": item.windows,
-                "window_names": [windows[n].name for n in item.windows if n in windows],
-                "room": item.room,
-                "notes": item.notes,
-            }
-        )
-    return jsonify({"items": out})
+    found = find_items(hall().settings, request.args.get("service"), request.args.get("q") or "")
+    return jsonify({"items": found})
 
 
 @bp.post("/tickets")

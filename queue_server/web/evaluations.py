@@ -6,7 +6,6 @@ from flask import Blueprint, Response, jsonify
 
 from ..core.numbering import hall_day
 from ..services.evaluations import EvaluationService
-from ..errors import Forbidden
 from .auth import principal, require, staff_name
 from .context import hall, json_body
 from .ledger import query_date
@@ -35,10 +34,7 @@ def record():
 @bp.get("/windows/<sqlint:number>/pending-evaluation")
 @require("window", devices=("evaluator",))
 def pending(number):
-    tied = evaluator_window()
-    if tied is not None and tied != number:
-        raise Forbidden("This evaluator belongs to window {number}.", number=tied)
-    ticket = evaluations().pending(number)
+    ticket = evaluations().pending(number, only_window=evaluator_window())
     if ticket is None:
         return Response(status=204)
     return jsonify(ticket)

@@ -1,5 +1,5 @@
-"""The hall notice line (guide) checked against the forbidden phrases of annex A.2 (§8.4), and
-the service phrases of annex A.1 with the §7.1 prompts for the window console."""
+"""The hall notice line the guide publishes (its rule: core.phrases.parse_notice, §8.4), and the
+service phrases of annex A.1 with the §7.1 prompts for the window console."""
 
 from __future__ import annotations
 
@@ -9,34 +9,19 @@ from ..core.phrases import (
     FORBIDDEN,
     FORBIDDEN_CLASS_MSGIDS,
     POLITE,
-    check_service_language,
     window_prompts,
 )
-from ..errors import InvalidField
 from ..i18n import translate
 from .auth import principal, require
 from .context import hall, json_body, language
 
 bp = Blueprint("notice", __name__, url_prefix="/api/v1")
 
-MAX_NOTICE = 200
-
 
 @bp.post("/notice")
 @require("guide")
 def set_notice():
-    data = json_body()
-    text = data.get("text")
-    if not isinstance(text, str):
-        raise InvalidField("{field} must be text.", field="text")
-    text = " ".join(text.split())  # one line on the display
-    if len(text) > MAX_NOTICE:
-        raise InvalidField(
-            "The notice may have at most {max} characters.", field="text", max=MAX_NOTICE
-        )
-    check_service_language(text, "text")
-    event_id = hall().queue.set_notice(text)
-    return jsonify({"notice": text, "event_id": event_id})
+    return jsonify(hall().queue.set_notice(json_body().get("text")))
 
 
 @bp.get("/phrases")
