@@ -12,13 +12,14 @@ from typing import Callable
 
 from ..core.devices import PRINTER, SILENT, heartbeat_every_s, is_silent, sweep_every_s, watching
 from ..core.settings import Settings
-from ..core.vocabulary import PRINTER_WORDS
 from ..errors import InvalidField, NotFound
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import accounts as repo
 from ..store import events as event_log
 from .common import hash_token, iso
+
+PRINTER_WORDS = ("ok", "paper_near_end", "paper_out", "cover_open", "offline", "error")
 
 log = logging.getLogger(__name__)
 
