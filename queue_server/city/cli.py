@@ -1,5 +1,5 @@
 """The city's subcommands of ``queue-server``: ``ship`` (a hall's shipper, hallqueue-ship.service)
-and ``city migrate`` / ``city refresh`` (the bureau's side). queue_server/cli.py declares them
+and ``city migrate|refresh|create-user|serve`` (the bureau's side). queue_server/cli.py declares them
 through ``add_commands`` and hands them the parsed arguments."""
 
 from __future__ import annotations
@@ -27,10 +27,37 @@ def add_commands(sub, common) -> None:
     )
     common(p)
     p.add_argument("--once", action="store_true", help="stop when caught up")
-    p = sub.add_parser("city", help="the city's database: migrate, refresh derived tables")
-    p.add_argument("action", choices=["migrate", "refresh"])
+    city = sub.add_parser(
+        "city",
+        help="the city's side: migrate, refresh, create-user, serve (the bureau's dashboard)",
+    )
+    actions = city.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("migrate", help="create or upgrade the city's schema")
     p.add_argument("--pg", required=True, help="the city's PostgreSQL, postgresql://…")
-    p.add_argument("--every", type=float, default=0, help="refresh: again every this many seconds")
+    p = actions.add_parser("refresh", help="recompute the derived tables of new events")
+    p.add_argument("--pg", required=True, help="the city's PostgreSQL, postgresql://…")
+    p.add_argument("--every", type=float, default=0, help="again every this many seconds")
+    p = actions.add_parser("create-user", help="create or reset a dashboard account (bureau)")
+    p.add_argument("--pg", required=True, help="the city's PostgreSQL, postgresql://…")
+    p.add_argument("username")
+    p.add_argument("--role", default="bureau", choices=["bureau"])
+    p.add_argument("--display-name", default="")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input (never from the command line)",
+    )
+    p = actions.add_parser("serve", help="the bureau's dashboard (Flask), docs/city.md")
+    p.add_argument("--pg", required=True, help="the city's PostgreSQL, postgresql://…")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8090)
+    p.add_argument(
+        "--refresh-every",
+        type=float,
+        default=30,
+        help="recompute the derived tables every this many seconds (0 = never)",
+    )
 
 
 def _stop_on_signals() -> threading.Event:
@@ -65,6 +92,8 @@ def city(args: argparse.Namespace) -> int:
     from .db import connect
 
     try:
+        if args.action == "serve":
+            return _serve(args)
         with connect(args.pg) as conn:
             if args.action == "migrate":
                 applied = migrate.migrate(conn, datetime.now(HALL_TZ).date())
@@ -72,6 +101,14 @@ def city(args: argparse.Namespace) -> int:
                     print(f"已应用 / applied: {name}")
                 if not applied:
                     print("数据库结构已是最新 / the city schema is up to date")
+                return 0
+            if args.action == "create-user":
+                from .accounts import save_user
+
+                migrate.migrate(conn, datetime.now(HALL_TZ).date())
+                password = sys.stdin.readline().rstrip("\n")
+                save_user(conn, args.username, password, args.role, args.display_name)
+                print(f"已创建账号 / user created: {args.username} ({args.role})")
                 return 0
             stop = _stop_on_signals()
             while True:
@@ -88,3 +125,29 @@ def city(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _serve(args) -> int:
+    """werkzeug's threaded server: a few bureau users, behind the bureau's own proxy."""
+    from werkzeug.serving import make_server
+
+    from . import migrate
+    from .dashboard import create_city_app, start_refresher
+    from .db import connect
+
+    with connect(args.pg) as conn:
+        migrate.migrate(conn, datetime.now(HALL_TZ).date())
+    stop = threading.Event()
+    if args.refresh_every > 0:
+        start_refresher(args.pg, args.refresh_every, stop)
+    server = make_server(args.host, args.port, create_city_app(args.pg), threaded=True)
+    print(f"市局看板 / the bureau's dashboard: http://{args.host}:{server.port}/", flush=True)
+
+    def shut_down(*_):
+        stop.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, shut_down)
+    server.serve_forever()
+    return 0

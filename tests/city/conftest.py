@@ -39,3 +39,22 @@ def own_pg():
     cluster = _cluster()
     yield cluster
     cluster.destroy()
+
+
+@pytest.fixture
+def hall(settings, db_path, clock):
+    """The hall's services over its database, without the web layer."""
+    from queue_server.hall import Hall
+
+    hall = Hall.open(settings, db_path, clock=clock)
+    yield hall
+    hall.close()
+
+
+@pytest.fixture
+def morning(hall, clock):
+    """A morning at the demo hall (tests/city/test_shipper.py: a_morning)."""
+    from tests.city.test_shipper import a_morning
+
+    a_morning(hall, clock)
+    return hall

@@ -12,7 +12,6 @@ import psycopg
 import pytest
 
 from queue_server.city import derived
-from queue_server.hall import Hall
 from queue_server.city.shipper import Shipper
 from queue_server.store import Store, shipping
 from queue_server.store import events as event_log
@@ -71,20 +70,6 @@ def a_morning(hall, clock) -> None:
     q.cancel(tickets[4]["id"], "left", staff="guide1")
     q.set_notice(f"失物招领请联系 {PHONE_FULL}，证件 {ID_FULL} 的失主")
     hall.ledger.create(record(), receptionist="win1", created_by="win1")
-
-
-@pytest.fixture
-def hall(settings, db_path, clock):
-    """The hall's services over its database, without the web layer."""
-    hall = Hall.open(settings, db_path, clock=clock)
-    yield hall
-    hall.close()
-
-
-@pytest.fixture
-def morning(hall, clock):
-    a_morning(hall, clock)
-    return hall
 
 
 def test_every_event_of_the_hall_is_stored_once_and_acknowledged(

@@ -1,0 +1,82 @@
+"""What the bureau's dashboard asks the city's database. The day's figures are those of
+migrations/0002_derived.sql (one definition); a range adds days up here in SQL, weighting
+means by their counts. The §4.2 window requirement is core's one function."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import psycopg
+from psycopg.rows import dict_row
+
+from ..core.settings import consulting_windows_required
+
+SILENT_AFTER_S = 120  # no shipment (not even the idle heartbeat) for this long: the hall is lost
+
+_LIVE = """
+SELECT h.hall_id, h.name, h.waiting, h.windows, h.city_tier, h.insured_population,
+       h.consulting_windows, h.windows_total,
+       h.hall_last_id - h.shipped_through AS lag_events,
+       extract(epoch FROM now() - h.shipped_at)::float8 AS since_shipment_s,  -- city clocks
+       (SELECT extract(epoch FROM %(now)s - min(t.issued_at))::float8 FROM city_tickets t
+         WHERE t.hall_id = h.hall_id AND t.day = %(today)s AND t.status = 'waiting')
+         AS longest_wait_s
+FROM halls h ORDER BY h.hall_id
+"""
+
+_FIGURES = """
+SELECT h.hall_id, h.name,
+       coalesce(sum(d.issued), 0) AS issued, coalesce(sum(d.called), 0) AS called,
+       coalesce(sum(d.served), 0) AS served, coalesce(sum(d.no_show), 0) AS no_show,
+       coalesce(sum(d.cancelled), 0) AS cancelled, coalesce(sum(d.expired), 0) AS expired,
+       coalesce(sum(d.priority), 0) AS priority, coalesce(sum(d.appointment), 0) AS appointment,
+       sum(d.wait_mean_s * d.wait_n) / nullif(sum(d.wait_n), 0) AS wait_mean_s,
+       max(d.wait_max_s) AS wait_max_s,
+       coalesce(sum(d.ratings), 0) AS ratings, coalesce(sum(d.bad_ratings), 0) AS bad_ratings,
+       sum(d.rating_mean * d.ratings) / nullif(sum(d.ratings), 0) AS rating_mean,
+       coalesce(sum(d.ledger_created), 0) AS ledger_created,
+       coalesce(sum(d.ledger_answered), 0) AS ledger_answered
+FROM halls h
+LEFT JOIN city_daily d ON d.hall_id = h.hall_id AND d.day BETWEEN %(start)s AND %(end)s
+GROUP BY h.hall_id, h.name ORDER BY h.hall_id
+"""
+
+_LEDGER = """
+SELECT hall_id,
+       coalesce(sum(open_count) FILTER (WHERE due_date < %(today)s), 0) AS overdue,
+       coalesce(sum(open_count) FILTER (WHERE due_date = %(today)s), 0) AS due_today,
+       coalesce(sum(open_count), 0) AS open
+FROM ledger_due GROUP BY hall_id
+"""
+
+
+def live(conn: psycopg.Connection, now: datetime) -> list[dict]:
+    """Every hall now: waiting per service, open windows, the longest wait of those still
+    waiting, how far its shipping lags, and whether it has the §4.2 consulting windows."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(_LIVE, {"now": now, "today": now.date()}).fetchall()
+        ledger = {r["hall_id"]: r for r in cur.execute(_LEDGER, {"today": now.date()})}
+    for row in rows:
+        row["waiting_total"] = sum(row["waiting"].values())
+        row["open_windows"] = sum(1 for s in row["windows"].values() if s == "open")
+        since = row["since_shipment_s"]
+        row["silent"] = since is None or since > SILENT_AFTER_S
+        row |= section_4_2(row)
+        row["ledger"] = ledger.get(row["hall_id"], {"overdue": 0, "due_today": 0, "open": 0})
+    return rows
+
+
+def section_4_2(hall: dict) -> dict:
+    if hall["city_tier"] is None or hall["insured_population"] is None:
+        return {"consulting_required": None, "consulting_short": False}
+    need = consulting_windows_required(hall["city_tier"], hall["insured_population"])
+    return {"consulting_required": need, "consulting_short": hall["consulting_windows"] < need}
+
+
+def figures(conn: psycopg.Connection, start: date, end: date) -> list[dict]:
+    """Each hall's figures over the days start…end (inclusive), side by side."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(_FIGURES, {"start": start, "end": end}).fetchall()
+    for row in rows:
+        row["bad_rate"] = row["bad_ratings"] / row["ratings"] if row["ratings"] else None
+    return rows
