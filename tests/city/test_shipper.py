@@ -21,7 +21,8 @@ HALL_ID = "demo-1"
 
 
 def city_settings(settings, dsn: str, **change):
-    city = dataclasses.replace(settings.city, dsn=dsn, hall_id=HALL_ID, **change)
+    change.setdefault("hall_id", HALL_ID)
+    city = dataclasses.replace(settings.city, dsn=dsn, **change)
     return dataclasses.replace(settings, city=city)
 
 
