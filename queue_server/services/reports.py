@@ -11,12 +11,12 @@ from typing import Callable
 from ..core.numbering import hall_day
 from ..core.reports.bookings import booking_figures
 from ..core.reports.deadlines import Deadline, deadline_figures
+from ..core.reports.live import LiveDay, ticket_numbers
 from ..core.reports.replay import Replayer
-from ..core.reports.summary import Range, summarise
+from ..core.reports.summary import Range, check_period, summarise
 from ..core.reports.tally import DayInput, end_states, tally_day
 from ..core.reports.timelines import day_bounds
 from ..core.settings import Settings
-from ..errors import InvalidField
 from ..store import Store
 from ..store import accounts as accounts_repo
 from ..store import audit
@@ -27,6 +27,7 @@ from .queue import QueueService
 REPORT_VERSION = 1  # bump when a stored day's meaning changes: stored days are replayed again
 MAX_RANGE_DAYS = 5 * 366
 BAD_LIST_LIMIT = 500
+LIVE_ROWS_AT_ONCE = 500  # more tickets touched since the last look: read all the day's rows
 
 
 def _date(value: str | None) -> date | None:
@@ -47,7 +48,7 @@ class ReportService:
         self.queue = queue
         self.clock = clock
         self.followups = followups
-        self._live: Replayer | None = None
+        self._live: dict[date, LiveDay] = {}  # the days not closed yet, kept up to date
         self._live_lock = threading.Lock()
         self._store_lock = threading.Lock()
 
@@ -57,15 +58,17 @@ class ReportService:
 
     # --- one day -----------------------------------------------------------------------------
 
-    def _input(self, db, day: date) -> DayInput:
+    def _input(self, db, day: date, rows: bool = True) -> DayInput:
+        """What the day's tally needs besides its events (without its tickets' rows and
+        ratings when ``rows`` is false: the live day keeps those it has seen)."""
         s = self.settings
         windows, devices = repo.last_state_before(db, day)
         return DayInput(
             day=day,
             periods=s.hall.opening_hours,
             windows={w.number: tuple(w.services) for w in s.windows},
-            tickets=repo.day_tickets(db, day),
-            ratings=repo.day_ratings(db, day),
+            tickets=repo.day_tickets(db, day) if rows else {},
+            ratings=repo.day_ratings(db, day) if rows else (),
             window_start=windows,
             device_start=devices,
             absence_min=s.reports.absence_min,
@@ -116,26 +119,29 @@ class ReportService:
                 day += timedelta(days=1)
             return count
 
-    def _live_tally(self, day: date, now: datetime):
-        """Today (or a day not yet closed) from its events, fed incrementally."""
+    def _live_tally(self, day: date, now: datetime, last_closed: date):
+        """Today (or a day not yet closed): its tally kept in memory and brought up to date
+        with the events, tickets and ratings that came since the last look."""
         db = self.store.db
         with self._live_lock:
+            for old in [d for d in self._live if d <= last_closed]:
+                del self._live[old]  # closed and stored: report_days has it now
+            live = self._live.get(day)
+            if live is None:
+                live = self._live[day] = LiveDay(day)
             with self.store.read():
-                if self._live is None or self._live.day != day:
-                    self._live = Replayer(day)
-                self._live.feed(repo.day_events(db, day, self._live.last_id))
-                inp = self._input(db, day)
-            return tally_day(self._live, inp, until=now)
+                events = repo.day_events(db, day, live.last_id)
+                numbers = ticket_numbers(events)
+                everything = live.last_id == 0 or len(numbers) > LIVE_ROWS_AT_ONCE
+                tickets = repo.day_tickets(db, day, None if everything else numbers)
+                live.feed(events, tickets, repo.day_ratings(db, day, live.last_rating_id))
+                inp = self._input(db, day, rows=False)
+            return live.tally(inp, until=now)
 
     # --- ranges ------------------------------------------------------------------------------
 
     def check_range(self, day_from: date, day_to: date) -> None:
-        if day_from > day_to:
-            raise InvalidField("The start date must not be after the end date.", field="from")
-        if (day_to - day_from).days >= MAX_RANGE_DAYS:
-            raise InvalidField(
-                "The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS
-            )
+        check_period(day_from, day_to, MAX_RANGE_DAYS)
 
     def summary(self, day_from: date, day_to: date, bad_limit: int = BAD_LIST_LIMIT) -> dict:
         self.check_range(day_from, day_to)
@@ -163,7 +169,7 @@ class ReportService:
         live = False
         while day <= min(day_to, today):
             if day >= day_from:
-                tallied = self._live_tally(day, now)
+                tallied = self._live_tally(day, now, last_closed)
                 for key, tally in tallied.tallies.items():
                     r.add(day, key, tally)
                 absences += tallied.absences

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable, Sequence
 
+from ..errors import InvalidField
 from .figures import all_figures, queue_figures, rating_figures
 from .tally import Key, Tally
 
@@ -22,6 +23,14 @@ TREND_FIELDS = (
     "service_mean_s",
     "est_mae_s",
 )
+
+
+def check_period(day_from: date, day_to: date, max_days: int) -> None:
+    """A report's period: the start not after the end, at most ``max_days`` days in all."""
+    if day_from > day_to:
+        raise InvalidField("The start date must not be after the end date.", field="from")
+    if (day_to - day_from).days >= max_days:
+        raise InvalidField("The period may be at most {days} days.", field="to", days=max_days)
 
 
 @dataclass
