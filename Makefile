@@ -1,7 +1,8 @@
 # Two commands for hall IT staff (see README.md):
 #   make run    — the demo hall: server, kiosk, display, virtual printer
 #   make test   — every test, including the Kivy window and Chromium browser tests
-# Both set up what they need: Debian packages (when root), a venv, pip packages.
+#   make city   — the city: PostgreSQL, two demo halls shipping to it, the bureau's dashboard
+# Each sets up what it needs: Debian packages (when root), a venv, pip packages.
 
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -33,7 +34,7 @@ APT_PACKAGES := $(APT_PYTHON) $(APT_FONTS) $(APT_VOICE) $(APT_KIOSK) $(APT_BROWS
 	$(APT_CITY)
 DEMO_DIR := var/demo
 
-.PHONY: run test setup apt venv bench clean print-apt-packages
+.PHONY: run test setup apt venv bench clean print-apt-packages city
 
 setup: apt venv
 
@@ -70,6 +71,11 @@ bench: setup
 
 run: setup
 	$(PY) -m queue_server demo --config config/hall.example.toml --kiosk-config config/kiosk.example.toml
+
+# The city (docs/city.md): a throwaway PostgreSQL, two demo halls whose simulated traffic
+# queue-server ship sends to it, and the bureau's dashboard on http://127.0.0.1:8090/.
+city: setup
+	$(PY) -m queue_server.city.demo --config config/hall.example.toml --folder var/city
 
 clean:
 	rm -rf $(VENV) var tests/output

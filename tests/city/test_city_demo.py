@@ -1,0 +1,56 @@
+"""``make city`` (queue_server/city/demo.py) as a real process: its dashboard answers, both demo
+halls' simulated traffic reaches it through their shippers, and SIGTERM stops everything with
+status 0, the cluster included."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import psycopg
+import pytest
+import requests
+
+from queue_server.city.demo import PASSWORD, USER
+from tests.support import postgres
+from tests.support.live_server import free_port
+
+
+def test_the_city_demo_shows_two_shipping_halls_and_stops_cleanly(tmp_path):
+    if not postgres.available():
+        pytest.skip(postgres.MISSING.format(bin=postgres.PG_BIN))
+    port = free_port()
+    log = tmp_path / "demo.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.city.demo", "--folder", str(tmp_path / "city"),
+             "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    session = requests.Session()
+    try:
+        end = time.monotonic() + 60
+        halls = []
+        while time.monotonic() < end:
+            time.sleep(0.5)
+            try:
+                if session.post(f"{url}/api/login", json={"username": USER, "password": PASSWORD}):
+                    halls = session.get(f"{url}/api/figures").json()["halls"]
+            except requests.ConnectionError:
+                continue
+            if len(halls) == 2 and all(h["issued"] > 0 for h in halls):
+                break
+        assert [h["hall_id"] for h in halls] == ["demo-1", "demo-2"], log.read_text()
+        assert all(h["issued"] > 0 for h in halls)
+        dsn = re.search(r"postgresql://\S+", log.read_text()).group(0)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(60)
+    assert rc == 0, log.read_text()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(dsn, connect_timeout=2)
+    assert "Traceback" not in log.read_text()
