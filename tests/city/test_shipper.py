@@ -206,3 +206,48 @@ def test_events_already_above_the_citys_watermark_are_skipped_not_doubled(
     ship_all(s, db_path)
     assert city_ids(city_dsn) == ids
     assert "in the city already" in caplog.text
+
+
+def test_the_citys_day_figures_agree_with_the_halls_own_report(
+    morning, settings, db_path, city_dsn, clock
+):
+    """One definition of each figure: the city's SQL and the hall's report (core.reports) say
+    the same of the same events."""
+    q = morning.queue  # and the afternoon: a no-show, a recall and a transfer, one left over
+    for i in range(3):
+        q.issue("consult", f"req-pm-{i:04d}")
+    clock.advance(minutes=5)
+    q.call_next(1, staff="win1")
+    gone = q.act(1, "no_show", staff="win1")
+    clock.advance(minutes=1)
+    q.reinstate(gone["id"])  # back: called again and served below, at window 2
+    q.set_window_state(2, "open", staff="win2")
+    q.call_next(2, staff="win2", ticket_id=gone["id"])
+    q.act(2, "finish", staff="win2")
+    clock.advance(minutes=2)
+    q.call_next(1, staff="win1")
+    q.act(1, "recall", staff="win1")
+    q.act(1, "transfer", staff="win1", service="pension")
+    q.set_window_state(3, "open", staff="win3")
+    clock.advance(minutes=6)
+    q.call_next(3, staff="win3")
+    clock.advance(minutes=4)
+    q.act(3, "finish", staff="win3")
+    day = clock().date()
+    clock.now = clock.now.replace(hour=23, minute=30)  # after closing: the last one expires
+    assert q.close_day() == 1
+    ship_all(city_settings(settings, city_dsn), db_path)
+    hall_report = morning.reports.summary(day, day)
+    hall = hall_report["totals"]
+    with psycopg.connect(city_dsn, autocommit=True) as conn:
+        derived.refresh_all(conn)
+        city = conn.execute(
+            "SELECT issued, called, served, no_show, cancelled, expired, priority, appointment,"
+            " wait_n, wait_mean_s, wait_max_s, ratings, bad_ratings, rating_mean FROM city_daily",
+        ).fetchone()
+    names = ("issued", "called", "served", "no_show", "cancelled", "expired", "priority")
+    names += ("appointment", "wait_n", "wait_mean_s", "wait_max_s")
+    assert dict(zip(names, city[:11])) == {k: hall[k] for k in names}
+    assert (city[11], city[12]) == (hall["ratings"], hall["bad"])
+    assert city[6:8] == (0, 0) and city[5] == 1 and city[3] == 1  # the afternoon counted
+    assert round(city[13], 2) == hall["mean_level"]

@@ -47,9 +47,9 @@ CREATE TABLE city_daily (
     hall_id text NOT NULL,
     day date NOT NULL,
     issued integer NOT NULL,
-    called integer NOT NULL,
+    called integer NOT NULL,     -- calls, not recalls (a transfer is called again)
     served integer NOT NULL,
-    no_show integer NOT NULL,
+    no_show integer NOT NULL,    -- no-show events (a reinstated ticket may be served later)
     cancelled integer NOT NULL,
     expired integer NOT NULL,
     priority integer NOT NULL,
@@ -127,9 +127,13 @@ LANGUAGE sql AS $$
     INSERT INTO city_daily
     SELECT p_hall, p_day,
            count(*) FILTER (WHERE t.issued_at IS NOT NULL),
-           count(*) FILTER (WHERE t.called_at IS NOT NULL),
+           -- calls as the hall counts them: a transferred ticket's second leg is called again
+           (SELECT count(*) FROM city_calls c
+            WHERE c.hall_id = p_hall AND c.day = p_day AND NOT c.recall),
            count(*) FILTER (WHERE t.status = 'done'),
-           count(*) FILTER (WHERE t.status = 'no_show'),
+           -- no-shows as the hall counts them: a reinstated one served later still was one
+           (SELECT count(*) FROM events e WHERE e.hall_id = p_hall AND e.day = p_day
+              AND e.type = 'ticket.no_show'),
            count(*) FILTER (WHERE t.status = 'cancelled'),
            count(*) FILTER (WHERE t.status = 'expired'),
            count(*) FILTER (WHERE t.priority),
