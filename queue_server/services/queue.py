@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from bisect import bisect_left
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -56,6 +57,13 @@ WINDOW_STATES = ("open", "paused", "closed")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
+class _Unreached(dict):
+    """The promises when no window is open: no wait can be promised to anyone."""
+
+    def __missing__(self, key: str) -> WaitEstimate:
+        return WaitEstimate(None)
+
+
 def _view(spec: WindowSpec, win: dict) -> WindowView:
     """A window as the queue policy sees it: its settings and the streaks kept in its row."""
     return WindowView(
@@ -85,6 +93,8 @@ class QueueService:
         self._version = 0
         self._forecast_windows: tuple | None = None  # (key, windows, means)
         self._promised: tuple | None = None  # (key, promises) of the current queue
+        # (last event id, day, since, waiting tickets, arrivals since): see _queue_now.
+        self._queue_state: tuple | None = None
 
     @property
     def settings(self) -> Settings:
@@ -145,10 +155,9 @@ class QueueService:
             if service in w.services and states.get(w.number, {}).get("state") == "open"
         )
 
-    def _snapshot(self, db, day: str, now: datetime) -> HallSnapshot:
-        """The queue as the wait forecast plays it forward (core.waits.forecast): windows and
-        recent means kept per version of the queue's state, waiting tickets and arrivals read
-        fresh."""
+    def _forecast_windows_now(self, db, day: str) -> tuple[list[WindowState], dict]:
+        """What the forecast reads of the windows (states, recent mean visits): kept per version
+        of the queue's state, which only a window's act changes."""
         s = self.settings
         key = (self._version, day, id(s))
         if self._forecast_windows is None or self._forecast_windows[0] != key:
@@ -177,27 +186,71 @@ class QueueService:
                 for svc in s.services
             }
             self._forecast_windows = (key, windows, means)
-        _, windows, means = self._forecast_windows
-        spans = periods_on(datetime.fromisoformat(day).date(), s.hall.opening_hours)
-        waiting = [repo.to_domain(r) for r in repo.waiting(db, day)]
-        issued = repo.issued_since(db, day, iso(now - timedelta(minutes=ARRIVAL_WINDOW_MIN)))
-        return HallSnapshot(
-            now, waiting, windows, means, spans, s.rules, arrival_rates(issued, now, spans)
+        return self._forecast_windows[1], self._forecast_windows[2]
+
+    def _queue_now(self, db, day: str, last: int, since: datetime) -> tuple[tuple, tuple]:
+        """The day's waiting tickets and the arrivals since ``since`` as of event ``last``.
+        Every change of a ticket appends an event in its transaction, so the last event id
+        versions them: they are read again only after a change that ``_fold_issued`` did not
+        add itself (a call, a finish, another process's write…)."""
+        cached = self._queue_state
+        if cached is None or cached[0] != last or cached[1] != day or since < cached[2]:
+            waiting = tuple(repo.to_domain(r) for r in repo.waiting(db, day))
+            issued = tuple(repo.issued_since(db, day, iso(since)))
+            cached = self._queue_state = (last, day, since, waiting, issued)
+        return cached[3], cached[4]
+
+    def _fold_issued(self, before: int, event_id: int, row: dict, now: datetime) -> None:
+        """Add the ticket just issued to the kept queue, when it was the one change between
+        event ``before`` and its own ``event_id`` (else the next read loads the queue again)."""
+        cached = self._queue_state
+        self._queue_state = None
+        if cached is None or cached[0] != before or cached[1] != row["day"]:
+            return
+        ticket = repo.to_domain(row)
+        issued = cached[4]
+        if issued and issued[-1][0] > ticket.issued_at:
+            return  # the clock went back: keep the arrivals in time order by reading them
+        since = max(cached[2], now - timedelta(minutes=ARRIVAL_WINDOW_MIN))
+        start = bisect_left(issued, since, key=lambda entry: entry[0])
+        arrival = (ticket.issued_at, row["original_service"], bool(row["priority_reason"]))
+        self._queue_state = (
+            event_id,
+            row["day"],
+            since,
+            (*cached[3], ticket),
+            (*issued[start:], arrival),
         )
 
-    def _promises(self, db, day: str, now: datetime) -> dict[str, WaitEstimate]:
+    def _promises(
+        self, db, day: str, now: datetime, last: int | None = None
+    ) -> dict[str, WaitEstimate]:
         """The wait promised to every waiting ticket and, as ``~new-<service>``, to a ticket
         taken now (measured against the actual waits in the §9 reports;
         tests/bench/bench_estimates.py). One forecast per change of the queue (or 30 s), shared
-        by the kiosks' service lists and every status page."""
-        key = (event_log.last_id(db), day, int(now.timestamp()) // 30, id(self.settings))
+        by the kiosks' service lists and every status page. ``last``: the last event id, when
+        the caller holds the write transaction that appended it."""
+        last = event_log.last_id(db) if last is None else last
+        s = self.settings
+        key = (last, day, int(now.timestamp()) // 30, id(s))
         cached = self._promised
         if cached is None or cached[0] != key:
+            windows, means = self._forecast_windows_now(db, day)
+            if not any(w.is_open and w.services for w in windows):
+                # The forecast plays no window forward, so it reaches no ticket (core.waits).
+                cached = self._promised = (key, _Unreached())
+                return cached[1]
+            since = now - timedelta(minutes=ARRIVAL_WINDOW_MIN)
+            waiting, issued = self._queue_now(db, day, last, since)
+            spans = periods_on(datetime.fromisoformat(day).date(), s.hall.opening_hours)
+            snap = HallSnapshot(
+                now, waiting, windows, means, spans, s.rules, arrival_rates(issued, now, spans)
+            )
             new = [
                 Ticket(f"~new-{svc.code}", "~new", svc.code, Status.WAITING, now, now)
-                for svc in self.settings.services
+                for svc in s.services
             ]
-            cached = self._promised = (key, promises(self._snapshot(db, day, now), new))
+            cached = self._promised = (key, promises(snap, new))
         return cached[1]
 
     def _changed(self, *event_ids: int) -> None:
@@ -218,8 +271,9 @@ class QueueService:
             in_hours=in_hours, issued_today=issued, daily_cap=svc.daily_cap
         )
 
-    def ticket_view(self, db, row: dict) -> dict:
-        """The ticket as its holder sees it: position, estimate, window when called."""
+    def ticket_view(self, db, row: dict, last: int | None = None) -> dict:
+        """The ticket as its holder sees it: position, estimate, window when called. ``last``:
+        see _promises."""
         ahead = None
         estimate = WaitEstimate(None)
         if row["status"] == Status.WAITING:
@@ -229,7 +283,8 @@ class QueueService:
                 db, row, iso(due_by(now, rules)), iso(walkin_cutoff(now, rules)), rules
             )
             ahead = position(bool(row["priority_reason"]), counts, rules)
-            estimate = self._promises(db, row["day"], now).get(row["id"], WaitEstimate(None))
+            promised = self._promises(db, row["day"], now, last)
+            estimate = promised.get(row["id"], WaitEstimate(None))
         return {
             "id": row["id"],
             "number": row["number"],
@@ -473,7 +528,8 @@ class QueueService:
             }
             repo.insert(db, row)
             event_id = self._publish(db, "ticket.issued", now, self._event_data(db, row, day))
-            view = self.ticket_view(db, row)
+            self._fold_issued(event_id - 1, event_id, row, now)  # ids: AUTOINCREMENT, append-only
+            view = self.ticket_view(db, row, event_id)
             # The promise made at issue, kept to measure it against the actual wait (§9 reports).
             repo.update(db, row["id"], {"estimated_wait_s": view["estimated_wait_s"]})
         self.bus.published(event_id)

@@ -237,13 +237,13 @@ def save_window(db: sqlite_utils.Database, row: dict) -> None:
 def issued_since(
     db: sqlite_utils.Database, day: str, since: str
 ) -> list[tuple[datetime, str, bool]]:
-    """(issued at, service, priority) of the day's tickets issued since ``since`` (arrival rates
-    for the wait forecast)."""
+    """(issued at, service, priority) of the day's tickets issued since ``since``, in time order
+    (arrival rates for the wait forecast)."""
     return [
         (datetime.fromisoformat(at), service, bool(priority))
         for at, service, priority in db.execute(
             "SELECT issued_at, original_service, priority_reason IS NOT NULL FROM tickets"
-            " WHERE day = ? AND issued_at >= ?",
+            " WHERE day = ? AND issued_at >= ? ORDER BY issued_at",
             [day, since],
         ).fetchall()
     ]

@@ -1,0 +1,95 @@
+"""What QueueService keeps between requests (issue 10, a lean hot path) never changes an answer:
+every promise it gives equals the one a service with nothing kept reads from the database."""
+
+from __future__ import annotations
+
+from queue_server.eventbus import EventBus
+from queue_server.services.queue import QueueService
+
+
+def fresh(hall) -> QueueService:
+    """A second service on the same database, with no queue, windows or forecast kept."""
+    return QueueService(hall.settings, hall.store, EventBus(), hall.clock)
+
+
+def promise(view: dict) -> tuple:
+    return view["estimated_wait_s"], view["no_wait"]
+
+
+def check_issue(hall, service: str, request_id: str, **kw) -> dict:
+    view, created = hall.queue.issue(service, request_id, **kw)
+    assert created
+    assert promise(view) == promise(fresh(hall).get_ticket(view["id"]))
+    return view
+
+
+def same_status_pages(hall, views: list[dict]) -> None:
+    for view in views:
+        kept, afresh = hall.queue.get_ticket(view["id"]), fresh(hall).get_ticket(view["id"])
+        assert (kept["status"], promise(kept)) == (afresh["status"], promise(afresh))
+
+
+def test_promises_at_issue_equal_a_forecast_read_afresh(hall, clock):
+    # No window open: nobody is promised a wait.
+    first = check_issue(hall, "consult", "req-c0001")
+    assert first["estimated_wait_s"] is None
+    for number in (1, 2, 4):
+        hall.queue.set_window_state(number, "open", "win1")
+    views = []
+    for i in range(24):
+        clock.advance(seconds=17)
+        service = ("consult", "pension", "consult", "medical")[i % 4]
+        reason = "elderly" if i % 7 == 3 else None
+        views.append(check_issue(hall, service, f"req-m{i:04d}", priority_reason=reason))
+        if i % 6 == 5:
+            hall.queue.call_next(1 + (i // 6) % 2, "win1")  # a change the issue path did not make
+            same_status_pages(hall, views)
+    assert any(v["estimated_wait_s"] for v in views)  # the forecast really ran
+    # Another process's ticket (its own service and memory) is in the next promise made here.
+    other, _ = fresh(hall).issue("consult", "req-other-1")
+    after = check_issue(hall, "consult", "req-c0002")
+    assert after["estimated_wait_s"] > other["estimated_wait_s"]
+
+
+def statements(hall, action) -> list[str]:
+    """The SQL ``action`` runs on this thread's connection."""
+    seen: list[str] = []
+    conn = hall.store.db.conn
+    conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        conn.set_trace_callback(None)
+    return seen
+
+
+def test_issuing_after_issuing_reads_the_waiting_queue_once(hall, clock):
+    hall.queue.set_window_state(1, "open", "win1")
+    check_issue(hall, "consult", "req-q0001")
+    sql = statements(hall, lambda: hall.queue.issue("pension", "req-q0002"))
+    assert not [s for s in sql if "status = 'waiting' ORDER BY" in s]  # the kept queue + 1
+    hall.queue.call_next(1, "win1")
+    sql = statements(hall, lambda: hall.queue.issue("pension", "req-q0003"))
+    assert len([s for s in sql if "status = 'waiting' ORDER BY" in s]) == 1  # read again
+
+
+def test_the_promise_kept_with_the_ticket_is_the_one_given(hall, clock):
+    hall.queue.set_window_state(1, "open", "win1")
+    for i in range(5):
+        clock.advance(seconds=40)
+        view = check_issue(hall, "consult", f"req-k{i:04d}")
+        kept = hall.store.db.execute(
+            "SELECT estimated_wait_s FROM tickets WHERE id = ?", [view["id"]]
+        ).fetchone()[0]
+        assert kept == view["estimated_wait_s"]
+
+
+def test_a_clock_set_back_reads_the_arrivals_again(hall, clock):
+    hall.queue.set_window_state(1, "open", "win1")
+    check_issue(hall, "consult", "req-b0001")
+    clock.advance(minutes=40)
+    check_issue(hall, "consult", "req-b0002")
+    clock.advance(minutes=-35)  # the test clock moved back: arrivals out of time order
+    check_issue(hall, "pension", "req-b0003")
+    clock.advance(minutes=50)
+    check_issue(hall, "pension", "req-b0004")
