@@ -271,14 +271,16 @@ class QueueService:
             in_hours=in_hours, issued_today=issued, daily_cap=svc.daily_cap
         )
 
-    def ticket_view(self, db, row: dict, last: int | None = None) -> dict:
+    def ticket_view(
+        self, db, row: dict, last: int | None = None, now: datetime | None = None
+    ) -> dict:
         """The ticket as its holder sees it: position, estimate, window when called. ``last``:
-        see _promises."""
+        see _promises; ``now``: the time of the change that made the row."""
         ahead = None
         estimate = WaitEstimate(None)
         if row["status"] == Status.WAITING:
             rules = self.settings.rules
-            now = self.clock()
+            now = now or self.clock()
             counts = repo.place_counts(
                 db, row, iso(due_by(now, rules)), iso(walkin_cutoff(now, rules)), rules
             )
@@ -492,17 +494,17 @@ class QueueService:
                 if existing["original_service"] != svc.code:
                     raise Conflict("This request_id was already used for another service.")
                 return self.ticket_view(db, existing), False
-            state = self.service_issuing(svc, now, db)
+            # The number first: the counter before it is what was issued today, and a refusal
+            # below rolls the counter back with the rest of the transaction.
+            seq = repo.next_seq(db, svc.code, day)
+            state = self.service_issuing(svc, now, db, seq - 1)
             if state == issuing.SOLD_OUT and appointment_at is not None:
                 # A booked place was promised: daily_cap limits walk-ins; the 999 numbers remain.
-                state = issuing.issuing_state(
-                    in_hours=True, daily_cap=0, issued_today=repo.issued_today(db, svc.code, day)
-                )
+                state = issuing.issuing_state(in_hours=True, daily_cap=0, issued_today=seq - 1)
             if state == issuing.SOLD_OUT:
                 raise SoldOut("Today's tickets for {service} are all taken.", service=svc.name)
             if state != issuing.OPEN:
                 raise ServiceClosed("{service} is not issuing tickets now.", service=svc.name)
-            seq = repo.next_seq(db, svc.code, day)
             row = {
                 "id": secrets.token_urlsafe(12),
                 "number": format_number(svc.prefix, seq),
@@ -529,9 +531,10 @@ class QueueService:
             repo.insert(db, row)
             event_id = self._publish(db, "ticket.issued", now, self._event_data(db, row, day))
             self._fold_issued(event_id - 1, event_id, row, now)  # ids: AUTOINCREMENT, append-only
-            view = self.ticket_view(db, row, event_id)
-            # The promise made at issue, kept to measure it against the actual wait (§9 reports).
-            repo.update(db, row["id"], {"estimated_wait_s": view["estimated_wait_s"]})
+            view = self.ticket_view(db, row, event_id, now)
+            if view["estimated_wait_s"] is not None:  # NULL already: nothing promised
+                # The promise made at issue, kept to measure it against the actual wait (§9).
+                repo.update(db, row["id"], {"estimated_wait_s": view["estimated_wait_s"]})
         self.bus.published(event_id)
         return view, True
 

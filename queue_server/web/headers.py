@@ -39,11 +39,21 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy() -> str:
+def _policy_text(nonce: str | None = None) -> str:
     policy = dict(POLICY)
-    if g and "csp_nonce" in g:
-        policy["style-src"] += f" 'nonce-{g.csp_nonce}'"
+    if nonce:
+        policy["style-src"] += f" 'nonce-{nonce}'"
     return "; ".join(f"{k} {v}" for k, v in policy.items())
+
+
+PLAIN_POLICY = _policy_text()
+"""The policy of every answer without an inline <style> (the API's): made once, not per answer."""
+
+
+def content_security_policy() -> str:
+    if g and "csp_nonce" in g:
+        return _policy_text(g.csp_nonce)
+    return PLAIN_POLICY
 
 
 @bp.app_context_processor
@@ -67,10 +77,16 @@ def security_headers(https: bool, csp: str | None = None) -> dict[str, str]:
     return out
 
 
+_PLAIN = {https: tuple(security_headers(https, PLAIN_POLICY).items()) for https in (False, True)}
+
+
 @bp.after_app_request
 def _security_headers(response):
     h = response.headers
-    h.update(security_headers(hall().settings.server.https))
+    if g and "csp_nonce" in g:
+        h.update(security_headers(hall().settings.server.https))
+    else:
+        h.extend(_PLAIN[hall().settings.server.https])  # a fresh answer holds none of them yet
     if g.get("session_token") and "Cache-Control" not in h:
         h["Cache-Control"] = "no-store"  # staff answers may hold personal data: keep no copies
     return response
