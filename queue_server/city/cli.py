@@ -68,15 +68,19 @@ def _stop_on_signals() -> threading.Event:
 
 
 def ship(args, settings) -> int:
-    from ..hall import default_db_path
+    from pathlib import Path
+
     from ..store import Store
     from .shipper import Shipper
 
     if not settings.city.dsn or not settings.city.hall_id:
         print(NOT_SET, file=sys.stderr)
         return 1
+    # hall.default_db_path's rule, said again: importing queue_server.hall loads every service
+    # (pypinyin's dictionaries alone take a second), which a shipper started per hall and
+    # restarted by systemd should not pay.
     store = Store(
-        args.db or default_db_path(settings),
+        args.db or Path(settings.hall.data_dir) / "hall.db",
         busy_timeout_ms=int(settings.server.db_busy_timeout_s * 1000),
     )
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -68,6 +69,16 @@ def ship(dsn: str, db: Path, hall_id: str, folder: Path, batch: int) -> float:
     return time.perf_counter() - started
 
 
+def cpu_seconds(cluster: PostgresCluster) -> tuple[float, float]:
+    """CPU time of our finished children (the shippers) and of the cluster's finished
+    children (its backends, one per shipper connection, reaped by the postmaster)."""
+    mine = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pid = (cluster.data / "postmaster.pid").read_text().split()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return mine.ru_utime + mine.ru_stime, (int(fields[13]) + int(fields[14])) / tick
+
+
 def timed(conn, sql: str, params: dict, runs: int = 7) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(runs):
@@ -106,6 +117,7 @@ def main() -> None:
             f"(made in {time.perf_counter() - t:.0f} s)"
         )
 
+        cpu_before = cpu_seconds(cluster)
         t = time.perf_counter()
         with ThreadPoolExecutor(args.parallel) as pool:
             per_hall = list(
@@ -119,6 +131,14 @@ def main() -> None:
             f"time = {total / wall:,.0f} events/s (goal ≥ 20,000); one hall's process "
             f"{statistics.median(per_hall):.1f} s median incl. start "
             f"(fsync {'off' if args.fast else 'on'}, batch {args.batch})"
+        )
+        shippers, backends = (a - b for a, b in zip(cpu_seconds(cluster), cpu_before))
+        per_cpu = total / (shippers + backends)
+        print(
+            f"  CPU: shippers {shippers:.1f} s + PostgreSQL backends {backends:.1f} s = "
+            f"{1e6 / per_cpu:.0f} µs per event, {per_cpu:,.0f} events per CPU-second; "
+            f"{os.cpu_count()} cores busy with nothing else ≈ {per_cpu * os.cpu_count():,.0f} "
+            f"events/s (load average now {os.getloadavg()[0]:.1f}: other work shares them)"
         )
         with connect(dsn) as conn:
             stored = conn.execute("SELECT count(*) FROM events").fetchone()[0]
