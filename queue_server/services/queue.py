@@ -95,6 +95,7 @@ class QueueService:
         self._promised: tuple | None = None  # (key, promises) of the current queue
         # (last event id, day, since, waiting tickets, arrivals since): see _queue_now.
         self._queue_state: tuple | None = None
+        self._display: tuple | None = None  # (key, snapshot): see display_state
 
     @property
     def settings(self) -> Settings:
@@ -306,13 +307,14 @@ class QueueService:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def services(self) -> list[dict]:
+    def services(self, estimates: bool = True) -> list[dict]:
+        """The kiosk's service list; ``estimates=False`` leaves the forecast out (the board)."""
         now = self.clock()
         db = self.store.db
         day = hall_day(now).isoformat()
         counts = repo.waiting_counts(db, day)
         states = repo.all_windows(db)  # read once, not once per service
-        promised = self._promises(db, day, now)
+        promised = self._promises(db, day, now) if estimates else _Unreached()
         out = []
         for svc in self.settings.services:
             n = counts.get(svc.code, 0)
@@ -417,27 +419,41 @@ class QueueService:
         return self.ticket_view(db, row) if row else None
 
     def display_state(self) -> dict:
+        """The hall board's snapshot. Everything in it changes with an event (tickets, windows'
+        calls and states, the notice, the day's counters), a window row (updated_at), the
+        settings or the services' hours; it is kept until one of them moves, so the boards
+        polling it cost one query each (the forecast's estimates are not shown there)."""
         now = self.clock()
+        s = self.settings
+        day = hall_day(now).isoformat()
+        hours = tuple(
+            s.hall.issue_outside_hours or in_periods(svc.hours or s.hall.opening_hours, now)
+            for svc in s.services
+        )
         with self.store.read() as db:  # the snapshot and its last event id must agree
-            day = hall_day(now).isoformat()
-            last = event_log.last_id(db)
-            windows = self.windows()
-            recent = [
-                self.public_ticket(r) | {"window_info": self._window_public(r["window"])}
-                for r in repo.recent_calls(db, day, 8)
-            ]
-            services = self.services()
-            notice = self.notice(db)
+            version = repo.queue_version(db)
+            key = (version, day, id(s), hours)
+            cached = self._display
+            if cached is None or cached[0] != key:
+                cached = self._display = (key, self._display_snapshot(db, day, version[0]))
+        return cached[1] | {"now": iso(now)}
+
+    def _display_snapshot(self, db, day: str, last: int) -> dict:
+        recent = [
+            self.public_ticket(r) | {"window_info": self._window_public(r["window"])}
+            for r in repo.recent_calls(db, day, 8)
+        ]
+        services = self.services(estimates=False)
         return {
             "hall": self.settings.hall.name,
-            "now": iso(now),
+            "now": None,
             "last_event_id": last,
-            "windows": windows,
+            "windows": self.windows(),
             "recent_calls": recent,
             "services": [
                 {k: s[k] for k in ("code", "prefix", "name", "waiting", "open")} for s in services
             ],
-            "notice": notice,
+            "notice": self.notice(db),
         }
 
     def notice(self, db=None) -> str:

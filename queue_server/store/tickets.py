@@ -214,6 +214,15 @@ def window(db: sqlite_utils.Database, number: int) -> dict:
     }
 
 
+def queue_version(db: sqlite_utils.Database) -> tuple[int, str | None]:
+    """(last event id, latest change of a window row): together they move with every change of
+    the tickets, the windows, the notice and the counters (each comes with an event, except a
+    window's own bookkeeping, which its updated_at shows)."""
+    return db.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT max(updated_at) FROM windows)"
+    ).fetchone()
+
+
 def all_windows(db: sqlite_utils.Database) -> dict[int, dict]:
     return {r["number"]: r for r in rows(db, "SELECT * FROM windows")}
 

@@ -3,6 +3,7 @@ every promise it gives equals the one a service with nothing kept reads from the
 
 from __future__ import annotations
 
+from queue_server.core.tickets import CANCEL_REASONS
 from queue_server.eventbus import EventBus
 from queue_server.services.queue import QueueService
 
@@ -93,3 +94,37 @@ def test_a_clock_set_back_reads_the_arrivals_again(hall, clock):
     check_issue(hall, "pension", "req-b0003")
     clock.advance(minutes=50)
     check_issue(hall, "pension", "req-b0004")
+
+
+def test_the_board_snapshot_follows_every_change(hall, clock):
+    def same() -> dict:
+        kept = hall.queue.display_state()
+        assert kept == fresh(hall).display_state()
+        return kept
+
+    same()
+    a, _ = hall.queue.issue("consult", "req-d0001")
+    assert same()["services"][0]["waiting"] == 1
+    hall.queue.set_window_state(1, "open", "win1")
+    same()
+    clock.advance(minutes=2)
+    hall.queue.call_next(1, "win1")
+    assert same()["recent_calls"][0]["number"] == a["number"]
+    hall.queue.set_notice("今日养老窗口暂停")
+    assert same()["notice"] == "今日养老窗口暂停"
+    hall.queue.act(1, "finish", "win1")
+    same()
+    b, _ = hall.queue.issue("pension", "req-d0002")
+    hall.queue.cancel(b["id"], next(iter(CANCEL_REASONS)), "guide1")
+    same()
+    clock.advance(hours=10)  # past closing: the board shows the services as not issuing
+    assert not any(s["open"] for s in same()["services"])
+
+
+def test_a_board_polling_an_unchanged_hall_costs_one_query(hall, clock):
+    hall.queue.issue("consult", "req-p0001")
+    hall.queue.display_state()
+    sql = statements(hall, hall.queue.display_state)
+    assert [s for s in sql if s not in ("BEGIN", "COMMIT")] == [
+        "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT max(updated_at) FROM windows)"
+    ]
