@@ -24,6 +24,7 @@ DEVICE_POLL_S = 0.05  # card/code → UI thread; part of the 1.5 s "card placed 
 
 
 def screen_classes() -> dict:
+    from .screens.checkin import CheckinScreen
     from .screens.confirm import ConfirmScreen
     from .screens.faq import FaqScreen
     from .screens.faq_entry import FaqEntryScreen
@@ -58,6 +59,7 @@ def screen_classes() -> dict:
         Screen.RECORDS: RecordsScreen,
         Screen.STATEMENT: StatementScreen,
         Screen.PROGRESS: ProgressScreen,
+        Screen.CHECKIN: CheckinScreen,
     }
 
 

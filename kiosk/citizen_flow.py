@@ -252,7 +252,7 @@ class CitizenSteps:
             self.notice_params = {"tries": tries}
 
     def card_problem(self, word: str) -> None:
-        if self.screen is self.Screen.VERIFY and not self.personal.busy:
+        if self.wants_card and not self.personal.busy and not self.checkin.busy:
             self.notice = CARD_UNSUPPORTED if word == "unsupported_card" else CARD_RETRY
 
     def device_state(self, kind: str, word: str) -> None:

@@ -80,7 +80,9 @@ class CitizenIO:
     def _device_event(self, kind: str, event) -> bool:
         flow = self.flow
         if isinstance(event, CardRead):
-            if flow.accept_credential():
+            if flow.screen is Screen.CHECKIN:  # a booking's check-in (controller.py)
+                self.check_in_with_card(event.card.id_number)
+            elif flow.accept_credential():
                 self._start_session(id_card_body(event.card), "id_card")
             return True
         if isinstance(event, CodeScanned):
@@ -106,13 +108,14 @@ class CitizenIO:
                 feed(ch)
 
     def _sync_citizen(self) -> None:
-        """After every change: devices armed only on the verify screen, ended sessions ended on
-        the server, and whatever the records screen needs loaded."""
+        """After every change: the reader armed only on the verify and check-in screens, the
+        scanner on the verify screen, ended sessions ended on the server, and whatever the
+        records screen needs loaded."""
         verify = self.flow.screen is Screen.VERIFY
-        for device in (self.reader, self.scanner):
-            if verify and not device.armed:
+        for device, wanted in ((self.reader, self.flow.wants_card), (self.scanner, verify)):
+            if wanted and not device.armed:
                 device.arm()
-            elif not verify and device.armed:
+            elif not wanted and device.armed:
                 device.disarm()  # also drops a card or code not yet taken
         for token in self.flow.take_ending():
             self.runner.submit(lambda t=token: self.client.end_session(t), lambda r: None)

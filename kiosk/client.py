@@ -132,6 +132,11 @@ class HallClient:
             body["priority_reason"] = priority_reason
         return self._call("POST", "/api/v1/tickets", json=body, retries=self.retries)
 
+    def check_in(self, body: dict) -> Result:
+        """A booking's check-in. Retried: a booking gets one ticket whatever happens (a retry
+        after a lost answer hears already_checked_in with the ticket's number)."""
+        return self._call("POST", "/api/v1/appointments/check-in", json=body, retries=self.retries)
+
     def heartbeat(
         self, device_id: str, printer_word: str, detail: str = "", devices: dict | None = None
     ) -> Result:

@@ -110,8 +110,8 @@ class Controller(Touches, CitizenIO):
     # ---- plumbing ---------------------------------------------------------------------------
     def changed(self) -> None:
         self._sync_citizen()
-        # Prompts are spoken in elder mode; the verify screen's ("请将身份证放在感应区") always.
-        spoken = self.flow.elder or self.flow.screen is Screen.VERIFY
+        # Prompts are spoken in elder mode; the card screens' ("请将身份证放在感应区") always.
+        spoken = self.flow.elder or self.flow.wants_card
         if spoken and self.flow.screen != self._last_screen:
             self.voice.say(self.t(self.flow.prompt()), self.flow.language)
         self._last_screen = self.flow.screen
@@ -236,13 +236,46 @@ class Controller(Touches, CitizenIO):
             return
         self.flow.issued(result.data, self.now())
         self.changed()
-        layout = ticket_layout(
-            self.hall,
-            result.data,
-            self.flow.service_info(result.data["service"]) or {},
-            self.windows,
-        )
+        self._print_ticket(result.data)
+
+    def _print_ticket(self, ticket: dict) -> None:
+        """A walk-in's ticket, or a booking's (its paper says 预约 and the slot: core.paper)."""
+        service = self.flow.service_info(ticket["service"]) or {}
+        layout = ticket_layout(self.hall, ticket, service, self.windows)
         self.runner.submit(lambda: self._print(self.printer.print_ticket, layout), self._printed)
+
+    # ---- a booking's check-in (kiosk/checkin_flow.py) ---------------------------------------
+    def submit_checkin(self) -> None:
+        self.touched()
+        self._check_in(self.flow.checkin_submit())
+
+    def checkin_walk_in(self) -> None:
+        """Late: take the normal ticket the server offered (the same request, walk_in)."""
+        self.touched()
+        self._check_in(self.flow.checkin_walk_in())
+
+    def check_in_with_card(self, id_number: str) -> None:
+        """An ID card on the reader while the check-in screen waits (citizen_io.py)."""
+        self._check_in(self.flow.checkin_card(id_number))
+
+    def _check_in(self, body: dict | None) -> None:
+        self.changed()
+        if body is None:
+            return
+        pending = self.flow.checkin
+
+        def done(result):
+            if self.flow.checkin is not pending:  # the citizen left (home, idle)
+                return
+            if result.ok:
+                ticket = self.flow.checked_in(result.data, self.now())
+                self.changed()
+                self._print_ticket(ticket)
+            else:
+                self.flow.checkin_failed(result, self.now())
+                self.changed()
+
+        self.runner.submit(lambda: self.client.check_in(body), done)
 
     def _print(self, send: Callable, layout):
         """One job at a time on the printer (a ticket or a statement):

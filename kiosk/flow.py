@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from queue_server.core.issuing import CLOSED, CLOSED_CODE, SOLD_OUT, SOLD_OUT_CODE
+from queue_server.core.vocabulary import PRIORITY_REASONS
 
+from .checkin_flow import Checkin, CheckinSteps
 from .citizen_flow import CASE_INPUT, CitizenSteps, Personal, this_month
 
-PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")
 CLOSED_NOTICE = "This service is not issuing tickets now."
 SOLD_OUT_NOTICE = (
     "Today's tickets for this service are all taken. Please come back on another"
@@ -45,13 +46,14 @@ class Screen(str, Enum):
     RECORDS = "records"  # my records (a citizen session)
     STATEMENT = "statement"  # print a 制式清单 (a citizen session)
     PROGRESS = "progress"  # case progress: case number + last 4 of the ID number
+    CHECKIN = "checkin"  # a booking's check-in: ID card, booking code (+ phone's last 4)
 
 
 CORNER_SCREENS = (Screen.HOME, Screen.VERIFY, Screen.RECORDS, Screen.STATEMENT, Screen.PROGRESS)
 
 
 @dataclass
-class Flow(CitizenSteps):
+class Flow(CitizenSteps, CheckinSteps):
     Screen = Screen
     SESSION_SCREENS = (Screen.RECORDS, Screen.STATEMENT, Screen.STAFF_PIN, Screen.STAFF)
 
@@ -89,6 +91,7 @@ class Flow(CitizenSteps):
     # the citizen's own records (kiosk/citizen_flow.py): all of it in one object, wiped whole
     personal: Personal = field(default_factory=Personal)
     ending: list = field(default_factory=list)  # session tokens to end on the server
+    checkin: Checkin = field(default_factory=Checkin)  # a booking's check-in (checkin_flow.py)
     reader_status: str = "off"  # the devices' status words
     scanner_status: str = "off"
     today_month: int = field(default_factory=this_month)  # the controller keeps it current
@@ -116,6 +119,7 @@ class Flow(CitizenSteps):
         self.faq_query = self.faq_topic = self.pin = ""
         self.staff = False
         self.corner_taps = []
+        self.checkin = Checkin()
         self.wipe()
         self._go(Screen.HOME, now)
 
@@ -158,6 +162,11 @@ class Flow(CitizenSteps):
     def toggle_elder(self) -> None:
         self.elder = not self.elder
         self.page = 0
+
+    @property
+    def wants_card(self) -> bool:
+        """The ID card reader is armed on these screens only (a card elsewhere is ignored)."""
+        return self.screen in (Screen.VERIFY, Screen.CHECKIN)
 
     @property
     def page_size(self) -> int:
@@ -433,8 +442,8 @@ class Flow(CitizenSteps):
     # ---- what the screen says aloud in elder mode -------------------------------------------
     def prompt(self) -> str:
         return {
-            Screen.HOME: "Welcome. Touch Take a ticket, My records, Case progress, Business guide "
-            "or Policy Q&A.",
+            Screen.HOME: "Welcome. Touch Take a ticket, Appointment check-in, My records, Case "
+            "progress, Business guide or Policy Q&A.",
             Screen.SERVICES: "Choose the business you want to handle.",
             Screen.CONFIRM: "Touch Confirm to take the ticket.",
             Screen.ISSUING: "Printing your ticket, please wait.",
@@ -458,4 +467,9 @@ class Flow(CitizenSteps):
             Screen.RECORDS: "Here are your records. Touch Exit when you are done.",
             Screen.STATEMENT: "Choose the statement and the months, then touch Preview.",
             Screen.PROGRESS: CASE_INPUT,
+            Screen.CHECKIN: (
+                "Place your ID card on the reader, or type your booking code."
+                if self.reader_usable
+                else "Type your booking code."
+            ),
         }[self.screen]

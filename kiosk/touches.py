@@ -63,6 +63,41 @@ class Touches:
         self.flow.choose_service(code, self.touched())
         self.changed()
 
+    # ---- a booking's check-in (kiosk/checkin_flow.py; the requests in controller.py) --------
+    def open_checkin(self) -> None:
+        self.flow.open_checkin(self.touched())
+        self.changed()
+
+    def checkin_field(self, name: str) -> None:
+        self.touched()
+        self.flow.checkin_field(name)
+        self.changed()
+
+    def checkin_key(self, key: str) -> None:
+        self.touched()
+        self.flow.checkin_key(key)
+        self.changed()
+
+    def checkin_backspace(self) -> None:
+        self.touched()
+        self.flow.checkin_backspace()
+        self.changed()
+
+    def checkin_letters(self) -> None:
+        self.touched()
+        self.flow.checkin_letters()
+        self.changed()
+
+    def checkin_again(self) -> None:
+        self.touched()
+        self.flow.checkin_again()
+        self.changed()
+
+    def checkin_normal_ticket(self) -> None:
+        self.flow.checkin_normal_ticket(self.touched())
+        self.refresh()
+        self.changed()
+
     # ---- business guide ---------------------------------------------------------------------
     def open_guide(self) -> None:
         self.flow.open_guide(self.touched())

@@ -1,4 +1,4 @@
-"""Home: the five things a citizen comes for — 取号, 个人查询, 办件进度, 办事指南, 政策问答 — as
+"""Home: the six things a citizen comes for — 取号, 预约签到, 个人查询, 办件进度, 办事指南, 政策问答 — as
 large tiles with drawn icons, under the hall's name, the date and the time."""
 
 from datetime import datetime
@@ -37,7 +37,9 @@ class HomeScreen(KioskScreen):
         big = 420 if c.flow.elder else 400
         # Uyghur words are long and the Arabic face is tall: smaller words, no hint lines
         words = "text" if self.lang == "ug" else "title"
-        body.add_widget(
+        # The two ways to a ticket side by side: walk in, or check in for a booking (预约签到).
+        first = BoxLayout(spacing=20, size_hint_y=None, height=big)
+        first.add_widget(
             self.tile(
                 self.text("Take a ticket"),
                 "ticket",
@@ -47,6 +49,17 @@ class HomeScreen(KioskScreen):
                 size=words,
             )
         )
+        first.add_widget(
+            self.tile(
+                self.text("Appointment check-in"),
+                "booking",
+                c.open_checkin,
+                name="open_checkin",
+                height=big,
+                size=words,
+            )
+        )
+        body.add_widget(first)
         grid = GridLayout(cols=2, spacing=20, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         tall = 380 if c.flow.elder else 360

@@ -9,7 +9,7 @@ from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.widget import Widget
 
-KINDS = ("ticket", "records", "progress", "guide", "faq", "card", "scan", "keypad")
+KINDS = ("ticket", "booking", "records", "progress", "guide", "faq", "card", "scan", "keypad")
 ANIMATION_FPS = 12
 CARD_DOWN_S, CARD_CYCLE_S = 1.0, 1.8  # the card comes down in 1 s, rests, starts again
 
@@ -65,6 +65,26 @@ class Icon(Widget):
             y = y0 + s * (0.62 - k * 0.14)
             Line(points=[x0 + s * 0.22, y, x0 + s * 0.52, y], width=w)
         Ellipse(pos=(x0 + s * 0.68, y0 + s * 0.44), size=(s * 0.12, s * 0.12))
+
+    def _booking(self, x0, y0, s, w):
+        """A calendar page with a tick: a booking checked in."""
+        Line(
+            rounded_rectangle=(x0 + s * 0.14, y0 + s * 0.14, s * 0.72, s * 0.64, s * 0.06), width=w
+        )
+        Line(points=[x0 + s * 0.14, y0 + s * 0.62, x0 + s * 0.86, y0 + s * 0.62], width=w)
+        for x in (0.32, 0.68):  # the rings at the top
+            Line(points=[x0 + s * x, y0 + s * 0.72, x0 + s * x, y0 + s * 0.86], width=w)
+        Line(
+            points=[
+                x0 + s * 0.32,
+                y0 + s * 0.40,
+                x0 + s * 0.45,
+                y0 + s * 0.27,
+                x0 + s * 0.70,
+                y0 + s * 0.52,
+            ],
+            width=w * 1.3,
+        )
 
     def _records(self, x0, y0, s, w):
         Line(rounded_rectangle=(x0 + s * 0.08, y0 + s * 0.2, s * 0.84, s * 0.6, s * 0.06), width=w)

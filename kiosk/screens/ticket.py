@@ -28,6 +28,15 @@ class TicketScreen(KioskScreen):
         )
         num.font_size = t.title_px * 3
         body.add_widget(num)
+        if ticket.get("appointment_at"):  # a booking's ticket: as on its paper, 预约 and the slot
+            booked = self.label(
+                self.text("Appointment {time}", time=ticket["appointment_at"][11:16]),
+                "title",
+                color=t.accent,
+                halign="center",
+            )
+            booked.kiosk_name = "appointment"
+            body.add_widget(booked)
         svc = f.service_info(ticket.get("service")) or {"name": {}}
         body.add_widget(
             self.label(
