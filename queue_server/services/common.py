@@ -28,6 +28,14 @@ def is_locked(lock: dict | None, now: datetime) -> bool:
     )
 
 
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe;
+    anything else (numbers, dates) is left as it is."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def hash_token(token: str) -> str:
     # Session ids and device tokens are long random strings: SHA-256 suffices (nothing to guess).
     return hashlib.sha256(token.encode()).hexdigest()

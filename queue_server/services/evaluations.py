@@ -8,6 +8,7 @@ from typing import Callable
 
 from ..core.evaluation import BAD_LEVELS, LEVELS, parse_rating
 from ..core.numbering import hall_day
+from ..core.reports.summary import check_period
 from ..core.settings import Settings
 from ..errors import Conflict, Forbidden, InvalidField, NotFound
 from ..eventbus import EventBus
@@ -127,12 +128,7 @@ class EvaluationService:
         }
 
     def summary(self, day_from: date, day_to: date) -> dict:
-        if day_from > day_to:
-            raise InvalidField("The start date must not be after the end date.", field="from")
-        if (day_to - day_from).days >= MAX_RANGE_DAYS:
-            raise InvalidField(
-                "The period may be at most {days} days.", field="to", days=MAX_RANGE_DAYS
-            )
+        check_period(day_from, day_to, MAX_RANGE_DAYS)
         db = self.store.db
         rows = repo.between(db, day_from.isoformat(), day_to.isoformat())
         names = accounts_repo.display_names(db)

@@ -28,7 +28,7 @@ from ..store import Store
 from ..store import audit
 from ..store import events as event_log
 from ..store import ledger as repo
-from .common import iso
+from .common import iso, spreadsheet_safe
 
 LIST_STATUSES = ("open", "due_today", "overdue", "answered", "all")
 
@@ -58,11 +58,6 @@ def _local_minute(value: str | None) -> str:
         if value
         else ""
     )
-
-
-def _cell(value: str) -> str:
-    """Text that Excel would run as a formula (= + - @) gets a leading apostrophe."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def changed_event(db, now: datetime, record_id: int | None, status: str | None, action: str) -> int:
@@ -344,7 +339,7 @@ class LedgerService:
             agreed = r["agreed_reply_date"] or r["due_date"]
             out.append(
                 [
-                    _cell(v)
+                    spreadsheet_safe(v)
                     for v in [
                         r["name"],
                         _document_cell(r),

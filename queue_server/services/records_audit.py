@@ -17,7 +17,7 @@ from ..errors import InvalidField
 from ..store import Store
 from ..store import records_audit as repo
 from .citizen import CitizenService
-from .common import audit
+from .common import audit, spreadsheet_safe
 
 MAX_LIMIT = 1000
 EXPORT_LIMIT = 100_000
@@ -35,10 +35,8 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value) -> str:
-    """Text that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 class AuditView:
@@ -121,7 +119,7 @@ class AuditView:
         writer.writerow(CSV_COLUMNS)
         for r in found:
             v = _view(r)
-            writer.writerow([_cell(v[c]) for c in CSV_COLUMNS])
+            writer.writerow([spreadsheet_safe(_text(v[c])) for c in CSV_COLUMNS])
         return buf.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 Chinese CSV with a BOM
 
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 from ..core.reports.tables import TABLES, Table, cell, columns, table
 from ..i18n import translate
+from .common import spreadsheet_safe
 
 FORMATS = {
     "int": "0",
@@ -45,13 +46,6 @@ def _kind(kind: str, row: dict) -> str:
     return row.get("kind", "text") if kind == "by_row" else kind
 
 
-def _safe_text(value):
-    """Text that Excel would run as a formula (= + - @) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def to_xlsx(summary: dict, lang: str = "zh_CN") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -73,7 +67,7 @@ def to_xlsx(summary: dict, lang: str = "zh_CN") -> bytes:
                 value = cell(r.get(field), kind)
                 if kind == "date" and value:
                     value = date.fromisoformat(value)
-                values.append(_safe_text(value))
+                values.append(spreadsheet_safe(value))
             ws.append(values)
             for c, (_, _, kind) in zip(ws[ws.max_row], cols):
                 fmt = FORMATS.get(_kind(kind, r))
@@ -96,7 +90,7 @@ def _csv_value(value, kind: str) -> str:
         return f"{value * 100:.1f}%"
     if kind in ("min", "hours", "num"):
         return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return str(_safe_text(value))
+    return str(spreadsheet_safe(value))
 
 
 def to_csv(summary: dict, name: str, lang: str = "zh_CN") -> bytes:

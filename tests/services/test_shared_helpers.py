@@ -38,7 +38,7 @@ def test_a_sibling_service_is_imported_only_as_a_collaborator():
 
 def test_each_shared_helper_is_written_once():
     helpers = {n for n, f in vars(common).items() if inspect.isfunction(f) and n[0] != "_"}
-    assert {"iso", "hash_token", "audit"} <= helpers
+    assert {"iso", "hash_token", "audit", "spreadsheet_safe"} <= helpers
     twins = [
         f"{path.stem}.{node.name}"
         for path in sorted(FOLDER.glob("*.py"))
@@ -47,3 +47,16 @@ def test_each_shared_helper_is_written_once():
         if isinstance(node, ast.FunctionDef) and node.name in helpers
     ]
     assert twins == []
+
+
+def test_the_spreadsheet_formula_guard_is_written_once():
+    guard = '("=", "+", "-", "@")'
+    holders = [p.stem for p in sorted(FOLDER.glob("*.py")) if guard in p.read_text("utf-8")]
+    assert holders == ["common"]
+
+
+def test_spreadsheet_safe_defuses_formulas_and_keeps_numbers():
+    for text in ("=HYPERLINK(1)", "+86 138", "-1", "@SUM(A1)"):
+        assert common.spreadsheet_safe(text) == "'" + text
+    assert common.spreadsheet_safe("张三") == "张三"
+    assert common.spreadsheet_safe(-5) == -5  # a number cell stays a number
