@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import random
+import secrets
 import threading
 import time
 from datetime import date, datetime
@@ -38,7 +39,7 @@ from psycopg.pq import Format
 from ..core.numbering import HALL_TZ
 from ..core.settings import Settings
 from ..errors import StorageUnavailable
-from ..store import Store, shipping
+from ..store import Store, hall_state, shipping
 from ..store import events as event_log
 from . import migrate
 from .db import connect
@@ -47,6 +48,7 @@ from .outbound import outbound_data
 
 log = logging.getLogger(__name__)
 ACK_DELAY_ENV = "HALLQUEUE_CITY_ACK_DELAY_S"
+HALL_KEY = "city_hall_key"  # hall_state key of this database's key in the city
 IDLE_HEARTBEAT_S = 30.0  # an idle hall still tells the city it is there (the dashboard's lag)
 
 
@@ -120,23 +122,32 @@ class Shipper:
         """The hall's row (its name and §4.2 figures), and the position from the city."""
         s = self.settings
         consulting = sum(1 for w in s.windows if w.kind == "consulting")
-        through = conn.execute(
-            "INSERT INTO halls (hall_id, name, city_tier, insured_population,"
-            " consulting_windows, windows_total) VALUES (%s, %s, %s, %s, %s, %s)"
+        row = conn.execute(
+            "INSERT INTO halls (hall_id, hall_key, name, city_tier, insured_population,"
+            " consulting_windows, windows_total) VALUES (%s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (hall_id) DO UPDATE SET name = excluded.name,"
+            " hall_key = excluded.hall_key,"
             " city_tier = excluded.city_tier, insured_population = excluded.insured_population,"
             " consulting_windows = excluded.consulting_windows,"
             " windows_total = excluded.windows_total"
+            " WHERE halls.hall_key IS NULL OR halls.hall_key = excluded.hall_key"
             " RETURNING shipped_through",
             [
                 self.hall_id,
+                self._hall_key(),
                 s.hall.name,
                 s.hall.city_tier,
                 s.hall.insured_population,
                 consulting,
                 len(s.windows),
             ],
-        ).fetchone()[0]
+        ).fetchone()
+        if row is None:
+            raise CityError(
+                f"another hall's database ships under the hall id {self.hall_id!r}: give this "
+                "hall its own [city] hall_id (docs/city.md)"
+            )
+        through = row[0]
         acked = shipping.acked(self.store.db, self.hall_id)
         newest = event_log.last_id(self.store.db)
         if through > newest:
@@ -161,6 +172,16 @@ class Shipper:
         self.position = through
         if through != acked:
             self._acknowledge(through)
+
+    def _hall_key(self) -> str:
+        """This hall database's key in the city, made once and kept in the hall (a restored
+        backup keeps it; another hall's database has its own)."""
+        key = hall_state.get(self.store.db, HALL_KEY)
+        if key is None:
+            with self.store.write() as db:
+                key = hall_state.get(db, HALL_KEY) or secrets.token_hex(16)
+                hall_state.put(db, HALL_KEY, key, self.clock().isoformat())
+        return key
 
     def close(self) -> None:
         if self.conn is not None:

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from queue_server.city import derived
+from queue_server.city.errors import CityError
 from queue_server.city.shipper import Shipper
 from queue_server.store import Store, shipping
 from queue_server.store import events as event_log
@@ -251,3 +252,22 @@ def test_the_citys_day_figures_agree_with_the_halls_own_report(
     assert (city[11], city[12]) == (hall["ratings"], hall["bad"])
     assert city[6:8] == (0, 0) and city[5] == 1 and city[3] == 1  # the afternoon counted
     assert round(city[13], 2) == hall["mean_level"]
+
+
+def test_a_second_hall_database_under_the_same_hall_id_is_refused(
+    morning, settings, db_path, city_dsn, tmp_path
+):
+    s = city_settings(settings, city_dsn)
+    ship_all(s, db_path)
+    ids = city_ids(city_dsn)
+    other = tmp_path / "other" / "hall.db"  # another hall, its config copied with the same id
+    store = Store(other)
+    with store.write() as db:
+        event_log.append(db, "notice.changed", "2026-11-24T10:00:00+08:00", {"notice": "x"})
+    shipper = Shipper(s, store)
+    with pytest.raises(CityError, match="another hall's database"):
+        shipper.ship_batch()
+    store.close()
+    assert city_ids(city_dsn) == ids
+    ship_all(s, db_path)  # the first hall goes on shipping
+    assert city_ids(city_dsn) == ids
