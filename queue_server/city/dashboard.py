@@ -52,6 +52,7 @@ def create_city_app(
         CITY_CLOCK=clock,
         **(test_config or {}),
     )
+    app.extensions["city_logins"] = LoginThrottle()
     app.register_blueprint(bp)
     app.teardown_appcontext(_close_db)
 
@@ -105,6 +106,40 @@ def _close_db(_exc=None) -> None:
     conn = g.pop("city_db", None)
     if conn is not None:
         conn.close()
+
+
+def _app_extension(name: str):
+    from flask import current_app
+
+    return current_app.extensions[name]
+
+
+class LoginThrottle:
+    """Failed logins per (name as typed, client address), in memory: after ``free`` failures
+    each try waits ``first_s`` seconds, doubling up to ``max_s`` — enough for a handful of
+    bureau accounts; a restart forgets (the hall's consoles keep theirs in the database)."""
+
+    def __init__(self, free: int = 5, first_s: int = 30, max_s: int = 900):
+        self.free, self.first_s, self.max_s = free, first_s, max_s
+        self._failures: dict[tuple, tuple[int, datetime]] = {}
+        self._lock = threading.Lock()
+
+    def wait_s(self, key: tuple, now: datetime) -> int:
+        with self._lock:
+            count, last = self._failures.get(key, (0, now))
+        if count < self.free:
+            return 0
+        delay = min(self.max_s, self.first_s * 2 ** (count - self.free))
+        return max(0, int(delay - (now - last).total_seconds()))
+
+    def failed(self, key: tuple, now: datetime) -> None:
+        with self._lock:
+            count, _ = self._failures.get(key, (0, now))
+            self._failures[key] = (count + 1, now)
+
+    def forget(self, key: tuple) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
 
 
 def _app_config(key: str):
@@ -171,9 +206,19 @@ def login():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or len(password) > 200:
         return _problem("Wrong user name or password.", 401)
-    user = accounts.check(db(), username.strip()[:64], password)
+    username = username.strip()[:64]
+    throttle: LoginThrottle = _app_extension("city_logins")
+    key, now = (username, request.remote_addr or ""), _now()
+    wait = throttle.wait_s(key, now)
+    if wait:
+        return _problem(
+            "Too many failed logins; try again in {seconds} seconds.", 429, seconds=wait
+        )
+    user = accounts.check(db(), username, password)
     if user is None:
+        throttle.failed(key, now)
         return _problem("Wrong user name or password.", 401)
+    throttle.forget(key)
     session.clear()
     session.permanent = True
     session.update(username=user["username"], role=user["role"], name=user["display_name"])

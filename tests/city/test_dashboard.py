@@ -136,3 +136,18 @@ def test_pages_carry_a_content_security_policy(bureau):
     r = bureau.get("/")
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_failed_logins_are_slowed_down_per_name_and_address(city, clock):
+    c = _app(city, clock).test_client()
+    for _ in range(5):
+        r = c.post("/api/login", json={"username": "bureau1", "password": "guess-guess-1"})
+        assert r.status_code == 401
+    r = c.post("/api/login", json={"username": "bureau1", "password": PASSWORD})
+    assert r.status_code == 429  # even the right password waits
+    assert r.get_json()["error"]["message"] == "登录失败次数过多，请 30 秒后再试。"
+    other = c.post("/api/login", json={"username": "bureau2", "password": "guess-guess-1"})
+    assert other.status_code == 401  # another name is not held up
+    clock.advance(seconds=31)
+    r = c.post("/api/login", json={"username": "bureau1", "password": PASSWORD})
+    assert r.status_code == 200
