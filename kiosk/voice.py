@@ -7,8 +7,9 @@ import logging
 import shutil
 import subprocess
 
+from queue_server.core.languages import ESPEAK_VOICES
+
 log = logging.getLogger(__name__)
-ESPEAK_VOICES = {"zh_CN": "cmn", "en": "en", "ug": "ug"}
 
 
 class Voice:

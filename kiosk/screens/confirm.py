@@ -1,5 +1,7 @@
 from kivy.uix.widget import Widget
 
+from queue_server.core.languages import local_name
+
 from .base import KioskScreen
 
 
@@ -9,7 +11,7 @@ class ConfirmScreen(KioskScreen):
     def fill(self, body):
         c, f = self.c, self.c.flow
         svc = f.service_info(f.service) or {"name": {}, "waiting": 0}
-        name = svc["name"].get(self.lang) or svc["name"].get("zh_CN", "")
+        name = local_name(svc["name"], self.lang)
         body.add_widget(
             self.label(self.text("Take a ticket for {name}?", name=name), "title", halign="center")
         )

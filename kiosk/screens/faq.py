@@ -1,6 +1,8 @@
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
+from queue_server.core.languages import local_name
+
 from .base import KioskScreen
 
 
@@ -43,7 +45,7 @@ class FaqScreen(KioskScreen):
         grid = GridLayout(cols=2 if ug else 3, spacing=10, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for topic in f.faq_topics:
-            name = topic["name"].get(self.lang) or topic["name"]["zh_CN"]
+            name = local_name(topic["name"], self.lang)
             chosen = topic["code"] == f.faq_topic or not f.faq_topic
             btn = self.button(
                 name,

@@ -1,3 +1,5 @@
+from queue_server.core.languages import local_name
+
 from .base import KioskScreen
 
 
@@ -9,7 +11,7 @@ class GuideScreen(KioskScreen):
         if not f.guide_service:
             body.add_widget(self.label(self.text("Choose a business to see what to bring.")))
             for svc in f.shown():
-                name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
+                name = local_name(svc["name"], self.lang)
                 body.add_widget(
                     self.button(
                         name,
@@ -19,7 +21,7 @@ class GuideScreen(KioskScreen):
                 )
         else:
             for item in f.shown():
-                name = item["name"].get(self.lang) or item["name"]["zh_CN"]
+                name = local_name(item["name"], self.lang)
                 body.add_widget(
                     self.button(
                         name,

@@ -1,6 +1,8 @@
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.boxlayout import BoxLayout
 
+from queue_server.core.languages import local_name
+
 from .base import KioskScreen
 
 
@@ -15,7 +17,7 @@ class GuideItemScreen(KioskScreen):
         col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=16)
         col.bind(minimum_height=col.setter("height"))
         add = col.add_widget
-        add(self.label(item["name"].get(self.lang) or item["name"]["zh_CN"], "title"))
+        add(self.label(local_name(item["name"], self.lang), "title"))
         # Guide content (§8.1.2) is the hall's Chinese catalogue; headings follow the language.
         add(self.label(self.text("Materials"), "text", color=self.theme.accent))
         for m in item.get("materials", []):

@@ -1,5 +1,7 @@
 from queue_server.core.issuing import SOLD_OUT
 
+from queue_server.core.languages import local_name
+
 from .base import KioskScreen
 
 
@@ -16,7 +18,7 @@ class ServicesScreen(KioskScreen):
             note.kiosk_name = "notice"
             body.add_widget(note)
         for svc in f.shown():
-            name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
+            name = local_name(svc["name"], self.lang)
             if svc.get("open", True):
                 line = self.text(
                     "{name}\n{waiting} waiting · {wait}",

@@ -1,7 +1,9 @@
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from ..flow import PRIORITY_REASONS
+from queue_server.core.languages import local_name
+from queue_server.core.vocabulary import PRIORITY_REASONS
+
 from .base import KioskScreen
 
 
@@ -28,7 +30,7 @@ class StaffScreen(KioskScreen):
             body.add_widget(self.label(self.text(f.notice), color=t.warning))
         body.add_widget(self.label(self.text("2. Service")))
         for svc in f.services:
-            name = svc["name"].get(self.lang) or svc["name"]["zh_CN"]
+            name = local_name(svc["name"], self.lang)
             body.add_widget(
                 self.button(
                     name,

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from .errors import InvalidField
+from .vocabulary import BAD_LEVELS, RATING_LEVELS, RATING_REASONS  # noqa: F401
 
-LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-BAD_LEVELS = (1, 2)  # 差评
-
-# §9.2 evaluation content: 服务态度, 服务时限, 服务用语, 职业形象, 服务纪律 — plus "other".
-REASONS = {
-    "attitude": "服务态度",
-    "time_limit": "服务时限",
-    "language": "服务用语",
-    "image": "职业形象",
-    "discipline": "服务纪律",
-    "other": "其他",
-}
+# The five levels (5 非常满意 … 1 非常不满意), the bad ones (差评) and the §9.2 reasons are
+# core.vocabulary's: codes → catalog msgids.
+LEVELS = RATING_LEVELS
+REASONS = RATING_REASONS
 MAX_COMMENT = 500
 
 

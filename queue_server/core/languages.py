@@ -11,6 +11,7 @@ DEFAULT = "zh_CN"
 RTL = frozenset({"ug"})
 TAGS = {"zh_CN": "zh-CN", "en": "en", "ug": "ug"}  # BCP 47, for HTML lang and Accept-Language
 AUTONYMS = {"zh_CN": "中文", "en": "English", "ug": "ئۇيغۇرچە"}  # each language in itself
+ESPEAK_VOICES = {"zh_CN": "cmn", "en": "en", "ug": "ug"}  # espeak-ng: Mandarin cmn, Uyghur ug
 
 
 def local_name(names: dict, lang: str) -> str:

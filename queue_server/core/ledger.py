@@ -12,21 +12,11 @@ from .documents import parse_document
 from .errors import InvalidField
 from .numbering import HALL_TZ
 from .phrases import check_service_language
+from .vocabulary import LEDGER_FORMS, REPLY_LIMITS, REPLY_METHODS  # noqa: F401
 
-# §6.5–6.9 consultation forms, with the standard's names (annex B 咨询形式).
-FORMS = {"window": "窗口", "phone": "电话", "letter": "信函", "online": "网络", "media": "新闻媒体"}
-
-# §8.2 time limits in working days: immediate; agreed reply ≤ 3; after asking (请示) ≤ 5;
-# letters ≤ 10.
-REPLY_LIMITS = {"immediate": 0, "agreed": 3, "escalated": 5, "letter": 10}
-
-REPLY_METHODS = {
-    "phone": "电话",
-    "letter": "信函",
-    "email": "电子邮件",
-    "window": "窗口",
-    "sms": "短信",
-}
+# §6.5–6.9 consultation forms (annex B 咨询形式), the §8.2 reply classes with their limits in
+# working days, and the reply methods: core.vocabulary's (codes → catalog msgids).
+FORMS = LEDGER_FORMS
 
 STATUSES = ("open", "answered")
 

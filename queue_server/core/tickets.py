@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .errors import InvalidTransition
+from . import vocabulary
 
 
 class Status(StrEnum):
@@ -55,9 +56,11 @@ OPEN = (Status.WAITING, Status.CALLED, Status.SERVING)
 
 ACTIVE = (Status.CALLED, Status.SERVING)
 
-PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "ill", "other")  # 老 残 孕 病 其他 (§8.1.5)
-CANCEL_REASONS = ("left", "duplicate", "wrong_service", "other")  # the citizen left, took two…
-REPRINT_REASONS = ("paper_jam", "lost", "unreadable", "other")
+# core.vocabulary's codes (§8.1.5 priority; cancel and reprint at the desk) as tuples: `x in` then
+# takes any JSON value a request may carry, where a dict would raise on a list.
+PRIORITY_REASONS = tuple(vocabulary.PRIORITY_REASONS)
+CANCEL_REASONS = tuple(vocabulary.CANCEL_REASONS)
+REPRINT_REASONS = tuple(vocabulary.REPRINT_REASONS)
 
 
 def next_status(current: Status | str, action: Action | str) -> Status:

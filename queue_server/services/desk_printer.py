@@ -11,17 +11,9 @@ from printer import PrinterError, TicketLayout, open_printer
 from ..core.errors import Msgid
 from ..core.paper import ticket_paper
 from ..core.settings import Settings
+from ..core.vocabulary import PRINTER_WORDS
 from ..errors import Conflict, Unavailable
 from ..i18n import translate
-
-# The printer library's status words → the server catalog's words for them.
-PROBLEM_TEXT = {
-    "paper_near_end": "Paper near end",
-    "paper_out": "Paper out",
-    "cover_open": "Cover open",
-    "offline": "Printer offline",
-    "error": "Printer error",
-}
 
 
 class PrintFailed(Unavailable):
@@ -76,5 +68,5 @@ class DeskPrinter:
         except PrinterError as exc:
             raise PrintFailed(
                 "The desk printer could not print: {problem}",
-                problem=Msgid(PROBLEM_TEXT.get(exc.word, "Printer error")),
+                problem=Msgid(PRINTER_WORDS.get(exc.word, PRINTER_WORDS["error"])),
             ) from None

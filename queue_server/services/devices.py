@@ -12,14 +12,13 @@ from typing import Callable
 
 from ..core.devices import PRINTER, SILENT, heartbeat_every_s, is_silent, sweep_every_s, watching
 from ..core.settings import Settings
+from ..core.vocabulary import PRINTER_WORDS
 from ..errors import InvalidField, NotFound
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import accounts as repo
 from ..store import events as event_log
 from .common import hash_token, iso
-
-PRINTER_WORDS = ("ok", "paper_near_end", "paper_out", "cover_open", "offline", "error")
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ class Devices:
         if not isinstance(status, dict) or len(json.dumps(status)) > 2000:
             raise InvalidField("status must be a small JSON object.", field="status")
         printer = status.get("printer")
-        if printer is not None and printer not in PRINTER_WORDS:
+        if printer is not None and (not isinstance(printer, str) or printer not in PRINTER_WORDS):
             raise InvalidField(
                 "Unknown printer status {word}.", field="printer", word=str(printer)[:20]
             )

@@ -12,6 +12,7 @@ from ..core.reports.summary import check_period
 from ..core.settings import Settings
 from ..errors import Conflict, Forbidden, InvalidField, NotFound
 from ..eventbus import EventBus
+from ..i18n import translate
 from ..store import Store
 from ..store import accounts as accounts_repo
 from ..store import evaluations as repo
@@ -162,7 +163,7 @@ class EvaluationService:
         return {
             "from": day_from.isoformat(),
             "to": day_to.isoformat(),
-            "levels": {str(k): v for k, v in LEVELS.items()},
+            "levels": {str(k): translate(v, "zh_CN") for k, v in LEVELS.items()},
             **tally(rows),
             "bad_list": [
                 {

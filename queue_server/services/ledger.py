@@ -24,6 +24,7 @@ from ..core.numbering import HALL_TZ, hall_day
 from ..core.workdays import CalendarGap
 from ..errors import Conflict, InvalidField, NotFound
 from ..eventbus import EventBus
+from ..i18n import translate
 from ..store import Store
 from ..store import audit
 from ..store import events as event_log
@@ -349,9 +350,11 @@ class LedgerService:
                         r["receptionist"] or "",
                         _local_minute(r["received_at"]),
                         agreed,
-                        FORMS.get(r["form"], r["form"]),
+                        translate(FORMS[r["form"]], "zh_CN") if r["form"] in FORMS else r["form"],
                         r["summary"],
-                        REPLY_METHODS.get(r["reply_method"], "") if r["reply_method"] else "",
+                        translate(REPLY_METHODS[r["reply_method"]], "zh_CN")
+                        if r["reply_method"] in REPLY_METHODS
+                        else "",
                         r["reply_content"] or "",
                         _local_minute(r["replied_at"]),
                         r["replied_by"] or "",

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Callable
 
 from ..core.reports.tables import TABLES, Table, cell, columns, table
-from ..i18n import translate
+from ..i18n import local_name, translate
 from .common import spreadsheet_safe
 
 FORMATS = {
@@ -26,7 +26,7 @@ SHEET_TITLE_MAX = 31  # Excel's limit
 def _namer(lang: str) -> Callable[[dict], str]:
     def name(names: dict | str | None) -> str:
         if isinstance(names, dict):
-            return names.get(lang) or names.get("zh_CN") or ""
+            return local_name(names, lang)
         return names or ""
 
     return name

@@ -9,9 +9,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+from ..core.languages import ESPEAK_VOICES
 from .audio import Clip, read_clip
 from .errors import VoiceError
-from .templates import ESPEAK_VOICES
 
 TIMEOUT_S = 10
 

@@ -22,9 +22,6 @@ from .reading import (
     word,
 )
 
-# espeak-ng voice per hall language (Mandarin cmn, Uyghur ug).
-ESPEAK_VOICES = {"zh_CN": "cmn", "ug": "ug", "en": "en"}
-
 
 def _numeral(parts: list[Word], sep: str) -> Word:
     """One spoken number (十一 is said as one word) made of several clips."""

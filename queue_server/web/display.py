@@ -10,10 +10,12 @@ hall's (``Hall.open``).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
 from ..core.languages import AUTONYMS, DEFAULT, TAGS, direction, local_name
+from ..core.vocabulary import vocabulary
 from ..errors import NotFound, Unavailable
+from ..i18n import translate
 from ..voice import NotAnnounced, VoiceError
 from .context import hall, language, page_services
 from .display_font import FAMILY
@@ -105,6 +107,19 @@ def ticket_status(ticket_id: str):
         ticket_id=ticket_id,
         service_name=service_name,
     )
+
+
+@bp.get("/api/v1/vocabulary")
+def words():
+    """core.vocabulary for the pages, labelled in the caller's language. The words change only
+    with the software, so a page may keep the answer: an ETag, an hour's max-age."""
+    lang = language()
+    response = jsonify({"language": lang} | vocabulary(lambda msgid: translate(msgid, lang)))
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.vary.add("Accept-Language")
+    return response.make_conditional(request)
 
 
 @bp.get("/display/fonts/hallsans.ttf")

@@ -13,7 +13,15 @@ from ..core.appointments import SOURCES as _SOURCES
 from ..core.appointments import STATUSES as _APPT_STATUSES
 from ..core.documents import DOCUMENT_TYPES
 from ..core.issuing import ISSUING_STATES
-from ..core.tickets import CANCEL_REASONS, REPRINT_REASONS
+from ..core.languages import LANGUAGES
+from ..core.vocabulary import (
+    CANCEL_REASONS,
+    LEDGER_FORMS,
+    RATING_REASONS,
+    REPLY_CLASSES,
+    REPLY_METHODS,
+    REPRINT_REASONS,
+)
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -425,6 +433,49 @@ PATHS: dict = {
         }
     },
     "/api/v1/openapi.json": {"get": _op("This document", _json({"type": "object"}), errors=())},
+    "/api/v1/vocabulary": {
+        "get": {
+            **_op(
+                "The hall's words, declared once in core.vocabulary, labelled in the caller's "
+                "language (?lang= or Accept-Language): event types, priority, cancel and reprint "
+                "reasons, rating levels and reasons, ledger forms, reply classes with their §8.2 "
+                "limits in working days, reply methods, printer status words. Cacheable: an "
+                "ETag per language, Vary: Accept-Language",
+                _json(
+                    _obj(
+                        {
+                            "language": S,
+                            "event_types": {"type": "array", "items": S},
+                            **{
+                                key: {"type": "array", "items": REF("Term")}
+                                for key in (
+                                    "priority_reasons",
+                                    "cancel_reasons",
+                                    "reprint_reasons",
+                                    "rating_reasons",
+                                    "ledger_forms",
+                                    "reply_methods",
+                                )
+                            },
+                            "rating_levels": {
+                                "type": "array",
+                                "items": _obj({"level": I, "label": S, "bad": B}),
+                            },
+                            "reply_classes": {
+                                "type": "array",
+                                "items": _obj({"code": S, "label": S, "working_days": I}),
+                            },
+                            "printer_words": {
+                                "type": "array",
+                                "items": _obj({"code": S, "label": S, "prints": B}),
+                            },
+                        }
+                    )
+                ),
+            ),
+            "parameters": [{"name": "lang", "in": "query", "schema": {"enum": list(LANGUAGES)}}],
+        }
+    },
     "/api/v1/announcements/{event_id}.wav": {
         "get": {
             **_op(
@@ -470,6 +521,7 @@ D = {"type": "string", "format": "date"}
 DT = {"type": "string", "format": "date-time"}
 NS = {"type": ["string", "null"]}
 DOC_TYPE = {"enum": list(DOCUMENT_TYPES), "description": "identity document; default resident_id"}
+SCHEMAS["Term"] = _obj({"code": S, "label": S}, ["code", "label"])
 SCHEMAS["LedgerRecord"] = _obj(
     {
         "id": I,
@@ -481,9 +533,9 @@ SCHEMAS["LedgerRecord"] = _obj(
         "email": NS,
         "address": NS,
         "received_at": DT,
-        "form": {"enum": ["window", "phone", "letter", "online", "media"]},
+        "form": {"enum": list(LEDGER_FORMS)},
         "summary": S,
-        "reply_class": {"enum": ["immediate", "agreed", "escalated", "letter"]},
+        "reply_class": {"enum": list(REPLY_CLASSES)},
         "agreed_reply_date": NS,
         "due_date": D,
         "due_provisional": B,
@@ -496,7 +548,7 @@ SCHEMAS["LedgerRecord"] = _obj(
             "type": ["integer", "null"],
             "description": "0 due today, < 0 overdue, null answered",
         },
-        "reply_method": {"enum": ["phone", "letter", "email", "window", "sms", None]},
+        "reply_method": {"enum": [*REPLY_METHODS, None]},
         "reply_content": NS,
         "replied_at": NS,
         "replied_by": NS,
@@ -566,9 +618,9 @@ PATHS.update(
                         "email": S,
                         "address": S,
                         "received_at": DT,
-                        "form": {"enum": ["window", "phone", "letter", "online", "media"]},
+                        "form": {"enum": list(LEDGER_FORMS)},
                         "summary": S,
-                        "reply_class": {"enum": ["immediate", "agreed", "escalated", "letter"]},
+                        "reply_class": {"enum": list(REPLY_CLASSES)},
                         "agreed_reply_date": D,
                         "receptionist": S,
                         "remarks": S,
@@ -613,7 +665,7 @@ PATHS.update(
                     _json(REF("LedgerRecord")),
                     _obj(
                         {
-                            "reply_method": {"enum": ["phone", "letter", "email", "window", "sms"]},
+                            "reply_method": {"enum": list(REPLY_METHODS)},
                             "reply_content": S,
                             "replied_at": DT,
                             "replied_by": S,
@@ -660,7 +712,7 @@ PATHS.update(
                     {
                         "name": "class",
                         "in": "query",
-                        "schema": {"enum": ["immediate", "agreed", "escalated", "letter"]},
+                        "schema": {"enum": list(REPLY_CLASSES)},
                     },
                 ],
             }
@@ -745,16 +797,7 @@ PATHS.update(
                         "level": {"type": "integer", "minimum": 1, "maximum": 5},
                         "reasons": {
                             "type": "array",
-                            "items": {
-                                "enum": [
-                                    "attitude",
-                                    "time_limit",
-                                    "language",
-                                    "image",
-                                    "discipline",
-                                    "other",
-                                ]
-                            },
+                            "items": {"enum": list(RATING_REASONS)},
                         },
                         "comment": {"type": "string", "maxLength": 500},
                         "contact": {

@@ -14,7 +14,15 @@ import json
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
-from ..core.tickets import CANCEL_REASONS, PRIORITY_REASONS, REPRINT_REASONS
+from ..core import vocabulary
+from ..core.vocabulary import (
+    CANCEL_REASONS,
+    PRINTER_WORDS,
+    PRIORITY_REASONS,
+    RATING_LEVELS,
+    RATING_REASONS,
+    REPRINT_REASONS,
+)
 from ..errors import Forbidden, HallError, InvalidField, NotFound
 from ..services.accounts import DEVICE_KINDS, ROLES
 from ..i18n import translate
@@ -50,22 +58,9 @@ JS_TEXT = {
     "st_no_show": "No-show",
     "st_cancelled": "Cancelled",
     "st_expired": "Expired",
-    "cr_left": "The citizen left",
-    "cr_duplicate": "Took two tickets",
-    "cr_wrong_service": "Wrong service",
-    "cr_other": "Other reason",
-    "rr_paper_jam": "Paper jam",
-    "rr_lost": "Ticket lost",
-    "rr_unreadable": "Ticket unreadable",
-    "rr_other": "Other reason",
     "ticket_cancelled": "Ticket {number} cancelled.",
     "ticket_reprinted": "Ticket {number} printed again.",
     "printed_at_desk": "Printed at the guide desk.",
-    "pr_elderly": "Elderly",
-    "pr_disabled": "Disabled",
-    "pr_pregnant": "Pregnant",
-    "pr_ill": "Ill or frail",
-    "pr_other": "Other priority",
     "no_current": "No ticket at the window",
     "nobody_waiting": "Nobody is waiting.",
     "call_this": "Call",
@@ -88,12 +83,6 @@ JS_TEXT = {
     "device_alert": "Device alert: {device} — {problem}",
     "device_silent": "no heartbeat: switched off, frozen or cut off?",
     "device_back": "{device} is reporting again.",
-    "printer_ok": "ok",
-    "printer_paper_near_end": "Paper near end",
-    "printer_paper_out": "Paper out",
-    "printer_cover_open": "Cover open",
-    "printer_offline": "Printer offline",
-    "printer_error": "Printer error",
     "kind_kiosk": "Kiosk",
     "kind_display": "Display",
     "kind_evaluator": "Evaluator",
@@ -173,43 +162,19 @@ JS_TEXT.update(
     }
 )
 
-EVAL_LEVELS = [
-    (5, "Very satisfied"),
-    (4, "Satisfied"),
-    (3, "Basically satisfied"),
-    (2, "Dissatisfied"),
-    (1, "Very dissatisfied"),
-]
-# §9.2 evaluation content: attitude, time limit, language, professional image, discipline.
-EVAL_REASONS = [
-    ("attitude", "Service attitude"),
-    ("time_limit", "Service time limit"),
-    ("language", "Service language"),
-    ("image", "Professional image"),
-    ("discipline", "Service discipline"),
-    ("other", "Other"),
-]
-# Annex B 咨询形式 and the §8.2 reply classes (their working-day limits are the backend's).
-LEDGER_FORMS = [
-    ("window", "Window"),
-    ("phone", "Phone"),
-    ("letter", "Letter"),
-    ("online", "Online (network)"),
-    ("media", "News media"),
-]
-REPLY_CLASSES = [
-    ("immediate", "Answered on the spot"),
-    ("agreed", "Agreed reply (≤3 working days)"),
-    ("escalated", "Escalated (≤5 working days)"),
-    ("letter", "Letter (≤10 working days)"),
-]
-REPLY_METHODS = [
-    ("phone", "Phone"),
-    ("window", "Window"),
-    ("letter", "Letter"),
-    ("email", "E-mail"),
-    ("sms", "SMS"),
-]
+# The words of core.vocabulary with their labels, for the scripts (keys "pr_elderly", …) and
+# the forms (lists of (code, label)).
+JS_TEXT.update(
+    {f"cr_{code}": label for code, label in CANCEL_REASONS.items()}
+    | {f"rr_{code}": label for code, label in REPRINT_REASONS.items()}
+    | {f"pr_{code}": label for code, label in PRIORITY_REASONS.items()}
+    | {f"printer_{code}": label for code, label in PRINTER_WORDS.items()}
+)
+EVAL_LEVELS = list(RATING_LEVELS.items())
+EVAL_REASONS = list(RATING_REASONS.items())
+LEDGER_FORMS = list(vocabulary.LEDGER_FORMS.items())
+REPLY_CLASSES = [(code, label) for code, (label, _) in vocabulary.REPLY_CLASSES.items()]
+REPLY_METHODS = list(vocabulary.REPLY_METHODS.items())
 
 
 def _(msgid: str, **params) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..evaluation import LEVELS, REASONS
+from ..vocabulary import RATING_LEVELS, RATING_REASONS, REPLY_CLASSES
 
 CHANNEL_NAMES = {
     "kiosk": "Kiosk",
@@ -23,28 +23,9 @@ CHANNEL_NAMES = {
 PRIORITY_NAMES = {"priority": "Priority (green channel)", "normal": "Regular"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 STATE_NAMES = {"closed": "Closed", "paused": "Paused", "open": "Open"}
-LEVEL_NAMES = {
-    5: "Very satisfied",
-    4: "Satisfied",
-    3: "Basically satisfied",
-    2: "Dissatisfied",
-    1: "Very dissatisfied",
-}
-REASON_NAMES = {
-    "attitude": "Service attitude",
-    "time_limit": "Service time limit",
-    "language": "Service language",
-    "image": "Professional image",
-    "discipline": "Service discipline",
-    "other": "Other",
-}
-REPLY_CLASS_NAMES = {
-    "immediate": "Answered on the spot",
-    "agreed": "Agreed reply (≤3 working days)",
-    "escalated": "Escalated (≤5 working days)",
-    "letter": "Letter (≤10 working days)",
-}
-assert set(LEVEL_NAMES) == set(LEVELS) and set(REASON_NAMES) == set(REASONS)
+LEVEL_NAMES = RATING_LEVELS  # core.vocabulary's labels
+REASON_NAMES = RATING_REASONS
+REPLY_CLASS_NAMES = {code: label for code, (label, _) in REPLY_CLASSES.items()}
 
 
 @dataclass(frozen=True)
@@ -149,7 +130,7 @@ def _ratings(s: dict, tr, name) -> list[dict]:
             "count": t["rating_counts"][str(lv)],
             "share": t["rating_counts"][str(lv)] / total if total else None,
         }
-        for lv in sorted(LEVELS, reverse=True)
+        for lv in sorted(RATING_LEVELS, reverse=True)
     ]
 
 

@@ -10,12 +10,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Iterable, Sequence
 
 from ..numbering import HALL_TZ
+from ..vocabulary import PRINTER_DOWN
 from .replay import Change, Visit
 
 Span = tuple[datetime, datetime]
 WINDOW_STATES = ("open", "paused", "closed")
-# A printer in these states cannot print: the kiosk or desk is down. "paper_near_end" warns only.
-PRINTER_DOWN = ("paper_out", "cover_open", "offline", "error")
+# PRINTER_DOWN (core.vocabulary): a printer in these states cannot print, the kiosk or desk is
+# down; "paper_near_end" warns only.
 
 
 def overlap_s(a: datetime, b: datetime, spans: Iterable[Span]) -> float:

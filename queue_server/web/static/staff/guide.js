@@ -6,10 +6,8 @@
   const {t, api, el, PAGE} = Staff;
   const $ = id => document.getElementById(id);
   const services = Object.fromEntries(PAGE.services.map(s => [s.code, s]));
-  const lang = document.documentElement.lang === "zh-CN" ? "zh_CN" : document.documentElement.lang;
   const knownAlerts = new Set();
 
-  function name(obj) { return (obj && (obj[lang] || obj.zh_CN)) || ""; }
 
   async function refreshOverview() {
     try {
@@ -19,7 +17,7 @@
       body.textContent = "";
       for (const q of data.queues) {
         body.append(el("tr", {"data-service": q.code, class: q.waiting && !q.open_windows ? "alert" : ""},
-          el("td", {}, `${q.prefix} · ${name(q.name)}`), el("td", {class: "num"}, q.waiting),
+          el("td", {}, `${q.prefix} · ${Staff.localName(q.name)}`), el("td", {class: "num"}, q.waiting),
           el("td", {}, q.waiting ? Staff.duration(q.longest_wait_s) : "—"), el("td", {class: "num"}, q.open_windows)));
       }
       const nb = $("noshows").tBodies[0];

@@ -112,6 +112,11 @@ const Staff = (() => {
 
   // A service of the page's list (PAGE.services) as the consoles show it: "B · 养老保险".
   const SERVICES = Object.fromEntries((PAGE.services || []).map(s => [s.code, s]));
+  // A name given per language (an API answer's service or item): the page's, else Chinese, as
+  // queue_server.core.languages.local_name does on the server.
+  const LANG = document.documentElement.lang === "zh-CN" ? "zh_CN" : document.documentElement.lang;
+  function localName(names) { return (names && (names[LANG] || names.zh_CN)) || ""; }
+
   function serviceName(code) {
     const s = SERVICES[code];
     return s ? `${s.prefix} · ${s.name}` : code;
@@ -197,5 +202,5 @@ const Staff = (() => {
 
   fillTexts();
   return {t, api, ApiError, clearErrors, showError, status, banner, now, setServerNow, duration, since, time,
-    el, serviceName, follow, debounce, loadPhrases, fillTexts, PAGE, CSRF};
+    el, serviceName, localName, follow, debounce, loadPhrases, fillTexts, PAGE, CSRF};
 })();

@@ -94,9 +94,8 @@
       const data = await api("GET", "/api/v1/items?service=" + encodeURIComponent(service));
       box.textContent = "";
       if (!data.items.length) box.append(el("p", {class: "muted"}, t("no_guide")));
-      const lang = document.documentElement.lang === "zh-CN" ? "zh_CN" : document.documentElement.lang;
       for (const it of data.items) {
-        const name = (it.name && (it.name[lang] || it.name.zh_CN)) || it.code;
+        const name = Staff.localName(it.name) || it.code;
         box.append(el("details", {open: data.items.length <= 2 ? true : null},
           el("summary", {}, name),
           el("dl", {class: "facts"},
