@@ -180,7 +180,14 @@ def test_priority_window_and_secondary_services_weigh_less():
 
 def test_mean_service_falls_back_to_default():
     assert mean_service_seconds([], 480) == 480
-    assert mean_service_seconds([100, 300, -5], 480) == 200
+    assert mean_service_seconds([-5, 0], 480) == 480  # clock slips are no visits
+
+
+def test_mean_service_is_shrunk_toward_the_default():
+    # The morning's first finished visit is a short one: it must not halve every promise.
+    assert 450 < mean_service_seconds([120], 480) < 480
+    # Many visits outweigh the configured minutes: 300 recent visits of 200 s.
+    assert 200 < mean_service_seconds([200] * 300, 480) < 230
 
 
 VALID_ID = "11010519491231002X"
@@ -233,7 +240,8 @@ def test_core_imports_no_framework():
     code = (
         "import sys, pkgutil, importlib, queue_server.core as c\n"
         "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('queue_server.core.' + m.name)\n"
-        "bad = [m for m in ('flask', 'kivy', 'sqlite_utils', 'escpos', 'sqlite3', 'werkzeug') if m in sys.modules]\n"
+        "bad = [m for m in ('flask', 'kivy', 'sqlite_utils', 'escpos', 'sqlite3', 'werkzeug', 'babel')"
+        " if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
