@@ -82,6 +82,11 @@ def test_early_and_late_are_said_in_each_language_with_the_step_that_helps(repor
     assert a["none-en"] == {"text": translate(ck.NONE_CODE, "en"), "offer": "again"}
 
 
+def test_the_keypad_taps_fill_the_code_and_the_phone_digits(report):
+    late = report["bookings"]["late"]
+    assert report["checks"]["typed"]["late-zh_CN"] == [late["code"], late["phone_last4"]]
+
+
 def test_the_card_gives_the_bookings_ticket_with_appointment_on_screen_and_paper(report):
     card = report["tickets"]["card"]
     assert report["checks"]["reader_armed"] is True
@@ -98,18 +103,19 @@ def test_the_card_gives_the_bookings_ticket_with_appointment_on_screen_and_paper
 def test_screenshots_in_every_language_and_elder_mode(report):
     tags = {s["tag"] for s in report["screens"]}
     for lang in LANGS:
-        assert {f"checkin-home-{lang}", f"checkin-{lang}"} <= tags
-        assert {f"checkin-early-{lang}", f"checkin-late-{lang}"} <= tags
-    assert {
-        "checkin-home-elder",
-        "checkin-elder",
-        "checkin-early-elder",
-        "checkin-twice-elder",
-    } <= tags
+        assert {f"checkin-{lang}", f"checkin-early-{lang}", f"checkin-late-{lang}"} <= tags
+    assert {"checkin-elder", "checkin-early-elder", "checkin-twice-elder"} <= tags
     assert {"checkin-ticket-zh_CN", "checkin-ticket-elder", "checkin-late-ug-elder"} <= tags
     assert all(s["elder"] for s in report["screens"] if s["tag"].endswith("elder"))
     for s in report["screens"]:
         assert Path(s["png"]).stat().st_size > 10_000, s["png"]
+
+
+def test_home_has_the_check_in_tile_in_every_language(report):
+    tiles = report["checks"]["home_tile"]
+    for lang in LANGS:
+        assert tiles[lang] == [for_label(translate("Appointment check-in", lang), lang)]
+    assert tiles["elder"] == ["预约签到"]
 
 
 def test_no_text_is_cut_off_on_any_screen(report):
