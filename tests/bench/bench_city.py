@@ -117,6 +117,13 @@ def main() -> None:
             f"(made in {time.perf_counter() - t:.0f} s)"
         )
 
+        empty = work / "empty.db"
+        make_hall(empty, FIRST_DAY, 0, 0)
+        before = cpu_seconds(cluster)[0]
+        ship(dsn, empty, "empty", work, args.batch)
+        start_cpu = cpu_seconds(cluster)[0] - before  # one process's start, nothing to ship
+        with connect(dsn) as conn:
+            conn.execute("DELETE FROM halls WHERE hall_id = 'empty'")
         cpu_before = cpu_seconds(cluster)
         t = time.perf_counter()
         with ThreadPoolExecutor(args.parallel) as pool:
@@ -134,11 +141,17 @@ def main() -> None:
         )
         shippers, backends = (a - b for a, b in zip(cpu_seconds(cluster), cpu_before))
         per_cpu = total / (shippers + backends)
+        steady = total / max(1e-9, shippers - len(halls) * start_cpu + backends)
         print(
             f"  CPU: shippers {shippers:.1f} s + PostgreSQL backends {backends:.1f} s = "
             f"{1e6 / per_cpu:.0f} µs per event, {per_cpu:,.0f} events per CPU-second; "
             f"{os.cpu_count()} cores busy with nothing else ≈ {per_cpu * os.cpu_count():,.0f} "
             f"events/s (load average now {os.getloadavg()[0]:.1f}: other work shares them)"
+        )
+        print(
+            f"  of which starting {len(halls)} processes ({start_cpu:.2f} s CPU each, measured "
+            f"on an empty hall); a running shipper: {1e6 / steady:.0f} µs per event, "
+            f"{os.cpu_count()} idle cores ≈ {steady * os.cpu_count():,.0f} events/s"
         )
         with connect(dsn) as conn:
             stored = conn.execute("SELECT count(*) FROM events").fetchone()[0]
