@@ -18,6 +18,7 @@ from queue_server.core.errors import InvalidIdNumber
 from queue_server.core.idnumber import validate_id_number
 from queue_server.core.insurance import INSURANCES
 from queue_server.core.numbering import HALL_TZ
+from queue_server.core.vocabulary import PRINTER_PRINTS
 
 ID_LEN, PASSWORD_LEN, CHECK_LEN, CASE_MAX = 18, 6, 4, 24
 TABS = ("profile", "contributions", "account", "benefits", "cases")
@@ -112,7 +113,8 @@ def month_label(index: int) -> str:
 
 class CitizenSteps:
     """Mixed into ``Flow`` (kiosk/flow.py); uses its ``screen``, ``personal``, ``notice``,
-    ``elder``, ``last_touch``, ``idle_timeout_s``, ``_go`` and ``home``."""
+    ``elder``, ``last_touch``, ``idle_timeout_s``, ``wants_card``, ``checkin``, ``_go`` and
+    ``home``."""
 
     # ---- the session's life -----------------------------------------------------------------
     def wipe(self) -> None:
@@ -474,7 +476,7 @@ class CitizenSteps:
     def printer_status(self, word: str) -> bool:
         """The printer's status while a reprint waits; True when Reprint became possible."""
         p = self.personal
-        back = word in ("ok", "paper_near_end")
+        back = word in PRINTER_PRINTS
         changed = bool(p.print_problem) and back != p.printer_back
         p.printer_back = back if p.print_problem else False
         return changed
