@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import requests
 
+from queue_server.core.languages import TAGS
+
 log = logging.getLogger(__name__)
 
 
@@ -37,8 +39,8 @@ Result = Ok | Failure
 
 
 CITIZEN_HEADER = "X-Citizen-Session"
-# The server's catalogs are zh_CN, en and ug; Accept-Language uses the BCP 47 tags.
-LANGUAGE_TAGS = {"zh_CN": "zh-CN", "en": "en", "ug": "ug"}
+# The server's catalogs are zh_CN, en and ug; Accept-Language uses their BCP 47 tags.
+LANGUAGE_TAGS = TAGS
 
 
 class HallClient:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from queue_server.core.issuing import CLOSED, CLOSED_CODE, SOLD_OUT, SOLD_OUT_CODE
+from queue_server.core.languages import LANGUAGES
 from queue_server.core.vocabulary import PRIORITY_REASONS
 
 from .checkin_flow import Checkin, CheckinSteps
@@ -57,7 +58,7 @@ class Flow(CitizenSteps, CheckinSteps):
     Screen = Screen
     SESSION_SCREENS = (Screen.RECORDS, Screen.STATEMENT, Screen.STAFF_PIN, Screen.STAFF)
 
-    languages: tuple = ("zh_CN", "en", "ug")
+    languages: tuple = LANGUAGES
     idle_timeout_s: float = 60.0
     ticket_screen_s: float = 12.0
     screen: Screen = Screen.HOME

@@ -15,12 +15,14 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
+from queue_server.core.languages import AUTONYMS
+
 from ..i18n import for_label
 from ..theme import theme_for
 
 Builder.load_file(str(Path(__file__).with_name("base.kv")))
 
-LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English", "ug": "ئۇيغۇرچە"}
+LANGUAGE_NAMES = AUTONYMS  # each language named in itself
 
 
 def style(widget, lang: str, px: int) -> None:

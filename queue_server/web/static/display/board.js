@@ -74,11 +74,12 @@ function renderWaiting() {
     const li = el("li", "svc");
     li.dataset.service = code;
     const row = el("div", "svc-count");
-    // "{n} 人", "{n} كىشى", "{n}": the big count with the words around it, as the language puts them
+    // "{n} 人", "{n} كىشى", "{n}": the big count with the words around it, as the language has them
     const [before, after] = T.people_count.split("{n}");
     row.append(el("span", "svc-label", T.waiting));
     if (before.trim()) row.append(el("span", "svc-unit", before.trim()));
-    row.append(el("span", "count", String(board.waiting[code] || 0)), el("span", "svc-unit", after.trim()));
+    row.append(el("span", "count", String(board.waiting[code] || 0)),
+               el("span", "svc-unit", after.trim()));
     li.append(el("div", "svc-name", svc.prefix + " " + svc.name), row);
     ul.append(li);
   }
