@@ -22,34 +22,20 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from queue_server.city import derived, migrate  # noqa: E402
+from queue_server.city import derived, migrate, queries  # noqa: E402
 from queue_server.city.db import connect  # noqa: E402
+from queue_server.core.numbering import HALL_TZ  # noqa: E402
 from tests.city.halls import make_hall  # noqa: E402
 from tests.support.postgres import PostgresCluster  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).with_name("queue-server")
 FIRST_DAY = date(2026, 11, 2)
-
-LIVE_VIEW = """
-SELECT h.hall_id, h.name, h.waiting, h.windows, h.hall_last_id - h.shipped_through AS lag_events,
-       now() - h.shipped_at AS since_shipment,
-       (SELECT max(wait_s) FROM city_tickets t
-         WHERE t.hall_id = h.hall_id AND t.day = %(today)s AND t.called_at IS NULL) AS open_wait
-FROM halls h ORDER BY h.hall_id
-"""
-MONTH_TABLE = """
-SELECT hall_id, sum(issued) AS issued, sum(served) AS served, sum(no_show) AS no_show,
-       sum(wait_mean_s * wait_n) / nullif(sum(wait_n), 0) AS wait_mean_s,
-       max(wait_max_s) AS wait_max_s, sum(ratings) AS ratings, sum(bad_ratings) AS bad,
-       sum(rating_mean * ratings) / nullif(sum(ratings), 0) AS rating_mean
-FROM city_daily WHERE day >= %(start)s AND day < %(end)s
-GROUP BY hall_id ORDER BY hall_id
-"""
 
 
 def ship(dsn: str, db: Path, hall_id: str, folder: Path, batch: int) -> float:
@@ -79,11 +65,11 @@ def cpu_seconds(cluster: PostgresCluster) -> tuple[float, float]:
     return mine.ru_utime + mine.ru_stime, (int(fields[13]) + int(fields[14])) / tick
 
 
-def timed(conn, sql: str, params: dict, runs: int = 7) -> tuple[float, int]:
+def timed(query, runs: int = 7) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(runs):
         t = time.perf_counter()
-        rows = len(conn.execute(sql, params).fetchall())
+        rows = len(query())
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times), rows
 
@@ -165,10 +151,12 @@ def main() -> None:
             )
             conn.execute("ANALYZE")
             last = FIRST_DAY.toordinal() + args.days - 1
-            live, n = timed(conn, LIVE_VIEW, {"today": date.fromordinal(last)})
+            # The dashboard's own queries (queue_server/city/queries.py), on its last day at 17:00.
+            now = datetime.combine(date.fromordinal(last), dtime(17), tzinfo=HALL_TZ)
+            live, n = timed(lambda: queries.live(conn, now))
             print(f"live view of {n} halls: {live:.1f} ms median (goal ≤ 200 ms)")
-            month = {"start": date(2026, 11, 1), "end": date(2026, 12, 1)}
-            table, n = timed(conn, MONTH_TABLE, month)
+            month = (date(2026, 11, 1), date(2026, 11, 30))
+            table, n = timed(lambda: queries.figures(conn, *month))
             print(f"a month's per-hall table ({n} halls): {table:.1f} ms median (goal ≤ 200 ms)")
             size = conn.execute("SELECT pg_size_pretty(pg_database_size('city'))").fetchone()[0]
             print(f"city database: {size}")

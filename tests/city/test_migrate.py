@@ -29,7 +29,7 @@ def test_migrations_are_applied_in_order_recorded_and_not_applied_twice(city_dsn
     with connect(city_dsn) as conn:
         applied = migrate.migrate(conn, TODAY)
         assert applied == [f"{v:04d}_{n}" for v, n, _ in migrate.files()]
-        assert applied[:4] == ["0001_events", "0002_derived", "0003_bureau_users", "0004_hall_key"]
+        assert applied[:2] == ["0001_events", "0002_derived"]
         versions = [v for v, _, _ in migrate.files()]
         assert [r["version"] for r in migrate.status(conn)] == versions
         assert migrate.migrate(conn, TODAY) == []
