@@ -54,7 +54,6 @@ from .common import iso
 
 CHANNELS = ("kiosk", "guide", "window", "appointment", "mobile")
 WINDOW_STATES = ("open", "paused", "closed")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
 class _Unreached(dict):
@@ -140,11 +139,12 @@ class QueueService:
             "called_at": row["called_at"],
         }
 
-    def _event_data(self, db, row: dict, day: str, **extra) -> dict:
+    def _event_data(self, db, row: dict, day: str, waiting: dict | None = None, **extra) -> dict:
+        """``waiting``: the day's waiting counts when the caller knows them already."""
         data = {
             "ticket": self.public_ticket(row),
             "window": self._window_public(row["window"]),
-            "waiting": repo.waiting_counts(db, day),
+            "waiting": repo.waiting_counts(db, day) if waiting is None else waiting,
         }
         data.update(extra)
         return data
@@ -484,7 +484,7 @@ class QueueService:
     ) -> tuple[dict, bool]:
         """Issue a ticket, or return the one this ``request_id`` already got (created=False)."""
         svc = self._service(service)
-        if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id):
+        if not isinstance(request_id, str) or not issuing.REQUEST_ID.match(request_id):
             raise InvalidField(
                 "request_id must be 8–64 letters, digits or - _ . :", field="request_id"
             )
@@ -595,6 +595,7 @@ class QueueService:
         now = self.clock()
         day = hall_day(now).isoformat()
         published = []
+        counts = None  # the day's waiting counts once read
         with self.store.write() as db:
             win = repo.window(db, spec.number)
             if win["state"] != "open":
@@ -604,9 +605,9 @@ class QueueService:
                 if cur and cur["status"] in ACTIVE:
                     # "Next" at a window means the current citizen is done (usual hall practice).
                     self._finish_row(db, cur, now)
-                    published.append(
-                        self._publish(db, "ticket.finished", now, self._event_data(db, cur, day))
-                    )
+                    data = self._event_data(db, cur, day)
+                    counts = data["waiting"]
+                    published.append(self._publish(db, "ticket.finished", now, data))
             if ticket_id is not None:
                 chosen = repo.get(db, ticket_id)
                 if (
@@ -651,9 +652,11 @@ class QueueService:
                     staff=staff,
                 )
                 repo.save_window(db, win)
-                published.append(
-                    self._publish(db, "ticket.called", now, self._event_data(db, chosen, day))
-                )
+                if counts is not None:  # the called ticket was one of today's waiting
+                    left = chosen["service"]
+                    counts = {k: n - (k == left) for k, n in counts.items() if n - (k == left)}
+                data = self._event_data(db, chosen, day, counts)
+                published.append(self._publish(db, "ticket.called", now, data))
             result = self.ticket_view(db, chosen) if chosen else None
         for event_id in published:
             self._changed(event_id)

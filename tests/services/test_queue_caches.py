@@ -3,9 +3,13 @@ every promise it gives equals the one a service with nothing kept reads from the
 
 from __future__ import annotations
 
+import json
+
+from queue_server.core.numbering import hall_day
 from queue_server.core.tickets import CANCEL_REASONS
 from queue_server.eventbus import EventBus
 from queue_server.services.queue import QueueService
+from queue_server.store.tickets import waiting_counts
 
 
 def fresh(hall) -> QueueService:
@@ -128,3 +132,25 @@ def test_a_board_polling_an_unchanged_hall_costs_one_query(hall, clock):
     assert [s for s in sql if s not in ("BEGIN", "COMMIT")] == [
         "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT max(updated_at) FROM windows)"
     ]
+
+
+def test_a_call_tells_the_waiting_counts_as_read_after_it(hall, clock):
+    def last_event() -> dict:
+        row = hall.store.db.execute("SELECT type, data FROM events ORDER BY id DESC").fetchone()
+        return {"type": row[0]} | json.loads(row[1])
+
+    day = hall_day(clock()).isoformat()
+    hall.queue.set_window_state(1, "open", "win1")
+    for n in (1, 2):
+        hall.queue.issue("consult", f"req-w000{n}")
+    hall.queue.issue("pension", "req-w0003")
+    hall.queue.call_next(1, "win1")  # nobody at the window yet: no finish before the call
+    hall.queue.call_next(1, "win1")  # finishes the first; the last consult leaves the map
+    assert last_event()["type"] == "ticket.called"
+    assert last_event()["waiting"] == waiting_counts(hall.store.db, day) == {"pension": 1}
+    fourth, _ = hall.queue.issue("consult", "req-w0004")
+    hall.queue.issue("consult", "req-w0005")
+    hall.queue.call_next(1, "win1", ticket_id=fourth["id"])  # a named ticket
+    assert last_event()["type"] == "ticket.called"
+    assert last_event()["waiting"] == waiting_counts(hall.store.db, day)
+    assert last_event()["waiting"] == {"consult": 1, "pension": 1}
