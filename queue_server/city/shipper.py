@@ -223,7 +223,10 @@ class Shipper:
                     " DO UPDATE SET version = nextval('dirty_days_version')",
                     [self.hall_id, sorted({r[2] for r in fresh} | closed)],
                 )
-            self._hall_row(conn, max(last, through), newest, waiting, windows, rows[-1][2])
+            if not fresh:  # another shipper of this hall was first: its state is newer
+                waiting, windows = None, {}
+            last_at = rows[-1][2] if fresh else None
+            self._hall_row(conn, max(last, through), newest, waiting, windows, last_at)
             if ledger_changed or self._send_ledger:
                 self._ledger(conn)
         self._last_heartbeat = time.monotonic()
