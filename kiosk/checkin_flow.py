@@ -10,6 +10,8 @@ from the list; checked in already or no booking → what to do, e.g. ask at the 
 
 from __future__ import annotations
 
+import uuid
+
 from dataclasses import dataclass
 
 CODE_MIN, CODE_MAX, PHONE_LEN = 4, 12, 4  # core.appointments.CODE: 4–12 letters or digits
@@ -138,6 +140,9 @@ class CheckinSteps:
         return self._checkin_start({**ck.request, "walk_in": True})
 
     def _checkin_start(self, body: dict) -> dict:
+        """The request, with an id the client's retries keep: a retry after a lost answer gets
+        the ticket back to print (the server refuses a second check-in otherwise)."""
+        body = {"request_id": uuid.uuid4().hex, **body}
         ck = self.checkin
         ck.busy, ck.answer, ck.offer, ck.request = True, None, None, body
         self.notice, self.notice_params = None, {}

@@ -135,8 +135,8 @@ class HallClient:
         return self._call("POST", "/api/v1/tickets", json=body, retries=self.retries)
 
     def check_in(self, body: dict) -> Result:
-        """A booking's check-in. Retried: a booking gets one ticket whatever happens (a retry
-        after a lost answer hears already_checked_in with the ticket's number)."""
+        """A booking's check-in. Retried: the body's request_id makes a retry after a lost
+        answer get the same ticket back (200), so it is printed; a booking gets one ticket."""
         return self._call("POST", "/api/v1/appointments/check-in", json=body, retries=self.retries)
 
     def heartbeat(

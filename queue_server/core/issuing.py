@@ -7,6 +7,10 @@ advice differs: come back later today, or on another day.
 
 from __future__ import annotations
 
+import re
+
+# A client's idempotency key (a ticket's, a check-in's): a retry with it gets the same answer.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 OPEN = "open"
 CLOSED = "closed"
 SOLD_OUT = "sold_out"

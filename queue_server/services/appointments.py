@@ -19,6 +19,7 @@ from ..core.appointments import Refused
 from ..core.citizen import id_digest
 from ..core.errors import InvalidIdNumber
 from ..core.idnumber import mask_id_number, mask_name, mask_phone, validate_id_number
+from ..core.issuing import REQUEST_ID
 from ..core.numbering import HALL_TZ, hall_day
 from ..core.settings import AppointmentSettings, ServiceSpec, Settings
 from ..errors import Conflict, Forbidden, InvalidField, NotFound
@@ -365,6 +366,13 @@ class AppointmentService:
         walk_in = data.get("walk_in", False)
         if not isinstance(walk_in, bool):
             raise InvalidField("{field} must be true or false.", field="walk_in")
+        request_id = data.get("request_id")
+        if request_id is not None and (
+            not isinstance(request_id, str) or not REQUEST_ID.match(request_id)
+        ):
+            raise InvalidField(
+                "request_id must be 8–64 letters, digits or - _ . :", field="request_id"
+            )
         now = self.clock()
         today = hall_day(now).isoformat()
         self.mark_no_shows()
@@ -372,6 +380,9 @@ class AppointmentService:
         row = self._find_today(db, data, today)
         if row["status"] in ("checked_in", "late"):
             ticket = self.queue.get_ticket(row["ticket_id"]) if row["ticket_id"] else None
+            if ticket and request_id and row.get("checkin_request_id") == request_id:
+                # The kiosk's retry after a lost answer: the same ticket again, to print.
+                return {"state": "replayed", "ticket": ticket, "appointment": self.view(row)}
             raise Refused(
                 "already_checked_in",
                 "This booking was checked in at {time}; ticket {number}.",
@@ -414,7 +425,12 @@ class AppointmentService:
         with self.store.write() as db:
             fresh = repo.get(db, row["id"])
             if fresh["status"] == "booked":
-                changes = {"status": status, "ticket_id": ticket["id"], "checked_in_at": iso(now)}
+                changes = {
+                    "status": status,
+                    "ticket_id": ticket["id"],
+                    "checked_in_at": iso(now),
+                    "checkin_request_id": request_id,
+                }
                 repo.update(db, row["id"], changes)
                 fresh.update(changes)
                 event_id = self._publish(db, "appointment.checked_in", fresh, now, on_time=on_time)

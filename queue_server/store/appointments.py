@@ -35,6 +35,13 @@ def m001_appointments(db):
     db.execute("ALTER TABLE windows ADD COLUMN appointment_streak INTEGER DEFAULT 0")
 
 
+@migrations()
+def m002_checkin_request(db):
+    # The kiosk's request id of the check-in that took the ticket: its retry after a lost answer
+    # gets the same ticket back to print, while a second check-in is still refused.
+    db.execute("ALTER TABLE appointments ADD COLUMN checkin_request_id TEXT")
+
+
 COLUMNS = (
     "id",
     "code",
@@ -58,6 +65,7 @@ COLUMNS = (
     "cancelled_at",
     "cancelled_by",
     "no_show_at",
+    "checkin_request_id",
 )
 
 

@@ -145,7 +145,7 @@ def check_in():
     """At the kiosk: ID card, booking code, or phone's last 4 + code → the booking's ticket."""
     channel = "kiosk" if (principal() or {}).get("type") == "device" else "guide"
     found = appointments().check_in(json_body(), staff_name(), channel)
-    return jsonify(found), 201
+    return jsonify(found), 200 if found["state"] == "replayed" else 201
 
 
 @bp.post(IMPORT_PATH)

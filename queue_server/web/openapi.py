@@ -174,6 +174,12 @@ def _op(
     return op
 
 
+def _replayable(op: dict) -> dict:
+    """An idempotent create: a retry with the same request_id answers 200 with the same body."""
+    op["responses"]["200"] = {**op["responses"]["201"], "description": "The same, again"}
+    return op
+
+
 EMPTY = _obj({})
 # Whole numbers kept as SQLite INTEGERs; a bigger one in a path matches no route (404).
 ROW_ID = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
@@ -220,23 +226,25 @@ PATHS: dict = {
         }
     },
     "/api/v1/tickets": {
-        "post": _op(
-            "Issue a ticket (idempotent on request_id: a retry returns the same ticket with 200)",
-            _json(REF("Ticket")),
-            _obj(
-                {
-                    "service": S,
-                    "request_id": S,
-                    "channel": S,
-                    "priority_reason": S,
-                    "appointment_code": S,
-                    "print": B,
-                },
-                ["service", "request_id"],
-            ),
-            auth="kiosk device, guide, window",
-            status="201",
-            errors=(400, 409, 415, 422),
+        "post": _replayable(
+            _op(
+                "Issue a ticket (idempotent on request_id: a retry returns the same ticket with 200)",
+                _json(REF("Ticket")),
+                _obj(
+                    {
+                        "service": S,
+                        "request_id": S,
+                        "channel": S,
+                        "priority_reason": S,
+                        "appointment_code": S,
+                        "print": B,
+                    },
+                    ["service", "request_id"],
+                ),
+                auth="kiosk device, guide, window",
+                status="201",
+                errors=(400, 409, 415, 422),
+            )
         ),
         "get": {
             **_op(
@@ -2026,33 +2034,37 @@ PATHS.update(
             }
         },
         "/api/v1/appointments/check-in": {
-            "post": _op(
-                "Check today's booking in at the kiosk with exactly one of id_number (the card reader) or "
-                "code (with phone_last4 if typed). On time → 201 with a ticket carrying appointment_at "
-                "(channel appointment; print 预约). 409 error.code: checkin_early (error.checkin_from), "
-                "checkin_late (error.offer = walk_in: send again with walk_in true for a normal ticket), "
-                "checkin_missed, already_checked_in (error.ticket_number), cancelled; 404 no booking",
-                _json(
+            "post": _replayable(
+                _op(
+                    "Check today's booking in at the kiosk with exactly one of id_number (the card reader) or "
+                    "code (with phone_last4 if typed). On time → 201 with a ticket carrying appointment_at "
+                    "(channel appointment; print 预约). 409 error.code: checkin_early (error.checkin_from), "
+                    "checkin_late (error.offer = walk_in: send again with walk_in true for a normal ticket), "
+                    "checkin_missed, already_checked_in (error.ticket_number), cancelled; 404 no booking. "
+                    "A retry with the request_id that took the ticket → 200, state replayed, same ticket",
+                    _json(
+                        _obj(
+                            {
+                                "state": {"enum": ["on_time", "late", "replayed"]},
+                                "ticket": REF("Ticket"),
+                                "appointment": REF("Appointment"),
+                            },
+                            ["state", "ticket", "appointment"],
+                        )
+                    ),
                     _obj(
                         {
-                            "state": {"enum": ["on_time", "late"]},
-                            "ticket": REF("Ticket"),
-                            "appointment": REF("Appointment"),
-                        },
-                        ["state", "ticket", "appointment"],
-                    )
-                ),
-                _obj(
-                    {
-                        "id_number": S,
-                        "code": S,
-                        "phone_last4": {"type": "string", "pattern": r"^\d{4}$"},
-                        "walk_in": B,
-                    }
-                ),
-                auth="kiosk device, guide",
-                status="201",
-                errors=(400, 404, 409, 415, 422),
+                            "id_number": S,
+                            "code": S,
+                            "phone_last4": {"type": "string", "pattern": r"^\d{4}$"},
+                            "walk_in": B,
+                            "request_id": S,
+                        }
+                    ),
+                    auth="kiosk device, guide",
+                    status="201",
+                    errors=(400, 404, 409, 415, 422),
+                )
             )
         },
         "/api/v1/appointments/import": {

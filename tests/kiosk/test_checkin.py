@@ -68,7 +68,9 @@ def test_the_keypad_takes_the_code_and_four_phone_digits_then_says_what_is_missi
     assert f.checkin_submit() is None and f.notice == ck.NEED_PHONE  # 3 phone digits
     assert f.checkin.focus == "phone"
     f.checkin_key("4")
-    assert f.checkin_submit() == {"code": "12A9", "phone_last4": "1234"}
+    body = f.checkin_submit()
+    assert body == {"code": "12A9", "phone_last4": "1234", "request_id": body["request_id"]}
+    assert len(body["request_id"]) == 32  # the client's retries keep it: the ticket comes back
     f.checkin_key("5")  # busy: the keys wait for the answer
     assert f.checkin.code == "12A9" and f.checkin_submit() is None
 
@@ -77,7 +79,8 @@ def test_a_card_counts_only_on_the_check_in_screen_and_only_once():
     f = Flow()
     assert f.checkin_card(ZHANG) is None  # at home
     f.open_checkin()
-    assert f.checkin_card(ZHANG) == {"id_number": ZHANG}
+    body = f.checkin_card(ZHANG)
+    assert body == {"id_number": ZHANG, "request_id": body["request_id"]}
     assert f.checkin_card(ZHANG) is None  # the first is on its way
 
 
@@ -142,7 +145,7 @@ def test_late_resends_the_same_request_as_a_walk_in_and_missed_goes_to_the_list(
     body = f.checkin_submit()
     assert f.checkin_walk_in() is None  # nothing offered yet
     f.checkin_failed(refusal("checkin_late", offer="walk_in"))
-    assert f.checkin_walk_in() == {**body, "walk_in": True}
+    assert f.checkin_walk_in() == {**body, "walk_in": True}  # the same request_id too
     f.checkin_failed(refusal("checkin_missed", offer="walk_in"))
     assert f.checkin_walk_in() is None and f.checkin.offer == "normal"
     f.checkin_normal_ticket()

@@ -305,6 +305,29 @@ def test_check_in_early_on_time_twice_late_and_missed(client, platform, kiosk_he
     ] == [True, False]
 
 
+def test_a_retried_check_in_gets_its_ticket_back_and_a_second_one_is_refused(
+    client, platform, kiosk_headers, clock, hall
+):
+    """The kiosk's answer was lost: its retry (same request_id) gets the same ticket with 200, to
+    print; the same booking checked in again without that id is refused (one check-in)."""
+    mine = book(client, platform)
+    clock.now = at("2026-11-25T08:40")
+    first = checkin(client, kiosk_headers, code=mine["code"], request_id="kiosk-retry-0001")
+    assert first.status_code == 201, first.get_json()
+    again = checkin(client, kiosk_headers, code=mine["code"], request_id="kiosk-retry-0001")
+    assert again.status_code == 200 and again.get_json()["state"] == "replayed"
+    assert again.get_json()["ticket"] == first.get_json()["ticket"]
+    refused(
+        checkin(client, kiosk_headers, code=mine["code"], request_id="kiosk-other-0002"),
+        409,
+        "already_checked_in",
+    )
+    refused(
+        checkin(client, kiosk_headers, code=mine["code"], request_id="x"), 422, "validation_failed"
+    )
+    assert hall.store.db["tickets"].count == 1
+
+
 def test_checked_in_appointments_go_first_but_a_long_waiting_walk_in_gets_every_third_call(
     client, platform, kiosk_headers, window_client, clock
 ):
