@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -47,3 +49,17 @@ def test_accept_language_choice():
     assert best_language("fr, ug;q=0.5") == "ug"
     assert best_language("de") == "zh_CN"
     assert best_language("en;q=0.1, zh-CN;q=0.9") == "zh_CN"
+
+
+def test_the_server_and_the_kiosk_translate_without_babel():
+    # Babel is a test tool (message extraction); at run time core.catalogs reads the .po files.
+    code = (
+        "import sys; sys.modules['babel'] = None\n"
+        "from queue_server.i18n import translate\n"
+        "from queue_server.web import create_app\n"
+        "from kiosk.i18n import translate as kiosk_translate\n"
+        "import kiosk.config\n"
+        "print(translate('No such ticket.', 'ug')); print(kiosk_translate('Take a ticket'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [translate("No such ticket.", "ug"), "取号"]
