@@ -271,3 +271,22 @@ def test_a_second_hall_database_under_the_same_hall_id_is_refused(
     assert city_ids(city_dsn) == ids
     ship_all(s, db_path)  # the first hall goes on shipping
     assert city_ids(city_dsn) == ids
+
+
+def test_a_batch_another_shipper_stored_first_leaves_the_live_state_alone(
+    morning, settings, db_path, city_dsn
+):
+    late_store = Store(db_path)
+    late = Shipper(city_settings(settings, city_dsn, batch_size=6), late_store)
+    late.conn = late._connect()  # it took its position (0) before the other one shipped
+    ship_all(city_settings(settings, city_dsn), db_path)  # everything; nobody waits at the end
+    assert late.ship_batch() == 6  # events 1–6 (five tickets waiting): stored already
+    late.close()
+    late_store.close()
+    with psycopg.connect(city_dsn) as conn:
+        waiting, last_at = conn.execute(
+            "SELECT waiting, last_event_at FROM halls WHERE hall_id = %s", [HALL_ID]
+        ).fetchone()
+    assert waiting == {}
+    assert last_at.isoformat() > "2026-11-24T01:20"  # the last event's time (09:28 +08), kept
+    assert city_ids(city_dsn) == hall_ids(db_path)
