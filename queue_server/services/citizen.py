@@ -31,7 +31,7 @@ from ..records import NotVerified, RecordsProvider, RecordsUnavailable
 from ..records.provider import EsscCode, IdCard, Person, QueryPassword
 from ..store import Store
 from ..store import citizen as repo
-from .common import audit, hash_token, iso
+from .common import audit, audit_session, hash_token, iso
 
 log = logging.getLogger(__name__)
 
@@ -459,31 +459,11 @@ class CitizenService:
             data = getattr(self, f"_{what}")(session, today, first, last)
         except RecordsUnavailable:
             with self.store.write() as db:
-                audit(
-                    db,
-                    now,
-                    kiosk,
-                    "kiosk",
-                    action,
-                    "unavailable",
-                    method=session.method,
-                    id_hmac=session.id_hmac,
-                    detail=detail,
-                )
+                audit_session(db, now, session, action, "unavailable", detail)
             raise
         # No audit row, no data: a failed write (full disk) answers 503 and shows nothing.
         with self.store.write() as db:
-            audit(
-                db,
-                now,
-                kiosk,
-                "kiosk",
-                action,
-                "ok",
-                method=session.method,
-                id_hmac=session.id_hmac,
-                detail=detail,
-            )
+            audit_session(db, now, session, action, "ok", detail)
         return data
 
     def _range(self, args: dict, today: date) -> tuple[int, int]:

@@ -28,6 +28,24 @@ def is_locked(lock: dict | None, now: datetime) -> bool:
     )
 
 
+def audit_session(
+    db, now: datetime, session, action: str, result: str, detail: str | None = None
+) -> int:
+    """The audit row of what a kiosk's citizen session did (a core.citizen LiveSession:
+    kiosk, method, id_hmac)."""
+    return audit(
+        db,
+        now,
+        session.kiosk,
+        "kiosk",
+        action,
+        result,
+        method=session.method,
+        id_hmac=session.id_hmac,
+        detail=detail,
+    )
+
+
 def spreadsheet_safe(value):
     """Text that a spreadsheet would run as a formula (= + - @) gets a leading apostrophe;
     anything else (numbers, dates) is left as it is."""

@@ -22,7 +22,7 @@ from ..records import RecordsUnavailable
 from ..store import Store
 from ..store import statements as repo
 from .citizen import CitizenService
-from .common import audit, iso
+from .common import audit, audit_session, iso
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +95,7 @@ class StatementService:
                 )
         except RecordsUnavailable:
             with self.store.write() as db:
-                audit(
-                    db,
-                    now,
-                    kiosk,
-                    "kiosk",
-                    "statement.create",
-                    "unavailable",
-                    method=session.method,
-                    id_hmac=session.id_hmac,
-                    detail=f"kind={kind}",
-                )
+                audit_session(db, now, session, "statement.create", "unavailable", f"kind={kind}")
             raise
         with self.store.write() as db:
             statement_id = repo.insert(
@@ -121,17 +111,8 @@ class StatementService:
                     "seal": rules.seal(self.secret, digest, content),
                 },
             )
-            audit(
-                db,
-                now,
-                kiosk,
-                "kiosk",
-                "statement.create",
-                "ok",
-                method=session.method,
-                id_hmac=session.id_hmac,
-                detail=f"kind={kind};statement={statement_id};period={content['period']}",
-            )
+            detail = f"kind={kind};statement={statement_id};period={content['period']}"
+            audit_session(db, now, session, "statement.create", "ok", detail)
         return {
             **content,
             "verification_code": code,

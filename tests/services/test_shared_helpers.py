@@ -38,7 +38,7 @@ def test_a_sibling_service_is_imported_only_as_a_collaborator():
 
 def test_each_shared_helper_is_written_once():
     helpers = {n for n, f in vars(common).items() if inspect.isfunction(f) and n[0] != "_"}
-    assert {"iso", "hash_token", "audit", "spreadsheet_safe"} <= helpers
+    assert {"iso", "hash_token", "audit", "audit_session", "spreadsheet_safe"} <= helpers
     twins = [
         f"{path.stem}.{node.name}"
         for path in sorted(FOLDER.glob("*.py"))
