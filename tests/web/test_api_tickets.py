@@ -82,9 +82,13 @@ def test_wait_estimate_uses_recent_service_time(client, kiosk_headers, window_cl
     clock.advance(minutes=4)
     window_client.post("/api/v1/windows/4/finish", json={})
     t = [issue(client, kiosk_headers) for _ in range(3)][-1]
-    assert t["ahead"] == 2 and t["estimated_wait_s"] == 2 * 240
+    # Pension's configured 12 minutes, moved toward the one 4-minute visit (a little: one
+    # visit is not yet the hall's pace, core.waits.mean_service_seconds).
+    first = t["estimated_wait_s"]
+    assert t["ahead"] == 2 and 2 * 240 < first < 2 * 720
     window_client.post("/api/v1/windows/5/open", json={})
-    assert client.get(f"/api/v1/tickets/{t['id']}").get_json()["estimated_wait_s"] == 240
+    second = client.get(f"/api/v1/tickets/{t['id']}").get_json()["estimated_wait_s"]
+    assert abs(second - first / 2) <= 1  # two windows now
 
 
 def test_priority_ticket_called_first_and_counted_ahead(
