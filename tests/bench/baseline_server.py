@@ -1,6 +1,7 @@
 """The plain-route baseline of bench_server.py (issue 10): a bare Flask route under waitress
-doing the same SQLite work as issuing a ticket — BEGIN IMMEDIATE, the day's counter, the insert,
-COMMIT, in WAL mode — and nothing else (no auth, no events, no estimate).
+doing the same SQLite transaction as issuing a ticket — BEGIN IMMEDIATE, the request_id looked up
+(a retry gets its ticket back), the day's counter, the insert, COMMIT, in WAL mode — and nothing
+else (no auth, no events, no estimate).
 
 Run by bench_server.py as a subprocess: ``python baseline_server.py PORT DB_PATH``.
 """
@@ -47,6 +48,14 @@ def create(path: str) -> Flask:
         conn = db(path)
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # A retried request gets the ticket it already has, as on the real server: the
+            # kiosk's request_id makes issuing idempotent (issue 10 item 4).
+            found = conn.execute(
+                "SELECT id, seq FROM tickets WHERE request_id = ?", [body["request_id"]]
+            ).fetchone()
+            if found is not None:
+                conn.execute("COMMIT")
+                return jsonify({"id": found[0], "number": f"X{found[1]:03d}"}), 200
             seq = conn.execute(
                 "INSERT INTO counters VALUES (?, '2026-11-24', 1) ON CONFLICT (service, day)"
                 " DO UPDATE SET seq = seq + 1 RETURNING seq",
