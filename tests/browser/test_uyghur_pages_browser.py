@@ -4,6 +4,7 @@ had a zh_CN/en copy of their own, so a Uyghur phone got Chinese)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -21,6 +22,8 @@ ARABIC_SCRIPT = r"[\u0600-\u06ff]"
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("uyghur-live"))
+    server.window_user = "win-ug"
+    server.create_user(server.window_user, "window")
     yield server
     server.stop()
 
@@ -59,19 +62,33 @@ def test_a_uyghur_phone_reads_its_ticket_status_in_uyghur_right_to_left(srv, pho
     phone.locator(".st-lang", has_text="中文").click()
     expect(phone.locator("#st-state")).to_have_text("排队等候中")
     expect(phone.locator("html")).to_have_attribute("dir", "ltr")
+    # called: the window, its zone and room in Uyghur order, the hall's own names kept whole
+    phone.goto(f"{srv.url}/t/{ticket['id']}")
+    staff = srv.login(srv.window_user)
+    staff.post(f"{srv.url}/api/v1/windows/5/open", json={}, timeout=5)
+    call = f"{srv.url}/api/v1/windows/5/call-next"
+    while staff.post(call, json={}, timeout=5).status_code == 200:  # 204: nobody waits
+        phone.reload()
+        if phone.locator("body[data-status=called]").count():
+            break
+    expect(phone.locator("#st-state")).to_contain_text("دەرھال بېرىڭ: 5-كۆزنەك")
+    phone.screenshot(path=str(shots_dir("uyghur") / "status_called_ug_390x844.png"))
 
 
-def test_a_hall_screen_set_to_uyghur_shows_its_board_in_uyghur(srv, phone, new_page):
+def test_hall_screens_set_to_uyghur_show_uyghur(srv, new_page):
     page = new_page(locale="ug", viewport={"width": 1920, "height": 1080})
     page.goto(f"{srv.url}/display?lang=ug")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator(".hero-label")).to_have_text("ھازىر چاقىرىلىۋاتىدۇ")
     expect(page.locator(".right h2")).to_have_text("يېقىنقى چاقىرىقلار")
     expect(page.locator("#windows li").first).to_contain_text("-كۆزنەك")
-    expect(page.locator("#hero-window")).to_have_text("چاقىرىق يوق")
+    expect(page.locator("#hero-window")).to_have_text(re.compile(ARABIC_SCRIPT))
     expect(page.locator(".svc .svc-label").first).to_have_text("ساقلاۋاتىدۇ")
     expect(page.locator(".svc .svc-unit").first).to_have_text("كىشى")
     page.screenshot(path=str(shots_dir("uyghur") / "board_ug_1920x1080.png"))
-    # the same phone on a window screen's address with ?lang=ug reads Uyghur too
-    phone.goto(f"{srv.url}/display/window/3?lang=ug")
-    expect(phone.locator(".ws-number")).to_have_text("3-كۆزنەك")
+    # a window screen set to Uyghur too
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{srv.url}/display/window/3?lang=ug")
+    expect(page.locator(".ws-number")).to_have_text("3-كۆزنەك")
+    expect(page.locator("#ws-state")).to_have_text("تاقاق")
+    page.screenshot(path=str(shots_dir("uyghur") / "window_ug_1280x720.png"))

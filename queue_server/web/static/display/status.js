@@ -9,7 +9,10 @@ let ticket = PAGE.ticket;
 function windowText(w) {
   if (!w) return "";
   let s = windowLabel(w.number);
-  const where = [w.zone, w.room ? fmt(T.room, { room: w.room }) : ""].filter(Boolean).join(" ");
+  // On a right-to-left page the hall's zone ("B区") and the room keep their own order (isolates).
+  const own = (x) => (document.dir === "rtl" && x ? "\u2068" + x + "\u2069" : x);
+  const room = w.room ? own(fmt(T.room, { room: w.room })) : "";
+  const where = [own(w.zone), room].filter(Boolean).join(" ");
   return where ? s + fmt(T.where, { where: where }) : s;
 }
 
