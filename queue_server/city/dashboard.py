@@ -268,6 +268,7 @@ COLUMNS = (
     ("cancelled", "Cancelled"),
     ("expired", "Expired"),
     ("wait_mean_s", "Mean wait (min)"),
+    ("wait_p90_s", "90th percentile wait (min)"),
     ("wait_max_s", "Longest wait (min)"),
     ("ratings", "Ratings"),
     ("bad_ratings", "Bad ratings"),

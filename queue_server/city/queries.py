@@ -1,6 +1,7 @@
 """What the bureau's dashboard asks the city's database. The day's figures are those of
 migrations/0002_derived.sql (one definition); a range adds days up here in SQL, weighting
-means by their counts. The §4.2 window requirement is core's one function."""
+means by their counts, and its 90th percentile wait is core's (derived.wait_p90). The §4.2
+window requirement is core's one function."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ..core.settings import consulting_windows_required
+from . import derived
 
 SILENT_AFTER_S = 120  # no shipment (not even the idle heartbeat) for this long: the hall is lost
 
@@ -77,6 +79,8 @@ def figures(conn: psycopg.Connection, start: date, end: date) -> list[dict]:
     """Each hall's figures over the days start…end (inclusive), side by side."""
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(_FIGURES, {"start": start, "end": end}).fetchall()
+    p90 = derived.wait_p90(conn, None, start, end)
     for row in rows:
         row["bad_rate"] = row["bad_ratings"] / row["ratings"] if row["ratings"] else None
+        row["wait_p90_s"] = p90.get(row["hall_id"])
     return rows

@@ -93,6 +93,7 @@ def test_the_days_figures_side_by_side(bureau):
     picked = {k: row[k] for k in ("issued", "served", "cancelled", "ratings", "bad_ratings")}
     assert picked == {"issued": 5, "served": 4, "cancelled": 1, "ratings": 4, "bad_ratings": 1}
     assert row["rating_mean"] == 3.75 and row["wait_max_s"] == 25 * 60
+    assert row["wait_p90_s"] == 25 * 60  # waits 4, 11, 18, 25 min: the 4th by nearest rank
     empty = bureau.get("/api/figures?from=2026-10-01&to=2026-10-31").get_json()["halls"]
     assert empty[0]["issued"] == 0 and empty[0]["wait_mean_s"] is None
 

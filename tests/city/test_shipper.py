@@ -244,7 +244,8 @@ def test_the_citys_day_figures_agree_with_the_halls_own_report(
         derived.refresh_all(conn)
         city = conn.execute(
             "SELECT issued, called, served, no_show, cancelled, expired, priority, appointment,"
-            " wait_n, wait_mean_s, wait_max_s, ratings, bad_ratings, rating_mean FROM city_daily",
+            " wait_n, wait_mean_s, wait_max_s, ratings, bad_ratings, rating_mean, wait_p90_s"
+            " FROM city_daily",
         ).fetchone()
     names = ("issued", "called", "served", "no_show", "cancelled", "expired", "priority")
     names += ("appointment", "wait_n", "wait_mean_s", "wait_max_s")
@@ -252,6 +253,7 @@ def test_the_citys_day_figures_agree_with_the_halls_own_report(
     assert (city[11], city[12]) == (hall["ratings"], hall["bad"])
     assert city[6:8] == (0, 0) and city[5] == 1 and city[3] == 1  # the afternoon counted
     assert round(city[13], 2) == hall["mean_level"]
+    assert city[14] == hall["wait_p90_s"] is not None
 
 
 def test_a_second_hall_database_under_the_same_hall_id_is_refused(

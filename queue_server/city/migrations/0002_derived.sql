@@ -56,7 +56,7 @@ CREATE TABLE city_daily (
     appointment integer NOT NULL,
     wait_n integer NOT NULL,
     wait_mean_s double precision,
-    wait_p90_s double precision,
+    wait_p90_s double precision,  -- the hall's definition (core.reports.histogram)
     wait_max_s double precision,
     ratings integer NOT NULL,
     bad_ratings integer NOT NULL,
@@ -140,7 +140,7 @@ LANGUAGE sql AS $$
            count(*) FILTER (WHERE t.appointment),
            count(t.wait_s),
            avg(t.wait_s),
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY t.wait_s),
+           NULL,  -- wait_p90_s: set by queue_server/city/derived.py with core's histogram
            max(t.wait_s),
            (SELECT count(*) FROM city_ratings r WHERE r.hall_id = p_hall AND r.day = p_day),
            (SELECT count(*) FILTER (WHERE r.bad) FROM city_ratings r
