@@ -187,6 +187,11 @@ def simulate(
     # only its own services' queues
     by_id: dict[str, SimTicket] = {}
     finished: dict[str, list[float]] = {s: [] for s in profile.service_s}
+    # The hall's usual arrivals by hour (its history: the profile the day is drawn from).
+    share = profile.priority_share
+    usual = {
+        s: [(n * (1 - share), n * share) for n in hours] for s, hours in profile.arrivals.items()
+    }
     dt_cache: dict[float, datetime] = {}
 
     def at(t: float) -> datetime:
@@ -240,6 +245,7 @@ def simulate(
             day_spans,
             rules,
             arrival_rates(recent, at(now), day_spans),
+            usual,
         )
         return Issue(
             ticket, people_ahead(ticket, same, at(now), rules), m[ticket.service], loads(), snap

@@ -132,6 +132,11 @@ class HallSnapshot:
     rules: QueueRules
     arrivals_per_hour: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     """Recent arrivals per service and hour: (ordinary, priority)."""
+    usual_arrivals: Mapping[str, Sequence[tuple[float, float]]] = field(default_factory=dict)
+    """The hall's usual arrivals per service and clock hour (index 0–23: (ordinary,
+    priority)), from its history. When given, the citizens still to come follow them — the
+    morning's rise, the lull before lunch — instead of the last half hour's pace held all day
+    (tests/bench/bench_estimates.py: error 27.6 % → 26.4 % of the mean wait)."""
 
 
 MAX_IMAGINED_ARRIVALS = 300
@@ -173,6 +178,9 @@ def _expected_arrivals(snap: HallSnapshot, limit: int) -> Iterator[Ticket]:
     opening = [(max(a, snap.now), b) for a, b in sorted(snap.spans) if b > snap.now]
     if not opening:
         return
+    if snap.usual_arrivals:
+        yield from _usual_arrivals(snap.usual_arrivals, opening, limit)
+        return
     ends, total = [], 0.0  # open seconds after now at the end of each period
     for a, b in opening:
         total += (b - a).total_seconds()
@@ -194,6 +202,36 @@ def _expected_arrivals(snap: HallSnapshot, limit: int) -> Iterator[Ticket]:
         n += 1
         yield Ticket(f"~{n}", f"~{n:06d}", service, Status.WAITING, at, at, reason)
         heapq.heappush(heap, (offset + gap, order, gap, service, reason))
+
+
+def _usual_arrivals(
+    usual: Mapping[str, Sequence[tuple[float, float]]],
+    opening: Sequence[tuple[datetime, datetime]],
+    limit: int,
+) -> Iterator[Ticket]:
+    """Citizens still to come at each service's usual rate of each clock hour: one whenever
+    another whole citizen is expected (the first at half of one), in time order."""
+    out = []
+    for service, hours in sorted(usual.items()):
+        for k, reason in ((0, None), (1, "other")):
+            expected, due = 0.0, 0.5
+            for a, b in opening:
+                t = a
+                while t < b:
+                    edge = min(b, t.replace(minute=0, second=0, microsecond=0) + _HOUR)
+                    rate = hours[t.hour][k] if t.hour < len(hours) else 0.0  # per hour
+                    more = rate * (edge - t).total_seconds() / 3600
+                    while rate > 0 and expected + more >= due:
+                        out.append((t + timedelta(hours=(due - expected) / rate), service, k))
+                        due += 1
+                    expected += more
+                    t = edge
+    out.sort()
+    for n, (at, service, k) in enumerate(out[:limit], 1):
+        yield Ticket(f"~{n}", f"~{n:06d}", service, Status.WAITING, at, at, "other" if k else None)
+
+
+_HOUR = timedelta(hours=1)
 
 
 class _Queue:

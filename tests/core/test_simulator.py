@@ -173,3 +173,23 @@ def test_arrivals_of_equal_rates_and_the_kiosks_promise_for_each_service():
     assert out["t1"].no_wait and out["t2"].seconds == 300
     assert out["~new-b"].no_wait  # window 2 is free
     assert out["~new-a"].seconds == 600  # behind t1 and t2 at window 1
+
+
+def test_the_forecast_follows_the_halls_usual_arrivals_by_hour():
+    """Nobody came in the last half hour, but the hall's history says priority citizens come
+    after lunch: from 13:35 one every 10 minutes goes ahead of the ordinary tickets."""
+    queue = [ticket(n, 30 - n) for n in range(1, 6)]
+    windows = [WindowState(1, ("a",), is_open=True)]
+    quiet = [(0.0, 0.0)] * 24
+    plain = forecast(snapshot(queue, windows))
+    # 11:45 t1, 11:55 t2, then from 13:30 t3, t4 and t5 ten minutes apart.
+    assert [plain[f"t{n}"] for n in range(3, 6)] == [6300, 6900, 7500]
+    after_lunch = quiet[:13] + [(0.0, 6.0)] * 5 + quiet[18:]
+    usual = HallSnapshot(NOW, queue, windows, {"a": 600.0}, SPANS, RULES, {}, {"a": after_lunch})
+    # t3 at 13:30; then those who come at 13:35, 13:45 and 13:55 at 13:40, 13:50 and 14:00
+    # (at most 3 priority calls in a row), t4 at 14:10, three more, t5 at 14:50.
+    out = forecast(usual)
+    assert [out[f"t{n}"] for n in range(3, 6)] == [6300, 8700, 11100]
+    morning = quiet[:9] + [(0.0, 6.0)] * 2 + quiet[11:]
+    usual = HallSnapshot(NOW, queue, windows, {"a": 600.0}, SPANS, RULES, {}, {"a": morning})
+    assert forecast(usual) == plain  # the morning's priority citizens are gone by 11:45
