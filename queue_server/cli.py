@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import asdict
 
 from .configfile import check_config, load_settings
 from .core.settings import SettingsError, consulting_windows_required
@@ -250,7 +249,11 @@ def _run(args, settings) -> int:
     if args.command == "dump-config":
         import json
 
-        print(json.dumps(asdict(settings), ensure_ascii=False, indent=2))
+        from .core.settings import redacted
+
+        # Keys, credentials and passwords in URLs are shown only as set (they end up in tickets
+        # to the vendor and in screenshots).
+        print(json.dumps(redacted(settings), ensure_ascii=False, indent=2))
         return 0
     if args.command == "create-user":
         password = sys.stdin.readline().rstrip("\n")

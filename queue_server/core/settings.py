@@ -27,11 +27,13 @@ def setting(
     choices: tuple | None = None,
     default_factory=MISSING,
     path: bool | str = False,
+    secret: bool = False,
 ):
     """``path=True``: a file or folder (``path="printer_url"``: a printer URL whose file:// or
     virtual:// folder is one); queue_server.configfile makes a relative one absolute against the
-    config file's folder when the file is loaded (the only place paths resolve)."""
-    meta = {"help": help, "choices": choices, "path": path}
+    config file's folder when the file is loaded (the only place paths resolve).
+    ``secret=True``: never printed (``redacted``): a key, a credential, a password in a URL."""
+    meta = {"help": help, "choices": choices, "path": path, "secret": secret}
     if default_factory is not MISSING:
         return field(default_factory=default_factory, metadata=meta)
     return field(default=default, metadata=meta)
@@ -149,7 +151,9 @@ class ServerSettings:
         4096, help="Most open HTTP connections of every kind; beyond it requests get 503"
     )
     secret_key: str = setting(
-        "", help="Session signing key; empty = generated and kept in data_dir"
+        "",
+        help="Session signing key; empty = generated and kept in data_dir",
+        secret=True,
     )
     https: bool = setting(
         False,
@@ -293,6 +297,7 @@ class RecordsSettings:
         "",
         help="provider = http: the credential itself, e.g. 'Bearer …'; better set by the "
         "environment (HALLQUEUE_RECORDS_AUTH_VALUE) than written in the file",
+        secret=True,
     )
     ca_file: str = setting(
         "",
@@ -338,6 +343,7 @@ class RecordsSettings:
         "",
         help="The hall's secret for the audit's ID-number HMACs and statement seals; empty = "
         "generated and kept in data_dir/records_secret (keep it: changing it unlinks old audit rows)",
+        secret=True,
     )
 
 
@@ -421,12 +427,20 @@ class BackupSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class NearbyHall:
+    hall_id: str = setting(help="The other hall's [city] hall_id")
+    name: dict[str, str] = setting(help="Its name as citizens know it, per language; zh_CN required")
+    distance_km: float = setting(help="Distance from this hall in kilometres, as shown")
+
+
+@dataclass(frozen=True, kw_only=True)
 class CitySettings:
     dsn: str = setting(
         "",
         help="The city's PostgreSQL that queue-server ship sends this hall's events to, e.g. "
         "postgresql://hall@city-db.example/city; empty = ship nothing. A password belongs in "
         "HALLQUEUE_CITY_DSN or ~/.pgpass, not in this file",
+        secret=True,
     )
     hall_id: str = setting(
         "",
@@ -443,6 +457,28 @@ class CitySettings:
     )
     connect_timeout_s: float = setting(
         5.0, help="Seconds to wait for the city's database to answer a connection"
+    )
+    url: str = setting(
+        "",
+        help="The bureau's dashboard (queue-server city serve) that this hall asks for the "
+        "live waits of its nearby halls, e.g. https://city.example/; empty = no nearby hints. "
+        "The city knows this hall by the key its shipper registered (docs/city.md)",
+    )
+    nearby: list[NearbyHall] = setting(
+        default_factory=list,
+        help="Other halls whose waits the kiosk and the ticket's page may suggest when this "
+        "hall's wait for a service is long",
+    )
+    nearby_min_waiting: int = setting(
+        10, help="Suggest nearby halls for a service when at least this many wait for it here"
+    )
+    nearby_refresh_s: float = setting(
+        30.0, help="Seconds between two questions to the city about the nearby halls"
+    )
+    nearby_timeout_s: float = setting(
+        2.0,
+        help="Seconds the city may take to answer; slower or absent = no hints (the kiosk never "
+        "waits for the city)",
     )
 
 
@@ -700,6 +736,24 @@ def _validate_city(c: CitySettings, err) -> None:
             err(f"city.{key}", "must be more than 0 and at most 3600")
     if not c.backoff_initial_s <= c.backoff_max_s <= 3600:
         err("city.backoff_max_s", "must be at least backoff_initial_s and at most 3600")
+    if c.url and not re.match(r"^https?://[^/\s]+", c.url):
+        err("city.url", "must be an http:// or https:// URL")
+    if c.url and not c.hall_id:
+        err("city.hall_id", "is required when city.url is set")
+    if not 0 < c.nearby_timeout_s <= 30:
+        err("city.nearby_timeout_s", "must be more than 0 and at most 30")
+    if not 5 <= c.nearby_refresh_s <= 3600:
+        err("city.nearby_refresh_s", "must be 5–3600")
+    if not 0 <= c.nearby_min_waiting <= 9999:
+        err("city.nearby_min_waiting", "must be 0–9999")
+    for i, n in enumerate(c.nearby):
+        key = f"city.nearby[{i}]"
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", n.hall_id) or n.hall_id == c.hall_id:
+            err(f"{key}.hall_id", "must be another hall's hall_id")
+        if not n.name.get("zh_CN", "").strip():
+            err(f"{key}.name.zh_CN", "is required")
+        if not 0 <= n.distance_km <= 1000:
+            err(f"{key}.distance_km", "must be 0–1000")
 
 
 def _validate_records(r: RecordsSettings, err) -> None:
@@ -762,3 +816,30 @@ def consulting_windows_required(city_tier: str, insured_population: int) -> int:
         return 1
     per = 200_000 if city_tier == "large" else 150_000
     return max(1, -(-insured_population // per))  # ceiling division
+
+
+_URL_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.I)
+
+
+def redacted(obj) -> dict:
+    """The settings as a dict with every ``secret`` setting hidden (``dump-config``): a URL
+    keeps its host but not its password; anything else set shows only that it is set."""
+    out = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.metadata.get("secret") and value:
+            masked = _URL_PASSWORD.sub(r"\1:***@", value)
+            out[f.name] = masked if masked != value or "://" in value else "***"
+        else:
+            out[f.name] = _plain(value)
+    return out
+
+
+def _plain(value):
+    if is_dataclass(value):
+        return redacted(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

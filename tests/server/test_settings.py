@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -155,3 +157,29 @@ def test_every_setting_has_help_and_appears_in_the_example():
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
     for key in COMMENTED_IN_THE_EXAMPLE:
         assert f"# {key.rsplit('.', 1)[-1]} =" in text, key
+
+
+def test_dump_config_shows_secrets_only_as_set():
+    """Keys and credentials never leave through dump-config (it is pasted into support tickets);
+    a URL keeps its host."""
+    env = {
+        **os.environ,
+        "HALLQUEUE_CITY_DSN": "postgresql://hall:s3cret-pw@city-db.example:5432/city",
+        "HALLQUEUE_CITY_HALL_ID": "futian-1",
+        "HALLQUEUE_RECORDS_AUTH_VALUE": "Bearer tok-123456",
+        "HALLQUEUE_RECORDS_SECRET": "records-secret-xyz",
+        "HALLQUEUE_SERVER_SECRET_KEY": "session-key-abc",
+    }
+    out = subprocess.run(
+        [*QS, "dump-config", "--config", str(EXAMPLE_CONFIG)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    for secret in ("s3cret-pw", "tok-123456", "records-secret-xyz", "session-key-abc"):
+        assert secret not in out.stdout
+    dumped = json.loads(out.stdout)
+    assert dumped["city"]["dsn"] == "postgresql://hall:***@city-db.example:5432/city"
+    assert dumped["records"]["auth_value"] == "***" and dumped["server"]["secret_key"] == "***"
+    assert dumped["city"]["hall_id"] == "futian-1"  # what is not secret is shown as it is
