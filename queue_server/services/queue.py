@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from bisect import bisect_left
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..core import issuing
 from ..core.hours import day_closes_at, in_periods, periods_on
@@ -254,6 +255,18 @@ class QueueService:
             cached = self._promised = (key, promises(snap, new))
         return cached[1]
 
+    @contextlib.contextmanager
+    def _write(self) -> Iterator:
+        """store.write(). What a transaction that then did not commit kept for later (the queue
+        with its ticket, promises under its event id, which the next event will have) is
+        forgotten."""
+        try:
+            with self.store.write() as db:
+                yield db
+        except BaseException:
+            self._queue_state = self._promised = None
+            raise
+
     def _changed(self, *event_ids: int) -> None:
         """A window acted (call, finish, state…): new estimate inputs; then wake the followers."""
         self._version += 1
@@ -465,7 +478,7 @@ class QueueService:
         """Publish the hall notice line, checked by its rule (core.phrases.parse_notice)."""
         text = parse_notice(text)
         now = self.clock()
-        with self.store.write() as db:
+        with self._write() as db:
             hall_state.put(db, "notice", text, iso(now))
             event_id = self._publish(db, "notice.changed", now, {"notice": text})
         self.bus.published(event_id)
@@ -504,7 +517,7 @@ class QueueService:
             raise InvalidField("Appointment code is not valid.", field="appointment_code")
         now = self.clock()
         day = hall_day(now).isoformat()
-        with self.store.write() as db:
+        with self._write() as db:
             existing = repo.by_request_id(db, request_id)
             if existing is not None:
                 if existing["original_service"] != svc.code:
@@ -563,7 +576,7 @@ class QueueService:
                 "Unknown window state {state}.", field="state", state=str(state)[:20]
             )
         now = self.clock()
-        with self.store.write() as db:
+        with self._write() as db:
             win = repo.window(db, spec.number)
             if state == "closed" and win["current_ticket"]:
                 cur = repo.get(db, win["current_ticket"])
@@ -596,7 +609,7 @@ class QueueService:
         day = hall_day(now).isoformat()
         published = []
         counts = None  # the day's waiting counts once read
-        with self.store.write() as db:
+        with self._write() as db:
             win = repo.window(db, spec.number)
             if win["state"] != "open":
                 raise Conflict("Window {number} is not open.", number=spec.number)
@@ -686,7 +699,7 @@ class QueueService:
         now = self.clock()
         day = hall_day(now).isoformat()
         extra = {}
-        with self.store.write() as db:
+        with self._write() as db:
             win, row = self._current(db, spec)
             if action == Action.TRANSFER:
                 target = self._service(service)
@@ -768,7 +781,7 @@ class QueueService:
             raise InvalidField("Choose why the ticket is cancelled.", field="reason")
         now = self.clock()
         day = hall_day(now).isoformat()
-        with self.store.write() as db:
+        with self._write() as db:
             row = self._todays_ticket(db, ticket_id, now)
             status = next_status(row["status"], Action.CANCEL).value
             repo.update(db, row["id"], {"status": status})
@@ -793,7 +806,7 @@ class QueueService:
             raise InvalidField("Choose why the ticket is printed again.", field="reason")
         now = self.clock()
         day = hall_day(now).isoformat()
-        with self.store.write() as db:
+        with self._write() as db:
             row = self._todays_ticket(db, ticket_id, now)
             if row["status"] not in OPEN:
                 raise Conflict("Only a ticket that is still in the queue can be printed again.")
@@ -835,7 +848,7 @@ class QueueService:
         tickets expired; does nothing when nothing is left open."""
         now = self.clock()
         closed = self.last_closed_day(now).isoformat()
-        with self.store.write() as db:
+        with self._write() as db:
             rows = repo.open_until(db, closed)
             if not rows:
                 return 0
@@ -870,7 +883,7 @@ class QueueService:
     def reinstate(self, ticket_id: str) -> dict:
         now = self.clock()
         day = hall_day(now).isoformat()
-        with self.store.write() as db:
+        with self._write() as db:
             row = (
                 repo.get(db, ticket_id)
                 if isinstance(ticket_id, str) and len(ticket_id) <= 64

@@ -4,6 +4,9 @@ every promise it gives equals the one a service with nothing kept reads from the
 from __future__ import annotations
 
 import json
+import sqlite3
+
+import pytest
 
 from queue_server.core.numbering import hall_day
 from queue_server.core.tickets import CANCEL_REASONS
@@ -154,3 +157,21 @@ def test_a_call_tells_the_waiting_counts_as_read_after_it(hall, clock):
     assert last_event()["type"] == "ticket.called"
     assert last_event()["waiting"] == waiting_counts(hall.store.db, day)
     assert last_event()["waiting"] == {"consult": 1, "pension": 1}
+
+
+def test_an_issue_that_does_not_commit_leaves_nothing_kept(hall, clock):
+    hall.queue.set_window_state(1, "open", "win1")
+    hall.queue.issue("consult", "req-f0001")
+    second = check_issue(hall, "consult", "req-f0002")
+    db = hall.store.db
+    db.execute(  # the promise's write fails after the queue and promises were kept
+        "CREATE TEMP TRIGGER fail_promise BEFORE UPDATE OF estimated_wait_s ON tickets"
+        " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        hall.queue.issue("consult", "req-f0003")
+    db.execute("DROP TRIGGER fail_promise")
+    hall.queue.call_next(1, "win1")  # the next event gets the id the failed issue had
+    kept, afresh = hall.queue.get_ticket(second["id"]), fresh(hall).get_ticket(second["id"])
+    assert promise(kept) == promise(afresh)
+    assert hall.queue.services() == fresh(hall).services()  # a ticket taken now: 2 ahead, not 3
