@@ -102,41 +102,53 @@ class ReportService:
         """Store every closed day not stored yet (oldest first: each starts from the states the
         one before ended with), up to ``until`` and at most ``limit`` days (the day keeper takes
         a few at a time, so years of history after an upgrade never hold up closing the day).
+        Called without ``until`` (the day keeper, every 30 s) it also feeds today's live tally,
+        so the report page's first look after a restart finds the day replayed already.
         Returns how many days were stored."""
-        last_closed = self.queue.last_closed_day(self.clock())
+        now = self.clock()
+        last_closed = self.queue.last_closed_day(now)
+        keeper = until is None
         until = min(until or last_closed, last_closed)
+        count = 0
         with self._store_lock:
             db = self.store.db
             first = repo.first_event_day(db)
             if first is None:
                 return 0
             done = repo.stored_days(db, REPORT_VERSION)
-            day, count = first, 0
+            day = first
             while day <= until and (limit is None or count < limit):
                 if day not in done:
                     self.store_day(day)
                     count += 1
                 day += timedelta(days=1)
-            return count
+        if keeper and hall_day(now) > last_closed:
+            with self._live_lock:
+                self._fed(hall_day(now), last_closed)
+        return count
 
     def _live_tally(self, day: date, now: datetime, last_closed: date):
         """Today (or a day not yet closed): its tally kept in memory and brought up to date
         with the events, tickets and ratings that came since the last look."""
-        db = self.store.db
         with self._live_lock:
-            for old in [d for d in self._live if d <= last_closed]:
-                del self._live[old]  # closed and stored: report_days has it now
-            live = self._live.get(day)
-            if live is None:
-                live = self._live[day] = LiveDay(day)
-            with self.store.read():
-                events = repo.day_events(db, day, live.last_id)
-                numbers = ticket_numbers(events)
-                everything = live.last_id == 0 or len(numbers) > LIVE_ROWS_AT_ONCE
-                tickets = repo.day_tickets(db, day, None if everything else numbers)
-                live.feed(events, tickets, repo.day_ratings(db, day, live.last_rating_id))
-                inp = self._input(db, day, rows=False)
+            live, inp = self._fed(day, last_closed)
             return live.tally(inp, until=now)
+
+    def _fed(self, day: date, last_closed: date) -> tuple[LiveDay, DayInput]:
+        """The live day brought up to date, and its input (the caller holds _live_lock)."""
+        db = self.store.db
+        for old in [d for d in self._live if d <= last_closed]:
+            del self._live[old]  # closed and stored: report_days has it now
+        live = self._live.get(day)
+        if live is None:
+            live = self._live[day] = LiveDay(day)
+        with self.store.read():
+            events = repo.day_events(db, day, live.last_id)
+            numbers = ticket_numbers(events)
+            everything = live.last_id == 0 or len(numbers) > LIVE_ROWS_AT_ONCE
+            tickets = repo.day_tickets(db, day, None if everything else numbers)
+            live.feed(events, tickets, repo.day_ratings(db, day, live.last_rating_id))
+            return live, self._input(db, day, rows=False)
 
     # --- ranges ------------------------------------------------------------------------------
 

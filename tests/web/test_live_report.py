@@ -55,3 +55,15 @@ def test_the_live_report_after_every_step_equals_a_first_look(
             s.pop("generated_at")
         assert live == fresh, step
     assert live["totals"]["issued"] > 10 and live["totals"]["called"] > 5
+
+
+def test_the_day_keeper_keeps_todays_tally_fed(small_day, hall, clock):
+    """The keeper's catch-up replays today in the background: the report page's first look
+    after a restart folds in only what came since (reads the service's kept live days)."""
+    hall.reports.catch_up(limit=10)
+    (live,) = hall.reports._live.values()
+    last = hall.store.db.execute("SELECT max(id) FROM events").fetchone()[0]
+    assert live.day == date.fromisoformat(DAY) and live.last_id == last
+    hall.queue.issue("consult", "req-keeper-1")
+    hall.reports.catch_up(limit=10)
+    assert live.last_id == last + 1 and live.full_tallies == 1  # folded in, not replayed
