@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from .errors import InvalidField
 from .hours import in_periods
 
 SILENT = "silent"  # device.alert problem: no heartbeat for silent_s
@@ -33,3 +34,13 @@ def heartbeat_every_s(silent_s: float) -> float:
 def sweep_every_s(silent_s: float) -> float:
     """How often the server looks for silent devices: an alert comes at most this late."""
     return max(1.0, min(5.0, silent_s / 6))
+
+
+def tied_window(kind: str, window) -> int | None:
+    """The window a device stands at: only an evaluator is tied to one (it then offers and
+    takes ratings for that window's visits only, §7.1); None unties it."""
+    if window is not None and (
+        kind != "evaluator" or isinstance(window, bool) or not isinstance(window, int) or window < 1
+    ):
+        raise InvalidField("Only an evaluator is tied to a window.", field="window")
+    return window

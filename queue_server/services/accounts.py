@@ -14,6 +14,7 @@ from typing import Callable
 from werkzeug.security import generate_password_hash
 
 from ..core import access
+from ..core.devices import tied_window
 from ..core.settings import AuthSettings
 from ..errors import Conflict, InvalidField, NotFound, Unauthorized
 from ..store import Store
@@ -225,13 +226,7 @@ class Accounts:
             raise InvalidField(
                 "Device kind must be kiosk, display, evaluator or platform.", field="kind"
             )
-        if window is not None and (
-            kind != "evaluator"
-            or isinstance(window, bool)
-            or not isinstance(window, int)
-            or window < 1
-        ):
-            raise InvalidField("Only an evaluator is tied to a window.", field="window")
+        tied_window(kind, window)
         if not isinstance(name, str) or len(name) > 64:
             raise InvalidField("{field} is too long.", field="name")
         token = secrets.token_urlsafe(32)

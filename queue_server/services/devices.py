@@ -10,7 +10,15 @@ import threading
 from datetime import datetime
 from typing import Callable
 
-from ..core.devices import PRINTER, SILENT, heartbeat_every_s, is_silent, sweep_every_s, watching
+from ..core.devices import (
+    PRINTER,
+    SILENT,
+    heartbeat_every_s,
+    is_silent,
+    sweep_every_s,
+    tied_window,
+    watching,
+)
 from ..core.settings import Settings
 from ..core.vocabulary import PRINTER_WORDS
 from ..errors import InvalidField, NotFound
@@ -237,8 +245,7 @@ class DeviceAdmin:
     def set_window(self, device_id: str, window: int | None) -> dict:
         with self.store.write() as db:
             row = self._existing(db, device_id)
-            if window is not None and row["kind"] != "evaluator":
-                raise InvalidField("Only an evaluator is tied to a window.", field="window")
+            tied_window(row["kind"], window)
             repo.save_device(db, row | {"window": window})
         return self.view(device_id)
 
