@@ -61,12 +61,12 @@ LEDGER_FORMS = {
     "media": "News media",
 }
 # §8.2 reply classes and their limits in working days: answered on the spot; an agreed reply
-# ≤ 3; after asking (请示) ≤ 5; a letter ≤ 10.
+# ≤ 3; after asking (请示) ≤ 5; a letter ≤ 10. A label shows its limit through {days}.
 REPLY_CLASSES = {
     "immediate": ("Answered on the spot", 0),
-    "agreed": ("Agreed reply (≤3 working days)", 3),
-    "escalated": ("Escalated (≤5 working days)", 5),
-    "letter": ("Letter (≤10 working days)", 10),
+    "agreed": ("Agreed reply (≤{days} working days)", 3),
+    "escalated": ("Escalated (≤{days} working days)", 5),
+    "letter": ("Letter (≤{days} working days)", 10),
 }
 REPLY_LIMITS = {code: days for code, (_, days) in REPLY_CLASSES.items()}
 REPLY_METHODS = {
@@ -91,6 +91,12 @@ PRINTER_PRINTS = ("ok", "paper_near_end")
 PRINTER_DOWN = tuple(w for w in PRINTER_WORDS if w not in PRINTER_PRINTS)
 
 
+def reply_class_label(code: str, tr: Callable[[str], str] = str) -> str:
+    """The class's label through ``tr`` with its §8.2 limit filled in."""
+    label, days = REPLY_CLASSES[code]
+    return tr(label).replace("{days}", str(days))
+
+
 def _terms(words: dict, tr: Callable[[str], str]) -> list[dict]:
     return [{"code": code, "label": tr(label)} for code, label in words.items()]
 
@@ -110,8 +116,8 @@ def vocabulary(tr: Callable[[str], str] = str) -> dict:
         "rating_reasons": _terms(RATING_REASONS, tr),
         "ledger_forms": _terms(LEDGER_FORMS, tr),
         "reply_classes": [
-            {"code": code, "label": tr(label), "working_days": days}
-            for code, (label, days) in REPLY_CLASSES.items()
+            {"code": code, "label": reply_class_label(code, tr), "working_days": days}
+            for code, (_, days) in REPLY_CLASSES.items()
         ],
         "reply_methods": _terms(REPLY_METHODS, tr),
         "printer_words": [

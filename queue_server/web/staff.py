@@ -173,7 +173,7 @@ JS_TEXT.update(
 EVAL_LEVELS = list(RATING_LEVELS.items())
 EVAL_REASONS = list(RATING_REASONS.items())
 LEDGER_FORMS = list(vocabulary.LEDGER_FORMS.items())
-REPLY_CLASSES = [(code, label) for code, (label, _) in vocabulary.REPLY_CLASSES.items()]
+REPLY_CLASSES = [(code, label, days) for code, (label, days) in vocabulary.REPLY_CLASSES.items()]
 REPLY_METHODS = list(vocabulary.REPLY_METHODS.items())
 
 

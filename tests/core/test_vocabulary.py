@@ -47,6 +47,18 @@ def test_reply_limits_are_the_standards():
     assert v.REPLY_LIMITS == {"immediate": 0, "agreed": 3, "escalated": 5, "letter": 10}  # §8.2
 
 
+def test_a_reply_class_label_shows_its_limit_from_the_one_number():
+    zh = [v.reply_class_label(code, lambda m: translate(m, "zh_CN")) for code in v.REPLY_CLASSES]
+    assert zh == [
+        "即时答复",
+        "约定时间答复（≤3个工作日）",
+        "请示后答复（≤5个工作日）",
+        "信函答复（≤10个工作日）",
+    ]
+    assert v.reply_class_label("escalated") == "Escalated (≤5 working days)"
+    assert not any(re.search(r"\d", label) for label, _ in v.REPLY_CLASSES.values())
+
+
 def test_every_label_is_in_the_chinese_catalog():
     labels = [x for words in LISTS.values() if isinstance(words, dict) for x in words.values()]
     labels = [x[0] if isinstance(x, tuple) else x for x in labels]

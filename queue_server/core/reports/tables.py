@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..vocabulary import RATING_LEVELS, RATING_REASONS, REPLY_CLASSES
+from ..vocabulary import RATING_LEVELS, RATING_REASONS, REPLY_CLASSES, reply_class_label
 
 CHANNEL_NAMES = {
     "kiosk": "Kiosk",
@@ -160,7 +160,12 @@ def _service_name(s: dict, code: str) -> dict:
 def _ledger(s: dict, tr, name) -> list[dict]:
     led = s["ledger"]
     out = [
-        dict(c, label=tr(REPLY_CLASS_NAMES.get(c["reply_class"], c["reply_class"])))
+        dict(
+            c,
+            label=reply_class_label(c["reply_class"], tr)
+            if c["reply_class"] in REPLY_CLASSES
+            else tr(c["reply_class"]),
+        )
         for c in led["by_class"]
     ]
     return out + [dict(led, label=tr("All"))]
