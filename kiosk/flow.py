@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from queue_server.core.issuing import CLOSED, CLOSED_CODE, SOLD_OUT, SOLD_OUT_CODE
-from queue_server.core.languages import LANGUAGES
+from queue_server.core.languages import LANGUAGES, local_name
+from queue_server.core.nearby import NEARBY_MSGID, km_text
 from queue_server.core.vocabulary import PRIORITY_REASONS
 
 from .checkin_flow import Checkin, CheckinSteps
@@ -28,6 +29,7 @@ FAQ_PAGE_SIZE = 5  # questions per page: the Q&A screen also shows topics and a 
 PIN_MAX = 8
 CORNER_TAPS = 3  # taps on the hidden corner within CORNER_WINDOW_S open the PIN pad
 CORNER_WINDOW_S = 2.0
+NEARBY_LINES = 1  # the nearest shorter queue only: six services and their hints share one screen
 
 
 class Screen(str, Enum):
@@ -256,6 +258,21 @@ class Flow(CitizenSteps, CheckinSteps):
 
     def service_info(self, code: str | None) -> dict | None:
         return next((s for s in self.services if s["code"] == code), None)
+
+    def nearby_hints(self, svc: dict) -> list[tuple[str, dict]]:
+        """(msgid, params) per nearby hall with a shorter queue for ``svc``, as the hall sent
+        them (issue 18); none when it sent none — the city slow, absent or not configured."""
+        return [
+            (
+                NEARBY_MSGID,
+                {
+                    "name": local_name(h["name"], self.language),
+                    "waiting": h["waiting"],
+                    "km": km_text(h["distance_km"]),
+                },
+            )
+            for h in (svc.get("nearby") or [])[:NEARBY_LINES]
+        ]
 
     def choose_service(self, code: str, now: float | None = None) -> bool:
         svc = self.service_info(code)

@@ -29,6 +29,7 @@ from .services.reports import ReportService
 from .services.citizen import CitizenService, hall_secret
 from .services.records_audit import AuditView
 from .services.statements import StatementService
+from .nearby import NearbyHalls
 from .records import RecordsProvider, open_provider
 from .store import Store
 from .store import events as event_log
@@ -112,6 +113,8 @@ class Hall:
     announcer: Announcer | None = None
     """Set when the hall serves (``serving=True``), as are ``display_font`` and the workers."""
     display_font: "FontBuilder | None" = None
+    nearby: NearbyHalls | None = None
+    """Nearby halls' waits from the city (issue 18); refreshed in the background when serving."""
 
     @classmethod
     def open(
@@ -164,6 +167,7 @@ class Hall:
         hall.reports = ReportService(current, store, hall.queue, clock, hall.followups)
         hall.planner = PlannerService(current, store, hall.reports, clock)
         hall.events = EventFollower(store, bus, last_event)
+        hall.nearby = NearbyHalls(current, store, clock)
         # An upgraded chinesecalendar may know a year now: provisional due dates catch up (§8.2).
         hall.ledger.recompute_provisional()
         if serving:
@@ -185,6 +189,8 @@ class Hall:
         self.events.start()
         self.start_day_keeper()
         self.workers.append(self.devices.watch(self.stopping))  # silent devices → device.alert
+        if self.settings.city.url:  # the city's waits for the kiosk, never awaited (restart to set)
+            self.workers.append(self.nearby.run(self.stopping))
 
     def reload(self) -> "ReloadOutcome":
         """Re-read the config file (SIGHUP, /admin): validated first, the old content kept when

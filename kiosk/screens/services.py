@@ -39,5 +39,9 @@ class ServicesScreen(KioskScreen):
                     color=None if svc.get("open", True) else self.theme.muted,
                 )
             )
+            for i, (msgid, params) in enumerate(f.nearby_hints(svc)):
+                hint = self.label(self.text(msgid, **params), "text", color=self.theme.muted)
+                hint.kiosk_name = f"nearby_{svc['code']}_{i}"
+                body.add_widget(hint)
         if f.has_next_page:
             body.add_widget(self.button(self.text("More"), c.next_page, name="more"))

@@ -30,6 +30,7 @@ from .db import connect
 log = logging.getLogger(__name__)
 bp = Blueprint("city", __name__)
 MAX_RANGE_DAYS = 366
+MAX_NEARBY = 20  # halls one nearby question may name
 SESSION_HOURS = 8
 
 
@@ -242,6 +243,22 @@ def live_page():
 @bureau_only
 def live_json():
     return jsonify({"at": _now().isoformat(), "halls": queries.live(db(), _now())})
+
+
+@bp.get("/api/nearby")
+def nearby_json():
+    """A hall's question for its nearby halls' live waits (?hall=ID, repeated), asked by the
+    hall server, not the bureau: ``Authorization: Bearer <hall_id>:<hall key>``, the key its
+    shipper registered in ``halls.hall_key`` (docs/city.md). GET only, no cookie."""
+    auth = request.headers.get("Authorization", "")
+    asker, _, key = auth.removeprefix("Bearer ").partition(":")
+    ids = [i[:64] for i in request.args.getlist("hall")[:MAX_NEARBY]]
+    rows = None
+    if auth.startswith("Bearer ") and asker and key:
+        rows = queries.nearby(db(), asker[:64], key[:128], ids)
+    if rows is None:
+        return _problem("This hall is not known to the city.", 401)
+    return jsonify({"halls": rows})
 
 
 @bp.get("/figures")

@@ -5,6 +5,7 @@ window requirement is core's one function."""
 
 from __future__ import annotations
 
+import hmac
 from datetime import date, datetime
 
 import psycopg
@@ -84,3 +85,31 @@ def figures(conn: psycopg.Connection, start: date, end: date) -> list[dict]:
         row["bad_rate"] = row["bad_ratings"] / row["ratings"] if row["ratings"] else None
         row["wait_p90_s"] = p90.get(row["hall_id"])
     return rows
+
+
+_NEARBY = """
+SELECT hall_id, hall_key, waiting,
+       extract(epoch FROM now() - shipped_at)::float8 AS since_shipment_s
+FROM halls WHERE hall_id = %(asker)s OR hall_id = ANY(%(ids)s)
+"""
+
+
+def nearby(conn: psycopg.Connection, asker: str, key: str, ids: list[str]) -> list[dict] | None:
+    """The live waiting per service of the halls ``ids``, for the hall ``asker`` whose shipper
+    registered ``key``; None when the asker is unknown or its key is not the registered one.
+    A hall silent for SILENT_AFTER_S has no figures (``live`` false): stale waits mislead."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(_NEARBY, {"asker": asker, "ids": ids}).fetchall()
+    me = next((r for r in rows if r["hall_id"] == asker), None)
+    if me is None or not me["hall_key"] or not hmac.compare_digest(me["hall_key"], key):
+        return None
+    out = []
+    for row in rows:
+        if row["hall_id"] not in ids:
+            continue
+        since = row["since_shipment_s"]
+        live = since is not None and since <= SILENT_AFTER_S
+        out.append(
+            {"hall_id": row["hall_id"], "live": live, "waiting": row["waiting"] if live else {}}
+        )
+    return out

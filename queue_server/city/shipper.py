@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import random
-import secrets
 import threading
 import time
 from datetime import date, datetime
@@ -39,16 +38,15 @@ from psycopg.pq import Format
 from ..core.numbering import HALL_TZ
 from ..core.settings import Settings
 from ..errors import StorageUnavailable
-from ..store import Store, hall_state, shipping
+from ..store import Store, shipping
 from ..store import events as event_log
-from . import migrate
+from . import hallkey, migrate
 from .db import connect
 from .errors import CityError
 from .outbound import outbound_data
 
 log = logging.getLogger(__name__)
 ACK_DELAY_ENV = "HALLQUEUE_CITY_ACK_DELAY_S"
-HALL_KEY = "city_hall_key"  # hall_state key of this database's key in the city
 IDLE_HEARTBEAT_S = 30.0  # an idle hall still tells the city it is there (the dashboard's lag)
 
 
@@ -174,14 +172,7 @@ class Shipper:
             self._acknowledge(through)
 
     def _hall_key(self) -> str:
-        """This hall database's key in the city, made once and kept in the hall (a restored
-        backup keeps it; another hall's database has its own)."""
-        key = hall_state.get(self.store.db, HALL_KEY)
-        if key is None:
-            with self.store.write() as db:
-                key = hall_state.get(db, HALL_KEY) or secrets.token_hex(16)
-                hall_state.put(db, HALL_KEY, key, self.clock().isoformat())
-        return key
+        return hallkey.hall_key(self.store, self.clock)
 
     def close(self) -> None:
         if self.conn is not None:

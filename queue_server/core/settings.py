@@ -429,7 +429,9 @@ class BackupSettings:
 @dataclass(frozen=True, kw_only=True)
 class NearbyHall:
     hall_id: str = setting(help="The other hall's [city] hall_id")
-    name: dict[str, str] = setting(help="Its name as citizens know it, per language; zh_CN required")
+    name: dict[str, str] = setting(
+        help="Its name as citizens know it, per language; zh_CN required"
+    )
     distance_km: float = setting(help="Distance from this hall in kilometres, as shown")
 
 

@@ -33,7 +33,8 @@ def hall_info():
 
 @bp.get("/services")
 def services():
-    return jsonify({"services": hall().queue.services()})
+    # nearby: other halls' shorter queues, from the city's last answer (never awaited here)
+    return jsonify({"services": hall().nearby.annotate(hall().queue.services())})
 
 
 @bp.get("/items")

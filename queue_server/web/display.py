@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
 from ..core.languages import AUTONYMS, DEFAULT, TAGS, direction, local_name
+from ..core.nearby import NEARBY_MSGID, km_text
 from ..core.vocabulary import vocabulary
 from ..errors import NotFound, Unavailable
 from ..i18n import translate
@@ -106,7 +107,24 @@ def ticket_status(ticket_id: str):
         ticket=public,
         ticket_id=ticket_id,
         service_name=service_name,
+        nearby=_nearby_lines(ticket, page_language(True)),
     )
+
+
+def _nearby_lines(ticket: dict, lang: str) -> list[str]:
+    """Other halls where fewer wait for this service than ahead of this ticket (issue 18)."""
+    if ticket["status"] != "waiting" or not isinstance(ticket.get("ahead"), int):
+        return []
+    return [
+        translate(
+            NEARBY_MSGID,
+            lang,
+            name=local_name(h["name"], lang),
+            waiting=h["waiting"],
+            km=km_text(h["distance_km"]),
+        )
+        for h in hall().nearby.for_service(ticket["service"], ticket["ahead"])
+    ]
 
 
 @bp.get("/api/v1/vocabulary")

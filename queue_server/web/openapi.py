@@ -112,6 +112,15 @@ SCHEMAS = {
             "issuing": {"enum": list(ISSUING_STATES)},
             "daily_cap": I,
             "remaining": NULLABLE_I,
+            "nearby": {
+                "type": "array",
+                "description": "nearby halls where fewer wait for this service, from the "
+                "city's last answer (issue 18); empty when the city is slow or absent",
+                "items": _obj(
+                    {"hall_id": S, "name": {"type": "object"}, "waiting": I, "distance_km": N},
+                    ["hall_id", "name", "waiting", "distance_km"],
+                ),
+            },
         }
     ),
     "Window": _obj(
