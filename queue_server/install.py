@@ -32,7 +32,12 @@ SHIPPED_VENV = "/opt/hallqueue/.venv"
 ROLES = ("server", "kiosk", "display")
 USER = {"server": "hallqueue", "kiosk": "kiosk", "display": "hallqueue-display"}
 UNITS = {
-    "server": ("hallqueue-server.service", "hallqueue-backup.service", "hallqueue-backup.timer"),
+    "server": (
+        "hallqueue-server.service",
+        "hallqueue-backup.service",
+        "hallqueue-backup.timer",
+        "hallqueue-ship.service",  # written always, enabled only with [city] (_ship_unit)
+    ),
     "kiosk": ("hallqueue-kiosk.service",),
     "display": ("hallqueue-display.service",),
 }
@@ -354,9 +359,42 @@ def install_server(inst: Installer, args) -> None:
     inst.folder(BACKUP_DIR, 0o700, user, user)
     _units(inst, "server")
     inst.run("systemctl", "enable", "--now", *ENABLE["server"])
+    _ship_unit(inst)
     inst.notes.append(
         f"下一步 / next: queue-server check-config --config /{ETC}/hall.toml; "
         f"queue-server create-user …; queue-server doctor --config /{ETC}/hall.toml"
+    )
+
+
+def _ship_unit(inst: Installer) -> None:
+    """hallqueue-ship.service runs only where [city] says where to ship (dsn, from hall.toml or
+    city.env, and hall_id); otherwise it would exit 1 every 10 s. Installing again after
+    setting [city] enables it (docs/install.md)."""
+    from .configfile import load_settings
+    from .core.settings import SettingsError
+
+    env = {}
+    city_env = inst.path(f"/{ETC}/city.env")
+    if city_env.is_file():
+        for line in city_env.read_text(encoding="utf-8").splitlines():
+            key, eq, value = line.strip().partition("=")
+            if eq and key.startswith("HALLQUEUE_CITY_"):
+                env[key] = value.strip().strip("\"'")
+    try:
+        city = load_settings(inst.path(f"/{ETC}/hall.toml"), environ=env).city
+    except SettingsError as exc:
+        inst.notes.append(
+            f"hall.toml 有误，未启用 hallqueue-ship.service / hall.toml is not valid, "
+            f"hallqueue-ship.service not enabled: {exc}"
+        )
+        return
+    if city.dsn and city.hall_id:
+        inst.run("systemctl", "enable", "--now", "hallqueue-ship.service")
+        return
+    inst.notes.append(
+        "未配置 [city]：已安装但未启用 hallqueue-ship.service（上报市局）；填写 dsn、hall_id 后"
+        "再运行一次本命令 / [city] not configured: hallqueue-ship.service installed, not "
+        "enabled; set dsn and hall_id, then run this command again (docs/city.md)"
     )
 
 

@@ -175,3 +175,28 @@ def test_an_unsupported_system_is_refused_in_chinese_then_english(debian_root):
 def test_a_first_kiosk_install_needs_the_server_address(debian_root):
     out = run_install(debian_root, "--role", "kiosk", "--pin-stdin", stdin="7391\n")
     assert out.returncode == 1 and "--server-url" in out.stderr
+
+
+def test_the_shipper_unit_is_enabled_only_once_the_city_is_configured(debian_root):
+    """hallqueue-ship.service is always written, enabled only with [city] dsn and hall_id (the
+    dsn may be in city.env, which keeps the password out of hall.toml); docs/install.md."""
+    enable = "would run: systemctl enable --now hallqueue-ship.service"
+    out = run_install(debian_root, "--role", "server")
+    assert out.returncode == 0, out.stderr
+    unit = parse_unit(debian_root / "etc/systemd/system/hallqueue-ship.service")["Service"]
+    assert exec_words(unit["ExecStart"][0])[:2] == [f"{VENV}/bin/queue-server", "ship"]
+    assert (
+        enable not in out.stdout and "hallqueue-ship.service installed, not enabled" in out.stdout
+    )
+
+    etc = debian_root / "etc/hallqueue"
+    hall = etc / "hall.toml"
+    hall.write_text(hall.read_text().replace('hall_id = ""', 'hall_id = "futian-1"', 1))
+    (etc / "city.env").write_text("HALLQUEUE_CITY_DSN=postgresql://hall:pw@city-db/city\n")
+    out = run_install(debian_root, "--role", "server")
+    assert out.returncode == 0, out.stderr
+    assert enable in out.stdout and "not enabled" not in out.stdout
+
+    (etc / "city.env").unlink()  # a hall_id but nowhere to ship: still not enabled
+    out = run_install(debian_root, "--role", "server")
+    assert enable not in out.stdout and "not enabled" in out.stdout
