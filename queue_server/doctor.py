@@ -15,12 +15,13 @@ import subprocess
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .backup import become_data_owner, listing
 from .configfile import check_config
 from .hall import default_db_path, system_clock
-from .store import maintenance
+from .store import maintenance, shipping
 from .web.health import RANK, gather, judge
 
 LABELS = {
@@ -33,11 +34,15 @@ LABELS = {
     "last_event": "最近事件",
     "backup": "备份",
     "units": "systemd 服务",
+    "city_shipping": "上报市局",
 }
 WORDS = {"ok": "正常 ok", "warn": "注意 warn", "fail": "故障 FAIL"}
 BACKUP_WARN_H = 36
 """The nightly timer runs once a day; a day and a half leaves room for a late run."""
 UNITS = ("hallqueue-server.service", "hallqueue-backup.timer")
+SHIP_WARN_MIN = 10
+"""Events waiting this long since the last acknowledgement: the shipper is not getting through
+(a running one acknowledges within seconds of a new event; an idle hall has nothing waiting)."""
 
 
 @dataclass
@@ -97,6 +102,41 @@ def _backup(settings, now) -> Line:
         f"最新备份 {hours} 小时前，共 {len(found)} 份：{newest.path}",
         f"newest backup {hours} hours ago, {len(found)} in all: {newest.path}",
     )
+
+
+def _shipping(settings, db: Path, busy_ms: int, now) -> Line | None:
+    """Events not yet acknowledged by the city and the age of the last acknowledgement, when
+    [city] is configured (hall_id; the dsn may live in city.env, out of this process's sight)."""
+    hall_id = settings.city.hall_id
+    if not hall_id:
+        return None
+    try:
+        conn = maintenance.open_existing(db, busy_ms)
+        try:
+            newest, acked, acked_at = shipping.position(conn, hall_id)
+        finally:
+            conn.close()
+    except Exception:  # the database line says what is wrong with it
+        return None
+    pending = max(newest - acked, 0)
+    if acked_at is None:
+        age_min = None
+        ago_zh, ago_en = "市局从未确认", "the city never acknowledged any"
+    else:
+        age_min = int((now - datetime.fromisoformat(acked_at)).total_seconds() // 60)
+        ago_zh, ago_en = f"最近一次确认在 {age_min} 分钟前", f"last acknowledged {age_min} min ago"
+    zh = f"{pending} 条事件待市局确认，{ago_zh}"
+    en = f"{pending} events not yet acknowledged by the city, {ago_en}"
+    if pending and (age_min is None or age_min >= SHIP_WARN_MIN):
+        return Line(
+            "city_shipping",
+            "warn",
+            zh,
+            en,
+            "systemctl status hallqueue-ship；journalctl -u hallqueue-ship -n 50（docs/city.md）",
+            "systemctl status hallqueue-ship; journalctl -u hallqueue-ship -n 50 (docs/city.md)",
+        )
+    return Line("city_shipping", "ok", zh, en)
 
 
 def _units() -> Line | None:
@@ -163,6 +203,9 @@ def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
             )
         )
     out.append(_backup(settings, now))
+    ship = _shipping(settings, db, busy_ms, now)
+    if ship is not None:
+        out.append(ship)
     units = _units()
     if units is not None:
         out.append(units)

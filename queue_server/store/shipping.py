@@ -19,6 +19,15 @@ def acked(db: sqlite_utils.Database, hall_id: str) -> int:
     return row[0] if row else 0
 
 
+def position(db, hall_id: str) -> tuple[int, int, str | None]:
+    """(newest event id, acknowledged id, when acknowledged) — the doctor's shipping lag."""
+    newest = db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+    row = db.execute(
+        "SELECT acked_id, acked_at FROM city_shipping WHERE hall_id = ?", [hall_id]
+    ).fetchone()
+    return (newest, row[0], row[1]) if row else (newest, 0, None)
+
+
 def acknowledge(db: sqlite_utils.Database, hall_id: str, event_id: int, at: str) -> None:
     db.execute(
         "INSERT INTO city_shipping (hall_id, acked_id, acked_at) VALUES (?, ?, ?)"
