@@ -4,6 +4,8 @@ import qrcode
 from kivy.core.image import Image as CoreImage
 from kivy.uix.image import Image
 
+from queue_server.core.languages import local_name
+
 from ..ticketprint import window_hint
 from .base import KioskScreen
 
@@ -38,11 +40,7 @@ class TicketScreen(KioskScreen):
             booked.kiosk_name = "appointment"
             body.add_widget(booked)
         svc = f.service_info(ticket.get("service")) or {"name": {}}
-        body.add_widget(
-            self.label(
-                svc["name"].get(self.lang) or svc["name"].get("zh_CN", ""), "title", halign="center"
-            )
-        )
+        body.add_widget(self.label(local_name(svc["name"], self.lang), "title", halign="center"))
         body.add_widget(
             self.label(
                 self.text(
