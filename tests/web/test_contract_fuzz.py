@@ -10,7 +10,8 @@ besides schemathesis' examples and coverage cases, at most 10 s per case (about 
 
 from __future__ import annotations
 
-from datetime import timedelta
+import dataclasses
+from datetime import date, timedelta
 
 import pytest
 import schemathesis
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi import checks as oa
 
+from queue_server.records.demo_people import generate
 from queue_server.web import openapi
 
 from ..conftest import login
@@ -69,6 +71,21 @@ class HallAuth:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data['token']}"}
         else:
             case.cookies = {**(case.cookies or {}), "hallqueue_session": data["cookie"]}
+
+
+@pytest.fixture(scope="module")
+def records_db(tmp_path_factory):
+    """A small demo records database: the records operations answer from it, as in a hall, not
+    503 records_unavailable for a provider that is not there."""
+    path = tmp_path_factory.mktemp("records") / "records.db"
+    generate(path, 5, seed=7, today=date(2026, 11, 24))
+    return path
+
+
+@pytest.fixture(name="settings")  # hypothesis' settings keeps its name in this module
+def settings_with_records(settings, records_db):
+    records = dataclasses.replace(settings.records, provider="sqlite", db=str(records_db))
+    return dataclasses.replace(settings, records=records)
 
 
 @pytest.fixture
