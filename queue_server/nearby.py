@@ -65,7 +65,7 @@ class NearbyHalls:
     def _ask(self, city) -> dict[str, dict[str, int]]:
         from .city.hallkey import hall_key  # no psycopg: city/hallkey.py is plain SQLite
 
-        query = urlencode([("hall", h.hall_id) for h in city.nearby])
+        query = urlencode([("hall", h.hall_id) for h in city.nearby if h.hall_id != city.hall_id])
         request = Request(
             f"{city.url.rstrip('/')}/api/nearby?{query}",
             headers={
@@ -105,7 +105,9 @@ class NearbyHalls:
             waits, at = self._waits, self._at
         if at is None or self._monotonic() - at > STALE_PERIODS * city.nearby_refresh_s:
             return []
-        return rule.suggestions(service, waiting_here, city.nearby, waits, city.nearby_min_waiting)
+        return rule.suggestions(
+            service, waiting_here, city.nearby, waits, city.nearby_min_waiting, city.hall_id
+        )
 
     def annotate(self, services: list[dict]) -> list[dict]:
         """The kiosk's service list, each with its ``nearby`` suggestions (often none)."""

@@ -20,14 +20,18 @@ def suggestions(
     halls: Iterable,
     waits: Mapping[str, Mapping[str, int]],
     min_waiting: int,
+    here: str = "",
 ) -> list[dict]:
     """``halls``: the [city] nearby entries (hall_id, name, distance_km); ``waits``: hall_id →
-    service code → waiting, as the city last said. A hall the city said nothing of, or that
-    lacks the service, is left out; so is one where as many wait as here."""
+    service code → waiting, as the city last said; ``here``: this hall's id. A hall the city
+    said nothing of, or that lacks the service, is left out; so is one where as many wait as
+    here, and this hall itself."""
     if waiting_here < max(min_waiting, 1):
         return []
     out = []
     for hall in sorted(halls, key=lambda h: h.distance_km):
+        if hall.hall_id == here:  # one config shared by several halls names each of them
+            continue
         there = waits.get(hall.hall_id, {}).get(service)
         if not isinstance(there, int) or there >= waiting_here:
             continue

@@ -750,8 +750,8 @@ def _validate_city(c: CitySettings, err) -> None:
         err("city.nearby_min_waiting", "must be 0–9999")
     for i, n in enumerate(c.nearby):
         key = f"city.nearby[{i}]"
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", n.hall_id) or n.hall_id == c.hall_id:
-            err(f"{key}.hall_id", "must be another hall's hall_id")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", n.hall_id):
+            err(f"{key}.hall_id", "must be lower-case letters, digits, - or _ (at most 64)")
         if not n.name.get("zh_CN", "").strip():
             err(f"{key}.name.zh_CN", "is required")
         if not 0 <= n.distance_km <= 1000:
