@@ -43,6 +43,8 @@ function paint() {
   const waiting = ticket.status === "waiting";
   document.getElementById("st-ahead-row").hidden = !waiting;
   document.getElementById("st-wait-row").hidden = !waiting;
+  const nearby = document.getElementById("st-nearby");  // other halls: only while waiting here
+  if (nearby) nearby.hidden = !waiting;
   document.getElementById("st-ahead").textContent = waiting ? fmt(T.people_count, { n: ticket.ahead }) : "";
   document.getElementById("st-wait").textContent = waiting ? waitText(ticket.estimated_wait_s) : "";
   document.getElementById("st-issued").textContent = timeFmt.format(new Date(ticket.issued_at));
