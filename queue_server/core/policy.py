@@ -127,8 +127,62 @@ def is_due_appointment(t: Ticket, now: datetime, rules: QueueRules) -> bool:
 def choose_next(
     waiting: Iterable[Ticket], window: WindowView, now: datetime, rules: QueueRules
 ) -> Ticket | None:
-    """The ticket the window calls now: the first of ``queue_order``."""
-    return next(_ordered(waiting, window, now, rules), None)
+    """The ticket the window calls now: the first of ``queue_order``.
+
+    The wait forecast (core.waits) calls this at every step it plays, so it finds that first
+    entry in one pass, without sorting: the oldest priority ticket, the earliest due
+    appointment, the first of the rest and the first long waiter of the rest, each a minimum
+    with ``_ordered``'s own sort key (a strict ``<`` keeps the earliest of equal keys, as the
+    stable sorts do); then ``_ordered``'s and ``_others``' first decision on them. A property
+    test (tests/core/test_choose_next_fast.py) checks it against ``queue_order``.
+    """
+    served = window.services
+    rank: dict[str, int] = {}
+    for i, service in enumerate(served):
+        rank.setdefault(service, i)  # served.index: a service listed twice counts first
+    ordered = rules.service_preference == "ordered"
+    due_at = due_by(now, rules)
+    cutoff = walkin_cutoff(now, rules)
+    waiting_status = Status.WAITING
+    pri = due = rest = over = None
+    pri_key = due_key = rest_key = over_key = None
+    for t in waiting:
+        if t.status != waiting_status:
+            continue
+        r = rank.get(t.service)
+        if r is None:
+            continue
+        if t.priority_reason:  # Ticket.is_priority
+            key = (t.queue_at, t.number)
+            if pri is None or key < pri_key:
+                pri, pri_key = t, key
+        elif t.appointment_at and t.appointment_at <= due_at:
+            key = (t.appointment_at, t.queue_at, t.number)
+            if due is None or key < due_key:
+                due, due_key = t, key
+        else:
+            key = (r, t.queue_at, t.number) if ordered else (t.queue_at, t.number)
+            if rest is None or key < rest_key:
+                rest, rest_key = t, key
+            if t.queue_at <= cutoff and (over is None or key < over_key):
+                over, over_key = t, key
+    # _others' first: a due appointment unless the streak is spent while someone waits long
+    if due is not None:
+        first_other = (
+            due
+            if window.appointment_streak < rules.max_consecutive_appointments or over is None
+            else over
+        )
+    else:
+        first_other = rest
+    # _ordered's first: a priority ticket unless the priority streak is spent and others wait
+    if pri is not None and (
+        window.kind == "priority"
+        or window.priority_streak < rules.max_consecutive_priority
+        or first_other is None
+    ):
+        return pri
+    return first_other
 
 
 def service_window(service: str) -> WindowView:
