@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 from .settings import QueueRules
@@ -112,7 +113,7 @@ def _others(
 
 def walkin_cutoff(now: datetime, rules: QueueRules) -> datetime:
     """Tickets queued at or before this time have waited past the appointments' bound."""
-    return now - timedelta(minutes=rules.appointment_walkin_bound_min)
+    return now - _minutes(rules.appointment_walkin_bound_min)
 
 
 def is_due_appointment(t: Ticket, now: datetime, rules: QueueRules) -> bool:
@@ -245,7 +246,14 @@ def position(is_priority: bool, counts: PlaceCounts, rules: QueueRules) -> int:
 
 def due_by(now: datetime, rules: QueueRules) -> datetime:
     """Appointments with a slot up to this time are due (called before walk-ins)."""
-    return now + timedelta(minutes=rules.appointment_early_min)
+    return now + _minutes(rules.appointment_early_min)
+
+
+@lru_cache(maxsize=64)
+def _minutes(n: int) -> timedelta:
+    """A timedelta of ``n`` minutes, made once: the forecast asks ``due_by`` and
+    ``walkin_cutoff`` at every step it plays, and building it cost as much as the lookup."""
+    return timedelta(minutes=n)
 
 
 def call_candidates(waiting: Iterable[Ticket], services: Sequence[str]) -> list[Ticket]:
