@@ -2,7 +2,8 @@
 path"): ``core.waits.promises`` for the whole queue plus one new ticket per service — what
 services/queue.py computes inside the hall's write transaction — and ``forecast`` of the newest
 ticket alone, with 100 / 300 / 1,000 waiting and 10 open windows (windows 1–9 and the 绿色通道
-window of config/hall.example.toml), 5 % priority tickets and 10 % appointments.
+window of config/hall.example.toml), 5 % priority tickets and 10 % appointments
+(also 50 %: the forecast looks at every appointment ticket at each step).
 
 Run: .venv/bin/python tests/bench/bench_forecast.py [--before /root/forecast_before.py]
 (prints figures; asserts nothing). ``--before FILE``: play the forecast with the ``choose_next``
@@ -45,9 +46,10 @@ WINDOWS = [  # config/hall.example.toml, window 10 closed
 RULES = QueueRules(appointment_early_min=10)  # the example hall's [rules]
 
 
-def snapshot(n: int, seed: int = 1) -> tuple[HallSnapshot, list[Ticket]]:
-    """A hall at 10:00 with ``n`` waiting, queued over the last two hours, and the new
-    tickets (one per service) the kiosk asks a promise for."""
+def snapshot(n: int, seed: int = 1, appointments: float = 0.1) -> tuple[HallSnapshot, list]:
+    """A hall at 10:00 with ``n`` waiting, queued over the last two hours (``appointments``:
+    the share with a slot from 30 min ago to 2 h ahead), and the new tickets (one per
+    service) the kiosk asks a promise for."""
     rnd = random.Random(seed)
     now = datetime(2026, 3, 2, 10, 0, tzinfo=HALL_TZ)
     names, weights = list(SERVICES), list(SERVICES.values())
@@ -58,7 +60,7 @@ def snapshot(n: int, seed: int = 1) -> tuple[HallSnapshot, list[Ticket]]:
         kind = rnd.random()
         reason = "elderly" if kind < 0.05 else None
         slot = None
-        if 0.05 <= kind < 0.15:
+        if 0.05 <= kind < 0.05 + appointments:
             slot = now + timedelta(minutes=rnd.randrange(-30, 120, 15))
         waiting.append(Ticket(f"t{i}", f"A{i:03d}", service, Status.WAITING, at, at, reason, slot))
     windows = [
@@ -97,14 +99,14 @@ def timed(fn, repeat: int) -> float:
 
 
 def run(label: str) -> None:
-    for n in (100, 300, 1000):
-        snap, new = snapshot(n)
+    for n, share in ((100, 0.1), (300, 0.1), (1000, 0.1), (1000, 0.5)):
+        snap, new = snapshot(n, appointments=share)
         newest = snap.waiting[-1].id
         repeat = 20 if n < 1000 else 7
         p = timed(lambda: promises(snap, new), repeat)
         f = timed(lambda: forecast(snap, {newest}), repeat)
         print(
-            f"{label:<8} waiting {n:>5}: promises {p:8.2f} ms   forecast(newest) {f:8.2f} ms"
+            f"{label:<8} waiting {n:>5} ({share:4.0%} appointments): promises {p:8.2f} ms   forecast(newest) {f:8.2f} ms"
             f"   ({p * 1000 / n:5.1f} µs per waiting ticket)"
         )
 
@@ -122,7 +124,12 @@ def main() -> None:
         waits.choose_next = before.choose_next  # the forecast calls the policy by this name
         try:
             run("before")
-            snaps = [snapshot(n, seed) for n in (100, 300, 1000) for seed in (1, 2, 3)]
+            snaps = [
+                snapshot(n, seed, share)
+                for n in (100, 300, 1000)
+                for seed in (1, 2, 3)
+                for share in (0.1, 0.5)
+            ]
             old = [promises(snap, new) for snap, new in snaps]
         finally:
             waits.choose_next = current
