@@ -1,5 +1,5 @@
 """Colours and sizes for normal and elder mode (长辈模式, 适老化: main text ≥ 30 px, targets
-≥ 60 px, contrast ≥ 4.5:1 — tests/kiosk/test_theme.py checks the numbers)."""
+≥ 60 px, contrast ≥ 4.5:1 — tests/kiosk/test_catalogs_fonts.py checks the numbers)."""
 
 from __future__ import annotations
 
