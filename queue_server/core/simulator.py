@@ -19,7 +19,7 @@ from statistics import mean
 from typing import Callable, Sequence
 
 from .numbering import HALL_TZ
-from .policy import WindowView, choose_next, people_ahead
+from .policy import WindowView, choose_next, is_due_appointment, people_ahead
 from .settings import QueueRules
 from .tickets import Status, Ticket
 from .waits import (
@@ -122,6 +122,7 @@ class _Window:
     busy_since: float | None = None
     current: SimTicket | None = None
     streak: int = 0
+    appointment_streak: int = 0  # kept as call-next keeps it
     recent: list[str] = field(default_factory=list)  # services of its calls, newest first
 
 
@@ -229,6 +230,7 @@ def simulate(
                 at(w.busy_since) if w.current else None,
                 w.current.service if w.current else None,
                 w.streak,
+                w.appointment_streak,
             )
             for w in state.values()
         ]
@@ -257,7 +259,9 @@ def simulate(
         if w.closing and now > serve_until:
             w.open = False
             return
-        view = WindowView(w.spec.number, w.spec.services, w.spec.kind, w.streak)
+        view = WindowView(
+            w.spec.number, w.spec.services, w.spec.kind, w.streak, w.appointment_streak
+        )
         mine = [t for s in w.spec.services for t in by_service.get(s, {}).values()]
         pick = choose_next(mine, view, at(now), rules) if mine else None
         if pick is None:
@@ -271,6 +275,9 @@ def simulate(
         sim.service_s = profile.draw(sim.service, rng)
         w.current, w.busy_until, w.busy_since = sim, now + sim.service_s, now
         w.streak = w.streak + 1 if sim.priority else 0
+        if not sim.priority:  # priority calls keep the appointment streak, as in call-next
+            due = is_due_appointment(pick, at(now), rules)
+            w.appointment_streak = w.appointment_streak + 1 if due else 0
         w.recent.insert(0, sim.service)
         del w.recent[RECENT:]
         push(w.busy_until, 1, w.spec.number)

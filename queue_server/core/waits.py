@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .policy import WindowView, choose_next
+from .policy import WindowView, choose_next, is_due_appointment
 from .settings import QueueRules
 from .tickets import Status, Ticket
 
@@ -120,6 +120,7 @@ class WindowState:
     busy_since: datetime | None = None  # the current visit's call or start
     current_service: str | None = None
     priority_streak: int = 0
+    appointment_streak: int = 0  # as call-next keeps it (core.policy.WindowView)
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
     waiting = [t for t in snap.waiting if t.status == Status.WAITING]
     queue = _Queue(waiting)
     want = set(targets) if targets is not None else {t.id for t in waiting}
-    heap, streak, served = [], {}, {}
+    heap, streak, a_streak, served = [], {}, {}, {}
     for w in snap.windows:
         if not w.is_open or not w.services:
             continue
@@ -291,6 +292,7 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
             free = snap.now + timedelta(seconds=remaining_s(mean_s, elapsed))
         heapq.heappush(heap, (free, w.number))
         streak[w.number] = w.priority_streak
+        a_streak[w.number] = w.appointment_streak
         served[w.number] = w
     coming = _expected_arrivals(snap, limit=MAX_IMAGINED_ARRIVALS + len(waiting))
     next_in = next(coming, None)
@@ -304,7 +306,7 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
             queue.add(next_in)
             next_in = next(coming, None)
         w = served[number]
-        view = WindowView(number, w.services, w.kind, streak[number])
+        view = WindowView(number, w.services, w.kind, streak[number], a_streak[number])
         pick = choose_next(queue.candidates(w.services), view, at, snap.rules)
         if pick is None:
             if next_in is not None:
@@ -312,6 +314,9 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
             continue
         queue.take(pick)
         streak[number] = streak[number] + 1 if pick.is_priority else 0
+        if not pick.is_priority:  # as call-next: priority calls keep the appointment streak
+            due = is_due_appointment(pick, at, snap.rules)
+            a_streak[number] = a_streak[number] + 1 if due else 0
         if pick.id in want:
             out[pick.id] = (at - snap.now).total_seconds()
         done = at + timedelta(seconds=mean_of.get(pick.service, 600.0))

@@ -178,6 +178,7 @@ class QueueService:
                         datetime.fromisoformat(since) if since else None,
                         cur["service"] if busy else None,
                         st.get("priority_streak") or 0,
+                        st.get("appointment_streak") or 0,
                     )
                 )
             means = {

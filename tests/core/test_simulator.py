@@ -193,3 +193,22 @@ def test_the_forecast_follows_the_halls_usual_arrivals_by_hour():
     morning = quiet[:9] + [(0.0, 6.0)] * 2 + quiet[11:]
     usual = HallSnapshot(NOW, queue, windows, {"a": 600.0}, SPANS, RULES, {}, {"a": morning})
     assert forecast(usual) == plain  # the morning's priority citizens are gone by 11:45
+
+
+def test_the_forecast_keeps_the_appointment_streak_as_call_next_does():
+    """At most max_consecutive_appointments (2) due appointments in a row while a walk-in has
+    waited past the bound (20 min): the forecast counts the window's streak so far and the one it
+    plays forward, so it promises the walk-in what call-next will do."""
+    day = [(NOW.replace(hour=8, minute=30), NOW.replace(hour=17, minute=30))]
+    walk_in = ticket(0, 30)  # waited 30 min, past the bound
+    booked = [
+        Ticket(f"b{n}", f"A{100 + n}", "a", Status.WAITING, NOW, NOW, None, NOW) for n in range(4)
+    ]
+
+    def promised(streak: int) -> float:
+        window = WindowState(1, ("a",), is_open=True, appointment_streak=streak)
+        snap = HallSnapshot(NOW, [walk_in, *booked], [window], {"a": 600.0}, day, RULES, {})
+        return forecast(snap)["t0"]
+
+    assert promised(2) == 0  # two appointments in a row already: the walk-in is next
+    assert promised(0) == 1200  # two appointments, then the walk-in
