@@ -156,6 +156,15 @@ class KioskScreen(Screen):
         tile.bind(on_release=lambda *_: on_press())
         return tile
 
+    def way(self, words: str, icon: str, name: str, height, usable: bool = True):
+        """A way to prove who you are on this screen (the card, the scanner, the keypad below):
+        a tile that shows how, with nothing to press; greyed while its device is not answering."""
+        t = self.theme
+        color = t.button if usable else t.muted
+        return self.tile(
+            self.text(words), icon, lambda: None, name=name, height=height, size="text", color=color
+        )
+
     def keypad(
         self,
         keys: str,

@@ -60,7 +60,7 @@ class CheckinScreen(KioskScreen):
 
     def ways(self) -> BoxLayout:
         """The card on the reader, when the kiosk has one; the keypad below is the other way."""
-        f, t = self.c.flow, self.theme
+        f = self.c.flow
         height = 300 if f.elder else 280
         row = BoxLayout(spacing=20, size_hint_y=None, height=height)
         if f.reader_status != "off":
@@ -69,27 +69,11 @@ class CheckinScreen(KioskScreen):
                 if f.reader_usable
                 else "The card reader is not answering"
             )
+            usable = f.reader_usable
             row.add_widget(
-                self.tile(
-                    self.text(words),
-                    "card" if f.reader_usable else "records",
-                    lambda: None,
-                    name="way_card",
-                    height=height,
-                    size="text",
-                    color=t.button if f.reader_usable else t.muted,
-                )
+                self.way(words, "card" if usable else "records", "way_card", height, usable)
             )
-        row.add_widget(
-            self.tile(
-                self.text("Or type your booking code"),
-                "keypad",
-                lambda: None,
-                name="way_type",
-                height=height,
-                size="text",
-            )
-        )
+        row.add_widget(self.way("Or type your booking code", "keypad", "way_type", height))
         return row
 
     def fields(self) -> BoxLayout:

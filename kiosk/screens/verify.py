@@ -102,7 +102,7 @@ class VerifyScreen(KioskScreen):
         body.add_widget(Widget())  # the rest of the screen below: content starts at the top
 
     def ways(self) -> BoxLayout:
-        f, t = self.c.flow, self.theme
+        f = self.c.flow
         height = 400 if f.elder else 480
         row = BoxLayout(spacing=20, size_hint_y=None, height=height)
         if f.reader_status != "off":
@@ -111,42 +111,17 @@ class VerifyScreen(KioskScreen):
                 if f.reader_usable
                 else "The card reader is not answering"
             )
+            usable = f.reader_usable
             row.add_widget(
-                self.tile(
-                    self.text(words),
-                    "card" if f.reader_usable else "records",
-                    lambda: None,
-                    name="way_card",
-                    height=height,
-                    size="text",
-                    color=t.button if f.reader_usable else t.muted,
-                )
+                self.way(words, "card" if usable else "records", "way_card", height, usable)
             )
         if f.scanner_status != "off":
             words = (
                 "Scan your e-SSC code" if f.scanner_usable else "The code scanner is not answering"
             )
-            row.add_widget(
-                self.tile(
-                    self.text(words),
-                    "scan",
-                    lambda: None,
-                    name="way_scan",
-                    height=height,
-                    size="text",
-                    color=t.button if f.scanner_usable else t.muted,
-                )
-            )
-        row.add_widget(
-            self.tile(
-                self.text("Or type your ID number and query password"),
-                "keypad",
-                lambda: None,
-                name="way_type",
-                height=height,
-                size="text",
-            )
-        )
+            row.add_widget(self.way(words, "scan", "way_scan", height, f.scanner_usable))
+        words = "Or type your ID number and query password"
+        row.add_widget(self.way(words, "keypad", "way_type", height))
         return row
 
     def fields(self) -> BoxLayout:
