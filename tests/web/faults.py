@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,23 @@ def remount(path: Path, mode: str) -> None:
     """``mode`` "ro" or "rw"; ro fails while a file on it is open for writing."""
     r = _run("mount", "-o", f"remount,{mode}", str(path))
     assert r.returncode == 0, r.stderr
+
+
+def remount_read_only_once_closed(path: Path, close, timeout: float = 10.0) -> None:
+    """Remount ``path`` ro after ``close()`` has shut the server's database connections.
+
+    The hall's background readers (event follower, announcer, journal) open a fresh connection
+    on their next batch, so one may be open again for a moment after ``close()``; close again
+    and retry until the kernel agrees or ``timeout`` passes.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        close()
+        r = _run("mount", "-o", "remount,ro", str(path))
+        if r.returncode == 0:
+            return
+        assert time.monotonic() < deadline, r.stderr
+        time.sleep(0.05)
 
 
 @contextlib.contextmanager

@@ -24,7 +24,14 @@ from queue_server.store import Store
 from queue_server.web import create_app
 
 from ..conftest import EXAMPLE_CONFIG, ROOT
-from .faults import fill, read_only_file, read_only_folder, remount, tmpfs
+from .faults import (
+    fill,
+    read_only_file,
+    read_only_folder,
+    remount,
+    remount_read_only_once_closed,
+    tmpfs,
+)
 
 BUSY_ZH = "系统繁忙，请稍后再试。"
 
@@ -268,8 +275,8 @@ def test_a_database_made_read_only_while_serving_gives_503_then_recovers(open_ap
         client = kiosk(app)
         first = issue(client, 1)
         assert first.status_code == 201
-        hall.store.close()  # nothing open for writing, so the mount can turn read-only
-        remount(disk, "ro")
+        # nothing open for writing, so the mount can turn read-only
+        remount_read_only_once_closed(disk, hall.store.close)
         try:
             assert_unavailable(issue(client, 2), "storage_unavailable")
             r = client.get(f"/api/v1/tickets/{first.get_json()['id']}")
