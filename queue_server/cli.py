@@ -244,6 +244,10 @@ def check(path: str, db: str | None = None) -> int:
 
 
 def _run(args, settings) -> int:
+    if args.command == "ship":  # before importing the hall's services: a shipper needs none
+        from .city.cli import ship
+
+        return ship(args, settings)
     from .hall import Hall, default_db_path
 
     if args.command == "dump-config":
@@ -297,10 +301,6 @@ def _run(args, settings) -> int:
 
         run = backup.backup_command if args.command == "backup" else backup.restore_command
         return run(args, settings, system_clock())
-    if args.command == "ship":
-        from .city.cli import ship
-
-        return ship(args, settings)
     if args.command == "doctor":
         from .doctor import main as doctor
 

@@ -32,8 +32,7 @@ from datetime import date, datetime
 from typing import Callable
 
 import psycopg
-from psycopg.adapt import Dumper
-from psycopg.pq import Format
+from psycopg.types.string import BytesBinaryDumper
 
 from ..core.numbering import HALL_TZ
 from ..core.settings import Settings
@@ -43,7 +42,7 @@ from ..store import events as event_log
 from . import hallkey, migrate
 from .db import connect
 from .errors import CityError
-from .outbound import outbound_data
+from .outbound import outbound_utf8
 
 log = logging.getLogger(__name__)
 ACK_DELAY_ENV = "HALLQUEUE_CITY_ACK_DELAY_S"
@@ -56,26 +55,11 @@ def backoff_delay(failures: int, initial: float, cap: float, rand=random.random)
     return min(cap, initial * 2 ** min(failures, 30)) * (0.5 + rand() / 2)
 
 
-_COPY_TYPES = ["text", "int8", "date", "timestamptz", "text", "jsonb"]
-
-
-class JsonText(str):
-    """The key the dumper below is registered under; the COPY finds it by its oid (jsonb)."""
-
-
-class _JsonbTextDumper(Dumper):
-    """Binary jsonb is a version byte and the text: the text the hall stored, not re-encoded."""
-
-    format = Format.BINARY
-
-    def dump(self, obj) -> bytes:
-        return b"\x01" + obj.encode("utf-8")
-
-
-def jsonb_text(conn: psycopg.Connection) -> None:
-    """On this connection, the binary COPY's jsonb column takes JSON text (``_COPY_TYPES``)."""
-    dumper = type("JsonbText", (_JsonbTextDumper,), {"oid": conn.adapters.types["jsonb"].oid})
-    conn.adapters.register_dumper(JsonText, dumper)
+# The data column goes as binary jsonb: its version byte, then the JSON text as the hall stored
+# it (outbound_utf8). Declared bytea, the C dumper passes those bytes through as they are; a
+# jsonb dumper would parse and re-encode each text in Python.
+_COPY_TYPES = ["text", "int8", "date", "timestamptz", "text", "bytea"]
+_JSONB_V1 = b"\x01"
 
 
 class Shipper:
@@ -107,7 +91,8 @@ class Shipper:
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS ship_stage (LIKE events) ON COMMIT DELETE ROWS"
             )
-            jsonb_text(conn)
+            # bytea's C dumper: by default a Python subclass (psycopg's Binary wrapper) dumps it
+            conn.adapters.register_dumper(bytes, BytesBinaryDumper)
             self._register(conn)
         except BaseException:
             conn.close()
@@ -269,7 +254,9 @@ class Shipper:
             day = day_of.get(key)
             if day is None:
                 day = day_of[key] = moment.astimezone(HALL_TZ).date()
-            out.append((self.hall_id, event_id, day, moment, type_, outbound_data(data)))
+            out.append(
+                (self.hall_id, event_id, day, moment, type_, _JSONB_V1 + outbound_utf8(data))
+            )
             if type_ == "window.changed":
                 window = json.loads(data).get("window") or {}
                 if "number" in window:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import psycopg
 
+from tests.city.halls import make_hall
 from tests.conftest import EXAMPLE_CONFIG
 
 BIN = Path(sys.executable).with_name("queue-server")
@@ -66,3 +68,31 @@ def test_an_unreachable_city_database_is_said_in_words():
     done = run("city", "migrate", "--pg", "postgresql://nobody@127.0.0.1:1/none")
     assert done.returncode == 1
     assert "cannot reach the city's database" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ship_starts_without_loading_the_hall_s_services(city_dsn, tmp_path):
+    """A shipper (one per hall, restarted by systemd) reads the log only: the services and their
+    dictionaries (pypinyin: most of a second of CPU) stay unloaded."""
+    db = tmp_path / "hall.db"
+    make_hall(db, date(2026, 11, 2), 1, 20)
+    code = (
+        "import sys; from queue_server.cli import main; rc = main(sys.argv[1:]); "
+        "print(rc, sorted(m for m in sys.modules if m.startswith(('queue_server.hall', "
+        "'queue_server.services', 'pypinyin'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "ship", "--once", "--config", str(EXAMPLE_CONFIG)]
+        + ["--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            "HALLQUEUE_HALL_DATA_DIR": str(tmp_path / "data"),
+            "HALLQUEUE_CITY_DSN": city_dsn,
+            "HALLQUEUE_CITY_HALL_ID": "h1",
+        },
+    )
+    assert done.stdout.split("\n")[-2] == "0 []", done.stdout + done.stderr
+    with psycopg.connect(city_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] > 20

@@ -5,11 +5,19 @@ and the shipper's back-off between tries."""
 from __future__ import annotations
 
 import json
+import re
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queue_server.city.outbound import PERSONAL_KEYS, needs_masking, outbound_data
+from queue_server.city.outbound import (
+    OTHER_DIGIT_LEADS,
+    PERSONAL_KEYS,
+    needs_masking,
+    outbound_data,
+    outbound_utf8,
+)
 from queue_server.city.shipper import backoff_delay
 
 
@@ -72,6 +80,39 @@ def test_nothing_personal_survives_whatever_the_shape(data):
     walk(json.loads(out))
     # Masking twice changes nothing more: the fast path and the slow one agree.
     assert outbound_data(out) == out
+
+
+# What may carry personal data, said the slow way: a personal key, or 11 digits of any script.
+_DEFINITION = re.compile(r'"(?:' + "|".join(sorted(PERSONAL_KEYS)) + r')"\s*:|\d{11}')
+# ASCII and other scripts' digits (full-width, Arabic-Indic, Devanagari, Mathematical bold),
+# Chinese, full-width punctuation sharing the full-width digits' first byte, Uyghur letters.
+_MIXED = '0123456789０１２３４５６７８９٠١٢٣٤٥٦٧٨٩०१२३४५६७८९𝟎𝟏𝟐张王，：（ئا -"'
+
+
+@given(st.text(alphabet=_MIXED, max_size=40), st.sampled_from(["", '"phone":', '"ok":']))
+def test_the_fast_check_finds_what_the_definition_finds(text, key):
+    data = key + text
+    assert needs_masking(data) == (_DEFINITION.search(data) is not None)
+
+
+def test_eleven_full_width_or_arabic_indic_digits_are_masked_too():
+    for digits in ("１３８１２３４５６７８", "١٣٨١٢٣٤٥٦٧٨", "138１２３４5678"):
+        text = json.dumps({"notice": f"失主 {digits}"}, ensure_ascii=False)
+        assert needs_masking(text)
+        assert outbound_utf8(text) == outbound_data(text).encode()
+        assert digits not in outbound_data(text)
+
+
+def test_the_other_digits_first_bytes_are_all_there():
+    leads = {
+        chr(c).encode()[0] for c in range(0x80, sys.maxunicode + 1) if re.fullmatch(r"\d", chr(c))
+    }
+    assert leads == set(OTHER_DIGIT_LEADS)
+
+
+def test_a_clean_text_leaves_as_its_own_utf8():
+    text = _text({"window": {"number": 1, "name": "综合咨询窗口"}, "waiting": {"pension": 3}})
+    assert outbound_utf8(text) == text.encode()
 
 
 def test_the_back_off_doubles_up_to_its_cap_with_jitter():
