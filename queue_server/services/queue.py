@@ -95,6 +95,7 @@ class QueueService:
         self._promised: tuple | None = None  # (key, promises) of the current queue
         # (last event id, day, since, waiting tickets, arrivals since): see _queue_now.
         self._queue_state: tuple | None = None
+        self._waiting: tuple | None = None  # (last event id, day, counts): see _waiting_now
         self._display: tuple | None = None  # (key, snapshot): see display_state
 
     @property
@@ -203,6 +204,18 @@ class QueueService:
             cached = self._queue_state = (last, day, since, waiting, issued)
         return cached[3], cached[4]
 
+    def _waiting_now(self, db, day: str, service: str) -> dict[str, int]:
+        """The day's waiting counts with the ticket of ``service`` just inserted, in the write
+        transaction of its issue. Counted once after another change (a call, a finish, another
+        process…), then kept: a run of issues adds one each instead of counting the queue
+        again (0.15 ms with 600 waiting). The last event id versions them, as in _queue_now."""
+        cached = self._waiting
+        if cached is not None and cached[1] == day and cached[0] == event_log.last_id(db):
+            counts = dict(cached[2])
+            counts[service] = counts.get(service, 0) + 1
+            return counts
+        return repo.waiting_counts(db, day)
+
     def _fold_issued(self, before: int, event_id: int, row: dict, now: datetime) -> None:
         """Add the ticket just issued to the kept queue, when it was the one change between
         event ``before`` and its own ``event_id`` (else the next read loads the queue again)."""
@@ -265,7 +278,7 @@ class QueueService:
             with self.store.write() as db:
                 yield db
         except BaseException:
-            self._queue_state = self._promised = None
+            self._queue_state = self._promised = self._waiting = None
             raise
 
     def _changed(self, *event_ids: int) -> None:
@@ -559,7 +572,11 @@ class QueueService:
                 "transfers": 0,
             }
             repo.insert(db, row)
-            event_id = self._publish(db, "ticket.issued", now, self._event_data(db, row, day))
+            waiting = self._waiting_now(db, day, svc.code)
+            event_id = self._publish(
+                db, "ticket.issued", now, self._event_data(db, row, day, waiting)
+            )
+            self._waiting = (event_id, day, waiting)
             self._fold_issued(event_id - 1, event_id, row, now)  # ids: AUTOINCREMENT, append-only
             view = self.ticket_view(db, row, event_id, now)
             if view["estimated_wait_s"] is not None:  # NULL already: nothing promised

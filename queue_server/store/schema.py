@@ -171,3 +171,18 @@ def m008_city_shipping(db):
     db["city_shipping"].create(
         {"hall_id": str, "acked_id": int, "acked_at": str}, pk="hall_id", not_null={"acked_id"}
     )
+
+
+@migrations()
+def m009_place_counts_index(db):
+    # A waiting ticket's place (store.tickets.place_counts) is counted from index ranges:
+    # (queue_at, number) makes the count index-only even when tickets share a queue_at, and
+    # the few priority and appointment tickets are read through their own partial index.
+    db.execute("DROP INDEX IF EXISTS idx_tickets_day_status_service_queue_at")
+    db.execute(
+        "CREATE INDEX tickets_waiting_order ON tickets (day, status, service, queue_at, number)"
+    )
+    db.execute(
+        "CREATE INDEX tickets_waiting_special ON tickets (day, status, service)"
+        " WHERE priority_reason IS NOT NULL OR appointment_at IS NOT NULL"
+    )

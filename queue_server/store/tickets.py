@@ -86,35 +86,63 @@ def call_candidates(db: sqlite_utils.Database, day: str, services: list[str]) ->
     return found
 
 
+_SPECIAL = "(priority_reason IS NOT NULL OR appointment_at IS NOT NULL)"
+_QUEUE = "day = :day AND status = 'waiting' AND service = :service"
+
+
 def place_counts(
     db: sqlite_utils.Database, row: dict, due_by: str, cutoff: str, rules: QueueRules
 ) -> PlaceCounts:
-    """``core.policy.PlaceCounts`` of a waiting ticket in one query: its place in the service's
-    queue_order without reading the queue (ISO times of one zone compare as text). ``cutoff``:
-    others queued at or before it have waited past the appointments' bound."""
-    before = "(queue_at < :qa OR (queue_at = :qa AND number < :num))"
-    due = "(appointment_at IS NOT NULL AND appointment_at <= :due)"
-    prio = "priority_reason IS NOT NULL"
-    r = db.execute(
-        f"SELECT total({prio}), total({prio} AND {before}), total(NOT ({prio})),"
-        f" total(NOT ({prio}) AND {due}),"
-        f" total(NOT ({prio}) AND NOT {due} AND {before}),"
-        f" total(NOT ({prio}) AND {due}"
-        f" AND (appointment_at < :ap OR (appointment_at = :ap AND {before}))),"
-        f" total(NOT ({prio}) AND NOT {due} AND queue_at <= :cut)"
-        " FROM tickets WHERE day = :day AND status = 'waiting' AND service = :service AND id != :id",
-        {
-            "qa": row["queue_at"],
-            "num": row["number"],
-            "due": due_by,
-            "ap": row["appointment_at"] or "",
-            "cut": cutoff,
-            "day": row["day"],
-            "service": row["service"],
-            "id": row["id"],
-        },
+    """``core.policy.PlaceCounts`` of a waiting ticket (ISO times of one zone compare as text).
+    ``cutoff``: others queued at or before it have waited past the appointments' bound.
+
+    Two statements, neither evaluating an expression per waiting ticket (that cost 0.8 µs a
+    ticket: 0.4 ms an issue with 500 waiting): the few priority and appointment tickets are
+    read (partial index ``tickets_waiting_special``) and sorted here; the plain walk-ins are
+    index range counts over (queue_at, number), less the special ones the same ranges hold."""
+    params = {
+        "day": row["day"],
+        "service": row["service"],
+        "qa": row["queue_at"],
+        "num": row["number"],
+        "cut": cutoff,
+        "id": row["id"],
+    }
+    special = db.execute(
+        f"SELECT id, priority_reason IS NOT NULL, appointment_at, queue_at, number FROM tickets"
+        f" WHERE {_QUEUE} AND {_SPECIAL}",
+        params,
+    ).fetchall()
+    in_queue, before_all, over_all, itself = db.execute(
+        f"SELECT (SELECT count(*) FROM tickets WHERE {_QUEUE}),"
+        f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at < :qa)"
+        f" + (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at = :qa AND number < :num),"
+        f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at <= :cut),"
+        f" (SELECT count(*) FROM tickets WHERE id = :id AND {_QUEUE})",
+        params,
     ).fetchone()
-    p_total, p_before, o_total, due_total, rest_before, due_before, over = map(int, r)
+    mine = (row["queue_at"], row["number"])
+    my_slot = row["appointment_at"] or ""
+    p_total = p_before = due_total = due_before = 0
+    special_before = special_over = rest_before = over = 0
+    for sid, prio, slot, qa, num in special:
+        if sid == row["id"]:
+            continue
+        before = (qa, num) < mine
+        special_before += before
+        special_over += qa <= cutoff
+        if prio:
+            p_total += 1
+            p_before += before
+        elif slot <= due_by:  # a due appointment (appointment_at is set: not priority)
+            due_total += 1
+            due_before += slot < my_slot or (slot == my_slot and before)
+        else:  # booked for later: waits with the rest
+            rest_before += before
+            over += qa <= cutoff
+    rest_before += before_all - special_before  # the ticket itself is not before itself
+    over += over_all - special_over - (itself and row["queue_at"] <= cutoff)
+    o_total = in_queue - itself - p_total
     x_due = bool(row["appointment_at"]) and row["appointment_at"] <= due_by
     x_over = not x_due and row["queue_at"] <= cutoff
     ahead = others_before(

@@ -175,3 +175,41 @@ def test_an_issue_that_does_not_commit_leaves_nothing_kept(hall, clock):
     kept, afresh = hall.queue.get_ticket(second["id"]), fresh(hall).get_ticket(second["id"])
     assert promise(kept) == promise(afresh)
     assert hall.queue.services() == fresh(hall).services()  # a ticket taken now: 2 ahead, not 3
+
+
+def test_each_issue_tells_the_waiting_counts_as_read_after_it(hall, clock):
+    """The counts an issue adds to (QueueService._waiting_now) are never another change's."""
+
+    def told() -> dict:
+        row = hall.store.db.execute("SELECT type, data FROM events ORDER BY id DESC").fetchone()
+        assert row[0] == "ticket.issued"
+        return json.loads(row[1])["waiting"]
+
+    def first_waiting() -> str:
+        return hall.store.db.execute(
+            "SELECT id FROM tickets WHERE status = 'waiting' ORDER BY queue_at"
+        ).fetchone()[0]
+
+    day = hall_day(clock()).isoformat()
+    hall.queue.set_window_state(1, "open", "win1")
+    steps = [
+        lambda: None,
+        lambda: fresh(hall).issue("pension", "req-o0001"),  # another process's ticket
+        lambda: hall.queue.call_next(1, "win1"),
+        lambda: hall.queue.cancel(first_waiting(), sorted(CANCEL_REASONS)[0], "guide1"),
+    ]
+    for n, step in enumerate(steps * 2):
+        step()
+        hall.queue.issue(("consult", "pension")[n % 2], f"req-k{n:04d}")
+        assert told() == waiting_counts(hall.store.db, day), n
+    db = hall.store.db
+    db.execute(
+        "CREATE TEMP TRIGGER fail_promise BEFORE UPDATE OF estimated_wait_s ON tickets"
+        " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        hall.queue.issue("consult", "req-k-failed")  # counted one more, then rolled back
+    db.execute("DROP TRIGGER fail_promise")
+    hall.queue.call_next(1, "win1")  # the next event gets the id the failed issue had
+    hall.queue.issue("consult", "req-k-after")
+    assert told() == waiting_counts(hall.store.db, day)
