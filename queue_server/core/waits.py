@@ -273,9 +273,14 @@ def remaining_s(mean_s: float, elapsed_s: float) -> float:
     return max(mean_s - elapsed_s, REMAINING_FLOOR * mean_s)
 
 
-def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, float | None]:
+def forecast(
+    snap: HallSnapshot, targets: set[str] | None = None, ghosts: frozenset[str] = frozenset()
+) -> dict[str, float | None]:
     """Seconds from ``now`` until each waiting ticket (or only ``targets``) is called; None
-    for a ticket no open window reaches."""
+    for a ticket no open window reaches. ``ghosts``: waiting tickets that are only asked
+    about (the kiosk's "if you took a ticket now"): a window that reaches one notes the time
+    and calls again at once, as if it were not there, so it delays no one and every other
+    answer is the forecast without it."""
     spans = sorted(snap.spans)
     mean_of = snap.mean_service_s
     waiting = [t for t in snap.waiting if t.status == Status.WAITING]
@@ -313,6 +318,10 @@ def forecast(snap: HallSnapshot, targets: set[str] | None = None) -> dict[str, f
                 heapq.heappush(heap, (next_in.queue_at, number))  # idle until someone comes
             continue
         queue.take(pick)
+        if pick.id in ghosts:
+            out[pick.id] = (at - snap.now).total_seconds()
+            heapq.heappush(heap, (at, number))
+            continue
         streak[number] = streak[number] + 1 if pick.is_priority else 0
         if not pick.is_priority:  # as call-next: priority calls keep the appointment streak
             due = is_due_appointment(pick, at, snap.rules)
@@ -335,10 +344,15 @@ def promised_wait(snap: HallSnapshot, ticket: Ticket) -> WaitEstimate:
 
 def promises(snap: HallSnapshot, extra: Sequence[Ticket] = ()) -> dict[str, WaitEstimate]:
     """``promised_wait`` of every waiting ticket, and of ``extra`` tickets joining now (one per
-    service: what the kiosk shows before a ticket is taken), from one forecast."""
-    if extra:
-        snap = replace(snap, waiting=[*snap.waiting, *extra])
-    return {tid: _promise(seconds) for tid, seconds in forecast(snap).items()}
+    service: what the kiosk shows before a ticket is taken), from one forecast. The extras are
+    ghosts: none of them delays a real ticket or another extra (an imagined pension ticket
+    taken at a window that serves pension first made every consult ticket behind it wait one
+    visit more in the promise recorded at issue)."""
+    if not extra:
+        return {tid: _promise(seconds) for tid, seconds in forecast(snap).items()}
+    snap = replace(snap, waiting=[*snap.waiting, *extra])
+    ghosts = frozenset(t.id for t in extra)
+    return {tid: _promise(seconds) for tid, seconds in forecast(snap, None, ghosts).items()}
 
 
 def _promise(seconds: float | None) -> WaitEstimate:
