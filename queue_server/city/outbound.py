@@ -56,8 +56,9 @@ PERSONAL_KEYS = frozenset(
     }
 )
 # May carry personal data: a personal key, or a run of 11 digits (a mobile or ID number; ``\d``
-# takes any script's decimal digits, as the masks below do).
-_KEY = re.compile(r'"(?:' + "|".join(sorted(PERSONAL_KEYS)) + r')"\s*:')
+# takes any script's decimal digits, as the masks below do). The key is sought in the UTF-8
+# the hall's database gives (JSON's whitespace is ASCII), so a clean text is never decoded.
+_KEY = re.compile(b'"(?:' + "|".join(sorted(PERSONAL_KEYS)).encode() + rb')"\s*:')
 _DIGIT_RUN = re.compile(r"\d{11}")
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?!\d)")
 # 11 digits of any script; _mobile keeps those that read 13…–19… (full-width ones too).
@@ -72,22 +73,18 @@ OTHER_DIGIT_LEADS = b"\xd9\xdb\xdf\xe0\xe1\xea\xef\xf0"
 _ALL_BUT_LEADS = bytes(b for b in range(256) if b not in OTHER_DIGIT_LEADS)
 
 
-def clean_utf8(text: str) -> bytes | None:
-    """The UTF-8 of a stored JSON text with no personal key and no run of 11 digits, or None
-    when it has one (then ``masked`` rewrites it)."""
-    if _KEY.search(text):
-        return None
-    raw = text.encode()
-    if _ASCII_RUN in raw.translate(_ASCII_DIGITS_TO_0):
-        return None
-    if raw.translate(None, _ALL_BUT_LEADS) and _DIGIT_RUN.search(text):
-        return None
-    return raw
+def _suspect(raw: bytes) -> bool:
+    """Whether the UTF-8 of a stored JSON text has a personal key or a run of 11 digits."""
+    return bool(
+        _KEY.search(raw)
+        or _ASCII_RUN in raw.translate(_ASCII_DIGITS_TO_0)
+        or (raw.translate(None, _ALL_BUT_LEADS) and _DIGIT_RUN.search(raw.decode()))
+    )
 
 
 def needs_masking(text: str) -> bool:
     """Whether the stored JSON text may carry personal data (then ``masked`` rewrites it)."""
-    return clean_utf8(text) is None
+    return _suspect(text.encode())
 
 
 def _mobile(match: re.Match) -> str:
@@ -118,10 +115,10 @@ def _masked_text(text: str) -> str:
 
 def outbound_data(text: str) -> str:
     """The JSON text of an event's data as it may leave the hall."""
-    return text if clean_utf8(text) is not None else _masked_text(text)
+    return _masked_text(text) if needs_masking(text) else text
 
 
-def outbound_utf8(text: str) -> bytes:
-    """``outbound_data`` encoded, for the shipper's COPY (a clean text is encoded once)."""
-    raw = clean_utf8(text)
-    return raw if raw is not None else _masked_text(text).encode()
+def outbound_utf8(raw: bytes) -> bytes:
+    """``outbound_data`` on UTF-8, as the shipper reads the log and COPY sends it: a clean text
+    leaves as the very bytes the hall stored."""
+    return _masked_text(raw.decode()).encode() if _suspect(raw) else raw

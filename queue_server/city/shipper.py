@@ -248,12 +248,16 @@ class Shipper:
         ledger_changed = False
         day_of: dict[str, date] = {}
         for event_id, type_, at, data in rows:
-            # Times of one hall share their offset: one day computed per distinct date prefix.
+            # A time written in the hall's own offset is on its own date: that is kept per
+            # (date, offset) and the zone consulted once for each; any other time each time.
             moment = datetime.fromisoformat(at)
-            key = at[:10] + at[19:]
+            key = at[:10] + at[-6:]
             day = day_of.get(key)
             if day is None:
-                day = day_of[key] = moment.astimezone(HALL_TZ).date()
+                local = moment.astimezone(HALL_TZ)
+                day = local.date()
+                if local.utcoffset() == moment.utcoffset():
+                    day_of[key] = day
             out.append(
                 (self.hall_id, event_id, day, moment, type_, _JSONB_V1 + outbound_utf8(data))
             )
@@ -268,7 +272,7 @@ class Shipper:
             elif type_ == "ledger.changed":
                 ledger_changed = True
         for _, _, _, data in reversed(rows):
-            if '"waiting":' in data:
+            if b'"waiting":' in data:
                 waiting = json.loads(data).get("waiting")
                 break
         return out, closed, waiting, windows, ledger_changed

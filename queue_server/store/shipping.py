@@ -1,5 +1,5 @@
 """What queue-server ship reads from and writes to the hall's database (queue_server/city/):
-the event log as stored (raw JSON text, so clean events are not parsed twice), the city's
+the event log as stored (the raw UTF-8 of its JSON, so clean events are not parsed), the city's
 acknowledgement, and the open ledger records as counts per due date."""
 
 from __future__ import annotations
@@ -8,9 +8,11 @@ import sqlite_utils
 
 
 def raw_after(db: sqlite_utils.Database, last_id: int, limit: int) -> list[tuple]:
-    """(id, type, at, data as JSON text) of the events after ``last_id``, oldest first."""
+    """(id, type, at, data as the UTF-8 of its JSON text) of the events after ``last_id``,
+    oldest first. Bytes: the shipper sends clean texts on as they are, never decoded."""
     return db.execute(
-        "SELECT id, type, at, data FROM events WHERE id > ? ORDER BY id LIMIT ?", [last_id, limit]
+        "SELECT id, type, at, CAST(data AS BLOB) FROM events WHERE id > ? ORDER BY id LIMIT ?",
+        [last_id, limit],
     ).fetchall()
 
 

@@ -99,7 +99,7 @@ def test_eleven_full_width_or_arabic_indic_digits_are_masked_too():
     for digits in ("１３８１２３４５６７８", "١٣٨١٢٣٤٥٦٧٨", "138１２３４5678"):
         text = json.dumps({"notice": f"失主 {digits}"}, ensure_ascii=False)
         assert needs_masking(text)
-        assert outbound_utf8(text) == outbound_data(text).encode()
+        assert outbound_utf8(text.encode()) == outbound_data(text).encode()
         assert digits not in outbound_data(text)
 
 
@@ -112,7 +112,7 @@ def test_the_other_digits_first_bytes_are_all_there():
 
 def test_a_clean_text_leaves_as_its_own_utf8():
     text = _text({"window": {"number": 1, "name": "综合咨询窗口"}, "waiting": {"pension": 3}})
-    assert outbound_utf8(text) == text.encode()
+    assert outbound_utf8(text.encode()) == text.encode()
 
 
 def test_the_back_off_doubles_up_to_its_cap_with_jitter():

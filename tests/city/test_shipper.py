@@ -292,3 +292,20 @@ def test_a_batch_another_shipper_stored_first_leaves_the_live_state_alone(
     assert waiting == {}
     assert last_at.isoformat() > "2026-11-24T01:20"  # the last event's time (09:28 +08), kept
     assert city_ids(city_dsn) == hall_ids(db_path)
+
+
+def test_an_event_written_in_another_offset_is_stored_under_the_halls_day(
+    settings, db_path, city_dsn
+):
+    """The hall's calendar day (Asia/Shanghai) of each time, whatever offset it was written in:
+    15:30 and 16:30 UTC on one date are 23:30 on the 24th and 00:30 on the 25th."""
+    store = Store(db_path)
+    with store.write() as db:
+        for at in ("2026-11-24T15:30:00+00:00", "2026-11-24T16:30:00+00:00"):
+            event_log.append(db, "notice.changed", at, {"notice": "x"})
+        event_log.append(db, "notice.changed", "2026-11-25T00:40:00.5+08:00", {"notice": "y"})
+    store.close()
+    ship_all(city_settings(settings, city_dsn), db_path)
+    with psycopg.connect(city_dsn) as conn:
+        days = conn.execute("SELECT day::text FROM events ORDER BY event_id").fetchall()
+    assert [d for (d,) in days] == ["2026-11-24", "2026-11-25", "2026-11-25"]
