@@ -262,7 +262,7 @@ def serve(flask_app, host: str, port: int) -> None:
         app,
         host=host,
         port=port,
-        loop="asyncio",
+        loop="uvloop",
         http=_protocol_class(2 * settings.stream_write_timeout_s),
         lifespan="off",
         log_config=None,

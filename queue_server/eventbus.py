@@ -58,8 +58,10 @@ RETRY_S = 5.0
 
 
 class _Subscription:
-    def __init__(self, name: str, callback: Subscriber, inline: bool) -> None:
-        self.name, self.callback = name, callback
+    def __init__(
+        self, name: str, callback: Subscriber, inline: bool, types: frozenset | None
+    ) -> None:
+        self.name, self.callback, self.types = name, callback, types
         self.failing = False
         self.stopped = False
         self.queue: queue.SimpleQueue[list[dict] | None] | None = None
@@ -69,6 +71,8 @@ class _Subscription:
             self.thread = threading.Thread(target=self._drain, name=f"events-{name}", daemon=True)
 
     def hand(self, batch: list[dict]) -> None:
+        if batch and self.types is not None and not any(e["type"] in self.types for e in batch):
+            return  # nothing it wants: its thread is not woken (a wake-up per event cost CPU)
         if self.queue is None:
             self.call(batch)
         else:
@@ -121,10 +125,18 @@ class EventFollower:
     def after(self, last_id: int, limit: int = BATCH) -> list[dict]:
         return event_log.after(self.store.db, last_id, limit)
 
-    def subscribe(self, name: str, callback: Subscriber, inline: bool = False) -> int:
+    def subscribe(
+        self,
+        name: str,
+        callback: Subscriber,
+        inline: bool = False,
+        types: tuple[str, ...] | None = None,
+    ) -> int:
         """Hand ``callback`` every batch from the next one on; returns the id of the last
-        event handed out before it (the subscriber's starting point: nothing missed)."""
-        sub = _Subscription(name, callback, inline)
+        event handed out before it (the subscriber's starting point: nothing missed).
+        ``types``: only batches holding one of these event types (whole, with the others), and
+        the empty ones a quiet log sends every IDLE_S for housekeeping."""
+        sub = _Subscription(name, callback, inline, frozenset(types) if types else None)
         with self._lock:
             self._subscriptions.append(sub)
             if sub.thread is not None:

@@ -33,7 +33,7 @@ from .nearby import NearbyHalls
 from .records import RecordsProvider, open_provider
 from .store import Store
 from .store import events as event_log
-from .voice import Announcer
+from .voice import CALL_EVENTS, Announcer
 
 if TYPE_CHECKING:
     from .reload import ReloadOutcome
@@ -189,7 +189,7 @@ class Hall:
             Path(self.settings.hall.data_dir) / "fonts", display_text(self.settings)
         )
         self.announcer = Announcer(self.settings, self.store, self.clock)
-        self.events.subscribe("voice", self.announcer.on_events)
+        self.events.subscribe("voice", self.announcer.on_events, types=CALL_EVENTS)
         journal.set_hall(self.settings.hall.name)
         self.events.subscribe("journal", journal.log_events)  # one log line per event
         self.events.start()

@@ -123,3 +123,16 @@ def test_a_late_subscriber_starts_where_the_follower_is(hall_log):
     next_one = log.commit()
     assert wait_for(lambda: late == [next_one])
     assert early == [*handed, next_one]
+
+
+def test_a_subscriber_of_some_types_is_handed_only_batches_that_hold_one(hall_log):
+    follower, log = hall_log
+    batches, everything = [], []
+    follower.subscribe("calls", lambda b: batches.append([e["type"] for e in b]), types=("c",))
+    follower.subscribe("all", ids_into(everything))
+    follower.start()
+    for type_ in ("issued", "issued", "c", "issued"):
+        last = log.commit(type_)
+        assert wait_for(lambda: everything and everything[-1] == last)
+    assert wait_for(lambda: any(batches))
+    assert [b for b in batches if b] == [["c"]]  # one wake-up, not four
