@@ -40,6 +40,10 @@ WORDS = {"ok": "正常 ok", "warn": "注意 warn", "fail": "故障 FAIL"}
 BACKUP_WARN_H = 36
 """The nightly timer runs once a day; a day and a half leaves room for a late run."""
 UNITS = ("hallqueue-server.service", "hallqueue-backup.timer")
+SHIP_UNIT = "hallqueue-ship.service"
+"""Wanted too when [city] names the hall (docs/city.md)."""
+SYSTEMD_RUN = Path("/run/systemd/system")
+"""There only when the machine booted with systemd."""
 SHIP_WARN_MIN = 10
 """Events waiting this long since the last acknowledgement: the shipper is not getting through
 (a running one acknowledges within seconds of a new event; an idle hall has nothing waiting)."""
@@ -139,11 +143,12 @@ def _shipping(settings, db: Path, busy_ms: int, now) -> Line | None:
     return Line("city_shipping", "ok", zh, en)
 
 
-def _units() -> Line | None:
-    if not shutil.which("systemctl") or not Path("/run/systemd/system").is_dir():
+def _units(settings) -> Line | None:
+    if not shutil.which("systemctl") or not SYSTEMD_RUN.is_dir():
         return None  # not booted with systemd (a container, a test): nothing to ask
+    wanted = UNITS + ((SHIP_UNIT,) if settings.city.hall_id else ())
     off = []
-    for unit in UNITS:
+    for unit in wanted:
         state = subprocess.run(
             ["systemctl", "is-enabled", unit], capture_output=True, text=True, timeout=10
         ).stdout.strip()
@@ -155,10 +160,10 @@ def _units() -> Line | None:
             "warn",
             "未启用：" + "，".join(off),
             "not enabled: " + ", ".join(off),
-            "systemctl enable --now " + " ".join(UNITS),
-            "systemctl enable --now " + " ".join(UNITS),
+            "systemctl enable --now " + " ".join(wanted),
+            "systemctl enable --now " + " ".join(wanted),
         )
-    return Line("units", "ok", "已启用：" + "，".join(UNITS), "enabled: " + ", ".join(UNITS))
+    return Line("units", "ok", "已启用：" + "，".join(wanted), "enabled: " + ", ".join(wanted))
 
 
 def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
@@ -206,7 +211,7 @@ def checks(settings, config_path: str, db_path: str | None) -> list[Line]:
     ship = _shipping(settings, db, busy_ms, now)
     if ship is not None:
         out.append(ship)
-    units = _units()
+    units = _units(settings)
     if units is not None:
         out.append(units)
     return out

@@ -4,10 +4,12 @@ has not acknowledged and the age of the last acknowledgement (issue 18, docs/cit
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import timedelta
 
 from queue_server.cli import main
-from queue_server.doctor import _shipping
+from queue_server import doctor
+from queue_server.doctor import _shipping, _units
 from queue_server.hall import Hall
 from queue_server.store import shipping
 from queue_server.store import events as event_log
@@ -83,3 +85,31 @@ def test_the_doctor_prints_the_line(settings, db_path, clock, tmp_path, capsys, 
     out = capsys.readouterr().out
     assert "[注意 warn] 上报市局 city_shipping: 3 条事件待市局确认" in out
     assert "处理 / what to do: systemctl status hallqueue-ship" in out
+
+
+def fake_systemctl(tmp_path, monkeypatch, disabled: str) -> None:
+    """systemd at its interface: a systemctl that says every unit but one is enabled."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "systemctl"
+    script.write_text(f'#!/bin/sh\n[ "$2" = "{disabled}" ] && echo disabled || echo enabled\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    booted = tmp_path / "run-systemd-system"
+    booted.mkdir()
+    monkeypatch.setattr(doctor, "SYSTEMD_RUN", booted)
+
+
+def test_a_hall_that_ships_wants_its_ship_unit_enabled(settings, tmp_path, monkeypatch):
+    fake_systemctl(tmp_path, monkeypatch, disabled="hallqueue-ship.service")
+    line = _units(configured(settings))
+    assert line.status == "warn"
+    assert line.en == "not enabled: hallqueue-ship.service (disabled)"
+    assert line.do_en.endswith("hallqueue-backup.timer hallqueue-ship.service")
+
+
+def test_a_hall_without_a_city_does_not_ask_for_the_ship_unit(settings, tmp_path, monkeypatch):
+    fake_systemctl(tmp_path, monkeypatch, disabled="hallqueue-ship.service")
+    line = _units(settings)
+    assert line.status == "ok"
+    assert line.en == "enabled: hallqueue-server.service, hallqueue-backup.timer"
