@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import heapq
 import random
+from bisect import bisect_right
 from itertools import takewhile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from statistics import mean
-from typing import Callable, Sequence
+from statistics import mean, median
+from typing import Callable, Iterator, Sequence
 
 from .numbering import HALL_TZ
 from .policy import WindowView, choose_next, is_due_appointment, people_ahead
@@ -24,11 +25,13 @@ from .settings import QueueRules
 from .tickets import Status, Ticket
 from .waits import (
     RECENT_VISITS,
+    REMAINING_FLOOR,
     HallSnapshot,
     WindowLoad,
     WindowState,
     arrival_rates,
     estimate_wait,
+    forecast,
     mean_service_seconds,
     promised_wait,
 )
@@ -111,6 +114,71 @@ def capacity_estimate(issue: Issue) -> int | None:
 def production_estimate(issue: Issue) -> int | None:
     """What the server promises at issue (services/queue.py makes the same call)."""
     return promised_wait(issue.snapshot, issue.ticket).seconds
+
+
+class ProfileDraws:
+    """One way the rest of the day may go, drawn from the profile the day itself is drawn from
+    (core.waits.Draws): visits from the recorded durations — a visit in progress from those
+    longer than it has run —, citizens still to come as the profile's Poisson arrivals."""
+
+    def __init__(self, profile: Profile, rng: random.Random):
+        self.profile, self.rng = profile, rng
+        self.sorted = {s: sorted(v) for s, v in profile.service_s.items() if not callable(v) and v}
+
+    def visit_s(self, service: str) -> float:
+        return self.profile.draw(service, self.rng)
+
+    def remaining_s(self, service: str, elapsed_s: float) -> float:
+        durations = self.sorted.get(service)
+        if durations is None:  # a function to draw from: try it a while
+            for _ in range(100):
+                d = self.profile.draw(service, self.rng)
+                if d > elapsed_s:
+                    return d - elapsed_s
+            return REMAINING_FLOOR * self.profile.mean_s(service)
+        i = bisect_right(durations, elapsed_s)
+        if i == len(durations):  # longer than any recorded visit
+            return REMAINING_FLOOR * self.profile.mean_s(service)
+        return durations[self.rng.randrange(i, len(durations))] - elapsed_s
+
+    def arrivals(self, snap: HallSnapshot) -> Iterator[Ticket]:
+        out = []
+        for a, b in sorted(snap.spans):
+            a = max(a, snap.now)
+            for service, hours in sorted(self.profile.arrivals.items()):
+                t = a
+                while t < b:
+                    edge = min(b, t.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
+                    rate = hours[t.hour] / 3600 if t.hour < len(hours) else 0.0
+                    step = self.rng.expovariate(rate) if rate > 0 else None
+                    if step is not None and t + timedelta(seconds=step) < edge:
+                        t += timedelta(seconds=step)
+                        out.append((t, service, self.rng.random() < self.profile.priority_share))
+                    else:
+                        t = edge  # memoryless: start the next hour afresh
+        out.sort()
+        for n, (at, service, priority) in enumerate(out, 1):
+            reason = "other" if priority else None
+            yield Ticket(f"~{n}", f"~{n:06d}", service, Status.WAITING, at, at, reason)
+
+
+def floor_estimator(profile: Profile, replays: int = 30, seed: int = 0) -> Estimator:
+    """The median of ``replays`` drawn ways the rest of the day may go (``ProfileDraws``): the
+    best any estimator can do on average with what the hall knows at issue, when the day
+    follows its profile (the median minimises the mean absolute error). Slow; the bench's
+    yardstick, never the server's estimator."""
+    rng = random.Random(seed)
+
+    def estimate(issue: Issue) -> int | None:
+        draws = ProfileDraws(profile, rng)
+        found = [
+            forecast(issue.snapshot, {issue.ticket.id}, draws=draws)[issue.ticket.id]
+            for _ in range(replays)
+        ]
+        found = [s for s in found if s is not None]
+        return int(round(median(found))) if found else None
+
+    return estimate
 
 
 @dataclass

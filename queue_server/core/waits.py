@@ -14,7 +14,7 @@ import heapq
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Protocol, Sequence
 
 from .policy import WindowView, choose_next, is_due_appointment
 from .settings import QueueRules
@@ -138,6 +138,30 @@ class HallSnapshot:
     priority)), from its history. When given, the citizens still to come follow them — the
     morning's rise, the lull before lunch — instead of the last half hour's pace held all day
     (tests/bench/bench_estimates.py: error 27.6 % → 26.4 % of the mean wait)."""
+
+
+USUAL_MIN_DAYS = 5
+"""Fewer days with tickets than this are too few to call usual (``usual_arrivals``)."""
+
+
+def usual_arrivals(
+    rows: Iterable[tuple], services: Iterable[str]
+) -> dict[str, list[tuple[float, float]]]:
+    """``HallSnapshot.usual_arrivals`` from the hall's history: ``rows`` as
+    store.reports.arrivals_by_hour gives them (day, service, hour "HH", tickets, of them
+    priority), averaged over the days that had tickets; {} (the recent pace instead) with
+    fewer than ``USUAL_MIN_DAYS`` such days."""
+    rows = list(rows)
+    days = {r[0] for r in rows}
+    if len(days) < USUAL_MIN_DAYS:
+        return {}
+    out = {code: [[0.0, 0.0] for _ in range(24)] for code in services}
+    for _, service, hour, n, priority in rows:
+        if service in out and str(hour).isdigit() and int(hour) < 24:
+            cell = out[service][int(hour)]
+            cell[0] += (n - priority) / len(days)
+            cell[1] += priority / len(days)
+    return {code: [(a, b) for a, b in hours] for code, hours in out.items()}
 
 
 MAX_IMAGINED_ARRIVALS = 300
@@ -273,14 +297,29 @@ def remaining_s(mean_s: float, elapsed_s: float) -> float:
     return max(mean_s - elapsed_s, REMAINING_FLOOR * mean_s)
 
 
+class Draws(Protocol):
+    """A day's chance, for playing the queue forward as one of the ways it may go (the bench's
+    floor of the error, tests/bench/bench_estimates.py) instead of the expected way."""
+
+    def visit_s(self, service: str) -> float: ...
+
+    def remaining_s(self, service: str, elapsed_s: float) -> float: ...
+
+    def arrivals(self, snap: HallSnapshot) -> Iterator[Ticket]: ...
+
+
 def forecast(
-    snap: HallSnapshot, targets: set[str] | None = None, ghosts: frozenset[str] = frozenset()
+    snap: HallSnapshot,
+    targets: set[str] | None = None,
+    ghosts: frozenset[str] = frozenset(),
+    draws: Draws | None = None,
 ) -> dict[str, float | None]:
     """Seconds from ``now`` until each waiting ticket (or only ``targets``) is called; None
     for a ticket no open window reaches. ``ghosts``: waiting tickets that are only asked
     about (the kiosk's "if you took a ticket now"): a window that reaches one notes the time
     and calls again at once, as if it were not there, so it delays no one and every other
-    answer is the forecast without it."""
+    answer is the forecast without it. ``draws``: play one drawn way instead of the
+    expected one."""
     spans = sorted(snap.spans)
     mean_of = snap.mean_service_s
     waiting = [t for t in snap.waiting if t.status == Status.WAITING]
@@ -294,12 +333,20 @@ def forecast(
         if w.busy_since is not None and w.current_service is not None:
             mean_s = mean_of.get(w.current_service, 600.0)
             elapsed = (snap.now - w.busy_since).total_seconds()
-            free = snap.now + timedelta(seconds=remaining_s(mean_s, elapsed))
+            left = (
+                remaining_s(mean_s, elapsed)
+                if draws is None
+                else draws.remaining_s(w.current_service, elapsed)
+            )
+            free = snap.now + timedelta(seconds=left)
         heapq.heappush(heap, (free, w.number))
         streak[w.number] = w.priority_streak
         a_streak[w.number] = w.appointment_streak
         served[w.number] = w
-    coming = _expected_arrivals(snap, limit=MAX_IMAGINED_ARRIVALS + len(waiting))
+    if draws is None:
+        coming = _expected_arrivals(snap, limit=MAX_IMAGINED_ARRIVALS + len(waiting))
+    else:
+        coming = draws.arrivals(snap)
     next_in = next(coming, None)
     out: dict[str, float | None] = {}
     steps = 0
@@ -328,7 +375,8 @@ def forecast(
             a_streak[number] = a_streak[number] + 1 if due else 0
         if pick.id in want:
             out[pick.id] = (at - snap.now).total_seconds()
-        done = at + timedelta(seconds=mean_of.get(pick.service, 600.0))
+        visit = mean_of.get(pick.service, 600.0) if draws is None else draws.visit_s(pick.service)
+        done = at + timedelta(seconds=visit)
         heapq.heappush(heap, (done, number))
     for tid in want:
         out.setdefault(tid, None)

@@ -4,15 +4,30 @@ fixed seeds."""
 from __future__ import annotations
 
 import math
+import random
 from datetime import datetime, timedelta
 from statistics import mean
 
 from queue_server.core.numbering import HALL_TZ
 from queue_server.core.planner import make_plan, outcome, profile_from_history, schedule, spread
 from queue_server.core.settings import QueueRules
-from queue_server.core.simulator import Profile, SimWindow, simulate
+from queue_server.core.simulator import (
+    Issue,
+    Profile,
+    ProfileDraws,
+    SimWindow,
+    floor_estimator,
+    simulate,
+)
 from queue_server.core.tickets import Status, Ticket
-from queue_server.core.waits import HallSnapshot, WindowState, forecast, promised_wait, promises
+from queue_server.core.waits import (
+    HallSnapshot,
+    WindowState,
+    forecast,
+    promised_wait,
+    promises,
+    usual_arrivals,
+)
 
 RULES = QueueRules()
 NOW = datetime(2026, 11, 24, 11, 45, tzinfo=HALL_TZ)
@@ -212,3 +227,46 @@ def test_the_forecast_keeps_the_appointment_streak_as_call_next_does():
 
     assert promised(2) == 0  # two appointments in a row already: the walk-in is next
     assert promised(0) == 1200  # two appointments, then the walk-in
+
+
+def test_usual_arrivals_average_the_days_with_tickets_and_need_five_of_them():
+    rows = [(f"2026-11-{d:02d}", "a", "09", d - 5, 1) for d in range(16, 21)]  # 5 days
+    rows += [("2026-11-20", "b", "14", 5, 5), ("2026-11-20", "x", "09", 9, 0)]  # x: not served
+    usual = usual_arrivals(rows, ["a", "b"])
+    assert set(usual) == {"a", "b"} and len(usual["a"]) == 24
+    assert usual["a"][9] == (12.0, 1.0)  # (11 + … + 15) / 5 tickets, 1 of them priority a day
+    assert usual["b"][14] == (0.0, 1.0) and usual["a"][10] == (0.0, 0.0)
+    assert usual_arrivals(rows[1:5], ["a", "b"]) == {}  # 4 days: the recent pace instead
+
+
+def test_drawn_replays_draw_visits_in_progress_from_the_longer_recorded_ones():
+    prof = Profile({"a": [0.0] * 9 + [30.0] * 8 + [0.0] * 7}, {"a": [100.0, 200.0, 900.0]})
+    draws = ProfileDraws(prof, random.Random(1))
+    assert {draws.remaining_s("a", 150) for _ in range(50)} == {50.0, 750.0}
+    assert draws.remaining_s("a", 1000) == 0.25 * 400  # longer than any: a quarter of a mean
+    assert {draws.visit_s("a") for _ in range(50)} == {100.0, 200.0, 900.0}
+    day = [(NOW.replace(hour=9, minute=0), NOW.replace(hour=17, minute=0))]
+    snap = HallSnapshot(NOW, [], [], {"a": 400.0}, day, RULES, {})
+    counts = []
+    for _ in range(40):
+        came = list(draws.arrivals(snap))
+        assert all(NOW <= t.queue_at < day[0][1] for t in came)
+        assert [t.queue_at for t in came] == sorted(t.queue_at for t in came)
+        counts.append(len(came))
+    # 30 an hour from 11:45 to 17:00: 157.5 expected
+    assert 145 <= mean(counts) <= 170
+
+
+def test_the_floor_is_the_forecast_when_nothing_is_left_to_chance():
+    """One duration, nobody still to come: every drawn replay is the expected one."""
+    prof = Profile({"a": [0.0] * 24}, {"a": [600.0]})
+    queue = [ticket(n, 30 - n) for n in range(1, 4)]
+    free = [WindowState(1, ("a",), is_open=True)]
+    snap = snapshot(queue, free)
+    estimate = floor_estimator(prof, replays=5)
+    issue = Issue(queue[2], 2, 600.0, [], snap)
+    assert estimate(issue) == forecast(snap)["t3"] == 6300
+    # Visits mostly of 5 minutes, one in four of 35: the expected way (10-minute visits) sends
+    # t3 past noon, but more often than not t1 and t2 take 5 minutes each and t3 goes at 11:55.
+    skewed = Profile({"a": [0.0] * 24}, {"a": [300.0, 300.0, 300.0, 2100.0]})
+    assert floor_estimator(skewed, replays=31)(issue) == 600
