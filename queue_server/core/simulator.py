@@ -33,6 +33,7 @@ from .waits import (
     estimate_wait,
     forecast,
     mean_service_seconds,
+    open_by_hour,
     promised_wait,
 )
 
@@ -143,13 +144,16 @@ class ProfileDraws:
 
     def arrivals(self, snap: HallSnapshot) -> Iterator[Ticket]:
         out = []
+        open_s = open_by_hour(snap.spans)  # a clock hour's arrivals come in its open part
         for a, b in sorted(snap.spans):
             a = max(a, snap.now)
             for service, hours in sorted(self.profile.arrivals.items()):
                 t = a
                 while t < b:
-                    edge = min(b, t.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
-                    rate = hours[t.hour] / 3600 if t.hour < len(hours) else 0.0
+                    start = t.replace(minute=0, second=0, microsecond=0)
+                    edge = min(b, start + timedelta(hours=1))
+                    count = hours[t.hour] if t.hour < len(hours) else 0.0
+                    rate = count / open_s[start]
                     step = self.rng.expovariate(rate) if rate > 0 else None
                     if step is not None and t + timedelta(seconds=step) < edge:
                         t += timedelta(seconds=step)

@@ -204,7 +204,7 @@ def _expected_arrivals(snap: HallSnapshot, limit: int) -> Iterator[Ticket]:
     if not opening:
         return
     if snap.usual_arrivals:
-        yield from _usual_arrivals(snap.usual_arrivals, opening, limit)
+        yield from _usual_arrivals(snap.usual_arrivals, opening, open_by_hour(snap.spans), limit)
         return
     ends, total = [], 0.0  # open seconds after now at the end of each period
     for a, b in opening:
@@ -229,13 +229,30 @@ def _expected_arrivals(snap: HallSnapshot, limit: int) -> Iterator[Ticket]:
         heapq.heappush(heap, (offset + gap, order, gap, service, reason))
 
 
+def open_by_hour(spans: Iterable[tuple[datetime, datetime]]) -> dict[datetime, float]:
+    """Seconds the hall is open (issues tickets) in each clock hour, by the hour's start."""
+    out: dict[datetime, float] = {}
+    for a, b in spans:
+        t = a
+        while t < b:
+            start = t.replace(minute=0, second=0, microsecond=0)
+            edge = min(b, start + _HOUR)
+            out[start] = out.get(start, 0.0) + (edge - t).total_seconds()
+            t = edge
+    return out
+
+
 def _usual_arrivals(
     usual: Mapping[str, Sequence[tuple[float, float]]],
     opening: Sequence[tuple[datetime, datetime]],
+    open_s: Mapping[datetime, float],
     limit: int,
 ) -> Iterator[Ticket]:
     """Citizens still to come at each service's usual rate of each clock hour: one whenever
-    another whole citizen is expected (the first at half of one), in time order."""
+    another whole citizen is expected (the first at half of one), in time order. A clock
+    hour's usual tickets come in the part of it the hall is open (``open_s``): the 8 o'clock
+    hour's all between 08:30 and 09:00 (spread over the whole hour, half of them were
+    forecast to come after 09:00, mixed into the next hour's)."""
     out = []
     for service, hours in sorted(usual.items()):
         for k, reason in ((0, None), (1, "other")):
@@ -243,8 +260,10 @@ def _usual_arrivals(
             for a, b in opening:
                 t = a
                 while t < b:
-                    edge = min(b, t.replace(minute=0, second=0, microsecond=0) + _HOUR)
-                    rate = hours[t.hour][k] if t.hour < len(hours) else 0.0  # per hour
+                    start = t.replace(minute=0, second=0, microsecond=0)
+                    edge = min(b, start + _HOUR)
+                    count = hours[t.hour][k] if t.hour < len(hours) else 0.0
+                    rate = count * 3600 / open_s[start]  # per hour of open time
                     more = rate * (edge - t).total_seconds() / 3600
                     while rate > 0 and expected + more >= due:
                         out.append((t + timedelta(hours=(due - expected) / rate), service, k))

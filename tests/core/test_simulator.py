@@ -270,3 +270,16 @@ def test_the_floor_is_the_forecast_when_nothing_is_left_to_chance():
     # t3 past noon, but more often than not t1 and t2 take 5 minutes each and t3 goes at 11:55.
     skewed = Profile({"a": [0.0] * 24}, {"a": [300.0, 300.0, 300.0, 2100.0]})
     assert floor_estimator(skewed, replays=31)(issue) == 600
+
+
+def test_an_hours_usual_citizens_come_in_the_part_of_it_the_hall_is_open():
+    """The hall opens at 08:30 and the 8 o'clock hour usually brings one priority citizen: he
+    comes between 08:30 and 09:00 (expected by 08:45), so he goes before t1 when the window
+    frees at 08:50 — spread over the whole hour he was expected only at 09:00."""
+    opening = NOW.replace(hour=8, minute=30)
+    t1 = Ticket("t1", "A001", "a", Status.WAITING, opening, opening)
+    busy = WindowState(1, ("a",), is_open=True, busy_since=opening, current_service="a")
+    hours = [(0.0, 0.0)] * 24
+    hours[8] = (0.0, 1.0)
+    snap = HallSnapshot(opening, [t1], [busy], {"a": 1200.0}, SPANS, RULES, {}, {"a": hours})
+    assert forecast(snap) == {"t1": 2400}  # the priority visit 08:50–09:10 first
