@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -35,7 +36,14 @@ HALLS = (
 USER, PASSWORD = "bureau", "bureau-demo-2026"
 
 
-def hall_env(folder: Path, hall_id: str, name: str, dsn: str) -> dict[str, str]:
+HINTS_EVERY_S = 10.0
+
+
+def hall_env(
+    folder: Path, hall_id: str, name: str, dsn: str, url: str, min_waiting: int
+) -> dict[str, str]:
+    """A demo hall: its own folder, shipping to the city and asking the dashboard (``url``)
+    for the other hall's waits (the example config's [city] nearby names both)."""
     return {
         "HALLQUEUE_HALL_DATA_DIR": str(folder / hall_id),
         "HALLQUEUE_HALL_NAME": name,
@@ -43,22 +51,52 @@ def hall_env(folder: Path, hall_id: str, name: str, dsn: str) -> dict[str, str]:
         "HALLQUEUE_CITY_DSN": dsn,
         "HALLQUEUE_CITY_HALL_ID": hall_id,
         "HALLQUEUE_CITY_POLL_S": "1",
+        "HALLQUEUE_CITY_URL": url,
+        "HALLQUEUE_CITY_NEARBY_REFRESH_S": "5",
+        "HALLQUEUE_CITY_NEARBY_MIN_WAITING": str(min_waiting),
     }
 
 
+def nearby_hints(hall) -> list[str]:
+    """What the kiosk's service list would add now: the nearby halls where fewer wait."""
+    from ..core.nearby import NEARBY_MSGID, km_text
+    from ..i18n import translate
+
+    return [
+        f"{s['name']['zh_CN']}："
+        + translate(NEARBY_MSGID, "zh_CN", name=h["name"], waiting=h["waiting"],
+                    km=km_text(h["distance_km"]))
+        for s in hall.nearby.annotate(hall.queue.services(estimates=False))
+        for h in s["nearby"]
+    ]  # fmt: skip
+
+
 def traffic(config: str, env: dict, windows: int, stop: threading.Event, seed: int) -> None:
-    """Citizens arrive every few seconds; ``windows`` windows call, finish, and get rated."""
+    """Citizens arrive every few seconds; ``windows`` windows call, finish, and get rated.
+    The hall's nearby hints are printed as they change (the demo runs no kiosk)."""
     from ..hall import Hall
 
     settings = load_settings(config, environ=env)
     hall = Hall.open(settings)
+    asking = hall.nearby.run(stop)  # a serving hall starts it; this one serves no requests
     rng = random.Random(seed)
     services = [s.code for s in settings.services]
     numbers = [w.number for w in settings.windows][:windows]
+    shown: list[str] = []
+    looked = 0.0
     try:
         for n in numbers:
             hall.queue.set_window_state(n, "open", staff="demo")
         while not stop.wait(rng.uniform(0.3, 1.5)):
+            if time.monotonic() - looked >= HINTS_EVERY_S:
+                looked, hints = time.monotonic(), nearby_hints(hall)
+                if hints != shown:
+                    shown = hints
+                    print(
+                        f"[{settings.city.hall_id}] 取号机附近大厅提示 / kiosk's nearby hints: "
+                        + ("；".join(hints) or "无 / none"),
+                        flush=True,
+                    )
             try:
                 if rng.random() < 0.55:
                     hall.queue.issue(rng.choice(services), uuid.uuid4().hex)
@@ -77,6 +115,7 @@ def traffic(config: str, env: dict, windows: int, stop: threading.Event, seed: i
             except HallError:
                 pass  # nobody waiting for this window's services, and the like
     finally:
+        asking.join(10)
         hall.close()
 
 
@@ -85,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", default="config/hall.example.toml")
     ap.add_argument("--folder", default="var/city")
     ap.add_argument("--port", type=int, default=8090)
+    ap.add_argument(
+        "--nearby-min-waiting",
+        type=int,
+        default=3,
+        help="name the other hall when this many wait here (a real hall's default: 10; the "
+        "demo's queues reach 3 within a minute or two)",
+    )
     args = ap.parse_args(argv)
     folder = Path(args.folder).resolve()
     cluster = PostgresCluster.create(fast=True)
@@ -98,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             save_user(conn, USER, PASSWORD, "bureau", "市局演示")
         workers = []
         for i, (hall_id, name, windows) in enumerate(HALLS):
-            env = hall_env(folder, hall_id, name, dsn)
+            url = f"http://127.0.0.1:{args.port}/"
+            env = hall_env(folder, hall_id, name, dsn, url, args.nearby_min_waiting)
             worker = threading.Thread(
                 target=traffic, args=(args.config, env, windows, stop, i), daemon=True
             )

@@ -1,6 +1,6 @@
 """``make city`` (queue_server/city/demo.py) as a real process: its dashboard answers, both demo
-halls' simulated traffic reaches it through their shippers, and SIGTERM stops everything with
-status 0, the cluster included."""
+halls' simulated traffic reaches it through their shippers, each hall learns the other's waits
+from it (the nearby hint), and SIGTERM stops everything with status 0, the cluster included."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_the_city_demo_shows_two_shipping_halls_and_stops_cleanly(tmp_path):
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "queue_server.city.demo", "--folder", str(tmp_path / "city"),
-             "--port", str(port)],
+             "--port", str(port), "--nearby-min-waiting", "1"],
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -47,6 +47,15 @@ def test_the_city_demo_shows_two_shipping_halls_and_stops_cleanly(tmp_path):
         assert [h["hall_id"] for h in halls] == ["demo-1", "demo-2"], log.read_text()
         assert all(h["issued"] > 0 for h in halls)
         dsn = re.search(r"postgresql://\S+", log.read_text()).group(0)
+        # Each hall asks the dashboard for the other's waits: a hint names the other hall.
+        hint = re.compile(
+            r"\[(demo-[12])\] 取号机附近大厅提示.*：示范市第([一二])经办服务大厅 同类业务等候"
+        )
+        end = time.monotonic() + 120
+        while not (found := hint.search(log.read_text())) and time.monotonic() < end:
+            time.sleep(1)
+        assert found, log.read_text()
+        assert found.group(1) != {"一": "demo-1", "二": "demo-2"}[found.group(2)]
     finally:
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(60)
