@@ -44,17 +44,22 @@ from ..core.waits import (
     arrival_rates,
     mean_service_seconds,
     promises,
+    usual_arrivals,
 )
 from ..errors import Conflict, InvalidField, NotFound, ServiceClosed, SoldOut
 from ..eventbus import EventBus
 from ..store import Store
 from ..store import events as event_log
 from ..store import hall_state
+from ..store import reports as history
 from ..store import tickets as repo
 from .common import iso
 
 CHANNELS = ("kiosk", "guide", "window", "appointment", "mobile")
 WINDOW_STATES = ("open", "paused", "closed")
+USUAL_DAYS = 28
+"""The history the forecast's usual arrivals are averaged over: four weeks, about 20 working
+days (core.waits.usual_arrivals needs USUAL_MIN_DAYS days with tickets, else the recent pace)."""
 
 
 class _Unreached(dict):
@@ -96,6 +101,7 @@ class QueueService:
         # (last event id, day, since, waiting tickets, arrivals since): see _queue_now.
         self._queue_state: tuple | None = None
         self._waiting: tuple | None = None  # (last event id, day, counts): see _waiting_now
+        self._usual: tuple | None = None  # (day, settings id, usual arrivals): see _usual_now
         self._display: tuple | None = None  # (key, snapshot): see display_state
 
     @property
@@ -192,6 +198,18 @@ class QueueService:
             self._forecast_windows = (key, windows, means)
         return self._forecast_windows[1], self._forecast_windows[2]
 
+    def _usual_now(self, db, day: str) -> dict:
+        """The hall's usual arrivals per service and clock hour over the USUAL_DAYS before
+        ``day`` (HallSnapshot.usual_arrivals): read once a day."""
+        s = self.settings
+        if self._usual is None or self._usual[:2] != (day, id(s)):
+            today = datetime.fromisoformat(day).date()
+            rows = history.arrivals_by_hour(
+                db, today - timedelta(days=USUAL_DAYS), today - timedelta(days=1)
+            )
+            self._usual = (day, id(s), usual_arrivals(rows, [svc.code for svc in s.services]))
+        return self._usual[2]
+
     def _queue_now(self, db, day: str, last: int, since: datetime) -> tuple[tuple, tuple]:
         """The day's waiting tickets and the arrivals since ``since`` as of event ``last``.
         Every change of a ticket appends an event in its transaction, so the last event id
@@ -260,7 +278,14 @@ class QueueService:
             waiting, issued = self._queue_now(db, day, last, since)
             spans = periods_on(datetime.fromisoformat(day).date(), s.hall.opening_hours)
             snap = HallSnapshot(
-                now, waiting, windows, means, spans, s.rules, arrival_rates(issued, now, spans)
+                now,
+                waiting,
+                windows,
+                means,
+                spans,
+                s.rules,
+                arrival_rates(issued, now, spans),
+                self._usual_now(db, day),
             )
             new = [
                 Ticket(f"~new-{svc.code}", "~new", svc.code, Status.WAITING, now, now)

@@ -52,7 +52,7 @@ def test_the_counted_place_is_the_queue_order_position(tmp_path_factory, queue, 
                     db,
                     {
                         "id": f"t{n}",
-                        "number": f"{'AB'[n % 2]}{n % 7:03d}",  # repeats: ties on the number
+                        "number": f"{'AB'[n % 2]}{n * 7 % 50:03d}",  # unique, not in time order
                         "service": service,
                         "original_service": service,
                         "day": DAY,
