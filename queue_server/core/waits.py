@@ -137,7 +137,8 @@ class HallSnapshot:
     """The hall's usual arrivals per service and clock hour (index 0–23: (ordinary,
     priority)), from its history. When given, the citizens still to come follow them — the
     morning's rise, the lull before lunch — instead of the last half hour's pace held all day
-    (tests/bench/bench_estimates.py: error 27.6 % → 26.4 % of the mean wait)."""
+    (tests/bench/bench_estimates.py: error 27.6 % → 26.4 % of the mean wait). From the
+    history: ``usual_arrivals``."""
 
 
 USUAL_MIN_DAYS = 5
