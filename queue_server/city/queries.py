@@ -52,13 +52,41 @@ SELECT hall_id,
 FROM ledger_due GROUP BY hall_id
 """
 
+# Open follow-up items by the due date of their current step (city/followups.py): overdue
+# when due before today, as core.followups.overdue says; the on-time rates are the hall's own
+# report's, as the hall computed them (nothing is re-derived here).
+_FOLLOWUPS = """
+SELECT d.hall_id,
+       coalesce(sum(d.open_count) FILTER (WHERE d.due_date < %(today)s), 0) AS overdue,
+       coalesce(sum(d.open_count) FILTER (WHERE d.due_date = %(today)s), 0) AS due_today,
+       coalesce(sum(d.open_count), 0) AS open,
+       coalesce(sum(d.open_count) FILTER (WHERE d.stage = 'call'), 0) AS to_call,
+       coalesce(sum(d.open_count) FILTER (WHERE d.stage <> 'call'), 0) AS to_rectify
+FROM followup_due d GROUP BY d.hall_id
+"""
+
+_FOLLOWUP_REPORT = """
+SELECT hall_id, day_from, day_to,
+       (figures->'calls'->>'on_time_rate')::float8 AS call_on_time_rate,
+       (figures->'rectifications'->>'on_time_rate')::float8 AS rectify_on_time_rate,
+       (figures->>'items')::int AS items
+FROM followup_report
+"""
+
+NO_FOLLOWUPS = {"overdue": 0, "due_today": 0, "open": 0, "to_call": 0, "to_rectify": 0}
+
 
 def live(conn: psycopg.Connection, now: datetime) -> list[dict]:
     """Every hall now: waiting per service, open windows, the longest wait of those still
-    waiting, how far its shipping lags, and whether it has the §4.2 consulting windows."""
+    waiting, how far its shipping lags, whether it has the §4.2 consulting windows, its
+    overdue ledger replies and its 差评 follow-up (open, overdue, the 30 days' on-time rates)."""
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(_LIVE, {"now": now, "today": now.date()}).fetchall()
         ledger = {r["hall_id"]: r for r in cur.execute(_LEDGER, {"today": now.date()})}
+        due = {r.pop("hall_id"): r for r in cur.execute(_FOLLOWUPS, {"today": now.date()})}
+        report = {r.pop("hall_id"): r for r in cur.execute(_FOLLOWUP_REPORT)}
+    for r in report.values():
+        r["day_from"], r["day_to"] = r["day_from"].isoformat(), r["day_to"].isoformat()
     for row in rows:
         row["waiting_total"] = sum(row["waiting"].values())
         row["open_windows"] = sum(1 for s in row["windows"].values() if s == "open")
@@ -66,6 +94,9 @@ def live(conn: psycopg.Connection, now: datetime) -> list[dict]:
         row["silent"] = since is None or since > SILENT_AFTER_S
         row |= section_4_2(row)
         row["ledger"] = ledger.get(row["hall_id"], {"overdue": 0, "due_today": 0, "open": 0})
+        row["followups"] = due.get(row["hall_id"], NO_FOLLOWUPS) | {
+            "report": report.get(row["hall_id"])
+        }
     return rows
 
 

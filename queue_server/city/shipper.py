@@ -15,6 +15,9 @@ Why nothing is lost or doubled:
 - two shippers of one hall: the row lock makes them take turns, and each stores only what is
   above ``shipped_through`` — the unique (hall_id, event_id, day) index is the last guard.
 
+Beside the events go counts only: the open ledger records per due date, and the 差评
+follow-up's open items and on-time rates (``followups``), each replaced whole per hall.
+
 The hall never waits for the city: the shipper is its own process and only reads the log.
 ``HALLQUEUE_CITY_ACK_DELAY_S`` (tests only) sleeps between the commit and the
 acknowledgement, so a test can kill the process exactly there.
@@ -32,6 +35,7 @@ from datetime import date, datetime
 from typing import Callable
 
 import psycopg
+from psycopg.types.json import Jsonb
 from psycopg.types.string import BytesBinaryDumper
 
 from ..core.numbering import HALL_TZ
@@ -42,6 +46,7 @@ from ..store import events as event_log
 from . import hallkey, migrate
 from .db import connect
 from .errors import CityError
+from .followups import FollowupCounts
 from .outbound import outbound_utf8
 
 log = logging.getLogger(__name__)
@@ -81,6 +86,8 @@ class Shipper:
         self._partitions: set[str] = set()
         self._last_heartbeat = 0.0
         self._send_ledger = True
+        self.followups = FollowupCounts(store, clock)
+        self._followups_sent: tuple | None = None  # what the city has of them (None: unknown)
 
     # --- the connection ---------------------------------------------------------------------
 
@@ -99,6 +106,7 @@ class Shipper:
             raise
         self._partitions = set()
         self._send_ledger = True
+        self._followups_sent = None
         return conn
 
     def _register(self, conn: psycopg.Connection) -> None:
@@ -175,11 +183,18 @@ class Shipper:
         conn = self.conn
         rows = shipping.raw_after(self.store.db, self.position, self.city.batch_size)
         newest = event_log.last_id(self.store.db)
+        # Follow-up items change without an event: their counts are looked at every time.
+        followups = self.followups.state()
         if not rows:
-            if time.monotonic() - self._last_heartbeat > IDLE_HEARTBEAT_S or self._send_ledger:
+            if (
+                time.monotonic() - self._last_heartbeat > IDLE_HEARTBEAT_S
+                or self._send_ledger
+                or followups != self._followups_sent
+            ):
                 with conn.transaction():
                     self._hall_row(conn, None, newest, None, {})
                     self._ledger(conn)
+                    self._followups(conn, followups)
                 self._last_heartbeat = time.monotonic()
             return 0
         out, closed, waiting, windows, ledger_changed = self._prepare(rows)
@@ -205,6 +220,8 @@ class Shipper:
             self._hall_row(conn, max(last, through), newest, waiting, windows, last_at)
             if ledger_changed or self._send_ledger:
                 self._ledger(conn)
+            if followups != self._followups_sent:
+                self._followups(conn, followups)
         self._last_heartbeat = time.monotonic()
         delay = float(os.environ.get(ACK_DELAY_ENV) or 0)
         if delay:
@@ -305,6 +322,24 @@ class Shipper:
                     [(self.hall_id, due, n, p or 0) for due, n, p in counts],
                 )
         self._send_ledger = False
+
+    def _followups(self, conn, state: tuple) -> None:
+        """The 差评 follow-up's counts (city/followups.py), replaced whole."""
+        due, first, last, report = state
+        conn.execute("DELETE FROM followup_due WHERE hall_id = %s", [self.hall_id])
+        if due:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO followup_due VALUES (%s, %s, %s, %s)",
+                    [(self.hall_id, stage, day, n) for stage, day, n in due],
+                )
+        conn.execute(
+            "INSERT INTO followup_report VALUES (%s, %s, %s, %s) ON CONFLICT (hall_id)"
+            " DO UPDATE SET day_from = excluded.day_from, day_to = excluded.day_to,"
+            " figures = excluded.figures",
+            [self.hall_id, first, last, Jsonb(report)],
+        )
+        self._followups_sent = state  # a failed commit reconnects, and _connect forgets it
 
     def _acknowledge(self, event_id: int) -> None:
         with self.store.write() as db:

@@ -13,6 +13,7 @@ from typing import Callable
 from .errors import InvalidField
 from .evaluation import BAD_LEVELS
 from .ledger import normalise_phone, parse_datetime
+from .reports.deadlines import Deadline, deadline_figures
 from .workdays import add_working_days
 
 CALL, FINDING, RECTIFY, CLOSED = "call", "finding", "rectify", "closed"
@@ -107,3 +108,26 @@ def due(item: dict) -> date | None:
 def overdue(item: dict, today: date) -> bool:
     d = due(item)
     return d is not None and d < today
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def report(items: list[dict], today: date) -> dict:
+    """On-time rates of the calls and of the rectifications of the given items (a range's
+    差评), counted as the ledger's replies are (core.reports.deadlines). Counts only: the
+    city gets this as it is (queue_server/city/followups.py)."""
+    calls = [Deadline(_day(i["call_due"]), _day(i["called_at"])) for i in items]
+    rectify = [
+        Deadline(_day(i["rectify_due"]), _day(i["rectified_at"]))
+        for i in items
+        if i["finding"] in (None, "valid") and i["rectify_due"]
+    ]
+    return {
+        "items": len(items),
+        "calls": deadline_figures(calls, today),
+        "rectifications": deadline_figures(rectify, today),
+        "findings": {k: sum(1 for i in items if i["finding"] == k) for k in FINDINGS},
+        "open": sum(1 for i in items if i["status"] != CLOSED),
+    }

@@ -11,7 +11,6 @@ from ..calendar_cn import HallCalendar
 from ..core import followups as rules
 from ..core.idnumber import mask_phone
 from ..core.numbering import hall_day
-from ..core.reports.deadlines import Deadline, deadline_figures
 from ..core.settings import Settings
 from ..errors import Conflict, InvalidField, NotFound
 from ..store import Store
@@ -21,10 +20,6 @@ from ..store import followups as repo
 from .common import iso
 
 LIST_STATUSES = ("open", "overdue", "closed", "all")
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
 
 
 class FollowupService:
@@ -212,18 +207,4 @@ class FollowupService:
             day_to=day_to.isoformat(),
             limit=1_000_000,
         )
-        today = self.today()
-        calls = [Deadline(_day(i["call_due"]), _day(i["called_at"])) for i in items]
-        rectify = [
-            Deadline(_day(i["rectify_due"]), _day(i["rectified_at"]))
-            for i in items
-            if i["finding"] in (None, "valid") and i["rectify_due"]
-        ]
-        findings = {k: sum(1 for i in items if i["finding"] == k) for k in rules.FINDINGS}
-        return {
-            "items": len(items),
-            "calls": deadline_figures(calls, today),
-            "rectifications": deadline_figures(rectify, today),
-            "findings": findings,
-            "open": sum(1 for i in items if i["status"] != rules.CLOSED),
-        }
+        return rules.report(items, self.today())

@@ -17,6 +17,7 @@ import requests
 from queue_server.city import derived
 from queue_server.city.db import connect
 from tests.city.halls import make_hall
+from tests.city.test_followups import bad_rating_with_contact
 from tests.city.test_shipper import city_settings, ship_all
 from tests.support.browser import browser, login_page, new_page, shots_dir, watched  # noqa: F401
 from tests.support.live_server import PASSWORD, free_port
@@ -51,7 +52,8 @@ class Dashboard:
 
 
 @pytest.fixture
-def dashboard(morning, settings, db_path, city_dsn, tmp_path):
+def dashboard(morning, settings, db_path, city_dsn, tmp_path, clock):
+    bad_rating_with_contact(morning, clock)  # a 差评 follow-up, its call due 2026-11-25
     ship_all(city_settings(settings, city_dsn), db_path)
     second = tmp_path / "second.db"
     make_hall(second, date(2026, 11, 24), days=1, tickets=400, seed=7)
@@ -83,12 +85,17 @@ def test_the_bureau_logs_in_and_sees_every_hall_and_their_figures(dashboard, new
     assert "第一经办服务大厅" in rows.nth(0).inner_text()
     assert "第二经办服务大厅" in rows.nth(1).inner_text()
     assert page.locator("th", has_text="咨询窗口（§4.2）").count() == 1
+    # The dashboard runs on the real clock: the call due 2026-11-25 is overdue by now.
+    first_hall = page.locator('#live tr[data-hall="demo-1"]')
+    assert first_hall.locator("td.followups").inner_text() == "1 / 1"
+    assert first_hall.locator("td.followups .bad").count() == 1
+    assert page.locator('#live tr[data-hall="demo-2"] td.followups').inner_text() == "0 / 0"
     page.screenshot(path=str(shots_dir("city") / "live.png"), full_page=True)
 
     page.goto(f"{server.url}/figures?from=2026-11-24&to=2026-11-24")
     first = page.locator('#figures tr[data-hall="demo-1"] td')
     second = page.locator('#figures tr[data-hall="demo-2"] td')
-    assert first.nth(1).inner_text() == "5"  # issued at the first hall that morning
+    assert first.nth(1).inner_text() == "6"  # the morning's five and the 差评 with a contact
     assert second.nth(1).inner_text() == "400"
     page.screenshot(path=str(shots_dir("city") / "figures.png"), full_page=True)
     with page.expect_download() as download:
