@@ -88,6 +88,8 @@ class Shipper:
         self._send_ledger = True
         self.followups = FollowupCounts(store, clock)
         self._followups_sent: tuple | None = None  # what the city has of them (None: unknown)
+        self._followups_seen: tuple | None = None
+        self._followups_at = float("-inf")
 
     # --- the connection ---------------------------------------------------------------------
 
@@ -183,8 +185,7 @@ class Shipper:
         conn = self.conn
         rows = shipping.raw_after(self.store.db, self.position, self.city.batch_size)
         newest = event_log.last_id(self.store.db)
-        # Follow-up items change without an event: their counts are looked at every time.
-        followups = self.followups.state()
+        followups = self._followup_state(busy=bool(rows))
         if not rows:
             if (
                 time.monotonic() - self._last_heartbeat > IDLE_HEARTBEAT_S
@@ -322,6 +323,15 @@ class Shipper:
                     [(self.hall_id, due, n, p or 0) for due, n, p in counts],
                 )
         self._send_ledger = False
+
+    def _followup_state(self, busy: bool) -> tuple:
+        """Follow-up items change without an event, so they are looked at each time the log
+        is (every poll when idle); while catching up, at most once per poll interval (a few
+        ms each at a hall with thousands of items: not per batch)."""
+        now = time.monotonic()
+        if not busy or now - self._followups_at >= self.city.poll_s:
+            self._followups_seen, self._followups_at = self.followups.state(), now
+        return self._followups_seen
 
     def _followups(self, conn, state: tuple) -> None:
         """The 差评 follow-up's counts (city/followups.py), replaced whole."""
