@@ -285,7 +285,9 @@ class _Queue:
     handful of tickets, however long the queue."""
 
     def __init__(self, waiting: Iterable[Ticket]):
-        self.specials: dict[str, Ticket] = {}
+        # Per service: a window looks only at its services' priority and appointment tickets
+        # (scanning all of them at every step cost 2/3 of a forecast with many bookings).
+        self.specials: dict[str, dict[str, Ticket]] = {}
         self.others: dict[str, list[Ticket]] = {}
         self.head: dict[str, int] = {}
         for t in sorted(waiting, key=lambda t: (t.queue_at, t.number)):
@@ -294,13 +296,17 @@ class _Queue:
     def add(self, t: Ticket) -> None:
         """A ticket joins (arrivals come in time order, so each list stays oldest first)."""
         if t.is_priority or t.appointment_at is not None:
-            self.specials[t.id] = t
+            self.specials.setdefault(t.service, {})[t.id] = t
         else:
             self.others.setdefault(t.service, []).append(t)
 
     def candidates(self, services: Sequence[str]) -> list[Ticket]:
-        out = [t for t in self.specials.values() if t.service in services]
+        """In no particular order: choose_next's keys (a ticket number among them) decide."""
+        out: list[Ticket] = []
         for service in services:
+            special = self.specials.get(service)
+            if special:
+                out.extend(special.values())
             line = self.others.get(service)
             i = self.head.get(service, 0)
             if line and i < len(line):
@@ -308,7 +314,8 @@ class _Queue:
         return out
 
     def take(self, t: Ticket) -> None:
-        if self.specials.pop(t.id, None) is None:
+        special = self.specials.get(t.service)
+        if special is None or special.pop(t.id, None) is None:
             self.head[t.service] = self.head.get(t.service, 0) + 1
 
 
