@@ -353,6 +353,7 @@ def forecast(
     queue = _Queue(waiting)
     want = set(targets) if targets is not None else {t.id for t in waiting}
     heap, streak, a_streak, served = [], {}, {}, {}
+    views: dict[tuple[int, int, int], WindowView] = {}
     for w in snap.windows:
         if not w.is_open or not w.services:
             continue
@@ -384,9 +385,12 @@ def forecast(
         while next_in is not None and next_in.queue_at <= at:
             queue.add(next_in)
             next_in = next(coming, None)
-        w = served[number]
-        view = WindowView(number, w.services, w.kind, streak[number], a_streak[number])
-        pick = choose_next(queue.candidates(w.services), view, at, snap.rules)
+        key = (number, streak[number], a_streak[number])
+        view = views.get(key)
+        if view is None:  # a frozen dataclass costs more to build than the step's other work
+            w = served[number]
+            view = views[key] = WindowView(number, w.services, w.kind, key[1], key[2])
+        pick = choose_next(queue.candidates(view.services), view, at, snap.rules)
         if pick is None:
             if next_in is not None:
                 heapq.heappush(heap, (next_in.queue_at, number))  # idle until someone comes
