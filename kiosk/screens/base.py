@@ -165,6 +165,34 @@ class KioskScreen(Screen):
             self.text(words), icon, lambda: None, name=name, height=height, size="text", color=color
         )
 
+    def entries(self, fields, focus: str | None, on_touch) -> BoxLayout:
+        """Typed entries side by side, each (name, what is typed as shown, hint when nothing
+        is, width share): the focused one marked by "▶" and colour, not colour alone (适老化);
+        touching one focuses it (``on_touch(name)``). Named ``field_{name}``, the row
+        ``fields``; what is typed shows in the Chinese font (digits, ID numbers)."""
+        t = self.theme
+        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
+        for name, entry, hint, width in fields:
+            focused = focus == name
+            text = entry or self.text(hint)
+            if focused and (entry or self.lang != "ug"):
+                text = "▶ " + text
+            btn = self.button(
+                text,
+                lambda n=name: on_touch(n),
+                name=f"field_{name}",
+                lang="zh_CN" if entry else None,
+                color=t.text if focused else t.muted,
+            )
+            if focused:
+                btn.color = t.background
+            if not entry and self.lang != "zh_CN":
+                btn.font_size = t.text_px  # the hint's words are long in English and Uyghur
+            btn.size_hint_x = width
+            row.add_widget(btn)
+        row.kiosk_name = "fields"
+        return row
+
     def keypad(
         self,
         keys: str,

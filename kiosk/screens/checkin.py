@@ -77,31 +77,15 @@ class CheckinScreen(KioskScreen):
         return row
 
     def fields(self) -> BoxLayout:
-        c, ck, t = self.c, self.c.flow.checkin, self.theme
-        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
-        for name, entry, hint, width in (
-            ("code", ck.code, "Booking code", 0.6),
-            ("phone", ck.phone, "Phone, last 4", 0.4),
-        ):
-            focused = ck.focus == name
-            text = entry or self.text(hint)
-            if focused and (entry or self.lang != "ug"):
-                text = "▶ " + text  # not by colour alone (适老化)
-            btn = self.button(
-                text,
-                lambda n=name: c.checkin_field(n),
-                name=f"field_{name}",
-                lang="zh_CN" if entry else None,
-                color=t.text if focused else t.muted,
-            )
-            if focused:
-                btn.color = t.background
-            if not entry and self.lang != "zh_CN":
-                btn.font_size = t.text_px  # the hint's words are long in English and Uyghur
-            btn.size_hint_x = width
-            row.add_widget(btn)
-        row.kiosk_name = "fields"
-        return row
+        ck = self.c.flow.checkin
+        return self.entries(
+            (
+                ("code", ck.code, "Booking code", 0.6),
+                ("phone", ck.phone, "Phone, last 4", 0.4),
+            ),
+            ck.focus,
+            self.c.checkin_field,
+        )
 
     def answer(self, body) -> None:
         """What the server said, in plain words — the time to come back or the ticket's number

@@ -28,26 +28,14 @@ class ProgressScreen(KioskScreen):
                 halign="center",
             )
         )
-        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
-        for name, entry, hint, width in (
-            ("case", p.case_entry, "Case number", 0.66),
-            ("check", p.check_entry, "Last 4", 0.34),
-        ):
-            focused = p.case_field == name
-            text = entry or self.text(hint)
-            if focused and (entry or self.lang != "ug"):
-                text = "▶ " + text  # not by colour alone (适老化)
-            btn = self.button(
-                text,
-                lambda n=name: c.progress_field(n),
-                name=f"field_{name}",
-                lang="zh_CN" if entry else None,
-                color=t.text if focused else t.muted,
-            )
-            if focused:
-                btn.color = t.background
-            btn.size_hint_x = width
-            row.add_widget(btn)
+        row = self.entries(
+            (
+                ("case", p.case_entry, "Case number", 0.66),
+                ("check", p.check_entry, "Last 4", 0.34),
+            ),
+            p.case_field,
+            c.progress_field,
+        )
         body.add_widget(row)
         if p.progress:
             body.add_widget(self.result(p.progress))

@@ -125,30 +125,13 @@ class VerifyScreen(KioskScreen):
         return row
 
     def fields(self) -> BoxLayout:
-        c, p, t = self.c, self.c.flow.personal, self.theme
-        row = BoxLayout(spacing=20, size_hint_y=None, height=t.target_px)
-        number = grouped(p.id_entry) or self.text("ID number")
+        p = self.c.flow.personal
         dots = "●" * len(p.password_entry) + "○" * (PASSWORD_LEN - len(p.password_entry))
-        for name, text, lang, width in (
-            ("id", number, "zh_CN" if p.id_entry else None, 0.62),
-            ("password", dots, "zh_CN", 0.38),
-        ):
-            focused = p.focus == name
-            if focused and (lang or self.lang) != "ug":
-                text = "▶ " + text  # not by colour alone (适老化)
-            btn = self.button(
-                text,
-                lambda n=name: c.verify_field(n),
-                name=f"field_{name}",
-                lang=lang,
-                color=t.text if focused else t.muted,
-            )
-            if focused:
-                btn.color = t.background
-            btn.size_hint_x = width
-            row.add_widget(btn)
-        row.kiosk_name = "fields"
-        return row
+        return self.entries(
+            (("id", grouped(p.id_entry), "ID number", 0.62), ("password", dots, None, 0.38)),
+            p.focus,
+            self.c.verify_field,
+        )
 
     def key(self, key: str) -> None:
         if key == "←":
