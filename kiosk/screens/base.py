@@ -165,6 +165,12 @@ class KioskScreen(Screen):
             self.text(words), icon, lambda: None, name=name, height=height, size="text", color=color
         )
 
+    def card_way(self, height):
+        """The ID card reader's tile: how to use it, greyed while the reader is not answering."""
+        usable = self.c.flow.reader_usable
+        words = "Place your ID card on the reader" if usable else "The card reader is not answering"
+        return self.way(words, "card" if usable else "records", "way_card", height, usable)
+
     def entries(self, fields, focus: str | None, on_touch) -> BoxLayout:
         """Typed entries side by side, each (name, what is typed as shown, hint when nothing
         is, width share): the focused one marked by "▶" and colour, not colour alone (适老化);

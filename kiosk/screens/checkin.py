@@ -64,15 +64,7 @@ class CheckinScreen(KioskScreen):
         height = 300 if f.elder else 280
         row = BoxLayout(spacing=20, size_hint_y=None, height=height)
         if f.reader_status != "off":
-            words = (
-                "Place your ID card on the reader"
-                if f.reader_usable
-                else "The card reader is not answering"
-            )
-            usable = f.reader_usable
-            row.add_widget(
-                self.way(words, "card" if usable else "records", "way_card", height, usable)
-            )
+            row.add_widget(self.card_way(height))
         row.add_widget(self.way("Or type your booking code", "keypad", "way_type", height))
         return row
 

@@ -106,15 +106,7 @@ class VerifyScreen(KioskScreen):
         height = 400 if f.elder else 480
         row = BoxLayout(spacing=20, size_hint_y=None, height=height)
         if f.reader_status != "off":
-            words = (
-                "Please place your ID card on the reader."
-                if f.reader_usable
-                else "The card reader is not answering"
-            )
-            usable = f.reader_usable
-            row.add_widget(
-                self.way(words, "card" if usable else "records", "way_card", height, usable)
-            )
+            row.add_widget(self.card_way(height))
         if f.scanner_status != "off":
             words = (
                 "Scan your e-SSC code" if f.scanner_usable else "The code scanner is not answering"
