@@ -4,10 +4,7 @@ stand-in at its HTTP interface (tests/city/test_nearby.py runs the real one)."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -15,24 +12,10 @@ from playwright.sync_api import expect
 
 from tests.browser.test_display_browser import HallClient
 from tests.support.browser import browser  # noqa: F401 (fixture)
+from tests.support.fake_city import FakeCity
 from tests.support.live_server import start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-class City(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        body = json.dumps(
-            {"halls": [{"hall_id": "demo-2", "live": True, "waiting": {"consult": 1}}]}
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 def services(srv) -> dict:
@@ -45,14 +28,20 @@ def test_the_status_page_names_a_shorter_queue_nearby_until_called(
     tmp_path,
     output_dir,
 ):
-    city = ThreadingHTTPServer(("127.0.0.1", 0), City)
-    threading.Thread(target=city.serve_forever, daemon=True).start()
-    env = {
-        "HALLQUEUE_CITY_URL": f"http://127.0.0.1:{city.server_port}/",
-        "HALLQUEUE_CITY_HALL_ID": "demo-1",
-        "HALLQUEUE_CITY_NEARBY_MIN_WAITING": "2",
-    }
-    srv = start_server(tmp_path / "hall", env=env)
+    with FakeCity({"demo-2": {"consult": 1}}) as city:
+        env = {
+            "HALLQUEUE_CITY_URL": city.url,
+            "HALLQUEUE_CITY_HALL_ID": "demo-1",
+            "HALLQUEUE_CITY_NEARBY_MIN_WAITING": "2",
+        }
+        srv = start_server(tmp_path / "hall", env=env)
+        try:
+            status_page_hint(browser, srv, output_dir)
+        finally:
+            srv.stop()
+
+
+def status_page_hint(browser, srv, output_dir) -> None:  # noqa: F811
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2
     )
@@ -76,6 +65,3 @@ def test_the_status_page_names_a_shorter_queue_nearby_until_called(
         expect(page.locator("#st-nearby")).to_be_hidden()
     finally:
         context.close()
-        srv.stop()
-        city.shutdown()
-        city.server_close()

@@ -6,9 +6,6 @@ one); with no answer there is no hint and nothing else changes."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -17,6 +14,8 @@ from queue_server.core.settings import NearbyHall
 from queue_server.store import hall_state
 from queue_server.web import create_app
 
+from ..support.fake_city import FakeCity
+
 NEIGHBOUR = NearbyHall(
     hall_id="demo-2",
     name={"zh_CN": "示范市第二大厅", "en": "Demo Hall 2", "ug": "ئىككىنچى زال"},
@@ -24,31 +23,10 @@ NEIGHBOUR = NearbyHall(
 )
 
 
-class City(BaseHTTPRequestHandler):
-    answer = {"halls": [{"hall_id": "demo-2", "live": True, "waiting": {"consult": 3}}]}
-    asked: list = []
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        City.asked.append((self.path, self.headers.get("Authorization")))
-        body = json.dumps(City.answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def city():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), City)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    City.asked = []
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with FakeCity({"demo-2": {"consult": 3}}) as fake:
+        yield fake
 
 
 def nearby_app(settings, db_path, clock, url):
@@ -61,7 +39,7 @@ def nearby_app(settings, db_path, clock, url):
 
 @pytest.fixture
 def busy_hall(settings, db_path, clock, city):
-    app = nearby_app(settings, db_path, clock, city)
+    app = nearby_app(settings, db_path, clock, city.url)
     hall = app.extensions["hall"]
     tickets = [hall.queue.issue("consult", f"req-{i:04d}")[0] for i in range(8)]
     assert hall.nearby.refresh() is True
@@ -69,7 +47,7 @@ def busy_hall(settings, db_path, clock, city):
     hall.close()
 
 
-def test_a_long_queue_names_the_nearby_hall_in_the_service_list(busy_hall):
+def test_a_long_queue_names_the_nearby_hall_in_the_service_list(busy_hall, city):
     app, _ = busy_hall
     listed = {
         s["code"]: s for s in app.test_client().get("/api/v1/services").get_json()["services"]
@@ -79,7 +57,7 @@ def test_a_long_queue_names_the_nearby_hall_in_the_service_list(busy_hall):
         {"hall_id": "demo-2", "name": NEIGHBOUR.name, "waiting": 3, "distance_km": 2.0}
     ]
     assert listed["pension"]["nearby"] == []  # short here: nothing said
-    path, auth = City.asked[-1]
+    path, auth = city.asked[-1]
     assert path == "/api/nearby?hall=demo-2"
     key = hall_state.get(app.extensions["hall"].store.db, HALL_KEY)
     assert auth == f"Bearer demo-1:{key}" and key
