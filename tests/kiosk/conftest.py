@@ -3,6 +3,8 @@ printer directory, and a controller with a hand-moved clock and a synchronous ru
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from kiosk.config import KioskConfig
@@ -50,3 +52,45 @@ def make_controller(live, tmp_path):
         return c
 
     return make
+
+
+@pytest.fixture
+def kiosk(hall, tmp_path):
+    """For a module whose ``hall`` fixture is a live server: make(reader=…, scanner=…,
+    printer=…, printer_mode=…, **config) → a started Controller on a kiosk device of its own
+    (each test's failures count against its own kiosk only); its printer writes to
+    ``c.printer_dir``, ``c.tick_clock`` moves its clock, ``c.device_token`` is its token."""
+    made = []
+
+    def make(reader=None, scanner=None, printer=None, printer_mode="raster", **cfg):
+        device = f"kiosk-{uuid.uuid4().hex[:8]}"
+        token = hall.create_device(device, "kiosk")
+        config = KioskConfig(
+            server_url=hall.url,
+            token=token,
+            device_id=device,
+            printer_url=f"virtual://{tmp_path}/printer",
+            http_timeout_s=3.0,
+            http_retries=1,
+            **cfg,
+        )
+        c = Controller(
+            config,
+            runner=SyncRunner(),
+            voice=Voice(enabled=False),
+            clock=Tick(),
+            printer=printer or open_printer(config.printer_url, mode=printer_mode),
+            reader=reader,
+            scanner=scanner,
+        )
+        c.client.retry_pause_s = 0.01
+        c.tick_clock = c.clock
+        c.device_token = token
+        c.printer_dir = tmp_path / "printer"
+        made.append(c)
+        c.start()
+        return c
+
+    yield make
+    for c in made:
+        c.stop_devices()

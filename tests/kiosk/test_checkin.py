@@ -5,26 +5,21 @@ virtual printer in its text mode (the paper's words can be read back)."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 import requests
 
 from kiosk import checkin_flow as ck
 from kiosk.client import Failure
-from kiosk.config import KioskConfig
-from kiosk.controller import Controller, SyncRunner
 from kiosk.devices import open_idcard_reader
 from kiosk.devices.fakes import FakeCard, FakeIdCardReader
 from kiosk.flow import Flow, Screen
 from kiosk.i18n import catalog, translate
-from kiosk.voice import Voice
-from printer import open_printer
 from queue_server.core.idnumber import check_digit
 from tests.support import escpos_decode as d
 from tests.support.live_server import start_server
 
-from .conftest import Tick
+NATIVE = "native"  # the printer's text mode: the ticket is read back as text
 
 
 def id_number(body17: str) -> str:
@@ -209,39 +204,6 @@ def book(hall, external_id, id_number, slot="2026-11-25T09:00", phone="138123456
     return r.json()
 
 
-@pytest.fixture
-def kiosk(hall, tmp_path):
-    made = []
-
-    def make(reader=None):
-        device = f"kiosk-{uuid.uuid4().hex[:8]}"
-        config = KioskConfig(
-            server_url=hall.url,
-            token=hall.create_device(device, "kiosk"),
-            device_id=device,
-            printer_url=f"virtual://{tmp_path}/printer",
-            http_timeout_s=3.0,
-            http_retries=1,
-        )
-        c = Controller(
-            config,
-            runner=SyncRunner(),
-            voice=Voice(enabled=False),
-            clock=Tick(),
-            printer=open_printer(config.printer_url, mode="native"),  # text: readable back
-            reader=reader,
-        )
-        c.client.retry_pause_s = 0.01
-        c.printer_dir = tmp_path / "printer"
-        made.append(c)
-        c.start()
-        return c
-
-    yield make
-    for c in made:
-        c.stop_devices()
-
-
 def printed_texts(c) -> list[str]:
     [job] = sorted(c.printer_dir.glob("*.bin"))[-1:]
     return d.texts(d.decode(job.read_bytes()))
@@ -261,7 +223,7 @@ def test_the_id_card_checks_in_early_then_on_time_and_the_paper_says_appointment
     book(hall, "K-1", ZHANG)
     book(hall, "K-1b", ZHAO, slot="2026-11-26T09:00")  # another day: not today's
     with FakeIdCardReader() as fake:
-        c = kiosk(reader=open_idcard_reader(fake.url + "&poll_ms=100"))
+        c = kiosk(reader=open_idcard_reader(fake.url + "&poll_ms=100"), printer_mode=NATIVE)
         c.open_checkin()
         assert c.reader.armed and not c.scanner.armed and c.flow.reader_usable
         hall.set_clock("2026-11-25T08:20:00+08:00")
@@ -296,7 +258,7 @@ def test_the_id_card_checks_in_early_then_on_time_and_the_paper_says_appointment
 def test_a_code_with_the_phone_late_takes_a_normal_ticket_with_one_touch(hall, kiosk):
     other = book(hall, "K-2", LI, phone="13900001111")
     hall.set_clock("2026-11-25T09:16:00+08:00")  # past the 15 minutes' grace
-    c = kiosk()
+    c = kiosk(printer_mode=NATIVE)
     c.open_checkin()
     c.checkin_field("phone")
     for k in "2222":
@@ -323,7 +285,7 @@ def test_a_code_with_the_phone_late_takes_a_normal_ticket_with_one_touch(hall, k
 def test_a_missed_slot_or_no_booking_say_what_to_do(hall, kiosk):
     missed = book(hall, "K-3", WANG, slot="2026-11-26T09:00")
     hall.set_clock("2026-11-26T09:31:00+08:00")
-    c = kiosk()
+    c = kiosk(printer_mode=NATIVE)
     c.open_checkin()
     for k in missed["code"]:
         c.checkin_key(k)

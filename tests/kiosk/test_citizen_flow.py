@@ -40,45 +40,6 @@ def hall(tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture
-def kiosk(hall, tmp_path):
-    """make(reader=…, scanner=…, printer=…, **config) → a Controller on its own kiosk device
-    (each test's failures count against its own kiosk only)."""
-    made = []
-
-    def make(reader=None, scanner=None, printer=None, **cfg):
-        device = f"kiosk-{uuid.uuid4().hex[:8]}"
-        token = hall.create_device(device, "kiosk")
-        config = KioskConfig(
-            server_url=hall.url,
-            token=token,
-            device_id=device,
-            printer_url=f"virtual://{tmp_path}/printer",
-            http_timeout_s=3.0,
-            http_retries=1,
-            **cfg,
-        )
-        c = Controller(
-            config,
-            runner=SyncRunner(),
-            voice=Voice(enabled=False),
-            clock=Tick(),
-            printer=printer or open_printer(config.printer_url),
-            reader=reader,
-            scanner=scanner,
-        )
-        c.client.retry_pause_s = 0.01
-        c.tick_clock = c.clock
-        c.device_token = token
-        made.append(c)
-        c.start()
-        return c
-
-    yield make
-    for c in made:
-        c.stop_devices()
-
-
 def until(c, cond, timeout=6.0) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
