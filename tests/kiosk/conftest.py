@@ -3,6 +3,7 @@ printer directory, and a controller with a hand-moved clock and a synchronous ru
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -20,6 +21,17 @@ class Tick:
 
     def __call__(self):
         return self.now
+
+
+def until(c, cond, timeout=6.0) -> bool:
+    """Polls the controller's devices (card reader, scanner) until ``cond()`` or the timeout."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        c.poll_devices()
+        if cond():
+            return True
+        time.sleep(0.02)
+    return False
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,8 @@ from queue_server.core.idnumber import check_digit
 from tests.support import escpos_decode as d
 from tests.support.live_server import start_server
 
+from .conftest import until
+
 NATIVE = "native"  # the printer's text mode: the ticket is read back as text
 
 
@@ -207,16 +209,6 @@ def book(hall, external_id, id_number, slot="2026-11-25T09:00", phone="138123456
 def printed_texts(c) -> list[str]:
     [job] = sorted(c.printer_dir.glob("*.bin"))[-1:]
     return d.texts(d.decode(job.read_bytes()))
-
-
-def until(c, cond, timeout=6.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        c.poll_devices()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_the_id_card_checks_in_early_then_on_time_and_the_paper_says_appointment(hall, kiosk):

@@ -4,7 +4,6 @@ QR scanner, and the fake ESC/POS printer on loopback TCP (issue 14)."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -28,7 +27,7 @@ from tests.support import escpos_decode as d
 from tests.support.fake_printer import FakePrinter
 from tests.support.live_server import free_port, start_server
 
-from .conftest import Tick
+from .conftest import Tick, until
 from .records_hall import open_case, start_records_hall
 
 
@@ -38,16 +37,6 @@ def hall(tmp_path_factory):
     srv = start_records_hall(tmp_path_factory.mktemp("citizen"))
     yield srv
     srv.stop()
-
-
-def until(c, cond, timeout=6.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        c.poll_devices()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def type_in(c, number, password):
