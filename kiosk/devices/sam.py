@@ -10,6 +10,7 @@ bytes mean is in idcard.py.
 
 from __future__ import annotations
 
+import termios
 import time
 from dataclasses import dataclass
 from functools import reduce
@@ -138,6 +139,6 @@ class FrameReader:
         try:
             self.port.reset_input_buffer()
             self.port.write(command(cmd))
-        except OSError as exc:
+        except (OSError, termios.error) as exc:  # a pulled adapter fails the flush with EIO
             raise DeviceUnavailable(getattr(self.port, "port", "?"), repr(exc)) from None
         return self.read_reply(timeout)

@@ -12,7 +12,7 @@ import tty
 import pytest
 
 from kiosk.devices import sam
-from kiosk.devices.errors import FrameError, ReaderSilent
+from kiosk.devices.errors import DeviceUnavailable, FrameError, ReaderSilent
 from kiosk.devices.fakes import reply_frame
 from kiosk.devices.port import open_serial
 
@@ -120,3 +120,16 @@ def test_transact_drops_the_rest_of_an_earlier_cut_off_reply(line):
     with pytest.raises(ReaderSilent):
         frames.transact(sam.FIND, 0.2)
     assert os.read(master, 100) == sam.command(sam.FIND)
+
+
+def test_a_pulled_adapter_is_device_unavailable_not_a_crash():
+    # the far end gone, the flush before a command fails with EIO (termios.error, not OSError)
+    master, slave = os.openpty()
+    port = open_serial(os.ttyname(slave), 115200)
+    os.close(master)
+    os.close(slave)
+    try:
+        with pytest.raises(DeviceUnavailable):
+            sam.FrameReader(port).transact(sam.FIND, 0.2)
+    finally:
+        port.close()
