@@ -19,6 +19,7 @@ import collections
 import contextlib
 import json
 import logging
+import os
 import socket
 import struct
 from typing import Callable
@@ -293,6 +294,7 @@ class _Connection:
         self.hub, self.scope, self.receive, self.send = hub, scope, receive, send
         self.last, self.types = last, types
         self.transport = scope.get(TRANSPORT)
+        self.fd = -1
         self.last_write = 0.0
         self._wake: asyncio.Future | None = None
         self._task: asyncio.Task | None = None
@@ -304,9 +306,22 @@ class _Connection:
         return self.transport.get_write_buffer_size() > SEND_BUFFER
 
     def write_raw(self, framed: bytes) -> None:
-        if not self.transport.is_closing():
-            self.transport.write(framed)
-            self.last_write = self.hub._loop.time()
+        transport = self.transport
+        if transport.is_closing():
+            return
+        sent = 0
+        if self.fd >= 0 and not transport.get_write_buffer_size():
+            # The kernel's send (most of a write's cost) with the GIL released, which
+            # uvloop's transport.write holds: the API's workers run on meanwhile.
+            try:
+                sent = os.write(self.fd, framed)
+            except (BlockingIOError, InterruptedError):
+                pass
+            except OSError:
+                sent = 0  # the transport reports the loss on its own write below
+        if sent < len(framed):
+            transport.write(framed[sent:] if sent else framed)
+        self.last_write = self.hub._loop.time()
 
     def wake(self, reason: str) -> None:
         self.hub.live.discard(self)
@@ -359,6 +374,7 @@ class _Connection:
         sock = self.transport.get_extra_info("socket")
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        self.fd = sock.fileno()
         self.transport.set_write_buffer_limits(high=SEND_BUFFER)
 
     async def _catch_up_then_live(self) -> str:
