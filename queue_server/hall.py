@@ -152,7 +152,7 @@ class Hall:
             bus=bus,
             clock=clock,
             queue=QueueService(current, store, bus, clock),
-            accounts=Accounts(store, clock, settings.auth),
+            accounts=Accounts(store, clock, settings.auth, lambda: current().window_numbers()),
             devices=Devices(current, store, bus, clock),
             calendar=calendar,
             ledger=LedgerService(store, calendar, bus, clock),

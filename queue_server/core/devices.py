@@ -9,6 +9,7 @@ dark when the hall opens does. Pure: ``now`` is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from .errors import InvalidField
@@ -36,11 +37,14 @@ def sweep_every_s(silent_s: float) -> float:
     return max(1.0, min(5.0, silent_s / 6))
 
 
-def tied_window(kind: str, window) -> int | None:
+def tied_window(kind: str, window, windows: Collection[int]) -> int | None:
     """The window a device stands at: only an evaluator is tied to one (it then offers and
-    takes ratings for that window's visits only, §7.1); None unties it."""
+    takes ratings for that window's visits only, §7.1), and only to one of the hall's
+    ``windows``; None unties it."""
     if window is not None and (
         kind != "evaluator" or isinstance(window, bool) or not isinstance(window, int) or window < 1
     ):
         raise InvalidField("Only an evaluator is tied to a window.", field="window")
+    if window is not None and window not in windows:
+        raise InvalidField("There is no window {number}.", field="window", number=str(window)[:12])
     return window

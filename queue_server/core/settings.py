@@ -525,6 +525,9 @@ class Settings:
     def window(self, number: int) -> WindowSpec | None:
         return next((w for w in self.windows if w.number == number), None)
 
+    def window_numbers(self) -> set[int]:
+        return {w.number for w in self.windows}
+
 
 # --- building ---------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
-from typing import Callable
+from collections.abc import Callable, Collection
 
 from werkzeug.security import generate_password_hash
 
@@ -62,10 +62,16 @@ def _new_password(password: str, now: datetime) -> dict:
 
 class Accounts:
     def __init__(
-        self, store: Store, clock: Callable[[], datetime], auth: AuthSettings | None = None
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        auth: AuthSettings | None,
+        window_numbers: Callable[[], Collection[int]],
     ):
+        """``window_numbers``: the hall's windows as of the last reload (an evaluator's tie)."""
         self.store = store
         self.clock = clock
+        self.window_numbers = window_numbers
         login_policy, session_policy = access.policies(auth or AuthSettings())
         self.logins = Logins(store, clock, login_policy)
         self.sessions = StaffSessions(store, clock, session_policy)
@@ -226,7 +232,7 @@ class Accounts:
             raise InvalidField(
                 "Device kind must be kiosk, display, evaluator or platform.", field="kind"
             )
-        tied_window(kind, window)
+        tied_window(kind, window, self.window_numbers())
         if not isinstance(name, str) or len(name) > 64:
             raise InvalidField("{field} is too long.", field="name")
         token = secrets.token_urlsafe(32)

@@ -8,7 +8,7 @@ import logging
 import secrets
 import threading
 from datetime import datetime
-from typing import Callable
+from collections.abc import Callable, Collection
 
 from ..core.devices import (
     PRINTER,
@@ -46,7 +46,8 @@ class Devices:
         self.store = store
         self.bus = bus
         self.clock = clock
-        self.admin = DeviceAdmin(store, clock)  # /admin: revoke, new token, window
+        # /admin: revoke, new token, window
+        self.admin = DeviceAdmin(store, clock, lambda: settings().window_numbers())
 
     @property
     def silent_s(self) -> float:
@@ -202,9 +203,15 @@ def _event(row: dict, problem: str, **data) -> dict:
 class DeviceAdmin:
     """What an administrator does to devices; registering one is Accounts.create_device."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        window_numbers: Callable[[], Collection[int]],
+    ):
         self.store = store
         self.clock = clock
+        self.window_numbers = window_numbers
 
     def _existing(self, db, device_id) -> dict:
         row = repo.get_device(db, device_id) if isinstance(device_id, str) else None
@@ -245,7 +252,7 @@ class DeviceAdmin:
     def set_window(self, device_id: str, window: int | None) -> dict:
         with self.store.write() as db:
             row = self._existing(db, device_id)
-            tied_window(row["kind"], window)
+            tied_window(row["kind"], window, self.window_numbers())
             repo.save_device(db, row | {"window": window})
         return self.view(device_id)
 

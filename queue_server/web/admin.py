@@ -12,16 +12,6 @@ from .context import hall, json_body, optional_str
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
 
-def _window(data: dict):
-    """Optional window number of the body; it must be one of the hall's windows."""
-    value = data.get("window")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not hall().settings.window(value):
-        raise InvalidField("There is no window {number}.", field="window", number=str(value)[:8])
-    return value
-
-
 def _bool(data: dict, key: str):
     value = data.get(key)
     if value is not None and not isinstance(value, bool):
@@ -99,7 +89,7 @@ def create_device():
         device_id,
         data.get("kind"),
         optional_str(data, "name", 64) or "",
-        window=_window(data),
+        window=data.get("window"),
         replace=False,
     )
     return jsonify(hall().devices.admin.view(device_id) | {"token": token}), 201
@@ -113,7 +103,7 @@ def update_device(device_id: str):
     admin = hall().devices.admin
     if "window" not in data:
         raise InvalidField("{field} is required.", field="window")
-    return jsonify(admin.set_window(device_id, _window(data)))
+    return jsonify(admin.set_window(device_id, data["window"]))
 
 
 @bp.post("/devices/<device_id>/revoke")

@@ -1,5 +1,6 @@
-"""Only an evaluator is tied to a window (it rates that window's visits only, §7.1): one rule in
-core.devices for the device registration (CLI, admin API) and the later tie or untie."""
+"""Only an evaluator is tied to a window (it rates that window's visits only, §7.1), and only to
+one of the hall's windows: one rule in core.devices for the device registration (CLI, admin API)
+and the later tie or untie."""
 
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from queue_server.core.devices import tied_window
 from queue_server.core.errors import InvalidField
 
 MESSAGE = "Only an evaluator is tied to a window."
+HALL = {1, 2, 3}
 
 
 @pytest.mark.parametrize(
@@ -25,13 +27,22 @@ MESSAGE = "Only an evaluator is tied to a window."
 )
 def test_a_wrong_tie_names_the_window_field(kind, window):
     with pytest.raises(InvalidField) as exc:
-        tied_window(kind, window)
+        tied_window(kind, window, HALL)
     assert (exc.value.field, exc.value.message) == ("window", MESSAGE)
 
 
 def test_an_evaluator_is_tied_and_any_device_untied():
-    assert tied_window("evaluator", 3) == 3
-    assert tied_window("kiosk", None) is None
+    assert tied_window("evaluator", 3, HALL) == 3
+    assert tied_window("kiosk", None, HALL) is None
+    assert tied_window("evaluator", None, ()) is None
+
+
+@pytest.mark.parametrize("window", [9, 10**30])
+def test_a_window_the_hall_does_not_have_is_refused(window):
+    with pytest.raises(InvalidField) as exc:
+        tied_window("evaluator", window, HALL)
+    assert exc.value.field == "window" and exc.value.message == "There is no window {number}."
+    assert len(exc.value.params["number"]) <= 12
 
 
 def test_the_rule_is_written_once():
