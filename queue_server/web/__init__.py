@@ -87,6 +87,7 @@ def create_app(
         UPLOAD_LIMITS=UPLOAD_LIMITS,
     )
     app.json.ensure_ascii = False
+    app.session_interface = auth.NoSignedCookieSession()
     if test_config:
         app.config.update(test_config)
     app.extensions["hall"] = Hall.open(settings, db_path, clock, config_path, serving=True)

@@ -22,7 +22,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 COOKIE = "hallqueue_session"
 
 
-class _NoSignedCookieSession(SessionInterface):
+class NoSignedCookieSession(SessionInterface):
     """Flask's own cookie session is switched off: staff state is server-side only, and any
     code that tried to write flask.session would fail loudly instead of shadowing our cookie."""
 
@@ -31,11 +31,6 @@ class _NoSignedCookieSession(SessionInterface):
 
     def save_session(self, app, session, response):
         return None
-
-
-@bp.record_once
-def _setup(state) -> None:
-    state.app.session_interface = _NoSignedCookieSession()
 
 
 def client_address() -> str:

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import flask
 import pytest
 
 from queue_server.web import create_app
@@ -90,6 +91,15 @@ def test_the_hall_is_opened_once_with_all_it_runs_and_every_blueprint(make_app):
     # The FAQ file was loaded when the hall opened: the route answers from it.
     entries = app.test_client().get("/api/v1/faq").get_json()
     assert entries and len(entries) == len(hall.faq.search("", ""))
+
+
+def test_flask_s_own_cookie_session_is_switched_off(make_app):
+    # Staff state is server-side only (web/auth.py): code writing flask.session fails loudly.
+    app = make_app(test_config={"TESTING": True})
+    with app.test_request_context("/"):
+        session = app.session_interface.open_session(app, flask.request)
+        with pytest.raises(RuntimeError):
+            session["user"] = "someone"
 
 
 def test_each_event_reaches_the_announcer_and_the_journal(make_app, caplog):
