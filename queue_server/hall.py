@@ -219,6 +219,7 @@ class Hall:
                     if expired:
                         log.info("hall day closed: %d open tickets expired", expired)
                     self.reports.catch_up(limit=10)  # closed days into the reports' pre-aggregate
+                    self.queue.read_usual_arrivals()  # the forecast's history, off the hot path
                 except Exception:  # a busy or full disk must not end the keeper for good
                     log.exception("closing the hall day failed; retrying")
                 if self.stopping.wait(interval_s):

@@ -33,7 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from queue_server.configfile import load_settings  # noqa: E402
 from queue_server.core.numbering import HALL_TZ  # noqa: E402
 from queue_server.core.settings import ServiceSpec, WindowSpec  # noqa: E402
+from queue_server.core.waits import usual_arrivals  # noqa: E402
 from queue_server.hall import Hall  # noqa: E402
+from queue_server.services.queue import USUAL_DAYS  # noqa: E402
+from queue_server.store import reports as history  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2025
@@ -382,6 +385,18 @@ def main() -> None:
     )
     print(f"summary of a month (June): {month_s * 1000:.0f} ms")
     print(f"summary of a past day ({one}): {day_s * 1000:.1f} ms   [goal ≤ 50 ms]")
+
+    # The forecast's usual arrivals (services/queue.py _usual_now): read in the write
+    # transaction of a day's first forecast, once a day and after a reload.
+    after = last + timedelta(days=1)
+    codes = [svc.code for svc in settings.services]
+    usual_s, _ = timed(
+        lambda: usual_arrivals(
+            history.arrivals_by_hour(hall.store.db, after - timedelta(days=USUAL_DAYS), last),
+            codes,
+        )
+    )
+    print(f"usual arrivals of the {USUAL_DAYS} days before {after}: {usual_s * 1000:.0f} ms")
 
     # A live day: today with a full day's tickets, the report asked at 16:55 (after the day
     # keeper's round has replayed the day so far), then after each of the next five minutes'

@@ -69,3 +69,21 @@ def test_a_history_too_short_or_too_old_is_not_used(hall, clock):
     history(hall, clock, days=10, priority_per_hour=12, skip=USUAL_DAYS)  # before the window
     history(hall, clock, days=4, priority_per_hour=12)  # too few days for usual_arrivals
     assert promise_afresh(hall) == without
+
+
+def test_read_ahead_the_first_issue_of_the_day_does_not_read_the_history(hall, clock):
+    history(hall, clock, days=10, priority_per_hour=12)
+    queue = QueueService(hall.settings, hall.store, EventBus(), hall.clock)
+    queue.read_usual_arrivals()  # the day keeper's round, before the day's first forecast
+    queue.set_window_state(3, "open", "win1")
+    statements = []
+    hall.store.db.conn.set_trace_callback(statements.append)
+    try:
+        for n in range(8):
+            view, _ = queue.issue("pension", f"req-a{n:04d}")
+    finally:
+        hall.store.db.conn.set_trace_callback(None)
+    assert statements and not [s for s in statements if "substr(issued_at, 12, 2)" in s]
+    # the same usual arrivals as a service that reads them in the write transaction
+    afresh = QueueService(hall.settings, hall.store, EventBus(), hall.clock)
+    assert view["estimated_wait_s"] == afresh.get_ticket(view["id"])["estimated_wait_s"]
