@@ -374,7 +374,8 @@ class _Connection:
         sock = self.transport.get_extra_info("socket")
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
-        self.fd = sock.fileno()
+        if self.transport.get_extra_info("sslcontext") is None:  # TLS must go through it
+            self.fd = sock.fileno()
         self.transport.set_write_buffer_limits(high=SEND_BUFFER)
 
     async def _catch_up_then_live(self) -> str:
