@@ -122,6 +122,8 @@ class SerialTransport(Transport):
             self._dev.rtscts = True
 
     def write(self, data: bytes) -> None:
+        import termios
+
         import serial
 
         # At 9600 baud a raster ticket takes most of a minute: allow the wire time plus the timeout.
@@ -131,7 +133,7 @@ class SerialTransport(Transport):
             for i in range(0, len(data), CHUNK):
                 self._p._raw(data[i : i + CHUNK])
             self._dev.flush()
-        except (serial.SerialException, OSError) as exc:
+        except (serial.SerialException, OSError, termios.error) as exc:  # flush: tcdrain
             raise LinkDown(f"writing to {self.path} failed: {exc!r}") from None
 
     def read_byte(self, timeout: float) -> int | None:
