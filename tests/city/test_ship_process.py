@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from queue_server.store import Store, shipping
 from queue_server.store import events as event_log
 from tests.city.halls import make_hall
 from tests.conftest import EXAMPLE_CONFIG
+from tests.support.waiting import wait_for
 
 BIN = Path(sys.executable).with_name("queue-server")
 HALL_ID = "h1"
@@ -69,17 +69,6 @@ class Shipper:
 
     def text(self) -> str:
         return self.log.read_text(errors="replace")
-
-
-def wait_for(check, timeout: float = 60, what: str = "condition"):
-    end = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def hall_ids(db: Path) -> list[int]:
@@ -154,14 +143,20 @@ def test_the_city_stopped_mid_batch_and_started_again_loses_and_doubles_nothing(
     holder = hold_mid_batch(dsn)
     shipper = Shipper(tmp_path, hall_db, dsn)
     try:
-        wait_for(lambda: shipper_waits_on_a_lock(dsn), what="a shipment in progress")
+        assert wait_for(lambda: shipper_waits_on_a_lock(dsn), timeout=60), (
+            "timed out waiting for a shipment in progress"
+        )
         own_pg.stop("fast")  # every session cut, the open shipment with them
         holder.close()
         more_events(hall_db, 500)  # the hall does not notice
-        wait_for(lambda: shipper.text().count("trying again") >= 2, what="retries")
+        assert wait_for(lambda: shipper.text().count("trying again") >= 2, timeout=60), (
+            "timed out waiting for retries"
+        )
         assert shipper.proc.poll() is None
         own_pg.start()
-        wait_for(lambda: caught_up(dsn, hall_db), what="the shipper to catch up")
+        assert wait_for(lambda: caught_up(dsn, hall_db), timeout=60), (
+            "timed out waiting for the shipper to catch up"
+        )
         assert shipper.stop() == 0
     finally:
         if shipper.proc.poll() is None:
@@ -179,16 +174,19 @@ def test_killed_inside_the_transaction_the_shipment_is_rolled_back_and_sent_agai
     migrated(dsn)
     holder = hold_mid_batch(dsn)
     first = Shipper(tmp_path, hall_db, dsn, "first")
-    wait_for(lambda: shipper_waits_on_a_lock(dsn), what="a shipment in progress")
+    assert wait_for(lambda: shipper_waits_on_a_lock(dsn), timeout=60), (
+        "timed out waiting for a shipment in progress"
+    )
     first.kill()
     holder.close()  # the orphaned shipment goes on, finds its client gone, rolls back
-    wait_for(
-        lambda: not shipper_waits_on_a_lock(dsn) and len(city_ids(dsn)) == 0,
-        what="the orphaned shipment to end",
-    )
+    assert wait_for(
+        lambda: not shipper_waits_on_a_lock(dsn) and len(city_ids(dsn)) == 0, timeout=60
+    ), "timed out waiting for the orphaned shipment to end"
     assert acked(hall_db) == 0
     second = Shipper(tmp_path, hall_db, dsn, "second")
-    wait_for(lambda: caught_up(dsn, hall_db), what="the second shipper to catch up")
+    assert wait_for(lambda: caught_up(dsn, hall_db), timeout=60), (
+        "timed out waiting for the second shipper to catch up"
+    )
     assert second.stop() == 0
     ids = hall_ids(hall_db)
     assert city_ids(dsn) == ids and acked(hall_db) == ids[-1]
@@ -213,12 +211,16 @@ def test_killed_between_the_commit_and_the_acknowledgement_nothing_is_sent_twice
         except psycopg.Error:  # the shipper has not created the tables yet
             return False
 
-    wait_for(first_batch_committed, what="the first shipment's commit")
+    assert wait_for(first_batch_committed, timeout=60), (
+        "timed out waiting for the first shipment's commit"
+    )
     first.kill()
     through = committed()
     assert through == 400 and acked(hall_db) == 0  # stored in the city, not acknowledged
     second = Shipper(tmp_path, hall_db, dsn, "second")
-    wait_for(lambda: caught_up(dsn, hall_db), what="the second shipper to catch up")
+    assert wait_for(lambda: caught_up(dsn, hall_db), timeout=60), (
+        "timed out waiting for the second shipper to catch up"
+    )
     assert second.stop() == 0
     ids = hall_ids(hall_db)
     assert city_ids(dsn) == ids and acked(hall_db) == ids[-1]
@@ -238,11 +240,15 @@ def test_two_shippers_of_one_hall_store_each_event_once(pg_cluster, hall_db, tmp
                 ).fetchone()[0]
             return n == 2
 
-        wait_for(both_connected, what="both shippers connected")
+        assert wait_for(both_connected, timeout=60), "timed out waiting for both shippers connected"
         more_events(hall_db, 300)  # while both run
-        wait_for(lambda: caught_up(dsn, hall_db), what="both to catch up")
+        assert wait_for(lambda: caught_up(dsn, hall_db), timeout=60), (
+            "timed out waiting for both to catch up"
+        )
         more_events(hall_db, 300)
-        wait_for(lambda: caught_up(dsn, hall_db), what="both to catch up again")
+        assert wait_for(lambda: caught_up(dsn, hall_db), timeout=60), (
+            "timed out waiting for both to catch up again"
+        )
         assert [s.stop() for s in shippers] == [0, 0]
     finally:
         for s in shippers:

@@ -6,7 +6,6 @@ are, so nothing is missed or doubled."""
 from __future__ import annotations
 
 import errno
-import logging
 import time
 
 import pytest
@@ -14,15 +13,7 @@ import pytest
 from queue_server.eventbus import EventBus, EventFollower
 from queue_server.store import Store
 from queue_server.store import events as event_log
-
-
-def wait_for(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
+from tests.support.waiting import wait_for
 
 
 class Log:

@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from queue_server.store import events as event_log
 from queue_server.store.accounts import save_user
 from queue_server.web import create_app
 from tests.support.live_server import EXAMPLE, start_server
+from tests.support.waiting import wait_for
 
 from ..conftest import PASSWORD
 
@@ -205,16 +205,6 @@ def live(tmp_path):
     srv.stop()
 
 
-def wait_for(check, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    return check()
-
-
 def test_sighup_reloads_a_real_server_and_a_bad_file_is_refused_with_a_reason(live):
     def found():
         r = requests.get(f"{live.url}/api/v1/faq", params={"q": "夜间自助"}, timeout=5)
@@ -224,7 +214,7 @@ def test_sighup_reloads_a_real_server_and_a_bad_file_is_refused_with_a_reason(li
     add_faq_entry(faq)
     assert found() == []
     live.proc.send_signal(signal.SIGHUP)
-    assert wait_for(found) == ["test-reload-01"]
+    assert wait_for(found, timeout=15) == ["test-reload-01"]
 
     good = live.config.read_text(encoding="utf-8")
     live.config.write_text(good.replace('prefix = "C"', 'prefix = "B"'), encoding="utf-8")
@@ -239,7 +229,7 @@ def test_sighup_reloads_a_real_server_and_a_bad_file_is_refused_with_a_reason(li
         page = html.unescape(admin.get(f"{live.url}/admin", timeout=5).text)
         return "services[2].prefix" in page and page
 
-    page = wait_for(told)
+    page = wait_for(told, timeout=15)
     assert page and "新配置有误，未重新加载，仍使用原内容" in page
     assert found() == ["test-reload-01"]  # the old content stays
     assert live.proc.poll() is None

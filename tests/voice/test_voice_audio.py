@@ -20,6 +20,7 @@ from queue_server.voice import templates
 from queue_server.voice.announcer import PAUSE_BETWEEN_PHRASES_S
 from queue_server.voice.audio import trimmed
 from queue_server.voice.espeak import synthesize
+from tests.support.waiting import wait_for
 
 RATE = 16000
 
@@ -192,15 +193,6 @@ def test_re_recorded_clips_give_a_new_announcement(settings, tmp_path, pack):
 
 
 # --- rendered when the call happens -----------------------------------------------------------
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_a_call_is_prepared_in_the_background_before_anyone_asks(app, hall, client):

@@ -16,7 +16,7 @@ from queue_server.core.settings import Settings, SettingsError, VoiceSettings, b
 from queue_server.store import Store
 from queue_server.voice import Announcer
 from tests.conftest import EXAMPLE_CONFIG
-from tests.voice.test_voice_audio import wait_for
+from tests.support.waiting import wait_for
 
 REAL_ESPEAK = "/usr/bin/espeak-ng"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from queue_server.store import events as event_log
-from tests.voice.test_voice_audio import wait_for
+from tests.support.waiting import wait_for
 from tests.voice.test_voice_cache import CountingEspeak, espeak  # noqa: F401 (fixture)
 from tests.web.faults import fill, tmpfs
 

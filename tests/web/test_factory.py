@@ -7,13 +7,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-import time
 from pathlib import Path
 
 import flask
 import pytest
 
 from queue_server.web import create_app
+from tests.support.waiting import wait_for
 
 BLUEPRINT_NAMES = {
     "headers",
@@ -38,15 +38,6 @@ BLUEPRINT_NAMES = {
 # The threads one serving hall runs: the event follower, its two subscribers with a thread of
 # their own (the announcer, the journal), the day keeper and the device watch.
 HALL_THREADS = ["day-keeper", "device-watch", "event-follower", "events-journal", "events-voice"]
-
-
-def wait_for(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def started_since(before: set[threading.Thread]) -> list[threading.Thread]:

@@ -23,13 +23,6 @@ def collect(device, until, timeout: float = 5.0) -> list:
     return events
 
 
-def wait_for(condition, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.01)
-
-
 def kinds(events) -> list[str]:
     return [type(e).__name__ for e in events]
 

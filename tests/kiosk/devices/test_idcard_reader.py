@@ -13,7 +13,9 @@ from kiosk.devices.base import CardRead
 from kiosk.devices.fakes import FakeIdCardReader
 from kiosk.devices.idcard import IdCard, IdCardReader, NoReader
 
-from .conftest import collect, has, kinds, wait_for
+from tests.support.waiting import wait_for
+
+from .conftest import collect, has, kinds
 
 
 def test_a_card_placed_is_read_once_with_its_fields(fake_reader, reader):
@@ -127,7 +129,7 @@ def test_a_disarmed_reader_touches_no_card_but_checks_the_reader(fake_reader):
 
 def test_disarming_drops_a_card_not_yet_taken(fake_reader, reader):
     fake_reader.insert("demo2")
-    wait_for(lambda: fake_reader.reads == 1)
+    assert wait_for(lambda: fake_reader.reads == 1)
     time.sleep(0.3)  # the event is in the queue, nobody has taken it
     reader.disarm()
     assert reader.poll() == []
@@ -140,7 +142,7 @@ def test_after_disarming_no_card_object_is_left_anywhere(fake_reader, reader):
     fake_reader.remove()
     events += collect(reader, has("CardRemoved"))
     fake_reader.insert("uyghur")  # a second card read but never taken by the UI
-    wait_for(lambda: fake_reader.reads == 2)
+    assert wait_for(lambda: fake_reader.reads == 2)
     time.sleep(0.3)
     del events
     reader.disarm()  # what leaving the verify screen does
@@ -164,7 +166,7 @@ def test_the_url_opens_a_reader_and_callbacks_get_the_events(fake_reader):
     with r:
         r.arm()
         fake_reader.insert("demo2")
-        wait_for(lambda: got)
+        assert wait_for(lambda: got)
         assert isinstance(got[0], CardRead) and r.poll() == []
 
 
@@ -197,5 +199,5 @@ def test_a_callback_may_disarm_the_reader_it_is_called_from(fake_reader):
     with reader:
         reader.arm()
         fake_reader.insert("demo2")
-        wait_for(lambda: got)
+        assert wait_for(lambda: got)
         assert not reader.armed and isinstance(got[0], CardRead)
