@@ -70,8 +70,17 @@ def password_hash() -> str:
 def app(settings, db_path, clock, password_hash):
     app = create_app(settings, db_path=db_path, clock=clock, test_config={"TESTING": True})
     hall = app.extensions["hall"]
+    add_staff(
+        hall, clock, password_hash, ("win1", "window"), ("guide1", "guide"), ("admin1", "admin")
+    )
+    yield app
+    hall.close()
+
+
+def add_staff(hall, clock, password_hash: str, *users: tuple[str, str]) -> None:
+    """(user name, role) accounts with PASSWORD, straight into the hall's store."""
     with hall.store.write() as db:
-        for username, role in (("win1", "window"), ("guide1", "guide"), ("admin1", "admin")):
+        for username, role in users:
             save_user(
                 db,
                 {
@@ -84,8 +93,6 @@ def app(settings, db_path, clock, password_hash):
                     "created_at": clock().isoformat(),
                 },
             )
-    yield app
-    hall.close()
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ import pytest
 import requests
 
 from queue_server.store import events as event_log
-from queue_server.store.accounts import save_user
 from queue_server.web import create_app
 from tests.support.live_server import EXAMPLE, start_server
 from tests.support.waiting import wait_for
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, add_staff
 
 NEW_ENTRY = """
 [[entries]]
@@ -56,20 +55,7 @@ def conf(tmp_path) -> Path:
 def app(conf, clock, password_hash):
     app = create_app(conf / "hall.toml", clock=clock, test_config={"TESTING": True})
     hall = app.extensions["hall"]
-    with hall.store.write() as db:
-        for username, role in (("admin1", "admin"), ("guide1", "guide")):
-            save_user(
-                db,
-                {
-                    "username": username,
-                    "role": role,
-                    "display_name": username,
-                    "password_hash": password_hash,
-                    "failed_logins": 0,
-                    "locked_until": None,
-                    "created_at": clock().isoformat(),
-                },
-            )
+    add_staff(hall, clock, password_hash, ("admin1", "admin"), ("guide1", "guide"))
     yield app
     hall.close()
 

@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from queue_server.store.accounts import save_user
-
-from ..conftest import login
+from ..conftest import add_staff, login
 
 
 @pytest.fixture
 def supervisor_client(app, hall, clock, password_hash):
-    with hall.store.write() as db:
-        save_user(
-            db,
-            {
-                "username": "sup1",
-                "role": "supervisor",
-                "display_name": "督查员",
-                "password_hash": password_hash,
-                "failed_logins": 0,
-                "locked_until": None,
-                "created_at": clock().isoformat(),
-            },
-        )
+    add_staff(hall, clock, password_hash, ("sup1", "supervisor"))
     c = app.test_client()
     login(c, "sup1")
     return c
