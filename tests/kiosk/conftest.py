@@ -69,14 +69,15 @@ def make_controller(live, tmp_path):
 @pytest.fixture
 def kiosk(hall, tmp_path):
     """For a module whose ``hall`` fixture is a live server: make(reader=…, scanner=…,
-    printer=…, printer_mode=…, **config) → a started Controller on a kiosk device of its own
+    printer=…, printer_mode=…, token=…, **config) → a started Controller on a kiosk device of
+    its own (or with the ``token`` given, e.g. a wrong one)
     (each test's failures count against its own kiosk only); its printer writes to
     ``c.printer_dir``, ``c.tick_clock`` moves its clock, ``c.device_token`` is its token."""
     made = []
 
-    def make(reader=None, scanner=None, printer=None, printer_mode="raster", **cfg):
+    def make(reader=None, scanner=None, printer=None, printer_mode="raster", token=None, **cfg):
         device = f"kiosk-{uuid.uuid4().hex[:8]}"
-        token = hall.create_device(device, "kiosk")
+        token = token or hall.create_device(device, "kiosk")
         config = KioskConfig(
             server_url=hall.url,
             token=token,

@@ -10,40 +10,17 @@ import uuid
 
 import pytest
 
-from kiosk.config import KioskConfig
-from kiosk.controller import Controller, SyncRunner
 from kiosk.flow import SOLD_OUT_NOTICE, Screen
-from kiosk.voice import Voice
-from printer import open_printer
-from tests.kiosk.conftest import Tick
 from tests.kiosk.capped import capped, sell_out  # noqa: F401 (a fixture)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
-@pytest.fixture
-def kiosk(capped, tmp_path):
-    def make(token=None):
-        config = KioskConfig(
-            server_url=capped.url,
-            token=token or capped.token,
-            device_id="kiosk-1",
-            printer_url=f"virtual://{tmp_path}/printer",
-            http_timeout_s=2.0,
-            http_retries=1,
-        )
-        c = Controller(
-            config,
-            runner=SyncRunner(),
-            printer=open_printer(config.printer_url),
-            voice=Voice(enabled=False),
-            clock=Tick(),
-        )
-        c.client.retry_pause_s = 0.01
-        return c
-
-    return make
+@pytest.fixture(scope="module")
+def hall(capped):
+    """The kiosk factory's live hall (tests/kiosk/conftest.py): the one with a daily cap."""
+    return capped
 
 
 def printed(c) -> int:
@@ -53,7 +30,6 @@ def printed(c) -> int:
 def test_a_refusal_comes_in_the_kiosks_language(kiosk):
     """A revoked or mistyped kiosk token: the server's reason, in each language, on the screen."""
     c = kiosk(token="not-a-real-token")
-    c.start()
     seen = {}
     for lang in ("zh_CN", "en", "ug"):
         c.set_language(lang)
@@ -86,7 +62,6 @@ def test_the_client_asks_in_the_current_language(kiosk):
 def test_sold_out_service_is_marked_and_touching_it_explains(kiosk, capped):
     sell_out(capped)
     c = kiosk()
-    c.start()
     card = c.flow.service_info("card")
     assert (card["open"], card["issuing"], card["remaining"]) == (False, "sold_out", 0)
     for lang, words in (("zh_CN", "今日号已发完"), ("en", "all taken"), ("ug", "تارقىتىلىپ بولدى")):
@@ -102,7 +77,6 @@ def test_sold_out_service_is_marked_and_touching_it_explains(kiosk, capped):
 def test_a_409_sold_out_on_issue_returns_to_the_list_with_the_same_message(kiosk, capped):
     sell_out(capped)
     c = kiosk()
-    c.start()
     c.set_language("en")
     c.take_ticket()
     # The list was read just before the last card ticket went to someone else.
