@@ -95,13 +95,15 @@ class QueueService:
         self.clock = clock
         # What the forecast reads of the windows (their states, mean service times) changes
         # only when a window acts, never when a ticket is issued: kept per version of the queue.
+        # The caches' keys hold the Settings itself, not its id(): a Settings of a later reload
+        # may get a freed one's id, while a held one compares by identity (by value after one).
         self._version = 0
         self._forecast_windows: tuple | None = None  # (key, windows, means)
         self._promised: tuple | None = None  # (key, promises) of the current queue
         # (last event id, day, since, waiting tickets, arrivals since): see _queue_now.
         self._queue_state: tuple | None = None
         self._waiting: tuple | None = None  # (last event id, day, counts): see _waiting_now
-        self._usual: tuple | None = None  # (day, settings id, usual arrivals): see _usual_now
+        self._usual: tuple | None = None  # (day, settings, usual arrivals): see _usual_now
         self._display: tuple | None = None  # (key, snapshot): see display_state
 
     @property
@@ -168,7 +170,7 @@ class QueueService:
         """What the forecast reads of the windows (states, recent mean visits): kept per version
         of the queue's state, which only a window's act changes."""
         s = self.settings
-        key = (self._version, day, id(s))
+        key = (self._version, day, s)
         if self._forecast_windows is None or self._forecast_windows[0] != key:
             states, windows = repo.all_windows(db), []
             for w in s.windows:
@@ -210,12 +212,12 @@ class QueueService:
         ``day`` (HallSnapshot.usual_arrivals): read once a day, by the day keeper ahead of
         the first forecast when it can."""
         s = self.settings
-        if self._usual is None or self._usual[:2] != (day, id(s)):
+        if self._usual is None or self._usual[:2] != (day, s):
             today = datetime.fromisoformat(day).date()
             rows = history.arrivals_by_hour(
                 db, today - timedelta(days=USUAL_DAYS), today - timedelta(days=1)
             )
-            self._usual = (day, id(s), usual_arrivals(rows, [svc.code for svc in s.services]))
+            self._usual = (day, s, usual_arrivals(rows, [svc.code for svc in s.services]))
         return self._usual[2]
 
     def _queue_now(self, db, day: str, last: int, since: datetime) -> tuple[tuple, tuple]:
@@ -274,7 +276,7 @@ class QueueService:
         the caller holds the write transaction that appended it."""
         last = event_log.last_id(db) if last is None else last
         s = self.settings
-        key = (last, day, int(now.timestamp()) // 30, id(s))
+        key = (last, day, int(now.timestamp()) // 30, s)
         cached = self._promised
         if cached is None or cached[0] != key:
             windows, means = self._forecast_windows_now(db, day)
@@ -492,7 +494,7 @@ class QueueService:
         )
         with self.store.read() as db:  # the snapshot and its last event id must agree
             version = repo.queue_version(db)
-            key = (version, day, id(s), hours)
+            key = (version, day, s, hours)
             cached = self._display
             if cached is None or cached[0] != key:
                 cached = self._display = (key, self._display_snapshot(db, day, version[0]))
