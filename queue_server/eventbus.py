@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from typing import Callable
 
 from .store import events as event_log
@@ -55,15 +56,27 @@ IDLE_S = 30.0
 """A quiet log still gets a (possibly empty) batch this often: subscribers keep house then."""
 RETRY_S = 5.0
 """After the event log could not be read (the database busy or unreadable)."""
+GATHER_S = 0.005
+"""After handing out a batch the follower lets this long pass before it reads again: the first
+event of a burst goes out at once, the rest of the burst as one batch — a wake-up of the
+follower and of the event loop per burst instead of per event (at 600 tickets a second, about
+0.1 ms of server CPU a ticket), for at most 5 ms more on a display."""
 
 
 class _Subscription:
     def __init__(
-        self, name: str, callback: Subscriber, inline: bool, types: frozenset | None
+        self,
+        name: str,
+        callback: Subscriber,
+        inline: bool,
+        types: frozenset | None,
+        gather_s: float = 0.0,
     ) -> None:
         self.name, self.callback, self.types = name, callback, types
+        self.gather_s = gather_s
         self.failing = False
         self.stopped = False
+        self._stopping = threading.Event()
         self.queue: queue.SimpleQueue[list[dict] | None] | None = None
         self.thread: threading.Thread | None = None
         if not inline:
@@ -93,11 +106,26 @@ class _Subscription:
             self.failing = False
 
     def _drain(self) -> None:
-        while (batch := self.queue.get()) is not None and not self.stopped:
+        while (batch := self.queue.get()) is not None:
+            if not self.gather_s:
+                if self.stopped:
+                    return  # what is still queued is dropped: the server is stopping
+                self.call(batch)
+                continue
+            # What arrives meanwhile joins this call: one wake-up per gathering, not per batch
+            # (a put wakes no one while this thread waits here). A stop cuts the wait short,
+            # and what was gathered is still handed over: the journal misses no event.
+            self._stopping.wait(self.gather_s)
+            batch, more = list(batch), None
+            while not self.queue.empty() and (more := self.queue.get()) is not None:
+                batch.extend(more)
             self.call(batch)
+            if more is None and self.stopped:
+                return
 
     def stop(self) -> None:
-        self.stopped = True  # what is still queued is dropped: the server is stopping
+        self.stopped = True
+        self._stopping.set()
         if self.queue is not None:
             self.queue.put(None)
 
@@ -131,12 +159,16 @@ class EventFollower:
         callback: Subscriber,
         inline: bool = False,
         types: tuple[str, ...] | None = None,
+        gather_s: float = 0.0,
     ) -> int:
         """Hand ``callback`` every batch from the next one on; returns the id of the last
         event handed out before it (the subscriber's starting point: nothing missed).
         ``types``: only batches holding one of these event types (whole, with the others), and
-        the empty ones a quiet log sends every IDLE_S for housekeeping."""
-        sub = _Subscription(name, callback, inline, frozenset(types) if types else None)
+        the empty ones a quiet log sends every IDLE_S for housekeeping. ``gather_s`` (not
+        inline): after each wake-up its thread waits this long and takes what came meanwhile
+        in the same call (the journal: a log line may be late, its thread need not wake for
+        every ticket)."""
+        sub = _Subscription(name, callback, inline, frozenset(types) if types else None, gather_s)
         with self._lock:
             self._subscriptions.append(sub)
             if sub.thread is not None:
@@ -166,7 +198,8 @@ class EventFollower:
 
     def _run(self) -> None:
         horizon = self._last  # the bus's latest id when the log last had nothing new
-        while not self.bus.closed:
+        while True:
+            closing = self.bus.closed  # then this read is the last: what was committed goes out
             latest = self.bus.latest
             try:
                 batch = self.after(self._last)
@@ -174,6 +207,8 @@ class EventFollower:
                 if not self._read_failing:
                     log.error("events: reading the event log failed: %s", exc)
                 self._read_failing = True
+                if closing:
+                    return
                 self.bus.wait_beyond(2**63, timeout=RETRY_S)  # returns early when it closes
                 continue
             if self._read_failing:
@@ -184,13 +219,18 @@ class EventFollower:
                 # newer one instead of spinning on the same wake-up.
                 horizon = latest
             self._hand_out(batch)
-            if len(batch) < BATCH and not self.bus.wait_beyond(
-                max(self._last, horizon), timeout=IDLE_S
-            ):
+            if closing:
                 return
+            if batch and len(batch) < BATCH:
+                time.sleep(GATHER_S)
+            if len(batch) < BATCH:
+                self.bus.wait_beyond(max(self._last, horizon), timeout=IDLE_S)
 
     def close(self) -> None:
-        """After the bus closed: the subscribers' threads end once their queue is drained."""
+        """After the bus closed: the follower's last read is handed out, then the subscribers'
+        threads end (the journal's with what it had gathered, the others' dropping theirs)."""
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join(timeout=10)
         with self._lock:
             for sub in self._subscriptions:
                 sub.stop()

@@ -191,7 +191,8 @@ class Hall:
         self.announcer = Announcer(self.settings, self.store, self.clock)
         self.events.subscribe("voice", self.announcer.on_events, types=CALL_EVENTS)
         journal.set_hall(self.settings.hall.name)
-        self.events.subscribe("journal", journal.log_events)  # one log line per event
+        # One log line per event, written in gatherings of a quarter second.
+        self.events.subscribe("journal", journal.log_events, gather_s=0.25)
         self.events.start()
         self.start_day_keeper()
         self.workers.append(self.devices.watch(self.stopping))  # silent devices → device.alert

@@ -127,3 +127,22 @@ def test_a_subscriber_of_some_types_is_handed_only_batches_that_hold_one(hall_lo
         assert wait_for(lambda: everything and everything[-1] == last)
     assert wait_for(lambda: any(batches))
     assert [b for b in batches if b] == [["c"]]  # one wake-up, not four
+
+
+def test_a_gathering_subscriber_gets_a_burst_in_few_calls_and_every_event_at_a_stop(hall_log):
+    follower, log = hall_log
+    calls: list[list[int]] = []
+    follower.subscribe("journal", lambda b: calls.append([e["id"] for e in b]), gather_s=0.3)
+    follower.start()
+    burst = [log.commit() for _ in range(20)]
+    assert wait_for(lambda: sum(map(len, calls)) == 20)
+    assert len(calls) <= 3, calls  # not one call (and wake-up) per event
+    # Committed but the follower not yet told, then the server stops: its last read still
+    # hands the event over, and the journal's thread logs what it had before it ends.
+    with log.store.write() as db:
+        unseen = event_log.append(db, "ticket.issued", "2026-11-24T09:00:00+08:00", {})
+    log.bus.close()
+    follower.close()
+    for thread in follower.threads():
+        thread.join(timeout=10)
+    assert [i for call in calls for i in call] == [*burst, unseen]
