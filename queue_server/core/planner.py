@@ -296,13 +296,14 @@ def profile_from_history(
     periods: Sequence[str],
 ) -> Profile:
     """A day profile from the hall's own history: ``arrivals`` rows (day, service, hour "HH",
-    tickets, priority tickets) averaged over the days that had tickets; service times drawn from
+    tickets, priority tickets[, booked tickets]) averaged over the days that had tickets (booked
+    ones counted with the rest: they are demand the windows serve); service times drawn from
     the recorded ``samples``, or — for a service without history — spread around its configured
     default minutes (``services``: code → default seconds)."""
     days = {r[0] for r in arrivals}
     per: dict[str, list[float]] = {code: [0.0] * 24 for code in services}
     total = priority = 0
-    for _, service, hour, n, prio in arrivals:
+    for _, service, hour, n, prio, *_ in arrivals:
         if service in per and str(hour).isdigit():
             per[service][int(hour)] += n / max(len(days), 1)
         total += n

@@ -139,6 +139,10 @@ class HallSnapshot:
     morning's rise, the lull before lunch — instead of the last half hour's pace held all day
     (tests/bench/bench_estimates.py: error 27.6 % → 26.4 % of the mean wait). From the
     history: ``usual_arrivals``."""
+    booked: Sequence[Ticket] = ()
+    """Today's bookings (预约) not checked in yet, as the tickets their check-in will make:
+    ``appointment_at`` their slot, queued when that makes them due (``booked_ticket``). Due
+    bookings go before walk-ins, so a walk-in's promise counts those still to come."""
 
 
 USUAL_MIN_DAYS = 5
@@ -150,17 +154,19 @@ def usual_arrivals(
 ) -> dict[str, list[tuple[float, float]]]:
     """``HallSnapshot.usual_arrivals`` from the hall's history: ``rows`` as
     store.reports.arrivals_by_hour gives them (day, service, hour "HH", tickets, of them
-    priority), averaged over the days that had tickets; {} (the recent pace instead) with
-    fewer than ``USUAL_MIN_DAYS`` such days."""
+    priority, of them booked), averaged over the days that had tickets; {} (the recent pace
+    instead) with fewer than ``USUAL_MIN_DAYS`` such days. Booked tickets are left out: the
+    day's own bookings stand for them (``HallSnapshot.booked``)."""
     rows = list(rows)
     days = {r[0] for r in rows}
     if len(days) < USUAL_MIN_DAYS:
         return {}
     out = {code: [[0.0, 0.0] for _ in range(24)] for code in services}
-    for _, service, hour, n, priority in rows:
+    for _, service, hour, n, priority, *rest in rows:
+        booked = rest[0] if rest else 0
         if service in out and str(hour).isdigit() and int(hour) < 24:
             cell = out[service][int(hour)]
-            cell[0] += (n - priority) / len(days)
+            cell[0] += (n - priority - booked) / len(days)
             cell[1] += priority / len(days)
     return {code: [(a, b) for a, b in hours] for code, hours in out.items()}
 
@@ -186,6 +192,25 @@ def arrival_rates(
             c = counts.setdefault(service, [0, 0])
             c[1 if priority else 0] += 1
     return {s: (c[0] / hours, c[1] / hours) for s, c in counts.items()}
+
+
+def booked_ticket(
+    booking_id: str, service: str, slot_start: datetime, now: datetime, rules: QueueRules
+) -> Ticket:
+    """The ticket a booking not checked in yet is expected to take (``HallSnapshot.booked``):
+    queued as soon as it would be due (``appointment_early_min`` before its slot), or now if
+    that has passed."""
+    queue_at = max(now, slot_start - timedelta(minutes=rules.appointment_early_min))
+    return Ticket(
+        f"~booked-{booking_id}",
+        "~booked",
+        service,
+        Status.WAITING,
+        queue_at,
+        queue_at,
+        None,
+        slot_start,
+    )
 
 
 def _open_at(t: datetime, spans: Sequence[tuple[datetime, datetime]]) -> datetime:
@@ -375,6 +400,9 @@ def forecast(
         coming = _expected_arrivals(snap, limit=MAX_IMAGINED_ARRIVALS + len(waiting))
     else:
         coming = draws.arrivals(snap)
+    if snap.booked:
+        booked = sorted(snap.booked, key=lambda t: (t.queue_at, t.id))
+        coming = heapq.merge(coming, booked, key=lambda t: t.queue_at)
     next_in = next(coming, None)
     out: dict[str, float | None] = {}
     steps = 0

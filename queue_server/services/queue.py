@@ -42,6 +42,7 @@ from ..core.waits import (
     WaitEstimate,
     WindowState,
     arrival_rates,
+    booked_ticket,
     mean_service_seconds,
     promises,
     usual_arrivals,
@@ -49,6 +50,7 @@ from ..core.waits import (
 from ..errors import Conflict, InvalidField, NotFound, ServiceClosed, SoldOut
 from ..eventbus import EventBus
 from ..store import Store
+from ..store import appointments as bookings
 from ..store import events as event_log
 from ..store import hall_state
 from ..store import reports as history
@@ -220,6 +222,18 @@ class QueueService:
             self._usual = (day, s, usual_arrivals(rows, [svc.code for svc in s.services]))
         return self._usual[2]
 
+    def _booked_now(self, db, day: str, now: datetime) -> tuple:
+        """Today's bookings that may still check in on time (HallSnapshot.booked): due when
+        they come, they go before the walk-ins. A booking's changes are events, so the forecast
+        that reads them is made again after each."""
+        late = timedelta(minutes=self.settings.appointments.checkin_late_min)
+        return tuple(
+            booked_ticket(
+                booking_id, service, datetime.fromisoformat(slot), now, self.settings.rules
+            )
+            for booking_id, service, slot in bookings.awaited(db, day, iso(now - late))
+        )
+
     def _queue_now(self, db, day: str, last: int, since: datetime) -> tuple[tuple, tuple]:
         """The day's waiting tickets and the arrivals since ``since`` as of event ``last``.
         Every change of a ticket appends an event in its transaction, so the last event id
@@ -296,6 +310,7 @@ class QueueService:
                 s.rules,
                 arrival_rates(issued, now, spans),
                 self._usual_now(db, day),
+                self._booked_now(db, day, now),
             )
             new = [
                 Ticket(f"~new-{svc.code}", "~new", svc.code, Status.WAITING, now, now)

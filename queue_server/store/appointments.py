@@ -169,6 +169,16 @@ def of_day(db: sqlite_utils.Database, day: str) -> list[dict]:
     )
 
 
+def awaited(db: sqlite_utils.Database, day: str, since: str) -> list[tuple[str, str, str]]:
+    """(id, service, slot_start) of the day's bookings not checked in yet whose slot starts
+    after ``since`` (ISO, one zone): the citizens the wait forecast still expects."""
+    return db.execute(
+        "SELECT id, service, slot_start FROM appointments WHERE day = ? AND status = 'booked'"
+        " AND slot_start > ? ORDER BY slot_start, id",
+        [day, since],
+    ).fetchall()
+
+
 def overdue(db: sqlite_utils.Database, now: str) -> list[dict]:
     """Bookings still only booked whose slot has ended by ``now`` (ISO, one zone)."""
     return rows(

@@ -341,10 +341,11 @@ def bookings_between(
 
 
 def arrivals_by_hour(db: sqlite_utils.Database, day_from: date, day_to: date) -> list[tuple]:
-    """(day, original service, hour, tickets issued, of them priority)."""
+    """(day, original service, hour, tickets issued, of them priority, of them booked)."""
     return db.execute(
         "SELECT day, original_service, substr(issued_at, 12, 2), count(*),"
-        " total(priority_reason IS NOT NULL) FROM tickets WHERE day >= ? AND day <= ?"
+        " total(priority_reason IS NOT NULL), total(appointment_at IS NOT NULL)"
+        " FROM tickets WHERE day >= ? AND day <= ?"
         " GROUP BY 1, 2, 3",
         [day_from.isoformat(), day_to.isoformat()],
     ).fetchall()

@@ -23,6 +23,7 @@ from queue_server.core.tickets import Status, Ticket
 from queue_server.core.waits import (
     HallSnapshot,
     WindowState,
+    booked_ticket,
     forecast,
     promised_wait,
     promises,
@@ -229,6 +230,29 @@ def test_the_forecast_keeps_the_appointment_streak_as_call_next_does():
     assert promised(0) == 1200  # two appointments, then the walk-in
 
 
+def test_bookings_still_to_check_in_go_before_walk_ins_once_due():
+    """A booking for 12:00 not checked in yet: due from 11:50 (10 minutes early), so when the
+    window is next free at 11:55 it calls that citizen before the walk-ins (who have waited less
+    than the 20-minute bound), and each walk-in's promise is one visit later."""
+    rules = QueueRules(appointment_early_min=10)
+    day = [(NOW.replace(hour=8, minute=30), NOW.replace(hour=17, minute=30))]
+    queue = [ticket(1, 5), ticket(2, 4), ticket(3, 3)]
+    window = [WindowState(1, ("a",), is_open=True)]
+    slot = NOW.replace(hour=12, minute=0)
+    booking = booked_ticket("bk1", "a", slot, NOW, rules)
+    assert (booking.queue_at, booking.appointment_at) == (NOW.replace(minute=50), slot)
+    assert booked_ticket("bk1", "a", slot, slot, rules).queue_at == slot  # past due: from now
+
+    def promised(booked):
+        snap = HallSnapshot(NOW, queue, window, {"a": 600.0}, day, rules, {}, booked=booked)
+        return forecast(snap)
+
+    assert promised([]) == {"t1": 0, "t2": 600, "t3": 1200}
+    assert promised([booking]) == {"t1": 0, "t2": 1200, "t3": 1800}
+    other = booked_ticket("bk2", "b", slot, NOW, rules)  # another service's: no one here waits
+    assert promised([other]) == promised([])
+
+
 def test_usual_arrivals_average_the_days_with_tickets_and_need_five_of_them():
     rows = [(f"2026-11-{d:02d}", "a", "09", d - 5, 1) for d in range(16, 21)]  # 5 days
     rows += [("2026-11-20", "b", "14", 5, 5), ("2026-11-20", "x", "09", 9, 0)]  # x: not served
@@ -237,6 +261,9 @@ def test_usual_arrivals_average_the_days_with_tickets_and_need_five_of_them():
     assert usual["a"][9] == (12.0, 1.0)  # (11 + … + 15) / 5 tickets, 1 of them priority a day
     assert usual["b"][14] == (0.0, 1.0) and usual["a"][10] == (0.0, 0.0)
     assert usual_arrivals(rows[1:5], ["a", "b"]) == {}  # 4 days: the recent pace instead
+    # Booked tickets (the sixth column) are left out: the day's own bookings stand for them.
+    with_booked = [(*r, 2) if r[1] == "a" else (*r, 0) for r in rows]
+    assert usual_arrivals(with_booked, ["a", "b"])["a"][9] == (10.0, 1.0)
 
 
 def test_drawn_replays_draw_visits_in_progress_from_the_longer_recorded_ones():

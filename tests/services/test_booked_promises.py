@@ -1,0 +1,88 @@
+"""The wait promised at issue counts the day's bookings still to check in (§9, issue 15): a
+booked citizen is due when they come and goes before the walk-ins, so a walk-in's promise is
+later when bookings are still expected — and only those that may still check in on time.
+Booked tickets of past days are left out of the usual arrivals (the day's own bookings stand
+for them)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from queue_server.core.numbering import hall_day
+from queue_server.eventbus import EventBus
+from queue_server.services.queue import QueueService
+from queue_server.store import appointments as bookings
+from queue_server.store import tickets as repo
+
+from .test_usual_arrivals import promise_afresh, promise_of_a_walk_in
+
+
+def book(hall, clock, n: int, slot_minutes: int, status: str = "booked") -> None:
+    """``n`` pension bookings for the slot starting ``slot_minutes`` after now."""
+    start = clock() + timedelta(minutes=slot_minutes)
+    day = hall_day(clock()).isoformat()
+    with hall.store.write() as db:
+        for i in range(n):
+            bookings.insert(
+                db,
+                {
+                    "id": f"bk{slot_minutes}-{status}-{i}",
+                    "code": f"{slot_minutes % 100:02d}{i:02d}{len(status):02d}",
+                    "service": "pension",
+                    "day": day,
+                    "slot_start": start.isoformat(timespec="microseconds"),
+                    "slot_end": (start + timedelta(minutes=30)).isoformat(timespec="microseconds"),
+                    "status": status,
+                    "source": "kiosk",
+                    "id_hmac": f"h{i}",
+                    "id_masked": "1101**********0021",
+                    "name_masked": "张*",
+                    "phone": "13800000000",
+                    "phone_masked": "138****0000",
+                    "phone_last4": "0000",
+                    "created_at": clock().isoformat(),
+                },
+            )
+
+
+def test_bookings_still_to_come_lengthen_a_walk_ins_promise(hall, clock):
+    without = promise_of_a_walk_in(hall)
+    assert promise_afresh(hall) == without
+    book(hall, clock, 4, slot_minutes=30, status="cancelled")  # will not come
+    book(hall, clock, 4, slot_minutes=-20)  # check-in closed 5 minutes ago (15 late minutes)
+    assert promise_afresh(hall) == without
+    book(hall, clock, 4, slot_minutes=30)  # at 09:30, before the last walk-in's turn
+    assert promise_afresh(hall) > without + 3 * 600  # four visits of ~12 min more
+
+
+def test_booked_tickets_of_past_days_are_not_usual_walk_ins(hall, clock):
+    """Ten past days with 12 booked tickets an hour are not the hall's usual walk-ins (the
+    day's own bookings stand for them): the usual arrivals hold none of them, and the promise is
+    that of a hall without that history."""
+    without = promise_of_a_walk_in(hall)
+    today = hall_day(clock())
+    with hall.store.write() as db:
+        for back in range(1, 11):
+            day = today - timedelta(days=back)
+            for hour in range(9, 17):
+                for n in range(12):
+                    at = f"{day.isoformat()}T{hour:02d}:{n:02d}:00.000000+08:00"
+                    seq = hour * 100 + n
+                    repo.insert(
+                        db,
+                        {
+                            "id": f"p{back}-{seq}",
+                            "number": f"B{seq:04d}",
+                            "service": "pension",
+                            "original_service": "pension",
+                            "day": day.isoformat(),
+                            "seq": seq,
+                            "status": "done",
+                            "appointment_at": at,
+                            "issued_at": at,
+                            "queue_at": at,
+                        },
+                    )
+    queue = QueueService(hall.settings, hall.store, EventBus(), hall.clock)
+    assert queue._usual_now(hall.store.db, today.isoformat())["pension"][10] == (0.0, 0.0)
+    assert promise_afresh(hall) == without
