@@ -30,6 +30,7 @@ from .waits import (
     WindowLoad,
     WindowState,
     arrival_rates,
+    booked_ticket,
     estimate_wait,
     forecast,
     mean_service_seconds,
@@ -67,6 +68,10 @@ class Profile:
     service_s: dict[str, Sequence[float] | Draw]
     periods: Sequence[str] = ("08:30-12:00", "13:30-17:30")  # issuing and opening hours
     priority_share: float = 0.0
+    booked: dict[str, Sequence[float]] = field(default_factory=dict)
+    """Bookings (预约) per service by the clock hour of their slot, besides the walk-ins of
+    ``arrivals``: each citizen comes from 20 minutes before the slot to 5 after it."""
+    slot_min: int = 30
 
     def draw(self, service: str, rng: random.Random) -> float:
         source = self.service_s[service]
@@ -87,6 +92,7 @@ class SimTicket:
     called: float | None = None
     window: int | None = None
     service_s: float = 0.0
+    booked: bool = False  # a booking's citizen (预约), called before walk-ins when due
 
     @property
     def wait(self) -> float | None:
@@ -221,6 +227,36 @@ def arrivals(profile: Profile, rng: random.Random) -> list[tuple[float, str, boo
     return sorted(out)
 
 
+BOOKED_EARLY_S, BOOKED_LATE_S = 20 * 60, 5 * 60
+"""A booked citizen comes this much before to this much after the slot's start."""
+
+
+def bookings(profile: Profile, rng: random.Random) -> list[tuple[float, str, float, str]]:
+    """(arrival, service, slot start, booking id) of the day's bookings: a Poisson process per
+    service and clock hour over the hall's open part of it, each booking in the slot it falls in
+    (slots of ``slot_min`` from the period's start), its citizen coming around the slot."""
+    spans = periods_to_spans(profile.periods)
+    slot_s = profile.slot_min * 60
+    out = []
+    for service in sorted(profile.booked):
+        for hour, expected in enumerate(profile.booked[service]):
+            parts = [(max(a, hour * 3600.0), min(b, hour * 3600.0 + 3600)) for a, b in spans]
+            parts = [(a, b) for a, b in parts if b > a]
+            length = sum(b - a for a, b in parts)
+            if expected <= 0 or not length:
+                continue
+            rate = expected / length
+            for a, b in parts:
+                period = next(p for p in spans if p[0] <= a < p[1])
+                t = a + rng.expovariate(rate)
+                while t < b:
+                    slot = period[0] + (t - period[0]) // slot_s * slot_s
+                    come = slot + rng.uniform(-BOOKED_EARLY_S, BOOKED_LATE_S)
+                    out.append((max(come, period[0]), service, slot, f"b{len(out) + 1}"))
+                    t += rng.expovariate(rate)
+    return sorted(out)
+
+
 def simulate(
     profile: Profile,
     windows: Sequence[SimWindow],
@@ -228,8 +264,11 @@ def simulate(
     seed: int,
     day: date = date(2026, 11, 24),
     estimator: Estimator | None = production_estimate,
+    bookings_known: bool = True,
 ) -> list[SimTicket]:
-    """One simulated day; every ticket with its promised and actual wait."""
+    """One simulated day; every ticket with its promised and actual wait. ``bookings_known``
+    False: the estimator is not told the day's bookings and counts them among the usual
+    walk-ins, as the server did before it read them (tests/bench/bench_estimates.py)."""
     rng = random.Random(seed)
     midnight = datetime.combine(day, time(0), HALL_TZ)
     hall_spans = periods_to_spans(profile.periods)
@@ -252,7 +291,11 @@ def simulate(
             push(a, 2, w.number)
             push(b, 0, w.number)
     for t, service, priority in arrivals(profile, rng):
-        push(t, 3, (service, priority))
+        push(t, 3, (service, priority, None, None))
+    expected: dict[str, tuple[str, float]] = {}  # bookings whose citizen has not come yet
+    for t, service, slot, booking in bookings(profile, rng):
+        push(t, 3, (service, False, slot, booking))
+        expected[booking] = (service, slot)
 
     tickets: list[SimTicket] = []
     waiting: dict[str, Ticket] = {}
@@ -265,6 +308,10 @@ def simulate(
     usual = {
         s: [(n * (1 - share), n * share) for n in hours] for s, hours in profile.arrivals.items()
     }
+    if not bookings_known:
+        for s, hours in profile.booked.items():
+            walk_ins = usual.get(s, [(0.0, 0.0)] * 24)
+            usual[s] = [(w[0] + b, w[1]) for w, b in zip(walk_ins, [*hours, *[0.0] * 24])]
     dt_cache: dict[float, datetime] = {}
 
     def at(t: float) -> datetime:
@@ -320,6 +367,12 @@ def simulate(
             rules,
             arrival_rates(recent, at(now), day_spans),
             usual,
+            [
+                booked_ticket(booking, service, at(slot), at(now), rules)
+                for booking, (service, slot) in expected.items()
+            ]
+            if bookings_known
+            else (),
         )
         return Issue(
             ticket, people_ahead(ticket, same, at(now), rules), m[ticket.service], loads(), snap
@@ -357,10 +410,11 @@ def simulate(
     while events:
         now, kind, _, payload = heapq.heappop(events)
         if kind == 3:
-            service, priority = payload
-            sim = SimTicket(len(tickets) + 1, service, now, priority)
+            service, priority, slot, booking = payload
+            sim = SimTicket(len(tickets) + 1, service, now, priority, booked=slot is not None)
             tickets.append(sim)
             tid = str(sim.number)
+            expected.pop(booking, None)
             ticket = Ticket(
                 tid,
                 f"{sim.number:06d}",
@@ -369,6 +423,7 @@ def simulate(
                 at(now),
                 at(now),
                 "elderly" if priority else None,
+                at(slot) if slot is not None else None,
             )
             waiting[tid] = ticket
             by_service.setdefault(service, {})[tid] = ticket
