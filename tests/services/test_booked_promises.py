@@ -12,9 +12,8 @@ from queue_server.core.numbering import hall_day
 from queue_server.eventbus import EventBus
 from queue_server.services.queue import QueueService
 from queue_server.store import appointments as bookings
-from queue_server.store import tickets as repo
 
-from .test_usual_arrivals import promise_afresh, promise_of_a_walk_in
+from .test_usual_arrivals import history, promise_afresh, promise_of_a_walk_in
 
 
 def book(hall, clock, n: int, slot_minutes: int, status: str = "booked") -> None:
@@ -60,29 +59,8 @@ def test_booked_tickets_of_past_days_are_not_usual_walk_ins(hall, clock):
     day's own bookings stand for them): the usual arrivals hold none of them, and the promise is
     that of a hall without that history."""
     without = promise_of_a_walk_in(hall)
+    history(hall, clock, days=10, priority_per_hour=0, walk_ins=12, booked=True)
     today = hall_day(clock())
-    with hall.store.write() as db:
-        for back in range(1, 11):
-            day = today - timedelta(days=back)
-            for hour in range(9, 17):
-                for n in range(12):
-                    at = f"{day.isoformat()}T{hour:02d}:{n:02d}:00.000000+08:00"
-                    seq = hour * 100 + n
-                    repo.insert(
-                        db,
-                        {
-                            "id": f"p{back}-{seq}",
-                            "number": f"B{seq:04d}",
-                            "service": "pension",
-                            "original_service": "pension",
-                            "day": day.isoformat(),
-                            "seq": seq,
-                            "status": "done",
-                            "appointment_at": at,
-                            "issued_at": at,
-                            "queue_at": at,
-                        },
-                    )
     queue = QueueService(hall.settings, hall.store, EventBus(), hall.clock)
     assert queue._usual_now(hall.store.db, today.isoformat())["pension"][10] == (0.0, 0.0)
     assert promise_afresh(hall) == without

@@ -12,15 +12,18 @@ from queue_server.services.queue import USUAL_DAYS, QueueService
 from queue_server.store import tickets as repo
 
 
-def history(hall, clock, days: int, priority_per_hour: int, skip: int = 0) -> None:
-    """Past days' pension tickets: 6 walk-ins and ``priority_per_hour`` priority an hour, on
-    the ``days`` days before the last ``skip`` days before today."""
+def history(
+    hall, clock, days: int, priority_per_hour: int, skip: int = 0, walk_ins: int = 6, booked=False
+) -> None:
+    """Past days' pension tickets: ``walk_ins`` (``booked``: booked ones instead) and
+    ``priority_per_hour`` priority an hour, on the ``days`` days before the last ``skip`` days
+    before today."""
     today = hall_day(clock())
     with hall.store.write() as db:
         for back in range(skip + 1, skip + days + 1):
             day = today - timedelta(days=back)
             for hour in range(9, 17):
-                for n in range(6 + priority_per_hour):
+                for n in range(walk_ins + priority_per_hour):
                     at = f"{day.isoformat()}T{hour:02d}:{n:02d}:00.000000+08:00"
                     seq = hour * 100 + n
                     repo.insert(
@@ -33,7 +36,8 @@ def history(hall, clock, days: int, priority_per_hour: int, skip: int = 0) -> No
                             "day": day.isoformat(),
                             "seq": seq,
                             "status": "done",
-                            "priority_reason": "elderly" if n >= 6 else None,
+                            "priority_reason": "elderly" if n >= walk_ins else None,
+                            "appointment_at": at if booked and n < walk_ins else None,
                             "issued_at": at,
                             "queue_at": at,
                         },
