@@ -204,26 +204,32 @@ class _Window:
     recent: list[str] = field(default_factory=list)  # services of its calls, newest first
 
 
+def _poisson(per_hour: Sequence[float], spans: Spans, rng: random.Random) -> Iterator[tuple]:
+    """(time, start of its opening period) of a Poisson process at each clock hour's expected
+    count over the part of the hour the hall is open. Lazy: what the caller draws for one
+    time comes before the next time's draw, so a seed gives the same day as ever."""
+    for hour, expected in enumerate(per_hour):
+        parts = [(max(a, hour * 3600.0), min(b, hour * 3600.0 + 3600), a) for a, b in spans]
+        parts = [p for p in parts if p[1] > p[0]]
+        length = sum(b - a for a, b, _ in parts)
+        if expected <= 0 or not length:
+            continue
+        rate = expected / length
+        for a, b, opened in parts:
+            t = a + rng.expovariate(rate)
+            while t < b:
+                yield t, opened
+                t += rng.expovariate(rate)
+
+
 def arrivals(profile: Profile, rng: random.Random) -> list[tuple[float, str, bool]]:
     """(time, service, priority) of every arrival: a Poisson process per service and clock
     hour, at the hour's rate over the part of it the hall issues tickets."""
     spans = periods_to_spans(profile.periods)
     out = []
     for service in sorted(profile.arrivals):
-        for hour, expected in enumerate(profile.arrivals[service]):
-            if expected <= 0:
-                continue
-            parts = [(max(a, hour * 3600.0), min(b, hour * 3600.0 + 3600)) for a, b in spans]
-            parts = [(a, b) for a, b in parts if b > a]
-            length = sum(b - a for a, b in parts)
-            if not length:
-                continue
-            rate = expected / length
-            for a, b in parts:
-                t = a + rng.expovariate(rate)
-                while t < b:
-                    out.append((t, service, rng.random() < profile.priority_share))
-                    t += rng.expovariate(rate)
+        for t, _ in _poisson(profile.arrivals[service], spans, rng):
+            out.append((t, service, rng.random() < profile.priority_share))
     return sorted(out)
 
 
@@ -239,21 +245,10 @@ def bookings(profile: Profile, rng: random.Random) -> list[tuple[float, str, flo
     slot_s = profile.slot_min * 60
     out = []
     for service in sorted(profile.booked):
-        for hour, expected in enumerate(profile.booked[service]):
-            parts = [(max(a, hour * 3600.0), min(b, hour * 3600.0 + 3600)) for a, b in spans]
-            parts = [(a, b) for a, b in parts if b > a]
-            length = sum(b - a for a, b in parts)
-            if expected <= 0 or not length:
-                continue
-            rate = expected / length
-            for a, b in parts:
-                period = next(p for p in spans if p[0] <= a < p[1])
-                t = a + rng.expovariate(rate)
-                while t < b:
-                    slot = period[0] + (t - period[0]) // slot_s * slot_s
-                    come = slot + rng.uniform(-BOOKED_EARLY_S, BOOKED_LATE_S)
-                    out.append((max(come, period[0]), service, slot, f"b{len(out) + 1}"))
-                    t += rng.expovariate(rate)
+        for t, opened in _poisson(profile.booked[service], spans, rng):
+            slot = opened + (t - opened) // slot_s * slot_s
+            come = slot + rng.uniform(-BOOKED_EARLY_S, BOOKED_LATE_S)
+            out.append((max(come, opened), service, slot, f"b{len(out) + 1}"))
     return sorted(out)
 
 
@@ -311,7 +306,9 @@ def simulate(
     if not bookings_known:
         for s, hours in profile.booked.items():
             walk_ins = usual.get(s, [(0.0, 0.0)] * 24)
-            usual[s] = [(w[0] + b, w[1]) for w, b in zip(walk_ins, [*hours, *[0.0] * 24])]
+            usual[s] = [
+                (w + (hours[h] if h < len(hours) else 0.0), p) for h, (w, p) in enumerate(walk_ins)
+            ]
     dt_cache: dict[float, datetime] = {}
 
     def at(t: float) -> datetime:

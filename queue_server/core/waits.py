@@ -162,8 +162,7 @@ def usual_arrivals(
     if len(days) < USUAL_MIN_DAYS:
         return {}
     out = {code: [[0.0, 0.0] for _ in range(24)] for code in services}
-    for _, service, hour, n, priority, *rest in rows:
-        booked = rest[0] if rest else 0
+    for _, service, hour, n, priority, booked in rows:
         if service in out and str(hour).isdigit() and int(hour) < 24:
             cell = out[service][int(hour)]
             cell[0] += (n - priority - booked) / len(days)

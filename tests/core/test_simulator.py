@@ -254,15 +254,18 @@ def test_bookings_still_to_check_in_go_before_walk_ins_once_due():
 
 
 def test_usual_arrivals_average_the_days_with_tickets_and_need_five_of_them():
-    rows = [(f"2026-11-{d:02d}", "a", "09", d - 5, 1) for d in range(16, 21)]  # 5 days
-    rows += [("2026-11-20", "b", "14", 5, 5), ("2026-11-20", "x", "09", 9, 0)]  # x: not served
+    rows = [(f"2026-11-{d:02d}", "a", "09", d - 5, 1, 0) for d in range(16, 21)]  # 5 days
+    rows += [
+        ("2026-11-20", "b", "14", 5, 5, 0),
+        ("2026-11-20", "x", "09", 9, 0, 0),
+    ]  # x: not served
     usual = usual_arrivals(rows, ["a", "b"])
     assert set(usual) == {"a", "b"} and len(usual["a"]) == 24
     assert usual["a"][9] == (12.0, 1.0)  # (11 + … + 15) / 5 tickets, 1 of them priority a day
     assert usual["b"][14] == (0.0, 1.0) and usual["a"][10] == (0.0, 0.0)
     assert usual_arrivals(rows[1:5], ["a", "b"]) == {}  # 4 days: the recent pace instead
     # Booked tickets (the sixth column) are left out: the day's own bookings stand for them.
-    with_booked = [(*r, 2) if r[1] == "a" else (*r, 0) for r in rows]
+    with_booked = [(*r[:5], 2) if r[1] == "a" else r for r in rows]
     assert usual_arrivals(with_booked, ["a", "b"])["a"][9] == (10.0, 1.0)
 
 
