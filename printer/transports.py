@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import termios
 
 from .errors import TransportUnavailable
 from .urls import PrinterURL
@@ -122,8 +123,6 @@ class SerialTransport(Transport):
             self._dev.rtscts = True
 
     def write(self, data: bytes) -> None:
-        import termios
-
         import serial
 
         # At 9600 baud a raster ticket takes most of a minute: allow the wire time plus the timeout.
