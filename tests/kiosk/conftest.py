@@ -54,16 +54,26 @@ def make_controller(live, tmp_path):
             http_retries=1,
             **cfg,
         )
-        tick = Tick()
-        pr = printer or open_printer(config.printer_url)
-        c = Controller(
-            config, runner=SyncRunner(), printer=pr, voice=Voice(enabled=False), clock=tick
-        )
-        c.client.retry_pause_s = 0.01
-        c.tick_clock = tick
-        return c
+        return controller(config, printer)
 
     return make
+
+
+def controller(config, printer=None, printer_mode="raster", reader=None, scanner=None):
+    """A Controller as the tests drive it: tasks run at once, no voice, a hand-moved clock
+    (``c.tick_clock``), no pause between retries; not started."""
+    c = Controller(
+        config,
+        runner=SyncRunner(),
+        voice=Voice(enabled=False),
+        clock=Tick(),
+        printer=printer or open_printer(config.printer_url, mode=printer_mode),
+        reader=reader,
+        scanner=scanner,
+    )
+    c.client.retry_pause_s = 0.01
+    c.tick_clock = c.clock
+    return c
 
 
 @pytest.fixture
@@ -87,17 +97,7 @@ def kiosk(hall, tmp_path):
             http_retries=1,
             **cfg,
         )
-        c = Controller(
-            config,
-            runner=SyncRunner(),
-            voice=Voice(enabled=False),
-            clock=Tick(),
-            printer=printer or open_printer(config.printer_url, mode=printer_mode),
-            reader=reader,
-            scanner=scanner,
-        )
-        c.client.retry_pause_s = 0.01
-        c.tick_clock = c.clock
+        c = controller(config, printer, printer_mode, reader, scanner)
         c.device_token = token
         c.printer_dir = tmp_path / "printer"
         made.append(c)
