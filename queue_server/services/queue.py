@@ -350,17 +350,23 @@ class QueueService:
         )
 
     def ticket_view(
-        self, db, row: dict, last: int | None = None, now: datetime | None = None
+        self,
+        db,
+        row: dict,
+        last: int | None = None,
+        now: datetime | None = None,
+        in_queue: int | None = None,
     ) -> dict:
         """The ticket as its holder sees it: position, estimate, window when called. ``last``:
-        see _promises; ``now``: the time of the change that made the row."""
+        see _promises; ``now``: the time of the change that made the row; ``in_queue``: the
+        waiting count of its service when known (store.tickets.place_counts)."""
         ahead = None
         estimate = WaitEstimate(None)
         if row["status"] == Status.WAITING:
             rules = self.settings.rules
             now = now or self.clock()
             counts = repo.place_counts(
-                db, row, iso(due_by(now, rules)), iso(walkin_cutoff(now, rules)), rules
+                db, row, iso(due_by(now, rules)), iso(walkin_cutoff(now, rules)), rules, in_queue
             )
             ahead = position(bool(row["priority_reason"]), counts, rules)
             promised = self._promises(db, row["day"], now, last)
@@ -628,7 +634,7 @@ class QueueService:
             )
             self._waiting = (event_id, day, waiting)
             self._fold_issued(event_id - 1, event_id, row, now)  # ids: AUTOINCREMENT, append-only
-            view = self.ticket_view(db, row, event_id, now)
+            view = self.ticket_view(db, row, event_id, now, waiting[svc.code])
             if view["estimated_wait_s"] is not None:  # NULL already: nothing promised
                 # The promise made at issue, kept to measure it against the actual wait (§9).
                 repo.update(db, row["id"], {"estimated_wait_s": view["estimated_wait_s"]})

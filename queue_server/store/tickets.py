@@ -91,15 +91,24 @@ _QUEUE = "day = :day AND status = 'waiting' AND service = :service"
 
 
 def place_counts(
-    db: sqlite_utils.Database, row: dict, due_by: str, cutoff: str, rules: QueueRules
+    db: sqlite_utils.Database,
+    row: dict,
+    due_by: str,
+    cutoff: str,
+    rules: QueueRules,
+    in_queue: int | None = None,
 ) -> PlaceCounts:
     """``core.policy.PlaceCounts`` of a waiting ticket (ISO times of one zone compare as text).
     ``cutoff``: others queued at or before it have waited past the appointments' bound.
+    ``in_queue``: how many wait for its service, itself included, when the caller knows.
 
     Two statements, neither evaluating an expression per waiting ticket (that cost 0.8 µs a
     ticket: 0.4 ms an issue with 500 waiting): the few priority and appointment tickets are
     read (partial index ``tickets_waiting_special``) and sorted here; the plain walk-ins are
-    index range counts over (queue_at, number), less the special ones the same ranges hold."""
+    index range counts over (queue_at, number), less the special ones the same ranges hold.
+    A range count steps through its entries, so with ``in_queue`` known the ones before are
+    that less the ones after: a ticket just issued has none after it, and its place costs the
+    same with 10 or 1,000 waiting."""
     params = {
         "day": row["day"],
         "service": row["service"],
@@ -113,14 +122,26 @@ def place_counts(
         f" WHERE {_QUEUE} AND {_SPECIAL}",
         params,
     ).fetchall()
-    in_queue, before_all, over_all, itself = db.execute(
-        f"SELECT (SELECT count(*) FROM tickets WHERE {_QUEUE}),"
-        f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at < :qa)"
-        f" + (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at = :qa AND number < :num),"
-        f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at <= :cut),"
-        f" (SELECT count(*) FROM tickets WHERE id = :id AND {_QUEUE})",
-        params,
-    ).fetchone()
+    if in_queue is None:
+        in_queue, before_all, over_all, itself = db.execute(
+            f"SELECT (SELECT count(*) FROM tickets WHERE {_QUEUE}),"
+            f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at < :qa)"
+            f" + (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at = :qa"
+            f" AND number < :num),"
+            f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at <= :cut),"
+            f" (SELECT count(*) FROM tickets WHERE id = :id AND {_QUEUE})",
+            params,
+        ).fetchone()
+    else:
+        after_all, over_all, itself = db.execute(
+            f"SELECT (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at > :qa)"
+            f" + (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at = :qa"
+            f" AND number > :num),"
+            f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at <= :cut),"
+            f" (SELECT count(*) FROM tickets WHERE id = :id AND {_QUEUE})",
+            params,
+        ).fetchone()
+        before_all = in_queue - itself - after_all
     mine = (row["queue_at"], row["number"])
     my_slot = row["appointment_at"] or ""
     p_total = p_before = due_total = due_before = 0

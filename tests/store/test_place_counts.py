@@ -1,6 +1,7 @@
 """A waiting ticket's place as the store counts it (store.tickets.place_counts, index range
 counts plus the few special tickets) is its position in ``core.policy.queue_order``, on random
-queues of walk-ins, priority tickets and bookings, with shared queue times and numbers."""
+queues of walk-ins, priority tickets and bookings, with shared queue times and numbers; counted
+from the waiting count and the ones after it (as an issue does), the same."""
 
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ def test_the_counted_place_is_the_queue_order_position(tmp_path_factory, queue, 
             me = next(t for t in mine if t.id == row["id"])
             counts = repo.place_counts(db, row, due, cut, rules)
             assert position(me.is_priority, counts, rules) == people_ahead(me, mine, NOW, rules)
+            # Told how many wait (as an issue is), it counts the ones after instead: the same.
+            assert repo.place_counts(db, row, due, cut, rules, len(mine)) == counts
         assert all(r["status"] == Status.WAITING.value for r in rows)
     finally:
         store.close()
