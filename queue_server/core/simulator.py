@@ -27,6 +27,7 @@ from .waits import (
     RECENT_VISITS,
     REMAINING_FLOOR,
     HallSnapshot,
+    Shows,
     WindowLoad,
     WindowState,
     arrival_rates,
@@ -72,6 +73,8 @@ class Profile:
     """Bookings (预约) per service by the clock hour of their slot, besides the walk-ins of
     ``arrivals``: each citizen comes from 20 minutes before the slot to 5 after it."""
     slot_min: int = 30
+    no_show: float = 0.0
+    """The share of bookings whose citizen never comes."""
 
     def draw(self, service: str, rng: random.Random) -> float:
         source = self.service_s[service]
@@ -134,6 +137,13 @@ class ProfileDraws:
 
     def visit_s(self, service: str) -> float:
         return self.profile.draw(service, self.rng)
+
+    def booked_visit_s(self, service: str, chance: float) -> float:
+        """A booking's visit: none if its citizen does not come (``chance``: that they do, as
+        the hall's history tells, ``HallSnapshot.shows``)."""
+        if chance < 1.0 and self.rng.random() >= chance:
+            return 0.0
+        return self.visit_s(service)
 
     def remaining_s(self, service: str, elapsed_s: float) -> float:
         durations = self.sorted.get(service)
@@ -237,19 +247,22 @@ BOOKED_EARLY_S, BOOKED_LATE_S = 20 * 60, 5 * 60
 """A booked citizen comes this much before to this much after the slot's start."""
 
 
-def bookings(profile: Profile, rng: random.Random) -> list[tuple[float, str, float, str]]:
+def bookings(profile: Profile, rng: random.Random) -> list[tuple[float | None, str, float, str]]:
     """(arrival, service, slot start, booking id) of the day's bookings: a Poisson process per
     service and clock hour over the hall's open part of it, each booking in the slot it falls in
-    (slots of ``slot_min`` from the period's start), its citizen coming around the slot."""
+    (slots of ``slot_min`` from the period's start), its citizen coming around the slot — or,
+    for a ``no_show`` share of them, not at all (arrival None)."""
     spans = periods_to_spans(profile.periods)
     slot_s = profile.slot_min * 60
     out = []
     for service in sorted(profile.booked):
         for t, opened in _poisson(profile.booked[service], spans, rng):
             slot = opened + (t - opened) // slot_s * slot_s
-            come = slot + rng.uniform(-BOOKED_EARLY_S, BOOKED_LATE_S)
-            out.append((max(come, opened), service, slot, f"b{len(out) + 1}"))
-    return sorted(out)
+            come = max(slot + rng.uniform(-BOOKED_EARLY_S, BOOKED_LATE_S), opened)
+            if profile.no_show and rng.random() < profile.no_show:
+                come = None
+            out.append((come, service, slot, f"b{len(out) + 1}"))
+    return sorted(out, key=lambda b: (b[0] is None, b[0] or 0.0, *b[1:]))
 
 
 def simulate(
@@ -260,10 +273,15 @@ def simulate(
     day: date = date(2026, 11, 24),
     estimator: Estimator | None = production_estimate,
     bookings_known: bool = True,
+    no_shows_known: bool = True,
+    checkin_late_min: int = 15,
 ) -> list[SimTicket]:
     """One simulated day; every ticket with its promised and actual wait. ``bookings_known``
     False: the estimator is not told the day's bookings and counts them among the usual
-    walk-ins, as the server did before it read them (tests/bench/bench_estimates.py)."""
+    walk-ins, as the server did before it read them (tests/bench/bench_estimates.py).
+    ``no_shows_known`` False: it is not told the share of bookings that do not come
+    (``HallSnapshot.shows``), as the server did before it read them from its history. A
+    booking is awaited until ``checkin_late_min`` after its slot begins, as the server's."""
     rng = random.Random(seed)
     midnight = datetime.combine(day, time(0), HALL_TZ)
     hall_spans = periods_to_spans(profile.periods)
@@ -289,8 +307,16 @@ def simulate(
         push(t, 3, (service, priority, None, None))
     expected: dict[str, tuple[str, float]] = {}  # bookings whose citizen has not come yet
     for t, service, slot, booking in bookings(profile, rng):
-        push(t, 3, (service, False, slot, booking))
+        if t is not None:
+            push(t, 3, (service, False, slot, booking))
         expected[booking] = (service, slot)
+    grace_s = checkin_late_min * 60
+    shows = {}
+    if no_shows_known and profile.no_show > 0:  # what the hall's history of such days says
+        offsets = tuple(
+            -BOOKED_EARLY_S + (BOOKED_EARLY_S + BOOKED_LATE_S) * (i + 0.5) / 100 for i in range(100)
+        )
+        shows = {s: Shows(1 - profile.no_show, offsets) for s in profile.booked}
 
     tickets: list[SimTicket] = []
     waiting: dict[str, Ticket] = {}
@@ -367,9 +393,11 @@ def simulate(
             [
                 booked_ticket(booking, service, at(slot), at(now), rules)
                 for booking, (service, slot) in expected.items()
+                if slot > now - grace_s  # store.appointments.awaited
             ]
             if bookings_known
             else (),
+            shows,
         )
         return Issue(
             ticket, people_ahead(ticket, same, at(now), rules), m[ticket.service], loads(), snap

@@ -143,9 +143,36 @@ class HallSnapshot:
     """Today's bookings (预约) not checked in yet, as the tickets their check-in will make:
     ``appointment_at`` their slot, queued when that makes them due (``booked_ticket``). Due
     bookings go before walk-ins, so a walk-in's promise counts those still to come."""
+    shows: Mapping[str, "Shows"] = field(default_factory=dict)
+    """Per service, how its bookings are kept, from the hall's history (``show_history``;
+    none where it has too few): a booking still to come is played as a visit of the mean times
+    the chance its citizen still comes — what it takes a window on average, since a window
+    passes over a no-show at once."""
+
+
+@dataclass(frozen=True)
+class Shows:
+    """How a service's bookings were kept over the hall's recent days (``show_history``)."""
+
+    rate: float
+    """The share whose citizen checked in on time (late ones take a walk-in's place)."""
+    offsets_s: tuple[float, ...] = ()
+    """When they checked in, seconds from the start of their slot, sorted."""
+
+    def still_coming(self, since_slot_s: float) -> float:
+        """The chance that a booking not checked in ``since_slot_s`` after its slot began
+        (negative: before it) still will be: fewer of the kept bookings come that late, while
+        every no-show is still among those not come yet."""
+        if not self.offsets_s:
+            return self.rate
+        later = len(self.offsets_s) - bisect_right(self.offsets_s, since_slot_s)
+        kept = self.rate * later / len(self.offsets_s)
+        return kept / (kept + 1 - self.rate) if kept > 0 else 0.0
 
 
 USUAL_MIN_DAYS = 5
+SHOW_MIN_BOOKINGS = 20
+"""Fewer past bookings of a service than this tell too little of its no-shows."""
 """Fewer days with tickets than this are too few to call usual (``usual_arrivals``)."""
 
 
@@ -168,6 +195,25 @@ def usual_arrivals(
             cell[0] += (n - priority - booked) / len(days)
             cell[1] += priority / len(days)
     return {code: [(a, b) for a, b in hours] for code, hours in out.items()}
+
+
+def show_history(rows: Iterable[tuple[str, bool, float | None]]) -> dict[str, Shows]:
+    """``HallSnapshot.shows`` from the hall's history: ``rows`` as store.appointments.outcomes
+    gives them, one per booking that was kept or missed (service, checked in on time, seconds
+    from its slot's start to its check-in), for the services with at least
+    ``SHOW_MIN_BOOKINGS`` of them."""
+    kept: dict[str, list[float]] = {}
+    total: dict[str, int] = {}
+    for service, on_time, offset_s in rows:
+        total[service] = total.get(service, 0) + 1
+        came = kept.setdefault(service, [])
+        if on_time and offset_s is not None:
+            came.append(float(offset_s))
+    return {
+        service: Shows(len(kept[service]) / n, tuple(sorted(kept[service])))
+        for service, n in total.items()
+        if n >= SHOW_MIN_BOOKINGS
+    }
 
 
 MAX_IMAGINED_ARRIVALS = 300
@@ -358,6 +404,8 @@ class Draws(Protocol):
 
     def arrivals(self, snap: HallSnapshot) -> Iterator[Ticket]: ...
 
+    def booked_visit_s(self, service: str, chance: float) -> float: ...
+
 
 def forecast(
     snap: HallSnapshot,
@@ -399,8 +447,13 @@ def forecast(
         coming = _expected_arrivals(snap, limit=MAX_IMAGINED_ARRIVALS + len(waiting))
     else:
         coming = draws.arrivals(snap)
+    chance: dict[str, float] = {}  # a booking still to come: the chance its citizen comes
     if snap.booked:
         booked = sorted(snap.booked, key=lambda t: (t.queue_at, t.id))
+        for t in booked:
+            shows = snap.shows.get(t.service)
+            late_s = (snap.now - t.appointment_at).total_seconds() if t.appointment_at else 0.0
+            chance[t.id] = 1.0 if shows is None else shows.still_coming(late_s)
         coming = heapq.merge(coming, booked, key=lambda t: t.queue_at)
     next_in = next(coming, None)
     out: dict[str, float | None] = {}
@@ -433,7 +486,15 @@ def forecast(
             a_streak[number] = a_streak[number] + 1 if due else 0
         if pick.id in want:
             out[pick.id] = (at - snap.now).total_seconds()
-        visit = mean_of.get(pick.service, 600.0) if draws is None else draws.visit_s(pick.service)
+        if pick.id in chance:  # may not come: a window passes over a no-show at once
+            if draws is None:
+                visit = chance[pick.id] * mean_of.get(pick.service, 600.0)
+            else:
+                visit = draws.booked_visit_s(pick.service, chance[pick.id])
+        elif draws is None:
+            visit = mean_of.get(pick.service, 600.0)
+        else:
+            visit = draws.visit_s(pick.service)
         done = at + timedelta(seconds=visit)
         heapq.heappush(heap, (done, number))
     for tid in want:

@@ -45,6 +45,7 @@ from ..core.waits import (
     booked_ticket,
     mean_service_seconds,
     promises,
+    show_history,
     usual_arrivals,
 )
 from ..errors import Conflict, InvalidField, NotFound, ServiceClosed, SoldOut
@@ -105,7 +106,7 @@ class QueueService:
         # (last event id, day, since, waiting tickets, arrivals since): see _queue_now.
         self._queue_state: tuple | None = None
         self._waiting: tuple | None = None  # (last event id, day, counts): see _waiting_now
-        self._usual: tuple | None = None  # (day, settings, usual arrivals): see _usual_now
+        self._usual: tuple | None = None  # (day, settings, usual, show rates): _usual_now
         self._display: tuple | None = None  # (key, snapshot): see display_state
 
     @property
@@ -209,18 +210,19 @@ class QueueService:
         with self.store.read() as db:
             self._usual_now(db, hall_day(self.clock()).isoformat())
 
-    def _usual_now(self, db, day: str) -> dict:
-        """The hall's usual arrivals per service and clock hour over the USUAL_DAYS before
-        ``day`` (HallSnapshot.usual_arrivals): read once a day, by the day keeper ahead of
-        the first forecast when it can."""
+    def _usual_now(self, db, day: str) -> tuple[dict, dict]:
+        """What the forecast takes from the USUAL_DAYS before ``day``: the hall's usual
+        arrivals per service and clock hour (HallSnapshot.usual_arrivals) and how often a
+        booking's citizen checks in on time (HallSnapshot.shows). Read once a day, by the
+        day keeper ahead of the first forecast when it can."""
         s = self.settings
         if self._usual is None or self._usual[:2] != (day, s):
             today = datetime.fromisoformat(day).date()
-            rows = history.arrivals_by_hour(
-                db, today - timedelta(days=USUAL_DAYS), today - timedelta(days=1)
-            )
-            self._usual = (day, s, usual_arrivals(rows, [svc.code for svc in s.services]))
-        return self._usual[2]
+            first, last = today - timedelta(days=USUAL_DAYS), today - timedelta(days=1)
+            rows = history.arrivals_by_hour(db, first, last)
+            shows = show_history(bookings.outcomes(db, first.isoformat(), last.isoformat()))
+            self._usual = (day, s, usual_arrivals(rows, [svc.code for svc in s.services]), shows)
+        return self._usual[2], self._usual[3]
 
     def _booked_now(self, db, day: str, now: datetime) -> tuple:
         """Today's bookings that may still check in on time (HallSnapshot.booked): due when
@@ -301,6 +303,7 @@ class QueueService:
             since = now - timedelta(minutes=ARRIVAL_WINDOW_MIN)
             waiting, issued = self._queue_now(db, day, last, since)
             spans = periods_on(datetime.fromisoformat(day).date(), s.hall.opening_hours)
+            usual, shows = self._usual_now(db, day)
             snap = HallSnapshot(
                 now,
                 waiting,
@@ -309,8 +312,9 @@ class QueueService:
                 spans,
                 s.rules,
                 arrival_rates(issued, now, spans),
-                self._usual_now(db, day),
+                usual,
                 self._booked_now(db, day, now),
+                shows,
             )
             new = [
                 Ticket(f"~new-{svc.code}", "~new", svc.code, Status.WAITING, now, now)

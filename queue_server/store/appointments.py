@@ -179,6 +179,20 @@ def awaited(db: sqlite_utils.Database, day: str, since: str) -> list[tuple[str, 
     ).fetchall()
 
 
+def outcomes(db: sqlite_utils.Database, first_day: str, last_day: str) -> list[tuple]:
+    """(service, checked in on time, seconds from the slot's start to the check-in) of each
+    booking of the days from ``first_day`` to ``last_day`` that was kept, kept late or missed:
+    how a booking's citizen comes (core.waits.show_history). Cancelled bookings and those
+    still booked are left out."""
+    return db.execute(
+        "SELECT service, status = 'checked_in',"
+        " (julianday(checked_in_at) - julianday(slot_start)) * 86400"
+        " FROM appointments WHERE day BETWEEN ? AND ?"
+        " AND status IN ('checked_in', 'late', 'no_show')",
+        [first_day, last_day],
+    ).fetchall()
+
+
 def overdue(db: sqlite_utils.Database, now: str) -> list[dict]:
     """Bookings still only booked whose slot has ended by ``now`` (ISO, one zone)."""
     return rows(

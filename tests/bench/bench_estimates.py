@@ -60,9 +60,11 @@ def lognormal(mean_s: float, cv: float = 0.6):
     return lambda rng: rng.lognormvariate(mu, sigma)
 
 
-def profile(settings, load: float, cv: float = 0.6, booked: float = 0.0) -> Profile:
+def profile(
+    settings, load: float, cv: float = 0.6, booked: float = 0.0, no_show: float = 0.0
+) -> Profile:
     """``booked``: the share of each business service's citizens (all but consult) who book a
-    slot instead of walking in."""
+    slot instead of walking in; ``no_show``: the share of bookings never kept."""
     demand = {
         s.code: [RATES.get(s.code, 0) * load * SHAPE.get(h, 0) for h in range(24)]
         for s in settings.services
@@ -76,7 +78,12 @@ def profile(settings, load: float, cv: float = 0.6, booked: float = 0.0) -> Prof
         rng = random.Random(s.code)
         samples[s.code] = [draw(rng) for _ in range(2000)]
     return Profile(
-        arrivals, samples, settings.hall.opening_hours, priority_share=0.05, booked=slots
+        arrivals,
+        samples,
+        settings.hall.opening_hours,
+        priority_share=0.05,
+        booked=slots,
+        no_show=no_show,
     )
 
 
@@ -135,6 +142,14 @@ def main() -> None:
         "forecast that is not told the day's bookings",
     )
     ap.add_argument(
+        "--no-show",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="with --booked: this share of the bookings is never kept; then also the forecast "
+        "that is not told how often bookings are kept",
+    )
+    ap.add_argument(
         "--floor",
         type=int,
         default=0,
@@ -143,7 +158,8 @@ def main() -> None:
     )
     args = ap.parse_args()
     settings = load_settings(ROOT / "config" / "hall.example.toml", environ={})
-    prof, wins = profile(settings, args.load, args.cv, args.booked), windows(settings)
+    prof = profile(settings, args.load, args.cv, args.booked, args.no_show)
+    wins = windows(settings)
     old = [
         t
         for seed in range(1, args.days + 1)
@@ -202,8 +218,19 @@ def main() -> None:
             for seed in range(1, args.days + 1)
             for t in simulate(prof, wins, settings.rules, seed, bookings_known=False)
         ]
-        print(f"  {args.booked:.0%} of the business services' citizens booked:")
-        for label, days in (("told the bookings", tickets), ("not told", unaware)):
+        compared = [("told the bookings", tickets), ("not told", unaware)]
+        if args.no_show:
+            not_told = [
+                t
+                for seed in range(1, args.days + 1)
+                for t in simulate(prof, wins, settings.rules, seed, no_shows_known=False)
+            ]
+            compared.insert(1, ("not told no-shows", not_told))
+        print(
+            f"  {args.booked:.0%} of the business services' citizens booked,"
+            f" {args.no_show:.0%} of the bookings not kept:"
+        )
+        for label, days in compared:
             report(days, label)
             report([t for t in days if not t.booked], "  walk-ins")
             report([t for t in days if t.booked], "  booked")

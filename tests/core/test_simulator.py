@@ -26,7 +26,9 @@ from queue_server.core.waits import (
     booked_ticket,
     forecast,
     promised_wait,
+    Shows,
     promises,
+    show_history,
     usual_arrivals,
 )
 
@@ -253,6 +255,68 @@ def test_bookings_still_to_check_in_go_before_walk_ins_once_due():
     assert promised([other]) == promised([])
 
 
+def test_a_booking_that_may_not_come_delays_the_walk_ins_by_its_share_of_a_visit():
+    """The hall's history says a quarter of the bookings of "a" are not kept: the booking due
+    at 11:55 is played as three quarters of a visit (a window passes over a no-show at once),
+    so the walk-ins behind it are promised 450 s more instead of 600."""
+    rules = QueueRules(appointment_early_min=10)
+    day = [(NOW.replace(hour=8, minute=30), NOW.replace(hour=17, minute=30))]
+    queue = [ticket(1, 5), ticket(2, 4), ticket(3, 3)]
+    window = [WindowState(1, ("a",), is_open=True)]
+    booking = booked_ticket("bk1", "a", NOW.replace(hour=12, minute=0), NOW, rules)
+
+    def promised(shows, booked=booking):
+        snap = HallSnapshot(NOW, queue, window, {"a": 600.0}, day, rules, {}, {}, [booked], shows)
+        return forecast(snap)
+
+    assert promised({}) == {"t1": 0, "t2": 1200, "t3": 1800}  # no history: it comes
+    assert promised({"a": Shows(0.75)}) == {"t1": 0, "t2": 1050, "t3": 1650}
+    assert promised({"b": Shows(0.5)}) == promised({})  # another service's history
+
+
+def test_a_booking_not_kept_yet_is_less_likely_kept_the_later_it_is():
+    """Of the bookings kept, half came before the slot began and half within 4 minutes after;
+    a quarter were not kept. Not come 2 minutes into the slot: of every 8 bookings, 6 were kept
+    and 1.5 of them come this late, while all 2 no-shows are still out: 1.5 / 3.5."""
+    shows = Shows(0.75, (-600.0, -300.0, 60.0, 240.0))
+    assert shows.still_coming(-900) == 0.75  # before anyone came: the plain share
+    assert shows.still_coming(-300) == 0.75 * 0.5 / (0.75 * 0.5 + 0.25)
+    assert shows.still_coming(120) == 0.75 * 0.25 / (0.75 * 0.25 + 0.25)
+    assert shows.still_coming(300) == 0.0  # later than anyone who kept a booking
+    assert Shows(1.0, (-60.0, 60.0)).still_coming(0) == 1.0  # nobody misses: still coming
+    assert Shows(0.6).still_coming(600) == 0.6  # no check-in times: the share
+    # Its slot began 20 minutes ago (the forecast asks at 11:45): past every check-in.
+    rules = QueueRules(appointment_early_min=10)
+    day = [(NOW.replace(hour=8, minute=30), NOW.replace(hour=17, minute=30))]
+    late = booked_ticket("bk2", "a", NOW.replace(hour=11, minute=25), NOW, rules)
+    snap = HallSnapshot(
+        NOW,
+        [ticket(1, 5)],
+        [WindowState(1, ("a",), is_open=True)],
+        {"a": 600.0},
+        day,
+        rules,
+        {},
+        {},
+        [late],
+        {"a": shows},
+    )
+    assert forecast(snap) == {"t1": 0}
+    # A drawn replay (the bench's floor) either sees the citizen come or not.
+    prof = Profile({"a": [0.0] * 24}, {"a": [600.0]})
+    draws = ProfileDraws(prof, random.Random(3))
+    assert {draws.booked_visit_s("a", 0.75) for _ in range(60)} == {0.0, 600.0}
+    assert {draws.booked_visit_s("a", 1.0) for _ in range(20)} == {600.0}
+
+
+def test_show_history_comes_from_services_with_twenty_past_bookings():
+    rows = [("a", True, -120.0)] * 15 + [("a", False, 900.0)] * 3 + [("a", False, None)] * 2
+    rows += [("b", True, 0.0)] * 19  # too few to tell
+    rows += [("c", False, None)] * 20  # every booking missed
+    shows = show_history(rows)
+    assert shows == {"a": Shows(0.75, (-120.0,) * 15), "c": Shows(0.0, ())}
+
+
 def test_usual_arrivals_average_the_days_with_tickets_and_need_five_of_them():
     rows = [(f"2026-11-{d:02d}", "a", "09", d - 5, 1, 0) for d in range(16, 21)]  # 5 days
     rows += [
@@ -349,3 +413,43 @@ def test_booked_citizens_go_first_and_a_forecast_told_the_bookings_errs_less_for
     assert mean(t.wait for t in booked) < 0.75 * mean(t.wait for t in told)
     assert mae(told) < 0.9 * mae(unaware)
     assert bias(unaware) < -120 and abs(bias(told)) < abs(bias(unaware)) / 2
+
+
+def test_a_forecast_told_how_many_bookings_are_not_kept_errs_less_for_walk_ins():
+    """The same morning with a third of the bookings not kept: a booking is awaited until 15
+    minutes into its slot, so a forecast that expects every booked citizen promises the walk-ins
+    too much; told the hall's no-show share (HallSnapshot.show_rates) it errs less and its bias
+    is smaller."""
+    hours = [0.0] * 9 + [5.0] * 3 + [0.0] * 12
+    slots = [0.0] * 9 + [6.0] * 3 + [0.0] * 12
+    prof = Profile(
+        {"a": hours},
+        {"a": spread(600.0)},
+        periods=["09:00-12:00"],
+        booked={"a": slots},
+        no_show=0.35,
+    )
+    wins = [SimWindow(1, ("a",)), SimWindow(2, ("a",))]
+    rules = QueueRules(appointment_early_min=10)
+
+    def walk_ins(known: bool) -> list:
+        return [
+            t
+            for seed in range(1, 7)
+            for t in simulate(prof, wins, rules, seed, no_shows_known=known)
+            if not t.booked and t.wait is not None
+        ]
+
+    told, unaware = walk_ins(True), walk_ins(False)
+    assert [t.wait for t in told] == [t.wait for t in unaware]  # the very same days
+    booked = [t for seed in range(1, 7) for t in simulate(prof, wins, rules, seed) if t.booked]
+    assert 50 < len(booked) < 100  # 6 an hour for 3 hours, 6 days, about a third not kept
+    mae = {
+        k: mean(abs(t.estimate - t.wait) for t in ts)
+        for k, ts in (("told", told), ("not", unaware))
+    }
+    bias = {
+        k: mean(t.estimate - t.wait for t in ts) for k, ts in (("told", told), ("not", unaware))
+    }
+    assert mae["told"] < 0.95 * mae["not"]
+    assert bias["not"] > 60 and abs(bias["told"]) < bias["not"]
