@@ -1,6 +1,7 @@
 """How honest are the wait estimates? A simulated busy day of the demo hall (issue 15 item 5).
 
 Run: .venv/bin/python tests/bench/bench_estimates.py [--days 20] [--load 1.0] [--floor 30]
+     [--booked 0.3 [--no-show 0.2]]
 (prints figures; asserts nothing)
 Goal: mean absolute error of the promised wait ≤ 20 % of the mean wait on a busy day.
 
@@ -15,6 +16,8 @@ profile the days are drawn from, as the server averages them from its last four 
 ``--load`` scales the arrivals (1.0 keeps the busiest windows near 90 %). ``--booked 0.3``:
 30 % of the business services' citizens book a slot; the forecast told the day's bookings
 (HallSnapshot.booked) is then compared with one that counts them among the usual walk-ins.
+``--no-show 0.2`` (with ``--booked``): a fifth of the bookings are never kept; the forecast told
+how the hall's bookings are kept (HallSnapshot.shows) is also compared with one that is not.
 
 ``--floor K``: the same days estimated by the median of K replays of the rest of the day drawn
 from the day's own profile (core.simulator.floor_estimator) — the error no estimator beats on
