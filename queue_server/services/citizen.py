@@ -199,17 +199,7 @@ class CitizenService:
             repo.delete_stale_sessions(db, iso(now - policy.absolute), iso(now - policy.idle))
             repo.forget_locks_before(db, today.isoformat())  # yesterday's tries no longer count
             for old in repo.delete_kiosk_sessions(db, kiosk):
-                audit(
-                    db,
-                    now,
-                    kiosk,
-                    "kiosk",
-                    "session.end",
-                    "ended",
-                    method=old["method"],
-                    reason="replaced",
-                    id_hmac=old["id_hmac"],
-                )
+                _audit_ended(db, now, kiosk, old, "replaced")
         try:
             method, credential, digest, in_date = self._credential(body, today)
         except InvalidField:
@@ -388,17 +378,7 @@ class CitizenService:
             if row is None or row["kiosk"] != kiosk:
                 return
             repo.delete_session(db, row["id_hash"])
-            audit(
-                db,
-                now,
-                kiosk,
-                "kiosk",
-                "session.end",
-                "ended",
-                method=row["method"],
-                reason="ended",
-                id_hmac=row["id_hmac"],
-            )
+            _audit_ended(db, now, kiosk, row, "ended")
 
     def live(self, kiosk: str, token: str | None, action: str) -> LiveSession:
         """The session of this token on this kiosk, touched; otherwise CitizenSessionEnded.
@@ -655,3 +635,19 @@ def _seconds_to_midnight(now: datetime) -> int:
     local = now.astimezone(HALL_TZ)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     return max(1, int(86400 - (local - midnight).total_seconds()))
+
+
+def _audit_ended(db, now: datetime, kiosk: str, session: dict, reason: str) -> None:
+    """The audit row of a session that ended: by the citizen ("ended") or by the next
+    verification at the same kiosk ("replaced")."""
+    audit(
+        db,
+        now,
+        kiosk,
+        "kiosk",
+        "session.end",
+        "ended",
+        method=session["method"],
+        reason=reason,
+        id_hmac=session["id_hmac"],
+    )
