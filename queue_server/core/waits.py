@@ -171,9 +171,9 @@ class Shows:
 
 
 USUAL_MIN_DAYS = 5
+"""Fewer days with tickets than this are too few to call usual (``usual_arrivals``)."""
 SHOW_MIN_BOOKINGS = 20
 """Fewer past bookings of a service than this tell too little of its no-shows."""
-"""Fewer days with tickets than this are too few to call usual (``usual_arrivals``)."""
 
 
 def usual_arrivals(
@@ -202,16 +202,17 @@ def show_history(rows: Iterable[tuple[str, bool, float | None]]) -> dict[str, Sh
     gives them, one per booking that was kept or missed (service, checked in on time, seconds
     from its slot's start to its check-in), for the services with at least
     ``SHOW_MIN_BOOKINGS`` of them."""
-    kept: dict[str, list[float]] = {}
-    total: dict[str, int] = {}
+    total: dict[str, list] = {}  # service: [bookings, kept on time, their check-in offsets]
     for service, on_time, offset_s in rows:
-        total[service] = total.get(service, 0) + 1
-        came = kept.setdefault(service, [])
-        if on_time and offset_s is not None:
-            came.append(float(offset_s))
+        tally = total.setdefault(service, [0, 0, []])
+        tally[0] += 1
+        if on_time:
+            tally[1] += 1
+            if offset_s is not None:
+                tally[2].append(float(offset_s))
     return {
-        service: Shows(len(kept[service]) / n, tuple(sorted(kept[service])))
-        for service, n in total.items()
+        service: Shows(kept / n, tuple(sorted(offsets)))
+        for service, (n, kept, offsets) in total.items()
         if n >= SHOW_MIN_BOOKINGS
     }
 
@@ -452,8 +453,8 @@ def forecast(
         booked = sorted(snap.booked, key=lambda t: (t.queue_at, t.id))
         for t in booked:
             shows = snap.shows.get(t.service)
-            late_s = (snap.now - t.appointment_at).total_seconds() if t.appointment_at else 0.0
-            chance[t.id] = 1.0 if shows is None else shows.still_coming(late_s)
+            since_slot = (snap.now - t.appointment_at).total_seconds() if t.appointment_at else 0
+            chance[t.id] = 1.0 if shows is None else shows.still_coming(since_slot)
         coming = heapq.merge(coming, booked, key=lambda t: t.queue_at)
     next_in = next(coming, None)
     out: dict[str, float | None] = {}

@@ -313,8 +313,13 @@ def test_show_history_comes_from_services_with_twenty_past_bookings():
     rows = [("a", True, -120.0)] * 15 + [("a", False, 900.0)] * 3 + [("a", False, None)] * 2
     rows += [("b", True, 0.0)] * 19  # too few to tell
     rows += [("c", False, None)] * 20  # every booking missed
+    rows += [("d", True, None)] * 20  # kept, with no check-in time on record
     shows = show_history(rows)
-    assert shows == {"a": Shows(0.75, (-120.0,) * 15), "c": Shows(0.0, ())}
+    assert shows == {
+        "a": Shows(0.75, (-120.0,) * 15),
+        "c": Shows(0.0, ()),
+        "d": Shows(1.0, ()),
+    }
 
 
 def test_usual_arrivals_average_the_days_with_tickets_and_need_five_of_them():
