@@ -453,7 +453,7 @@ def forecast(
         booked = sorted(snap.booked, key=lambda t: (t.queue_at, t.id))
         for t in booked:
             shows = snap.shows.get(t.service)
-            since_slot = (snap.now - t.appointment_at).total_seconds() if t.appointment_at else 0
+            since_slot = (snap.now - t.appointment_at).total_seconds()  # booked_ticket's slot
             chance[t.id] = 1.0 if shows is None else shows.still_coming(since_slot)
         coming = heapq.merge(coming, booked, key=lambda t: t.queue_at)
     next_in = next(coming, None)

@@ -204,9 +204,10 @@ class QueueService:
         return self._forecast_windows[1], self._forecast_windows[2]
 
     def read_usual_arrivals(self) -> None:
-        """The day keeper's round: today's usual arrivals read ahead outside any write (about
-        0.5 s for 28 days of a 14,400-ticket hall, tests/bench/bench_reports.py), so the day's
-        first forecast does not hold the write lock for them."""
+        """The day keeper's round: today's usual arrivals and bookings' record (_usual_now)
+        read ahead outside any write (about 0.5 s for 28 days of a 14,400-ticket hall,
+        tests/bench/bench_reports.py), so the day's first forecast does not hold the write lock
+        for them."""
         with self.store.read() as db:
             self._usual_now(db, hall_day(self.clock()).isoformat())
 

@@ -106,9 +106,9 @@ def place_counts(
     ticket: 0.4 ms an issue with 500 waiting): the few priority and appointment tickets are
     read (partial index ``tickets_waiting_special``) and sorted here; the plain walk-ins are
     index range counts over (queue_at, number), less the special ones the same ranges hold.
-    A range count steps through its entries, so with ``in_queue`` known the ones before are
-    that less the ones after: a ticket just issued has none after it, and its place costs the
-    same with 10 or 1,000 waiting."""
+    A range count steps through its entries, so the ones before are the queue less the ones
+    after: with ``in_queue`` known, a ticket just issued (none after it) costs the same with 10
+    or 1,000 waiting."""
     params = {
         "day": row["day"],
         "service": row["service"],
@@ -122,26 +122,18 @@ def place_counts(
         f" WHERE {_QUEUE} AND {_SPECIAL}",
         params,
     ).fetchall()
-    if in_queue is None:
-        in_queue, before_all, over_all, itself = db.execute(
-            f"SELECT (SELECT count(*) FROM tickets WHERE {_QUEUE}),"
-            f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at < :qa)"
-            f" + (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at = :qa"
-            f" AND number < :num),"
-            f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at <= :cut),"
-            f" (SELECT count(*) FROM tickets WHERE id = :id AND {_QUEUE})",
-            params,
-        ).fetchone()
-    else:
-        after_all, over_all, itself = db.execute(
-            f"SELECT (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at > :qa)"
-            f" + (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at = :qa"
-            f" AND number > :num),"
-            f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at <= :cut),"
-            f" (SELECT count(*) FROM tickets WHERE id = :id AND {_QUEUE})",
-            params,
-        ).fetchone()
-        before_all = in_queue - itself - after_all
+    # The ones before = all waiting less itself and the ones after (counting those after is
+    # what costs nothing for a ticket just issued); all waiting counted here unless known.
+    counted = f"(SELECT count(*) FROM tickets WHERE {_QUEUE})" if in_queue is None else ":n"
+    in_queue, after_all, over_all, itself = db.execute(
+        f"SELECT {counted},"
+        f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at > :qa)"
+        f" + (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at = :qa AND number > :num),"
+        f" (SELECT count(*) FROM tickets WHERE {_QUEUE} AND queue_at <= :cut),"
+        f" (SELECT count(*) FROM tickets WHERE id = :id AND {_QUEUE})",
+        params | {"n": in_queue},
+    ).fetchone()
+    before_all = in_queue - itself - after_all
     mine = (row["queue_at"], row["number"])
     my_slot = row["appointment_at"] or ""
     p_total = p_before = due_total = due_before = 0
