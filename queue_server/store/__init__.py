@@ -8,6 +8,8 @@ keep their own ``sqlite_utils.Migrations`` set and list it in ``MIGRATION_SETS``
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -50,10 +52,11 @@ class Store:
         try:
             if self.path != ":memory:":
                 files.secure(self.path)  # folder 0700, database (and so its WAL/SHM) 0600
-            db = self.db
-            db.enable_wal()
-            for migrations in MIGRATION_SETS:
-                migrations.apply(db)
+            with _opening(self.path):
+                db = self.db
+                db.enable_wal()
+                for migrations in MIGRATION_SETS:
+                    migrations.apply(db)
             self._check_writable()
         except (OSError, StorageUnavailable) as exc:
             # At start: say which file, so the operator can fix it (the server exits 1).
@@ -148,6 +151,25 @@ class Store:
                     conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+@contextlib.contextmanager
+def _opening(path: str) -> Iterator[None]:
+    """One process at a time turns WAL on and applies the migrations. The server, the shipper
+    and a backup started together on a new hall would otherwise all find the same migrations
+    pending and collide ("table already exists", or SQLITE_BUSY, which SQLite returns without
+    waiting while the journal mode changes). The lock is on the database's folder: a lock on
+    the database file itself would need a second descriptor of it, and closing that drops
+    every POSIX lock SQLite holds on the file in this process."""
+    if path == ":memory:":
+        yield
+        return
+    fd = os.open(Path(path).parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd closes, also if the process dies
+        yield
+    finally:
+        os.close(fd)
 
 
 def _rollback(conn: Connection) -> None:

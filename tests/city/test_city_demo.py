@@ -45,7 +45,7 @@ def test_the_city_demo_shows_two_shipping_halls_and_stops_cleanly(tmp_path):
             if len(halls) == 2 and all(h["issued"] > 0 for h in halls):
                 break
         assert [h["hall_id"] for h in halls] == ["demo-1", "demo-2"], log.read_text()
-        assert all(h["issued"] > 0 for h in halls)
+        assert all(h["issued"] > 0 for h in halls), (halls, log.read_text())
         dsn = re.search(r"postgresql://\S+", log.read_text()).group(0)
         # Each hall asks the dashboard for the other's waits: a hint names the other hall.
         hint = re.compile(
