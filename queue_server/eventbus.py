@@ -116,11 +116,13 @@ class _Subscription:
             # (a put wakes no one while this thread waits here). A stop cuts the wait short,
             # and what was gathered is still handed over: the journal misses no event.
             self._stopping.wait(self.gather_s)
-            batch, more = list(batch), None
-            while not self.queue.empty() and (more := self.queue.get()) is not None:
-                batch.extend(more)
+            batch, ended = list(batch), False
+            while not ended and not self.queue.empty():
+                more = self.queue.get()
+                ended = more is None  # stop()'s mark: nothing comes after it
+                batch.extend(more or ())
             self.call(batch)
-            if more is None and self.stopped:
+            if ended:
                 return
 
     def stop(self) -> None:

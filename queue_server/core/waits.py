@@ -487,13 +487,11 @@ def forecast(
             a_streak[number] = a_streak[number] + 1 if due else 0
         if pick.id in want:
             out[pick.id] = (at - snap.now).total_seconds()
-        if pick.id in chance:  # may not come: a window passes over a no-show at once
-            if draws is None:
-                visit = chance[pick.id] * mean_of.get(pick.service, 600.0)
-            else:
-                visit = draws.booked_visit_s(pick.service, chance[pick.id])
-        elif draws is None:
-            visit = mean_of.get(pick.service, 600.0)
+        # A booking may not come (``chance``): a window passes over a no-show at once.
+        if draws is None:
+            visit = chance.get(pick.id, 1.0) * mean_of.get(pick.service, 600.0)
+        elif pick.id in chance:
+            visit = draws.booked_visit_s(pick.service, chance[pick.id])
         else:
             visit = draws.visit_s(pick.service)
         done = at + timedelta(seconds=visit)

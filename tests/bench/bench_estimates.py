@@ -163,18 +163,19 @@ def main() -> None:
     settings = load_settings(ROOT / "config" / "hall.example.toml", environ={})
     prof = profile(settings, args.load, args.cv, args.booked, args.no_show)
     wins = windows(settings)
-    old = [
-        t
-        for seed in range(1, args.days + 1)
-        for t in simulate(prof, wins, settings.rules, seed, estimator=capacity_estimate)
-    ]
+
+    def simulated(**options) -> list:
+        """Every ticket of the days seeded 1…days (the same days whatever the options)."""
+        return [
+            t
+            for seed in range(1, args.days + 1)
+            for t in simulate(prof, wins, settings.rules, seed, **options)
+        ]
+
+    old = simulated(estimator=capacity_estimate)
     started = time.perf_counter()
-    days = [
-        simulate(prof, wins, settings.rules, seed, estimator=production_estimate)
-        for seed in range(1, args.days + 1)
-    ]
+    tickets = simulated(estimator=production_estimate)
     took = time.perf_counter() - started
-    tickets = [t for d in days for t in d]
     served = [t for t in tickets if t.wait is not None]
     print(
         f"bench_estimates: {args.days} simulated busy days of the demo hall, load {args.load}, "
@@ -216,19 +217,9 @@ def main() -> None:
             f"  MAE {err / n / 60:5.1f} min  {100 * err / total_err:4.1f} % of the error"
         )
     if args.booked:
-        unaware = [
-            t
-            for seed in range(1, args.days + 1)
-            for t in simulate(prof, wins, settings.rules, seed, bookings_known=False)
-        ]
-        compared = [("told the bookings", tickets), ("not told", unaware)]
+        compared = [("told the bookings", tickets), ("not told", simulated(bookings_known=False))]
         if args.no_show:
-            not_told = [
-                t
-                for seed in range(1, args.days + 1)
-                for t in simulate(prof, wins, settings.rules, seed, no_shows_known=False)
-            ]
-            compared.insert(1, ("not told no-shows", not_told))
+            compared.insert(1, ("not told no-shows", simulated(no_shows_known=False)))
         print(
             f"  {args.booked:.0%} of the business services' citizens booked,"
             f" {args.no_show:.0%} of the bookings not kept:"

@@ -23,10 +23,10 @@ from queue_server.core.tickets import Status, Ticket
 from queue_server.core.waits import (
     HallSnapshot,
     WindowState,
+    Shows,
     booked_ticket,
     forecast,
     promised_wait,
-    Shows,
     promises,
     show_history,
     usual_arrivals,
@@ -398,13 +398,14 @@ def _booked_morning(no_show: float = 0.0):
     return prof, [SimWindow(1, ("a",)), SimWindow(2, ("a",))], QueueRules(appointment_early_min=10)
 
 
-def _walk_ins(morning, days: int, **told) -> list:
+def _served(morning, days: int, booked: bool = False, **told) -> list:
+    """The walk-ins (or ``booked``: the booked citizens) called on the days seeded 1…days."""
     prof, wins, rules = morning
     return [
         t
         for seed in range(1, days + 1)
         for t in simulate(prof, wins, rules, seed, **told)
-        if not t.booked and t.wait is not None
+        if t.booked == booked and t.wait is not None
     ]
 
 
@@ -423,10 +424,9 @@ def test_booked_citizens_go_first_and_a_forecast_told_the_bookings_errs_less_for
     usual walk-ins (as the server did before it read them). With few bookings the two are close
     (docs/reports.md)."""
     morning = _booked_morning()
-    told, unaware = _walk_ins(morning, 4), _walk_ins(morning, 4, bookings_known=False)
+    told, unaware = _served(morning, 4), _served(morning, 4, bookings_known=False)
     assert [t.wait for t in told] == [t.wait for t in unaware]  # the very same days
-    prof, wins, rules = morning
-    booked = [t for seed in range(1, 5) for t in simulate(prof, wins, rules, seed) if t.booked]
+    booked = _served(morning, 4, booked=True)
     assert 50 < len(booked) < 95  # 6 an hour for 3 hours, 4 days
     assert mean(t.wait for t in booked) < 0.75 * mean(t.wait for t in told)
     assert _mae(told) < 0.9 * _mae(unaware)
@@ -439,10 +439,9 @@ def test_a_forecast_told_how_many_bookings_are_not_kept_errs_less_for_walk_ins()
     too much; told how the hall's bookings are kept (HallSnapshot.shows) it errs less and its
     bias is smaller."""
     morning = _booked_morning(no_show=0.35)
-    told, unaware = _walk_ins(morning, 6), _walk_ins(morning, 6, no_shows_known=False)
+    told, unaware = _served(morning, 6), _served(morning, 6, no_shows_known=False)
     assert [t.wait for t in told] == [t.wait for t in unaware]  # the very same days
-    prof, wins, rules = morning
-    booked = [t for seed in range(1, 7) for t in simulate(prof, wins, rules, seed) if t.booked]
+    booked = _served(morning, 6, booked=True)
     assert 50 < len(booked) < 100  # 6 an hour for 3 hours, 6 days, about a third not kept
     assert _mae(told) < 0.6 * _mae(unaware)  # measured: 159 s against 399 s
     assert _bias(unaware) > 240 and abs(_bias(told)) < _bias(unaware) / 2  # +85 s, +335 s
